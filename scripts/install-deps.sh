@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# install-deps.sh: make sure redis-server and redis-cli (Redis >= 7.0) and the
+# Rust toolchain (cargo) are on PATH. Installs Redis when missing, with
+# apt-get (Debian/Ubuntu: redis-server redis-tools) or brew (macOS); never
+# installs Rust. Debian's redis-server package also starts a system service
+# on port 6379; nothing in this project relies on it.
+set -euo pipefail
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# Run a command as root: directly if we are root, else through sudo.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then
+    "$@"
+  elif have sudo; then
+    sudo "$@"
+  else
+    echo "install-deps: need root or sudo to run: $*" >&2
+    exit 1
+  fi
+}
+
+if ! have redis-server || ! have redis-cli; then
+  if have apt-get; then
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server redis-tools
+  elif have brew; then
+    brew install redis
+  else
+    echo "install-deps: please install Redis >= 7.0 (redis-server and redis-cli) and put them on PATH" >&2
+    exit 1
+  fi
+  if ! have redis-server || ! have redis-cli; then
+    echo "install-deps: redis-server/redis-cli still not on PATH after installing" >&2
+    exit 1
+  fi
+fi
+
+if ! have cargo; then
+  echo "install-deps: cargo not found; install the Rust toolchain (rustup) and put ~/.cargo/bin on PATH" >&2
+  exit 1
+fi

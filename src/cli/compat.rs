@@ -1,0 +1,606 @@
+//! redis-cli syntax: `rcluster [redis-cli options] --cluster SUBCOMMAND ARGS [--cluster-* options]` is
+//! read as redis-cli reads it and rewritten into the native argument list before clap sees it.
+//!
+//! One table ([`OPTIONS`]) maps every redis-cli option to its native form; one table
+//! ([`SUBCOMMANDS`]) gives each subcommand's arity and the native options it takes (redis-cli accepts
+//! every `--cluster-*` option with every subcommand and ignores the ones it does not use, so do we).
+
+/// What a redis-cli option becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Translation {
+    /// A native flag.
+    Flag(&'static str),
+    /// A native option; the next argument is its value, taken whatever it looks like.
+    Value(&'static str),
+    /// `--cluster-weight a=1 b=2`: every following `x=y` becomes `--weight x=y`.
+    Weight,
+    /// `-u redis://user:pass@host:port`: credentials (and TLS for `rediss://`).
+    Uri,
+    /// `-t SECONDS`: the connect timeout.
+    ConnectTimeoutSeconds,
+    /// Accepted and ignored (the cluster manager does not use it).
+    IgnoreFlag,
+    IgnoreValue,
+    /// Reads stdin into the arguments: not supported.
+    Unsupported,
+}
+
+use Translation::*;
+
+/// Every option redis-cli accepts that matters to (or must not break) `--cluster`.
+const OPTIONS: &[(&str, Translation)] = &[
+    ("--cluster-replicas", Value("--replicas")),
+    ("--cluster-yes", Flag("--yes")),
+    ("--cluster-from", Value("--from")),
+    ("--cluster-to", Value("--to")),
+    ("--cluster-slots", Value("--slots")),
+    ("--cluster-timeout", Value("--migrate-timeout")),
+    ("--cluster-pipeline", Value("--pipeline")),
+    ("--cluster-replace", Flag("--replace")),
+    ("--cluster-weight", Weight),
+    ("--cluster-use-empty-masters", Flag("--use-empty-masters")),
+    ("--cluster-simulate", Flag("--dry-run")),
+    ("--cluster-threshold", Value("--threshold")),
+    (
+        "--cluster-search-multiple-owners",
+        Flag("--search-multiple-owners"),
+    ),
+    (
+        "--cluster-fix-with-unreachable-masters",
+        Flag("--fix-with-unreachable-masters"),
+    ),
+    ("--cluster-slave", Flag("--replica")),
+    ("--cluster-master-id", Value("--master-id")),
+    ("--cluster-only-masters", Flag("--only-masters")),
+    ("--cluster-only-replicas", Flag("--only-replicas")),
+    ("--cluster-from-user", Value("--from-user")),
+    ("--cluster-from-pass", Value("--from-pass")),
+    ("--cluster-from-askpass", Flag("--from-askpass")),
+    ("--cluster-copy", Flag("--copy")),
+    ("-a", Value("--pass")),
+    ("--pass", Value("--pass")),
+    ("--user", Value("--user")),
+    ("--askpass", Flag("--askpass")),
+    ("--no-auth-warning", Flag("--no-auth-warning")),
+    ("--tls", Flag("--tls")),
+    ("--sni", Value("--sni")),
+    ("--cacert", Value("--cacert")),
+    ("--cacertdir", Value("--cacertdir")),
+    ("--cert", Value("--cert")),
+    ("--key", Value("--key")),
+    ("--insecure", Flag("--insecure")),
+    ("--tls-ciphers", IgnoreValue),
+    ("--tls-ciphersuites", IgnoreValue),
+    ("--verbose", Flag("--verbose")),
+    ("-u", Uri),
+    ("-t", ConnectTimeoutSeconds),
+    ("-h", IgnoreValue),
+    ("-p", IgnoreValue),
+    ("-s", IgnoreValue),
+    ("-n", IgnoreValue),
+    ("-r", IgnoreValue),
+    ("-i", IgnoreValue),
+    ("-d", IgnoreValue),
+    ("-D", IgnoreValue),
+    ("-e", IgnoreFlag),
+    ("-c", IgnoreFlag),
+    ("-2", IgnoreFlag),
+    ("-3", IgnoreFlag),
+    ("-4", IgnoreFlag),
+    ("-6", IgnoreFlag),
+    ("--raw", IgnoreFlag),
+    ("--no-raw", IgnoreFlag),
+    ("--csv", IgnoreFlag),
+    ("--json", IgnoreFlag),
+    ("--quoted-json", IgnoreFlag),
+    ("-x", Unsupported),
+    ("-X", Unsupported),
+];
+
+/// Native options that apply to every subcommand.
+const GLOBAL: &[&str] = &[
+    "--pass",
+    "--user",
+    "--askpass",
+    "--no-auth-warning",
+    "--tls",
+    "--sni",
+    "--cacert",
+    "--cacertdir",
+    "--cert",
+    "--key",
+    "--insecure",
+    "--verbose",
+    "--connect-timeout",
+];
+
+/// A redis-cli subcommand: name, arity (negative = at least), whether rcluster has it, native options.
+struct Subcommand {
+    name: &'static str,
+    arity: i32,
+    built: bool,
+    options: &'static [&'static str],
+}
+
+const SUBCOMMANDS: &[Subcommand] = &[
+    Subcommand {
+        name: "create",
+        arity: -2,
+        built: false,
+        options: &[],
+    },
+    Subcommand {
+        name: "check",
+        arity: -1,
+        built: true,
+        options: &["--search-multiple-owners"],
+    },
+    Subcommand {
+        name: "info",
+        arity: -1,
+        built: true,
+        options: &[],
+    },
+    Subcommand {
+        name: "fix",
+        arity: -1,
+        built: false,
+        options: &[],
+    },
+    Subcommand {
+        name: "reshard",
+        arity: -1,
+        built: false,
+        options: &[],
+    },
+    Subcommand {
+        name: "rebalance",
+        arity: -1,
+        built: false,
+        options: &[],
+    },
+    Subcommand {
+        name: "add-node",
+        arity: 2,
+        built: false,
+        options: &[],
+    },
+    Subcommand {
+        name: "del-node",
+        arity: 2,
+        built: false,
+        options: &[],
+    },
+    Subcommand {
+        name: "call",
+        arity: -2,
+        built: false,
+        options: &[],
+    },
+    Subcommand {
+        name: "set-timeout",
+        arity: 2,
+        built: false,
+        options: &[],
+    },
+    Subcommand {
+        name: "import",
+        arity: 1,
+        built: false,
+        options: &[],
+    },
+    Subcommand {
+        name: "backup",
+        arity: 2,
+        built: false,
+        options: &[],
+    },
+    Subcommand {
+        name: "help",
+        arity: 0,
+        built: true,
+        options: &[],
+    },
+];
+
+/// Subcommands that accept `host port` as well as `host:port`.
+const HOST_PORT_FORM: &[&str] = &["check", "info", "fix", "reshard", "rebalance"];
+
+/// The result of reading a redis-cli command line.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Compat {
+    /// No `--cluster`: native syntax, parse as is.
+    Native,
+    /// The native arguments to hand to clap.
+    Run {
+        args: Vec<String>,
+        /// A password was given on the command line (redis-cli warns on stderr).
+        password_on_command_line: bool,
+    },
+    /// `--cluster help`: print redis-cli's help, exit 1.
+    Help,
+    /// A message for stderr and the exit status.
+    Fail { message: String, status: i32 },
+}
+
+fn usage_error(message: impl Into<String>) -> Compat {
+    Compat::Fail {
+        message: message.into(),
+        status: 1,
+    }
+}
+
+/// Reads `args` (program name first) as redis-cli would.
+pub fn translate(args: &[String]) -> Compat {
+    if !args.iter().skip(1).any(|a| a == "--cluster") {
+        return Compat::Native;
+    }
+    let mut subcommand: Option<&str> = None;
+    let mut positionals: Vec<String> = Vec::new();
+    let mut options: Vec<String> = Vec::new();
+    let mut password_on_command_line = false;
+    let mut index = 1;
+    while index < args.len() {
+        let arg = args[index].as_str();
+        index += 1;
+        if arg == "--cluster" {
+            if subcommand.is_some() || index >= args.len() {
+                return usage_error(CLUSTER_USAGE);
+            }
+            subcommand = Some(args[index].as_str());
+            index += 1;
+            let run: Vec<String> = args[index..]
+                .iter()
+                .take_while(|a| !a.starts_with('-'))
+                .cloned()
+                .collect();
+            index += run.len();
+            positionals = run;
+            continue;
+        }
+        if !arg.starts_with('-') {
+            if positionals.is_empty() && subcommand.is_some() {
+                positionals.extend(
+                    args[index - 1..]
+                        .iter()
+                        .take_while(|a| !a.starts_with('-'))
+                        .cloned(),
+                );
+                index += positionals.len() - 1;
+            }
+            continue;
+        }
+        let Some((_, translation)) = OPTIONS.iter().find(|(name, _)| *name == arg) else {
+            return usage_error(format!(
+                "Unrecognized option or bad number of args for: '{arg}'"
+            ));
+        };
+        let takes_value = matches!(
+            translation,
+            Value(_) | Uri | ConnectTimeoutSeconds | IgnoreValue
+        );
+        if takes_value && index >= args.len() {
+            return usage_error(format!(
+                "Unrecognized option or bad number of args for: '{arg}'"
+            ));
+        }
+        match *translation {
+            Flag(native) => options.push(native.into()),
+            Value(native) => {
+                password_on_command_line |= native == "--pass";
+                options.push(format!("{native}={}", args[index]));
+                index += 1;
+            }
+            Weight => {
+                if options.iter().any(|o| o.starts_with("--weight=")) {
+                    return usage_error(WEIGHT_TWICE);
+                }
+                while index < args.len()
+                    && args[index].contains('=')
+                    && !args[index].starts_with("--")
+                {
+                    options.push(format!("--weight={}", args[index]));
+                    index += 1;
+                }
+            }
+            Uri => {
+                password_on_command_line |= uri_options(&args[index], &mut options);
+                index += 1;
+            }
+            ConnectTimeoutSeconds => {
+                let seconds = args[index].parse::<f64>().unwrap_or(0.0);
+                if seconds > 0.0 {
+                    options.push(format!("--connect-timeout={}ms", (seconds * 1000.0).ceil()));
+                }
+                index += 1;
+            }
+            IgnoreFlag => {}
+            IgnoreValue => index += 1,
+            Unsupported => {
+                return usage_error(format!(
+                    "rcluster does not support '{arg}' with --cluster; pass the arguments directly"
+                ));
+            }
+        }
+    }
+    let Some(name) = subcommand else {
+        return usage_error(CLUSTER_USAGE);
+    };
+    build_native(args, name, positionals, options, password_on_command_line)
+}
+
+fn build_native(
+    args: &[String],
+    name: &str,
+    positionals: Vec<String>,
+    options: Vec<String>,
+    password_on_command_line: bool,
+) -> Compat {
+    let Some(sub) = SUBCOMMANDS.iter().find(|s| s.name == name) else {
+        return usage_error("Unknown --cluster subcommand");
+    };
+    let count = positionals.len() as i32;
+    if (sub.arity >= 0 && count != sub.arity) || (sub.arity < 0 && count < -sub.arity) {
+        return usage_error("[ERR] Wrong number of arguments for specified --cluster sub command");
+    }
+    if sub.name == "help" {
+        return Compat::Help;
+    }
+    if !sub.built {
+        return Compat::Fail {
+            message: format!("{}", crate::error::NotBuiltError(sub.name.to_string())),
+            status: 2,
+        };
+    }
+    let mut native = vec![
+        args[0].clone(),
+        "--redis-cli-compat".into(),
+        sub.name.to_string(),
+    ];
+    if HOST_PORT_FORM.contains(&sub.name) && positionals.len() >= 2 {
+        native.extend(positionals.into_iter().take(2));
+    } else if HOST_PORT_FORM.contains(&sub.name) {
+        native.extend(positionals);
+    }
+    for option in options {
+        let name = option
+            .split_once('=')
+            .map_or(option.as_str(), |(name, _)| name);
+        if GLOBAL.contains(&name) || sub.options.contains(&name) {
+            native.push(option);
+        }
+    }
+    Compat::Run {
+        args: native,
+        password_on_command_line,
+    }
+}
+
+/// `redis://[user:pass@]host:port[/db]` or `rediss://...`: the credentials and TLS switch.
+fn uri_options(uri: &str, options: &mut Vec<String>) -> bool {
+    let (tls, rest) = match uri.split_once("://") {
+        Some(("rediss", rest)) => (true, rest),
+        Some((_, rest)) => (false, rest),
+        None => (false, uri),
+    };
+    if tls {
+        options.push("--tls".into());
+    }
+    let Some((credentials, _)) = rest.rsplit_once('@') else {
+        return false;
+    };
+    match credentials.split_once(':') {
+        Some((user, pass)) => {
+            if !user.is_empty() {
+                options.push(format!("--user={user}"));
+            }
+            options.push(format!("--pass={pass}"));
+        }
+        None => options.push(format!("--pass={credentials}")),
+    }
+    true
+}
+
+const CLUSTER_USAGE: &str =
+    "Cluster Manager Commands:\n  use `rcluster --cluster help` to list them";
+
+const WEIGHT_TWICE: &str = "WARNING: you cannot use --cluster-weight more than once.\n\
+You can set more weights by adding them as a space-separated list, ie:\n\
+--cluster-weight n1=w n2=w";
+
+/// redis-cli's `--cluster help` text (printed on stdout; exit status 1).
+pub const HELP: &str = "Cluster Manager Commands:
+  create         host1:port1 ... hostN:portN
+                 --cluster-replicas <arg>
+  check          <host:port> or <host> <port> - separated by either colon or space
+                 --cluster-search-multiple-owners
+  info           <host:port> or <host> <port> - separated by either colon or space
+  fix            <host:port> or <host> <port> - separated by either colon or space
+                 --cluster-search-multiple-owners
+                 --cluster-fix-with-unreachable-masters
+  reshard        <host:port> or <host> <port> - separated by either colon or space
+                 --cluster-from <arg>
+                 --cluster-to <arg>
+                 --cluster-slots <arg>
+                 --cluster-yes
+                 --cluster-timeout <arg>
+                 --cluster-pipeline <arg>
+                 --cluster-replace
+  rebalance      <host:port> or <host> <port> - separated by either colon or space
+                 --cluster-weight <node1=w1...nodeN=wN>
+                 --cluster-use-empty-masters
+                 --cluster-timeout <arg>
+                 --cluster-simulate
+                 --cluster-pipeline <arg>
+                 --cluster-threshold <arg>
+                 --cluster-replace
+  add-node       new_host:new_port existing_host:existing_port
+                 --cluster-slave
+                 --cluster-master-id <arg>
+  del-node       host:port node_id
+  call           host:port command arg arg .. arg
+                 --cluster-only-masters
+                 --cluster-only-replicas
+  set-timeout    host:port milliseconds
+  import         host:port
+                 --cluster-from <arg>
+                 --cluster-from-user <arg>
+                 --cluster-from-pass <arg>
+                 --cluster-from-askpass
+                 --cluster-copy
+                 --cluster-replace
+  backup         host:port backup_directory
+  help           
+
+For check, fix, reshard, del-node, set-timeout, info, rebalance, call, import, backup you can specify the host and port of any working node in the cluster.
+
+Cluster Manager Options:
+  --cluster-yes  Automatic yes to cluster commands prompts
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(line: &str) -> Compat {
+        let args: Vec<String> = std::iter::once("rcluster")
+            .chain(line.split_whitespace())
+            .map(String::from)
+            .collect();
+        translate(&args)
+    }
+
+    fn native(line: &str) -> String {
+        match run(line) {
+            Compat::Run { args, .. } => args[1..].join(" "),
+            other => panic!("{line}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn native_syntax_is_left_alone() {
+        assert_eq!(run("check 127.0.0.1:7000"), Compat::Native);
+    }
+
+    #[test]
+    fn check_and_info_in_both_address_forms() {
+        assert_eq!(
+            native("--cluster check 127.0.0.1:7000"),
+            "--redis-cli-compat check 127.0.0.1:7000"
+        );
+        assert_eq!(
+            native("--cluster check 127.0.0.1 7000"),
+            "--redis-cli-compat check 127.0.0.1 7000"
+        );
+        assert_eq!(
+            native("--cluster info 127.0.0.1 7000 extra"),
+            "--redis-cli-compat info 127.0.0.1 7000"
+        );
+    }
+
+    #[test]
+    fn options_in_any_position() {
+        assert_eq!(
+            native("-a secret --cluster check h:1"),
+            "--redis-cli-compat check h:1 --pass=secret"
+        );
+        assert_eq!(
+            native("--cluster check h 1 -a secret"),
+            "--redis-cli-compat check h 1 --pass=secret"
+        );
+        assert_eq!(
+            native("--cluster check --cluster-search-multiple-owners h:1"),
+            "--redis-cli-compat check h:1 --search-multiple-owners"
+        );
+        assert_eq!(
+            native("--cluster-yes --cluster info h:1"),
+            "--redis-cli-compat info h:1"
+        );
+    }
+
+    #[test]
+    fn every_general_option_translates() {
+        let line = "--cluster check h:1 --user u --pass p --askpass --no-auth-warning --tls --sni s \
+                    --cacert c --cacertdir d --cert e --key k --insecure --tls-ciphers x \
+                    --tls-ciphersuites y --verbose -t 1.5 -h ignored -p 1 -s sock -n 0 -r 1 -i 1 \
+                    -d , -D , -e -c -2 -3 -4 -6 --raw --no-raw --csv --json --quoted-json";
+        assert_eq!(
+            native(line),
+            "--redis-cli-compat check h:1 --user=u --pass=p --askpass --no-auth-warning --tls \
+             --sni=s --cacert=c --cacertdir=d --cert=e --key=k --insecure --verbose --connect-timeout=1500ms"
+        );
+    }
+
+    #[test]
+    fn every_cluster_option_is_accepted_and_unused_ones_dropped() {
+        let line = "--cluster check h:1 --cluster-replicas 1 --cluster-yes --cluster-from a --cluster-to b \
+                    --cluster-slots 10 --cluster-timeout 5 --cluster-pipeline 10 --cluster-replace \
+                    --cluster-weight a=1 b=2 --cluster-use-empty-masters --cluster-simulate \
+                    --cluster-threshold 2 --cluster-search-multiple-owners \
+                    --cluster-fix-with-unreachable-masters --cluster-slave --cluster-master-id x \
+                    --cluster-only-masters --cluster-only-replicas --cluster-from-user u \
+                    --cluster-from-pass p --cluster-from-askpass --cluster-copy";
+        assert_eq!(
+            native(line),
+            "--redis-cli-compat check h:1 --search-multiple-owners"
+        );
+    }
+
+    #[test]
+    fn uri_gives_credentials_and_tls() {
+        assert_eq!(
+            native("-u rediss://bob:pw@h:1/0 --cluster info h:1"),
+            "--redis-cli-compat info h:1 --tls --user=bob --pass=pw"
+        );
+        match run("-u redis://:pw@h:1 --cluster info h:1") {
+            Compat::Run {
+                args,
+                password_on_command_line,
+            } => {
+                assert!(password_on_command_line);
+                assert_eq!(args[3..], ["h:1", "--pass=pw"]);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_match_redis_cli() {
+        let fail = |line: &str| match run(line) {
+            Compat::Fail { message, status } => (message, status),
+            other => panic!("{line}: {other:?}"),
+        };
+        assert_eq!(
+            fail("--cluster bogus h:1").0,
+            "Unknown --cluster subcommand"
+        );
+        assert_eq!(
+            fail("--cluster check").0,
+            "[ERR] Wrong number of arguments for specified --cluster sub command"
+        );
+        assert_eq!(
+            fail("--cluster check h:1 --frobnicate").0,
+            "Unrecognized option or bad number of args for: '--frobnicate'"
+        );
+        assert_eq!(fail("--cluster check h:1 -a").1, 1);
+        assert!(
+            fail("--cluster rebalance h:1 --cluster-weight a=1 --cluster-weight b=2")
+                .0
+                .contains("more than once")
+        );
+        assert_eq!(fail("--cluster").1, 1);
+        assert_eq!(fail("--cluster check h:1 --cluster info h:1").1, 1);
+        let (message, status) = fail("--cluster reshard h:1 --cluster-yes");
+        assert_eq!(status, 2);
+        assert!(message.contains("not implemented"), "{message}");
+        assert_eq!(run("--cluster help"), Compat::Help);
+    }
+
+    #[test]
+    fn value_options_take_the_next_argument_whatever_it_is() {
+        assert_eq!(
+            native("--cluster check h:1 -a -dash-"),
+            "--redis-cli-compat check h:1 --pass=-dash-"
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! `rcluster info HOST:PORT`: per master its keys (DBSIZE, asked of all masters at once), slots and
+//! replicas, then the totals, as redis-cli prints them; `--json` gives the same report.
+
+use super::{Context, seed_address};
+use crate::error::Exit;
+use crate::output::{human, json};
+use crate::topology::{ClusterView, NodeView, SLOT_COUNT, load::load_dbsizes, load_cluster_view};
+use serde::Serialize;
+
+/// Arguments of `info`.
+#[derive(Debug, clap::Args)]
+pub struct InfoArgs {
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
+    pub node: String,
+    /// The port, when given as a separate argument.
+    pub port: Option<String>,
+}
+
+/// One master's line.
+#[derive(Debug, Clone, Serialize)]
+pub struct MasterInfo {
+    pub address: String,
+    pub id: String,
+    /// DBSIZE, or `None` with `error` when it failed.
+    pub keys: Option<u64>,
+    pub error: Option<String>,
+    pub slots: usize,
+    pub replicas: usize,
+}
+
+/// What `info` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct InfoReport {
+    pub masters: Vec<MasterInfo>,
+    pub total_keys: u64,
+    pub keys_per_slot: f64,
+    /// Every master answered DBSIZE.
+    pub complete: bool,
+}
+
+/// Builds the report: DBSIZE of every loaded master, concurrently.
+pub async fn build_info_report(context: &Context, view: &ClusterView) -> InfoReport {
+    let masters: Vec<&NodeView> = view.loaded_masters().collect();
+    let sizes = load_dbsizes(&context.session, &masters).await;
+    let masters: Vec<MasterInfo> = masters
+        .iter()
+        .zip(sizes)
+        .map(|(node, size)| MasterInfo {
+            address: node.address.to_string(),
+            id: node.id().to_string(),
+            keys: size.as_ref().ok().copied(),
+            error: size.err().map(|e| e.to_string()),
+            slots: node.myself().slots.len(),
+            replicas: view.loaded_replica_count(node.id()),
+        })
+        .collect();
+    let total_keys = masters.iter().filter_map(|m| m.keys).sum();
+    InfoReport {
+        complete: masters.iter().all(|m| m.keys.is_some()),
+        keys_per_slot: total_keys as f64 / f64::from(SLOT_COUNT),
+        total_keys,
+        masters,
+    }
+}
+
+/// Runs `info`.
+pub async fn run(context: &Context, args: &InfoArgs) -> anyhow::Result<Exit> {
+    let seed = seed_address(&args.node, args.port.as_deref())?;
+    let view = load_cluster_view(&context.session, &seed).await?;
+    let report = build_info_report(context, &view).await;
+    if context.output.json {
+        json::print_json(&report);
+    } else {
+        context.output.print_lines(&human::render_info(&report));
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,93 @@
+//! `rcluster setslot HOST:PORT SLOT importing|migrating|node|stable [NODE_ID]`: the low-level
+//! `CLUSTER SETSLOT`, after checking the slot number and that the node id belongs to the cluster.
+
+use super::{Context, seed_address};
+use crate::error::{Exit, UsageError};
+use crate::topology::{Slot, load_cluster_view};
+
+/// The state to put the slot in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SlotState {
+    /// The node will accept keys of the slot from NODE_ID.
+    Importing,
+    /// The node is sending the slot's keys to NODE_ID.
+    Migrating,
+    /// Assign the slot to NODE_ID.
+    Node,
+    /// Clear importing/migrating state.
+    Stable,
+}
+
+/// Arguments of `setslot`.
+#[derive(Debug, clap::Args)]
+pub struct SetslotArgs {
+    /// The node to send CLUSTER SETSLOT to (HOST:PORT).
+    pub node: String,
+    /// The slot, 0 to 16383.
+    pub slot: Slot,
+    pub state: SlotState,
+    /// The other node's id (required except for `stable`).
+    pub node_id: Option<String>,
+}
+
+/// Runs `setslot`.
+pub async fn run(context: &Context, args: &SetslotArgs) -> anyhow::Result<Exit> {
+    let address = seed_address(&args.node, None)?;
+    let view = load_cluster_view(&context.session, &address).await?;
+    let node_id = match (args.state, &args.node_id) {
+        (SlotState::Stable, None) => None,
+        (SlotState::Stable, Some(_)) => {
+            return Err(UsageError("`stable` takes no NODE_ID".into()).into());
+        }
+        (_, None) => {
+            return Err(UsageError(format!(
+                "`{}` needs the NODE_ID of the other node (see `rcluster check {address}`)",
+                state_word(args.state)
+            ))
+            .into());
+        }
+        (_, Some(id)) => match view.node_by_id(id) {
+            Some(node) => Some(node.id().to_string()),
+            None => {
+                return Err(UsageError(format!(
+                    "no node with id '{id}' in the cluster of {address}; `rcluster check {address}` lists the ids"
+                ))
+                .into());
+            }
+        },
+    };
+    let mut client = context.session.client(&address).await?;
+    client
+        .setslot(
+            args.slot.number(),
+            state_word(args.state),
+            node_id.as_deref(),
+        )
+        .await?;
+    let target = node_id.map(|id| format!(" {id}")).unwrap_or_default();
+    if context.output.json {
+        crate::output::json::print_json(&serde_json::json!({
+            "ok": true, "node": address.to_string(), "slot": args.slot,
+            "state": state_word(args.state), "node_id": target.trim(),
+        }));
+    } else {
+        context.output.print_lines(&[crate::output::Line::new(
+            crate::output::Level::Success,
+            format!(
+                "[OK] {address}: CLUSTER SETSLOT {} {}{target}",
+                args.slot,
+                state_word(args.state).to_uppercase()
+            ),
+        )]);
+    }
+    Ok(Exit::Ok)
+}
+
+fn state_word(state: SlotState) -> &'static str {
+    match state {
+        SlotState::Importing => "importing",
+        SlotState::Migrating => "migrating",
+        SlotState::Node => "node",
+        SlotState::Stable => "stable",
+    }
+}

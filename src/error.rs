@@ -1,0 +1,38 @@
+//! Exit statuses and the errors that map to them.
+//!
+//! 0: the command ran and found nothing wrong; 1: it ran and found or left problems; 2: usage,
+//! connection or unexpected error. In redis-cli syntax, 2 becomes 1 as redis-cli only knows 0 and 1
+//! (except for subcommands rcluster has not built yet, which stay 2).
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Ok,
+    Problems,
+    Error,
+}
+
+impl Exit {
+    pub fn code(self) -> i32 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Problems => 1,
+            Exit::Error => 2,
+        }
+    }
+
+    /// `Ok` when `clean`, else `Problems`.
+    pub fn from_clean(clean: bool) -> Exit {
+        if clean { Exit::Ok } else { Exit::Problems }
+    }
+}
+
+/// A usage error found after argument parsing (bad slot, unknown node id, ...).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// A redis-cli subcommand rcluster does not implement yet.
+#[derive(Debug, thiserror::Error)]
+#[error("`--cluster {0}` is not implemented in rcluster yet; use redis-cli for it for now")]
+pub struct NotBuiltError(pub String);

@@ -1,0 +1,345 @@
+//! The only place that opens connections: node addresses, credentials, TLS, timeouts, and a
+//! [`Session`] that hands out one multiplexed connection per node with typed methods on [`NodeClient`].
+//!
+//! Every call is bounded by the connect timeout (connect + AUTH) and the command timeout (each reply).
+//! Errors are typed ([`NetError`]) and never contain the password.
+
+mod address;
+mod concurrent;
+mod tls;
+
+pub use address::{AddressError, NodeAddress};
+pub use concurrent::concurrently;
+pub use tls::TlsOptions;
+
+use redis::aio::MultiplexedConnection;
+use redis::{
+    AsyncConnectionConfig, Client, ConnectionAddr, IntoConnectionInfo, RedisConnectionInfo,
+};
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Mutex;
+use std::time::Duration;
+
+/// A secret that never prints itself.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+    /// The secret itself, for the wire only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// How to reach and authenticate to every node of the cluster.
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+    pub tls: Option<TlsOptions>,
+    /// Bound on TCP connect, TLS handshake and AUTH.
+    pub connect_timeout: Duration,
+    /// Bound on each reply.
+    pub command_timeout: Duration,
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            user: None,
+            password: None,
+            tls: None,
+            connect_timeout: Duration::from_secs(2),
+            command_timeout: Duration::from_secs(3),
+        }
+    }
+}
+
+/// Why talking to a node failed. Messages say what to do and never contain credentials.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NetError {
+    #[error(
+        "could not connect to {address}: {reason}; check the address and that the node is running"
+    )]
+    Connect { address: String, reason: String },
+    #[error(
+        "{address} did not answer within {timeout_ms} ms ({what}); the node may be hung or overloaded (raise --timeout to wait longer)"
+    )]
+    Timeout {
+        address: String,
+        what: String,
+        timeout_ms: u128,
+    },
+    #[error(
+        "authentication to {address} failed: {reason}; check -a/--pass, REDISCLI_AUTH and --user"
+    )]
+    Auth { address: String, reason: String },
+    #[error(
+        "{address} is not configured as a cluster node (cluster-enabled no); start it with cluster-enabled yes"
+    )]
+    NotCluster { address: String },
+    #[error("{address} replied with error: {message}")]
+    Server { address: String, message: String },
+    #[error("{address}: unexpected reply to {what}")]
+    Protocol { address: String, what: String },
+}
+
+impl NetError {
+    fn classify(
+        address: &NodeAddress,
+        what: &str,
+        error: redis::RedisError,
+        timeout: Duration,
+    ) -> NetError {
+        let address = address.to_string();
+        let text = error.to_string();
+        let upper = text.to_ascii_uppercase();
+        if error.is_timeout() {
+            NetError::Timeout {
+                address,
+                what: what.to_string(),
+                timeout_ms: timeout.as_millis(),
+            }
+        } else if upper.contains("NOAUTH")
+            || upper.contains("WRONGPASS")
+            || upper.contains("INVALID PASSWORD")
+            || upper.contains("AUTH")
+                && (upper.contains("CALLED WITHOUT ANY PASSWORD") || upper.contains("NOPERM"))
+        {
+            NetError::Auth {
+                address,
+                reason: first_line(&text),
+            }
+        } else if upper.contains("CLUSTER SUPPORT DISABLED") {
+            NetError::NotCluster { address }
+        } else if error.is_io_error() || error.is_connection_refusal() {
+            NetError::Connect {
+                address,
+                reason: first_line(&text),
+            }
+        } else {
+            NetError::Server {
+                address,
+                message: first_line(&text),
+            }
+        }
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines().next().unwrap_or_default().trim().to_string()
+}
+
+/// Connections to the cluster's nodes, opened on demand and reused.
+pub struct Session {
+    options: ConnectOptions,
+    connections: Mutex<HashMap<NodeAddress, MultiplexedConnection>>,
+}
+
+impl Session {
+    pub fn new(options: ConnectOptions) -> Session {
+        Session {
+            options,
+            connections: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn options(&self) -> &ConnectOptions {
+        &self.options
+    }
+
+    /// A client for `address`, connecting (and authenticating) the first time.
+    pub async fn client(&self, address: &NodeAddress) -> Result<NodeClient, NetError> {
+        let cached = self.lock().get(address).cloned();
+        let connection = match cached {
+            Some(connection) => connection,
+            None => {
+                let connection = self.open(address).await?;
+                self.lock().insert(address.clone(), connection.clone());
+                connection
+            }
+        };
+        Ok(NodeClient {
+            address: address.clone(),
+            connection,
+            timeout: self.options.command_timeout,
+        })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<NodeAddress, MultiplexedConnection>> {
+        self.connections
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    async fn open(&self, address: &NodeAddress) -> Result<MultiplexedConnection, NetError> {
+        let options = &self.options;
+        let fail = |e: redis::RedisError| {
+            NetError::classify(address, "connect", e, options.connect_timeout)
+        };
+        let mut redis_settings = RedisConnectionInfo::default().set_skip_set_lib_name();
+        if let Some(password) = &options.password {
+            redis_settings = redis_settings.set_password(password.expose());
+            if let Some(user) = &options.user {
+                redis_settings = redis_settings.set_username(user);
+            }
+        }
+        let client = match &options.tls {
+            None => {
+                let info = ConnectionAddr::Tcp(address.host.clone(), address.port)
+                    .into_connection_info()
+                    .map_err(fail)?
+                    .set_redis_settings(redis_settings);
+                Client::open(info).map_err(fail)?
+            }
+            Some(tls) => {
+                tls.client(address, redis_settings)
+                    .map_err(|reason| NetError::Connect {
+                        address: address.to_string(),
+                        reason,
+                    })?
+            }
+        };
+        let mut config = AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(options.connect_timeout))
+            .set_response_timeout(None);
+        if let Some(resolver) = options.tls.as_ref().and_then(|tls| tls.resolver(address)) {
+            config = config.set_dns_resolver(resolver);
+        }
+        let connect = client.get_multiplexed_async_connection_with_config(&config);
+        match tokio::time::timeout(options.connect_timeout, connect).await {
+            Ok(result) => result.map_err(fail),
+            Err(_) => Err(NetError::Timeout {
+                address: address.to_string(),
+                what: "connect".into(),
+                timeout_ms: options.connect_timeout.as_millis(),
+            }),
+        }
+    }
+}
+
+/// One node's connection with typed commands; cheap to clone.
+#[derive(Clone)]
+pub struct NodeClient {
+    address: NodeAddress,
+    connection: MultiplexedConnection,
+    timeout: Duration,
+}
+
+impl NodeClient {
+    pub fn address(&self) -> &NodeAddress {
+        &self.address
+    }
+
+    /// Sends a command made of `args` and converts the reply, bounded by the command timeout.
+    pub async fn query<T: redis::FromRedisValue>(&mut self, args: &[&str]) -> Result<T, NetError> {
+        let mut command = redis::cmd(args[0]);
+        for arg in &args[1..] {
+            command.arg(*arg);
+        }
+        self.run(&command, args[0]).await
+    }
+
+    async fn run<T: redis::FromRedisValue>(
+        &mut self,
+        command: &redis::Cmd,
+        what: &str,
+    ) -> Result<T, NetError> {
+        let reply =
+            tokio::time::timeout(self.timeout, command.query_async::<T>(&mut self.connection))
+                .await;
+        match reply {
+            Ok(result) => {
+                result.map_err(|e| NetError::classify(&self.address, what, e, self.timeout))
+            }
+            Err(_) => Err(NetError::Timeout {
+                address: self.address.to_string(),
+                what: what.to_string(),
+                timeout_ms: self.timeout.as_millis(),
+            }),
+        }
+    }
+
+    /// Runs `commands` as one pipeline (one round trip), each reply converted to `T`.
+    pub async fn pipeline<T: redis::FromRedisValue>(
+        &mut self,
+        commands: Vec<redis::Cmd>,
+        what: &str,
+    ) -> Result<Vec<T>, NetError> {
+        let mut pipe = redis::pipe();
+        for command in commands {
+            pipe.add_command(command);
+        }
+        let reply = tokio::time::timeout(
+            self.timeout,
+            pipe.query_async::<Vec<T>>(&mut self.connection),
+        )
+        .await;
+        match reply {
+            Ok(result) => {
+                result.map_err(|e| NetError::classify(&self.address, what, e, self.timeout))
+            }
+            Err(_) => Err(NetError::Timeout {
+                address: self.address.to_string(),
+                what: what.to_string(),
+                timeout_ms: self.timeout.as_millis(),
+            }),
+        }
+    }
+
+    /// `CLUSTER NODES` as text.
+    pub async fn cluster_nodes(&mut self) -> Result<String, NetError> {
+        self.query(&["CLUSTER", "NODES"]).await
+    }
+
+    /// `CLUSTER INFO` as `field -> value`.
+    pub async fn cluster_info(&mut self) -> Result<HashMap<String, String>, NetError> {
+        let text: String = self.query(&["CLUSTER", "INFO"]).await?;
+        Ok(text
+            .lines()
+            .filter_map(|line| line.trim().split_once(':'))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect())
+    }
+
+    /// `DBSIZE`.
+    pub async fn dbsize(&mut self) -> Result<u64, NetError> {
+        self.query(&["DBSIZE"]).await
+    }
+
+    /// `CLUSTER SETSLOT slot IMPORTING|MIGRATING|NODE id` or `STABLE`.
+    pub async fn setslot(
+        &mut self,
+        slot: u16,
+        action: &str,
+        node_id: Option<&str>,
+    ) -> Result<(), NetError> {
+        let slot = slot.to_string();
+        let mut args = vec!["CLUSTER", "SETSLOT", slot.as_str(), action];
+        args.extend(node_id);
+        self.query::<()>(&args).await
+    }
+
+    /// `CLUSTER COUNTKEYSINSLOT` for every slot in `slots`, pipelined.
+    pub async fn count_keys_in_slots(&mut self, slots: &[u16]) -> Result<Vec<u64>, NetError> {
+        let commands = slots
+            .iter()
+            .map(|slot| {
+                let mut command = redis::cmd("CLUSTER");
+                command.arg("COUNTKEYSINSLOT").arg(*slot);
+                command
+            })
+            .collect();
+        self.pipeline(commands, "CLUSTER COUNTKEYSINSLOT").await
+    }
+}

@@ -1,0 +1,519 @@
+//! Local throwaway clusters: start `redis-server` (or `valkey-server`) processes in cluster mode on
+//! loopback, form the cluster, wait until it is healthy, and stop exactly the processes started.
+//!
+//! One implementation for `rcluster local up|down|status` and for the integration tests: a
+//! [`Sandbox`] stops its nodes when dropped (also when a test panics) unless [`Sandbox::detach`]ed;
+//! ports are picked free (server and bus port) so tests run in parallel.
+
+use crate::net::{ConnectOptions, NodeAddress, Secret, Session, concurrently};
+use crate::topology::{ClusterView, SLOT_COUNT, load_cluster_view};
+use anyhow::{Context as _, anyhow, bail};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::{Duration, Instant};
+
+/// What to start.
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    pub masters: usize,
+    /// Replicas per master.
+    pub replicas: usize,
+    /// First port; `None` picks free ports.
+    pub base_port: Option<u16>,
+    pub state_dir: PathBuf,
+    pub server_bin: String,
+    pub node_timeout_ms: u64,
+    /// `requirepass` / `masterauth` for every node.
+    pub password: Option<String>,
+    /// Start the nodes but do not form a cluster.
+    pub no_cluster: bool,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            masters: 3,
+            replicas: 0,
+            base_port: None,
+            state_dir: default_state_dir(),
+            server_bin: "redis-server".into(),
+            node_timeout_ms: 2000,
+            password: None,
+            no_cluster: false,
+        }
+    }
+}
+
+/// `$XDG_STATE_HOME/rcluster/local` or `~/.local/state/rcluster/local`.
+pub fn default_state_dir() -> PathBuf {
+    let base = std::env::var_os("XDG_STATE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
+        .unwrap_or_else(std::env::temp_dir);
+    base.join("rcluster").join("local")
+}
+
+/// One started server.
+#[derive(Debug, Clone)]
+pub struct SandboxNode {
+    pub port: u16,
+    pub pid: u32,
+    pub dir: PathBuf,
+}
+
+impl SandboxNode {
+    pub fn address(&self) -> NodeAddress {
+        NodeAddress::new("127.0.0.1", self.port)
+    }
+}
+
+/// Running nodes; stopped on drop unless detached.
+#[derive(Debug)]
+pub struct Sandbox {
+    pub state_dir: PathBuf,
+    pub nodes: Vec<SandboxNode>,
+    detached: bool,
+}
+
+impl Sandbox {
+    /// Starts the nodes and, unless `no_cluster`, forms the cluster and waits until it is healthy.
+    pub async fn start(options: &SandboxOptions) -> anyhow::Result<Sandbox> {
+        let count = options.masters * (1 + options.replicas);
+        if count == 0 {
+            bail!("nothing to start: --masters must be at least 1");
+        }
+        std::fs::create_dir_all(&options.state_dir)
+            .with_context(|| format!("cannot create {}", options.state_dir.display()))?;
+        let mut sandbox = Sandbox {
+            state_dir: options.state_dir.clone(),
+            nodes: Vec::new(),
+            detached: false,
+        };
+        let ports = pick_ports(options.base_port, count)?;
+        for port in ports {
+            sandbox.nodes.push(start_node(options, port)?);
+        }
+        let session = Arc::new(Session::new(connect_options(options)));
+        for node in &sandbox.nodes {
+            wait_until_serving(&session, node).await?;
+        }
+        if !options.no_cluster {
+            form_cluster(&session, options, &sandbox.nodes).await?;
+        }
+        Ok(sandbox)
+    }
+
+    /// The first node's address.
+    pub fn seed(&self) -> NodeAddress {
+        self.nodes[0].address()
+    }
+
+    /// Keeps the nodes running after this value is dropped (for `local up`).
+    pub fn detach(mut self) {
+        self.detached = true;
+    }
+
+    /// Sends `signal` (e.g. `libc::SIGSTOP`) to the node on `port`.
+    pub fn signal(&self, port: u16, signal: i32) -> anyhow::Result<()> {
+        let node = self
+            .nodes
+            .iter()
+            .find(|n| n.port == port)
+            .ok_or_else(|| anyhow!("no sandbox node on port {port}"))?;
+        send_signal(node.pid, signal)
+    }
+
+    /// Stops every node (SIGCONT first, in case one was stopped) and waits for them to exit.
+    pub fn stop(&mut self) {
+        for node in &self.nodes {
+            let _ = send_signal(node.pid, libc::SIGCONT);
+            let _ = send_signal(node.pid, libc::SIGKILL);
+        }
+        for node in &self.nodes {
+            wait_for_exit(node.pid, Duration::from_secs(5));
+            let _ = std::fs::remove_file(node.dir.join("pid"));
+        }
+        self.nodes.clear();
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if !self.detached {
+            self.stop();
+        }
+    }
+}
+
+fn connect_options(options: &SandboxOptions) -> ConnectOptions {
+    ConnectOptions {
+        password: options.password.clone().map(Secret::new),
+        command_timeout: Duration::from_secs(5),
+        ..ConnectOptions::default()
+    }
+}
+
+static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
+
+/// Ports whose server port and bus port (+10000) are free. Picked below the kernel's ephemeral
+/// range (32768+) so outgoing connections cannot steal them.
+fn pick_ports(base: Option<u16>, count: usize) -> anyhow::Result<Vec<u16>> {
+    if let Some(base) = base {
+        let last = base as usize + count - 1;
+        if last + 10000 > u16::MAX as usize {
+            bail!(
+                "ports {base}..{last} leave no room for bus ports (+10000); choose a lower --port"
+            );
+        }
+        let ports: Vec<u16> = (base..=last as u16).collect();
+        if let Some(busy) = ports.iter().find(|&&p| !port_pair_free(p)) {
+            bail!(
+                "port {busy} or its bus port {} is in use; choose another --port",
+                busy + 10000
+            );
+        }
+        return Ok(ports);
+    }
+    const LOW: u16 = 11000;
+    const SPAN: u16 = 11000;
+    if NEXT_PORT.load(Ordering::Relaxed) == 0 {
+        let offset = (std::process::id() % u32::from(SPAN)) as u16;
+        let _ = NEXT_PORT.compare_exchange(0, offset, Ordering::Relaxed, Ordering::Relaxed);
+    }
+    let mut ports = Vec::new();
+    for _ in 0..SPAN {
+        let port = LOW + NEXT_PORT.fetch_add(1, Ordering::Relaxed) % SPAN;
+        if port_pair_free(port) {
+            ports.push(port);
+            if ports.len() == count {
+                return Ok(ports);
+            }
+        }
+    }
+    bail!(
+        "no free loopback ports found between {LOW} and {}",
+        LOW + SPAN
+    )
+}
+
+fn port_pair_free(port: u16) -> bool {
+    let free = |p: u16| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok();
+    free(port) && free(port + 10000)
+}
+
+fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode> {
+    let dir = options.state_dir.join(port.to_string());
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let log = std::fs::File::create(dir.join("node.log"))?;
+    let mut command = Command::new(&options.server_bin);
+    command
+        .args([
+            "--port",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--cluster-enabled",
+            "yes",
+        ])
+        .args([
+            "--cluster-config-file",
+            "nodes.conf",
+            "--daemonize",
+            "no",
+            "--save",
+            "",
+        ])
+        .args([
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "no",
+            "--loglevel",
+            "warning",
+        ])
+        .args([
+            "--cluster-node-timeout",
+            &options.node_timeout_ms.to_string(),
+        ])
+        .arg("--dir")
+        .arg(&dir);
+    if let Some(password) = &options.password {
+        command.args(["--requirepass", password, "--masterauth", password]);
+    }
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let child = command
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .spawn()
+        .with_context(|| {
+            format!(
+                "cannot start '{}': is it installed? (scripts/install-deps.sh installs redis-server; --server-bin picks another binary)",
+                options.server_bin
+            )
+        })?;
+    std::fs::write(dir.join("pid"), child.id().to_string())?;
+    Ok(SandboxNode {
+        port,
+        pid: child.id(),
+        dir,
+    })
+}
+
+/// Polls PING every 10 ms until the node answers (at most 10 s).
+async fn wait_until_serving(session: &Session, node: &SandboxNode) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let answered = async {
+            let mut client = session.client(&node.address()).await?;
+            client.query::<String>(&["PING"]).await
+        }
+        .await;
+        match answered {
+            Ok(_) => return Ok(()),
+            Err(error) if Instant::now() > deadline || !process_alive(node.pid) => {
+                let log = std::fs::read_to_string(node.dir.join("node.log")).unwrap_or_default();
+                let tail: Vec<&str> = log.lines().rev().take(3).collect();
+                bail!(
+                    "node on port {} did not start: {error}; its log ends: {}",
+                    node.port,
+                    tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+                );
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+        }
+    }
+}
+
+/// Forms the cluster directly: slots and epochs on masters, MEET, REPLICATE, then waits for health.
+async fn form_cluster(
+    session: &Arc<Session>,
+    options: &SandboxOptions,
+    nodes: &[SandboxNode],
+) -> anyhow::Result<()> {
+    let addresses: Vec<NodeAddress> = nodes.iter().map(SandboxNode::address).collect();
+    let ids = concurrently(addresses.clone(), |address| {
+        let session = Arc::clone(session);
+        async move {
+            session
+                .client(&address)
+                .await?
+                .query::<String>(&["CLUSTER", "MYID"])
+                .await
+        }
+    })
+    .await
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
+    let masters = &addresses[..options.masters];
+    let assignments: Vec<(usize, NodeAddress)> = masters.iter().cloned().enumerate().collect();
+    let total = options.masters;
+    for result in concurrently(assignments, |(index, address)| {
+        let session = Arc::clone(session);
+        async move {
+            let first = index * SLOT_COUNT as usize / total;
+            let last = (index + 1) * SLOT_COUNT as usize / total - 1;
+            let mut client = session.client(&address).await?;
+            client
+                .query::<()>(&[
+                    "CLUSTER",
+                    "ADDSLOTSRANGE",
+                    &first.to_string(),
+                    &last.to_string(),
+                ])
+                .await?;
+            client
+                .query::<()>(&["CLUSTER", "SET-CONFIG-EPOCH", &(index + 1).to_string()])
+                .await
+        }
+    })
+    .await
+    {
+        result?;
+    }
+    let mut first = session.client(&addresses[0]).await?;
+    for address in &addresses[1..] {
+        first
+            .query::<()>(&["CLUSTER", "MEET", "127.0.0.1", &address.port.to_string()])
+            .await?;
+    }
+    let deadline = Instant::now() + Duration::from_secs(30 + nodes.len() as u64 / 2);
+    wait_until(deadline, "every node knows every other", || {
+        all_nodes_known(session, &addresses)
+    })
+    .await?;
+    for (index, address) in addresses.iter().enumerate().skip(options.masters) {
+        let master_id = &ids[(index - options.masters) % options.masters];
+        session
+            .client(address)
+            .await?
+            .query::<()>(&["CLUSTER", "REPLICATE", master_id])
+            .await?;
+    }
+    wait_until(
+        deadline,
+        "cluster_state:ok on every node with one slot map",
+        || cluster_healthy(session, &addresses),
+    )
+    .await
+}
+
+/// Polls `probe` every 20 ms until it says yes or `deadline` passes.
+async fn wait_until<F, Fut>(deadline: Instant, what: &str, mut probe: F) -> anyhow::Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    while !probe().await {
+        if Instant::now() > deadline {
+            bail!("timed out waiting until {what}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(())
+}
+
+async fn all_nodes_known(session: &Arc<Session>, addresses: &[NodeAddress]) -> bool {
+    let expected = addresses.len();
+    let counts = concurrently(addresses.to_vec(), |address| {
+        let session = Arc::clone(session);
+        async move {
+            let text = session.client(&address).await?.cluster_nodes().await?;
+            let entries = crate::topology::parse_cluster_nodes(&text).map_err(|e| e.to_string());
+            Ok::<_, crate::net::NetError>(entries.map(|e| {
+                e.iter()
+                    .filter(|n| !n.flags.handshake && !n.flags.noaddr)
+                    .count()
+            }))
+        }
+    })
+    .await;
+    counts
+        .into_iter()
+        .all(|c| matches!(c, Ok(Ok(n)) if n == expected))
+}
+
+async fn cluster_healthy(session: &Arc<Session>, addresses: &[NodeAddress]) -> bool {
+    let states = concurrently(addresses.to_vec(), |address| {
+        let session = Arc::clone(session);
+        async move { session.client(&address).await?.cluster_info().await }
+    })
+    .await;
+    let all_ok = states.iter().all(
+        |s| matches!(s, Ok(info) if info.get("cluster_state").map(String::as_str) == Some("ok")),
+    );
+    all_ok && view_consistent(load_cluster_view(session, &addresses[0]).await.ok())
+}
+
+fn view_consistent(view: Option<ClusterView>) -> bool {
+    view.is_some_and(|view| {
+        let report = crate::topology::check::check_cluster(&view, None);
+        let replicas_known = view.loaded().filter(|n| n.myself().flags.replica).all(|n| {
+            view.node_by_id(n.myself().master_id.as_deref().unwrap_or(""))
+                .is_some()
+        });
+        report.is_clean_for_redis_cli()
+            && view.loaded().count() == view.nodes.len()
+            && replicas_known
+    })
+}
+
+fn send_signal(pid: u32, signal: i32) -> anyhow::Result<()> {
+    let pid = i32::try_from(pid).context("bad pid")?;
+    // SAFETY: kill(2) has no memory-safety preconditions.
+    if unsafe { libc::kill(pid, signal) } != 0 {
+        bail!(
+            "cannot signal process {pid}: {}",
+            std::io::Error::last_os_error()
+        );
+    }
+    Ok(())
+}
+
+fn process_alive(pid: u32) -> bool {
+    // A zombie counts as gone.
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    !stat.is_empty()
+        && stat
+            .split_whitespace()
+            .nth(2)
+            .is_none_or(|state| state != "Z")
+}
+
+fn wait_for_exit(pid: u32, limit: Duration) {
+    let deadline = Instant::now() + limit;
+    while process_alive(pid) && Instant::now() < deadline {
+        // Reap it if it is our child; ignore errors for processes that are not.
+        // SAFETY: waitpid with WNOHANG on a pid has no memory-safety preconditions.
+        unsafe {
+            libc::waitpid(pid as i32, std::ptr::null_mut(), libc::WNOHANG);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// A node recorded in a state directory by `local up`.
+#[derive(Debug, Clone)]
+pub struct RecordedNode {
+    pub port: u16,
+    pub pid: u32,
+    /// The recorded process is still this node's server.
+    pub running: bool,
+}
+
+/// The nodes recorded under `state_dir` (one folder per port with a `pid` file), by port.
+pub fn recorded_nodes(state_dir: &Path) -> Vec<RecordedNode> {
+    let mut nodes: Vec<RecordedNode> = std::fs::read_dir(state_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let port: u16 = entry.file_name().to_str()?.parse().ok()?;
+            let pid: u32 = std::fs::read_to_string(entry.path().join("pid"))
+                .ok()?
+                .trim()
+                .parse()
+                .ok()?;
+            Some(RecordedNode {
+                port,
+                pid,
+                running: is_our_server(pid, port),
+            })
+        })
+        .collect();
+    nodes.sort_by_key(|n| n.port);
+    nodes
+}
+
+/// The process `pid` is alive and is a server listening on `port` (its title names `:port`).
+fn is_our_server(pid: u32, port: u16) -> bool {
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+    process_alive(pid)
+        && (cmdline.contains(&format!(":{port}")) || cmdline.contains(&format!("--port {port}")))
+}
+
+/// Stops the nodes recorded under `state_dir` (only processes that are still those servers) and
+/// removes their pid files. Returns the ports stopped.
+pub fn stop_recorded(state_dir: &Path) -> Vec<u16> {
+    let nodes = recorded_nodes(state_dir);
+    for node in nodes.iter().filter(|n| n.running) {
+        let _ = send_signal(node.pid, libc::SIGCONT);
+        let _ = send_signal(node.pid, libc::SIGTERM);
+    }
+    let mut stopped = Vec::new();
+    for node in &nodes {
+        if node.running {
+            wait_for_exit(node.pid, Duration::from_secs(5));
+            if process_alive(node.pid) {
+                let _ = send_signal(node.pid, libc::SIGKILL);
+                wait_for_exit(node.pid, Duration::from_secs(2));
+            }
+            stopped.push(node.port);
+        }
+        let _ = std::fs::remove_file(state_dir.join(node.port.to_string()).join("pid"));
+    }
+    stopped
+}

@@ -1,0 +1,820 @@
+//! The checks of `check` (and later `fix`), as pure functions of a [`ClusterView`].
+//!
+//! [`check_cluster`] makes every check redis-cli makes (configuration agreement, open slots, coverage,
+//! optionally multiple owners) and a few it does not (unreachable and failed nodes, which nodes
+//! disagree about which slots, masters without replicas, replicas on their master's host). The result is
+//! a [`CheckReport`] that the human and JSON renderers both print.
+
+use super::slots::{SLOT_COUNT, Slot, SlotSet};
+use super::view::{ClusterView, NodeView};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// How bad a finding is. Errors make `check` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// What kind of problem a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    ConfigDisagreement,
+    OpenSlot,
+    UncoveredSlots,
+    MultipleOwners,
+    UnreachableNode,
+    FailedNode,
+    SuspectedNode,
+    HandshakeNode,
+    UnknownMaster,
+    NoReplicas,
+    ReplicaOnMasterHost,
+}
+
+impl FindingKind {
+    /// Whether redis-cli's `check` reports (and fails on) this kind; decides the exit code in
+    /// redis-cli syntax.
+    pub fn is_redis_cli_check(self) -> bool {
+        matches!(
+            self,
+            FindingKind::ConfigDisagreement
+                | FindingKind::OpenSlot
+                | FindingKind::UncoveredSlots
+                | FindingKind::MultipleOwners
+        )
+    }
+}
+
+/// One problem, with the nodes and slots concerned.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub kind: FindingKind,
+    pub message: String,
+    /// `host:port` of each node concerned.
+    pub nodes: Vec<String>,
+    pub slots: SlotSet,
+    /// One line per node or group, when the message alone does not say enough.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
+}
+
+/// A loaded node as listed by `check` (redis-cli's `M:`/`S:` lines).
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeSummary {
+    pub id: String,
+    pub address: String,
+    pub role: &'static str,
+    pub slots: SlotSet,
+    pub slot_count: usize,
+    /// Flag words without `myself`, as redis-cli prints them.
+    pub flags: String,
+    pub master_id: Option<String>,
+    pub replicas: usize,
+}
+
+/// A node with open slots.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenSlotNode {
+    pub address: String,
+    pub id: String,
+    pub migrating: Vec<Slot>,
+    pub importing: Vec<Slot>,
+}
+
+/// A slot claimed by, or holding keys in, more than one master.
+#[derive(Debug, Clone, Serialize)]
+pub struct MultipleOwner {
+    pub slot: Slot,
+    pub owners: Vec<String>,
+}
+
+/// Everything `check` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    pub seed: String,
+    pub nodes: Vec<NodeSummary>,
+    pub config_consistent: bool,
+    pub open_slots: Vec<OpenSlotNode>,
+    /// Every open slot, in order of first appearance.
+    pub open_slot_list: Vec<Slot>,
+    pub uncovered: SlotSet,
+    /// Present when the multiple-owner search ran.
+    pub multiple_owners: Option<Vec<MultipleOwner>>,
+    pub findings: Vec<Finding>,
+}
+
+impl CheckReport {
+    /// No error-level finding.
+    pub fn is_clean(&self) -> bool {
+        !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    /// No finding of a kind redis-cli checks (its exit-code rule).
+    pub fn is_clean_for_redis_cli(&self) -> bool {
+        !self.findings.iter().any(|f| f.kind.is_redis_cli_check())
+    }
+
+    pub fn findings_of(&self, kind: FindingKind) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.kind == kind)
+    }
+}
+
+/// Runs every check. `keys_in_unowned_slots` (per master id: slots it does not own but holds keys in)
+/// enables the multiple-owner search.
+pub fn check_cluster(
+    view: &ClusterView,
+    keys_in_unowned_slots: Option<&HashMap<String, Vec<(u16, u64)>>>,
+) -> CheckReport {
+    let mut findings = Vec::new();
+    let config_consistent = check_agreement(view, &mut findings);
+    let (open_slots, open_slot_list) = check_open_slots(view, &mut findings);
+    let uncovered = check_coverage(view, &mut findings);
+    let multiple_owners =
+        keys_in_unowned_slots.map(|keys| check_multiple_owners(view, keys, &mut findings));
+    check_node_health(view, &mut findings);
+    check_replication(view, &mut findings);
+    CheckReport {
+        seed: view.seed.to_string(),
+        nodes: view.loaded().map(|n| summarize(view, n)).collect(),
+        config_consistent,
+        open_slots,
+        open_slot_list,
+        uncovered,
+        multiple_owners,
+        findings,
+    }
+}
+
+fn summarize(view: &ClusterView, node: &NodeView) -> NodeSummary {
+    let me = node.myself();
+    NodeSummary {
+        id: node.id().to_string(),
+        address: node.address.to_string(),
+        role: if me.flags.replica {
+            "replica"
+        } else {
+            "master"
+        },
+        slots: me.slots.clone(),
+        slot_count: me.slots.len(),
+        flags: me.flags.display_words(),
+        master_id: me.master_id.clone(),
+        replicas: view.loaded_replica_count(node.id()),
+    }
+}
+
+fn finding(
+    severity: Severity,
+    kind: FindingKind,
+    message: String,
+    nodes: Vec<String>,
+    slots: SlotSet,
+) -> Finding {
+    Finding {
+        severity,
+        kind,
+        message,
+        nodes,
+        slots,
+        details: Vec::new(),
+    }
+}
+
+/// Slot owner map of one node's own table: owner id -> slots.
+type OwnerMap = BTreeMap<String, SlotSet>;
+
+fn owner_map(node: &NodeView) -> OwnerMap {
+    node.own_table()
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| !e.slots.is_empty())
+        .map(|e| (e.id.clone(), e.slots.clone()))
+        .collect()
+}
+
+/// Check 1: Configuration agreement: every loaded node must describe the same slot owners. When they do not,
+/// name each node that differs from the majority and the slots it differs on.
+fn check_agreement(view: &ClusterView, findings: &mut Vec<Finding>) -> bool {
+    let loaded: Vec<&NodeView> = view.loaded().collect();
+    if loaded.len() <= 1 {
+        return true;
+    }
+    let maps: Vec<OwnerMap> = loaded.iter().map(|n| owner_map(n)).collect();
+    let mut groups: Vec<(&OwnerMap, usize)> = Vec::new();
+    for map in &maps {
+        match groups.iter_mut().find(|(m, _)| *m == map) {
+            Some((_, count)) => *count += 1,
+            None => groups.push((map, 1)),
+        }
+    }
+    let consistent = groups.len() == 1 && !maps[0].is_empty();
+    if consistent {
+        return true;
+    }
+    let majority = groups
+        .iter()
+        .max_by_key(|(_, count)| *count)
+        .map(|(m, _)| *m)
+        .unwrap_or(&maps[0]);
+    let mut nodes = Vec::new();
+    let mut all_slots = SlotSet::new();
+    let mut details = Vec::new();
+    for (node, map) in loaded.iter().zip(&maps) {
+        if map == majority {
+            continue;
+        }
+        let differing = differing_slots(map, majority);
+        details.push(format!(
+            "{} disagrees about slots {}",
+            node.address,
+            describe_difference(view, map, majority, &differing)
+        ));
+        nodes.push(node.address.to_string());
+        all_slots.union_with(&differing);
+    }
+    let message = if details.is_empty() {
+        "no node reports any slot owner".to_string()
+    } else {
+        format!(
+            "{} node(s) disagree with most nodes about the owners of slots {}",
+            nodes.len(),
+            all_slots.to_compact()
+        )
+    };
+    let mut disagreement = finding(
+        Severity::Error,
+        FindingKind::ConfigDisagreement,
+        message,
+        nodes,
+        all_slots,
+    );
+    disagreement.details = details;
+    findings.push(disagreement);
+    false
+}
+
+fn owner_array(map: &OwnerMap) -> Vec<Option<&str>> {
+    let mut owners = vec![None; SLOT_COUNT as usize];
+    for (id, slots) in map {
+        for slot in slots.iter() {
+            owners[slot.number() as usize] = Some(id.as_str());
+        }
+    }
+    owners
+}
+
+fn differing_slots(map: &OwnerMap, other: &OwnerMap) -> SlotSet {
+    let (mine, theirs) = (owner_array(map), owner_array(other));
+    (0..SLOT_COUNT)
+        .filter(|&s| mine[s as usize] != theirs[s as usize])
+        .filter_map(|s| Slot::new(u64::from(s)))
+        .collect()
+}
+
+/// `3-5 (it says: unassigned; most say: 127.0.0.1:7000)`, one group per distinct pair of opinions.
+fn describe_difference(
+    view: &ClusterView,
+    map: &OwnerMap,
+    majority: &OwnerMap,
+    slots: &SlotSet,
+) -> String {
+    let (mine, theirs) = (owner_array(map), owner_array(majority));
+    let mut groups: BTreeMap<(Option<&str>, Option<&str>), SlotSet> = BTreeMap::new();
+    for slot in slots.iter() {
+        let key = (mine[slot.number() as usize], theirs[slot.number() as usize]);
+        groups.entry(key).or_default().insert(slot);
+    }
+    let name = |id: Option<&str>| match id {
+        None => "unassigned".to_string(),
+        Some(id) => view
+            .node_by_id(id)
+            .map(|n| n.address.to_string())
+            .unwrap_or_else(|| format!("unknown node {id}")),
+    };
+    groups
+        .iter()
+        .map(|((mine, theirs), slots)| {
+            format!(
+                "{} (it says: {}; most say: {})",
+                slots.to_compact(),
+                name(*mine),
+                name(*theirs)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Check 2: Open slots: migrating / importing markers on loaded nodes.
+fn check_open_slots(
+    view: &ClusterView,
+    findings: &mut Vec<Finding>,
+) -> (Vec<OpenSlotNode>, Vec<Slot>) {
+    let mut nodes = Vec::new();
+    let mut list: Vec<Slot> = Vec::new();
+    for node in view.loaded() {
+        let me = node.myself();
+        if me.migrating.is_empty() && me.importing.is_empty() {
+            continue;
+        }
+        let migrating: Vec<Slot> = me.migrating.iter().map(|(s, _)| *s).collect();
+        let importing: Vec<Slot> = me.importing.iter().map(|(s, _)| *s).collect();
+        for slot in migrating.iter().chain(&importing) {
+            if !list.contains(slot) {
+                list.push(*slot);
+            }
+        }
+        nodes.push(OpenSlotNode {
+            address: node.address.to_string(),
+            id: node.id().to_string(),
+            migrating,
+            importing,
+        });
+    }
+    if !list.is_empty() {
+        let describe = |n: &OpenSlotNode| {
+            let mut parts = Vec::new();
+            if !n.migrating.is_empty() {
+                parts.push(format!(
+                    "{} migrating {}",
+                    n.address,
+                    join_slots(&n.migrating)
+                ));
+            }
+            if !n.importing.is_empty() {
+                parts.push(format!(
+                    "{} importing {}",
+                    n.address,
+                    join_slots(&n.importing)
+                ));
+            }
+            parts.join(", ")
+        };
+        findings.push(finding(
+            Severity::Error,
+            FindingKind::OpenSlot,
+            format!(
+                "open slots {}: {}; finish or undo the move with `rcluster fix`",
+                join_slots(&list),
+                nodes.iter().map(describe).collect::<Vec<_>>().join(", ")
+            ),
+            nodes.iter().map(|n| n.address.clone()).collect(),
+            list.iter().copied().collect(),
+        ));
+    }
+    (nodes, list)
+}
+
+/// Slots joined with commas, as redis-cli prints them.
+pub fn join_slots(slots: &[Slot]) -> String {
+    slots
+        .iter()
+        .map(Slot::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Check 3: Coverage: the union of the loaded nodes' own slots must be all 16384. Uncovered slots that an
+/// unreachable or failed master still claims are named with that master.
+fn check_coverage(view: &ClusterView, findings: &mut Vec<Finding>) -> SlotSet {
+    let mut covered = SlotSet::new();
+    for node in view.loaded() {
+        covered.union_with(&node.myself().slots);
+    }
+    let uncovered = covered.complement();
+    if uncovered.is_empty() {
+        return uncovered;
+    }
+    let mut message = format!(
+        "{} slots are not covered: {}",
+        uncovered.len(),
+        uncovered.to_compact()
+    );
+    let mut nodes = Vec::new();
+    for node in view.nodes.iter().filter(|n| !n.is_loaded()) {
+        let claimed = node.myself().slots.intersection(&uncovered);
+        if !claimed.is_empty() {
+            message.push_str(&format!(
+                "; {} of them belong to {} which is unreachable or failed",
+                claimed.to_compact(),
+                node.address
+            ));
+            nodes.push(node.address.to_string());
+        }
+    }
+    findings.push(finding(
+        Severity::Error,
+        FindingKind::UncoveredSlots,
+        message,
+        nodes,
+        uncovered.clone(),
+    ));
+    uncovered
+}
+
+/// Check 4: Multiple owners: a slot claimed by one master while another master holds keys in it.
+fn check_multiple_owners(
+    view: &ClusterView,
+    keys_in_unowned: &HashMap<String, Vec<(u16, u64)>>,
+    findings: &mut Vec<Finding>,
+) -> Vec<MultipleOwner> {
+    let mut owners: BTreeMap<Slot, Vec<String>> = BTreeMap::new();
+    for node in view.loaded_masters() {
+        for slot in node.myself().slots.iter() {
+            owners
+                .entry(slot)
+                .or_default()
+                .push(node.address.to_string());
+        }
+    }
+    for node in view.loaded_masters() {
+        for (slot, _) in keys_in_unowned
+            .get(node.id())
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            if let Some(slot) = Slot::new(u64::from(*slot)) {
+                owners
+                    .entry(slot)
+                    .or_default()
+                    .push(node.address.to_string());
+            }
+        }
+    }
+    let multiple: Vec<MultipleOwner> = owners
+        .into_iter()
+        .filter(|(_, o)| o.len() > 1)
+        .map(|(slot, owners)| MultipleOwner { slot, owners })
+        .collect();
+    for entry in &multiple {
+        findings.push(finding(
+            Severity::Error,
+            FindingKind::MultipleOwners,
+            format!(
+                "slot {} has {} owners: {}",
+                entry.slot,
+                entry.owners.len(),
+                entry.owners.join(", ")
+            ),
+            entry.owners.clone(),
+            std::iter::once(entry.slot).collect(),
+        ));
+    }
+    multiple
+}
+
+/// Check 5: Node health (beyond redis-cli): unreachable, failed, suspected and handshake nodes, and replicas
+/// of unknown masters.
+fn check_node_health(view: &ClusterView, findings: &mut Vec<Finding>) {
+    for node in &view.nodes {
+        let me = node.myself();
+        let role = if me.flags.replica {
+            "replica"
+        } else {
+            "master"
+        };
+        let owned = if me.slots.is_empty() {
+            "owns no slots".to_string()
+        } else {
+            format!("owns {} slots", me.slots.len())
+        };
+        let address = node.address.to_string();
+        let flags = &node.seen_by_seed.flags;
+        if flags.handshake {
+            findings.push(finding(
+                Severity::Warning,
+                FindingKind::HandshakeNode,
+                format!(
+                    "node {address} ({}) is still in handshake",
+                    short_id(node.id())
+                ),
+                vec![address],
+                SlotSet::new(),
+            ));
+        } else if node.is_flagged_failed() {
+            let hint = if me.slots.is_empty() && !me.flags.replica {
+                format!(
+                    "; remove it with `rcluster del-node {} {}`",
+                    view.seed,
+                    node.id()
+                )
+            } else {
+                String::new()
+            };
+            findings.push(finding(
+                Severity::Error,
+                FindingKind::FailedNode,
+                format!(
+                    "{role} {address} ({}) is marked as failed and {owned}{hint}",
+                    short_id(node.id())
+                ),
+                vec![address],
+                me.slots.clone(),
+            ));
+        } else if let Some(reason) = node.error() {
+            findings.push(finding(
+                Severity::Error,
+                FindingKind::UnreachableNode,
+                format!(
+                    "{role} {address} ({}) is unreachable and {owned}: {reason}",
+                    short_id(node.id())
+                ),
+                vec![address],
+                me.slots.clone(),
+            ));
+        } else if flags.pfail {
+            findings.push(finding(
+                Severity::Warning,
+                FindingKind::SuspectedNode,
+                format!("{} suspects {role} {address} of failing (fail?)", view.seed),
+                vec![address],
+                SlotSet::new(),
+            ));
+        }
+    }
+    for node in view.loaded() {
+        if let Some(master) = node.myself().master_id.as_deref() {
+            let known = view.node_by_id(master).is_some_and(|m| m.is_loaded());
+            if node.myself().flags.replica && !known {
+                findings.push(finding(
+                    Severity::Warning,
+                    FindingKind::UnknownMaster,
+                    format!(
+                        "{} claims to be slave of unknown node ID {master}.",
+                        node.address
+                    ),
+                    vec![node.address.to_string()],
+                    SlotSet::new(),
+                ));
+            }
+        }
+    }
+}
+
+/// Check 6: Replication (beyond redis-cli): masters without replicas, replicas on their master's host.
+fn check_replication(view: &ClusterView, findings: &mut Vec<Finding>) {
+    let masters: Vec<&NodeView> = view
+        .loaded_masters()
+        .filter(|m| !m.myself().slots.is_empty())
+        .collect();
+    let alone: Vec<String> = masters
+        .iter()
+        .filter(|m| view.loaded_replica_count(m.id()) == 0)
+        .map(|m| m.address.to_string())
+        .collect();
+    if !alone.is_empty() {
+        let message = if alone.len() == masters.len() && alone.len() > 1 {
+            format!(
+                "none of the {} masters has a replica: losing any node loses its slots",
+                alone.len()
+            )
+        } else {
+            format!(
+                "masters without a replica (losing one loses its slots): {}",
+                alone.join(", ")
+            )
+        };
+        findings.push(finding(
+            Severity::Warning,
+            FindingKind::NoReplicas,
+            message,
+            alone,
+            SlotSet::new(),
+        ));
+    }
+    let mut same_host = Vec::new();
+    let mut nodes = Vec::new();
+    for replica in view.loaded().filter(|n| n.myself().flags.replica) {
+        let master = replica
+            .myself()
+            .master_id
+            .as_deref()
+            .and_then(|id| view.node_by_id(id));
+        if let Some(master) = master.filter(|m| m.address.host == replica.address.host) {
+            same_host.push(format!("{} -> {}", replica.address, master.address));
+            nodes.push(replica.address.to_string());
+        }
+    }
+    if !same_host.is_empty() {
+        findings.push(finding(
+            Severity::Warning,
+            FindingKind::ReplicaOnMasterHost,
+            format!(
+                "{} replica(s) on the same host as their master (one host failure loses both): {}",
+                same_host.len(),
+                same_host.join(", ")
+            ),
+            nodes,
+            SlotSet::new(),
+        ));
+    }
+}
+
+/// The first 8 characters of a node id.
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::NodeAddress;
+
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    const C: &str = "cccccccccccccccccccccccccccccccccccccccc";
+    const R: &str = "dddddddddddddddddddddddddddddddddddddddd";
+
+    fn table(myself: &str, extra: &[(&str, &str)]) -> String {
+        let mut lines = vec![
+            (
+                A,
+                format!("{A} 127.0.0.1:7000@17000 master - 0 0 1 connected 0-5460"),
+            ),
+            (
+                B,
+                format!("{B} 127.0.0.1:7001@17001 master - 0 0 2 connected 5461-10922"),
+            ),
+            (
+                C,
+                format!("{C} 127.0.0.1:7002@17002 master - 0 0 3 connected 10923-16383"),
+            ),
+            (
+                R,
+                format!("{R} 127.0.0.1:7003@17003 slave {A} 0 0 1 connected"),
+            ),
+        ];
+        for (id, line) in extra {
+            if let Some(entry) = lines.iter_mut().find(|(i, _)| i == id) {
+                entry.1 = line.to_string();
+            }
+        }
+        lines
+            .into_iter()
+            .map(|(id, line)| {
+                if id == myself {
+                    line.replacen(" master", " myself,master", 1).replacen(
+                        " slave",
+                        " myself,slave",
+                        1,
+                    )
+                } else {
+                    line
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn view(tables: &[(&str, Result<String, &str>)]) -> ClusterView {
+        let seed_table = tables[0].1.as_ref().unwrap().clone();
+        let own: Vec<(&str, Result<&str, &str>)> = tables[1..]
+            .iter()
+            .map(|(id, t)| (*id, t.as_ref().map(String::as_str).map_err(|e| *e)))
+            .collect();
+        ClusterView::from_tables(NodeAddress::new("127.0.0.1", 7000), &seed_table, &own).unwrap()
+    }
+
+    fn healthy() -> ClusterView {
+        view(&[
+            (A, Ok(table(A, &[]))),
+            (B, Ok(table(B, &[]))),
+            (C, Ok(table(C, &[]))),
+            (R, Ok(table(R, &[]))),
+        ])
+    }
+
+    fn kinds(report: &CheckReport) -> Vec<FindingKind> {
+        report.findings.iter().map(|f| f.kind).collect()
+    }
+
+    #[test]
+    fn healthy_cluster_is_clean_apart_from_advice() {
+        let report = check_cluster(&healthy(), None);
+        assert!(report.config_consistent);
+        assert!(report.uncovered.is_empty());
+        assert!(report.is_clean() && report.is_clean_for_redis_cli());
+        assert_eq!(
+            kinds(&report),
+            vec![FindingKind::NoReplicas, FindingKind::ReplicaOnMasterHost]
+        );
+        assert_eq!(report.nodes.len(), 4);
+        assert_eq!(report.nodes[0].replicas, 1);
+        assert_eq!(report.nodes[3].role, "replica");
+    }
+
+    #[test]
+    fn open_slot_is_reported_on_both_sides() {
+        let migrating =
+            format!("{A} 127.0.0.1:7000@17000 master - 0 0 1 connected 0-5460 [7->-{B}]");
+        let importing =
+            format!("{B} 127.0.0.1:7001@17001 master - 0 0 2 connected 5461-10922 [7-<-{A}]");
+        let v = view(&[
+            (A, Ok(table(A, &[(A, &migrating)]))),
+            (B, Ok(table(B, &[(B, &importing)]))),
+            (C, Ok(table(C, &[]))),
+            (R, Ok(table(R, &[]))),
+        ]);
+        let report = check_cluster(&v, None);
+        assert_eq!(report.open_slot_list.len(), 1);
+        assert_eq!(report.open_slots.len(), 2);
+        assert!(!report.is_clean_for_redis_cli());
+        assert!(
+            report.config_consistent,
+            "markers are not part of the signature"
+        );
+    }
+
+    #[test]
+    fn disagreement_names_node_and_slots() {
+        let shrunk = format!("{A} 127.0.0.1:7000@17000 master - 0 0 1 connected 0-2 6-5460");
+        let v = view(&[
+            (A, Ok(table(A, &[(A, &shrunk)]))),
+            (B, Ok(table(B, &[]))),
+            (C, Ok(table(C, &[]))),
+            (R, Ok(table(R, &[]))),
+        ]);
+        let report = check_cluster(&v, None);
+        assert!(!report.config_consistent);
+        let finding = report
+            .findings_of(FindingKind::ConfigDisagreement)
+            .next()
+            .unwrap();
+        assert_eq!(finding.nodes, vec!["127.0.0.1:7000"]);
+        assert_eq!(finding.slots.to_compact(), "3-5");
+        assert!(
+            finding
+                .message
+                .contains("it says: unassigned; most say: 127.0.0.1:7000"),
+            "{}",
+            finding.message
+        );
+        assert_eq!(report.uncovered.to_compact(), "3-5");
+    }
+
+    #[test]
+    fn unreachable_master_is_reported_with_its_slots() {
+        let v = view(&[
+            (A, Ok(table(A, &[]))),
+            (B, Ok(table(B, &[]))),
+            (C, Err("timed out")),
+            (R, Ok(table(R, &[]))),
+        ]);
+        let report = check_cluster(&v, None);
+        assert_eq!(report.uncovered.to_compact(), "10923-16383");
+        let unreachable = report
+            .findings_of(FindingKind::UnreachableNode)
+            .next()
+            .unwrap();
+        assert!(unreachable.message.contains("127.0.0.1:7002"));
+        assert!(unreachable.message.contains("timed out"));
+        let uncovered = report
+            .findings_of(FindingKind::UncoveredSlots)
+            .next()
+            .unwrap();
+        assert!(
+            uncovered.message.contains("belong to 127.0.0.1:7002"),
+            "{}",
+            uncovered.message
+        );
+        assert_eq!(report.nodes.len(), 3);
+    }
+
+    #[test]
+    fn failed_empty_master_suggests_del_node() {
+        let failed = format!("{C} 127.0.0.1:7002@17002 master,fail - 0 0 3 disconnected");
+        let promoted = format!("{R} 127.0.0.1:7003@17003 master - 0 0 4 connected 10923-16383");
+        let changes = [(C, failed.as_str()), (R, promoted.as_str())];
+        let v = view(&[
+            (A, Ok(table(A, &changes))),
+            (B, Ok(table(B, &changes))),
+            (C, Err("refused")),
+            (R, Ok(table(R, &changes))),
+        ]);
+        let report = check_cluster(&v, None);
+        assert!(report.is_clean_for_redis_cli(), "{:?}", report.findings);
+        let failed = report.findings_of(FindingKind::FailedNode).next().unwrap();
+        assert!(
+            failed
+                .message
+                .contains("rcluster del-node 127.0.0.1:7000 cccc"),
+            "{}",
+            failed.message
+        );
+        assert!(!report.is_clean());
+    }
+
+    #[test]
+    fn multiple_owners_from_key_counts() {
+        let keys = HashMap::from([(B.to_string(), vec![(5u16, 3u64)])]);
+        let report = check_cluster(&healthy(), Some(&keys));
+        let owners = report.multiple_owners.as_ref().unwrap();
+        assert_eq!(owners.len(), 1);
+        assert_eq!(owners[0].owners, vec!["127.0.0.1:7000", "127.0.0.1:7001"]);
+    }
+}

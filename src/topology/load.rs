@@ -1,0 +1,139 @@
+//! The loader: the only networked part of the topology. From one seed it learns every node and asks
+//! each for its own `CLUSTER NODES` concurrently, every call bounded by the session's timeouts. A dead or
+//! hung node is kept in the view with the reason it could not be read; it is never dropped.
+
+use super::parse::{ParseError, parse_cluster_nodes};
+use super::view::{ClusterView, NodeView, ordered_seed_first};
+use crate::net::{NetError, NodeAddress, Session, concurrently};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Why the cluster could not be loaded at all (the seed failed).
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Net(#[from] NetError),
+    #[error("{address}: {source}")]
+    Parse {
+        address: NodeAddress,
+        #[source]
+        source: ParseError,
+    },
+}
+
+/// Loads the cluster reachable from `seed`.
+pub async fn load_cluster_view(
+    session: &Arc<Session>,
+    seed: &NodeAddress,
+) -> Result<ClusterView, LoadError> {
+    let mut client = session.client(seed).await?;
+    let seed_text = client.cluster_nodes().await?;
+    let parse_error = |source| LoadError::Parse {
+        address: seed.clone(),
+        source,
+    };
+    let entries = ordered_seed_first(parse_cluster_nodes(&seed_text).map_err(parse_error)?);
+    let seed_table = entries.clone();
+    let own_tables = concurrently(entries.clone(), |entry| {
+        let session = Arc::clone(session);
+        async move {
+            if entry.flags.myself {
+                return None;
+            }
+            Some(read_own_table(&session, &entry).await)
+        }
+    })
+    .await;
+    let nodes = entries
+        .into_iter()
+        .zip(own_tables)
+        .map(|(entry, own)| {
+            let address = if entry.flags.myself {
+                seed.clone()
+            } else {
+                NodeAddress::new(entry.addr.ip.clone(), entry.addr.port)
+            };
+            NodeView {
+                address,
+                seen_by_seed: entry,
+                own: own.unwrap_or_else(|| Ok(seed_table.clone())),
+            }
+        })
+        .collect();
+    Ok(ClusterView {
+        seed: seed.clone(),
+        nodes,
+    })
+}
+
+async fn read_own_table(
+    session: &Session,
+    entry: &super::NodeEntry,
+) -> Result<Vec<super::NodeEntry>, String> {
+    if entry.flags.noaddr || !entry.addr.is_usable() {
+        return Err("the node has no address (noaddr)".into());
+    }
+    if entry.flags.handshake {
+        return Err("the node is still in handshake".into());
+    }
+    let address = NodeAddress::new(entry.addr.ip.clone(), entry.addr.port);
+    let text = async {
+        let mut client = session.client(&address).await?;
+        client.cluster_nodes().await
+    }
+    .await
+    .map_err(|e| e.to_string())?;
+    parse_cluster_nodes(&text).map_err(|e| e.to_string())
+}
+
+/// `DBSIZE` of each node in `nodes`, concurrently, in the same order.
+pub async fn load_dbsizes(
+    session: &Arc<Session>,
+    nodes: &[&NodeView],
+) -> Vec<Result<u64, NetError>> {
+    let addresses: Vec<NodeAddress> = nodes.iter().map(|n| n.address.clone()).collect();
+    concurrently(addresses, |address| {
+        let session = Arc::clone(session);
+        async move { session.client(&address).await?.dbsize().await }
+    })
+    .await
+}
+
+/// For `--search-multiple-owners`: per loaded master id, the key count of every slot it does not own
+/// (pipelined on each master, masters concurrently).
+pub async fn load_keys_in_unowned_slots(
+    session: &Arc<Session>,
+    view: &ClusterView,
+) -> Result<HashMap<String, Vec<(u16, u64)>>, NetError> {
+    let masters: Vec<(String, NodeAddress, Vec<u16>)> = view
+        .loaded_masters()
+        .map(|n| {
+            let unowned = n
+                .myself()
+                .slots
+                .complement()
+                .iter()
+                .map(|s| s.number())
+                .collect();
+            (n.id().to_string(), n.address.clone(), unowned)
+        })
+        .collect();
+    let results = concurrently(masters, |(id, address, slots)| {
+        let session = Arc::clone(session);
+        async move {
+            let counts = session
+                .client(&address)
+                .await?
+                .count_keys_in_slots(&slots)
+                .await?;
+            let nonzero = slots
+                .into_iter()
+                .zip(counts)
+                .filter(|(_, c)| *c > 0)
+                .collect();
+            Ok::<_, NetError>((id, nonzero))
+        }
+    })
+    .await;
+    results.into_iter().collect()
+}

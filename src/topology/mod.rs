@@ -1,0 +1,14 @@
+//! The cluster as rcluster sees it: [`parse`] turns `CLUSTER NODES` text into typed entries, [`load`]
+//! asks every node for its own view concurrently and builds a [`ClusterView`], [`check`] finds problems
+//! in that view (pure), and [`slots`] holds slot arithmetic.
+
+pub mod check;
+pub mod load;
+pub mod parse;
+pub mod slots;
+mod view;
+
+pub use load::load_cluster_view;
+pub use parse::{NodeEntry, ParseError, parse_cluster_nodes};
+pub use slots::{SLOT_COUNT, Slot, SlotSet, key_slot};
+pub use view::{ClusterView, NodeView};

@@ -1,0 +1,130 @@
+//! [`ClusterView`]: every node the seed knows, each with the seed's opinion of it and, when it answered,
+//! its own full `CLUSTER NODES` table. Disagreement between nodes is data kept here, not an error.
+//!
+//! Built by [`super::load`] from live nodes, or by [`ClusterView::from_tables`] from captured text in tests.
+
+use super::parse::{NodeEntry, ParseError, parse_cluster_nodes};
+use crate::net::NodeAddress;
+
+/// The loaded cluster.
+#[derive(Debug, Clone)]
+pub struct ClusterView {
+    /// The node the user named.
+    pub seed: NodeAddress,
+    /// The seed first, then every other node in the order of the seed's `CLUSTER NODES`.
+    pub nodes: Vec<NodeView>,
+}
+
+/// One node: the seed's line about it and, when reachable, its own table.
+#[derive(Debug, Clone)]
+pub struct NodeView {
+    pub address: NodeAddress,
+    pub seen_by_seed: NodeEntry,
+    /// The node's own `CLUSTER NODES`, or why it could not be read.
+    pub own: Result<Vec<NodeEntry>, String>,
+}
+
+impl NodeView {
+    pub fn id(&self) -> &str {
+        &self.seen_by_seed.id
+    }
+
+    /// The node's own table, when it answered.
+    pub fn own_table(&self) -> Option<&[NodeEntry]> {
+        self.own.as_deref().ok()
+    }
+
+    /// The node's own `myself` line, or the seed's line about it when it did not answer.
+    pub fn myself(&self) -> &NodeEntry {
+        self.own_table()
+            .and_then(|table| table.iter().find(|n| n.flags.myself))
+            .unwrap_or(&self.seen_by_seed)
+    }
+
+    pub fn is_reachable(&self) -> bool {
+        self.own.is_ok()
+    }
+
+    /// Why the node could not be read.
+    pub fn error(&self) -> Option<&str> {
+        self.own.as_ref().err().map(String::as_str)
+    }
+
+    /// Flagged `fail` or `noaddr` by itself or by the seed.
+    pub fn is_flagged_failed(&self) -> bool {
+        let flags = [&self.seen_by_seed.flags, &self.myself().flags];
+        flags.iter().any(|f| f.fail || f.noaddr)
+    }
+
+    /// A node redis-cli would load: reachable and not flagged failed.
+    pub fn is_loaded(&self) -> bool {
+        self.is_reachable() && !self.is_flagged_failed()
+    }
+
+    pub fn is_master(&self) -> bool {
+        self.myself().is_master()
+    }
+}
+
+impl ClusterView {
+    /// Builds a view from the seed's table text and, per node id, each node's own table text (or error).
+    /// Used by tests with captured fixtures; the loader builds the same structure from live replies.
+    pub fn from_tables(
+        seed: NodeAddress,
+        seed_table: &str,
+        own_tables: &[(&str, Result<&str, &str>)],
+    ) -> Result<ClusterView, ParseError> {
+        let entries = parse_cluster_nodes(seed_table)?;
+        let mut nodes = Vec::new();
+        for entry in ordered_seed_first(entries) {
+            let own = if entry.flags.myself {
+                Ok(parse_cluster_nodes(seed_table)?)
+            } else {
+                match own_tables.iter().find(|(id, _)| *id == entry.id) {
+                    Some((_, Ok(text))) => Ok(parse_cluster_nodes(text)?),
+                    Some((_, Err(reason))) => Err(reason.to_string()),
+                    None => Err("not contacted".to_string()),
+                }
+            };
+            let address = if entry.flags.myself {
+                seed.clone()
+            } else {
+                NodeAddress::new(entry.addr.ip.clone(), entry.addr.port)
+            };
+            nodes.push(NodeView {
+                address,
+                seen_by_seed: entry,
+                own,
+            });
+        }
+        Ok(ClusterView { seed, nodes })
+    }
+
+    /// Nodes redis-cli would load (reachable, not failed), in view order.
+    pub fn loaded(&self) -> impl Iterator<Item = &NodeView> {
+        self.nodes.iter().filter(|n| n.is_loaded())
+    }
+
+    /// Loaded masters, in view order.
+    pub fn loaded_masters(&self) -> impl Iterator<Item = &NodeView> {
+        self.loaded().filter(|n| n.is_master())
+    }
+
+    pub fn node_by_id(&self, id: &str) -> Option<&NodeView> {
+        self.nodes.iter().find(|n| n.id().eq_ignore_ascii_case(id))
+    }
+
+    /// Number of loaded replicas that name `master_id` as their master.
+    pub fn loaded_replica_count(&self, master_id: &str) -> usize {
+        self.loaded()
+            .filter(|n| n.myself().master_id.as_deref() == Some(master_id))
+            .count()
+    }
+}
+
+/// The seed's entries with its `myself` line first, the rest in reply order.
+pub(super) fn ordered_seed_first(entries: Vec<NodeEntry>) -> Vec<NodeEntry> {
+    let (mut ordered, others): (Vec<_>, Vec<_>) = entries.into_iter().partition(|e| e.flags.myself);
+    ordered.extend(others);
+    ordered
+}
