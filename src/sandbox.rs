@@ -29,6 +29,8 @@ pub struct SandboxOptions {
     pub password: Option<String>,
     /// Start the nodes but do not form a cluster.
     pub no_cluster: bool,
+    /// Start plain servers with `cluster-enabled no` (implies `no_cluster`).
+    pub standalone: bool,
 }
 
 impl Default for SandboxOptions {
@@ -42,6 +44,7 @@ impl Default for SandboxOptions {
             node_timeout_ms: 2000,
             password: None,
             no_cluster: false,
+            standalone: false,
         }
     }
 }
@@ -99,7 +102,7 @@ impl Sandbox {
         for node in &sandbox.nodes {
             wait_until_serving(&session, node).await?;
         }
-        if !options.no_cluster {
+        if !options.no_cluster && !options.standalone {
             form_cluster(&session, options, &sandbox.nodes).await?;
         }
         Ok(sandbox)
@@ -159,7 +162,7 @@ static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
 
 /// Ports whose server port and bus port (+10000) are free. Picked below the kernel's ephemeral
 /// range (32768+) so outgoing connections cannot steal them.
-fn pick_ports(base: Option<u16>, count: usize) -> anyhow::Result<Vec<u16>> {
+pub fn pick_ports(base: Option<u16>, count: usize) -> anyhow::Result<Vec<u16>> {
     if let Some(base) = base {
         let last = base as usize + count - 1;
         if last + 10000 > u16::MAX as usize {

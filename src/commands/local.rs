@@ -75,6 +75,7 @@ pub async fn run(context: &Context, args: &LocalArgs) -> anyhow::Result<Exit> {
                     .as_ref()
                     .map(|p| p.expose().to_string()),
                 no_cluster: false,
+                standalone: false,
             };
             up(context, options).await
         }

@@ -247,7 +247,8 @@ impl NodeClient {
         for arg in &args[1..] {
             command.arg(*arg);
         }
-        self.run(&command, args[0]).await
+        let what = args[..args.len().min(2)].join(" ");
+        self.run(&command, &what).await
     }
 
     async fn run<T: redis::FromRedisValue>(

@@ -601,6 +601,8 @@ fn check_replication(view: &ClusterView, findings: &mut Vec<Finding>) {
         }
     }
     if !same_host.is_empty() {
+        same_host.sort();
+        nodes.sort();
         findings.push(finding(
             Severity::Warning,
             FindingKind::ReplicaOnMasterHost,

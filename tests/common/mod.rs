@@ -1,0 +1,200 @@
+//! Shared test harness: real `redis-server` clusters started through rcluster's own sandbox (free
+//! loopback ports, temp dirs, stopped on drop even when a test panics), the `rcluster` binary, key
+//! loading, and output normalisation for snapshots.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use rcluster::net::{ConnectOptions, NodeAddress, Session};
+use rcluster::sandbox::{Sandbox, SandboxOptions};
+use rcluster::topology::{ClusterView, key_slot, load_cluster_view};
+use std::sync::Arc;
+
+/// A running test cluster and its temp dir.
+pub struct TestCluster {
+    pub sandbox: Sandbox,
+    pub runtime: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+/// Fails clearly when redis-server is missing (tests never skip).
+fn require_server(bin: &str) {
+    let found = std::process::Command::new(bin).arg("--version").output().is_ok();
+    assert!(found, "'{bin}' is not installed: run scripts/install-deps.sh (or scripts/test.sh) first");
+}
+
+impl TestCluster {
+    /// Starts `masters` masters with `replicas` replicas each.
+    pub fn start(masters: usize, replicas: usize) -> TestCluster {
+        TestCluster::start_with(SandboxOptions {
+            masters,
+            replicas,
+            ..SandboxOptions::default()
+        })
+    }
+
+    pub fn start_with(mut options: SandboxOptions) -> TestCluster {
+        require_server(&options.server_bin);
+        let dir = tempfile::tempdir().expect("temp dir");
+        options.state_dir = dir.path().to_path_buf();
+        let runtime = tokio::runtime::Runtime::new().expect("runtime");
+        let sandbox = runtime.block_on(Sandbox::start(&options)).expect("start test cluster");
+        TestCluster {
+            sandbox,
+            runtime,
+            _dir: dir,
+        }
+    }
+
+    pub fn seed(&self) -> String {
+        self.sandbox.seed().to_string()
+    }
+
+    pub fn port(&self, index: usize) -> u16 {
+        self.sandbox.nodes[index].port
+    }
+
+    pub fn session(&self) -> Arc<Session> {
+        Arc::new(Session::new(ConnectOptions::default()))
+    }
+
+    pub fn view(&self) -> ClusterView {
+        let session = self.session();
+        self.runtime
+            .block_on(load_cluster_view(&session, &self.sandbox.seed()))
+            .expect("load view")
+    }
+
+    /// Runs a raw command on the node on `port`.
+    pub fn redis(&self, port: u16, args: &[&str]) -> redis::Value {
+        let session = self.session();
+        self.runtime.block_on(async {
+            let mut client = session.client(&NodeAddress::new("127.0.0.1", port)).await.expect("connect");
+            client.query::<redis::Value>(args).await.expect("command")
+        })
+    }
+
+    /// The id of the node on `port`.
+    pub fn id(&self, port: u16) -> String {
+        match self.redis(port, &["CLUSTER", "MYID"]) {
+            redis::Value::BulkString(bytes) => String::from_utf8(bytes).unwrap(),
+            other => panic!("MYID: {other:?}"),
+        }
+    }
+
+    /// Writes keys `key:0..count` to the masters owning their slots.
+    pub fn write_keys(&self, count: usize) {
+        let view = self.view();
+        let owner = |key: &str| {
+            let slot = key_slot(key.as_bytes());
+            view.loaded_masters()
+                .find(|m| m.myself().slots.contains(slot))
+                .map(|m| m.address.port)
+                .expect("slot owner")
+        };
+        for i in 0..count {
+            let key = format!("key:{i}");
+            self.redis(owner(&key), &["SET", &key, &format!("value-{i}")]);
+        }
+    }
+
+    /// Replaces ids and ports with stable names so output can be snapshotted.
+    pub fn normalize(&self, text: &str) -> String {
+        let mut text = text.to_string();
+        for (index, node) in self.sandbox.nodes.iter().enumerate() {
+            let id = self.id(node.port);
+            text = text.replace(&id, &format!("<id{index}>"));
+            text = text.replace(&id[..8], &format!("<id{index}>"));
+            text = text.replace(&format!(":{}", node.port), &format!(":<port{index}>"));
+        }
+        sort_node_blocks(&text)
+    }
+}
+
+/// Nodes after the seed come in the server's hash order: sort the `M:`/`S:` blocks after the first,
+/// and the info lines (`... -> N keys | ...`) after the first.
+fn sort_node_blocks(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut index = 0;
+    let info_line = |line: &str| line.contains(" keys | ");
+    if lines.first().is_some_and(|l| info_line(l)) {
+        let count = lines.iter().take_while(|l| info_line(l)).count();
+        let mut rest: Vec<String> = lines[1..count].iter().map(|l| l.to_string()).collect();
+        rest.sort();
+        out.push(lines[0].to_string());
+        out.extend(rest);
+        index = count;
+    }
+    while index < lines.len() {
+        if lines[index].starts_with(">>> Performing Cluster Check") {
+            out.push(lines[index].to_string());
+            index += 1;
+            let mut blocks: Vec<String> = Vec::new();
+            while index < lines.len() && (lines[index].starts_with("M: ") || lines[index].starts_with("S: ")) {
+                let mut block = vec![lines[index]];
+                index += 1;
+                while index < lines.len() && lines[index].starts_with("   ") {
+                    block.push(lines[index]);
+                    index += 1;
+                }
+                blocks.push(block.join("\n"));
+            }
+            if !blocks.is_empty() {
+                let seed = blocks.remove(0);
+                blocks.sort();
+                out.push(seed);
+                out.extend(blocks);
+            }
+            continue;
+        }
+        out.push(lines[index].to_string());
+        index += 1;
+    }
+    out.join("\n") + "\n"
+}
+
+/// The `rcluster` binary with colours off.
+pub fn rcluster() -> Command {
+    let mut command = Command::cargo_bin("rcluster").expect("binary");
+    command.env("NO_COLOR", "1").env_remove("REDISCLI_AUTH");
+    command
+}
+
+/// The result of a command: exit code, stdout, stderr.
+pub struct Outcome {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `rcluster args...` and captures everything.
+pub fn run(args: &[&str]) -> Outcome {
+    let output = rcluster().args(args).timeout(std::time::Duration::from_secs(60)).output().expect("run rcluster");
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs `redis-cli args...` (the reference) with colours off.
+pub fn redis_cli(args: &[&str]) -> Outcome {
+    let output = std::process::Command::new("redis-cli")
+        .args(args)
+        .env("TERM", "dumb")
+        .output()
+        .expect("redis-cli is not installed: run scripts/install-deps.sh");
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// The lines scripts grep for: `>>>`, `[OK]`, `[ERR]`, `[WARNING]`.
+pub fn signal_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.starts_with(">>>") || l.starts_with("[OK]") || l.starts_with("[ERR]") || l.starts_with("[WARNING]"))
+        .map(str::to_string)
+        .collect()
+}
