@@ -212,13 +212,10 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
     let log = std::fs::File::create(dir.join("node.log"))?;
     let mut command = Command::new(&options.server_bin);
     command
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
         .args([
-            "--port",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
             "--cluster-enabled",
-            "yes",
+            if options.standalone { "no" } else { "yes" },
         ])
         .args([
             "--cluster-config-file",

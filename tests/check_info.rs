@@ -38,10 +38,20 @@ fn healthy_cluster_checks_clean_in_both_formats() {
     insta::assert_snapshot!("info_healthy_3m3r", cluster.normalize(&info.stdout));
     let info_json = json(&run(&["info", &seed, "--json"]).stdout);
     assert_eq!(info_json["total_keys"], 300);
-    let per_master: u64 = info_json["masters"].as_array().unwrap().iter().map(|m| m["keys"].as_u64().unwrap()).sum();
+    let per_master: u64 = info_json["masters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["keys"].as_u64().unwrap())
+        .sum();
     assert_eq!(per_master, 300);
 
-    let spaced = run(&["check", "127.0.0.1", &cluster.port(0).to_string(), "--search-multiple-owners"]);
+    let spaced = run(&[
+        "check",
+        "127.0.0.1",
+        &cluster.port(0).to_string(),
+        "--search-multiple-owners",
+    ]);
     assert_eq!(spaced.code, 0, "{}", spaced.stdout);
     assert!(spaced.stdout.contains("[OK] No multiple owners found."));
 }
@@ -55,20 +65,37 @@ fn open_slot_is_reported_with_both_nodes() {
     let (source_id, target_id) = (cluster.id(source), cluster.id(target));
     let target_addr = format!("127.0.0.1:{target}");
     let source_addr = format!("127.0.0.1:{source}");
-    assert_eq!(run(&["setslot", &target_addr, "100", "importing", &source_id]).code, 0);
+    assert_eq!(
+        run(&["setslot", &target_addr, "100", "importing", &source_id]).code,
+        0
+    );
     let migrating = run(&["setslot", &source_addr, "100", "migrating", &target_id]);
     assert_eq!(migrating.code, 0, "{}", migrating.stderr);
     assert!(migrating.stdout.contains("CLUSTER SETSLOT 100 MIGRATING"));
 
     let human = run(&["check", &seed]);
     assert_eq!(human.code, 1);
-    assert!(human.stdout.contains(&format!("[WARNING] Node {source_addr} has slots in migrating state 100.")));
-    assert!(human.stdout.contains(&format!("[WARNING] Node {target_addr} has slots in importing state 100.")));
-    assert!(human.stdout.contains("[WARNING] The following slots are open: 100."));
+    assert!(human.stdout.contains(&format!(
+        "[WARNING] Node {source_addr} has slots in migrating state 100."
+    )));
+    assert!(human.stdout.contains(&format!(
+        "[WARNING] Node {target_addr} has slots in importing state 100."
+    )));
+    assert!(
+        human
+            .stdout
+            .contains("[WARNING] The following slots are open: 100.")
+    );
     let doc = json(&run(&["check", &seed, "--json"]).stdout);
     assert_eq!(doc["ok"], false);
     assert_eq!(doc["check"]["open_slot_list"], serde_json::json!([100]));
-    assert!(doc["check"]["findings"].as_array().unwrap().iter().any(|f| f["kind"] == "open_slot"));
+    assert!(
+        doc["check"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "open_slot")
+    );
 
     assert_eq!(run(&["setslot", &source_addr, "100", "stable"]).code, 0);
     assert_eq!(run(&["setslot", &target_addr, "100", "stable"]).code, 0);
@@ -82,8 +109,18 @@ fn uncovered_slots_and_disagreement_name_the_node() {
     cluster.redis(owner, &["CLUSTER", "DELSLOTS", "3", "4", "5"]);
     let human = run(&["check", &cluster.seed()]);
     assert_eq!(human.code, 1);
-    assert!(human.stdout.contains("[ERR] Not all 16384 slots are covered by nodes.\n\n"), "{}", human.stdout);
-    assert!(human.stdout.contains("[ERR] Nodes don't agree about configuration!"));
+    assert!(
+        human
+            .stdout
+            .contains("[ERR] Not all 16384 slots are covered by nodes.\n\n"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("[ERR] Nodes don't agree about configuration!")
+    );
     assert!(
         human.stdout.contains(&format!("127.0.0.1:{owner} disagrees about slots 3-5 (it says: unassigned; most say: 127.0.0.1:{owner})")),
         "{}",
@@ -99,21 +136,43 @@ fn stopped_master_is_reported_within_the_timeouts() {
     let victim = cluster.port(2);
     cluster.sandbox.signal(victim, libc::SIGSTOP).unwrap();
     let started = Instant::now();
-    let outcome = run(&["check", &cluster.seed(), "--timeout", "1s", "--connect-timeout", "1s"]);
+    let outcome = run(&[
+        "check",
+        &cluster.seed(),
+        "--timeout",
+        "1s",
+        "--connect-timeout",
+        "1s",
+    ]);
     let elapsed = started.elapsed();
     let json_outcome = run(&["check", &cluster.seed(), "--timeout", "1s", "--json"]);
     cluster.sandbox.signal(victim, libc::SIGCONT).unwrap();
     assert!(elapsed < Duration::from_secs(10), "check took {elapsed:?}");
     assert_eq!(outcome.code, 1, "{}", outcome.stdout);
     assert!(
-        outcome.stdout.contains(&format!("[ERR] master 127.0.0.1:{victim}")) && outcome.stdout.contains("is unreachable"),
+        outcome
+            .stdout
+            .contains(&format!("[ERR] master 127.0.0.1:{victim}"))
+            && outcome.stdout.contains("is unreachable"),
         "{}",
         outcome.stdout
     );
-    assert!(outcome.stdout.contains("[ERR] Not all 16384 slots are covered by nodes."));
+    assert!(
+        outcome
+            .stdout
+            .contains("[ERR] Not all 16384 slots are covered by nodes.")
+    );
     let doc = json(&json_outcome.stdout);
-    let kinds: Vec<&str> = doc["check"]["findings"].as_array().unwrap().iter().map(|f| f["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"unreachable_node") || kinds.contains(&"failed_node"), "{kinds:?}");
+    let kinds: Vec<&str> = doc["check"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"unreachable_node") || kinds.contains(&"failed_node"),
+        "{kinds:?}"
+    );
 }
 
 #[test]
@@ -122,12 +181,30 @@ fn setslot_validates_its_input() {
     let seed = cluster.seed();
     let bad_slot = run(&["setslot", &seed, "16384", "stable"]);
     assert_eq!(bad_slot.code, 2);
-    assert!(bad_slot.stderr.contains("0 to 16383"), "{}", bad_slot.stderr);
-    let unknown = run(&["setslot", &seed, "5", "node", "ffffffffffffffffffffffffffffffffffffffff"]);
+    assert!(
+        bad_slot.stderr.contains("0 to 16383"),
+        "{}",
+        bad_slot.stderr
+    );
+    let unknown = run(&[
+        "setslot",
+        &seed,
+        "5",
+        "node",
+        "ffffffffffffffffffffffffffffffffffffffff",
+    ]);
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("no node with id"), "{}", unknown.stderr);
+    assert!(
+        unknown.stderr.contains("no node with id"),
+        "{}",
+        unknown.stderr
+    );
     assert_eq!(unknown.stderr.lines().count(), 1, "{}", unknown.stderr);
     let missing = run(&["setslot", &seed, "5", "migrating"]);
     assert_eq!(missing.code, 2);
-    assert!(missing.stderr.contains("needs the NODE_ID"), "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains("needs the NODE_ID"),
+        "{}",
+        missing.stderr
+    );
 }

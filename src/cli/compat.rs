@@ -456,6 +456,7 @@ For check, fix, reshard, del-node, set-timeout, info, rebalance, call, import, b
 
 Cluster Manager Options:
   --cluster-yes  Automatic yes to cluster commands prompts
+
 ";
 
 #[cfg(test)]

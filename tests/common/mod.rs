@@ -18,8 +18,14 @@ pub struct TestCluster {
 
 /// Fails clearly when redis-server is missing (tests never skip).
 fn require_server(bin: &str) {
-    let found = std::process::Command::new(bin).arg("--version").output().is_ok();
-    assert!(found, "'{bin}' is not installed: run scripts/install-deps.sh (or scripts/test.sh) first");
+    let found = std::process::Command::new(bin)
+        .arg("--version")
+        .output()
+        .is_ok();
+    assert!(
+        found,
+        "'{bin}' is not installed: run scripts/install-deps.sh (or scripts/test.sh) first"
+    );
 }
 
 impl TestCluster {
@@ -37,7 +43,9 @@ impl TestCluster {
         let dir = tempfile::tempdir().expect("temp dir");
         options.state_dir = dir.path().to_path_buf();
         let runtime = tokio::runtime::Runtime::new().expect("runtime");
-        let sandbox = runtime.block_on(Sandbox::start(&options)).expect("start test cluster");
+        let sandbox = runtime
+            .block_on(Sandbox::start(&options))
+            .expect("start test cluster");
         TestCluster {
             sandbox,
             runtime,
@@ -68,7 +76,10 @@ impl TestCluster {
     pub fn redis(&self, port: u16, args: &[&str]) -> redis::Value {
         let session = self.session();
         self.runtime.block_on(async {
-            let mut client = session.client(&NodeAddress::new("127.0.0.1", port)).await.expect("connect");
+            let mut client = session
+                .client(&NodeAddress::new("127.0.0.1", port))
+                .await
+                .expect("connect");
             client.query::<redis::Value>(args).await.expect("command")
         })
     }
@@ -130,7 +141,9 @@ fn sort_node_blocks(text: &str) -> String {
             out.push(lines[index].to_string());
             index += 1;
             let mut blocks: Vec<String> = Vec::new();
-            while index < lines.len() && (lines[index].starts_with("M: ") || lines[index].starts_with("S: ")) {
+            while index < lines.len()
+                && (lines[index].starts_with("M: ") || lines[index].starts_with("S: "))
+            {
                 let mut block = vec![lines[index]];
                 index += 1;
                 while index < lines.len() && lines[index].starts_with("   ") {
@@ -169,7 +182,11 @@ pub struct Outcome {
 
 /// Runs `rcluster args...` and captures everything.
 pub fn run(args: &[&str]) -> Outcome {
-    let output = rcluster().args(args).timeout(std::time::Duration::from_secs(60)).output().expect("run rcluster");
+    let output = rcluster()
+        .args(args)
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .expect("run rcluster");
     Outcome {
         code: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -194,7 +211,12 @@ pub fn redis_cli(args: &[&str]) -> Outcome {
 /// The lines scripts grep for: `>>>`, `[OK]`, `[ERR]`, `[WARNING]`.
 pub fn signal_lines(text: &str) -> Vec<String> {
     text.lines()
-        .filter(|l| l.starts_with(">>>") || l.starts_with("[OK]") || l.starts_with("[ERR]") || l.starts_with("[WARNING]"))
+        .filter(|l| {
+            l.starts_with(">>>")
+                || l.starts_with("[OK]")
+                || l.starts_with("[ERR]")
+                || l.starts_with("[WARNING]")
+        })
         .map(str::to_string)
         .collect()
 }

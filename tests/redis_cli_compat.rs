@@ -1,0 +1,181 @@
+//! redis-cli syntax against the reference: the same scenarios run through `redis-cli --cluster` and
+//! `rcluster --cluster`, comparing exit codes and the signal lines scripts grep; stderr stays empty.
+//! Also the argument errors and their exit codes.
+
+mod common;
+
+use common::{TestCluster, redis_cli, run, signal_lines};
+
+/// Runs `--cluster check` with both tools and compares exit code, signal lines and stdout shape.
+fn compare_check(cluster: &TestCluster, extra: &[&str]) -> (common::Outcome, common::Outcome) {
+    let port = cluster.port(0).to_string();
+    let mut args = vec!["--cluster", "check", "127.0.0.1", port.as_str()];
+    args.extend_from_slice(extra);
+    let reference = redis_cli(&args);
+    let ours = run(&args);
+    assert_eq!(
+        ours.code, reference.code,
+        "exit codes differ\nredis-cli:\n{}\nrcluster:\n{}",
+        reference.stdout, ours.stdout
+    );
+    assert_eq!(
+        signal_lines(&ours.stdout),
+        signal_lines(&reference.stdout),
+        "signal lines differ"
+    );
+    assert_eq!(
+        cluster.normalize(&ours.stdout),
+        cluster.normalize(&reference.stdout),
+        "stdout differs from redis-cli"
+    );
+    (reference, ours)
+}
+
+#[test]
+fn healthy_open_and_uncovered_match_redis_cli() {
+    let cluster = TestCluster::start(3, 1);
+    cluster.write_keys(200);
+    let (_, ours) = compare_check(&cluster, &[]);
+    assert!(
+        ours.stderr.is_empty(),
+        "stderr must stay empty in redis-cli syntax: {}",
+        ours.stderr
+    );
+    compare_check(&cluster, &["--cluster-search-multiple-owners"]);
+
+    let info_ref = redis_cli(&["--cluster", "info", &cluster.seed()]);
+    let info = run(&["--cluster", "info", &cluster.seed()]);
+    assert_eq!(
+        (info.code, cluster.normalize(&info.stdout)),
+        (info_ref.code, cluster.normalize(&info_ref.stdout))
+    );
+    assert!(info.stderr.is_empty());
+
+    let (source, target) = (cluster.port(0), cluster.port(1));
+    let (source_id, target_id) = (cluster.id(source), cluster.id(target));
+    cluster.redis(
+        target,
+        &["CLUSTER", "SETSLOT", "7", "IMPORTING", &source_id],
+    );
+    cluster.redis(
+        source,
+        &["CLUSTER", "SETSLOT", "7", "MIGRATING", &target_id],
+    );
+    let (_, ours) = compare_check(&cluster, &[]);
+    assert_eq!(ours.code, 1);
+    assert!(ours.stderr.is_empty(), "{}", ours.stderr);
+    cluster.redis(target, &["CLUSTER", "SETSLOT", "7", "STABLE"]);
+    cluster.redis(source, &["CLUSTER", "SETSLOT", "7", "STABLE"]);
+
+    cluster.redis(source, &["CLUSTER", "DELSLOTS", "20", "21"]);
+    let (_, ours) = compare_check(&cluster, &[]);
+    assert_eq!(ours.code, 1);
+    assert!(
+        ours.stdout
+            .contains("[ERR] Not all 16384 slots are covered by nodes.")
+    );
+}
+
+#[test]
+fn options_anywhere_and_password_handling() {
+    let cluster = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 3,
+        password: Some("s3cret-pw".into()),
+        ..Default::default()
+    });
+    let seed = cluster.seed();
+    for args in [
+        vec![
+            "-a",
+            "s3cret-pw",
+            "--no-auth-warning",
+            "--cluster",
+            "check",
+            seed.as_str(),
+        ],
+        vec![
+            "--cluster",
+            "check",
+            seed.as_str(),
+            "-a",
+            "s3cret-pw",
+            "--no-auth-warning",
+        ],
+        vec![
+            "--cluster-yes",
+            "--no-auth-warning",
+            "--cluster",
+            "info",
+            seed.as_str(),
+            "--pass",
+            "s3cret-pw",
+        ],
+    ] {
+        let outcome = run(&args);
+        assert_eq!(
+            outcome.code, 0,
+            "{args:?}: {}{}",
+            outcome.stdout, outcome.stderr
+        );
+        assert!(outcome.stderr.is_empty(), "{args:?}: {}", outcome.stderr);
+    }
+    let warned = run(&["-a", "s3cret-pw", "--cluster", "check", &seed]);
+    assert_eq!(warned.code, 0);
+    assert!(
+        warned.stderr.starts_with("Warning: Using a password"),
+        "{}",
+        warned.stderr
+    );
+
+    let wrong = run(&["check", &seed, "-a", "not-the-password"]);
+    assert_eq!(wrong.code, 2);
+    assert!(wrong.stderr.contains("authentication"), "{}", wrong.stderr);
+    assert_eq!(wrong.stderr.lines().count(), 1, "{}", wrong.stderr);
+    let missing = run(&["check", &seed]);
+    assert_eq!(missing.code, 2, "{}", missing.stdout);
+    for outcome in [&wrong, &missing, &warned] {
+        assert!(!outcome.stdout.contains("s3cret") && !outcome.stderr.contains("s3cret"));
+        assert!(!outcome.stderr.contains("not-the-password"));
+    }
+    let from_env = common::rcluster()
+        .env("REDISCLI_AUTH", "s3cret-pw")
+        .args(["info", &seed])
+        .output()
+        .unwrap();
+    assert!(from_env.status.success());
+}
+
+#[test]
+fn argument_errors_match_redis_cli_exit_codes() {
+    for args in [
+        vec!["--cluster", "check"],
+        vec!["--cluster", "bogus", "127.0.0.1:1"],
+        vec!["--cluster", "check", "127.0.0.1:1", "--bogus-option"],
+        vec!["--cluster", "check", "nonsense"],
+        vec!["--cluster", "help"],
+    ] {
+        let reference = redis_cli(&args);
+        let ours = run(&args);
+        assert_eq!(ours.code, reference.code, "{args:?}: {}", ours.stderr);
+        assert_eq!(
+            ours.stdout.is_empty(),
+            reference.stdout.is_empty(),
+            "{args:?}"
+        );
+        assert_eq!(
+            ours.stderr.is_empty(),
+            reference.stderr.is_empty(),
+            "{args:?}: {}",
+            ours.stderr
+        );
+    }
+    let help = run(&["--cluster", "help"]);
+    assert_eq!(help.stdout, redis_cli(&["--cluster", "help"]).stdout);
+    let not_built = run(&["--cluster", "reshard", "127.0.0.1:1", "--cluster-yes"]);
+    assert_eq!(not_built.code, 2);
+    assert!(
+        not_built.stderr.contains("not implemented"),
+        "{}",
+        not_built.stderr
+    );
+}
