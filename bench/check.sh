@@ -3,14 +3,14 @@
 # `redis-cli --cluster check|info` on a local ${MASTERS:-120}-master cluster.
 # Each tool runs ${RUNS:-7} times per command, interleaved; prints the median
 # wall-clock time (ms) of each and the speedup (redis-cli / rcluster).
-# Ports: ${BASE_PORT:-30000}.. (+10000 for the cluster bus), scanning upwards
+# Ports: ${BASE_PORT:-20000}.. (+10000 for the cluster bus), scanning upwards
 # if taken. The cluster and its temp state dir are removed on exit.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 masters=${MASTERS:-120}
 runs=${RUNS:-7}
-base=${BASE_PORT:-30000}
+base=${BASE_PORT:-20000}
 
 bash scripts/install-deps.sh
 cargo build --release -q

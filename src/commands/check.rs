@@ -56,11 +56,8 @@ pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<Exit> {
             }
         }
     }
-    let (info, report) = tokio::join!(
-        build_info_report(context, &view),
-        check_view(context, &view, args.search_multiple_owners)
-    );
-    let report = report?;
+    let info = build_info_report(&view);
+    let report = check_view(context, &view, args.search_multiple_owners).await?;
     let clean = if context.output.compat {
         report.is_clean_for_redis_cli()
     } else {

@@ -4,7 +4,7 @@
 use super::{Context, seed_address};
 use crate::error::Exit;
 use crate::output::{human, json};
-use crate::topology::{ClusterView, NodeView, SLOT_COUNT, load::load_dbsizes, load_cluster_view};
+use crate::topology::{ClusterView, NodeView, SLOT_COUNT, load_cluster_view};
 use serde::Serialize;
 
 /// Arguments of `info`.
@@ -38,18 +38,18 @@ pub struct InfoReport {
     pub complete: bool,
 }
 
-/// Builds the report: DBSIZE of every loaded master, concurrently.
-pub async fn build_info_report(context: &Context, view: &ClusterView) -> InfoReport {
-    let masters: Vec<&NodeView> = view.loaded_masters().collect();
-    let sizes = load_dbsizes(&context.session, &masters).await;
-    let masters: Vec<MasterInfo> = masters
-        .iter()
-        .zip(sizes)
-        .map(|(node, size)| MasterInfo {
+/// Builds the report from the view (the loader asked every node's DBSIZE with its CLUSTER NODES).
+pub fn build_info_report(view: &ClusterView) -> InfoReport {
+    let masters: Vec<MasterInfo> = view
+        .loaded_masters()
+        .map(|node: &NodeView| MasterInfo {
             address: node.address.to_string(),
             id: node.id().to_string(),
-            keys: size.as_ref().ok().copied(),
-            error: size.err().map(|e| e.to_string()),
+            keys: node.keys,
+            error: node
+                .keys
+                .is_none()
+                .then(|| "DBSIZE was not answered".to_string()),
             slots: node.myself().slots.len(),
             replicas: view.loaded_replica_count(node.id()),
         })
@@ -67,7 +67,7 @@ pub async fn build_info_report(context: &Context, view: &ClusterView) -> InfoRep
 pub async fn run(context: &Context, args: &InfoArgs) -> anyhow::Result<Exit> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
-    let report = build_info_report(context, &view).await;
+    let report = build_info_report(&view);
     if context.output.json {
         json::print_json(&report);
     } else {

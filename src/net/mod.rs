@@ -217,14 +217,24 @@ impl Session {
             config = config.set_dns_resolver(resolver);
         }
         let connect = client.get_multiplexed_async_connection_with_config(&config);
-        match tokio::time::timeout(options.connect_timeout, connect).await {
-            Ok(result) => result.map_err(fail),
-            Err(_) => Err(NetError::Timeout {
-                address: address.to_string(),
-                what: "connect".into(),
-                timeout_ms: options.connect_timeout.as_millis(),
-            }),
-        }
+        bounded(address, options.connect_timeout, "connect", connect).await
+    }
+}
+
+/// Awaits `future` for at most `timeout`, turning redis errors and the time-out into [`NetError`].
+async fn bounded<T>(
+    address: &NodeAddress,
+    timeout: Duration,
+    what: &str,
+    future: impl std::future::Future<Output = redis::RedisResult<T>>,
+) -> Result<T, NetError> {
+    match tokio::time::timeout(timeout, future).await {
+        Ok(result) => result.map_err(|e| NetError::classify(address, what, e, timeout)),
+        Err(_) => Err(NetError::Timeout {
+            address: address.to_string(),
+            what: what.to_string(),
+            timeout_ms: timeout.as_millis(),
+        }),
     }
 }
 
@@ -248,59 +258,30 @@ impl NodeClient {
             command.arg(*arg);
         }
         let what = args[..args.len().min(2)].join(" ");
-        self.run(&command, &what).await
+        let future = command.query_async::<T>(&mut self.connection);
+        bounded(&self.address, self.timeout, &what, future).await
     }
 
-    async fn run<T: redis::FromRedisValue>(
-        &mut self,
-        command: &redis::Cmd,
-        what: &str,
-    ) -> Result<T, NetError> {
-        let reply =
-            tokio::time::timeout(self.timeout, command.query_async::<T>(&mut self.connection))
-                .await;
-        match reply {
-            Ok(result) => {
-                result.map_err(|e| NetError::classify(&self.address, what, e, self.timeout))
-            }
-            Err(_) => Err(NetError::Timeout {
-                address: self.address.to_string(),
-                what: what.to_string(),
-                timeout_ms: self.timeout.as_millis(),
-            }),
-        }
-    }
-
-    /// Runs `commands` as one pipeline (one round trip), each reply converted to `T`.
+    /// Runs `pipe` (one round trip) and converts its replies, bounded by the command timeout.
     pub async fn pipeline<T: redis::FromRedisValue>(
         &mut self,
-        commands: Vec<redis::Cmd>,
+        pipe: &redis::Pipeline,
         what: &str,
-    ) -> Result<Vec<T>, NetError> {
-        let mut pipe = redis::pipe();
-        for command in commands {
-            pipe.add_command(command);
-        }
-        let reply = tokio::time::timeout(
-            self.timeout,
-            pipe.query_async::<Vec<T>>(&mut self.connection),
-        )
-        .await;
-        match reply {
-            Ok(result) => {
-                result.map_err(|e| NetError::classify(&self.address, what, e, self.timeout))
-            }
-            Err(_) => Err(NetError::Timeout {
-                address: self.address.to_string(),
-                what: what.to_string(),
-                timeout_ms: self.timeout.as_millis(),
-            }),
-        }
+    ) -> Result<T, NetError> {
+        let future = pipe.query_async::<T>(&mut self.connection);
+        bounded(&self.address, self.timeout, what, future).await
     }
 
     /// `CLUSTER NODES` as text.
     pub async fn cluster_nodes(&mut self) -> Result<String, NetError> {
         self.query(&["CLUSTER", "NODES"]).await
+    }
+
+    /// `CLUSTER NODES` and `DBSIZE` in one round trip.
+    pub async fn cluster_nodes_and_dbsize(&mut self) -> Result<(String, u64), NetError> {
+        let mut pipe = redis::pipe();
+        pipe.cmd("CLUSTER").arg("NODES").cmd("DBSIZE");
+        self.pipeline(&pipe, "CLUSTER NODES").await
     }
 
     /// `CLUSTER INFO` as `field -> value`.
@@ -333,14 +314,10 @@ impl NodeClient {
 
     /// `CLUSTER COUNTKEYSINSLOT` for every slot in `slots`, pipelined.
     pub async fn count_keys_in_slots(&mut self, slots: &[u16]) -> Result<Vec<u64>, NetError> {
-        let commands = slots
-            .iter()
-            .map(|slot| {
-                let mut command = redis::cmd("CLUSTER");
-                command.arg("COUNTKEYSINSLOT").arg(*slot);
-                command
-            })
-            .collect();
-        self.pipeline(commands, "CLUSTER COUNTKEYSINSLOT").await
+        let mut pipe = redis::pipe();
+        for slot in slots {
+            pipe.cmd("CLUSTER").arg("COUNTKEYSINSLOT").arg(*slot);
+        }
+        self.pipeline(&pipe, "CLUSTER COUNTKEYSINSLOT").await
     }
 }

@@ -750,11 +750,9 @@ mod tests {
         assert_eq!(finding.nodes, vec!["127.0.0.1:7000"]);
         assert_eq!(finding.slots.to_compact(), "3-5");
         assert!(
-            finding
-                .message
-                .contains("it says: unassigned; most say: 127.0.0.1:7000"),
-            "{}",
-            finding.message
+            finding.details[0].contains("it says: unassigned; most say: 127.0.0.1:7000"),
+            "{:?}",
+            finding.details
         );
         assert_eq!(report.uncovered.to_compact(), "3-5");
     }

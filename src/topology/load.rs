@@ -27,7 +27,7 @@ pub async fn load_cluster_view(
     seed: &NodeAddress,
 ) -> Result<ClusterView, LoadError> {
     let mut client = session.client(seed).await?;
-    let seed_text = client.cluster_nodes().await?;
+    let (seed_text, seed_keys) = client.cluster_nodes_and_dbsize().await?;
     let parse_error = |source| LoadError::Parse {
         address: seed.clone(),
         source,
@@ -53,11 +53,14 @@ pub async fn load_cluster_view(
             } else {
                 NodeAddress::new(entry.addr.ip.clone(), entry.addr.port)
             };
-            NodeView {
-                address,
-                seen_by_seed: entry,
-                own: own.unwrap_or_else(|| Ok(seed_table.clone())),
-            }
+            let (own, keys) = match own {
+                None => (Ok(seed_table.clone()), Some(seed_keys)),
+                Some(Ok((table, keys))) => (Ok(table), Some(keys)),
+                Some(Err(reason)) => (Err(reason), None),
+            };
+            let mut node = NodeView::new(address, entry, own);
+            node.keys = keys;
+            node
         })
         .collect();
     Ok(ClusterView {
@@ -69,7 +72,7 @@ pub async fn load_cluster_view(
 async fn read_own_table(
     session: &Session,
     entry: &super::NodeEntry,
-) -> Result<Vec<super::NodeEntry>, String> {
+) -> Result<(Vec<super::NodeEntry>, u64), String> {
     if entry.flags.noaddr || !entry.addr.is_usable() {
         return Err("the node has no address (noaddr)".into());
     }
@@ -77,26 +80,13 @@ async fn read_own_table(
         return Err("the node is still in handshake".into());
     }
     let address = NodeAddress::new(entry.addr.ip.clone(), entry.addr.port);
-    let text = async {
+    let (text, keys) = async {
         let mut client = session.client(&address).await?;
-        client.cluster_nodes().await
+        client.cluster_nodes_and_dbsize().await
     }
     .await
     .map_err(|e| e.to_string())?;
-    parse_cluster_nodes(&text).map_err(|e| e.to_string())
-}
-
-/// `DBSIZE` of each node in `nodes`, concurrently, in the same order.
-pub async fn load_dbsizes(
-    session: &Arc<Session>,
-    nodes: &[&NodeView],
-) -> Vec<Result<u64, NetError>> {
-    let addresses: Vec<NodeAddress> = nodes.iter().map(|n| n.address.clone()).collect();
-    concurrently(addresses, |address| {
-        let session = Arc::clone(session);
-        async move { session.client(&address).await?.dbsize().await }
-    })
-    .await
+    Ok((parse_cluster_nodes(&text).map_err(|e| e.to_string())?, keys))
 }
 
 /// For `--search-multiple-owners`: per loaded master id, the key count of every slot it does not own

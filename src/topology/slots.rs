@@ -55,20 +55,11 @@ pub fn key_slot(key: &[u8]) -> Slot {
     Slot(crc16::State::<crc16::XMODEM>::calculate(hashed) & (SLOT_COUNT - 1))
 }
 
-const WORDS: usize = SLOT_COUNT as usize / 64;
-
-/// A set of slots, stored as a bitmap.
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// A set of slots, stored as sorted, disjoint, non-adjacent inclusive ranges (a node usually owns a
+/// handful of ranges, so this stays small even in views of hundreds of nodes).
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct SlotSet {
-    bits: Box<[u64; WORDS]>,
-}
-
-impl Default for SlotSet {
-    fn default() -> Self {
-        SlotSet {
-            bits: Box::new([0; WORDS]),
-        }
-    }
+    ranges: Vec<(u16, u16)>,
 }
 
 impl SlotSet {
@@ -90,105 +81,124 @@ impl SlotSet {
     }
 
     pub fn insert(&mut self, slot: Slot) {
-        self.bits[slot.0 as usize / 64] |= 1 << (slot.0 % 64);
+        self.insert_range(slot, slot);
     }
 
     pub fn remove(&mut self, slot: Slot) {
-        self.bits[slot.0 as usize / 64] &= !(1 << (slot.0 % 64));
+        *self = self.difference(&SlotSet::from_range(slot, slot));
     }
 
     /// Adds `first..=last`; does nothing when `first > last`.
     pub fn insert_range(&mut self, first: Slot, last: Slot) {
-        for number in first.0..=last.0 {
-            self.insert(Slot(number));
+        if first > last {
+            return;
         }
+        let (mut low, mut high) = (first.0, last.0);
+        // Ranges that overlap or touch [low, high] are merged into it.
+        let start = self.ranges.partition_point(|&(_, b)| b + 1 < low);
+        let end = self
+            .ranges
+            .partition_point(|&(a, _)| a <= high.saturating_add(1));
+        if start < end {
+            low = low.min(self.ranges[start].0);
+            high = high.max(self.ranges[end - 1].1);
+        }
+        self.ranges.splice(start..end, [(low, high)]);
     }
 
     pub fn contains(&self, slot: Slot) -> bool {
-        self.bits[slot.0 as usize / 64] & (1 << (slot.0 % 64)) != 0
+        let index = self.ranges.partition_point(|&(_, b)| b < slot.0);
+        self.ranges.get(index).is_some_and(|&(a, _)| a <= slot.0)
     }
 
     /// Number of slots in the set.
     pub fn len(&self) -> usize {
-        self.bits.iter().map(|w| w.count_ones() as usize).sum()
+        self.ranges
+            .iter()
+            .map(|&(a, b)| usize::from(b - a) + 1)
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.bits.iter().all(|&w| w == 0)
+        self.ranges.is_empty()
     }
 
     /// Adds every slot of `other`.
     pub fn union_with(&mut self, other: &SlotSet) {
-        for (mine, theirs) in self.bits.iter_mut().zip(other.bits.iter()) {
-            *mine |= theirs;
+        for &(a, b) in &other.ranges {
+            self.insert_range(Slot(a), Slot(b));
         }
-    }
-
-    /// The slots in `self` and not in `other`.
-    pub fn difference(&self, other: &SlotSet) -> SlotSet {
-        let mut out = self.clone();
-        for (mine, theirs) in out.bits.iter_mut().zip(other.bits.iter()) {
-            *mine &= !theirs;
-        }
-        out
     }
 
     /// The slots in both sets.
     pub fn intersection(&self, other: &SlotSet) -> SlotSet {
-        let mut out = self.clone();
-        for (mine, theirs) in out.bits.iter_mut().zip(other.bits.iter()) {
-            *mine &= theirs;
+        let mut out = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < self.ranges.len() && j < other.ranges.len() {
+            let (a, b) = self.ranges[i];
+            let (c, d) = other.ranges[j];
+            let (low, high) = (a.max(c), b.min(d));
+            if low <= high {
+                out.push((low, high));
+            }
+            if b < d { i += 1 } else { j += 1 }
         }
-        out
+        SlotSet { ranges: out }
     }
 
     /// The slots not in the set.
     pub fn complement(&self) -> SlotSet {
-        SlotSet::full().difference(self)
+        let mut out = Vec::new();
+        let mut next = 0u16;
+        for &(a, b) in &self.ranges {
+            if a > next {
+                out.push((next, a - 1));
+            }
+            next = b + 1;
+        }
+        if next < SLOT_COUNT {
+            out.push((next, SLOT_COUNT - 1));
+        }
+        SlotSet { ranges: out }
+    }
+
+    /// The slots in `self` and not in `other`.
+    pub fn difference(&self, other: &SlotSet) -> SlotSet {
+        self.intersection(&other.complement())
     }
 
     /// Slots in ascending order.
     pub fn iter(&self) -> impl Iterator<Item = Slot> + '_ {
-        (0..SLOT_COUNT).map(Slot).filter(|&s| self.contains(s))
+        self.ranges.iter().flat_map(|&(a, b)| (a..=b).map(Slot))
     }
 
     /// Maximal runs of consecutive slots, ascending, as `(first, last)`.
     pub fn ranges(&self) -> Vec<(Slot, Slot)> {
-        let mut ranges: Vec<(Slot, Slot)> = Vec::new();
-        for slot in self.iter() {
-            match ranges.last_mut() {
-                Some((_, last)) if last.0 + 1 == slot.0 => *last = slot,
-                _ => ranges.push((slot, slot)),
-            }
-        }
-        ranges
+        self.ranges
+            .iter()
+            .map(|&(a, b)| (Slot(a), Slot(b)))
+            .collect()
     }
 
     /// redis-cli's rendering: `[0-5460],[5462]`; empty string for an empty set.
     pub fn to_bracketed(&self) -> String {
-        self.ranges()
-            .iter()
-            .map(|(a, b)| {
-                if a == b {
-                    format!("[{a}]")
-                } else {
-                    format!("[{a}-{b}]")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(",")
+        self.render(|text| format!("[{text}]"))
     }
 
     /// Compact rendering without brackets: `0-5460,5462`.
     pub fn to_compact(&self) -> String {
-        self.ranges()
+        self.render(|text| text)
+    }
+
+    fn render(&self, wrap: impl Fn(String) -> String) -> String {
+        self.ranges
             .iter()
-            .map(|(a, b)| {
-                if a == b {
+            .map(|&(a, b)| {
+                wrap(if a == b {
                     a.to_string()
                 } else {
                     format!("{a}-{b}")
-                }
+                })
             })
             .collect::<Vec<_>>()
             .join(",")
@@ -214,7 +224,7 @@ impl fmt::Debug for SlotSet {
 /// JSON form: a list of `[first, last]` pairs.
 impl Serialize for SlotSet {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let pairs: Vec<[u16; 2]> = self.ranges().iter().map(|(a, b)| [a.0, b.0]).collect();
+        let pairs: Vec<[u16; 2]> = self.ranges.iter().map(|&(a, b)| [a, b]).collect();
         pairs.serialize(serializer)
     }
 }
@@ -259,6 +269,31 @@ mod tests {
         assert_eq!(SlotSet::new().to_bracketed(), "");
         assert_eq!(SlotSet::full().len(), 16384);
         assert_eq!(set.complement().len(), 16384 - set.len());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn range_set_matches_a_naive_set(ops in proptest::collection::vec((0u64..16384, 0u64..40, proptest::bool::ANY), 0..40)) {
+            let mut set = SlotSet::new();
+            let mut naive = std::collections::BTreeSet::new();
+            for (first, len, add) in ops {
+                let last = (first + len).min(16383);
+                if add {
+                    set.insert_range(slot(first), slot(last));
+                    naive.extend(first..=last);
+                } else {
+                    set.remove(slot(first));
+                    naive.remove(&first);
+                }
+            }
+            proptest::prop_assert_eq!(set.len(), naive.len());
+            proptest::prop_assert_eq!(set.iter().map(|s| u64::from(s.number())).collect::<Vec<_>>(), naive.iter().copied().collect::<Vec<_>>());
+            proptest::prop_assert_eq!(set.complement().len(), 16384 - naive.len());
+            for probe in [0u64, 1, 100, 8000, 16383] {
+                proptest::prop_assert_eq!(set.contains(slot(probe)), naive.contains(&probe));
+            }
+            proptest::prop_assert!(set.ranges.windows(2).all(|w| w[0].1 + 1 < w[1].0));
+        }
     }
 
     #[test]

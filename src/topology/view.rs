@@ -22,9 +22,33 @@ pub struct NodeView {
     pub seen_by_seed: NodeEntry,
     /// The node's own `CLUSTER NODES`, or why it could not be read.
     pub own: Result<Vec<NodeEntry>, String>,
+    /// The node's own `myself` line, or the seed's line when it did not answer.
+    me: NodeEntry,
+    /// `DBSIZE`, asked in the same round trip as `CLUSTER NODES` (live views only).
+    pub keys: Option<u64>,
 }
 
 impl NodeView {
+    pub fn new(
+        address: NodeAddress,
+        seen_by_seed: NodeEntry,
+        own: Result<Vec<NodeEntry>, String>,
+    ) -> NodeView {
+        let me = own
+            .as_deref()
+            .ok()
+            .and_then(|table| table.iter().find(|n| n.flags.myself))
+            .unwrap_or(&seen_by_seed)
+            .clone();
+        NodeView {
+            address,
+            seen_by_seed,
+            own,
+            me,
+            keys: None,
+        }
+    }
+
     pub fn id(&self) -> &str {
         &self.seen_by_seed.id
     }
@@ -36,9 +60,7 @@ impl NodeView {
 
     /// The node's own `myself` line, or the seed's line about it when it did not answer.
     pub fn myself(&self) -> &NodeEntry {
-        self.own_table()
-            .and_then(|table| table.iter().find(|n| n.flags.myself))
-            .unwrap_or(&self.seen_by_seed)
+        &self.me
     }
 
     pub fn is_reachable(&self) -> bool {
@@ -91,11 +113,7 @@ impl ClusterView {
             } else {
                 NodeAddress::new(entry.addr.ip.clone(), entry.addr.port)
             };
-            nodes.push(NodeView {
-                address,
-                seen_by_seed: entry,
-                own,
-            });
+            nodes.push(NodeView::new(address, entry, own));
         }
         Ok(ClusterView { seed, nodes })
     }

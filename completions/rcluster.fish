@@ -1,0 +1,230 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_rcluster_global_optspecs
+    string join \n a/pass= user= askpass tls cacert= cacertdir= cert= key= sni= insecure connect-timeout= timeout= json q/quiet v/verbose no-color redis-cli-compat no-auth-warning h/help V/version
+end
+
+function __fish_rcluster_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_rcluster_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_rcluster_using_subcommand
+    set -l cmd (__fish_rcluster_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c rcluster -n "__fish_rcluster_needs_command" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_needs_command" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_needs_command" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_needs_command" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_needs_command" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_needs_command" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_needs_command" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_needs_command" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_needs_command" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_needs_command" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_needs_command" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_needs_command" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_needs_command" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_needs_command" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_needs_command" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_needs_command" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_needs_command" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_needs_command" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_needs_command" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_needs_command" -s V -l version -d 'Print version'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "info" -d 'Keys, slots and replicas per master'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "local" -d 'A throwaway cluster on this machine'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l search-multiple-owners -d 'Also look for slots that have keys on a master that does not own them (one pipelined COUNTKEYSINSLOT sweep per master)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "status" -d 'List the nodes `up` started and whether they run'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l masters -d 'Number of masters' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l replicas -d 'Replicas per master' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l port -d 'First port (the nodes use consecutive ports; bus ports are +10000)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l server-bin -d 'Server binary, e.g. valkey-server or a path' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l node-timeout -d 'cluster-node-timeout of every node, in milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l state-dir -d 'Folder for the nodes\' files and pid files' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l state-dir -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l state-dir -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "status" -d 'List the nodes `up` started and whether they run'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "info" -d 'Keys, slots and replicas per master'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "local" -d 'A throwaway cluster on this machine'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'List the nodes `up` started and whether they run'

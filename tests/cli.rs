@@ -1,0 +1,107 @@
+//! The command line itself: `local up|status|down` through the binary, committed completions up to
+//! date, help and version.
+
+mod common;
+
+use common::run;
+
+#[test]
+fn local_up_status_down_stops_exactly_its_nodes() {
+    let state = tempfile::tempdir().unwrap();
+    let state_dir = state.path().to_str().unwrap();
+    // The sandbox's allocator hands out consecutive free ports; `local up` uses port..port+2.
+    let port = rcluster::sandbox::pick_ports(None, 3).unwrap()[0];
+    let up = run(&[
+        "local",
+        "up",
+        "--masters",
+        "3",
+        "--port",
+        &port.to_string(),
+        "--state-dir",
+        state_dir,
+    ]);
+    assert_eq!(up.code, 0, "{}", up.stderr);
+    assert_eq!(up.stdout.trim(), format!("127.0.0.1:{port}"));
+    let again = run(&[
+        "local",
+        "up",
+        "--port",
+        &port.to_string(),
+        "--state-dir",
+        state_dir,
+    ]);
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already running"), "{}", again.stderr);
+
+    let status = run(&["local", "status", "--state-dir", state_dir, "--json"]);
+    assert_eq!(status.code, 0);
+    let doc: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    let nodes = doc["nodes"].as_array().unwrap();
+    assert_eq!(nodes.len(), 3);
+    assert!(nodes.iter().all(|n| n["running"] == true));
+    let pids: Vec<u64> = nodes.iter().map(|n| n["pid"].as_u64().unwrap()).collect();
+
+    assert_eq!(run(&["check", &format!("127.0.0.1:{port}")]).code, 0);
+    let down = run(&["local", "down", "--state-dir", state_dir]);
+    assert_eq!(down.code, 0);
+    assert_eq!(down.stdout.trim(), "stopped 3 nodes");
+    for pid in pids {
+        assert!(
+            !std::path::Path::new(&format!("/proc/{pid}/cmdline")).exists() || {
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                stat.split_whitespace().nth(2) == Some("Z")
+            },
+            "pid {pid} still running"
+        );
+    }
+    let status = run(&["local", "status", "--state-dir", state_dir]);
+    assert_eq!(status.code, 1);
+}
+
+#[test]
+fn committed_completions_are_up_to_date() {
+    use clap_complete::Shell;
+    for (shell, file) in [
+        (Shell::Bash, "rcluster.bash"),
+        (Shell::Zsh, "_rcluster"),
+        (Shell::Fish, "rcluster.fish"),
+        (Shell::PowerShell, "_rcluster.ps1"),
+    ] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("completions")
+            .join(file);
+        let generated = rcluster::commands::completions::script(shell);
+        if std::env::var_os("UPDATE_COMPLETIONS").is_some() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is out of date: run `UPDATE_COMPLETIONS=1 cargo test --test cli` and commit",
+            path.display()
+        );
+        let printed = run(&["completions", &shell.to_string()]);
+        assert_eq!(printed.stdout, generated);
+    }
+}
+
+#[test]
+fn help_and_version() {
+    let help = run(&["--help"]);
+    assert_eq!(help.code, 0);
+    for word in [
+        "check",
+        "info",
+        "setslot",
+        "local",
+        "completions",
+        "--json",
+        "--timeout",
+    ] {
+        assert!(help.stdout.contains(word), "{word} missing from --help");
+    }
+    assert_eq!(run(&["--version"]).code, 0);
+    assert!(run(&["local", "--help"]).stdout.contains("up"));
+}
