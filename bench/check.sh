@@ -46,7 +46,8 @@ echo "redis-cli: $(redis-cli --version)"
 echo "rcluster: $("$rc_bin" --version)"
 echo "cluster: $masters masters, 0 replicas, ports $base..$((base + masters - 1)); $runs runs each"
 
-"$rc_bin" local up --masters "$masters" --replicas 0 --port "$base" --state-dir "$state" >/dev/null
+"$rc_bin" local up --masters "$masters" --replicas 0 --port "$base" --state-dir "$state" \
+  --node-timeout "${NODE_TIMEOUT:-15000}" >/dev/null
 
 # Wait (max 120 s) until redis-cli itself sees a healthy, agreed-on cluster.
 for ((i = 0; ; i++)); do

@@ -208,6 +208,8 @@ fn port_pair_free(port: u16) -> bool {
 
 fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode> {
     let dir = options.state_dir.join(port.to_string());
+    // A fresh node every time: an old nodes.conf would bring back an old cluster.
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let log = std::fs::File::create(dir.join("node.log"))?;
     let mut command = Command::new(&options.server_bin);

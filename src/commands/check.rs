@@ -49,13 +49,7 @@ pub async fn check_view(
 pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<Exit> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
-    if context.output.compat {
-        for node in view.nodes.iter().filter(|n| !n.is_flagged_failed()) {
-            if let Some(reason) = node.error().filter(|_| !node.seen_by_seed.flags.handshake) {
-                eprintln!("Could not connect to Redis at {}: {reason}", node.address);
-            }
-        }
-    }
+    super::report_unreachable_like_redis_cli(context, &view);
     let info = build_info_report(&view);
     let report = check_view(context, &view, args.search_multiple_owners).await?;
     let clean = if context.output.compat {

@@ -1,10 +1,11 @@
-//! `rcluster info HOST:PORT`: per master its keys (DBSIZE, asked of all masters at once), slots and
-//! replicas, then the totals, as redis-cli prints them; `--json` gives the same report.
+//! `rcluster info HOST:PORT`: per master its keys (DBSIZE, asked of all nodes at once), slots and
+//! replicas, then the totals, as redis-cli prints them; `--json` gives the same report. Roles and slot
+//! counts are the seed's view (a summary load); `check` is the command that compares every node's own.
 
 use super::{Context, seed_address};
 use crate::error::Exit;
 use crate::output::{human, json};
-use crate::topology::{ClusterView, NodeView, SLOT_COUNT, load_cluster_view};
+use crate::topology::{ClusterView, NodeView, SLOT_COUNT, load_cluster_summary};
 use serde::Serialize;
 
 /// Arguments of `info`.
@@ -66,7 +67,8 @@ pub fn build_info_report(view: &ClusterView) -> InfoReport {
 /// Runs `info`.
 pub async fn run(context: &Context, args: &InfoArgs) -> anyhow::Result<Exit> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
-    let view = load_cluster_view(&context.session, &seed).await?;
+    let view = load_cluster_summary(&context.session, &seed).await?;
+    super::report_unreachable_like_redis_cli(context, &view);
     let report = build_info_report(&view);
     if context.output.json {
         json::print_json(&report);

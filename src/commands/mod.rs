@@ -21,3 +21,15 @@ pub struct Context {
 pub fn seed_address(node: &str, port: Option<&str>) -> anyhow::Result<NodeAddress> {
     Ok(NodeAddress::parse(node, port)?)
 }
+
+/// In redis-cli syntax, say on stderr which nodes could not be reached, as redis-cli does while loading.
+pub fn report_unreachable_like_redis_cli(context: &Context, view: &crate::topology::ClusterView) {
+    if !context.output.compat {
+        return;
+    }
+    for node in view.nodes.iter().filter(|n| !n.is_flagged_failed() && !n.seen_by_seed.flags.handshake) {
+        if let Some(reason) = node.error() {
+            eprintln!("Could not connect to Redis at {}: {reason}", node.address);
+        }
+    }
+}

@@ -3,7 +3,7 @@
 
 use super::{Context, seed_address};
 use crate::error::{Exit, UsageError};
-use crate::topology::{Slot, load_cluster_view};
+use crate::topology::{Slot, load_cluster_summary};
 
 /// The state to put the slot in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -33,7 +33,7 @@ pub struct SetslotArgs {
 /// Runs `setslot`.
 pub async fn run(context: &Context, args: &SetslotArgs) -> anyhow::Result<Exit> {
     let address = seed_address(&args.node, None)?;
-    let view = load_cluster_view(&context.session, &address).await?;
+    let view = load_cluster_summary(&context.session, &address).await?;
     let node_id = match (args.state, &args.node_id) {
         (SlotState::Stable, None) => None,
         (SlotState::Stable, Some(_)) => {

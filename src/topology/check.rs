@@ -186,14 +186,14 @@ fn finding(
 }
 
 /// Slot owner map of one node's own table: owner id -> slots.
-type OwnerMap = BTreeMap<String, SlotSet>;
+type OwnerMap<'a> = BTreeMap<&'a str, &'a SlotSet>;
 
-fn owner_map(node: &NodeView) -> OwnerMap {
+fn owner_map(node: &NodeView) -> OwnerMap<'_> {
     node.own_table()
         .unwrap_or_default()
         .iter()
         .filter(|e| !e.slots.is_empty())
-        .map(|e| (e.id.clone(), e.slots.clone()))
+        .map(|e| (e.id.as_str(), &e.slots))
         .collect()
 }
 
@@ -258,11 +258,11 @@ fn check_agreement(view: &ClusterView, findings: &mut Vec<Finding>) -> bool {
     false
 }
 
-fn owner_array(map: &OwnerMap) -> Vec<Option<&str>> {
+fn owner_array<'a>(map: &OwnerMap<'a>) -> Vec<Option<&'a str>> {
     let mut owners = vec![None; SLOT_COUNT as usize];
     for (id, slots) in map {
         for slot in slots.iter() {
-            owners[slot.number() as usize] = Some(id.as_str());
+            owners[slot.number() as usize] = Some(*id);
         }
     }
     owners

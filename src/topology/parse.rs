@@ -62,14 +62,17 @@ pub struct NodeFlags {
     pub handshake: bool,
     pub noaddr: bool,
     pub nofailover: bool,
-    /// The words as written, in order (`myself,master`).
-    pub words: Vec<String>,
+    /// The flags as written (`myself,master`).
+    pub raw: String,
 }
 
 impl NodeFlags {
     fn parse(text: &str) -> NodeFlags {
-        let mut flags = NodeFlags::default();
-        for word in text.split(',').filter(|w| !w.is_empty()) {
+        let mut flags = NodeFlags {
+            raw: text.to_string(),
+            ..NodeFlags::default()
+        };
+        for word in text.split(',') {
             match word {
                 "myself" => flags.myself = true,
                 "master" => flags.master = true,
@@ -81,19 +84,15 @@ impl NodeFlags {
                 "nofailover" => flags.nofailover = true,
                 _ => {}
             }
-            if word != "noflags" {
-                flags.words.push(word.to_string());
-            }
         }
         flags
     }
 
     /// The words without `myself`, comma-joined, as redis-cli prints them.
     pub fn display_words(&self) -> String {
-        self.words
-            .iter()
-            .filter(|w| *w != "myself")
-            .cloned()
+        self.raw
+            .split(',')
+            .filter(|w| !w.is_empty() && *w != "myself" && *w != "noflags")
             .collect::<Vec<_>>()
             .join(",")
     }
@@ -159,12 +158,12 @@ pub fn parse_cluster_nodes(text: &str) -> Result<Vec<NodeEntry>, ParseError> {
 }
 
 fn parse_line(line: &str) -> Result<NodeEntry, LineError> {
-    let fields: Vec<&str> = line.split_ascii_whitespace().collect();
-    if fields.len() < 8 {
-        return Err(LineError(format!(
-            "expected at least 8 fields, found {}",
-            fields.len()
-        )));
+    let mut tokens = line.split_ascii_whitespace();
+    let mut fields = [""; 8];
+    for (index, field) in fields.iter_mut().enumerate() {
+        *field = tokens
+            .next()
+            .ok_or_else(|| LineError(format!("expected at least 8 fields, found {index}")))?;
     }
     let id = fields[0];
     if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -193,7 +192,7 @@ fn parse_line(line: &str) -> Result<NodeEntry, LineError> {
         migrating: Vec::new(),
         importing: Vec::new(),
     };
-    for token in &fields[8..] {
+    for token in tokens {
         parse_slot_token(token, &mut entry)?;
     }
     Ok(entry)
