@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # bench/check.sh: benchmark `rcluster --cluster check|info` against
 # `redis-cli --cluster check|info` on a local ${MASTERS:-120}-master cluster.
-# Each tool runs ${RUNS:-7} times per command, interleaved; prints the median
+# Each tool runs ${RUNS:-11} times per command, interleaved; prints the median
 # wall-clock time (ms) of each and the speedup (redis-cli / rcluster).
+# The nodes run with cluster-node-timeout ${NODE_TIMEOUT:-15000} (the Redis default) and get ${SETTLE:-5} s
+# to settle after forming, so both tools meet the same steady cluster.
 # Ports: ${BASE_PORT:-20000}.. (+10000 for the cluster bus), scanning upwards
 # if taken. The cluster and its temp state dir are removed on exit.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 masters=${MASTERS:-120}
-runs=${RUNS:-7}
+runs=${RUNS:-11}
 base=${BASE_PORT:-20000}
 
 bash scripts/install-deps.sh
@@ -58,6 +60,9 @@ for ((i = 0; ; i++)); do
   fi
   sleep 0.5
 done
+
+# A new cluster gossips hard for a few seconds; let it settle so both tools meet the same steady state.
+sleep "${SETTLE:-5}"
 
 # time_us CMD...: run CMD silently; print "MICROSECONDS EXIT_CODE".
 time_us() {
