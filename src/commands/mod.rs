@@ -27,7 +27,11 @@ pub fn report_unreachable_like_redis_cli(context: &Context, view: &crate::topolo
     if !context.output.compat {
         return;
     }
-    for node in view.nodes.iter().filter(|n| !n.is_flagged_failed() && !n.seen_by_seed.flags.handshake) {
+    for node in view
+        .nodes
+        .iter()
+        .filter(|n| !n.is_flagged_failed() && !n.seen_by_seed.flags.handshake)
+    {
         if let Some(reason) = node.error() {
             eprintln!("Could not connect to Redis at {}: {reason}", node.address);
         }
