@@ -5,7 +5,7 @@
 //! [`Sandbox`] stops its nodes when dropped (also when a test panics) unless [`Sandbox::detach`]ed;
 //! ports are picked free (server and bus port) so tests run in parallel.
 
-use crate::net::{ConnectOptions, NodeAddress, Secret, Session, concurrently};
+use crate::net::{ConnectOptions, NodeAddress, Secret, Session, TlsOptions, concurrently};
 use crate::topology::{ClusterView, SLOT_COUNT, load_cluster_view};
 use anyhow::{Context as _, anyhow, bail};
 use std::path::{Path, PathBuf};
@@ -31,6 +31,16 @@ pub struct SandboxOptions {
     pub no_cluster: bool,
     /// Start plain servers with `cluster-enabled no` (implies `no_cluster`).
     pub standalone: bool,
+    /// Serve TLS only (clients and cluster bus) with these PEM files.
+    pub tls: Option<SandboxTls>,
+}
+
+/// Certificate files for a TLS sandbox.
+#[derive(Debug, Clone)]
+pub struct SandboxTls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub ca: PathBuf,
 }
 
 impl Default for SandboxOptions {
@@ -45,6 +55,7 @@ impl Default for SandboxOptions {
             password: None,
             no_cluster: false,
             standalone: false,
+            tls: None,
         }
     }
 }
@@ -153,6 +164,10 @@ impl Drop for Sandbox {
 fn connect_options(options: &SandboxOptions) -> ConnectOptions {
     ConnectOptions {
         password: options.password.clone().map(Secret::new),
+        tls: options.tls.as_ref().map(|tls| TlsOptions {
+            cacert: Some(tls.ca.clone()),
+            ..TlsOptions::default()
+        }),
         command_timeout: Duration::from_secs(5),
         ..ConnectOptions::default()
     }
@@ -243,6 +258,24 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
         .arg(&dir);
     if let Some(password) = &options.password {
         command.args(["--requirepass", password, "--masterauth", password]);
+    }
+    if let Some(tls) = &options.tls {
+        command
+            .args([
+                "--port",
+                "0",
+                "--tls-port",
+                &port.to_string(),
+                "--tls-cluster",
+                "yes",
+            ])
+            .args(["--tls-replication", "yes", "--tls-auth-clients", "no"])
+            .arg("--tls-cert-file")
+            .arg(&tls.cert)
+            .arg("--tls-key-file")
+            .arg(&tls.key)
+            .arg("--tls-ca-cert-file")
+            .arg(&tls.ca);
     }
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let child = command

@@ -76,6 +76,7 @@ pub async fn run(context: &Context, args: &LocalArgs) -> anyhow::Result<Exit> {
                     .map(|p| p.expose().to_string()),
                 no_cluster: false,
                 standalone: false,
+                tls: None,
             };
             up(context, options).await
         }

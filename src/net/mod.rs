@@ -122,10 +122,27 @@ impl NetError {
             }
         } else if upper.contains("CLUSTER SUPPORT DISABLED") {
             NetError::NotCluster { address }
-        } else if error.is_io_error() || error.is_connection_refusal() {
+        } else if upper.contains("CERTIFICATE")
+            || upper.contains("TLS")
+            || upper.contains("HANDSHAKE")
+        {
             NetError::Connect {
                 address,
-                reason: first_line(&text),
+                reason: format!(
+                    "{} (TLS: pass the CA with --cacert, or --insecure)",
+                    first_line(&text)
+                ),
+            }
+        } else if error.is_io_error() || error.is_connection_refusal() {
+            let reason = first_line(&text);
+            let hint = if upper.contains("BROKEN PIPE") || upper.contains("RESET") {
+                " (if the node only speaks TLS, add --tls)"
+            } else {
+                ""
+            };
+            NetError::Connect {
+                address,
+                reason: format!("{reason}{hint}"),
             }
         } else {
             NetError::Server {
