@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# install-deps.sh: make sure redis-server and redis-cli (Redis >= 7.0) and the
-# Rust toolchain (cargo) are on PATH. Installs Redis when missing, with
+# install-deps.sh: make sure redis-server and redis-cli (Redis >= 7.0), openssl
+# (the TLS tests make certificates with it) and the Rust toolchain (cargo) are
+# on PATH. Installs Redis and openssl when missing, with
 # apt-get (Debian/Ubuntu: redis-server redis-tools) or brew (macOS); never
 # installs Rust. Debian's redis-server package also starts a system service
 # on port 6379; nothing in this project relies on it.
@@ -20,18 +21,18 @@ as_root() {
   fi
 }
 
-if ! have redis-server || ! have redis-cli; then
+if ! have redis-server || ! have redis-cli || ! have openssl; then
   if have apt-get; then
     as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server redis-tools
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server redis-tools openssl
   elif have brew; then
-    brew install redis
+    brew install redis openssl
   else
-    echo "install-deps: please install Redis >= 7.0 (redis-server and redis-cli) and put them on PATH" >&2
+    echo "install-deps: please install Redis >= 7.0 (redis-server and redis-cli) and openssl, and put them on PATH" >&2
     exit 1
   fi
-  if ! have redis-server || ! have redis-cli; then
-    echo "install-deps: redis-server/redis-cli still not on PATH after installing" >&2
+  if ! have redis-server || ! have redis-cli || ! have openssl; then
+    echo "install-deps: redis-server/redis-cli/openssl still not on PATH after installing" >&2
     exit 1
   fi
 fi
