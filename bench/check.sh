@@ -18,22 +18,9 @@ bash scripts/install-deps.sh
 cargo build --release -q
 rc_bin=$PWD/target/release/rcluster
 
-# True if something listens on 127.0.0.1:$1.
-in_use() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# True if ports $1..$1+masters-1 and their bus ports (+10000) are free.
-range_free() {
-  local p
-  for ((p = $1; p < $1 + masters; p++)); do
-    if in_use "$p" || in_use $((p + 10000)); then return 1; fi
-  done
-}
-until range_free "$base"; do
-  base=$((base + masters))
-  if ((base + masters + 10000 > 65535)); then
-    echo "bench: no free range of $masters ports found" >&2
-    exit 1
-  fi
-done
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+base=$(free_base_port "$base" "$masters")
 
 state=$(mktemp -d)
 cleanup() {

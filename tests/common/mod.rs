@@ -180,32 +180,30 @@ pub struct Outcome {
     pub stderr: String,
 }
 
+impl From<std::process::Output> for Outcome {
+    fn from(output: std::process::Output) -> Outcome {
+        Outcome {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
 /// Runs `rcluster args...` and captures everything.
 pub fn run(args: &[&str]) -> Outcome {
-    let output = rcluster()
-        .args(args)
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .expect("run rcluster");
-    Outcome {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    let timeout = std::time::Duration::from_secs(60);
+    rcluster().args(args).timeout(timeout).output().expect("run rcluster").into()
 }
 
 /// Runs `redis-cli args...` (the reference) with colours off.
 pub fn redis_cli(args: &[&str]) -> Outcome {
-    let output = std::process::Command::new("redis-cli")
+    std::process::Command::new("redis-cli")
         .args(args)
         .env("TERM", "dumb")
         .output()
-        .expect("redis-cli is not installed: run scripts/install-deps.sh");
-    Outcome {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+        .expect("redis-cli is not installed: run scripts/install-deps.sh")
+        .into()
 }
 
 /// The lines scripts grep for: `>>>`, `[OK]`, `[ERR]`, `[WARNING]`.

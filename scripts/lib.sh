@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# lib.sh: helpers sourced by demo.sh and bench/check.sh.
+
+# in_use PORT: true if something listens on 127.0.0.1:PORT.
+in_use() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# free_base_port START COUNT: print the first port from START (stepping by COUNT) such that
+# PORT..PORT+COUNT-1 and their cluster bus ports (+10000) are all free; fail if none.
+free_base_port() {
+  local base=$1 count=$2 p busy
+  while ((base + count + 10000 <= 65535)); do
+    busy=0
+    for ((p = base; p < base + count; p++)); do
+      if in_use "$p" || in_use $((p + 10000)); then busy=1 && break; fi
+    done
+    if ((busy == 0)); then
+      echo "$base"
+      return 0
+    fi
+    base=$((base + count))
+  done
+  echo "no free range of $count ports (and bus ports) found from $1" >&2
+  return 1
+}
