@@ -10,5 +10,6 @@ pub mod commands;
 pub mod error;
 pub mod net;
 pub mod output;
+pub mod plan;
 pub mod sandbox;
 pub mod topology;

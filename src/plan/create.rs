@@ -1,0 +1,1 @@
+//! Placement for `create` (being written).
