@@ -16,6 +16,9 @@ _rcluster() {
             ",$1")
                 cmd="rcluster"
                 ;;
+            rcluster,call)
+                cmd="rcluster__subcmd__call"
+                ;;
             rcluster,check)
                 cmd="rcluster__subcmd__check"
                 ;;
@@ -31,8 +34,14 @@ _rcluster() {
             rcluster,local)
                 cmd="rcluster__subcmd__local"
                 ;;
+            rcluster,set-timeout)
+                cmd="rcluster__subcmd__set__subcmd__timeout"
+                ;;
             rcluster,setslot)
                 cmd="rcluster__subcmd__setslot"
+                ;;
+            rcluster__subcmd__help,call)
+                cmd="rcluster__subcmd__help__subcmd__call"
                 ;;
             rcluster__subcmd__help,check)
                 cmd="rcluster__subcmd__help__subcmd__check"
@@ -48,6 +57,9 @@ _rcluster() {
                 ;;
             rcluster__subcmd__help,local)
                 cmd="rcluster__subcmd__help__subcmd__local"
+                ;;
+            rcluster__subcmd__help,set-timeout)
+                cmd="rcluster__subcmd__help__subcmd__set__subcmd__timeout"
                 ;;
             rcluster__subcmd__help,setslot)
                 cmd="rcluster__subcmd__help__subcmd__setslot"
@@ -92,8 +104,62 @@ _rcluster() {
 
     case "${cmd}" in
         rcluster)
-            opts="-a -q -v -h -V --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help --version check info setslot local completions help"
+            opts="-a -q -v -h -V --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help --version check info call set-timeout setslot local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__call)
+            opts="-a -q -v -h --only-masters --only-replicas --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -254,8 +320,22 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__help)
-            opts="check info setslot local completions help"
+            opts="check info call set-timeout setslot local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__help__subcmd__call)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -368,6 +448,20 @@ _rcluster() {
         rcluster__subcmd__help__subcmd__local__subcmd__up)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__help__subcmd__set__subcmd__timeout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -718,6 +812,60 @@ _rcluster() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__set__subcmd__timeout)
+            opts="-a -q -v -h --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --pass)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -46,6 +46,8 @@ complete -c rcluster -n "__fish_rcluster_needs_command" -s h -l help -d 'Print h
 complete -c rcluster -n "__fish_rcluster_needs_command" -s V -l version -d 'Print version'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "info" -d 'Keys, slots and replicas per master'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "call" -d 'Run a command on every node (or only masters / replicas) at once'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "local" -d 'A throwaway cluster on this machine'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -89,6 +91,46 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-color -d '
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l only-masters -d 'Only masters'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l only-replicas -d 'Only replicas'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s h -l help -d 'Print help'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -219,12 +261,14 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-col
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "info" -d 'Keys, slots and replicas per master'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "local" -d 'A throwaway cluster on this machine'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info setslot local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "info" -d 'Keys, slots and replicas per master'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "call" -d 'Run a command on every node (or only masters / replicas) at once'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "local" -d 'A throwaway cluster on this machine'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'List the nodes `up` started and whether they run'

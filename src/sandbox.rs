@@ -227,8 +227,12 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let log = std::fs::File::create(dir.join("node.log"))?;
+    // A config file (empty: the settings are arguments) so that CONFIG REWRITE works as in production.
+    let config = dir.join("node.conf");
+    std::fs::write(&config, "")?;
     let mut command = Command::new(&options.server_bin);
     command
+        .arg(&config)
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
         .args([
             "--cluster-enabled",

@@ -1,7 +1,10 @@
 //! The native command line (clap derive). Global options apply to every subcommand; the doc comments
 //! are the `--help` text.
 
-use crate::commands::{check::CheckArgs, info::InfoArgs, local::LocalArgs, setslot::SetslotArgs};
+use crate::commands::{
+    call::CallArgs, check::CheckArgs, info::InfoArgs, local::LocalArgs,
+    set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
+};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -90,6 +93,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Keys, slots and replicas per master.
     Info(InfoArgs),
+    /// Run a command on every node (or only masters / replicas) at once.
+    Call(CallArgs),
+    /// Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE).
+    SetTimeout(SetTimeoutArgs),
     /// Low-level CLUSTER SETSLOT on one node.
     Setslot(SetslotArgs),
     /// A throwaway cluster on this machine.

@@ -174,13 +174,13 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "call",
         arity: -2,
-        built: false,
-        options: &[],
+        built: true,
+        options: &["--only-masters", "--only-replicas"],
     },
     Subcommand {
         name: "set-timeout",
         arity: 2,
-        built: false,
+        built: true,
         options: &[],
     },
     Subcommand {
@@ -357,11 +357,6 @@ fn build_native(
         "--redis-cli-compat".into(),
         sub.name.to_string(),
     ];
-    if HOST_PORT_FORM.contains(&sub.name) && positionals.len() >= 2 {
-        native.extend(positionals.into_iter().take(2));
-    } else if HOST_PORT_FORM.contains(&sub.name) {
-        native.extend(positionals);
-    }
     for option in options {
         let name = option
             .split_once('=')
@@ -370,6 +365,13 @@ fn build_native(
             native.push(option);
         }
     }
+    // Options first: positionals never start with '-' here, and `call` takes the rest verbatim.
+    let positionals = if HOST_PORT_FORM.contains(&sub.name) {
+        positionals.into_iter().take(2).collect()
+    } else {
+        positionals
+    };
+    native.extend(positionals);
     Compat::Run {
         args: native,
         password_on_command_line,
@@ -503,15 +505,15 @@ mod tests {
     fn options_in_any_position() {
         assert_eq!(
             native("-a secret --cluster check h:1"),
-            "--redis-cli-compat check h:1 --pass=secret"
+            "--redis-cli-compat check --pass=secret h:1"
         );
         assert_eq!(
             native("--cluster check h 1 -a secret"),
-            "--redis-cli-compat check h 1 --pass=secret"
+            "--redis-cli-compat check --pass=secret h 1"
         );
         assert_eq!(
             native("--cluster check --cluster-search-multiple-owners h:1"),
-            "--redis-cli-compat check h:1 --search-multiple-owners"
+            "--redis-cli-compat check --search-multiple-owners h:1"
         );
         assert_eq!(
             native("--cluster-yes --cluster info h:1"),
@@ -527,8 +529,8 @@ mod tests {
                     -d , -D , -e -c -2 -3 -4 -6 --raw --no-raw --csv --json --quoted-json";
         assert_eq!(
             native(line),
-            "--redis-cli-compat check h:1 --user=u --pass=p --askpass --no-auth-warning --tls \
-             --sni=s --cacert=c --cacertdir=d --cert=e --key=k --insecure --verbose --connect-timeout=1500ms"
+            "--redis-cli-compat check --user=u --pass=p --askpass --no-auth-warning --tls \
+             --sni=s --cacert=c --cacertdir=d --cert=e --key=k --insecure --verbose --connect-timeout=1500ms h:1"
         );
     }
 
@@ -543,7 +545,7 @@ mod tests {
                     --cluster-from-pass p --cluster-from-askpass --cluster-copy";
         assert_eq!(
             native(line),
-            "--redis-cli-compat check h:1 --search-multiple-owners"
+            "--redis-cli-compat check --search-multiple-owners h:1"
         );
     }
 
@@ -551,7 +553,7 @@ mod tests {
     fn uri_gives_credentials_and_tls() {
         assert_eq!(
             native("-u rediss://bob:pw@h:1/0 --cluster info h:1"),
-            "--redis-cli-compat info h:1 --tls --user=bob --pass=pw"
+            "--redis-cli-compat info --tls --user=bob --pass=pw h:1"
         );
         match run("-u redis://:pw@h:1 --cluster info h:1") {
             Compat::Run {
@@ -559,7 +561,7 @@ mod tests {
                 password_on_command_line,
             } => {
                 assert!(password_on_command_line);
-                assert_eq!(args[3..], ["h:1", "--pass=pw"]);
+                assert_eq!(args[3..], ["--pass=pw", "h:1"]);
             }
             other => panic!("{other:?}"),
         }
@@ -591,6 +593,14 @@ mod tests {
         );
         assert_eq!(fail("--cluster").1, 1);
         assert_eq!(fail("--cluster check h:1 --cluster info h:1").1, 1);
+        assert_eq!(
+            native("--cluster call h:1 CONFIG GET x --cluster-only-masters"),
+            "--redis-cli-compat call --only-masters h:1 CONFIG GET x"
+        );
+        assert_eq!(
+            native("--cluster set-timeout h:1 5000"),
+            "--redis-cli-compat set-timeout h:1 5000"
+        );
         let (message, status) = fail("--cluster reshard h:1 --cluster-yes");
         assert_eq!(status, 2);
         assert!(message.contains("not implemented"), "{message}");
@@ -601,7 +611,7 @@ mod tests {
     fn value_options_take_the_next_argument_whatever_it_is() {
         assert_eq!(
             native("--cluster check h:1 -a -dash-"),
-            "--redis-cli-compat check h:1 --pass=-dash-"
+            "--redis-cli-compat check --pass=-dash- h:1"
         );
     }
 }

@@ -61,6 +61,8 @@ fn report_error(error: &anyhow::Error, compat: bool) {
         eprintln!(
             "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)"
         );
+    } else if compat && error.downcast_ref::<UsageError>().is_some() {
+        eprintln!("{error}");
     } else if compat {
         eprintln!("[ERR] {error:#}");
     } else {
@@ -86,6 +88,8 @@ async fn execute(cli: Cli) -> anyhow::Result<Exit> {
     match &cli.command {
         Command::Check(args) => commands::check::run(&context, args).await,
         Command::Info(args) => commands::info::run(&context, args).await,
+        Command::Call(args) => commands::call::run(&context, args).await,
+        Command::SetTimeout(args) => commands::set_timeout::run(&context, args).await,
         Command::Setslot(args) => commands::setslot::run(&context, args).await,
         Command::Local(args) => commands::local::run(&context, args).await,
         Command::Completions { .. } => unreachable!("handled above"),

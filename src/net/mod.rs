@@ -122,6 +122,8 @@ impl NetError {
             }
         } else if upper.contains("CLUSTER SUPPORT DISABLED") {
             NetError::NotCluster { address }
+        } else if let Some(message) = server_error_text(&error) {
+            NetError::Server { address, message }
         } else if upper.contains("CERTIFICATE")
             || upper.contains("TLS")
             || upper.contains("HANDSHAKE")
@@ -151,6 +153,16 @@ impl NetError {
             }
         }
     }
+}
+
+/// A server's error reply as the server wrote it (`ERR unknown command ...`, `MOVED 6657 h:p`), or
+/// `None` when the error did not come from the server.
+pub fn server_error_text(error: &redis::RedisError) -> Option<String> {
+    let code = error.code()?;
+    Some(match error.detail() {
+        Some(detail) => format!("{code} {detail}"),
+        None => code.to_string(),
+    })
 }
 
 fn first_line(text: &str) -> String {
@@ -287,6 +299,33 @@ impl NodeClient {
     ) -> Result<T, NetError> {
         let future = pipe.query_async::<T>(&mut self.connection);
         bounded(&self.address, self.timeout, what, future).await
+    }
+
+    /// Sends `args` verbatim. A server error reply is `Ok(Err(text))`; only I/O problems are `Err`.
+    pub async fn command_reply(
+        &mut self,
+        args: &[String],
+    ) -> Result<Result<redis::Value, String>, NetError> {
+        let Some((name, rest)) = args.split_first() else {
+            return Ok(Err("empty command".into()));
+        };
+        let mut command = redis::cmd(name);
+        for arg in rest {
+            command.arg(arg.as_bytes());
+        }
+        let future = command.query_async::<redis::Value>(&mut self.connection);
+        match tokio::time::timeout(self.timeout, future).await {
+            Ok(Ok(value)) => Ok(Ok(value)),
+            Ok(Err(error)) => match server_error_text(&error) {
+                Some(text) => Ok(Err(text)),
+                None => Err(NetError::classify(&self.address, name, error, self.timeout)),
+            },
+            Err(_) => Err(NetError::Timeout {
+                address: self.address.to_string(),
+                what: name.clone(),
+                timeout_ms: self.timeout.as_millis(),
+            }),
+        }
     }
 
     /// `CLUSTER NODES` as text.

@@ -193,7 +193,12 @@ impl From<std::process::Output> for Outcome {
 /// Runs `rcluster args...` and captures everything.
 pub fn run(args: &[&str]) -> Outcome {
     let timeout = std::time::Duration::from_secs(60);
-    rcluster().args(args).timeout(timeout).output().expect("run rcluster").into()
+    rcluster()
+        .args(args)
+        .timeout(timeout)
+        .output()
+        .expect("run rcluster")
+        .into()
 }
 
 /// Runs `redis-cli args...` (the reference) with colours off.

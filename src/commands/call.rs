@@ -1,0 +1,201 @@
+//! `rcluster call HOST:PORT [--only-masters|--only-replicas] COMMAND [ARG...]`: runs one command on
+//! every node at once and prints each node's reply in redis-cli's raw style, one node after another in
+//! address order. Exit 1 when any node failed or replied with an error.
+
+use super::{Context, seed_address};
+use crate::error::Exit;
+use crate::net::{NodeAddress, concurrently};
+use crate::output::{Level, Line, json};
+use crate::topology::{ClusterView, NodeView, load_cluster_summary};
+use serde::Serialize;
+
+/// Arguments of `call`.
+#[derive(Debug, clap::Args)]
+pub struct CallArgs {
+    /// Any node of the cluster (HOST:PORT).
+    pub node: String,
+    /// Only masters.
+    #[arg(long, conflicts_with = "only_replicas")]
+    pub only_masters: bool,
+    /// Only replicas.
+    #[arg(long)]
+    pub only_replicas: bool,
+    /// The command and its arguments, sent verbatim (after `--` when an argument starts with `-`).
+    #[arg(required = true, num_args = 1.., value_name = "COMMAND")]
+    pub command: Vec<String>,
+}
+
+/// One node's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallResult {
+    pub address: String,
+    pub id: String,
+    pub role: &'static str,
+    pub ok: bool,
+    /// The reply as JSON, when the node answered without an error.
+    pub reply: Option<serde_json::Value>,
+    /// The error reply, or why the node could not be asked.
+    pub error: Option<String>,
+    /// The reply in redis-cli's raw format.
+    #[serde(skip)]
+    pub raw: String,
+}
+
+/// The nodes a fan-out command addresses: every node with an address, filtered by role, by address.
+pub fn target_nodes(view: &ClusterView, only_masters: bool, only_replicas: bool) -> Vec<&NodeView> {
+    let wanted = |node: &&NodeView| {
+        let flags = &node.seen_by_seed.flags;
+        let addressable = flags.myself || (!flags.handshake && node.seen_by_seed.addr.is_usable());
+        let replica = node.myself().flags.replica;
+        addressable && !(only_masters && replica) && !(only_replicas && !replica)
+    };
+    let mut nodes: Vec<&NodeView> = view.nodes.iter().filter(wanted).collect();
+    nodes.sort_by(|a, b| a.address.cmp(&b.address));
+    nodes
+}
+
+/// Runs `call`.
+pub async fn run(context: &Context, args: &CallArgs) -> anyhow::Result<Exit> {
+    let seed = seed_address(&args.node, None)?;
+    let view = load_cluster_summary(&context.session, &seed).await?;
+    let targets: Vec<(NodeAddress, String, &'static str)> =
+        target_nodes(&view, args.only_masters, args.only_replicas)
+            .into_iter()
+            .map(|n| (n.address.clone(), n.id().to_string(), role(n)))
+            .collect();
+    let command = args.command.clone();
+    let results = concurrently(targets, |(address, id, role)| {
+        let session = context.session.clone();
+        let command = command.clone();
+        async move {
+            let reply = match session.client(&address).await {
+                Ok(mut client) => client.command_reply(&command).await,
+                Err(error) => Err(error),
+            };
+            call_result(address, id, role, reply)
+        }
+    })
+    .await;
+    let all_ok = results.iter().all(|r| r.ok);
+    if context.output.json {
+        json::print_json(
+            &serde_json::json!({ "ok": all_ok, "command": args.command, "nodes": results }),
+        );
+    } else {
+        let header = format!(">>> Calling {}", args.command.join(" "));
+        if context.output.compat {
+            context
+                .output
+                .print_lines(&[Line::new(Level::Info, header)]);
+        } else {
+            context.output.hint(&header);
+        }
+        let lines: Vec<Line> = results
+            .iter()
+            .map(|r| Line::new(Level::Plain, format!("{}: {}", r.address, r.raw)))
+            .collect();
+        context.output.print_lines(&lines);
+    }
+    Ok(Exit::from_clean(all_ok))
+}
+
+fn role(node: &NodeView) -> &'static str {
+    if node.myself().flags.replica {
+        "replica"
+    } else {
+        "master"
+    }
+}
+
+fn call_result(
+    address: NodeAddress,
+    id: String,
+    role: &'static str,
+    reply: Result<Result<redis::Value, String>, crate::net::NetError>,
+) -> CallResult {
+    let (ok, reply, error, raw) = match reply {
+        Ok(Ok(value)) => (true, Some(to_json(&value)), None, format_raw(&value)),
+        Ok(Err(text)) => (false, None, Some(text.clone()), format!("{text}\n")),
+        Err(error) => (
+            false,
+            None,
+            Some(error.to_string()),
+            format!("Failed! ({error})"),
+        ),
+    };
+    CallResult {
+        address: address.to_string(),
+        id,
+        role,
+        ok,
+        reply,
+        error,
+        raw,
+    }
+}
+
+/// redis-cli's raw rendering: strings as they are, arrays one element per line, nil as nothing.
+pub fn format_raw(value: &redis::Value) -> String {
+    use redis::Value;
+    match value {
+        Value::Nil => String::new(),
+        Value::Int(n) => n.to_string(),
+        Value::BulkString(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        Value::SimpleString(text) => text.clone(),
+        Value::Okay => "OK".into(),
+        Value::Double(x) => x.to_string(),
+        Value::Boolean(b) => if *b { "1" } else { "0" }.into(),
+        Value::Array(items) | Value::Set(items) => {
+            items.iter().map(format_raw).collect::<Vec<_>>().join("\n")
+        }
+        Value::Map(pairs) => pairs
+            .iter()
+            .flat_map(|(k, v)| [format_raw(k), format_raw(v)])
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Value::VerbatimString { text, .. } => text.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// The reply as JSON: strings, numbers, arrays, objects for maps, null for nil.
+pub fn to_json(value: &redis::Value) -> serde_json::Value {
+    use redis::Value;
+    use serde_json::Value as Json;
+    match value {
+        Value::Nil => Json::Null,
+        Value::Int(n) => Json::from(*n),
+        Value::Double(x) => Json::from(*x),
+        Value::Boolean(b) => Json::from(*b),
+        Value::Array(items) | Value::Set(items) => Json::Array(items.iter().map(to_json).collect()),
+        Value::Map(pairs) => Json::Object(
+            pairs
+                .iter()
+                .map(|(k, v)| (format_raw(k), to_json(v)))
+                .collect(),
+        ),
+        other => Json::String(format_raw(other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use redis::Value;
+
+    #[test]
+    fn raw_format_matches_redis_cli() {
+        assert_eq!(format_raw(&Value::Int(341)), "341");
+        let pair = Value::Array(vec![
+            Value::BulkString(b"cluster-node-timeout".to_vec()),
+            Value::BulkString(b"5000".to_vec()),
+        ]);
+        assert_eq!(format_raw(&pair), "cluster-node-timeout\n5000");
+        assert_eq!(format_raw(&Value::Nil), "");
+        assert_eq!(format_raw(&Value::Okay), "OK");
+        assert_eq!(
+            to_json(&pair),
+            serde_json::json!(["cluster-node-timeout", "5000"])
+        );
+    }
+}
