@@ -47,7 +47,8 @@ pub fn target_nodes(view: &ClusterView, only_masters: bool, only_replicas: bool)
         let flags = &node.seen_by_seed.flags;
         let addressable = flags.myself || (!flags.handshake && node.seen_by_seed.addr.is_usable());
         let replica = node.myself().flags.replica;
-        addressable && !(only_masters && replica) && !(only_replicas && !replica)
+        let role_wanted = if replica { !only_masters } else { !only_replicas };
+        addressable && role_wanted
     };
     let mut nodes: Vec<&NodeView> = view.nodes.iter().filter(wanted).collect();
     nodes.sort_by(|a, b| a.address.cmp(&b.address));
