@@ -44,14 +44,41 @@ complete -c rcluster -n "__fish_rcluster_needs_command" -l redis-cli-compat -d '
 complete -c rcluster -n "__fish_rcluster_needs_command" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -s h -l help -d 'Print help'
 complete -c rcluster -n "__fish_rcluster_needs_command" -s V -l version -d 'Print version'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "create" -d 'Form a new cluster from empty nodes, with zone-aware replica placement'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "info" -d 'Keys, slots and replicas per master'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "add-node" -d 'Add an empty node as a master or, with --replica, as a replica'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "del-node" -d 'Remove a node that owns no slots (also a dead or unreachable one)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "call" -d 'Run a command on every node (or only masters / replicas) at once'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "local" -d 'A throwaway cluster on this machine'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l replicas -d 'Replicas per master' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l zone -d 'The failure zone of a host, HOST=ZONE, or of one node, HOST:PORT=ZONE (repeat for each); replicas are kept out of their master\'s zone when possible' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l wait -d 'Bound on waiting for the cluster to form and become healthy' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l dry-run -d 'Show the plan and stop'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s y -l yes -d 'Apply without asking'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s h -l help -d 'Print help'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -91,6 +118,47 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-color -d '
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l master-id -d 'The master the replica follows (id or unique id prefix); default: the master with the fewest replicas. Ignored without --replica, as redis-cli ignores it' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l wait -d 'Bound on waiting for every node to know the new one' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l replica -d 'Add the node as a replica'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s h -l help -d 'Print help'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -188,6 +256,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-create -d 'Start empty cluster-mode nodes and do not form a cluster (to try `create`)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -261,14 +330,17 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-col
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "info" -d 'Keys, slots and replicas per master'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "call" -d 'Run a command on every node (or only masters / replicas) at once'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "local" -d 'A throwaway cluster on this machine'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from check info call set-timeout setslot local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "create" -d 'Form a new cluster from empty nodes, with zone-aware replica placement'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "info" -d 'Keys, slots and replicas per master'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "add-node" -d 'Add an empty node as a master or, with --replica, as a replica'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "del-node" -d 'Remove a node that owns no slots (also a dead or unreachable one)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "call" -d 'Run a command on every node (or only masters / replicas) at once'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "local" -d 'A throwaway cluster on this machine'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout setslot local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'List the nodes `up` started and whether they run'

@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod exec;
 pub mod net;
 pub mod output;
 pub mod plan;

@@ -1,12 +1,13 @@
 //! Local throwaway clusters: start `redis-server` (or `valkey-server`) processes in cluster mode on
-//! loopback, form the cluster, wait until it is healthy, and stop exactly the processes started.
+//! loopback, form the cluster with `create`'s own code path, and stop exactly the processes started.
 //!
 //! One implementation for `rcluster local up|down|status` and for the integration tests: a
 //! [`Sandbox`] stops its nodes when dropped (also when a test panics) unless [`Sandbox::detach`]ed;
 //! ports are picked free (server and bus port) so tests run in parallel.
 
-use crate::net::{ConnectOptions, NodeAddress, Secret, Session, TlsOptions, concurrently};
-use crate::topology::{ClusterView, SLOT_COUNT, load_cluster_view};
+use crate::exec::create::{apply_create, inspect_new_nodes, placement_nodes};
+use crate::net::{ConnectOptions, NodeAddress, Secret, Session, TlsOptions};
+use crate::plan::create::plan_create;
 use anyhow::{Context as _, anyhow, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -326,137 +327,18 @@ async fn wait_until_serving(session: &Session, node: &SandboxNode) -> anyhow::Re
     }
 }
 
-/// Forms the cluster directly: slots and epochs on masters, MEET, REPLICATE, then waits for health.
+/// Forms the cluster through `create`'s own path: inspect, plan, apply (which waits until healthy).
 async fn form_cluster(
     session: &Arc<Session>,
     options: &SandboxOptions,
     nodes: &[SandboxNode],
 ) -> anyhow::Result<()> {
     let addresses: Vec<NodeAddress> = nodes.iter().map(SandboxNode::address).collect();
-    let ids = concurrently(addresses.clone(), |address| {
-        let session = Arc::clone(session);
-        async move {
-            session
-                .client(&address)
-                .await?
-                .query::<String>(&["CLUSTER", "MYID"])
-                .await
-        }
-    })
-    .await
-    .into_iter()
-    .collect::<Result<Vec<_>, _>>()?;
-    let masters = &addresses[..options.masters];
-    let assignments: Vec<(usize, NodeAddress)> = masters.iter().cloned().enumerate().collect();
-    let total = options.masters;
-    for result in concurrently(assignments, |(index, address)| {
-        let session = Arc::clone(session);
-        async move {
-            let first = index * SLOT_COUNT as usize / total;
-            let last = (index + 1) * SLOT_COUNT as usize / total - 1;
-            let mut client = session.client(&address).await?;
-            client
-                .query::<()>(&[
-                    "CLUSTER",
-                    "ADDSLOTSRANGE",
-                    &first.to_string(),
-                    &last.to_string(),
-                ])
-                .await?;
-            client
-                .query::<()>(&["CLUSTER", "SET-CONFIG-EPOCH", &(index + 1).to_string()])
-                .await
-        }
-    })
-    .await
-    {
-        result?;
-    }
-    let mut first = session.client(&addresses[0]).await?;
-    for address in &addresses[1..] {
-        first
-            .query::<()>(&["CLUSTER", "MEET", "127.0.0.1", &address.port.to_string()])
-            .await?;
-    }
-    let deadline = Instant::now() + Duration::from_secs(30 + nodes.len() as u64 / 2);
-    wait_until(deadline, "every node knows every other", || {
-        all_nodes_known(session, &addresses)
-    })
-    .await?;
-    for (index, address) in addresses.iter().enumerate().skip(options.masters) {
-        let master_id = &ids[(index - options.masters) % options.masters];
-        session
-            .client(address)
-            .await?
-            .query::<()>(&["CLUSTER", "REPLICATE", master_id])
-            .await?;
-    }
-    wait_until(
-        deadline,
-        "cluster_state:ok on every node with one slot map",
-        || cluster_healthy(session, &addresses),
-    )
-    .await
-}
-
-/// Polls `probe` every 20 ms until it says yes or `deadline` passes.
-async fn wait_until<F, Fut>(deadline: Instant, what: &str, mut probe: F) -> anyhow::Result<()>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    while !probe().await {
-        if Instant::now() > deadline {
-            bail!("timed out waiting until {what}");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let new_nodes = inspect_new_nodes(session, &addresses).await?;
+    let plan = plan_create(&placement_nodes(&new_nodes, |_| None), options.replicas)?;
+    let deadline = Duration::from_secs(30 + nodes.len() as u64 / 2);
+    apply_create(session, &new_nodes, &plan, deadline).await?;
     Ok(())
-}
-
-async fn all_nodes_known(session: &Arc<Session>, addresses: &[NodeAddress]) -> bool {
-    let expected = addresses.len();
-    let counts = concurrently(addresses.to_vec(), |address| {
-        let session = Arc::clone(session);
-        async move {
-            let text = session.client(&address).await?.cluster_nodes().await?;
-            let entries = crate::topology::parse_cluster_nodes(&text).map_err(|e| e.to_string());
-            Ok::<_, crate::net::NetError>(entries.map(|e| {
-                e.iter()
-                    .filter(|n| !n.flags.handshake && !n.flags.noaddr)
-                    .count()
-            }))
-        }
-    })
-    .await;
-    counts
-        .into_iter()
-        .all(|c| matches!(c, Ok(Ok(n)) if n == expected))
-}
-
-async fn cluster_healthy(session: &Arc<Session>, addresses: &[NodeAddress]) -> bool {
-    let states = concurrently(addresses.to_vec(), |address| {
-        let session = Arc::clone(session);
-        async move { session.client(&address).await?.cluster_info().await }
-    })
-    .await;
-    let all_ok = states.iter().all(
-        |s| matches!(s, Ok(info) if info.get("cluster_state").map(String::as_str) == Some("ok")),
-    );
-    all_ok && view_consistent(load_cluster_view(session, &addresses[0]).await.ok())
-}
-
-fn view_consistent(view: Option<ClusterView>) -> bool {
-    view.is_some_and(|view| {
-        let report = crate::topology::check::check_cluster(&view, None);
-        let replicas_known = view.loaded().filter(|n| n.myself().flags.replica).all(|n| {
-            view.node_by_id(n.myself().master_id.as_deref().unwrap_or(""))
-                .is_some()
-        });
-        report.is_clean_for_redis_cli()
-            && view.loaded().count() == view.nodes.len()
-            && replicas_known
-    })
 }
 
 fn send_signal(pid: u32, signal: i32) -> anyhow::Result<()> {

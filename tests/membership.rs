@@ -130,3 +130,297 @@ fn set_timeout_reconfigures_and_persists_every_node() {
         format!("127.0.0.1:{}", cluster.port(1))
     );
 }
+
+/// Fresh, empty cluster-mode nodes (not formed into a cluster).
+fn fresh_nodes(count: usize) -> TestCluster {
+    TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: count,
+        no_cluster: true,
+        ..Default::default()
+    })
+}
+
+fn addresses(cluster: &TestCluster) -> Vec<String> {
+    cluster
+        .sandbox
+        .nodes
+        .iter()
+        .map(|n| n.address().to_string())
+        .collect()
+}
+
+#[test]
+fn create_forms_a_healthy_cluster_like_redis_cli() {
+    let nodes = fresh_nodes(6);
+    let addrs = addresses(&nodes);
+    let mut args = vec!["--cluster", "create"];
+    args.extend(addrs.iter().map(String::as_str));
+    args.extend(["--cluster-replicas", "1", "--cluster-yes"]);
+    let created = run(&args);
+    assert_eq!(created.code, 0, "{}{}", created.stdout, created.stderr);
+    assert!(created.stderr.is_empty(), "{}", created.stderr);
+    for line in [
+        ">>> Performing hash slots allocation on 6 nodes...",
+        "Master[0] -> Slots 0 - 5460",
+        "Master[1] -> Slots 5461 - 10922",
+        "Master[2] -> Slots 10923 - 16383",
+        "[OK] All 16384 slots covered.",
+    ] {
+        assert!(
+            created.stdout.contains(line),
+            "missing {line:?} in\n{}",
+            created.stdout
+        );
+    }
+    assert_eq!(created.stdout.matches("Adding replica ").count(), 3);
+    for node in &nodes.sandbox.nodes {
+        let state = nodes.redis(node.port, &["CLUSTER", "INFO"]);
+        let redis::Value::BulkString(text) = state else {
+            panic!("{state:?}")
+        };
+        assert!(
+            String::from_utf8_lossy(&text).contains("cluster_state:ok"),
+            "create returned before the cluster was ok"
+        );
+    }
+    let check = run(&["check", &addrs[0], "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    assert_eq!(doc["check"]["config_consistent"], true);
+    assert_eq!(doc["check"]["nodes"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        doc["info"]["masters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["replicas"] == 1)
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn create_with_zones_keeps_replicas_out_of_their_masters_zone() {
+    let nodes = fresh_nodes(6);
+    let addrs = addresses(&nodes);
+    // Loopback is one host, so zones are given per node: a, a, b, b, c, c.
+    let zone_args: Vec<String> = addrs
+        .iter()
+        .enumerate()
+        .map(|(index, address)| format!("{address}=zone-{}", ["a", "b", "c"][index / 2]))
+        .collect();
+    let mut args = vec!["create", "--replicas", "1", "--yes", "--json"];
+    for zone in &zone_args {
+        args.extend(["--zone", zone.as_str()]);
+    }
+    args.extend(addrs.iter().map(String::as_str));
+    let created = run(&args);
+    assert_eq!(created.code, 0, "{}{}", created.stdout, created.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&created.stdout).unwrap();
+    assert_eq!(doc["applied"], true);
+    let zone_of = |address: &str| {
+        addrs
+            .iter()
+            .position(|a| a == address)
+            .map(|i| i / 2)
+            .unwrap()
+    };
+    let zone_by_id = |id: &str| {
+        let master = doc["masters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == id)
+            .unwrap();
+        zone_of(master["address"].as_str().unwrap())
+    };
+    let masters_zones: std::collections::BTreeSet<usize> = doc["masters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| zone_of(m["address"].as_str().unwrap()))
+        .collect();
+    assert_eq!(masters_zones.len(), 3, "one master per zone");
+    for replica in doc["replicas"].as_array().unwrap() {
+        let replica_zone = zone_of(replica["address"].as_str().unwrap());
+        assert_ne!(
+            replica_zone,
+            zone_by_id(replica["master"].as_str().unwrap()),
+            "replica in its master's zone: {replica}"
+        );
+    }
+    // What the cluster now says matches the plan.
+    let view = nodes.view();
+    for replica in doc["replicas"].as_array().unwrap() {
+        let node = view.node_by_id(replica["id"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            node.myself().master_id.as_deref(),
+            replica["master"].as_str()
+        );
+    }
+}
+
+#[test]
+fn create_refuses_bad_input_before_changing_anything() {
+    let nodes = fresh_nodes(6);
+    let addrs = addresses(&nodes);
+    let two_masters = run(&["create", "--yes", &addrs[0], &addrs[1]]);
+    assert_eq!(two_masters.code, 2);
+    assert!(
+        two_masters.stderr.contains("at least 3 masters"),
+        "{}",
+        two_masters.stderr
+    );
+    let replicas_too_many = run(&[
+        "create",
+        "--yes",
+        "--replicas",
+        "1",
+        &addrs[0],
+        &addrs[1],
+        &addrs[2],
+        &addrs[3],
+    ]);
+    assert_eq!(replicas_too_many.code, 2, "{}", replicas_too_many.stderr);
+    let twice = run(&["create", "--yes", &addrs[0], &addrs[1], &addrs[1]]);
+    assert_eq!(twice.code, 2);
+    // A node that owns a slot is not empty (keys need a healthy cluster to be written).
+    nodes.redis(nodes.port(3), &["CLUSTER", "ADDSLOTS", "15495"]);
+    let not_empty = run(&[
+        "create", "--yes", &addrs[0], &addrs[1], &addrs[2], &addrs[3],
+    ]);
+    assert_eq!(not_empty.code, 2);
+    assert!(
+        not_empty.stderr.contains(&addrs[3]) && not_empty.stderr.contains("CLUSTER RESET"),
+        "{}",
+        not_empty.stderr
+    );
+    let declined = common::rcluster()
+        .args(["create", &addrs[0], &addrs[1], &addrs[2]])
+        .write_stdin("no\n")
+        .output()
+        .unwrap();
+    assert_eq!(declined.status.code(), Some(1), "declining exits 1");
+    for port in [nodes.port(0), nodes.port(1), nodes.port(2)] {
+        let redis::Value::BulkString(text) = nodes.redis(port, &["CLUSTER", "INFO"]) else {
+            panic!()
+        };
+        assert!(
+            String::from_utf8_lossy(&text).contains("cluster_known_nodes:1"),
+            "a refused create changed {port}"
+        );
+    }
+    let plain = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 1,
+        standalone: true,
+        ..Default::default()
+    });
+    let not_cluster = run(&["create", "--yes", &addrs[0], &addrs[1], &plain.seed()]);
+    assert_eq!(not_cluster.code, 2);
+    assert!(
+        not_cluster.stderr.contains("cluster-enabled yes"),
+        "{}",
+        not_cluster.stderr
+    );
+}
+
+#[test]
+fn add_node_as_master_and_replica_then_del_node() {
+    let cluster = TestCluster::start(3, 0);
+    let spare = fresh_nodes(2);
+    let seed = cluster.seed();
+    let (new_master, new_replica) = (
+        spare.sandbox.nodes[0].address().to_string(),
+        spare.sandbox.nodes[1].address().to_string(),
+    );
+
+    let added = run(&["add-node", &new_master, &seed]);
+    assert_eq!(added.code, 0, "{}{}", added.stdout, added.stderr);
+    assert!(added.stdout.contains("[OK] New node added correctly."));
+    let master_id = spare.id(spare.sandbox.nodes[0].port);
+    let after = run(&["check", &seed, "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&after.stdout).unwrap();
+    assert_eq!(
+        doc["check"]["nodes"].as_array().unwrap().len(),
+        4,
+        "every node knows the new master at once"
+    );
+
+    let replica = run(&[
+        "--cluster",
+        "add-node",
+        &new_replica,
+        &seed,
+        "--cluster-slave",
+    ]);
+    assert_eq!(replica.code, 0, "{}{}", replica.stdout, replica.stderr);
+    assert!(
+        replica.stdout.contains("Automatically selected master"),
+        "{}",
+        replica.stdout
+    );
+    let replica_id = spare.id(spare.sandbox.nodes[1].port);
+
+    let wrong = run(&[
+        "add-node",
+        &new_replica,
+        &seed,
+        "--replica",
+        "--master-id",
+        "ffffffff",
+    ]);
+    assert_eq!(wrong.code, 2);
+
+    let busy = run(&["del-node", &seed, &cluster.id(cluster.port(0))]);
+    assert_eq!(busy.code, 1);
+    assert!(
+        busy.stdout.contains("is not empty! Reshard data away"),
+        "{}",
+        busy.stdout
+    );
+    let unknown = run(&["--cluster", "del-node", &seed, "deadbeef"]);
+    assert_eq!(unknown.code, 1);
+    assert!(unknown.stdout.contains("[ERR] No such node ID deadbeef"));
+
+    for id in [&replica_id, &master_id] {
+        let removed = run(&["del-node", &seed, id]);
+        assert_eq!(removed.code, 0, "{}{}", removed.stdout, removed.stderr);
+    }
+    let view = cluster.view();
+    assert_eq!(view.nodes.len(), 3);
+    assert!(
+        view.nodes.iter().all(|n| n.own_table().unwrap().len() == 3),
+        "every node forgot both"
+    );
+}
+
+#[test]
+fn del_node_removes_a_killed_node_for_good() {
+    let cluster = TestCluster::start(3, 1);
+    let seed = cluster.seed();
+    let view = cluster.view();
+    let replica = view
+        .nodes
+        .iter()
+        .find(|n| n.myself().flags.replica)
+        .unwrap();
+    let (victim_port, victim_id) = (replica.address.port, replica.id().to_string());
+    cluster.sandbox.signal(victim_port, libc::SIGKILL).unwrap();
+    let removed = run(&["del-node", &seed, &victim_id]);
+    assert_eq!(removed.code, 0, "{}{}", removed.stdout, removed.stderr);
+    let lists_victim = || {
+        cluster.view().nodes.iter().any(|n| {
+            n.own_table()
+                .is_some_and(|t| t.iter().any(|e| e.id == victim_id))
+        })
+    };
+    assert!(!lists_victim(), "a node still lists the deleted node");
+    // Redis keeps a forgotten id banned for 60 s; after that, gossip could bring it back if any node
+    // still knew it.
+    std::thread::sleep(std::time::Duration::from_secs(62));
+    assert!(!lists_victim(), "the deleted node came back through gossip");
+    assert_eq!(
+        run(&["check", &seed]).code,
+        0,
+        "check is clean without the dead replica"
+    );
+}

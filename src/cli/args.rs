@@ -2,8 +2,9 @@
 //! are the `--help` text.
 
 use crate::commands::{
-    call::CallArgs, check::CheckArgs, info::InfoArgs, local::LocalArgs,
-    set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
+    add_node::AddNodeArgs, call::CallArgs, check::CheckArgs, create::CreateArgs,
+    del_node::DelNodeArgs, info::InfoArgs, local::LocalArgs, set_timeout::SetTimeoutArgs,
+    setslot::SetslotArgs,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -89,10 +90,16 @@ pub struct GlobalArgs {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Form a new cluster from empty nodes, with zone-aware replica placement.
+    Create(CreateArgs),
     /// Check the cluster: slot agreement, open slots, coverage, node health, replica placement.
     Check(CheckArgs),
     /// Keys, slots and replicas per master.
     Info(InfoArgs),
+    /// Add an empty node as a master or, with --replica, as a replica.
+    AddNode(AddNodeArgs),
+    /// Remove a node that owns no slots (also a dead or unreachable one).
+    DelNode(DelNodeArgs),
     /// Run a command on every node (or only masters / replicas) at once.
     Call(CallArgs),
     /// Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE).

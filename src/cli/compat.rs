@@ -126,8 +126,8 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "create",
         arity: -2,
-        built: false,
-        options: &[],
+        built: true,
+        options: &["--replicas", "--yes"],
     },
     Subcommand {
         name: "check",
@@ -162,13 +162,13 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "add-node",
         arity: 2,
-        built: false,
-        options: &[],
+        built: true,
+        options: &["--replica", "--master-id"],
     },
     Subcommand {
         name: "del-node",
         arity: 2,
-        built: false,
+        built: true,
         options: &[],
     },
     Subcommand {

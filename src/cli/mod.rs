@@ -86,9 +86,12 @@ async fn execute(cli: Cli) -> anyhow::Result<Exit> {
         output,
     };
     match &cli.command {
+        Command::Create(args) => commands::create::run(&context, args).await,
         Command::Check(args) => commands::check::run(&context, args).await,
         Command::Info(args) => commands::info::run(&context, args).await,
+        Command::AddNode(args) => commands::add_node::run(&context, args).await,
         Command::Call(args) => commands::call::run(&context, args).await,
+        Command::DelNode(args) => commands::del_node::run(&context, args).await,
         Command::SetTimeout(args) => commands::set_timeout::run(&context, args).await,
         Command::Setslot(args) => commands::setslot::run(&context, args).await,
         Command::Local(args) => commands::local::run(&context, args).await,

@@ -47,7 +47,11 @@ pub fn target_nodes(view: &ClusterView, only_masters: bool, only_replicas: bool)
         let flags = &node.seen_by_seed.flags;
         let addressable = flags.myself || (!flags.handshake && node.seen_by_seed.addr.is_usable());
         let replica = node.myself().flags.replica;
-        let role_wanted = if replica { !only_masters } else { !only_replicas };
+        let role_wanted = if replica {
+            !only_masters
+        } else {
+            !only_replicas
+        };
         addressable && role_wanted
     };
     let mut nodes: Vec<&NodeView> = view.nodes.iter().filter(wanted).collect();

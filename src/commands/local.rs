@@ -37,6 +37,9 @@ pub enum LocalAction {
         /// Folder for the nodes' files and pid files.
         #[arg(long)]
         state_dir: Option<PathBuf>,
+        /// Start empty cluster-mode nodes and do not form a cluster (to try `create`).
+        #[arg(long)]
+        no_create: bool,
     },
     /// Stop the nodes `up` started (by their pid files) and nothing else.
     Down {
@@ -60,6 +63,7 @@ pub async fn run(context: &Context, args: &LocalArgs) -> anyhow::Result<Exit> {
             server_bin,
             node_timeout,
             state_dir,
+            no_create,
         } => {
             let options = SandboxOptions {
                 masters: *masters,
@@ -74,7 +78,7 @@ pub async fn run(context: &Context, args: &LocalArgs) -> anyhow::Result<Exit> {
                     .password
                     .as_ref()
                     .map(|p| p.expose().to_string()),
-                no_cluster: false,
+                no_cluster: *no_create,
                 standalone: false,
                 tls: None,
             };

@@ -1,9 +1,12 @@
 //! One file per subcommand, each with one entry function `run` that resolves options, loads, checks or
 //! plans, renders and reports. [`Context`] carries what every command needs.
 
+pub mod add_node;
 pub mod call;
 pub mod check;
 pub mod completions;
+pub mod create;
+pub mod del_node;
 pub mod info;
 pub mod local;
 pub mod set_timeout;

@@ -328,6 +328,25 @@ impl NodeClient {
         }
     }
 
+    /// `FUNCTION DUMP`: the serialized Redis Functions of the node.
+    pub async fn function_dump(&mut self) -> Result<Vec<u8>, NetError> {
+        self.query(&["FUNCTION", "DUMP"]).await
+    }
+
+    /// `FUNCTION RESTORE payload`.
+    pub async fn function_restore(&mut self, payload: &[u8]) -> Result<(), NetError> {
+        let mut command = redis::cmd("FUNCTION");
+        command.arg("RESTORE").arg(payload);
+        let future = command.query_async::<()>(&mut self.connection);
+        bounded(&self.address, self.timeout, "FUNCTION RESTORE", future).await
+    }
+
+    /// The number of function libraries (`FUNCTION LIST`).
+    pub async fn function_library_count(&mut self) -> Result<usize, NetError> {
+        let libraries: Vec<redis::Value> = self.query(&["FUNCTION", "LIST"]).await?;
+        Ok(libraries.len())
+    }
+
     /// `CLUSTER NODES` as text.
     pub async fn cluster_nodes(&mut self) -> Result<String, NetError> {
         self.query(&["CLUSTER", "NODES"]).await

@@ -1,0 +1,23 @@
+//! Asking for consent. The question goes where the mode puts prompts (stdout in redis-cli syntax, as
+//! redis-cli does; stderr otherwise, stdout being data); the answer is one line from stdin. Only an
+//! answer starting with `yes` accepts; a closed stdin declines, it never loops.
+
+use std::io::{BufRead, Write};
+
+/// Asks `question` and reads the answer.
+pub fn confirm(output: &super::Output, question: &str) -> bool {
+    let prompt = format!("{question} (type 'yes' to accept): ");
+    if output.compat {
+        super::write_stdout(&prompt);
+    } else {
+        let mut stderr = std::io::stderr().lock();
+        let _ = stderr
+            .write_all(prompt.as_bytes())
+            .and_then(|_| stderr.flush());
+    }
+    let mut answer = String::new();
+    match std::io::stdin().lock().read_line(&mut answer) {
+        Ok(0) | Err(_) => false,
+        Ok(_) => answer.starts_with("yes"),
+    }
+}
