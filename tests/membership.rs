@@ -424,3 +424,52 @@ fn del_node_removes_a_killed_node_for_good() {
         "check is clean without the dead replica"
     );
 }
+
+#[test]
+fn add_node_copies_functions_and_refuses_a_node_that_has_some() {
+    let cluster = TestCluster::start(3, 0);
+    let spare = fresh_nodes(2);
+    let seed = cluster.seed();
+    let library = "#!lua name=rclusterlib\nredis.register_function('rcluster_answer', function() return 42 end)";
+    cluster.redis(cluster.port(0), &["FUNCTION", "LOAD", library]);
+
+    let first = spare.sandbox.nodes[0].address().to_string();
+    let added = run(&["add-node", &first, &seed]);
+    assert_eq!(added.code, 0, "{}{}", added.stdout, added.stderr);
+    assert!(
+        added
+            .stdout
+            .contains(&format!(">>> Send FUNCTION RESTORE to {first}")),
+        "{}",
+        added.stdout
+    );
+    let redis::Value::Array(libraries) =
+        spare.redis(spare.sandbox.nodes[0].port, &["FUNCTION", "LIST"])
+    else {
+        panic!("FUNCTION LIST")
+    };
+    assert_eq!(
+        libraries.len(),
+        1,
+        "the new master got the cluster's functions"
+    );
+
+    let second = spare.sandbox.nodes[1].port;
+    spare.redis(second, &["FUNCTION", "LOAD", library]);
+    let refused = run(&[
+        "add-node",
+        &spare.sandbox.nodes[1].address().to_string(),
+        &seed,
+    ]);
+    assert_eq!(refused.code, 2);
+    assert!(
+        refused.stderr.contains("node already contains functions"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(
+        cluster.view().nodes.len(),
+        4,
+        "the refused node was not met"
+    );
+}
