@@ -7,9 +7,11 @@
 use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::exec::create::{NewNode, inspect_new_nodes, resolve};
-use crate::net::{NodeAddress, Session, concurrently};
+use crate::exec::poll_until;
+use crate::net::{NodeAddress, Session};
 use crate::output::{Level, Line, human, json};
-use crate::topology::{ClusterView, NodeView, load_cluster_view, parse_cluster_nodes};
+use crate::topology::load::load_tables;
+use crate::topology::{ClusterView, NodeView, load_cluster_view};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -208,53 +210,52 @@ async fn meet(
     Ok(())
 }
 
-/// Polls every 20 ms until every member lists the new node without `handshake`, `fail?` or `fail`,
-/// and the new node lists every member.
+/// Waits (20 ms polls) until every member lists the new node without `handshake`, `fail?` or `fail`,
+/// the new node lists every member, and all agree on who owns which slots.
 async fn wait_until_known(
     session: &Arc<Session>,
     members: &[NodeAddress],
     new_node: &NewNode,
     limit: Duration,
 ) -> anyhow::Result<()> {
-    let deadline = Instant::now() + limit;
     let mut everyone = members.to_vec();
     everyone.push(new_node.address.clone());
     let expected = everyone.len();
-    loop {
-        let views = concurrently(everyone.clone(), |address| {
-            let session = Arc::clone(session);
-            async move {
-                let text = session
-                    .client(&address)
-                    .await
-                    .ok()?
-                    .cluster_nodes()
-                    .await
-                    .ok()?;
-                parse_cluster_nodes(&text).ok()
+    let settled = || async {
+        let tables = load_tables(session, &everyone).await;
+        let mut signatures = Vec::new();
+        for table in &tables {
+            let Some(entries) = table else { return false };
+            let healthy = entries
+                .iter()
+                .filter(|e| !e.flags.handshake && !e.flags.pfail && !e.flags.fail);
+            if healthy.count() != expected || !entries.iter().any(|e| e.id == new_node.id) {
+                return false;
             }
-        })
-        .await;
-        let settled = views.iter().all(|table| {
-            table.as_ref().is_some_and(|entries| {
-                let healthy = |e: &&crate::topology::NodeEntry| {
-                    !e.flags.handshake && !e.flags.pfail && !e.flags.fail
-                };
-                entries.iter().filter(healthy).count() == expected
-                    && entries.iter().any(|e| e.id == new_node.id)
-            })
-        });
-        if settled {
-            return Ok(());
+            signatures.push(slot_signature(entries));
         }
-        if Instant::now() > deadline {
-            anyhow::bail!(
-                "{} met the cluster but not every node knows it after {} s; it may still join: check with `rcluster check {}`",
-                new_node.address,
-                limit.as_secs(),
-                new_node.address
-            );
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        signatures.windows(2).all(|pair| pair[0] == pair[1])
+    };
+    if poll_until(Instant::now() + limit, settled).await {
+        return Ok(());
     }
+    anyhow::bail!(
+        "{} met the cluster but not every node knows it after {} s; it may still join: check with `rcluster check {}`",
+        new_node.address,
+        limit.as_secs(),
+        new_node.address
+    )
+}
+
+/// Who owns which slots, in a form that compares equal across nodes' tables.
+fn slot_signature(
+    entries: &[crate::topology::NodeEntry],
+) -> Vec<(&str, &crate::topology::SlotSet)> {
+    let mut owners: Vec<(&str, &crate::topology::SlotSet)> = entries
+        .iter()
+        .filter(|e| !e.slots.is_empty())
+        .map(|e| (e.id.as_str(), &e.slots))
+        .collect();
+    owners.sort_by_key(|(id, _)| *id);
+    owners
 }

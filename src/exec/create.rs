@@ -7,6 +7,7 @@
 
 use crate::net::{NetError, NodeAddress, Session, concurrently};
 use crate::plan::create::{CreateNode, CreatePlan};
+use crate::topology::load::load_tables;
 use crate::topology::{ClusterView, load_cluster_view, parse_cluster_nodes};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -384,55 +385,43 @@ async fn replicate(
     .await
 }
 
-/// Polls `probe` every 20 ms until it says yes or `deadline` passes.
+/// Waits until `probe` says yes, or fails with how far `apply_create` had got.
 async fn wait_until<F, Fut>(
     deadline: Instant,
     what: &'static str,
     progress: Progress,
-    mut probe: F,
+    probe: F,
 ) -> Result<(), CreateError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
 {
     let started = Instant::now();
-    while !probe().await {
-        if Instant::now() > deadline {
-            return Err(CreateError::Timeout {
-                what,
-                seconds: started.elapsed().as_secs(),
-                state: progress.describe(),
-            });
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
+    if super::poll_until(deadline, probe).await {
+        return Ok(());
     }
-    Ok(())
+    Err(CreateError::Timeout {
+        what,
+        seconds: started.elapsed().as_secs(),
+        state: progress.describe(),
+    })
 }
 
 /// Every node lists every node, none in handshake.
 async fn all_nodes_known(session: &Arc<Session>, addresses: &[NodeAddress]) -> bool {
     let expected = addresses.len();
-    let counts = concurrently(addresses.to_vec(), |address| {
-        let session = Arc::clone(session);
-        async move {
-            let text = session
-                .client(&address)
-                .await
-                .ok()?
-                .cluster_nodes()
-                .await
-                .ok()?;
-            let entries = parse_cluster_nodes(&text).ok()?;
-            Some(
+    load_tables(session, addresses)
+        .await
+        .into_iter()
+        .all(|table| {
+            table.is_some_and(|entries| {
                 entries
                     .iter()
                     .filter(|n| !n.flags.handshake && !n.flags.noaddr)
-                    .count(),
-            )
-        }
-    })
-    .await;
-    counts.into_iter().all(|count| count == Some(expected))
+                    .count()
+                    == expected
+            })
+        })
 }
 
 /// Every node says `cluster_state:ok`, and one view shows every node loaded, one slot map, full

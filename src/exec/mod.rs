@@ -1,3 +1,23 @@
-//! Executors: the I/O that carries out plans. Each waits with a bound and reports how far it got.
+//! Executors: the I/O that carries out plans. Each waits with a bound ([`poll_until`]) and reports how
+//! far it got.
 
 pub mod create;
+
+use std::time::{Duration, Instant};
+
+/// Calls `probe` every 20 ms until it says yes (true) or `deadline` passes (false).
+pub async fn poll_until<F, Fut>(deadline: Instant, mut probe: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    loop {
+        if probe().await {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

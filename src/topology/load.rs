@@ -159,3 +159,25 @@ pub async fn load_keys_in_unowned_slots(
     .await;
     results.into_iter().collect()
 }
+
+/// Each address's own `CLUSTER NODES`, parsed, asked of all at once; `None` where it failed. For
+/// polling loops that only need the tables.
+pub async fn load_tables(
+    session: &Arc<Session>,
+    addresses: &[NodeAddress],
+) -> Vec<Option<Vec<super::NodeEntry>>> {
+    concurrently(addresses.to_vec(), |address| {
+        let session = Arc::clone(session);
+        async move {
+            let text = session
+                .client(&address)
+                .await
+                .ok()?
+                .cluster_nodes()
+                .await
+                .ok()?;
+            parse_cluster_nodes(&text).ok()
+        }
+    })
+    .await
+}
