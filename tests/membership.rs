@@ -473,3 +473,50 @@ fn add_node_copies_functions_and_refuses_a_node_that_has_some() {
         "the refused node was not met"
     );
 }
+
+#[test]
+fn create_output_matches_redis_cli_line_for_line() {
+    let ours_nodes = fresh_nodes(6);
+    let reference_nodes = fresh_nodes(6);
+    let create = |nodes: &TestCluster| {
+        let mut args = vec!["--cluster".to_string(), "create".to_string()];
+        args.extend(addresses(nodes));
+        args.extend(["--cluster-replicas", "1", "--cluster-yes"].map(String::from));
+        args
+    };
+    let ours_args = create(&ours_nodes);
+    let ours = run(&ours_args.iter().map(String::as_str).collect::<Vec<_>>());
+    let reference_args = create(&reference_nodes);
+    let reference = redis_cli(
+        &reference_args
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert_eq!(ours.code, reference.code);
+    assert!(ours.stderr.is_empty(), "{}", ours.stderr);
+    // redis-cli prints a dot per second it waited; rcluster polls and prints none.
+    let reference_text = reference.stdout.replace(
+        "Waiting for the cluster to join\n..\n",
+        "Waiting for the cluster to join\n\n",
+    );
+    let reference_text = reference_text.replace(
+        "Waiting for the cluster to join\n.\n",
+        "Waiting for the cluster to join\n\n",
+    );
+    // On one host redis-cli's anti-affinity step is a clock-seeded random walk, so which master each
+    // replica follows is random there; everything else must match.
+    let mask = |text: String| {
+        text.lines()
+            .map(|line| match line.find("replicates <id") {
+                Some(at) => format!("{}replicates <id?>", &line[..at]),
+                None => line.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        mask(ours_nodes.normalize(&ours.stdout)),
+        mask(reference_nodes.normalize(&reference_text))
+    );
+}

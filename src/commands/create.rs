@@ -85,9 +85,14 @@ pub async fn run(context: &Context, args: &CreateArgs) -> anyhow::Result<Exit> {
     let plan = plan_create(&placement, args.replicas).map_err(|e| UsageError(e.to_string()))?;
     let conflicts = plan.describe_conflicts(&placement);
     if !context.output.json {
-        context
-            .output
-            .print_lines(&render_plan(&nodes, &plan, args.replicas, &conflicts));
+        // redis-cli names no pairs; in its syntax the output stays line for line its own.
+        let named = if context.output.compat {
+            &[][..]
+        } else {
+            &conflicts[..]
+        };
+        let lines = render_plan(&nodes, &plan, args.replicas, named);
+        context.output.print_lines(&lines);
     }
     if args.dry_run {
         return finish(context, &nodes, &plan, conflicts, false, None);
@@ -240,7 +245,7 @@ fn render_plan(
             ),
         ));
     }
-    if !conflicts.is_empty() {
+    if !plan.conflicts.is_empty() {
         lines.push(Line::new(
             Level::Info,
             ">>> Trying to optimize slaves allocation for anti-affinity",
@@ -310,6 +315,6 @@ fn applying_lines() -> Vec<Line> {
             ">>> Sending CLUSTER MEET messages to join the cluster",
         ),
         Line::new(Level::Plain, "Waiting for the cluster to join"),
-        Line::new(Level::Plain, "."),
+        Line::new(Level::Plain, ""),
     ]
 }
