@@ -150,8 +150,16 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "reshard",
         arity: -1,
-        built: false,
-        options: &[],
+        built: true,
+        options: &[
+            "--from",
+            "--to",
+            "--slots",
+            "--yes",
+            "--migrate-timeout",
+            "--pipeline",
+            "--replace",
+        ],
     },
     Subcommand {
         name: "rebalance",
@@ -601,7 +609,7 @@ mod tests {
             native("--cluster set-timeout h:1 5000"),
             "--redis-cli-compat set-timeout h:1 5000"
         );
-        let (message, status) = fail("--cluster reshard h:1 --cluster-yes");
+        let (message, status) = fail("--cluster rebalance h:1 --cluster-yes");
         assert_eq!(status, 2);
         assert!(message.contains("not implemented"), "{message}");
         assert_eq!(run("--cluster help"), Compat::Help);

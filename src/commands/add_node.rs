@@ -10,6 +10,7 @@ use crate::exec::create::{NewNode, inspect_new_nodes, resolve};
 use crate::exec::poll_until;
 use crate::net::{NodeAddress, Session};
 use crate::output::{Level, Line, human, json};
+use crate::topology::check::owner_map;
 use crate::topology::load::load_tables;
 use crate::topology::{ClusterView, NodeView, load_cluster_view};
 use std::sync::Arc;
@@ -232,7 +233,7 @@ async fn wait_until_known(
             if healthy.count() != expected || !entries.iter().any(|e| e.id == new_node.id) {
                 return false;
             }
-            signatures.push(slot_signature(entries));
+            signatures.push(owner_map(entries));
         }
         signatures.windows(2).all(|pair| pair[0] == pair[1])
     };
@@ -245,17 +246,4 @@ async fn wait_until_known(
         limit.as_secs(),
         new_node.address
     )
-}
-
-/// Who owns which slots, in a form that compares equal across nodes' tables.
-fn slot_signature(
-    entries: &[crate::topology::NodeEntry],
-) -> Vec<(&str, &crate::topology::SlotSet)> {
-    let mut owners: Vec<(&str, &crate::topology::SlotSet)> = entries
-        .iter()
-        .filter(|e| !e.slots.is_empty())
-        .map(|e| (e.id.as_str(), &e.slots))
-        .collect();
-    owners.sort_by_key(|(id, _)| *id);
-    owners
 }

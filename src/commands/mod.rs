@@ -9,6 +9,7 @@ pub mod create;
 pub mod del_node;
 pub mod info;
 pub mod local;
+pub mod reshard;
 pub mod set_timeout;
 pub mod setslot;
 

@@ -2,6 +2,7 @@
 //! far it got.
 
 pub mod create;
+pub mod migrate;
 
 use std::time::{Duration, Instant};
 

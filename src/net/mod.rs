@@ -280,6 +280,22 @@ impl NodeClient {
         &self.address
     }
 
+    /// The same connection with another bound on each reply (for MIGRATE, which waits for the target).
+    pub fn with_timeout(mut self, timeout: Duration) -> NodeClient {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Sends a command built by the caller (binary arguments allowed), bounded like every other.
+    pub async fn run<T: redis::FromRedisValue>(
+        &mut self,
+        command: &redis::Cmd,
+        what: &str,
+    ) -> Result<T, NetError> {
+        let future = command.query_async::<T>(&mut self.connection);
+        bounded(&self.address, self.timeout, what, future).await
+    }
+
     /// Sends a command made of `args` and converts the reply, bounded by the command timeout.
     pub async fn query<T: redis::FromRedisValue>(&mut self, args: &[&str]) -> Result<T, NetError> {
         let mut command = redis::cmd(args[0]);

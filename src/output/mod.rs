@@ -7,6 +7,7 @@
 
 pub mod human;
 pub mod json;
+pub mod progress;
 pub mod prompt;
 
 use std::io::{IsTerminal, Write};

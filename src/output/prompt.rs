@@ -6,9 +6,13 @@ use std::io::{BufRead, Write};
 
 /// Asks `question` and reads the answer.
 pub fn confirm(output: &super::Output, question: &str) -> bool {
-    let prompt = format!("{question} (type 'yes' to accept): ");
+    ask(output, &format!("{question} (type 'yes' to accept): "))
+}
+
+/// Shows `prompt` as it is and reads the answer.
+pub fn ask(output: &super::Output, prompt: &str) -> bool {
     if output.compat {
-        super::write_stdout(&prompt);
+        super::write_stdout(prompt);
     } else {
         let mut stderr = std::io::stderr().lock();
         let _ = stderr

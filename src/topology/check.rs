@@ -186,11 +186,12 @@ fn finding(
 }
 
 /// Slot owner map of one node's own table: owner id -> slots.
-type OwnerMap<'a> = BTreeMap<&'a str, &'a SlotSet>;
+pub type OwnerMap<'a> = BTreeMap<&'a str, &'a SlotSet>;
 
-fn owner_map(node: &NodeView) -> OwnerMap<'_> {
-    node.own_table()
-        .unwrap_or_default()
+/// Who owns which slots according to one node's table; equal maps mean the nodes agree (redis-cli's
+/// configuration signature, compared as sets rather than strings).
+pub fn owner_map(table: &[super::NodeEntry]) -> OwnerMap<'_> {
+    table
         .iter()
         .filter(|e| !e.slots.is_empty())
         .map(|e| (e.id.as_str(), &e.slots))
@@ -204,7 +205,10 @@ fn check_agreement(view: &ClusterView, findings: &mut Vec<Finding>) -> bool {
     if loaded.len() <= 1 {
         return true;
     }
-    let maps: Vec<OwnerMap> = loaded.iter().map(|n| owner_map(n)).collect();
+    let maps: Vec<OwnerMap> = loaded
+        .iter()
+        .map(|n| owner_map(n.own_table().unwrap_or_default()))
+        .collect();
     let mut groups: Vec<(&OwnerMap, usize)> = Vec::new();
     for map in &maps {
         match groups.iter_mut().find(|(m, _)| *m == map) {

@@ -181,3 +181,13 @@ pub async fn load_tables(
     })
     .await
 }
+
+/// Whether every address answers and all describe the same slot owners.
+pub async fn slot_maps_agree(session: &Arc<Session>, addresses: &[NodeAddress]) -> bool {
+    let tables = load_tables(session, addresses).await;
+    let Some(tables) = tables.into_iter().collect::<Option<Vec<_>>>() else {
+        return false;
+    };
+    let maps: Vec<_> = tables.iter().map(|t| super::check::owner_map(t)).collect();
+    maps.windows(2).all(|pair| pair[0] == pair[1])
+}

@@ -223,3 +223,171 @@ pub fn signal_lines(text: &str) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+impl TestCluster {
+    /// Runs a command with binary arguments on the master that owns `key`'s slot.
+    pub fn on_owner(&self, key: &[u8], args: &[&[u8]]) {
+        let view = self.view();
+        let slot = key_slot(key);
+        let owner = view
+            .loaded_masters()
+            .find(|m| m.myself().slots.contains(slot))
+            .map(|m| m.address.clone())
+            .expect("slot owner");
+        let session = self.session();
+        self.runtime.block_on(async {
+            let mut client = session.client(&owner).await.expect("connect");
+            let mut command = redis::cmd(std::str::from_utf8(args[0]).unwrap());
+            for arg in &args[1..] {
+                command.arg(*arg);
+            }
+            client
+                .run::<redis::Value>(&command, "test command")
+                .await
+                .expect("command");
+        });
+    }
+
+    /// Keys of every type, binary names and a few large values, plus `plain` small strings.
+    pub fn write_mixed_keys(&self, plain: usize) {
+        self.write_keys(plain);
+        for i in 0..20 {
+            let n = i.to_string();
+            self.on_owner(
+                format!("hash:{i}").as_bytes(),
+                &[
+                    b"HSET",
+                    format!("hash:{i}").as_bytes(),
+                    b"f",
+                    n.as_bytes(),
+                    b"g",
+                    b"x",
+                ],
+            );
+            self.on_owner(
+                format!("list:{i}").as_bytes(),
+                &[
+                    b"RPUSH",
+                    format!("list:{i}").as_bytes(),
+                    b"a",
+                    b"b",
+                    n.as_bytes(),
+                ],
+            );
+            self.on_owner(
+                format!("set:{i}").as_bytes(),
+                &[b"SADD", format!("set:{i}").as_bytes(), b"a", n.as_bytes()],
+            );
+            self.on_owner(
+                format!("zset:{i}").as_bytes(),
+                &[
+                    b"ZADD",
+                    format!("zset:{i}").as_bytes(),
+                    b"1",
+                    b"a",
+                    b"2",
+                    n.as_bytes(),
+                ],
+            );
+            self.on_owner(
+                format!("stream:{i}").as_bytes(),
+                &[
+                    b"XADD",
+                    format!("stream:{i}").as_bytes(),
+                    b"*",
+                    b"f",
+                    n.as_bytes(),
+                ],
+            );
+            let binary = [b'b', 0, 255, b'\n', b' ', i as u8];
+            self.on_owner(&binary, &[b"SET", &binary, &[0, 1, 2, 255]]);
+        }
+        let large = vec![b'z'; 512 * 1024];
+        for i in 0..3 {
+            let key = format!("large:{i}");
+            self.on_owner(key.as_bytes(), &[b"SET", key.as_bytes(), &large]);
+        }
+    }
+
+    /// Every key of every master with its DUMP payload (for sets, their sorted members: a hashtable
+    /// set's DUMP follows its iteration order, which a RESTORE may change), sorted by key: equal before
+    /// and after a move means nothing was lost or changed.
+    pub fn dump_all(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let view = self.view();
+        let session = self.session();
+        let mut all = Vec::new();
+        for master in view.loaded_masters() {
+            self.runtime.block_on(async {
+                let mut client = session.client(&master.address).await.expect("connect");
+                let mut cursor = 0u64;
+                loop {
+                    let mut scan = redis::cmd("SCAN");
+                    scan.arg(cursor).arg("COUNT").arg(1000);
+                    let (next, keys): (u64, Vec<Vec<u8>>) =
+                        client.run(&scan, "SCAN").await.expect("scan");
+                    for key in keys {
+                        let mut kind = redis::cmd("TYPE");
+                        kind.arg(&key);
+                        let kind: String = client.run(&kind, "TYPE").await.expect("type");
+                        let payload: Vec<u8> = if kind == "set" {
+                            let mut members = redis::cmd("SMEMBERS");
+                            members.arg(&key);
+                            let mut members: Vec<Vec<u8>> =
+                                client.run(&members, "SMEMBERS").await.expect("smembers");
+                            members.sort();
+                            members.join(&b"\n"[..])
+                        } else {
+                            let mut dump = redis::cmd("DUMP");
+                            dump.arg(&key);
+                            client.run(&dump, "DUMP").await.expect("dump")
+                        };
+                        all.push((key, payload));
+                    }
+                    if next == 0 {
+                        break;
+                    }
+                    cursor = next;
+                }
+            });
+        }
+        all.sort();
+        all
+    }
+}
+
+/// Asserts two `dump_all` results are equal, naming a few keys that differ instead of printing all.
+pub fn assert_same_keys(before: &[(Vec<u8>, Vec<u8>)], after: &[(Vec<u8>, Vec<u8>)]) {
+    let name = |key: &[u8]| String::from_utf8_lossy(key).into_owned();
+    let old: std::collections::BTreeMap<&[u8], &[u8]> = before
+        .iter()
+        .map(|(k, v)| (k.as_slice(), v.as_slice()))
+        .collect();
+    let new: std::collections::BTreeMap<&[u8], &[u8]> = after
+        .iter()
+        .map(|(k, v)| (k.as_slice(), v.as_slice()))
+        .collect();
+    let lost: Vec<String> = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .take(5)
+        .map(|k| name(k))
+        .collect();
+    let extra: Vec<String> = new
+        .keys()
+        .filter(|k| !old.contains_key(*k))
+        .take(5)
+        .map(|k| name(k))
+        .collect();
+    let changed: Vec<String> = old
+        .iter()
+        .filter(|(k, v)| new.get(*k).is_some_and(|n| n != *v))
+        .take(5)
+        .map(|(k, _)| name(k))
+        .collect();
+    assert!(
+        lost.is_empty() && extra.is_empty() && changed.is_empty(),
+        "keys differ: {} before, {} after; lost {lost:?}, extra {extra:?}, changed {changed:?}",
+        before.len(),
+        after.len()
+    );
+}

@@ -1,0 +1,353 @@
+//! `rcluster reshard HOST:PORT --to ID (--from ID[,ID...]|all --slots N | --slot-ranges RANGES)`:
+//! check the cluster, plan exactly the slots asked for, show the plan, ask, move the slots (several
+//! sources at once, pipelined key batches), wait until every node agrees, report.
+
+use super::{Context, check::check_view, seed_address};
+use crate::error::{Exit, UsageError};
+use crate::exec::migrate::{Endpoint, MigrateOptions, execute_moves};
+use crate::exec::poll_until;
+use crate::output::progress::MoveReporter;
+use crate::output::{Level, Line, human, json, prompt};
+use crate::plan::MovePlan;
+use crate::plan::reshard::{MasterSlots, plan_reshard, plan_slot_list};
+use crate::topology::check::{NodeSummary, short_id};
+use crate::topology::load::slot_maps_agree;
+use crate::topology::{ClusterView, NodeView, Slot, SlotSet, load_cluster_view};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Arguments of `reshard`.
+#[derive(Debug, clap::Args)]
+pub struct ReshardArgs {
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
+    pub node: String,
+    /// The port, when given as a separate argument.
+    pub port: Option<String>,
+    /// Source masters: ids (or unique id prefixes) separated by commas, or `all`.
+    #[arg(long, value_name = "ID[,ID...]|all")]
+    pub from: Option<String>,
+    /// The receiving master's id (or a unique prefix).
+    #[arg(long, value_name = "ID")]
+    pub to: Option<String>,
+    /// How many slots to move (exactly this many).
+    #[arg(long, value_name = "N")]
+    pub slots: Option<usize>,
+    /// Exact slots to move to --to, each from its owner: `0-99,5000`.
+    #[arg(long, value_name = "RANGES", conflicts_with_all = ["from", "slots"])]
+    pub slot_ranges: Option<String>,
+    /// Move without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Show the plan and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Keys per GETKEYSINSLOT / MIGRATE batch.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(usize))]
+    pub pipeline: usize,
+    /// MIGRATE's timeout: `60s`, or milliseconds.
+    #[arg(long, default_value = "60s", value_parser = crate::cli::args::parse_duration, value_name = "TIME")]
+    pub migrate_timeout: Duration,
+    /// Overwrite keys that already exist on the target (otherwise equal values are merged and
+    /// different ones stop the move).
+    #[arg(long)]
+    pub replace: bool,
+    /// Sources moving slots at once (one slot per source at a time).
+    #[arg(long, default_value_t = 4)]
+    pub parallel: usize,
+}
+
+/// Runs `reshard`.
+pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> {
+    let seed = seed_address(&args.node, args.port.as_deref())?;
+    let view = load_cluster_view(&context.session, &seed).await?;
+    let report = check_view(context, &view, false).await?;
+    if !context.output.json {
+        context
+            .output
+            .print_lines(&human::render_check(&report, context.output.compat));
+    }
+    if !report.is_clean_for_redis_cli() {
+        if context.output.compat {
+            eprintln!("*** Please fix your cluster problems before resharding");
+            return Ok(Exit::Problems);
+        }
+        return Err(UsageError(format!(
+            "the cluster has problems (see above): fix them first with `rcluster fix {seed}`"
+        ))
+        .into());
+    }
+    let masters = master_slots(&view);
+    let target = resolve_master(&view, args.to.as_deref().ok_or_else(|| missing("--to"))?)?;
+    let plan = make_plan(&view, &masters, target, args)?;
+    if !context.output.json {
+        context.output.print_lines(&render_plan(
+            &view,
+            &report.nodes,
+            &plan,
+            target,
+            context.output.compat,
+        ));
+    }
+    if args.dry_run {
+        if context.output.json {
+            json::print_json(
+                &serde_json::json!({ "ok": true, "applied": false, "moves": plan.moves }),
+            );
+        }
+        return Ok(Exit::Ok);
+    }
+    if !args.yes
+        && !prompt::ask(
+            &context.output,
+            "Do you want to proceed with the proposed reshard plan (yes/no)? ",
+        )
+    {
+        context.output.hint("declined: nothing was moved");
+        return Ok(Exit::Problems);
+    }
+    execute(context, &view, &plan, args).await
+}
+
+fn missing(option: &str) -> anyhow::Error {
+    UsageError(format!(
+        "{option} is required (interactive reshard is not supported): see `rcluster reshard --help`"
+    ))
+    .into()
+}
+
+fn master_slots(view: &ClusterView) -> Vec<MasterSlots> {
+    view.loaded_masters()
+        .map(|m| MasterSlots {
+            id: m.id().to_string(),
+            slots: m.myself().slots.clone(),
+        })
+        .collect()
+}
+
+/// A loaded master by id or unique id prefix.
+fn resolve_master<'a>(view: &'a ClusterView, id: &str) -> anyhow::Result<&'a NodeView> {
+    let wanted = id.to_ascii_lowercase();
+    let found: Vec<&NodeView> = view
+        .loaded_masters()
+        .filter(|m| m.id() == wanted || (!wanted.is_empty() && m.id().starts_with(&wanted)))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        _ => Err(UsageError(format!(
+            "*** The specified node ({id}) is not known or not a master, please retry."
+        ))
+        .into()),
+    }
+}
+
+fn make_plan(
+    view: &ClusterView,
+    masters: &[MasterSlots],
+    target: &NodeView,
+    args: &ReshardArgs,
+) -> anyhow::Result<MovePlan> {
+    if let Some(ranges) = &args.slot_ranges {
+        let slots = parse_slot_ranges(ranges)?;
+        return Ok(
+            plan_slot_list(masters, &slots, target.id()).map_err(|e| UsageError(e.to_string()))?
+        );
+    }
+    let count = args
+        .slots
+        .ok_or_else(|| missing("--slots (or --slot-ranges)"))?;
+    let from = args.from.as_deref().ok_or_else(|| missing("--from"))?;
+    let sources: Vec<String> = if from.split(',').any(|part| part == "all") {
+        masters
+            .iter()
+            .map(|m| m.id.clone())
+            .filter(|id| id != target.id())
+            .collect()
+    } else {
+        from.split(',')
+            .map(|id| resolve_master(view, id).map(|m| m.id().to_string()))
+            .collect::<anyhow::Result<_>>()?
+    };
+    Ok(plan_reshard(masters, &sources, target.id(), count)
+        .map_err(|e| UsageError(e.to_string()))?)
+}
+
+/// `0-99,5000` as a slot set.
+pub fn parse_slot_ranges(text: &str) -> anyhow::Result<SlotSet> {
+    let mut slots = SlotSet::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (first, last) = part.split_once('-').unwrap_or((part, part));
+        let (first, last): (Slot, Slot) = (
+            first.parse().map_err(UsageError)?,
+            last.parse().map_err(UsageError)?,
+        );
+        if first > last {
+            return Err(UsageError(format!("slot range '{part}' runs backwards")).into());
+        }
+        slots.insert_range(first, last);
+    }
+    Ok(slots)
+}
+
+/// redis-cli's plan listing in its syntax (one line per slot); a line per source otherwise.
+fn render_plan(
+    view: &ClusterView,
+    nodes: &[NodeSummary],
+    plan: &MovePlan,
+    target: &NodeView,
+    compat: bool,
+) -> Vec<Line> {
+    let indent = |id: &str| -> Vec<Line> {
+        let node = nodes.iter().find(|n| n.id == id);
+        node.map(human::render_node)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|line| Line::new(line.level, format!("    {}", line.text)))
+            .collect()
+    };
+    let mut sources: Vec<&str> = Vec::new();
+    for step in &plan.moves {
+        if !sources.contains(&step.source.as_str()) {
+            sources.push(&step.source);
+        }
+    }
+    let mut lines = vec![
+        Line::new(Level::Plain, ""),
+        Line::new(
+            Level::Plain,
+            format!("Ready to move {} slots.", plan.moves.len()),
+        ),
+        Line::new(Level::Plain, "  Source nodes:"),
+    ];
+    sources.iter().for_each(|id| lines.extend(indent(id)));
+    lines.push(Line::new(Level::Plain, "  Destination node:"));
+    lines.extend(indent(target.id()));
+    lines.push(Line::new(Level::Plain, "  Resharding plan:"));
+    if compat {
+        lines.extend(plan.moves.iter().map(|m| {
+            Line::new(
+                Level::Plain,
+                format!("    Moving slot {} from {}", m.slot, m.source),
+            )
+        }));
+        return lines;
+    }
+    for source in sources {
+        let slots: SlotSet = plan
+            .moves
+            .iter()
+            .filter(|m| m.source == source)
+            .map(|m| m.slot)
+            .collect();
+        let address = view
+            .node_by_id(source)
+            .map(|n| n.address.to_string())
+            .unwrap_or_default();
+        lines.push(Line::new(
+            Level::Plain,
+            format!(
+                "    {} slots from {address} ({}): {}",
+                slots.len(),
+                short_id(source),
+                slots.to_compact()
+            ),
+        ));
+    }
+    lines
+}
+
+/// Moves the slots, waits until every node agrees, and reports.
+async fn execute(
+    context: &Context,
+    view: &ClusterView,
+    plan: &MovePlan,
+    args: &ReshardArgs,
+) -> anyhow::Result<Exit> {
+    let endpoints: HashMap<String, Endpoint> = view
+        .loaded_masters()
+        .map(|m| {
+            let announced = m.myself().addr.ip.clone();
+            let migrate_host = if announced.is_empty() {
+                m.address.host.clone()
+            } else {
+                announced
+            };
+            (
+                m.id().to_string(),
+                Endpoint {
+                    id: m.id().to_string(),
+                    address: m.address.clone(),
+                    migrate_host,
+                },
+            )
+        })
+        .collect();
+    let masters = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let options = context.session.options();
+    let migrate = MigrateOptions {
+        pipeline: args.pipeline.max(1),
+        migrate_timeout: args.migrate_timeout,
+        replace: args.replace,
+        parallel: args.parallel,
+        user: options.user.clone(),
+        password: options.password.clone(),
+    };
+    let reporter = Arc::new(MoveReporter::new(&context.output, plan.moves.len()));
+    let (summary, errors) = execute_moves(
+        Arc::clone(&context.session),
+        endpoints,
+        masters,
+        plan,
+        migrate,
+        reporter.clone(),
+    )
+    .await;
+    reporter.finish();
+    let agreed = errors.is_empty() && wait_for_agreement(context, view).await;
+    if context.output.json {
+        let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        json::print_json(
+            &serde_json::json!({ "ok": errors.is_empty(), "applied": true, "summary": summary, "errors": errors }),
+        );
+    } else {
+        for warning in &summary.warnings {
+            context.output.hint(warning);
+        }
+        for error in &errors {
+            let message = format!("[ERR] {error}");
+            if context.output.compat {
+                context
+                    .output
+                    .print_lines(&[Line::new(Level::Err, message)]);
+            } else {
+                eprintln!("{message}");
+            }
+        }
+        let rate = summary.keys as f64 / summary.seconds.max(0.001);
+        context.output.hint(&format!(
+            "moved {} slots and {} keys in {:.2} s ({rate:.0} keys/s){}",
+            summary.slots,
+            summary.keys,
+            summary.seconds,
+            if agreed || !errors.is_empty() {
+                ""
+            } else {
+                "; some nodes do not agree yet, run `rcluster check`"
+            }
+        ));
+        if !errors.is_empty() {
+            context.output.hint(&format!(
+                "stopped with work left: the slots named above are open; close them with `redis-cli --cluster fix {}` (rcluster fix is not built yet), then reshard the rest",
+                view.seed
+            ));
+        }
+    }
+    Ok(Exit::from_clean(errors.is_empty()))
+}
+
+/// Waits (at most 10 s) until every loaded node's table shows the same slot owners.
+async fn wait_for_agreement(context: &Context, view: &ClusterView) -> bool {
+    let addresses: Vec<_> = view.loaded().map(|n| n.address.clone()).collect();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    poll_until(deadline, || slot_maps_agree(&context.session, &addresses)).await
+}
