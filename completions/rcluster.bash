@@ -1122,7 +1122,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__reshard)
-            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --pipeline --migrate-timeout --replace --parallel --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,6 +1153,10 @@ _rcluster() {
                     return 0
                     ;;
                 --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

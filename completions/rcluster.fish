@@ -206,7 +206,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slots -d '
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slot-ranges -d 'Exact slots to move to --to, each from its owner: `0-99,5000`' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l parallel -d 'Sources moving slots at once (one slot per source at a time)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l parallel -d 'Sources moving slots at once' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves one slot at a time like redis-cli' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F

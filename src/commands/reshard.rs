@@ -52,9 +52,13 @@ pub struct ReshardArgs {
     /// different ones stop the move).
     #[arg(long)]
     pub replace: bool,
-    /// Sources moving slots at once (one slot per source at a time).
+    /// Sources moving slots at once.
     #[arg(long, default_value_t = 4)]
     pub parallel: usize,
+    /// Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves
+    /// one slot at a time like redis-cli.
+    #[arg(long, default_value_t = 16)]
+    pub window: usize,
 }
 
 /// Runs `reshard`.
@@ -289,6 +293,7 @@ async fn execute(
         migrate_timeout: args.migrate_timeout,
         replace: args.replace,
         parallel: args.parallel,
+        window: args.window.max(1),
         user: options.user.clone(),
         password: options.password.clone(),
     };

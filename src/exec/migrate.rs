@@ -27,6 +27,8 @@ pub struct MigrateOptions {
     pub replace: bool,
     /// Sources moving at once.
     pub parallel: usize,
+    /// Slots of one source moved together (each step pipelined for all of them).
+    pub window: usize,
     /// Credentials the source uses to authenticate to the target.
     pub user: Option<String>,
     pub password: Option<Secret>,
@@ -87,6 +89,37 @@ pub struct SlotDone {
     pub source: String,
     pub target: String,
     pub keys: u64,
+}
+
+/// Keys per batch, adapted to how long MIGRATE takes: a slot of many small keys grows to large batches
+/// (fewer round trips), large values shrink them (MIGRATE blocks the source while it runs).
+#[derive(Debug, Clone, Copy)]
+struct BatchSize {
+    size: usize,
+    floor: usize,
+}
+
+impl BatchSize {
+    const CEILING: usize = 10_000;
+    const FAST: Duration = Duration::from_millis(20);
+    const SLOW: Duration = Duration::from_millis(200);
+
+    fn new(start: usize) -> BatchSize {
+        let start = start.clamp(1, Self::CEILING);
+        BatchSize {
+            size: start,
+            floor: start.min(10),
+        }
+    }
+
+    /// After a batch of `keys` keys took `took`: double when fast and full, halve when slow.
+    fn adapt(&mut self, keys: usize, took: Duration) {
+        if took < Self::FAST && keys == self.size {
+            self.size = (self.size * 2).min(Self::CEILING);
+        } else if took > Self::SLOW {
+            self.size = (self.size / 2).max(self.floor);
+        }
+    }
 }
 
 /// Told about each slot as it completes.
@@ -166,23 +199,27 @@ pub async fn execute_moves(
 }
 
 impl Engine {
-    /// One source's moves, in plan order, until done or told to stop.
+    /// One source's moves, in plan order, a window of slots at a time, until done or told to stop.
     async fn run_source(
         &self,
         moves: Vec<SlotMove>,
     ) -> (Vec<SlotDone>, Vec<String>, Option<MoveError>) {
         let mut done = Vec::new();
         let mut warnings = Vec::new();
-        for step in moves {
+        for window in windows(&moves, self.options.window) {
             if self.stop.load(Ordering::SeqCst) {
                 break;
             }
-            match self.move_slot(&step, &mut warnings).await {
+            match self.move_window(window, &mut warnings).await {
                 Ok(finished) => {
-                    let (source, target) =
-                        (&self.endpoints[&step.source], &self.endpoints[&step.target]);
-                    self.progress.slot_done(&finished, source, target);
-                    done.push(finished);
+                    let (source, target) = (
+                        &self.endpoints[&window[0].source],
+                        &self.endpoints[&window[0].target],
+                    );
+                    for slot in &finished {
+                        self.progress.slot_done(slot, source, target);
+                    }
+                    done.extend(finished);
                 }
                 Err(error) => {
                     self.stop.store(true, Ordering::SeqCst);
@@ -193,115 +230,160 @@ impl Engine {
         (done, warnings, None)
     }
 
-    /// The per-slot state machine.
-    async fn move_slot(
+    /// The per-slot state machine, run for a window of slots with one source and one target; each
+    /// step is one pipeline for the whole window, and each slot keeps its own order of steps.
+    async fn move_window(
         &self,
-        step: &SlotMove,
+        window: &[SlotMove],
         warnings: &mut Vec<String>,
-    ) -> Result<SlotDone, MoveError> {
-        let source = &self.endpoints[&step.source];
-        let target = &self.endpoints[&step.target];
-        let slot = step.slot.number();
-        let fail = |at: SlotStep, reason: String| MoveError {
-            slot,
-            source_address: source.address.to_string(),
-            target_address: target.address.to_string(),
-            step: at,
-            reason,
+    ) -> Result<Vec<SlotDone>, MoveError> {
+        let source = &self.endpoints[&window[0].source];
+        let target = &self.endpoints[&window[0].target];
+        let slots: Vec<u16> = window.iter().map(|m| m.slot.number()).collect();
+        let fail = |slot: u16, at: SlotStep, reason: String| {
+            let others: Vec<String> = slots
+                .iter()
+                .filter(|s| **s != slot)
+                .map(u16::to_string)
+                .collect();
+            let reason = if others.is_empty() || at == SlotStep::Untouched {
+                reason
+            } else {
+                format!(
+                    "{reason} (slots {} were moving with it and may be open too)",
+                    others.join(",")
+                )
+            };
+            MoveError {
+                slot,
+                source_address: source.address.to_string(),
+                target_address: target.address.to_string(),
+                step: at,
+                reason,
+            }
         };
+        let first = slots[0];
         let mut on_target = self
             .client(&target.address)
             .await
-            .map_err(|e| fail(SlotStep::Untouched, e.to_string()))?;
+            .map_err(|e| fail(first, SlotStep::Untouched, e.to_string()))?;
         let mut on_source = self
             .client(&source.address)
             .await
-            .map_err(|e| fail(SlotStep::Untouched, e.to_string()))?;
+            .map_err(|e| fail(first, SlotStep::Untouched, e.to_string()))?;
         // 1. Target imports first, so ASK redirections from the source always find it ready.
-        on_target
-            .setslot(slot, "IMPORTING", Some(&source.id))
+        setslot_all(&mut on_target, &slots, "IMPORTING", &source.id, false)
             .await
-            .map_err(|e| fail(SlotStep::Untouched, e.to_string()))?;
+            .map_err(|(slot, e)| fail(slot, SlotStep::Untouched, e))?;
         // 2. Source migrates.
-        on_source
-            .setslot(slot, "MIGRATING", Some(&target.id))
+        setslot_all(&mut on_source, &slots, "MIGRATING", &target.id, false)
             .await
-            .map_err(|e| fail(SlotStep::Importing, e.to_string()))?;
-        // 3. Keys, batch by batch.
+            .map_err(|(slot, e)| fail(slot, SlotStep::Importing, e))?;
+        // 3. Keys, batch by batch, every slot of the window at once.
         let keys = self
-            .move_keys(slot, &mut on_source, &mut on_target, target)
+            .move_keys(&slots, &mut on_source, &mut on_target, target)
             .await
-            .map_err(|reason| fail(SlotStep::Migrating, reason))?;
-        // 4. The target owns it, then the source, then everyone else at once.
-        on_target
-            .setslot(slot, "NODE", Some(&target.id))
+            .map_err(|(slot, e)| fail(slot, SlotStep::Migrating, e))?;
+        // 4. The target owns them, then the source (which may have become a replica after losing its
+        //    last slot), then every other master at once.
+        setslot_all(&mut on_target, &slots, "NODE", &target.id, false)
             .await
-            .map_err(|e| fail(SlotStep::Migrating, e.to_string()))?;
-        match on_source.setslot(slot, "NODE", Some(&target.id)).await {
-            Err(NetError::Server { message, .. }) if message.contains("only with masters") => {}
-            Err(error) => return Err(fail(SlotStep::Assigned, error.to_string())),
-            Ok(()) => {}
-        }
-        warnings.extend(self.tell_other_masters(slot, source, target).await);
-        Ok(SlotDone {
-            slot,
-            source: step.source.clone(),
-            target: step.target.clone(),
-            keys,
-        })
+            .map_err(|(slot, e)| fail(slot, SlotStep::Migrating, e))?;
+        setslot_all(&mut on_source, &slots, "NODE", &target.id, true)
+            .await
+            .map_err(|(slot, e)| fail(slot, SlotStep::Assigned, e))?;
+        warnings.extend(self.tell_other_masters(&slots, source, target).await);
+        Ok(window
+            .iter()
+            .zip(keys)
+            .map(|(step, keys)| SlotDone {
+                slot: step.slot.number(),
+                source: step.source.clone(),
+                target: step.target.clone(),
+                keys,
+            })
+            .collect())
     }
 
     async fn client(&self, address: &NodeAddress) -> Result<NodeClient, NetError> {
         self.session.client(address).await
     }
 
-    /// GETKEYSINSLOT + MIGRATE until the source has no key left in the slot; returns the keys moved.
+    /// GETKEYSINSLOT for every open slot, then one MIGRATE per slot with keys, both pipelined, until
+    /// no slot has keys left; returns the keys moved per slot.
     async fn move_keys(
         &self,
-        slot: u16,
+        slots: &[u16],
         source: &mut NodeClient,
         target: &mut NodeClient,
         to: &Endpoint,
-    ) -> Result<u64, String> {
-        let mut moved = 0u64;
+    ) -> Result<Vec<u64>, (u16, String)> {
+        let mut moved = vec![0u64; slots.len()];
+        let mut open: Vec<usize> = (0..slots.len()).collect();
         let mut migrating = source
             .clone()
             .with_timeout(self.options.migrate_timeout + Duration::from_secs(5));
-        loop {
-            let mut get = redis::cmd("CLUSTER");
-            get.arg("GETKEYSINSLOT")
-                .arg(slot)
-                .arg(self.options.pipeline);
-            let keys: Vec<Vec<u8>> = source
-                .run(&get, "CLUSTER GETKEYSINSLOT")
+        let mut batch = BatchSize::new(self.options.pipeline);
+        while !open.is_empty() {
+            let mut get = redis::pipe();
+            for &index in &open {
+                get.cmd("CLUSTER")
+                    .arg("GETKEYSINSLOT")
+                    .arg(slots[index])
+                    .arg(batch.size);
+            }
+            let found: Vec<Vec<Vec<u8>>> = source
+                .pipeline(&get, "CLUSTER GETKEYSINSLOT")
                 .await
-                .map_err(|e| e.to_string())?;
-            if keys.is_empty() {
-                return Ok(moved);
+                .map_err(|e| (slots[open[0]], e.to_string()))?;
+            let work: Vec<(usize, Vec<Vec<u8>>)> = open
+                .iter()
+                .copied()
+                .zip(found)
+                .filter(|(_, keys)| !keys.is_empty())
+                .collect();
+            open = work.iter().map(|(index, _)| *index).collect();
+            if work.is_empty() {
+                break;
             }
-            let first = self
-                .migrate(&mut migrating, to, &keys, self.options.replace)
-                .await;
-            match first {
-                Ok(()) => {}
-                Err(NetError::Server { message, .. }) if message.starts_with("BUSYKEY") => {
-                    self.resolve_busy_keys(&mut migrating, target, to, &keys)
-                        .await?;
+            let started = Instant::now();
+            let mut pipe = redis::pipe();
+            pipe.ignore_errors();
+            for (_, keys) in &work {
+                pipe.add_command(self.migrate_command(to, keys, self.options.replace));
+            }
+            let replies: Vec<redis::RedisResult<redis::Value>> = migrating
+                .pipeline(&pipe, "MIGRATE")
+                .await
+                .map_err(|e| (slots[work[0].0], e.to_string()))?;
+            let largest = work.iter().map(|(_, keys)| keys.len()).max().unwrap_or(0);
+            batch.adapt(largest, started.elapsed() / work.len() as u32);
+            for ((index, keys), reply) in work.iter().zip(replies) {
+                let slot = slots[*index];
+                if let Err(error) = reply {
+                    match crate::net::server_error_text(&error) {
+                        Some(text) if text.starts_with("BUSYKEY") => {
+                            self.resolve_busy_keys(&mut migrating, target, to, keys)
+                                .await
+                                .map_err(|e| (slot, e))?;
+                        }
+                        Some(text) => {
+                            return Err((
+                                slot,
+                                format!("{} replied with error: {text}", source.address()),
+                            ));
+                        }
+                        None => return Err((slot, error.to_string())),
+                    }
                 }
-                Err(error) => return Err(error.to_string()),
+                moved[*index] += keys.len() as u64;
             }
-            moved += keys.len() as u64;
         }
+        Ok(moved)
     }
 
-    /// `MIGRATE host port "" 0 timeout [REPLACE] [AUTH pw | AUTH2 user pw] KEYS k...` on the source.
-    async fn migrate(
-        &self,
-        source: &mut NodeClient,
-        to: &Endpoint,
-        keys: &[Vec<u8>],
-        replace: bool,
-    ) -> Result<(), NetError> {
+    /// `MIGRATE host port "" 0 timeout [REPLACE] [AUTH pw | AUTH2 user pw] KEYS k...`.
+    fn migrate_command(&self, to: &Endpoint, keys: &[Vec<u8>], replace: bool) -> redis::Cmd {
         let mut command = redis::cmd("MIGRATE");
         command
             .arg(&to.migrate_host)
@@ -322,9 +404,21 @@ impl Engine {
             _ => {}
         }
         command.arg("KEYS").arg(keys);
-        let reply: redis::Value = source.run(&command, "MIGRATE").await?;
-        let _ = reply; // OK, or NOKEY when the keys vanished meanwhile.
-        Ok(())
+        command
+    }
+
+    /// One MIGRATE on the source (OK, or NOKEY when the keys vanished meanwhile).
+    async fn migrate(
+        &self,
+        source: &mut NodeClient,
+        to: &Endpoint,
+        keys: &[Vec<u8>],
+        replace: bool,
+    ) -> Result<(), NetError> {
+        source
+            .run::<redis::Value>(&self.migrate_command(to, keys, replace), "MIGRATE")
+            .await
+            .map(|_| ())
     }
 
     /// BUSYKEY without --replace: keys whose values are the same on both sides (same DUMP payload) are
@@ -370,10 +464,11 @@ impl Engine {
             .map_err(|e| e.to_string())
     }
 
-    /// `SETSLOT NODE` on every master other than source and target, at once; failures are warnings.
+    /// `SETSLOT NODE` for `slots` on every master other than source and target, at once (one pipeline
+    /// each); failures are warnings, as gossip carries the new owner too.
     async fn tell_other_masters(
         &self,
-        slot: u16,
+        slots: &[u16],
         source: &Endpoint,
         target: &Endpoint,
     ) -> Vec<String> {
@@ -385,15 +480,99 @@ impl Engine {
             .collect();
         let session = Arc::clone(&self.session);
         let target_id = target.id.clone();
+        let slots = slots.to_vec();
         let results = concurrently(others, |address| {
             let session = Arc::clone(&session);
             let target_id = target_id.clone();
+            let slots = slots.clone();
             async move {
-                let outcome = async { session.client(&address).await?.setslot(slot, "NODE", Some(&target_id)).await }.await;
-                outcome.err().map(|e| format!("slot {slot}: {address} was not told its new owner ({e}); gossip will tell it"))
+                let outcome = match session.client(&address).await {
+                    Ok(mut client) => setslot_all(&mut client, &slots, "NODE", &target_id, false).await.map_err(|(_, e)| e),
+                    Err(error) => Err(error.to_string()),
+                };
+                outcome.err().map(|e| format!("{address} was not told the new owner of slots {slots:?} ({e}); gossip will tell it"))
             }
         })
         .await;
         results.into_iter().flatten().collect()
+    }
+}
+
+/// `CLUSTER SETSLOT s ACTION node` for every slot, one pipeline; the first failing slot and why.
+/// With `tolerate_replica`, "only with masters" (a source turned replica) counts as done.
+async fn setslot_all(
+    client: &mut NodeClient,
+    slots: &[u16],
+    action: &str,
+    node_id: &str,
+    tolerate_replica: bool,
+) -> Result<(), (u16, String)> {
+    let mut pipe = redis::pipe();
+    pipe.ignore_errors();
+    for slot in slots {
+        pipe.cmd("CLUSTER")
+            .arg("SETSLOT")
+            .arg(*slot)
+            .arg(action)
+            .arg(node_id);
+    }
+    let what = format!("CLUSTER SETSLOT {action}");
+    let replies: Vec<redis::RedisResult<redis::Value>> = client
+        .pipeline(&pipe, &what)
+        .await
+        .map_err(|e| (slots[0], e.to_string()))?;
+    for (slot, reply) in slots.iter().zip(replies) {
+        if let Err(error) = reply {
+            let text = crate::net::server_error_text(&error).unwrap_or_else(|| error.to_string());
+            if !(tolerate_replica && text.contains("only with masters")) {
+                return Err((
+                    *slot,
+                    format!("{} replied to {what}: {text}", client.address()),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Consecutive moves with the same target, at most `size` at a time.
+fn windows(moves: &[SlotMove], size: usize) -> Vec<&[SlotMove]> {
+    let mut windows = Vec::new();
+    let mut start = 0;
+    while start < moves.len() {
+        let mut end = start + 1;
+        while end < moves.len()
+            && end - start < size.max(1)
+            && moves[end].target == moves[start].target
+        {
+            end += 1;
+        }
+        windows.push(&moves[start..end]);
+        start = end;
+    }
+    windows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_grow_when_fast_and_shrink_when_slow() {
+        let mut batch = BatchSize::new(100);
+        batch.adapt(100, Duration::from_millis(1));
+        assert_eq!(batch.size, 200);
+        batch.adapt(50, Duration::from_millis(1));
+        assert_eq!(batch.size, 200, "a partial batch says nothing about speed");
+        batch.adapt(200, Duration::from_millis(500));
+        assert_eq!(batch.size, 100);
+        for _ in 0..20 {
+            batch.adapt(batch.size, Duration::from_millis(1));
+        }
+        assert_eq!(batch.size, BatchSize::CEILING);
+        for _ in 0..20 {
+            batch.adapt(batch.size, Duration::from_secs(1));
+        }
+        assert_eq!(batch.size, 10);
     }
 }
