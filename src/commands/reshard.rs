@@ -57,7 +57,7 @@ pub struct ReshardArgs {
     pub parallel: usize,
     /// Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves
     /// one slot at a time like redis-cli.
-    #[arg(long, default_value_t = 16)]
+    #[arg(long, default_value_t = 64)]
     pub window: usize,
 }
 
