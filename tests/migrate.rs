@@ -172,3 +172,70 @@ fn reshard_refuses_an_unhealthy_cluster() {
         "*** Please fix your cluster problems before resharding"
     );
 }
+
+#[test]
+fn rebalance_fills_an_empty_master_and_drains_it_again() {
+    let cluster = TestCluster::start(3, 1);
+    cluster.write_mixed_keys(3000);
+    let before = cluster.dump_all();
+    let spare = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 1,
+        no_cluster: true,
+        ..Default::default()
+    });
+    let seed = cluster.seed();
+    let new_node = spare.sandbox.nodes[0].address().to_string();
+    assert_eq!(run(&["add-node", &new_node, &seed]).code, 0);
+    let new_id = spare.id(spare.sandbox.nodes[0].port);
+
+    let simulated = run(&[
+        "--cluster",
+        "rebalance",
+        &seed,
+        "--cluster-use-empty-masters",
+        "--cluster-simulate",
+    ]);
+    assert_eq!(simulated.code, 0, "{}", simulated.stderr);
+    assert!(
+        simulated
+            .stdout
+            .contains(">>> Rebalancing across 4 nodes. Total weight = 4.00"),
+        "{}",
+        simulated.stdout
+    );
+    assert_eq!(
+        slots_of(&cluster, &new_id),
+        0,
+        "--cluster-simulate moved something"
+    );
+
+    let filled = run(&["rebalance", &seed, "--use-empty-masters"]);
+    assert_eq!(filled.code, 0, "{}{}", filled.stdout, filled.stderr);
+    assert_eq!(
+        slots_of(&cluster, &new_id),
+        4096,
+        "an even quarter, exactly"
+    );
+    common::assert_same_keys(&before, &cluster.dump_all());
+    let balanced = run(&["rebalance", &seed]);
+    assert!(
+        balanced
+            .stdout
+            .contains("*** No rebalancing needed! All nodes are within the 2.00% threshold.")
+    );
+
+    let drained = run(&[
+        "rebalance",
+        &seed,
+        "--weight",
+        &format!("{}=0", &new_id[..10]),
+    ]);
+    assert_eq!(drained.code, 0, "{}{}", drained.stdout, drained.stderr);
+    assert_eq!(
+        slots_of(&cluster, &new_id),
+        0,
+        "weight 0 empties the master"
+    );
+    common::assert_same_keys(&before, &cluster.dump_all());
+    assert_eq!(run(&["check", &seed, "--json"]).code, 0);
+}

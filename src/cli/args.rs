@@ -3,8 +3,8 @@
 
 use crate::commands::{
     add_node::AddNodeArgs, call::CallArgs, check::CheckArgs, create::CreateArgs,
-    del_node::DelNodeArgs, info::InfoArgs, local::LocalArgs, reshard::ReshardArgs,
-    set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
+    del_node::DelNodeArgs, info::InfoArgs, local::LocalArgs, rebalance::RebalanceArgs,
+    reshard::ReshardArgs, set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -104,6 +104,8 @@ pub enum Command {
     Call(CallArgs),
     /// Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE).
     SetTimeout(SetTimeoutArgs),
+    /// Give every master its weighted share of the slots (weight 0 empties a master).
+    Rebalance(RebalanceArgs),
     /// Move slots to a master from others (exactly the number asked for, several sources at once).
     Reshard(ReshardArgs),
     /// Low-level CLUSTER SETSLOT on one node.

@@ -164,8 +164,17 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "rebalance",
         arity: -1,
-        built: false,
-        options: &[],
+        built: true,
+        options: &[
+            "--weight",
+            "--use-empty-masters",
+            "--migrate-timeout",
+            "--dry-run",
+            "--pipeline",
+            "--threshold",
+            "--replace",
+            "--verbose",
+        ],
     },
     Subcommand {
         name: "add-node",
@@ -609,7 +618,7 @@ mod tests {
             native("--cluster set-timeout h:1 5000"),
             "--redis-cli-compat set-timeout h:1 5000"
         );
-        let (message, status) = fail("--cluster rebalance h:1 --cluster-yes");
+        let (message, status) = fail("--cluster import h:1 --cluster-yes");
         assert_eq!(status, 2);
         assert!(message.contains("not implemented"), "{message}");
         assert_eq!(run("--cluster help"), Compat::Help);

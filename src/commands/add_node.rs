@@ -212,7 +212,9 @@ async fn meet(
 }
 
 /// Waits (20 ms polls) until every member lists the new node without `handshake`, `fail?` or `fail`,
-/// the new node lists every member, and all agree on who owns which slots.
+/// the new node lists every member, all agree on who owns which slots, and the new node says
+/// `cluster_state:ok` (a node holds it at `fail` for its first 2 s; slots moved to it before then
+/// fail with CLUSTERDOWN).
 async fn wait_until_known(
     session: &Arc<Session>,
     members: &[NodeAddress],
@@ -235,7 +237,8 @@ async fn wait_until_known(
             }
             signatures.push(owner_map(entries));
         }
-        signatures.windows(2).all(|pair| pair[0] == pair[1])
+        let agreed = signatures.windows(2).all(|pair| pair[0] == pair[1]);
+        agreed && cluster_state_ok(session, &new_node.address).await
     };
     if poll_until(Instant::now() + limit, settled).await {
         return Ok(());
@@ -246,4 +249,14 @@ async fn wait_until_known(
         limit.as_secs(),
         new_node.address
     )
+}
+
+async fn cluster_state_ok(session: &Arc<Session>, address: &NodeAddress) -> bool {
+    let Ok(mut client) = session.client(address).await else {
+        return false;
+    };
+    client
+        .cluster_info()
+        .await
+        .is_ok_and(|info| info.get("cluster_state").map(String::as_str) == Some("ok"))
 }

@@ -9,6 +9,8 @@ pub mod create;
 pub mod del_node;
 pub mod info;
 pub mod local;
+pub mod moves;
+pub mod rebalance;
 pub mod reshard;
 pub mod set_timeout;
 pub mod setslot;

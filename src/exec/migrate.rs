@@ -360,6 +360,12 @@ impl Engine {
             batch.adapt(largest, started.elapsed() / work.len() as u32);
             for ((index, keys), reply) in work.iter().zip(replies) {
                 let slot = slots[*index];
+                let reply = match reply {
+                    Err(error) if is_transient(&error) => {
+                        self.retry_migrate(&mut migrating, to, keys).await
+                    }
+                    other => other,
+                };
                 if let Err(error) = reply {
                     match crate::net::server_error_text(&error) {
                         Some(text) if text.starts_with("BUSYKEY") => {
@@ -405,6 +411,28 @@ impl Engine {
         }
         command.arg("KEYS").arg(keys);
         command
+    }
+
+    /// Retries a batch the target refused for a passing reason (CLUSTERDOWN while it settles,
+    /// TRYAGAIN), every 100 ms for at most 10 s; MIGRATE deletes nothing on the source until the
+    /// target has stored the keys, so a retry cannot lose or double a key.
+    async fn retry_migrate(
+        &self,
+        source: &mut NodeClient,
+        to: &Endpoint,
+        keys: &[Vec<u8>],
+    ) -> redis::RedisResult<redis::Value> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let reply = source
+                .run_raw(&self.migrate_command(to, keys, self.options.replace))
+                .await;
+            match reply {
+                Err(error) if is_transient(&error) && Instant::now() < deadline => continue,
+                other => return other,
+            }
+        }
     }
 
     /// One MIGRATE on the source (OK, or NOKEY when the keys vanished meanwhile).
@@ -533,6 +561,12 @@ async fn setslot_all(
         }
     }
     Ok(())
+}
+
+/// Errors worth retrying: the target (or source) is settling, not refusing.
+fn is_transient(error: &redis::RedisError) -> bool {
+    let text = crate::net::server_error_text(error).unwrap_or_else(|| error.to_string());
+    text.contains("CLUSTERDOWN") || text.contains("TRYAGAIN")
 }
 
 /// Consecutive moves with the same target, at most `size` at a time.

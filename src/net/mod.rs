@@ -286,6 +286,20 @@ impl NodeClient {
         self
     }
 
+    /// Sends a command and returns redis-rs's own result (for callers that classify errors themselves);
+    /// a time-out becomes an I/O error.
+    pub async fn run_raw(&mut self, command: &redis::Cmd) -> redis::RedisResult<redis::Value> {
+        match tokio::time::timeout(
+            self.timeout,
+            command.query_async::<redis::Value>(&mut self.connection),
+        )
+        .await
+        {
+            Ok(result) => result,
+            Err(_) => Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "timed out").into()),
+        }
+    }
+
     /// Sends a command built by the caller (binary arguments allowed), bounded like every other.
     pub async fn run<T: redis::FromRedisValue>(
         &mut self,

@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// The reporter for one run of moves.
 pub struct MoveReporter {
     compat: bool,
+    /// redis-cli syntax prints a line per slot (reshard) or nothing (rebalance).
+    per_slot_lines: bool,
     json: bool,
     verbose: bool,
     bar: Option<ProgressBar>,
@@ -16,7 +18,7 @@ pub struct MoveReporter {
 }
 
 impl MoveReporter {
-    pub fn new(output: &super::Output, slots: usize) -> MoveReporter {
+    pub fn new(output: &super::Output, slots: usize, per_slot_lines: bool) -> MoveReporter {
         let show_bar =
             !output.compat && !output.json && !output.quiet && std::io::stderr().is_terminal();
         let bar = show_bar.then(|| {
@@ -30,6 +32,7 @@ impl MoveReporter {
         });
         MoveReporter {
             compat: output.compat,
+            per_slot_lines,
             json: output.json,
             verbose: output.verbose > 0,
             bar,
@@ -48,6 +51,9 @@ impl MoveReporter {
 impl Progress for MoveReporter {
     fn slot_done(&self, done: &SlotDone, source: &Endpoint, target: &Endpoint) {
         let total = self.keys.fetch_add(done.keys, Ordering::Relaxed) + done.keys;
+        if self.compat && !self.per_slot_lines {
+            return;
+        }
         if self.compat {
             let dots = ".".repeat(done.keys as usize);
             super::write_stdout(&format!(

@@ -2,6 +2,7 @@
 //! the commands render, confirm and execute. Each planner validates its own result.
 
 pub mod create;
+pub mod rebalance;
 pub mod reshard;
 
 use crate::topology::Slot;

@@ -1,0 +1,148 @@
+//! What every slot-moving command shares: the options of the migration engine and running a plan
+//! with progress, a bounded wait for agreement, and a report that names any slot left open.
+
+use super::Context;
+use crate::error::Exit;
+use crate::exec::migrate::{Endpoint, MigrateOptions, execute_moves};
+use crate::exec::poll_until;
+use crate::output::progress::MoveReporter;
+use crate::output::{Level, Line, json};
+use crate::plan::MovePlan;
+use crate::topology::ClusterView;
+use crate::topology::load::slot_maps_agree;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// Options of the migration engine.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MoveArgs {
+    /// Keys per GETKEYSINSLOT / MIGRATE batch.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(usize))]
+    pub pipeline: usize,
+    /// MIGRATE's timeout: `60s`, or milliseconds.
+    #[arg(long, default_value = "60s", value_parser = crate::cli::args::parse_duration, value_name = "TIME")]
+    pub migrate_timeout: Duration,
+    /// Overwrite keys that already exist on the target (otherwise equal values are merged and
+    /// different ones stop the move).
+    #[arg(long)]
+    pub replace: bool,
+    /// Sources moving slots at once.
+    #[arg(long, default_value_t = 4)]
+    pub parallel: usize,
+    /// Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves
+    /// one slot at a time like redis-cli.
+    #[arg(long, default_value_t = 64)]
+    pub window: usize,
+}
+
+/// How progress is shown in redis-cli syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `Moving slot N from A to B: ...` per slot (reshard).
+    PerSlot,
+    /// Nothing per slot (rebalance prints its own lines).
+    Quiet,
+}
+
+/// Moves the slots, waits until every node agrees, and reports.
+pub async fn execute_plan(
+    context: &Context,
+    view: &ClusterView,
+    plan: &MovePlan,
+    args: &MoveArgs,
+    style: Style,
+) -> anyhow::Result<Exit> {
+    let endpoints: HashMap<String, Endpoint> = view
+        .loaded_masters()
+        .map(|m| {
+            let announced = m.myself().addr.ip.clone();
+            let migrate_host = if announced.is_empty() {
+                m.address.host.clone()
+            } else {
+                announced
+            };
+            (
+                m.id().to_string(),
+                Endpoint {
+                    id: m.id().to_string(),
+                    address: m.address.clone(),
+                    migrate_host,
+                },
+            )
+        })
+        .collect();
+    let masters = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let options = context.session.options();
+    let migrate = MigrateOptions {
+        pipeline: args.pipeline.max(1),
+        migrate_timeout: args.migrate_timeout,
+        replace: args.replace,
+        parallel: args.parallel,
+        window: args.window.max(1),
+        user: options.user.clone(),
+        password: options.password.clone(),
+    };
+    let reporter = Arc::new(MoveReporter::new(
+        &context.output,
+        plan.moves.len(),
+        style == Style::PerSlot,
+    ));
+    let (summary, errors) = execute_moves(
+        Arc::clone(&context.session),
+        endpoints,
+        masters,
+        plan,
+        migrate,
+        reporter.clone(),
+    )
+    .await;
+    reporter.finish();
+    let agreed = errors.is_empty() && wait_for_agreement(context, view).await;
+    if context.output.json {
+        let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        json::print_json(
+            &serde_json::json!({ "ok": errors.is_empty(), "applied": true, "summary": summary, "errors": errors }),
+        );
+    } else {
+        for warning in &summary.warnings {
+            context.output.hint(warning);
+        }
+        for error in &errors {
+            let message = format!("[ERR] {error}");
+            if context.output.compat {
+                context
+                    .output
+                    .print_lines(&[Line::new(Level::Err, message)]);
+            } else {
+                eprintln!("{message}");
+            }
+        }
+        let rate = summary.keys as f64 / summary.seconds.max(0.001);
+        context.output.hint(&format!(
+            "moved {} slots and {} keys in {:.2} s ({rate:.0} keys/s){}",
+            summary.slots,
+            summary.keys,
+            summary.seconds,
+            if agreed || !errors.is_empty() {
+                ""
+            } else {
+                "; some nodes do not agree yet, run `rcluster check`"
+            }
+        ));
+        if !errors.is_empty() {
+            context.output.hint(&format!(
+                "stopped with work left: the slots named above are open; close them with `redis-cli --cluster fix {}` (rcluster fix is not built yet), then reshard the rest",
+                view.seed
+            ));
+        }
+    }
+    Ok(Exit::from_clean(errors.is_empty()))
+}
+
+/// Waits (at most 10 s) until every loaded node's table shows the same slot owners.
+async fn wait_for_agreement(context: &Context, view: &ClusterView) -> bool {
+    let addresses: Vec<_> = view.loaded().map(|n| n.address.clone()).collect();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    poll_until(deadline, || slot_maps_agree(&context.session, &addresses)).await
+}

@@ -1,0 +1,176 @@
+//! `rcluster rebalance HOST:PORT [--weight ID=W...] [--use-empty-masters] [--threshold PCT] [--dry-run]`:
+//! give every master its weighted share of the slots (exactly, with integer targets), moving slots of
+//! different sources at once. Weight 0 drains a master; threshold 0 balances exactly.
+
+use super::moves::{MoveArgs, Style, execute_plan};
+use super::{Context, check::check_view, seed_address};
+use crate::error::{Exit, UsageError};
+use crate::output::{Level, Line, human, json};
+use crate::plan::rebalance::{Participant, RebalanceError, RebalancePlan, plan_rebalance};
+use crate::plan::reshard::MasterSlots;
+use crate::topology::{ClusterView, load_cluster_view};
+
+/// Arguments of `rebalance`.
+#[derive(Debug, clap::Args)]
+pub struct RebalanceArgs {
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
+    pub node: String,
+    /// The port, when given as a separate argument.
+    pub port: Option<String>,
+    /// A master's weight, ID=WEIGHT (id or unique prefix; default 1; 0 empties the master).
+    #[arg(long = "weight", value_name = "ID=WEIGHT")]
+    pub weights: Vec<String>,
+    /// Give slots to masters that have none.
+    #[arg(long)]
+    pub use_empty_masters: bool,
+    /// Only rebalance when a master is off its share by more than this percentage (0: balance exactly).
+    #[arg(long, default_value_t = 2.0)]
+    pub threshold: f64,
+    /// Show the moves and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub moves: MoveArgs,
+}
+
+/// Runs `rebalance`.
+pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit> {
+    let seed = seed_address(&args.node, args.port.as_deref())?;
+    let view = load_cluster_view(&context.session, &seed).await?;
+    let report = check_view(context, &view, false).await?;
+    if !context.output.json {
+        let lines: Vec<Line> = human::render_check(&report, context.output.compat)
+            .into_iter()
+            .filter(|l| {
+                !(l.text.starts_with("M: ")
+                    || l.text.starts_with("S: ")
+                    || l.text.starts_with("   "))
+            })
+            .collect();
+        context.output.print_lines(&lines);
+    }
+    if !report.is_clean_for_redis_cli() {
+        if context.output.compat {
+            context.output.print_lines(&[Line::new(
+                Level::Err,
+                "*** Please fix your cluster problems before rebalancing",
+            )]);
+            return Ok(Exit::Problems);
+        }
+        return Err(UsageError(format!(
+            "the cluster has problems (see above): fix them first with `rcluster fix {seed}`"
+        ))
+        .into());
+    }
+    let participants = participants(&view, args)?;
+    let plan = match plan_rebalance(&participants, args.threshold) {
+        Ok(plan) => plan,
+        Err(RebalanceError::WithinThreshold(threshold)) => {
+            let line = format!(
+                "*** No rebalancing needed! All nodes are within the {threshold:.2}% threshold."
+            );
+            if context.output.json {
+                json::print_json(
+                    &serde_json::json!({ "ok": true, "applied": false, "message": line }),
+                );
+            } else {
+                context.output.print_lines(&[Line::new(Level::Warn, line)]);
+            }
+            return Ok(Exit::Ok);
+        }
+        Err(error) => return Err(UsageError(error.to_string()).into()),
+    };
+    if !context.output.json {
+        context
+            .output
+            .print_lines(&render_plan(&view, &plan, context.output.verbose > 0));
+    }
+    if args.dry_run {
+        if context.output.json {
+            json::print_json(&serde_json::json!({ "ok": true, "applied": false, "plan": plan }));
+        }
+        return Ok(Exit::Ok);
+    }
+    execute_plan(context, &view, &plan.moves, &args.moves, Style::Quiet).await
+}
+
+/// Masters with slots (and empty ones with `--use-empty-masters`), with their weights.
+fn participants(view: &ClusterView, args: &RebalanceArgs) -> anyhow::Result<Vec<Participant>> {
+    let mut participants: Vec<Participant> = view
+        .loaded_masters()
+        .filter(|m| args.use_empty_masters || !m.myself().slots.is_empty())
+        .map(|m| Participant {
+            master: MasterSlots {
+                id: m.id().to_string(),
+                slots: m.myself().slots.clone(),
+            },
+            weight: 1.0,
+        })
+        .collect();
+    for text in &args.weights {
+        let (prefix, weight) = text.split_once('=').ok_or_else(|| {
+            UsageError(format!("*** invalid input {text}: use --weight ID=WEIGHT"))
+        })?;
+        let weight: f64 = weight
+            .parse()
+            .ok()
+            .filter(|w: &f64| w.is_finite() && *w >= 0.0)
+            .ok_or_else(|| {
+                UsageError(format!("--weight {text}: the weight must be a number >= 0"))
+            })?;
+        let prefix = prefix.to_ascii_lowercase();
+        let found: Vec<&mut Participant> = participants
+            .iter_mut()
+            .filter(|p| !prefix.is_empty() && p.master.id.starts_with(&prefix))
+            .collect();
+        match found.len() {
+            1 => found.into_iter().for_each(|p| p.weight = weight),
+            0 => return Err(UsageError(format!("*** No such master node {prefix}")).into()),
+            _ => {
+                return Err(UsageError(format!(
+                    "--weight {text}: '{prefix}' matches several masters; give more of the id"
+                ))
+                .into());
+            }
+        }
+    }
+    Ok(participants)
+}
+
+/// redis-cli's lines: the header, balances with -v, then one line per transfer with a `#` per slot.
+fn render_plan(view: &ClusterView, plan: &RebalancePlan, verbose: bool) -> Vec<Line> {
+    let address = |id: &str| {
+        view.node_by_id(id)
+            .map(|n| n.address.to_string())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let mut lines = vec![Line::new(
+        Level::Info,
+        format!(
+            ">>> Rebalancing across {} nodes. Total weight = {:.2}",
+            plan.balances.len(),
+            plan.total_weight
+        ),
+    )];
+    if verbose {
+        lines.extend(plan.balances.iter().map(|(id, balance)| {
+            Line::new(
+                Level::Plain,
+                format!("{} balance is {balance} slots", address(id)),
+            )
+        }));
+    }
+    for transfer in &plan.transfers {
+        lines.push(Line::new(
+            Level::Plain,
+            format!(
+                "Moving {} slots from {} to {}",
+                transfer.slots,
+                address(&transfer.source),
+                address(&transfer.target)
+            ),
+        ));
+        lines.push(Line::new(Level::Plain, "#".repeat(transfer.slots)));
+    }
+    lines
+}
