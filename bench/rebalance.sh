@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# bench/rebalance.sh: the scale-out everybody does. Two identical 3-master clusters, each holding
+# ${KEYS:-1000000} keys (50-byte values, spread over every slot); an empty 4th master is added to each;
+# then `redis-cli --cluster rebalance --cluster-use-empty-masters` (default options) runs on one and
+# `rcluster rebalance --use-empty-masters` (default options) on the other. Prints seconds, keys/s and
+# the ratio. Ports from ${BASE_PORT:-23000} (+10000 for the bus).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/install-deps.sh
+cargo build --release -q
+rc_bin=$PWD/target/release/rcluster
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+states=()
+cleanup() {
+  for state in "${states[@]}"; do
+    "$rc_bin" local down --state-dir "$state" >/dev/null 2>&1 || true
+    rm -rf "$state"
+  done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# prepare BASE: a loaded 3-master cluster on BASE..BASE+2 and an empty master BASE+3 added to it.
+prepare() {
+  local base=$1 cluster extra
+  cluster=$(mktemp -d) extra=$(mktemp -d)
+  states+=("$cluster" "$extra")
+  "$rc_bin" local up --masters 3 --port "$base" --node-timeout 15000 --state-dir "$cluster" >/dev/null 2>&1
+  python3 bench/load_keys.py "$base" --keys "${KEYS:-1000000}" --size 50
+  "$rc_bin" local up --no-create --masters 1 --port $((base + 3)) --node-timeout 15000 --state-dir "$extra" >/dev/null 2>&1
+  "$rc_bin" add-node "127.0.0.1:$((base + 3))" "127.0.0.1:$base" -q >/dev/null
+}
+
+first=$(free_base_port "${BASE_PORT:-23000}" 8)
+prepare "$first"
+prepare $((first + 4))
+echo "nproc: $(nproc); $(redis-cli --version); $("$rc_bin" --version); ${KEYS:-1000000} keys per cluster"
+
+now() { date +%s%N; }
+t0=$(now)
+redis-cli --cluster rebalance "127.0.0.1:$first" --cluster-use-empty-masters >/dev/null
+t1=$(now)
+redis_ms=$(((t1 - t0) / 1000000))
+redis_keys=$(redis-cli -p $((first + 3)) dbsize)
+t0=$(now)
+"$rc_bin" rebalance "127.0.0.1:$((first + 4))" --use-empty-masters -q >/dev/null
+t1=$(now)
+ours_ms=$(((t1 - t0) / 1000000))
+ours_keys=$(redis-cli -p $((first + 7)) dbsize)
+echo "redis-cli rebalance (defaults): $redis_ms ms, $redis_keys keys moved, $((redis_keys * 1000 / (redis_ms + 1))) keys/s"
+echo "rcluster rebalance (defaults):  $ours_ms ms, $ours_keys keys moved, $((ours_keys * 1000 / (ours_ms + 1))) keys/s"
+awk -v r="$redis_ms" -v o="$ours_ms" 'BEGIN { printf "rebalance onto an empty 4th master: speedup %.2fx\n", r / o }'
+"$rc_bin" check "127.0.0.1:$first" -q >/dev/null && "$rc_bin" check "127.0.0.1:$((first + 4))" -q >/dev/null && echo "both clusters check clean"
