@@ -239,3 +239,32 @@ fn rebalance_fills_an_empty_master_and_drains_it_again() {
     common::assert_same_keys(&before, &cluster.dump_all());
     assert_eq!(run(&["check", &seed, "--json"]).code, 0);
 }
+
+#[test]
+fn ctrl_c_finishes_the_slots_in_flight_and_leaves_none_open() {
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys(5000);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let target = cluster.id(cluster.port(0));
+    let binary = assert_cmd::cargo::cargo_bin("rcluster");
+    let child = std::process::Command::new(binary)
+        .args([
+            "reshard", &seed, "--from", "all", "--to", &target, "--slots", "10000", "--yes",
+        ])
+        .args(["--window", "1", "--parallel", "1", "--pipeline", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    // SAFETY: kill(2) on the child we started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no slot was left open"), "{stderr}");
+    let check = run(&["check", &seed, "--json"]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    common::assert_same_keys(&before, &cluster.dump_all());
+}

@@ -12,6 +12,7 @@ use crate::topology::ClusterView;
 use crate::topology::load::slot_maps_agree;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// Options of the migration engine.
@@ -88,6 +89,8 @@ pub async fn execute_plan(
         plan.moves.len(),
         style == Style::PerSlot,
     ));
+    let stop = Arc::new(AtomicBool::new(false));
+    let interrupt = tokio::spawn(stop_on_ctrl_c(Arc::clone(&stop), context.output.compat));
     let (summary, errors) = execute_moves(
         Arc::clone(&context.session),
         endpoints,
@@ -95,15 +98,19 @@ pub async fn execute_plan(
         plan,
         migrate,
         reporter.clone(),
+        Arc::clone(&stop),
     )
     .await;
+    interrupt.abort();
     reporter.finish();
+    let interrupted = errors.is_empty() && summary.slots < plan.moves.len();
     let agreed = errors.is_empty() && wait_for_agreement(context, view).await;
     if context.output.json {
         let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        json::print_json(
-            &serde_json::json!({ "ok": errors.is_empty(), "applied": true, "summary": summary, "errors": errors }),
-        );
+        json::print_json(&serde_json::json!({
+            "ok": errors.is_empty() && !interrupted, "applied": true, "interrupted": interrupted,
+            "planned": plan.moves.len(), "summary": summary, "errors": errors,
+        }));
     } else {
         for warning in &summary.warnings {
             context.output.hint(warning);
@@ -136,8 +143,16 @@ pub async fn execute_plan(
                 view.seed
             ));
         }
+        if interrupted {
+            context.output.hint(&format!(
+                "interrupted after {} of {} slots; no slot was left open. Run the command again to move the rest (for reshard: --slots {})",
+                summary.slots,
+                plan.moves.len(),
+                plan.moves.len() - summary.slots
+            ));
+        }
     }
-    Ok(Exit::from_clean(errors.is_empty()))
+    Ok(Exit::from_clean(errors.is_empty() && !interrupted))
 }
 
 /// Waits (at most 10 s) until every loaded node's table shows the same slot owners.
@@ -145,4 +160,21 @@ async fn wait_for_agreement(context: &Context, view: &ClusterView) -> bool {
     let addresses: Vec<_> = view.loaded().map(|n| n.address.clone()).collect();
     let deadline = Instant::now() + Duration::from_secs(10);
     poll_until(deadline, || slot_maps_agree(&context.session, &addresses)).await
+}
+
+/// First Ctrl-C: finish the slots in flight, start no more. Second: leave at once.
+async fn stop_on_ctrl_c(stop: Arc<AtomicBool>, quiet: bool) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    stop.store(true, Ordering::SeqCst);
+    if !quiet {
+        eprintln!(
+            "\nstopping: finishing the slots in flight (Ctrl-C again to abort at once, leaving them open)"
+        );
+    }
+    if tokio::signal::ctrl_c().await.is_ok() {
+        eprintln!("aborted: slots in flight are left open; `rcluster check` names them");
+        std::process::exit(130);
+    }
 }

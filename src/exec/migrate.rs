@@ -145,10 +145,11 @@ struct Engine {
     masters: Vec<NodeAddress>,
     options: MigrateOptions,
     progress: Arc<dyn Progress>,
-    stop: AtomicBool,
+    stop: Arc<AtomicBool>,
 }
 
 /// Runs `plan`. `endpoints` holds every source and target by id; `masters` every master to tell.
+/// Setting `stop` (Ctrl-C) lets the windows in flight finish and starts no new one.
 pub async fn execute_moves(
     session: Arc<Session>,
     endpoints: HashMap<String, Endpoint>,
@@ -156,6 +157,7 @@ pub async fn execute_moves(
     plan: &MovePlan,
     options: MigrateOptions,
     progress: Arc<dyn Progress>,
+    stop: Arc<AtomicBool>,
 ) -> (MoveSummary, Vec<MoveError>) {
     let started = Instant::now();
     let limit = Arc::new(Semaphore::new(options.parallel.max(1)));
@@ -165,7 +167,7 @@ pub async fn execute_moves(
         masters,
         options,
         progress,
-        stop: AtomicBool::new(false),
+        stop,
     });
     let mut by_source: Vec<(String, Vec<SlotMove>)> = Vec::new();
     for step in &plan.moves {

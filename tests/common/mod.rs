@@ -13,6 +13,7 @@ use std::sync::Arc;
 pub struct TestCluster {
     pub sandbox: Sandbox,
     pub runtime: tokio::runtime::Runtime,
+    session: Arc<Session>,
     _dir: tempfile::TempDir,
 }
 
@@ -46,9 +47,18 @@ impl TestCluster {
         let sandbox = runtime
             .block_on(Sandbox::start(&options))
             .expect("start test cluster");
+        let session = Arc::new(Session::new(ConnectOptions {
+            password: options.password.clone().map(rcluster::net::Secret::new),
+            tls: options.tls.as_ref().map(|tls| rcluster::net::TlsOptions {
+                cacert: Some(tls.ca.clone()),
+                ..Default::default()
+            }),
+            ..ConnectOptions::default()
+        }));
         TestCluster {
             sandbox,
             runtime,
+            session,
             _dir: dir,
         }
     }
@@ -61,8 +71,9 @@ impl TestCluster {
         self.sandbox.nodes[index].port
     }
 
+    /// One session per test cluster, so repeated commands reuse their connections.
     pub fn session(&self) -> Arc<Session> {
-        Arc::new(Session::new(ConnectOptions::default()))
+        Arc::clone(&self.session)
     }
 
     pub fn view(&self) -> ClusterView {
