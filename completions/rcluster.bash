@@ -19,6 +19,9 @@ _rcluster() {
             rcluster,add-node)
                 cmd="rcluster__subcmd__add__subcmd__node"
                 ;;
+            rcluster,apply)
+                cmd="rcluster__subcmd__apply"
+                ;;
             rcluster,call)
                 cmd="rcluster__subcmd__call"
                 ;;
@@ -57,6 +60,9 @@ _rcluster() {
                 ;;
             rcluster__subcmd__help,add-node)
                 cmd="rcluster__subcmd__help__subcmd__add__subcmd__node"
+                ;;
+            rcluster__subcmd__help,apply)
+                cmd="rcluster__subcmd__help__subcmd__apply"
                 ;;
             rcluster__subcmd__help,call)
                 cmd="rcluster__subcmd__help__subcmd__call"
@@ -134,7 +140,7 @@ _rcluster() {
 
     case "${cmd}" in
         rcluster)
-            opts="-a -q -v -h -V --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help --version create check info add-node del-node call set-timeout rebalance reshard setslot local completions help"
+            opts="-a -q -v -h -V --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help --version create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -199,6 +205,84 @@ _rcluster() {
                     return 0
                     ;;
                 --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__apply)
+            opts="-y -a -q -v -h --node --yes --plan-out --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plan-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pipeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migrate-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -532,7 +616,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__help)
-            opts="create check info add-node del-node call set-timeout rebalance reshard setslot local completions help"
+            opts="create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -546,6 +630,20 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__help__subcmd__add__subcmd__node)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__help__subcmd__apply)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1142,7 +1240,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__rebalance)
-            opts="-a -q -v -h --weight --use-empty-masters --threshold --dry-run --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --weight --use-empty-masters --threshold --dry-run --plan-out --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1153,6 +1251,10 @@ _rcluster() {
                     return 0
                     ;;
                 --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plan-out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1220,7 +1322,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__reshard)
-            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --plan-out --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1239,6 +1341,10 @@ _rcluster() {
                     return 0
                     ;;
                 --slot-ranges)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --plan-out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

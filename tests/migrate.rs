@@ -268,3 +268,60 @@ fn ctrl_c_finishes_the_slots_in_flight_and_leaves_none_open() {
     assert_eq!(check.code, 0, "{}", check.stdout);
     common::assert_same_keys(&before, &cluster.dump_all());
 }
+
+#[test]
+fn plan_files_apply_once_and_refuse_a_changed_cluster() {
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys(2000);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.json");
+    let plan_path = plan.to_str().unwrap();
+    let target = cluster.id(cluster.port(2));
+    let planned = run(&[
+        "reshard",
+        &seed,
+        "--from",
+        "all",
+        "--to",
+        &target,
+        "--slots",
+        "300",
+        "--dry-run",
+        "--plan-out",
+        plan_path,
+    ]);
+    assert_eq!(planned.code, 0, "{}", planned.stderr);
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+    assert_eq!(file["plan"]["moves"].as_array().unwrap().len(), 300);
+    assert_eq!(slots_of(&cluster, &target), 5461, "--dry-run moved nothing");
+
+    let applied = run(&["apply", plan_path, "--yes"]);
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+    assert_eq!(slots_of(&cluster, &target), 5761);
+    common::assert_same_keys(&before, &cluster.dump_all());
+
+    let again = run(&["apply", plan_path, "--yes"]);
+    assert_eq!(
+        again.code, 1,
+        "a plan the cluster has moved past is refused"
+    );
+    assert!(
+        again.stdout.contains("The cluster changed since"),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again
+            .stdout
+            .contains(&format!("master {target} owned slots")),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(slots_of(&cluster, &target), 5761);
+
+    std::fs::write(&plan, "not json").unwrap();
+    assert_eq!(run(&["apply", plan_path, "--yes"]).code, 2);
+}

@@ -2,7 +2,7 @@
 //! are the `--help` text.
 
 use crate::commands::{
-    add_node::AddNodeArgs, call::CallArgs, check::CheckArgs, create::CreateArgs,
+    add_node::AddNodeArgs, apply::ApplyArgs, call::CallArgs, check::CheckArgs, create::CreateArgs,
     del_node::DelNodeArgs, info::InfoArgs, local::LocalArgs, rebalance::RebalanceArgs,
     reshard::ReshardArgs, set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
 };
@@ -104,6 +104,8 @@ pub enum Command {
     Call(CallArgs),
     /// Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE).
     SetTimeout(SetTimeoutArgs),
+    /// Carry out a plan file written by reshard/rebalance --plan-out, if the cluster has not changed.
+    Apply(ApplyArgs),
     /// Give every master its weighted share of the slots (weight 0 empties a master).
     Rebalance(RebalanceArgs),
     /// Move slots to a master from others (exactly the number asked for, several sources at once).

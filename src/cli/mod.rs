@@ -93,6 +93,7 @@ async fn execute(cli: Cli) -> anyhow::Result<Exit> {
         Command::Call(args) => commands::call::run(&context, args).await,
         Command::DelNode(args) => commands::del_node::run(&context, args).await,
         Command::SetTimeout(args) => commands::set_timeout::run(&context, args).await,
+        Command::Apply(args) => commands::apply::run(&context, args).await,
         Command::Rebalance(args) => commands::rebalance::run(&context, args).await,
         Command::Reshard(args) => commands::reshard::run(&context, args).await,
         Command::Setslot(args) => commands::setslot::run(&context, args).await,

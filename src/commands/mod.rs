@@ -2,6 +2,7 @@
 //! plans, renders and reports. [`Context`] carries what every command needs.
 
 pub mod add_node;
+pub mod apply;
 pub mod call;
 pub mod check;
 pub mod completions;

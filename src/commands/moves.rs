@@ -18,6 +18,9 @@ use std::time::{Duration, Instant};
 /// Options of the migration engine.
 #[derive(Debug, Clone, clap::Args)]
 pub struct MoveArgs {
+    /// Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`.
+    #[arg(long, value_name = "PATH")]
+    pub plan_out: Option<std::path::PathBuf>,
     /// Keys per GETKEYSINSLOT / MIGRATE batch.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(usize))]
     pub pipeline: usize,
@@ -177,4 +180,33 @@ async fn stop_on_ctrl_c(stop: Arc<AtomicBool>, quiet: bool) {
         eprintln!("aborted: slots in flight are left open; `rcluster check` names them");
         std::process::exit(130);
     }
+}
+
+/// Writes `plan` with the fingerprint of `view` to `path`, when asked to.
+pub fn write_plan_file(
+    context: &Context,
+    args: &MoveArgs,
+    command: &str,
+    view: &ClusterView,
+    plan: &MovePlan,
+) -> anyhow::Result<()> {
+    let Some(path) = &args.plan_out else {
+        return Ok(());
+    };
+    let file = crate::plan::file::PlanFile {
+        version: crate::plan::file::PLAN_FILE_VERSION,
+        command: command.to_string(),
+        seed: view.seed.to_string(),
+        fingerprint: crate::plan::file::fingerprint(view),
+        plan: plan.clone(),
+    };
+    let text = serde_json::to_string_pretty(&file)?;
+    std::fs::write(path, text + "\n")
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    context.output.hint(&format!(
+        "plan written to {}: review it, then `rcluster apply {}`",
+        path.display(),
+        path.display()
+    ));
+    Ok(())
 }

@@ -85,6 +85,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
             .output
             .print_lines(&render_plan(&view, &plan, context.output.verbose > 0));
     }
+    super::moves::write_plan_file(context, &args.moves, "rebalance", &view, &plan.moves)?;
     if args.dry_run {
         if context.output.json {
             json::print_json(&serde_json::json!({ "ok": true, "applied": false, "plan": plan }));

@@ -72,6 +72,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> 
             context.output.compat,
         ));
     }
+    super::moves::write_plan_file(context, &args.moves, "reshard", &view, &plan)?;
     if args.dry_run {
         if context.output.json {
             json::print_json(

@@ -2,16 +2,17 @@
 //! the commands render, confirm and execute. Each planner validates its own result.
 
 pub mod create;
+pub mod file;
 pub mod rebalance;
 pub mod reshard;
 
 use crate::topology::Slot;
 use reshard::MasterSlots;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// One slot to move.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlotMove {
     pub slot: Slot,
     /// Node ids.
@@ -30,7 +31,7 @@ impl SlotMove {
 }
 
 /// An ordered list of slot moves.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MovePlan {
     pub moves: Vec<SlotMove>,
 }

@@ -26,6 +26,16 @@ impl Slot {
     }
 }
 
+/// Reads a slot number, refusing numbers out of range.
+impl<'de> serde::Deserialize<'de> for Slot {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Slot, D::Error> {
+        let number = u64::deserialize(deserializer)?;
+        Slot::new(number).ok_or_else(|| {
+            serde::de::Error::custom(format!("slot {number} is out of range (0-16383)"))
+        })
+    }
+}
+
 impl fmt::Display for Slot {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0)
