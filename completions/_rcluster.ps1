@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Carry out a plan file written by reshard/rebalance --plan-out, if the cluster has not changed')
             [CompletionResult]::new('rebalance', 'rebalance', [CompletionResultType]::ParameterValue, 'Give every master its weighted share of the slots (weight 0 empties a master)')
             [CompletionResult]::new('reshard', 'reshard', [CompletionResultType]::ParameterValue, 'Move slots to a master from others (exactly the number asked for, several sources at once)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Finish an interrupted reshard, rebalance or apply forward, from its journal')
             [CompletionResult]::new('setslot', 'setslot', [CompletionResultType]::ParameterValue, 'Low-level CLUSTER SETSLOT on one node')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'A throwaway cluster on this machine')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -259,6 +260,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
         'rcluster;apply' {
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Reach the cluster through this node instead of the one the plan was made through')
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s timeout: `60s`, or milliseconds')
             [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Sources moving slots at once')
@@ -295,6 +297,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--weight', '--weight', [CompletionResultType]::ParameterName, 'A master''s weight, ID=WEIGHT (id or unique prefix; default 1; 0 empties the master)')
             [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Only rebalance when a master is off its share by more than this percentage (0: balance exactly)')
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s timeout: `60s`, or milliseconds')
             [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Sources moving slots at once')
@@ -333,6 +336,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--slots', '--slots', [CompletionResultType]::ParameterName, 'How many slots to move (exactly this many)')
             [CompletionResult]::new('--slot-ranges', '--slot-ranges', [CompletionResultType]::ParameterName, 'Exact slots to move to --to, each from its owner: `0-99,5000`')
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s timeout: `60s`, or milliseconds')
             [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Sources moving slots at once')
@@ -350,6 +354,39 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Move without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Move without asking')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan and stop')
+            [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as JSON on stdout')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print less: no hints')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print less: no hints')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)')
+            [CompletionResult]::new('--redis-cli-compat', '--redis-cli-compat', [CompletionResultType]::ParameterName, 'Set when the command line was given in redis-cli syntax')
+            [CompletionResult]::new('--no-auth-warning', '--no-auth-warning', [CompletionResultType]::ParameterName, 'Do not warn about a password on the command line (redis-cli syntax)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'rcluster;resume' {
+            [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')
+            [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`')
+            [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
+            [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s timeout: `60s`, or milliseconds')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Sources moving slots at once')
+            [CompletionResult]::new('--window', '--window', [CompletionResultType]::ParameterName, 'Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves one slot at a time like redis-cli')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name (needs a password)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate file to verify the nodes (with --tls)')
+            [CompletionResult]::new('--cacertdir', '--cacertdir', [CompletionResultType]::ParameterName, 'Folder of CA certificates (with --tls)')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (with --tls and --key)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (with --tls and --cert)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send in the TLS handshake')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds')
             [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS')
@@ -565,6 +602,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Carry out a plan file written by reshard/rebalance --plan-out, if the cluster has not changed')
             [CompletionResult]::new('rebalance', 'rebalance', [CompletionResultType]::ParameterValue, 'Give every master its weighted share of the slots (weight 0 empties a master)')
             [CompletionResult]::new('reshard', 'reshard', [CompletionResultType]::ParameterValue, 'Move slots to a master from others (exactly the number asked for, several sources at once)')
+            [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Finish an interrupted reshard, rebalance or apply forward, from its journal')
             [CompletionResult]::new('setslot', 'setslot', [CompletionResultType]::ParameterValue, 'Low-level CLUSTER SETSLOT on one node')
             [CompletionResult]::new('local', 'local', [CompletionResultType]::ParameterValue, 'A throwaway cluster on this machine')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -599,6 +637,9 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             break
         }
         'rcluster;help;reshard' {
+            break
+        }
+        'rcluster;help;resume' {
             break
         }
         'rcluster;help;setslot' {

@@ -52,6 +52,9 @@ _rcluster() {
             rcluster,reshard)
                 cmd="rcluster__subcmd__reshard"
                 ;;
+            rcluster,resume)
+                cmd="rcluster__subcmd__resume"
+                ;;
             rcluster,set-timeout)
                 cmd="rcluster__subcmd__set__subcmd__timeout"
                 ;;
@@ -93,6 +96,9 @@ _rcluster() {
                 ;;
             rcluster__subcmd__help,reshard)
                 cmd="rcluster__subcmd__help__subcmd__reshard"
+                ;;
+            rcluster__subcmd__help,resume)
+                cmd="rcluster__subcmd__help__subcmd__resume"
                 ;;
             rcluster__subcmd__help,set-timeout)
                 cmd="rcluster__subcmd__help__subcmd__set__subcmd__timeout"
@@ -140,7 +146,7 @@ _rcluster() {
 
     case "${cmd}" in
         rcluster)
-            opts="-a -q -v -h -V --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help --version create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help"
+            opts="-a -q -v -h -V --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help --version create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -256,7 +262,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__apply)
-            opts="-y -a -q -v -h --node --yes --plan-out --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --node --yes --plan-out --journal --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -267,6 +273,10 @@ _rcluster() {
                     return 0
                     ;;
                 --plan-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -616,7 +626,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__help)
-            opts="create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help"
+            opts="create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -826,6 +836,20 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__help__subcmd__reshard)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__help__subcmd__resume)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1240,7 +1264,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__rebalance)
-            opts="-a -q -v -h --weight --use-empty-masters --threshold --dry-run --plan-out --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --weight --use-empty-masters --threshold --dry-run --plan-out --journal --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1255,6 +1279,10 @@ _rcluster() {
                     return 0
                     ;;
                 --plan-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1322,7 +1350,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__reshard)
-            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --plan-out --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --plan-out --journal --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1345,6 +1373,88 @@ _rcluster() {
                     return 0
                     ;;
                 --plan-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pipeline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migrate-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__resume)
+            opts="-a -q -v -h --plan-out --journal --pipeline --migrate-timeout --replace --parallel --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --plan-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

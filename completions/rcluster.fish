@@ -54,6 +54,7 @@ complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "set-timeout" -d '
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "apply" -d 'Carry out a plan file written by reshard/rebalance --plan-out, if the cluster has not changed'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "rebalance" -d 'Give every master its weighted share of the slots (weight 0 empties a master)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "reshard" -d 'Move slots to a master from others (exactly the number asked for, several sources at once)'
+complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "resume" -d 'Finish an interrupted reshard, rebalance or apply forward, from its journal'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "local" -d 'A throwaway cluster on this machine'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -204,6 +205,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l no-aut
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s h -l help -d 'Print help'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l node -d 'Reach the cluster through this node instead of the one the plan was made through' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l parallel -d 'Sources moving slots at once' -r
@@ -232,6 +234,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s h -l help -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l weight -d 'A master\'s weight, ID=WEIGHT (id or unique prefix; default 1; 0 empties the master)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l threshold -d 'Only rebalance when a master is off its share by more than this percentage (0: balance exactly)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l parallel -d 'Sources moving slots at once' -r
@@ -263,6 +266,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l to -d 'The
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slots -d 'How many slots to move (exactly this many)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slot-ranges -d 'Exact slots to move to --to, each from its owner: `0-99,5000`' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l parallel -d 'Sources moving slots at once' -r
@@ -289,6 +293,32 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l no-color -
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l parallel -d 'Sources moving slots at once' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves one slot at a time like redis-cli' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l cert -d 'Client certificate (with --tls and --key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l key -d 'Client private key (with --tls and --cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l sni -d 'Server name to send in the TLS handshake' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l askpass -d 'Read the password from the terminal without echo'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l insecure -d 'Do not verify the nodes\' certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l json -d 'Print the result as JSON on stdout'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s q -l quiet -d 'Print less: no hints'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s h -l help -d 'Print help'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -420,20 +450,21 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-col
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "create" -d 'Form a new cluster from empty nodes, with zone-aware replica placement'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "info" -d 'Keys, slots and replicas per master'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "add-node" -d 'Add an empty node as a master or, with --replica, as a replica'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "del-node" -d 'Remove a node that owns no slots (also a dead or unreachable one)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "call" -d 'Run a command on every node (or only masters / replicas) at once'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "apply" -d 'Carry out a plan file written by reshard/rebalance --plan-out, if the cluster has not changed'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "rebalance" -d 'Give every master its weighted share of the slots (weight 0 empties a master)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "reshard" -d 'Move slots to a master from others (exactly the number asked for, several sources at once)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "local" -d 'A throwaway cluster on this machine'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard setslot local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "create" -d 'Form a new cluster from empty nodes, with zone-aware replica placement'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "info" -d 'Keys, slots and replicas per master'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "add-node" -d 'Add an empty node as a master or, with --replica, as a replica'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "del-node" -d 'Remove a node that owns no slots (also a dead or unreachable one)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "call" -d 'Run a command on every node (or only masters / replicas) at once'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "set-timeout" -d 'Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "apply" -d 'Carry out a plan file written by reshard/rebalance --plan-out, if the cluster has not changed'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "rebalance" -d 'Give every master its weighted share of the slots (weight 0 empties a master)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "reshard" -d 'Move slots to a master from others (exactly the number asked for, several sources at once)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "resume" -d 'Finish an interrupted reshard, rebalance or apply forward, from its journal'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "setslot" -d 'Low-level CLUSTER SETSLOT on one node'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "local" -d 'A throwaway cluster on this machine'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check info add-node del-node call set-timeout apply rebalance reshard resume setslot local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'List the nodes `up` started and whether they run'

@@ -325,3 +325,67 @@ fn plan_files_apply_once_and_refuse_a_changed_cluster() {
     std::fs::write(&plan, "not json").unwrap();
     assert_eq!(run(&["apply", plan_path, "--yes"]).code, 2);
 }
+
+#[test]
+fn resume_finishes_a_killed_reshard_forward_with_every_key() {
+    let cluster = TestCluster::start(3, 1);
+    cluster.write_keys(6000);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let target = cluster.id(cluster.port(0));
+    let target_slots = slots_of(&cluster, &target);
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal.jsonl");
+    let journal_path = journal.to_str().unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("rcluster");
+    let mut child = std::process::Command::new(binary)
+        .args([
+            "reshard", &seed, "--from", "all", "--to", &target, "--slots", "6000", "--yes",
+        ])
+        .args([
+            "--journal",
+            journal_path,
+            "--pipeline",
+            "1",
+            "--window",
+            "8",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let moved_before_kill = slots_of(&cluster, &target) - target_slots;
+    assert!(
+        moved_before_kill < 6000,
+        "the reshard finished before it could be killed"
+    );
+
+    let resumed = run(&["resume", &seed, "--journal", journal_path]);
+    assert_eq!(resumed.code, 0, "{}{}", resumed.stdout, resumed.stderr);
+    assert!(
+        resumed.stdout.contains(">>> Resuming reshard"),
+        "{}",
+        resumed.stdout
+    );
+    assert_eq!(
+        slots_of(&cluster, &target),
+        target_slots + 6000,
+        "resume completes the plan forward"
+    );
+    assert_eq!(
+        run(&["check", &seed, "--json"]).code,
+        0,
+        "no slot left open"
+    );
+    common::assert_same_keys(&before, &cluster.dump_all());
+    let again = run(&["resume", &seed, "--journal", journal_path]);
+    assert_eq!(again.code, 0);
+    assert!(
+        again.stdout.contains("nothing to resume"),
+        "{}",
+        again.stdout
+    );
+}

@@ -82,5 +82,14 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
         context.output.hint("declined: nothing was moved");
         return Ok(Exit::Problems);
     }
-    execute_plan(context, &view, &file.plan, &args.moves, Style::PerSlot).await
+    let journal = super::moves::start_journal(&args.moves, &file.command, &view, &file.plan)?;
+    execute_plan(
+        context,
+        &view,
+        &file.plan,
+        &args.moves,
+        Style::PerSlot,
+        journal,
+    )
+    .await
 }

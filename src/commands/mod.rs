@@ -13,6 +13,7 @@ pub mod local;
 pub mod moves;
 pub mod rebalance;
 pub mod reshard;
+pub mod resume;
 pub mod set_timeout;
 pub mod setslot;
 

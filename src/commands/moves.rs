@@ -3,7 +3,8 @@
 
 use super::Context;
 use crate::error::Exit;
-use crate::exec::migrate::{Endpoint, MigrateOptions, execute_moves};
+use crate::exec::journal::{Journal, Record};
+use crate::exec::migrate::{Endpoint, MigrateOptions, Progress, SlotDone, execute_moves};
 use crate::exec::poll_until;
 use crate::output::progress::MoveReporter;
 use crate::output::{Level, Line, json};
@@ -21,6 +22,10 @@ pub struct MoveArgs {
     /// Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`.
     #[arg(long, value_name = "PATH")]
     pub plan_out: Option<std::path::PathBuf>,
+    /// The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals),
+    /// read by `rcluster resume`.
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<std::path::PathBuf>,
     /// Keys per GETKEYSINSLOT / MIGRATE batch.
     #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(usize))]
     pub pipeline: usize,
@@ -56,6 +61,7 @@ pub async fn execute_plan(
     plan: &MovePlan,
     args: &MoveArgs,
     style: Style,
+    journal: Journal,
 ) -> anyhow::Result<Exit> {
     let endpoints: HashMap<String, Endpoint> = view
         .loaded_masters()
@@ -92,6 +98,11 @@ pub async fn execute_plan(
         plan.moves.len(),
         style == Style::PerSlot,
     ));
+    let journal = Arc::new(journal);
+    let progress = Arc::new(Journaled {
+        journal: Arc::clone(&journal),
+        reporter: Arc::clone(&reporter),
+    });
     let stop = Arc::new(AtomicBool::new(false));
     let interrupt = tokio::spawn(stop_on_ctrl_c(Arc::clone(&stop), context.output.compat));
     let (summary, errors) = execute_moves(
@@ -100,13 +111,16 @@ pub async fn execute_plan(
         masters,
         plan,
         migrate,
-        reporter.clone(),
+        progress,
         Arc::clone(&stop),
     )
     .await;
     interrupt.abort();
     reporter.finish();
     let interrupted = errors.is_empty() && summary.slots < plan.moves.len();
+    if errors.is_empty() && !interrupted {
+        let _ = journal.append(&Record::Finished);
+    }
     let agreed = errors.is_empty() && wait_for_agreement(context, view).await;
     if context.output.json {
         let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
@@ -142,16 +156,18 @@ pub async fn execute_plan(
         ));
         if !errors.is_empty() {
             context.output.hint(&format!(
-                "stopped with work left: the slots named above are open; close them with `redis-cli --cluster fix {}` (rcluster fix is not built yet), then reshard the rest",
-                view.seed
+                "stopped with work left: once the cause is fixed, finish forward with `rcluster resume {} --journal {}`",
+                view.seed,
+                journal.path.display()
             ));
         }
         if interrupted {
             context.output.hint(&format!(
-                "interrupted after {} of {} slots; no slot was left open. Run the command again to move the rest (for reshard: --slots {})",
+                "interrupted after {} of {} slots; no slot was left open. Move the rest with `rcluster resume {} --journal {}`",
                 summary.slots,
                 plan.moves.len(),
-                plan.moves.len() - summary.slots
+                view.seed,
+                journal.path.display()
             ));
         }
     }
@@ -209,4 +225,38 @@ pub fn write_plan_file(
         path.display()
     ));
     Ok(())
+}
+
+/// Opens the journal for a new run (writing the plan) before anything is moved.
+pub fn start_journal(
+    args: &MoveArgs,
+    command: &str,
+    view: &ClusterView,
+    plan: &MovePlan,
+) -> anyhow::Result<Journal> {
+    Journal::create(
+        args.journal.as_deref(),
+        command,
+        &view.seed.to_string(),
+        plan,
+    )
+    .map_err(|e| anyhow::anyhow!("cannot write the journal: {e}; pass a writable --journal PATH"))
+}
+
+/// Records each finished slot in the journal, then shows it.
+struct Journaled {
+    journal: Arc<Journal>,
+    reporter: Arc<MoveReporter>,
+}
+
+impl Progress for Journaled {
+    fn slot_done(&self, done: &SlotDone, source: &Endpoint, target: &Endpoint) {
+        if let Err(error) = self.journal.append(&Record::SlotDone { slot: done.slot }) {
+            eprintln!(
+                "rcluster: warning: cannot write the journal {}: {error}",
+                self.journal.path.display()
+            );
+        }
+        self.reporter.slot_done(done, source, target);
+    }
 }

@@ -92,7 +92,16 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
         }
         return Ok(Exit::Ok);
     }
-    execute_plan(context, &view, &plan.moves, &args.moves, Style::Quiet).await
+    let journal = super::moves::start_journal(&args.moves, "rebalance", &view, &plan.moves)?;
+    execute_plan(
+        context,
+        &view,
+        &plan.moves,
+        &args.moves,
+        Style::Quiet,
+        journal,
+    )
+    .await
 }
 
 /// Masters with slots (and empty ones with `--use-empty-masters`), with their weights.

@@ -90,7 +90,8 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> 
         context.output.hint("declined: nothing was moved");
         return Ok(Exit::Problems);
     }
-    execute_plan(context, &view, &plan, &args.moves, Style::PerSlot).await
+    let journal = super::moves::start_journal(&args.moves, "reshard", &view, &plan)?;
+    execute_plan(context, &view, &plan, &args.moves, Style::PerSlot, journal).await
 }
 
 fn missing(option: &str) -> anyhow::Error {

@@ -530,7 +530,7 @@ impl Engine {
 
 /// `CLUSTER SETSLOT s ACTION node` for every slot, one pipeline; the first failing slot and why.
 /// With `tolerate_replica`, "only with masters" (a source turned replica) counts as done.
-async fn setslot_all(
+pub async fn setslot_all(
     client: &mut NodeClient,
     slots: &[u16],
     action: &str,

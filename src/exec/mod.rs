@@ -2,6 +2,7 @@
 //! far it got.
 
 pub mod create;
+pub mod journal;
 pub mod migrate;
 
 use std::time::{Duration, Instant};

@@ -1,0 +1,155 @@
+//! `rcluster resume HOST:PORT [--journal PATH]`: finish an interrupted reshard, rebalance or apply
+//! forward, from its journal (by default the newest unfinished one that concerns this cluster). Slots
+//! the target already owns are only announced; slots still at their source (open or not) are moved.
+
+use super::moves::{MoveArgs, Style, execute_plan};
+use super::{Context, seed_address};
+use crate::error::{Exit, UsageError};
+use crate::exec::journal::{Journal, Record, default_dir, find_unfinished, read};
+use crate::exec::migrate::setslot_all;
+use crate::output::{Level, Line};
+use crate::plan::{MovePlan, SlotMove};
+use crate::topology::{ClusterView, Slot, load_cluster_view};
+use std::collections::HashSet;
+
+/// Arguments of `resume`.
+#[derive(Debug, clap::Args)]
+pub struct ResumeArgs {
+    /// Any node of the cluster (HOST:PORT).
+    pub node: String,
+    /// Engine options; `--journal PATH` names the journal to resume.
+    #[command(flatten)]
+    pub moves: MoveArgs,
+}
+
+/// Runs `resume`.
+pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<Exit> {
+    let seed = seed_address(&args.node, None)?;
+    let view = load_cluster_view(&context.session, &seed).await?;
+    let ids: Vec<String> = view.nodes.iter().map(|n| n.id().to_string()).collect();
+    let (path, state) = match &args.moves.journal {
+        Some(path) => match read(path)
+            .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?
+        {
+            Some(state) => (path.clone(), state),
+            None => {
+                return Err(
+                    UsageError(format!("{} is not an rcluster journal", path.display())).into(),
+                );
+            }
+        },
+        None => find_unfinished(&default_dir(), &ids).ok_or_else(|| {
+            UsageError(format!(
+                "no unfinished journal for this cluster in {}",
+                default_dir().display()
+            ))
+        })?,
+    };
+    if state.finished {
+        context.output.print_lines(&[Line::new(
+            Level::Success,
+            format!("[OK] {} is finished: nothing to resume.", path.display()),
+        )]);
+        return Ok(Exit::Ok);
+    }
+    let remaining = state.remaining();
+    refuse_foreign_open_slots(&view, &remaining)?;
+    let (announce, moves) = split_by_owner(&view, &remaining)?;
+    let journal = Journal::reopen(&path)
+        .map_err(|e| UsageError(format!("cannot append to {}: {e}", path.display())))?;
+    context.output.print_lines(&[Line::new(
+        Level::Info,
+        format!(
+            ">>> Resuming {} from {}: {} slots to move, {} to announce",
+            state.command,
+            path.display(),
+            moves.moves.len(),
+            announce.len()
+        ),
+    )]);
+    announce_owners(context, &view, &announce, &journal).await?;
+    if moves.moves.is_empty() {
+        journal.append(&Record::Finished)?;
+        context.output.print_lines(&[Line::new(
+            Level::Success,
+            "[OK] Resumed: every slot of the plan is at its target.",
+        )]);
+        return Ok(Exit::Ok);
+    }
+    execute_plan(context, &view, &moves, &args.moves, Style::PerSlot, journal).await
+}
+
+/// Open slots that the journal does not explain are not ours to finish.
+fn refuse_foreign_open_slots(view: &ClusterView, remaining: &MovePlan) -> anyhow::Result<()> {
+    let ours: HashSet<u16> = remaining.moves.iter().map(|m| m.slot.number()).collect();
+    for node in view.loaded() {
+        let me = node.myself();
+        let open = me
+            .migrating
+            .iter()
+            .chain(&me.importing)
+            .map(|(slot, _)| slot.number());
+        if let Some(slot) = open.into_iter().find(|s| !ours.contains(s)) {
+            return Err(UsageError(format!(
+                "slot {slot} is open on {} but not part of this journal: repair it with `rcluster fix` or `redis-cli --cluster fix` first",
+                node.address
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Slots whose target already owns them (announce only) and slots still at their source (move).
+fn split_by_owner(
+    view: &ClusterView,
+    remaining: &MovePlan,
+) -> anyhow::Result<(Vec<SlotMove>, MovePlan)> {
+    let owns = |id: &str, slot: Slot| {
+        view.node_by_id(id)
+            .is_some_and(|n| n.is_loaded() && n.myself().slots.contains(slot))
+    };
+    let mut announce = Vec::new();
+    let mut moves = Vec::new();
+    for step in &remaining.moves {
+        if owns(&step.target, step.slot) {
+            announce.push(step.clone());
+        } else if owns(&step.source, step.slot) {
+            moves.push(step.clone());
+        } else {
+            return Err(UsageError(format!(
+                "slot {} is owned by neither its source {} nor its target {} now; check the cluster (`rcluster check`)",
+                step.slot, step.source, step.target
+            ))
+            .into());
+        }
+    }
+    Ok((announce, MovePlan { moves }))
+}
+
+/// `SETSLOT NODE target` on every master for slots the target already owns, then journal them.
+async fn announce_owners(
+    context: &Context,
+    view: &ClusterView,
+    announce: &[SlotMove],
+    journal: &Journal,
+) -> anyhow::Result<()> {
+    for step in announce {
+        for master in view.loaded_masters() {
+            let mut client = context.session.client(&master.address).await?;
+            setslot_all(
+                &mut client,
+                &[step.slot.number()],
+                "NODE",
+                &step.target,
+                true,
+            )
+            .await
+            .map_err(|(slot, why)| anyhow::anyhow!("slot {slot}: {why}"))?;
+        }
+        journal.append(&Record::SlotDone {
+            slot: step.slot.number(),
+        })?;
+    }
+    Ok(())
+}

@@ -1,0 +1,214 @@
+//! The migration journal: one JSON line per event, written before the cluster is touched (the plan)
+//! and as each slot completes, so `resume` can finish an interrupted run forward. Appends are flushed
+//! and synced line by line; a torn last line (a crash mid-write) is ignored when reading.
+
+use crate::plan::MovePlan;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// One line of a journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Record {
+    /// Written first: what will be moved, through which node.
+    Start {
+        command: String,
+        seed: String,
+        plan: MovePlan,
+    },
+    /// A slot reached its target everywhere rcluster could tell.
+    SlotDone { slot: u16 },
+    /// Every move of the plan is done.
+    Finished,
+}
+
+/// An open journal being appended to.
+pub struct Journal {
+    pub path: PathBuf,
+    file: Mutex<std::fs::File>,
+}
+
+/// What a journal says so far.
+#[derive(Debug, Clone)]
+pub struct JournalState {
+    pub command: String,
+    pub seed: String,
+    pub plan: MovePlan,
+    pub done: HashSet<u16>,
+    pub finished: bool,
+}
+
+impl JournalState {
+    /// The moves not yet done, in plan order.
+    pub fn remaining(&self) -> MovePlan {
+        MovePlan {
+            moves: self
+                .plan
+                .moves
+                .iter()
+                .filter(|m| !self.done.contains(&m.slot.number()))
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// `$XDG_STATE_HOME/rcluster/journals` or `~/.local/state/rcluster/journals`.
+pub fn default_dir() -> PathBuf {
+    crate::sandbox::default_state_dir()
+        .parent()
+        .map(|p| p.join("journals"))
+        .unwrap_or_else(|| PathBuf::from("rcluster-journals"))
+}
+
+impl Journal {
+    /// Creates a journal at `path` (or a new file in the default folder) and writes the plan.
+    pub fn create(
+        path: Option<&Path>,
+        command: &str,
+        seed: &str,
+        plan: &MovePlan,
+    ) -> std::io::Result<Journal> {
+        let path = match path {
+            Some(path) => path.to_path_buf(),
+            None => {
+                let dir = default_dir();
+                std::fs::create_dir_all(&dir)?;
+                let stamp = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_millis())
+                    .unwrap_or_default();
+                dir.join(format!("{command}-{stamp}-{}.jsonl", std::process::id()))
+            }
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)?;
+        let journal = Journal {
+            path,
+            file: Mutex::new(file),
+        };
+        journal.append(&Record::Start {
+            command: command.to_string(),
+            seed: seed.to_string(),
+            plan: plan.clone(),
+        })?;
+        Ok(journal)
+    }
+
+    /// Reopens an existing journal to append to it (after ending a torn last line).
+    pub fn reopen(path: &Path) -> std::io::Result<Journal> {
+        let text = std::fs::read(path)?;
+        let mut file = std::fs::OpenOptions::new().append(true).open(path)?;
+        if text.last().is_some_and(|&b| b != b'\n') {
+            file.write_all(b"\n")?;
+        }
+        Ok(Journal {
+            path: path.to_path_buf(),
+            file: Mutex::new(file),
+        })
+    }
+
+    /// Appends one record and syncs it to disk.
+    pub fn append(&self, record: &Record) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        let mut file = self
+            .file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        file.write_all(&line)?;
+        file.sync_data()
+    }
+}
+
+/// Reads a journal; `None` when it has no readable start record.
+pub fn read(path: &Path) -> std::io::Result<Option<JournalState>> {
+    let file = std::fs::File::open(path)?;
+    let mut state: Option<JournalState> = None;
+    for line in std::io::BufReader::new(file).lines() {
+        let Ok(record) = serde_json::from_str::<Record>(&line?) else {
+            continue;
+        };
+        match (record, state.as_mut()) {
+            (
+                Record::Start {
+                    command,
+                    seed,
+                    plan,
+                },
+                None,
+            ) => {
+                state = Some(JournalState {
+                    command,
+                    seed,
+                    plan,
+                    done: HashSet::new(),
+                    finished: false,
+                })
+            }
+            (Record::SlotDone { slot }, Some(state)) => {
+                state.done.insert(slot);
+            }
+            (Record::Finished, Some(state)) => state.finished = true,
+            _ => {}
+        }
+    }
+    Ok(state)
+}
+
+/// The newest unfinished journal in `dir` whose plan involves one of `node_ids`.
+pub fn find_unfinished(dir: &Path, node_ids: &[String]) -> Option<(PathBuf, JournalState)> {
+    let mut candidates: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .collect();
+    candidates.sort();
+    candidates.into_iter().rev().find_map(|(_, path)| {
+        let state = read(&path).ok()??;
+        let ours = state
+            .plan
+            .moves
+            .iter()
+            .any(|m| node_ids.contains(&m.source) || node_ids.contains(&m.target));
+        (!state.finished && ours).then_some((path, state))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::SlotMove;
+    use crate::topology::Slot;
+
+    #[test]
+    fn records_survive_a_torn_last_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let plan = MovePlan {
+            moves: (0..3)
+                .map(|s| SlotMove::new(Slot::new(s).unwrap(), "a", "b"))
+                .collect(),
+        };
+        let journal = Journal::create(Some(&path), "reshard", "127.0.0.1:7000", &plan).unwrap();
+        journal.append(&Record::SlotDone { slot: 1 }).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"{\"event\":\"slot_do")
+            .unwrap();
+        let state = read(&path).unwrap().unwrap();
+        assert_eq!(state.remaining().moves.len(), 2);
+        assert!(!state.finished);
+        let found = find_unfinished(dir.path(), &["b".to_string()]).unwrap();
+        assert_eq!(found.0, path);
+        assert!(find_unfinished(dir.path(), &["z".to_string()]).is_none());
+    }
+}
