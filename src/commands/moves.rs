@@ -4,7 +4,9 @@
 use super::Context;
 use crate::error::Exit;
 use crate::exec::journal::{Journal, Record};
-use crate::exec::migrate::{Endpoint, MigrateOptions, Progress, SlotDone, execute_moves};
+use crate::exec::migrate::{
+    Endpoint, MigrateOptions, Progress, SlotDone, execute_moves, setslot_all,
+};
 use crate::exec::poll_until;
 use crate::output::progress::MoveReporter;
 use crate::output::{Level, Line, json};
@@ -121,7 +123,7 @@ pub async fn execute_plan(
     if errors.is_empty() && !interrupted {
         let _ = journal.append(&Record::Finished);
     }
-    let agreed = errors.is_empty() && wait_for_agreement(context, view).await;
+    let agreed = errors.is_empty() && settle(context, view, plan).await;
     if context.output.json {
         let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         json::print_json(&serde_json::json!({
@@ -175,10 +177,51 @@ pub async fn execute_plan(
 }
 
 /// Waits (at most 10 s) until every loaded node's table shows the same slot owners.
-async fn wait_for_agreement(context: &Context, view: &ClusterView) -> bool {
+async fn wait_for_agreement(context: &Context, view: &ClusterView, limit: Duration) -> bool {
     let addresses: Vec<_> = view.loaded().map(|n| n.address.clone()).collect();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    poll_until(deadline, || slot_maps_agree(&context.session, &addresses)).await
+    poll_until(Instant::now() + limit, || {
+        slot_maps_agree(&context.session, &addresses)
+    })
+    .await
+}
+
+/// Waits for agreement; if a replica still shows a moved slot open (seen on Valkey 9, whose replicas
+/// follow their primary's slot states), sends the slot's final owner to that replica's primary again,
+/// which replicates it, and waits once more.
+async fn settle(context: &Context, view: &ClusterView, plan: &MovePlan) -> bool {
+    if wait_for_agreement(context, view, Duration::from_secs(3)).await {
+        return true;
+    }
+    let targets: HashMap<u16, &str> = plan
+        .moves
+        .iter()
+        .map(|m| (m.slot.number(), m.target.as_str()))
+        .collect();
+    let addresses: Vec<_> = view.loaded().map(|n| n.address.clone()).collect();
+    let tables = crate::topology::load::load_tables(&context.session, &addresses).await;
+    for me in tables
+        .iter()
+        .flatten()
+        .filter_map(|t| t.iter().find(|e| e.flags.myself))
+    {
+        let Some(primary) = me.master_id.as_deref().and_then(|id| view.node_by_id(id)) else {
+            continue;
+        };
+        let stale = me
+            .migrating
+            .iter()
+            .chain(&me.importing)
+            .map(|(slot, _)| slot.number());
+        for slot in stale {
+            if let (Some(target), Ok(mut client)) = (
+                targets.get(&slot),
+                context.session.client(&primary.address).await,
+            ) {
+                let _ = setslot_all(&mut client, &[slot], "NODE", target, true).await;
+            }
+        }
+    }
+    wait_for_agreement(context, view, Duration::from_secs(10)).await
 }
 
 /// First Ctrl-C: finish the slots in flight, start no more. Second: leave at once.

