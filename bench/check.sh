@@ -14,21 +14,13 @@ masters=${MASTERS:-120}
 runs=${RUNS:-11}
 base=${BASE_PORT:-20000}
 
-bash scripts/install-deps.sh
-cargo build --release -q
-rc_bin=$PWD/target/release/rcluster
-
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
+setup_bench
 base=$(free_base_port "$base" "$masters")
 
-state=$(mktemp -d)
-cleanup() {
-  "$rc_bin" local down --state-dir "$state" >/dev/null 2>&1 || true
-  rm -rf "$state"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+new_state_dir
+state=$REPLY
 
 echo "nproc: $(nproc)"
 echo "redis-cli: $(redis-cli --version)"

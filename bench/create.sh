@@ -9,23 +9,16 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 runs=${RUNS:-5}
-bash scripts/install-deps.sh
-cargo build --release -q
-rc_bin=$PWD/target/release/rcluster
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
+setup_bench
 base=$(free_base_port "${BASE_PORT:-21000}" 6)
 ports=$(seq "$base" $((base + 5)))
 addresses=()
 for p in $ports; do addresses+=("127.0.0.1:$p"); done
 
-state=$(mktemp -d)
-cleanup() {
-  "$rc_bin" local down --state-dir "$state" >/dev/null 2>&1 || true
-  rm -rf "$state"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+new_state_dir
+state=$REPLY
 
 # all_ok: every node says cluster_state:ok.
 all_ok() {

@@ -9,20 +9,13 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 slots=${SLOTS:-4096}
-bash scripts/install-deps.sh
-cargo build --release -q
-rc_bin=$PWD/target/release/rcluster
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
+setup_bench
 base=$(free_base_port "${BASE_PORT:-22000}" 3)
 seed=127.0.0.1:$base
-state=$(mktemp -d)
-cleanup() {
-  "$rc_bin" local down --state-dir "$state" >/dev/null 2>&1 || true
-  rm -rf "$state"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+new_state_dir
+state=$REPLY
 
 "$rc_bin" local up --masters 3 --port "$base" --node-timeout 15000 --state-dir "$state" >/dev/null 2>&1
 python3 bench/load_keys.py "$base" --keys "${KEYS:-1000000}" --size 50

@@ -7,26 +7,17 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/install-deps.sh
-cargo build --release -q
-rc_bin=$PWD/target/release/rcluster
 # shellcheck source=scripts/lib.sh
 source scripts/lib.sh
-states=()
-cleanup() {
-  for state in "${states[@]}"; do
-    "$rc_bin" local down --state-dir "$state" >/dev/null 2>&1 || true
-    rm -rf "$state"
-  done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+setup_bench
 
 # prepare BASE: a loaded 3-master cluster on BASE..BASE+2 and an empty master BASE+3 added to it.
 prepare() {
   local base=$1 cluster extra
-  cluster=$(mktemp -d) extra=$(mktemp -d)
-  states+=("$cluster" "$extra")
+  new_state_dir
+  cluster=$REPLY
+  new_state_dir
+  extra=$REPLY
   "$rc_bin" local up --masters 3 --port "$base" --node-timeout 15000 --state-dir "$cluster" >/dev/null 2>&1
   python3 bench/load_keys.py "$base" --keys "${KEYS:-1000000}" --size 50
   "$rc_bin" local up --no-create --masters 1 --port $((base + 3)) --node-timeout 15000 --state-dir "$extra" >/dev/null 2>&1

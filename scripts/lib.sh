@@ -22,3 +22,29 @@ free_base_port() {
   echo "no free range of $count ports (and bus ports) found from $1" >&2
   return 1
 }
+
+# setup_bench: install dependencies, build the release binary (sets rc_bin), and arrange for every
+# state folder made with new_state_dir to be brought down and removed on exit.
+setup_bench() {
+  bash scripts/install-deps.sh
+  cargo build --release -q
+  rc_bin=$PWD/target/release/rcluster
+  bench_states=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+# new_state_dir: make a temporary state folder, cleaned up on exit, and leave its path in REPLY
+# (call it without a subshell: `new_state_dir; state=$REPLY`).
+new_state_dir() {
+  REPLY=$(mktemp -d)
+  bench_states+=("$REPLY")
+}
+
+bench_cleanup() {
+  local state
+  for state in "${bench_states[@]}"; do
+    "$rc_bin" local down --state-dir "$state" >/dev/null 2>&1 || true
+    rm -rf "$state"
+  done
+}
