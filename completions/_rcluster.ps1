@@ -260,6 +260,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
         'rcluster;apply' {
             [CompletionResult]::new('--node', '--node', [CompletionResultType]::ParameterName, 'Reach the cluster through this node instead of the one the plan was made through')
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Throttle: at most this many keys per second over all sources')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s timeout: `60s`, or milliseconds')
@@ -297,6 +298,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--weight', '--weight', [CompletionResultType]::ParameterName, 'A master''s weight, ID=WEIGHT (id or unique prefix; default 1; 0 empties the master)')
             [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Only rebalance when a master is off its share by more than this percentage (0: balance exactly)')
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Throttle: at most this many keys per second over all sources')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s timeout: `60s`, or milliseconds')
@@ -336,6 +338,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--slots', '--slots', [CompletionResultType]::ParameterName, 'How many slots to move (exactly this many)')
             [CompletionResult]::new('--slot-ranges', '--slot-ranges', [CompletionResultType]::ParameterName, 'Exact slots to move to --to, each from its owner: `0-99,5000`')
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Throttle: at most this many keys per second over all sources')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s timeout: `60s`, or milliseconds')
@@ -372,6 +375,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
         }
         'rcluster;resume' {
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Throttle: at most this many keys per second over all sources')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`')
             [CompletionResult]::new('--pipeline', '--pipeline', [CompletionResultType]::ParameterName, 'Keys per GETKEYSINSLOT / MIGRATE batch')
             [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s timeout: `60s`, or milliseconds')

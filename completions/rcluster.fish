@@ -205,6 +205,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l no-aut
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s h -l help -d 'Print help'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l node -d 'Reach the cluster through this node instead of the one the plan was made through' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
@@ -234,6 +235,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s h -l help -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l weight -d 'A master\'s weight, ID=WEIGHT (id or unique prefix; default 1; 0 empties the master)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l threshold -d 'Only rebalance when a master is off its share by more than this percentage (0: balance exactly)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
@@ -266,6 +268,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l to -d 'The
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slots -d 'How many slots to move (exactly this many)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slot-ranges -d 'Exact slots to move to --to, each from its owner: `0-99,5000`' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
@@ -294,6 +297,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l redis-cli-
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s h -l help -d 'Print help'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r

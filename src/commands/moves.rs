@@ -24,6 +24,9 @@ pub struct MoveArgs {
     /// Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`.
     #[arg(long, value_name = "PATH")]
     pub plan_out: Option<std::path::PathBuf>,
+    /// Throttle: at most this many keys per second over all sources.
+    #[arg(long, value_name = "KEYS_PER_SEC")]
+    pub rate: Option<u64>,
     /// The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals),
     /// read by `rcluster resume`.
     #[arg(long, value_name = "PATH")]
@@ -92,6 +95,7 @@ pub async fn execute_plan(
         replace: args.replace,
         parallel: args.parallel,
         window: args.window.max(1),
+        rate: args.rate,
         user: options.user.clone(),
         password: options.password.clone(),
     };

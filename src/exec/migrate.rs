@@ -29,6 +29,8 @@ pub struct MigrateOptions {
     pub parallel: usize,
     /// Slots of one source moved together (each step pipelined for all of them).
     pub window: usize,
+    /// At most this many keys per second over all sources (production throttle).
+    pub rate: Option<u64>,
     /// Credentials the source uses to authenticate to the target.
     pub user: Option<String>,
     pub password: Option<Secret>,
@@ -146,6 +148,35 @@ struct Engine {
     options: MigrateOptions,
     progress: Arc<dyn Progress>,
     stop: Arc<AtomicBool>,
+    throttle: Throttle,
+}
+
+/// Keeps the keys moved by all workers under a rate: after each batch a worker sleeps until the
+/// running total is back within `rate * elapsed`.
+struct Throttle {
+    rate: Option<u64>,
+    started: Instant,
+    keys: std::sync::atomic::AtomicU64,
+}
+
+impl Throttle {
+    fn new(rate: Option<u64>) -> Throttle {
+        Throttle {
+            rate: rate.filter(|&r| r > 0),
+            started: Instant::now(),
+            keys: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    /// How long to wait after `moved` more keys.
+    fn pause_after(&self, moved: u64) -> Duration {
+        let total = self.keys.fetch_add(moved, Ordering::SeqCst) + moved;
+        let Some(rate) = self.rate else {
+            return Duration::ZERO;
+        };
+        let due = Duration::from_secs_f64(total as f64 / rate as f64);
+        due.saturating_sub(self.started.elapsed())
+    }
 }
 
 /// Runs `plan`. `endpoints` holds every source and target by id; `masters` every master to tell.
@@ -161,6 +192,7 @@ pub async fn execute_moves(
 ) -> (MoveSummary, Vec<MoveError>) {
     let started = Instant::now();
     let limit = Arc::new(Semaphore::new(options.parallel.max(1)));
+    let options_rate = options.rate;
     let engine = Arc::new(Engine {
         session,
         endpoints,
@@ -168,6 +200,7 @@ pub async fn execute_moves(
         options,
         progress,
         stop,
+        throttle: Throttle::new(options_rate),
     });
     let mut by_source: Vec<(String, Vec<SlotMove>)> = Vec::new();
     for step in &plan.moves {
@@ -386,6 +419,11 @@ impl Engine {
                 }
                 moved[*index] += keys.len() as u64;
             }
+            let batch_keys: u64 = work.iter().map(|(_, keys)| keys.len() as u64).sum();
+            let pause = self.throttle.pause_after(batch_keys);
+            if !pause.is_zero() {
+                tokio::time::sleep(pause).await;
+            }
         }
         Ok(moved)
     }
@@ -592,6 +630,20 @@ fn windows(moves: &[SlotMove], size: usize) -> Vec<&[SlotMove]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn throttle_spreads_keys_over_time() {
+        let none = Throttle::new(None);
+        assert_eq!(none.pause_after(1_000_000), Duration::ZERO);
+        let throttle = Throttle::new(Some(1000));
+        let pause = throttle.pause_after(500);
+        assert!(
+            pause > Duration::from_millis(400) && pause <= Duration::from_millis(500),
+            "{pause:?}"
+        );
+        let more = throttle.pause_after(500);
+        assert!(more > Duration::from_millis(900), "{more:?}");
+    }
 
     #[test]
     fn batches_grow_when_fast_and_shrink_when_slow() {
