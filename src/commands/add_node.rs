@@ -113,19 +113,15 @@ fn choose_master<'a>(
 ) -> anyhow::Result<&'a NodeView> {
     let masters: Vec<&NodeView> = view.loaded_masters().collect();
     if let Some(wanted) = master_id {
-        let wanted = wanted.to_ascii_lowercase();
-        let found: Vec<&&NodeView> = masters
-            .iter()
-            .filter(|m| m.id() == wanted || m.id().starts_with(&wanted))
-            .collect();
-        return match found.as_slice() {
-            [one] => Ok(one),
-            _ => Err(UsageError(format!(
-                "[ERR] No such master ID {wanted}; `rcluster check {}` lists the masters' ids",
-                view.seed
-            ))
-            .into()),
-        };
+        return view
+            .find_node(wanted, |n| n.is_loaded() && n.is_master())
+            .ok_or_else(|| {
+                UsageError(format!(
+                    "[ERR] No such master ID {wanted}; `rcluster check {}` lists the masters' ids",
+                    view.seed
+                ))
+                .into()
+            });
     }
     masters
         .into_iter()

@@ -41,7 +41,7 @@ pub async fn run(context: &Context, args: &DelNodeArgs) -> anyhow::Result<Exit> 
         format!(">>> Removing node {} from cluster {seed}", args.node_id),
     )];
     let view = load_cluster_view(&context.session, &seed).await?;
-    let Some(doomed) = find_node(&view, &args.node_id) else {
+    let Some(doomed) = view.find_node(&args.node_id, |_| true) else {
         if context.output.compat {
             lines.push(Line::new(
                 Level::Err,
@@ -119,20 +119,6 @@ pub async fn run(context: &Context, args: &DelNodeArgs) -> anyhow::Result<Exit> 
         }
     }
     Ok(Exit::from_clean(report.ok))
-}
-
-/// The node with this id, or the only one whose id starts with it.
-fn find_node<'a>(view: &'a ClusterView, id: &str) -> Option<&'a NodeView> {
-    if let Some(node) = view.node_by_id(id) {
-        return Some(node);
-    }
-    let prefix = id.to_ascii_lowercase();
-    let mut matches = view
-        .nodes
-        .iter()
-        .filter(|n| !prefix.is_empty() && n.id().starts_with(&prefix));
-    let first = matches.next();
-    first.filter(|_| matches.next().is_none())
 }
 
 /// Each reachable replica of `doomed` replicates the master with the fewest replicas instead,

@@ -112,18 +112,13 @@ fn master_slots(view: &ClusterView) -> Vec<MasterSlots> {
 
 /// A loaded master by id or unique id prefix.
 fn resolve_master<'a>(view: &'a ClusterView, id: &str) -> anyhow::Result<&'a NodeView> {
-    let wanted = id.to_ascii_lowercase();
-    let found: Vec<&NodeView> = view
-        .loaded_masters()
-        .filter(|m| m.id() == wanted || (!wanted.is_empty() && m.id().starts_with(&wanted)))
-        .collect();
-    match found.as_slice() {
-        [one] => Ok(one),
-        _ => Err(UsageError(format!(
-            "*** The specified node ({id}) is not known or not a master, please retry."
-        ))
-        .into()),
-    }
+    view.find_node(id, |n| n.is_loaded() && n.is_master())
+        .ok_or_else(|| {
+            UsageError(format!(
+                "*** The specified node ({id}) is not known or not a master, please retry."
+            ))
+            .into()
+        })
 }
 
 fn make_plan(

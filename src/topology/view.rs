@@ -132,6 +132,19 @@ impl ClusterView {
         self.nodes.iter().find(|n| n.id().eq_ignore_ascii_case(id))
     }
 
+    /// The node among those `wanted` whose id is `id`, or the only one whose id starts with it (ids
+    /// as users type them: full, or a prefix long enough to be unique; any case).
+    pub fn find_node(&self, id: &str, wanted: impl Fn(&NodeView) -> bool) -> Option<&NodeView> {
+        let id = id.to_ascii_lowercase();
+        let candidates = || self.nodes.iter().filter(|n| wanted(n));
+        if let Some(exact) = candidates().find(|n| n.id() == id) {
+            return Some(exact);
+        }
+        let mut matches = candidates().filter(|n| !id.is_empty() && n.id().starts_with(&id));
+        let first = matches.next();
+        first.filter(|_| matches.next().is_none())
+    }
+
     /// Number of loaded replicas that name `master_id` as their master.
     pub fn loaded_replica_count(&self, master_id: &str) -> usize {
         self.loaded()
@@ -145,4 +158,33 @@ pub(super) fn ordered_seed_first(entries: Vec<NodeEntry>) -> Vec<NodeEntry> {
     let (mut ordered, others): (Vec<_>, Vec<_>) = entries.into_iter().partition(|e| e.flags.myself);
     ordered.extend(others);
     ordered
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_node_takes_full_ids_and_unique_prefixes() {
+        let table = "\
+aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383
+aaaa2222aaaa2222aaaa2222aaaa2222aaaa2222 127.0.0.1:7001@17001 slave aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111 0 0 1 connected";
+        let view =
+            ClusterView::from_tables(NodeAddress::new("127.0.0.1", 7000), table, &[]).unwrap();
+        let any = |_: &NodeView| true;
+        assert_eq!(
+            view.find_node("AAAA2222AAAA2222AAAA2222AAAA2222AAAA2222", any)
+                .unwrap()
+                .address
+                .port,
+            7001
+        );
+        assert_eq!(view.find_node("aaaa1", any).unwrap().address.port, 7000);
+        assert!(view.find_node("aaaa", any).is_none(), "ambiguous prefix");
+        assert!(view.find_node("", any).is_none());
+        assert!(
+            view.find_node("aaaa2", |n| n.is_master()).is_none(),
+            "filtered out"
+        );
+    }
 }
