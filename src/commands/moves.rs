@@ -5,15 +5,16 @@ use super::Context;
 use crate::error::Exit;
 use crate::exec::journal::{Journal, Record};
 use crate::exec::migrate::{
-    Endpoint, MigrateOptions, Progress, SlotDone, execute_moves, setslot_all,
+    Endpoint, MigrateOptions, Progress, SlotDone, announce_owner, execute_moves,
 };
 use crate::exec::poll_until;
+use crate::net::NodeAddress;
 use crate::output::progress::MoveReporter;
 use crate::output::{Level, Line, json};
 use crate::plan::MovePlan;
 use crate::topology::ClusterView;
 use crate::topology::load::slot_maps_agree;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -203,6 +204,7 @@ async fn settle(context: &Context, view: &ClusterView, plan: &MovePlan) -> bool 
         .collect();
     let addresses: Vec<_> = view.loaded().map(|n| n.address.clone()).collect();
     let tables = crate::topology::load::load_tables(&context.session, &addresses).await;
+    let mut resend: BTreeMap<(NodeAddress, &str), Vec<u16>> = BTreeMap::new();
     for me in tables
         .iter()
         .flatten()
@@ -211,19 +213,17 @@ async fn settle(context: &Context, view: &ClusterView, plan: &MovePlan) -> bool 
         let Some(primary) = me.master_id.as_deref().and_then(|id| view.node_by_id(id)) else {
             continue;
         };
-        let stale = me
-            .migrating
-            .iter()
-            .chain(&me.importing)
-            .map(|(slot, _)| slot.number());
-        for slot in stale {
-            if let (Some(target), Ok(mut client)) = (
-                targets.get(&slot),
-                context.session.client(&primary.address).await,
-            ) {
-                let _ = setslot_all(&mut client, &[slot], "NODE", target, true).await;
+        for (slot, _) in me.migrating.iter().chain(&me.importing) {
+            if let Some(target) = targets.get(&slot.number()) {
+                resend
+                    .entry((primary.address.clone(), *target))
+                    .or_default()
+                    .push(slot.number());
             }
         }
+    }
+    for ((primary, target), slots) in resend {
+        let _ = announce_owner(&context.session, vec![primary], &slots, target).await;
     }
     wait_for_agreement(context, view, Duration::from_secs(10)).await
 }

@@ -6,11 +6,11 @@ use super::moves::{MoveArgs, Style, execute_plan};
 use super::{Context, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::exec::journal::{Journal, Record, default_dir, find_unfinished, read};
-use crate::exec::migrate::setslot_all;
+use crate::exec::migrate::announce_owner;
 use crate::output::{Level, Line};
 use crate::plan::{MovePlan, SlotMove};
 use crate::topology::{ClusterView, Slot, load_cluster_view};
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 /// Arguments of `resume`.
 #[derive(Debug, clap::Args)]
@@ -134,22 +134,22 @@ async fn announce_owners(
     announce: &[SlotMove],
     journal: &Journal,
 ) -> anyhow::Result<()> {
+    let masters: Vec<_> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let mut by_target: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
     for step in announce {
-        for master in view.loaded_masters() {
-            let mut client = context.session.client(&master.address).await?;
-            setslot_all(
-                &mut client,
-                &[step.slot.number()],
-                "NODE",
-                &step.target,
-                true,
-            )
-            .await
-            .map_err(|(slot, why)| anyhow::anyhow!("slot {slot}: {why}"))?;
+        by_target
+            .entry(&step.target)
+            .or_default()
+            .push(step.slot.number());
+    }
+    for (target, slots) in by_target {
+        let failures = announce_owner(&context.session, masters.clone(), &slots, target).await;
+        if let Some(failure) = failures.first() {
+            anyhow::bail!("{failure}; run `rcluster resume` again once it answers");
         }
-        journal.append(&Record::SlotDone {
-            slot: step.slot.number(),
-        })?;
+        for slot in slots {
+            journal.append(&Record::SlotDone { slot })?;
+        }
     }
     Ok(())
 }

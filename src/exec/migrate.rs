@@ -546,24 +546,33 @@ impl Engine {
             .filter(|a| **a != source.address && **a != target.address)
             .cloned()
             .collect();
-        let session = Arc::clone(&self.session);
-        let target_id = target.id.clone();
-        let slots = slots.to_vec();
-        let results = concurrently(others, |address| {
-            let session = Arc::clone(&session);
-            let target_id = target_id.clone();
-            let slots = slots.clone();
-            async move {
-                let outcome = match session.client(&address).await {
-                    Ok(mut client) => setslot_all(&mut client, &slots, "NODE", &target_id, false).await.map_err(|(_, e)| e),
-                    Err(error) => Err(error.to_string()),
-                };
-                outcome.err().map(|e| format!("{address} was not told the new owner of slots {slots:?} ({e}); gossip will tell it"))
-            }
-        })
-        .await;
-        results.into_iter().flatten().collect()
+        announce_owner(&self.session, others, slots, &target.id).await
     }
+}
+
+/// `SETSLOT NODE owner` for `slots` on every node of `addresses` at once (one pipeline each); returns a
+/// line per node that could not be told (a replica's "only with masters" counts as told).
+pub async fn announce_owner(
+    session: &Arc<Session>,
+    addresses: Vec<NodeAddress>,
+    slots: &[u16],
+    owner: &str,
+) -> Vec<String> {
+    let slots = slots.to_vec();
+    let owner = owner.to_string();
+    let results = concurrently(addresses, |address| {
+        let session = Arc::clone(session);
+        let (slots, owner) = (slots.clone(), owner.clone());
+        async move {
+            let outcome = match session.client(&address).await {
+                Ok(mut client) => setslot_all(&mut client, &slots, "NODE", &owner, true).await.map_err(|(_, e)| e),
+                Err(error) => Err(error.to_string()),
+            };
+            outcome.err().map(|e| format!("{address} was not told the new owner of slots {slots:?} ({e}); gossip will tell it"))
+        }
+    })
+    .await;
+    results.into_iter().flatten().collect()
 }
 
 /// `CLUSTER SETSLOT s ACTION node` for every slot, one pipeline; the first failing slot and why.
