@@ -3,6 +3,7 @@
 
 pub mod create;
 pub mod file;
+pub mod fix;
 pub mod rebalance;
 pub mod reshard;
 

@@ -827,73 +827,7 @@ mod tests {
 #[cfg(test)]
 mod fixture_tests {
     use super::*;
-    use crate::net::NodeAddress;
-    use crate::topology::parse_cluster_nodes;
-
-    fn fixture(name: &str) -> String {
-        let path = format!(
-            "{}/tests/fixtures/cluster_nodes/{name}",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-    }
-
-    /// The seed's reply as node `id` would give it (same table, `myself` moved).
-    fn as_seen_by(text: &str, id: &str) -> String {
-        text.lines()
-            .map(|line| {
-                let line = line.replacen("myself,", "", 1);
-                if line.starts_with(id) {
-                    let mut fields: Vec<&str> = line.split(' ').collect();
-                    let flags = format!("myself,{}", fields[2]);
-                    fields[2] = &flags;
-                    fields.join(" ")
-                } else {
-                    line
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    /// A view seeded with `seed`, where each of `others` is that node's own reply, every node in
-    /// `unreachable` (by port) failed with "refused", and every other node agrees with the seed.
-    fn view(seed: &str, others: &[&str], unreachable: &[u16]) -> ClusterView {
-        let seed_text = fixture(seed);
-        let texts: Vec<String> = others.iter().map(|name| fixture(name)).collect();
-        let seed_entries = parse_cluster_nodes(&seed_text).unwrap();
-        let mut own: Vec<(String, Result<String, &str>)> = texts
-            .iter()
-            .map(|text| {
-                let entries = parse_cluster_nodes(text).unwrap();
-                let me = entries.iter().find(|e| e.flags.myself).unwrap();
-                (me.id.clone(), Ok(text.clone()))
-            })
-            .collect();
-        for entry in &seed_entries {
-            if unreachable.contains(&entry.addr.port) {
-                own.push((entry.id.clone(), Err("refused")));
-            } else if !own.iter().any(|(id, _)| *id == entry.id) {
-                own.push((entry.id.clone(), Ok(as_seen_by(&seed_text, &entry.id))));
-            }
-        }
-        let own: Vec<(&str, Result<&str, &str>)> = own
-            .iter()
-            .map(|(id, text)| {
-                (
-                    id.as_str(),
-                    text.as_ref().map(String::as_str).map_err(|e| *e),
-                )
-            })
-            .collect();
-        let me = seed_entries.iter().find(|e| e.flags.myself).unwrap();
-        ClusterView::from_tables(
-            NodeAddress::new("127.0.0.1", me.addr.port),
-            &seed_text,
-            &own,
-        )
-        .unwrap()
-    }
+    use crate::topology::fixtures::view;
 
     #[test]
     fn captured_open_slot_shows_both_sides() {

@@ -3,6 +3,8 @@
 //! in that view (pure), and [`slots`] holds slot arithmetic.
 
 pub mod check;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod load;
 pub mod parse;
 pub mod slots;

@@ -1,0 +1,573 @@
+//! The `fix` planner: from a [`ClusterView`], the key counts of the slots in trouble and the intent of
+//! any interrupted rcluster run, a [`FixPlan`] with one [`SlotRepair`] per slot. Pure; `exec::fix`
+//! carries the plan out and `commands::fix` renders and confirms it.
+//!
+//! Every repair has one shape, "consolidate slot S on node T": T takes the slot (it owns it, imports
+//! it, or claims it), every other master holding keys of S hands them to T with MIGRATE, then every
+//! master is told T owns S and every open state is closed. Strategies differ only in choosing T, and
+//! each says why:
+//!
+//! 1. the journal of an interrupted rcluster run names the slot's target: complete that move;
+//! 2. a node migrates the slot to a master that has started receiving it (imports it, owns it, or
+//!    holds keys of it): complete that move, whatever the key counts (redis-cli moves the keys back
+//!    when the source has more);
+//! 3. exactly one master owns the slot: close the half-open state on it, bringing stray keys home;
+//! 4. several owners or none: the one holding the most keys (ties: the highest config epoch, then
+//!    view order); keyless uncovered slots are spread over the masters with the fewest slots, in
+//!    contiguous ranges.
+//!
+//! Masters that cannot be reached but still own slots make the planner refuse, unless the user allows
+//! reassigning their slots (their keys in those slots are then lost).
+
+use crate::topology::{ClusterView, NodeView, SLOT_COUNT, Slot, SlotSet};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Keys per slot on each loaded master (by id), for the slots the planner asked about.
+pub type SlotKeys = HashMap<String, HashMap<u16, u64>>;
+
+/// What an interrupted rcluster run meant to do with a slot (from its journal).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Intent {
+    pub source: String,
+    pub target: String,
+    /// The journal, and the command that wrote it, for the plan's explanation.
+    pub journal: String,
+    pub command: String,
+}
+
+/// The user's choices.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FixOptions {
+    /// Reassign slots of masters that cannot be reached (their keys in those slots are lost).
+    pub with_unreachable_masters: bool,
+}
+
+/// Why a slot needs repair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Problem {
+    /// Migrating or importing somewhere.
+    OpenSlot,
+    /// More than one master owns it or holds its keys.
+    MultipleOwners,
+    /// No reachable master owns it.
+    Uncovered,
+    /// Its only owner cannot be reached (with `with_unreachable_masters`).
+    UnreachableOwner,
+    /// One owner, but some masters still name another.
+    Disagreement,
+}
+
+/// How the chosen node comes to accept the slot's keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "from")]
+pub enum Prepare {
+    /// It owns the slot already.
+    Owns,
+    /// `SETSLOT IMPORTING <from>`, completed later by `SETSLOT NODE` on itself (which bumps its epoch).
+    Import(String),
+    /// Nobody reachable owns it: `DELSLOTS` (tolerated), `ADDSLOTS`, `BUMPEPOCH`.
+    Claim,
+}
+
+/// What a holder of stray keys must be told before it can MIGRATE them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Open {
+    /// Its state already allows MIGRATE.
+    AsIs,
+    /// It owns the slot: `SETSLOT MIGRATING <target>` (clients are sent to the target meanwhile).
+    Migrating,
+    /// It does not own the slot: `SETSLOT IMPORTING <target>` so MIGRATE runs locally.
+    Importing,
+}
+
+/// A master whose keys of the slot move to the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Drain {
+    pub node: String,
+    pub keys: u64,
+    pub open: Open,
+}
+
+/// The repair of one slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlotRepair {
+    pub slot: Slot,
+    pub problem: Problem,
+    /// The node that ends up owning the slot.
+    pub target: String,
+    /// Why that node (one sentence, for the plan).
+    pub reason: String,
+    /// The journal whose move this completes, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<Intent>,
+    pub prepare: Prepare,
+    /// `CLUSTER BUMPEPOCH` on the target, so its claim wins over another master's.
+    pub bump_epoch: bool,
+    pub drains: Vec<Drain>,
+    /// Masters other than the target to `SETSLOT STABLE` once the owner is announced.
+    pub close: Vec<String>,
+    /// Primaries of replicas that show the slot open: told the owner again, which they replicate.
+    pub via_primary: Vec<String>,
+}
+
+/// Everything `fix` will do, or why it will not.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FixPlan {
+    pub repairs: Vec<SlotRepair>,
+    /// Why nothing may be done (unreachable masters that own slots).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+    /// Advice that needs no repair (failed masters to forget, data that will be lost).
+    pub notes: Vec<String>,
+}
+
+/// The slots whose key counts the planner needs: open, uncovered, claimed by several masters,
+/// disagreed about, or owned by an unreachable master.
+pub fn slots_to_count(view: &ClusterView) -> Vec<u16> {
+    let facts = Facts::new(view);
+    let mut slots: BTreeSet<u16> = facts.open.keys().copied().collect();
+    for slot in 0..SLOT_COUNT {
+        let claims = &facts.claimants[slot as usize];
+        if claims.len() != 1 || facts.disputed.contains(&slot) {
+            slots.insert(slot);
+        }
+    }
+    slots.into_iter().collect()
+}
+
+/// Plans the repair. `keys` holds the counts of [`slots_to_count`] (plus, after a multiple-owner
+/// search, every unowned slot with keys); `intents` the interrupted runs' moves by slot.
+pub fn plan_fix(
+    view: &ClusterView,
+    keys: &SlotKeys,
+    intents: &HashMap<u16, Intent>,
+    options: FixOptions,
+) -> FixPlan {
+    let facts = Facts::new(view);
+    let mut plan = FixPlan::default();
+    note_failed_masters(view, &mut plan);
+    let unreachable = unreachable_owners(view);
+    if !unreachable.is_empty() && !options.with_unreachable_masters {
+        plan.refused = Some(format!(
+            "{} cannot be reached but still own slots; wait for a replica to take over (or bring them back), or rerun with --fix-with-unreachable-masters to give their slots to reachable masters (keys those masters hold in them are lost)",
+            unreachable
+                .iter()
+                .map(|(node, slots)| format!("{} ({})", node.address, slots.to_compact()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        return plan;
+    }
+    let mut keyless_uncovered = Vec::new();
+    for slot in 0..SLOT_COUNT {
+        let Some(problem) = facts.problem(slot, keys) else {
+            continue;
+        };
+        let holders = facts.holders(slot, keys);
+        let intent = intents.get(&slot);
+        let choice = choose_target(view, &facts, slot, &holders, intent);
+        match choice {
+            Some((target, reason)) => {
+                let used_intent =
+                    intent.filter(|i| i.target == target && reason.starts_with("the interrupted"));
+                plan.repairs.push(facts.repair(
+                    slot,
+                    problem,
+                    &target,
+                    reason,
+                    used_intent.cloned(),
+                    &holders,
+                ));
+            }
+            None => keyless_uncovered.push(slot),
+        }
+    }
+    for (slot, target) in spread(&facts, &keyless_uncovered) {
+        let problem = facts.problem(slot, keys).unwrap_or(Problem::Uncovered);
+        let reason = "no master holds keys of it: given to a master with the fewest slots".into();
+        plan.repairs
+            .push(facts.repair(slot, problem, &target, reason, None, &[]));
+    }
+    plan.repairs.sort_by_key(|r| r.slot);
+    for (node, slots) in unreachable {
+        plan.notes.push(format!(
+            "slots {} of unreachable master {} are given to reachable masters: keys it held in them are lost, and if it comes back its copy is ignored",
+            slots.to_compact(),
+            node.address
+        ));
+    }
+    plan
+}
+
+/// Failed masters that own nothing need no repair, only forgetting: say how.
+fn note_failed_masters(view: &ClusterView, plan: &mut FixPlan) {
+    for node in &view.nodes {
+        let line = &node.seen_by_seed;
+        if line.is_master() && line.flags.fail && line.slots.is_empty() {
+            plan.notes.push(format!(
+                "failed master {} ({}) owns no slots: remove it with `rcluster del-node {} {}`",
+                node.address, line.id, view.seed, line.id
+            ));
+        }
+    }
+}
+
+/// Masters that are not loaded (unreachable or failed) and still own slots in the seed's table,
+/// with the slots no loaded master owns.
+fn unreachable_owners(view: &ClusterView) -> Vec<(&NodeView, SlotSet)> {
+    let mut covered = SlotSet::new();
+    for node in view.loaded_masters() {
+        covered.union_with(&node.myself().slots);
+    }
+    view.nodes
+        .iter()
+        .filter(|n| !n.is_loaded() && n.seen_by_seed.is_master())
+        .map(|n| (n, n.seen_by_seed.slots.difference(&covered)))
+        .filter(|(_, slots)| !slots.is_empty())
+        .collect()
+}
+
+/// What the loaded nodes say about every slot.
+struct Facts<'a> {
+    view: &'a ClusterView,
+    masters: Vec<&'a NodeView>,
+    /// Loaded masters that own each slot in their own table.
+    claimants: Vec<Vec<&'a str>>,
+    /// Per open slot: (node, migrating to) and (node, importing from), replicas included.
+    open: BTreeMap<u16, OpenStates<'a>>,
+    /// Slots some loaded master's table gives to a node other than the single claimant.
+    disputed: BTreeSet<u16>,
+    /// Slots an unreachable master owns that no loaded master does.
+    orphaned: SlotSet,
+}
+
+#[derive(Default)]
+struct OpenStates<'a> {
+    migrating: Vec<(&'a NodeView, &'a str)>,
+    importing: Vec<(&'a NodeView, &'a str)>,
+}
+
+impl<'a> Facts<'a> {
+    fn new(view: &'a ClusterView) -> Facts<'a> {
+        let masters: Vec<&NodeView> = view.loaded_masters().collect();
+        let mut claimants = vec![Vec::new(); SLOT_COUNT as usize];
+        for node in &masters {
+            for slot in node.myself().slots.iter() {
+                claimants[slot.number() as usize].push(node.id());
+            }
+        }
+        let mut open: BTreeMap<u16, OpenStates> = BTreeMap::new();
+        for node in view.loaded() {
+            let me = node.myself();
+            for (slot, peer) in &me.migrating {
+                let states = open.entry(slot.number()).or_default();
+                states.migrating.push((node, peer.as_str()));
+            }
+            for (slot, peer) in &me.importing {
+                let states = open.entry(slot.number()).or_default();
+                states.importing.push((node, peer.as_str()));
+            }
+        }
+        let mut disputed = BTreeSet::new();
+        for node in &masters {
+            for entry in node.own_table().unwrap_or_default() {
+                for slot in entry.slots.iter() {
+                    let claims = &claimants[slot.number() as usize];
+                    if claims.len() == 1 && claims[0] != entry.id {
+                        disputed.insert(slot.number());
+                    }
+                }
+            }
+        }
+        let orphaned =
+            unreachable_owners(view)
+                .into_iter()
+                .fold(SlotSet::new(), |mut all, (_, slots)| {
+                    all.union_with(&slots);
+                    all
+                });
+        Facts {
+            view,
+            masters,
+            claimants,
+            open,
+            disputed,
+            orphaned,
+        }
+    }
+
+    fn claims(&self, slot: u16) -> &[&'a str] {
+        &self.claimants[slot as usize]
+    }
+
+    /// Loaded masters with keys of `slot`, in view order.
+    fn holders(&self, slot: u16, keys: &SlotKeys) -> Vec<(&'a str, u64)> {
+        self.masters
+            .iter()
+            .filter_map(|m| {
+                let count = keys.get(m.id())?.get(&slot).copied().unwrap_or(0);
+                (count > 0).then_some((m.id(), count))
+            })
+            .collect()
+    }
+
+    /// What is wrong with `slot`, if anything.
+    fn problem(&self, slot: u16, keys: &SlotKeys) -> Option<Problem> {
+        let claims = self.claims(slot);
+        let strays = self
+            .holders(slot, keys)
+            .iter()
+            .any(|(id, _)| !claims.contains(id));
+        if self.open.contains_key(&slot) {
+            Some(Problem::OpenSlot)
+        } else if claims.len() > 1 || (claims.len() == 1 && strays) {
+            Some(Problem::MultipleOwners)
+        } else if claims.is_empty() && self.orphaned.contains(slot_of(slot)) {
+            Some(Problem::UnreachableOwner)
+        } else if claims.is_empty() {
+            Some(Problem::Uncovered)
+        } else if self.disputed.contains(&slot) {
+            Some(Problem::Disagreement)
+        } else {
+            None
+        }
+    }
+
+    fn master(&self, id: &str) -> Option<&'a NodeView> {
+        self.masters.iter().copied().find(|m| m.id() == id)
+    }
+
+    fn address(&self, id: &str) -> String {
+        self.view
+            .node_by_id(id)
+            .map(|n| n.address.to_string())
+            .unwrap_or_else(|| format!("unknown node {id}"))
+    }
+
+    /// The repair that consolidates `slot` on `target`.
+    fn repair(
+        &self,
+        slot: u16,
+        problem: Problem,
+        target: &str,
+        reason: String,
+        intent: Option<Intent>,
+        holders: &[(&str, u64)],
+    ) -> SlotRepair {
+        let claims = self.claims(slot);
+        let other_claim = claims.iter().find(|id| **id != target);
+        let prepare = if claims.contains(&target) {
+            Prepare::Owns
+        } else if let Some(owner) = other_claim {
+            Prepare::Import(owner.to_string())
+        } else {
+            Prepare::Claim
+        };
+        let states = self.open.get(&slot);
+        let is_open = |id: &str| {
+            states.is_some_and(|s| {
+                s.migrating
+                    .iter()
+                    .chain(&s.importing)
+                    .any(|(n, _)| n.id() == id)
+            })
+        };
+        let migrating_to_target = |id: &str| {
+            states.is_some_and(|s| {
+                s.migrating
+                    .iter()
+                    .any(|(n, peer)| n.id() == id && *peer == target)
+            })
+        };
+        let drains: Vec<Drain> = holders
+            .iter()
+            .filter(|(id, _)| *id != target)
+            .map(|(id, keys)| Drain {
+                node: id.to_string(),
+                keys: *keys,
+                open: if claims.contains(id) {
+                    if migrating_to_target(id) {
+                        Open::AsIs
+                    } else {
+                        Open::Migrating
+                    }
+                } else if is_open(id) {
+                    Open::AsIs
+                } else {
+                    Open::Importing
+                },
+            })
+            .collect();
+        let mut close: Vec<String> = self
+            .masters
+            .iter()
+            .map(|m| m.id())
+            .filter(|id| *id != target && (is_open(id) || drains.iter().any(|d| d.node == *id)))
+            .map(str::to_string)
+            .collect();
+        close.dedup();
+        let mut via_primary: Vec<String> = states
+            .map(|s| {
+                s.migrating
+                    .iter()
+                    .chain(&s.importing)
+                    .filter(|(n, _)| !n.is_master())
+                    .filter_map(|(n, _)| n.myself().master_id.clone())
+                    .filter(|id| self.master(id).is_some())
+                    .collect()
+            })
+            .unwrap_or_default();
+        via_primary.sort();
+        via_primary.dedup();
+        SlotRepair {
+            slot: slot_of(slot),
+            problem,
+            target: target.to_string(),
+            reason,
+            intent,
+            bump_epoch: prepare == Prepare::Owns && other_claim.is_some(),
+            prepare,
+            drains,
+            close,
+            via_primary,
+        }
+    }
+}
+
+/// The node that should own `slot`, and why; `None` for an unowned slot without keys (spread later).
+fn choose_target(
+    view: &ClusterView,
+    facts: &Facts,
+    slot: u16,
+    holders: &[(&str, u64)],
+    intent: Option<&Intent>,
+) -> Option<(String, String)> {
+    if let Some(intent) = intent {
+        if facts.master(&intent.target).is_some() {
+            return Some((
+                intent.target.clone(),
+                format!(
+                    "the interrupted rcluster {} (journal {}) was moving it from {} to {}: completing that move",
+                    intent.command,
+                    intent.journal,
+                    facts.address(&intent.source),
+                    facts.address(&intent.target)
+                ),
+            ));
+        }
+    }
+    let claims = facts.claims(slot);
+    if let Some(states) = facts.open.get(&slot) {
+        let mut destinations: Vec<(&NodeView, &str)> = Vec::new();
+        for (node, peer) in states.migrating.iter().filter(|(n, _)| n.is_master()) {
+            if !destinations.iter().any(|(_, known)| known == peer) {
+                destinations.push((node, peer));
+            }
+        }
+        if let [(source, destination)] = destinations[..] {
+            if let Some(target) = facts.master(destination) {
+                let receiving = if claims.contains(&target.id()) {
+                    Some("owns it already".to_string())
+                } else if states.importing.iter().any(|(n, _)| n.id() == target.id()) {
+                    Some("imports it".to_string())
+                } else {
+                    holders
+                        .iter()
+                        .find(|(id, _)| *id == target.id())
+                        .map(|(_, keys)| format!("holds {keys} of its keys"))
+                };
+                if let Some(receiving) = receiving {
+                    return Some((
+                        target.id().to_string(),
+                        format!(
+                            "{} was migrating it to {}, which {receiving}: completing that move",
+                            source.address, target.address
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    if let [owner] = claims {
+        let why = if facts.open.contains_key(&slot) {
+            "it owns the slot and no move towards another master had started: closing the open state"
+        } else if holders.iter().any(|(id, _)| id != owner) {
+            "it owns the slot: moving the keys other masters hold to it"
+        } else {
+            "it owns the slot: telling the masters that name another owner"
+        };
+        return Some((owner.to_string(), why.into()));
+    }
+    let rank = |id: &str| (epoch(view, id), std::cmp::Reverse(position(view, id)));
+    let by_keys = holders.iter().max_by_key(|(id, keys)| (*keys, rank(id)));
+    if let Some((id, keys)) = by_keys {
+        let why = if holders.len() == 1 {
+            format!("the only master holding keys of it ({keys})")
+        } else {
+            format!("holds the most keys of it ({keys}); the others' keys move to it")
+        };
+        return Some((id.to_string(), why));
+    }
+    let by_epoch = claims.iter().max_by_key(|id| rank(id))?;
+    Some((
+        by_epoch.to_string(),
+        "several masters own it and none holds keys: the one with the highest config epoch keeps it"
+            .into(),
+    ))
+}
+
+fn slot_of(number: u16) -> Slot {
+    Slot::new(u64::from(number)).expect("slot numbers come from 0..SLOT_COUNT")
+}
+
+fn epoch(view: &ClusterView, id: &str) -> u64 {
+    view.node_by_id(id)
+        .map(|n| n.myself().config_epoch)
+        .unwrap_or(0)
+}
+
+fn position(view: &ClusterView, id: &str) -> usize {
+    view.nodes
+        .iter()
+        .position(|n| n.id() == id)
+        .unwrap_or(usize::MAX)
+}
+
+/// Gives keyless unowned slots to the masters with the fewest slots: quotas by water-filling, then
+/// contiguous runs of slots per master in view order.
+fn spread(facts: &Facts, slots: &[u16]) -> Vec<(u16, String)> {
+    if facts.masters.is_empty() || slots.is_empty() {
+        return Vec::new();
+    }
+    let mut counts: Vec<usize> = facts
+        .masters
+        .iter()
+        .map(|m| m.myself().slots.len())
+        .collect();
+    let mut quotas = vec![0usize; counts.len()];
+    for _ in slots {
+        let (index, _) = counts
+            .iter()
+            .enumerate()
+            .min_by_key(|(index, count)| (**count, *index))
+            .expect("masters is not empty");
+        counts[index] += 1;
+        quotas[index] += 1;
+    }
+    let mut sorted = slots.to_vec();
+    sorted.sort_unstable();
+    let mut assignments = Vec::with_capacity(sorted.len());
+    let mut next = sorted.into_iter();
+    for (master, quota) in facts.masters.iter().zip(quotas) {
+        for slot in next.by_ref().take(quota) {
+            assignments.push((slot, master.id().to_string()));
+        }
+    }
+    assignments
+}
+
+#[cfg(test)]
+mod tests;
