@@ -437,6 +437,9 @@ impl<'a> Facts<'a> {
     }
 }
 
+/// A chosen owner and why.
+type Choice = Option<(String, String)>;
+
 /// The node that should own `slot`, and why; `None` for an unowned slot without keys (spread later).
 fn choose_target(
     view: &ClusterView,
@@ -444,66 +447,78 @@ fn choose_target(
     slot: u16,
     holders: &[(&str, u64)],
     intent: Option<&Intent>,
-) -> Option<(String, String)> {
-    if let Some(intent) = intent {
-        if facts.master(&intent.target).is_some() {
-            return Some((
-                intent.target.clone(),
-                format!(
-                    "the interrupted rcluster {} (journal {}) was moving it from {} to {}: completing that move",
-                    intent.command,
-                    intent.journal,
-                    facts.address(&intent.source),
-                    facts.address(&intent.target)
-                ),
-            ));
+) -> Choice {
+    intent
+        .and_then(|intent| by_intent(facts, intent))
+        .or_else(|| by_migration(facts, slot, holders))
+        .or_else(|| by_single_owner(facts, slot, holders))
+        .or_else(|| by_keys_then_epoch(view, facts.claims(slot), holders))
+}
+
+/// 1. The journal's target, when it can be reached.
+fn by_intent(facts: &Facts, intent: &Intent) -> Choice {
+    facts.master(&intent.target)?;
+    Some((
+        intent.target.clone(),
+        format!(
+            "the interrupted rcluster {} (journal {}) was moving it from {} to {}: completing that move",
+            intent.command,
+            intent.journal,
+            facts.address(&intent.source),
+            facts.address(&intent.target)
+        ),
+    ))
+}
+
+/// 2. The one destination masters migrate the slot to, when it has started receiving it.
+fn by_migration(facts: &Facts, slot: u16, holders: &[(&str, u64)]) -> Choice {
+    let states = facts.open.get(&slot)?;
+    let mut destinations: Vec<(&NodeView, &str)> = Vec::new();
+    for (node, peer) in states.migrating.iter().filter(|(n, _)| n.is_master()) {
+        if !destinations.iter().any(|(_, known)| known == peer) {
+            destinations.push((node, peer));
         }
     }
-    let claims = facts.claims(slot);
-    if let Some(states) = facts.open.get(&slot) {
-        let mut destinations: Vec<(&NodeView, &str)> = Vec::new();
-        for (node, peer) in states.migrating.iter().filter(|(n, _)| n.is_master()) {
-            if !destinations.iter().any(|(_, known)| known == peer) {
-                destinations.push((node, peer));
-            }
-        }
-        if let [(source, destination)] = destinations[..] {
-            if let Some(target) = facts.master(destination) {
-                let receiving = if claims.contains(&target.id()) {
-                    Some("owns it already".to_string())
-                } else if states.importing.iter().any(|(n, _)| n.id() == target.id()) {
-                    Some("imports it".to_string())
-                } else {
-                    holders
-                        .iter()
-                        .find(|(id, _)| *id == target.id())
-                        .map(|(_, keys)| format!("holds {keys} of its keys"))
-                };
-                if let Some(receiving) = receiving {
-                    return Some((
-                        target.id().to_string(),
-                        format!(
-                            "{} was migrating it to {}, which {receiving}: completing that move",
-                            source.address, target.address
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    if let [owner] = claims {
-        let why = if facts.open.contains_key(&slot) {
-            "it owns the slot and no move towards another master had started: closing the open state"
-        } else if holders.iter().any(|(id, _)| id != owner) {
-            "it owns the slot: moving the keys other masters hold to it"
-        } else {
-            "it owns the slot: telling the masters that name another owner"
-        };
-        return Some((owner.to_string(), why.into()));
-    }
+    let [(source, destination)] = destinations[..] else {
+        return None;
+    };
+    let target = facts.master(destination)?;
+    let receiving = if facts.claims(slot).contains(&target.id()) {
+        "owns it already".to_string()
+    } else if states.importing.iter().any(|(n, _)| n.id() == target.id()) {
+        "imports it".to_string()
+    } else {
+        let (_, keys) = holders.iter().find(|(id, _)| *id == target.id())?;
+        format!("holds {keys} of its keys")
+    };
+    Some((
+        target.id().to_string(),
+        format!(
+            "{} was migrating it to {}, which {receiving}: completing that move",
+            source.address, target.address
+        ),
+    ))
+}
+
+/// 3. The only master that owns it.
+fn by_single_owner(facts: &Facts, slot: u16, holders: &[(&str, u64)]) -> Choice {
+    let [owner] = facts.claims(slot) else {
+        return None;
+    };
+    let why = if facts.open.contains_key(&slot) {
+        "it owns the slot and no move towards another master had started: closing the open state"
+    } else if holders.iter().any(|(id, _)| id != owner) {
+        "it owns the slot: moving the keys other masters hold to it"
+    } else {
+        "it owns the slot: telling the masters that name another owner"
+    };
+    Some((owner.to_string(), why.into()))
+}
+
+/// 4. The holder of the most keys; without keys, the owner with the highest config epoch.
+fn by_keys_then_epoch(view: &ClusterView, claims: &[&str], holders: &[(&str, u64)]) -> Choice {
     let rank = |id: &str| (epoch(view, id), std::cmp::Reverse(position(view, id)));
-    let by_keys = holders.iter().max_by_key(|(id, keys)| (*keys, rank(id)));
-    if let Some((id, keys)) = by_keys {
+    if let Some((id, keys)) = holders.iter().max_by_key(|(id, keys)| (*keys, rank(id))) {
         let why = if holders.len() == 1 {
             format!("the only master holding keys of it ({keys})")
         } else {
@@ -511,9 +526,9 @@ fn choose_target(
         };
         return Some((id.to_string(), why));
     }
-    let by_epoch = claims.iter().max_by_key(|id| rank(id))?;
+    let owner = claims.iter().max_by_key(|id| rank(id))?;
     Some((
-        by_epoch.to_string(),
+        owner.to_string(),
         "several masters own it and none holds keys: the one with the highest config epoch keeps it"
             .into(),
     ))
