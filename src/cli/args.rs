@@ -3,8 +3,9 @@
 
 use crate::commands::{
     add_node::AddNodeArgs, apply::ApplyArgs, call::CallArgs, check::CheckArgs, create::CreateArgs,
-    del_node::DelNodeArgs, info::InfoArgs, local::LocalArgs, rebalance::RebalanceArgs,
-    reshard::ReshardArgs, resume::ResumeArgs, set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
+    del_node::DelNodeArgs, fix::FixArgs, info::InfoArgs, local::LocalArgs,
+    rebalance::RebalanceArgs, reshard::ReshardArgs, resume::ResumeArgs,
+    set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -110,6 +111,8 @@ pub enum Command {
     Rebalance(RebalanceArgs),
     /// Move slots to a master from others (exactly the number asked for, several sources at once).
     Reshard(ReshardArgs),
+    /// Repair open, uncovered and multiply-owned slots: shows the plan and why, then carries it out.
+    Fix(FixArgs),
     /// Finish an interrupted reshard, rebalance or apply forward, from its journal.
     Resume(ResumeArgs),
     /// Low-level CLUSTER SETSLOT on one node.

@@ -144,8 +144,15 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "fix",
         arity: -1,
-        built: false,
-        options: &[],
+        built: true,
+        options: &[
+            "--search-multiple-owners",
+            "--fix-with-unreachable-masters",
+            "--yes",
+            "--replace",
+            "--migrate-timeout",
+            "--pipeline",
+        ],
     },
     Subcommand {
         name: "reshard",

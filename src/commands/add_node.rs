@@ -53,7 +53,7 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> anyhow::Result<Exit> 
     out(human::render_check(&report, context.output.compat));
     if !report.is_clean_for_redis_cli() {
         context.output.hint(&format!(
-            "the cluster has problems: fix them first (`rcluster resume {seed}` if an rcluster run left slots open, else `redis-cli --cluster fix {seed}`)"
+            "the cluster has problems: repair them first with `rcluster fix {seed}`"
         ));
         return Ok(Exit::Problems);
     }

@@ -8,6 +8,7 @@ pub mod check;
 pub mod completions;
 pub mod create;
 pub mod del_node;
+pub mod fix;
 pub mod info;
 pub mod local;
 pub mod moves;

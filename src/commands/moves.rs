@@ -5,7 +5,7 @@ use super::Context;
 use crate::error::Exit;
 use crate::exec::journal::{Journal, Record};
 use crate::exec::migrate::{
-    Endpoint, MigrateOptions, Progress, SlotDone, announce_owner, execute_moves,
+    Endpoint, MigrateOptions, Progress, SlotDone, announce_owner, endpoints_of, execute_moves,
 };
 use crate::exec::poll_until;
 use crate::net::NodeAddress;
@@ -69,25 +69,7 @@ pub async fn execute_plan(
     style: Style,
     journal: Journal,
 ) -> anyhow::Result<Exit> {
-    let endpoints: HashMap<String, Endpoint> = view
-        .loaded_masters()
-        .map(|m| {
-            let announced = m.myself().addr.ip.clone();
-            let migrate_host = if announced.is_empty() {
-                m.address.host.clone()
-            } else {
-                announced
-            };
-            (
-                m.id().to_string(),
-                Endpoint {
-                    id: m.id().to_string(),
-                    address: m.address.clone(),
-                    migrate_host,
-                },
-            )
-        })
-        .collect();
+    let endpoints = endpoints_of(view);
     let masters = view.loaded_masters().map(|m| m.address.clone()).collect();
     let options = context.session.options();
     let migrate = MigrateOptions {
@@ -182,7 +164,7 @@ pub async fn execute_plan(
 }
 
 /// Waits (at most 10 s) until every loaded node's table shows the same slot owners.
-async fn wait_for_agreement(context: &Context, view: &ClusterView, limit: Duration) -> bool {
+pub async fn wait_for_agreement(context: &Context, view: &ClusterView, limit: Duration) -> bool {
     let addresses: Vec<_> = view.loaded().map(|n| n.address.clone()).collect();
     poll_until(Instant::now() + limit, || {
         slot_maps_agree(&context.session, &addresses)

@@ -56,7 +56,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> 
             return Ok(Exit::Problems);
         }
         return Err(UsageError(format!(
-            "the cluster has problems (see above): fix them first (`rcluster resume {seed}` if an rcluster run left slots open, else `redis-cli --cluster fix {seed}`)"
+            "the cluster has problems (see above): repair them first with `rcluster fix {seed}`"
         ))
         .into());
     }

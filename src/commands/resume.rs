@@ -91,7 +91,7 @@ fn refuse_foreign_open_slots(view: &ClusterView, remaining: &MovePlan) -> anyhow
             .map(|(slot, _)| slot.number());
         if let Some(slot) = open.into_iter().find(|s| !ours.contains(s)) {
             return Err(UsageError(format!(
-                "slot {slot} is open on {} but not part of this journal: repair it with `redis-cli --cluster fix` first (rcluster fix is not built yet)",
+                "slot {slot} is open on {} but not part of this journal: repair it with `rcluster fix` first",
                 node.address
             ))
             .into());

@@ -46,6 +46,66 @@ pub struct Endpoint {
     pub migrate_host: String,
 }
 
+/// Every loaded master of `view` as an endpoint, by id.
+pub fn endpoints_of(view: &crate::topology::ClusterView) -> HashMap<String, Endpoint> {
+    view.loaded_masters()
+        .map(|m| {
+            let announced = m.myself().addr.ip.clone();
+            let migrate_host = if announced.is_empty() {
+                m.address.host.clone()
+            } else {
+                announced
+            };
+            let endpoint = Endpoint {
+                id: m.id().to_string(),
+                address: m.address.clone(),
+                migrate_host,
+            };
+            (endpoint.id.clone(), endpoint)
+        })
+        .collect()
+}
+
+/// Moves every key of `slots` from the node at `from` to `to`, with the engine's batches, retries
+/// and BUSYKEY rule; the caller has opened the slots so MIGRATE runs on `from` and `to` accepts.
+/// Returns the keys moved per slot, or the first slot that failed and why.
+pub async fn drain_slots(
+    session: Arc<Session>,
+    options: MigrateOptions,
+    from: &NodeAddress,
+    to: &Endpoint,
+    slots: &[u16],
+) -> Result<Vec<u64>, (u16, String)> {
+    let first = slots.first().copied().unwrap_or(0);
+    let mut on_source = session
+        .client(from)
+        .await
+        .map_err(|e| (first, e.to_string()))?;
+    let mut on_target = session
+        .client(&to.address)
+        .await
+        .map_err(|e| (first, e.to_string()))?;
+    let engine = Engine {
+        session,
+        endpoints: HashMap::new(),
+        masters: Vec::new(),
+        throttle: Throttle::new(options.rate),
+        options,
+        progress: Arc::new(Silent),
+        stop: Arc::new(AtomicBool::new(false)),
+    };
+    engine
+        .move_keys(slots, &mut on_source, &mut on_target, to)
+        .await
+}
+
+/// Progress that shows nothing.
+struct Silent;
+
+impl Progress for Silent {
+    fn slot_done(&self, _: &SlotDone, _: &Endpoint, _: &Endpoint) {}
+}
+
 /// Where a slot's move stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -403,7 +463,7 @@ impl Engine {
                 };
                 if let Err(error) = reply {
                     match crate::net::server_error_text(&error) {
-                        Some(text) if text.starts_with("BUSYKEY") => {
+                        Some(text) if text.contains("BUSYKEY") => {
                             self.resolve_busy_keys(&mut migrating, target, to, keys)
                                 .await
                                 .map_err(|e| (slot, e))?;
@@ -504,7 +564,8 @@ impl Engine {
         let dumps = |client: &mut NodeClient| {
             let mut pipe = redis::pipe();
             for key in keys {
-                pipe.cmd("DUMP").arg(key);
+                // ASKING: an importing node answers only for keys it was asked about this way.
+                pipe.cmd("ASKING").ignore().cmd("DUMP").arg(key);
             }
             let mut client = client.clone();
             async move { client.pipeline::<Vec<Option<Vec<u8>>>>(&pipe, "DUMP").await }

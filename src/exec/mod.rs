@@ -2,6 +2,7 @@
 //! far it got.
 
 pub mod create;
+pub mod fix;
 pub mod journal;
 pub mod migrate;
 

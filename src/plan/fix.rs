@@ -59,6 +59,19 @@ pub enum Problem {
     Disagreement,
 }
 
+impl Problem {
+    /// A few words for the plan table.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Problem::OpenSlot => "open slot",
+            Problem::MultipleOwners => "several owners",
+            Problem::Uncovered => "uncovered",
+            Problem::UnreachableOwner => "owner unreachable",
+            Problem::Disagreement => "owner disputed",
+        }
+    }
+}
+
 /// How the chosen node comes to accept the slot's keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "from")]
@@ -104,6 +117,8 @@ pub struct SlotRepair {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<Intent>,
     pub prepare: Prepare,
+    /// Keys of the slot the target holds already.
+    pub target_keys: u64,
     /// `CLUSTER BUMPEPOCH` on the target, so its claim wins over another master's.
     pub bump_epoch: bool,
     pub drains: Vec<Drain>,
@@ -429,6 +444,10 @@ impl<'a> Facts<'a> {
             reason,
             intent,
             bump_epoch: prepare == Prepare::Owns && other_claim.is_some(),
+            target_keys: holders
+                .iter()
+                .find(|(id, _)| *id == target)
+                .map_or(0, |(_, keys)| *keys),
             prepare,
             drains,
             close,

@@ -28,9 +28,7 @@ pub enum ReshardError {
     NotEnoughSlots { available: usize, wanted: usize },
     #[error("slot {slot} is already owned by the target")]
     AlreadyOnTarget { slot: Slot },
-    #[error(
-        "slot {slot} is not owned by any master; cover it first (`redis-cli --cluster fix`; rcluster fix is not built yet)"
-    )]
+    #[error("slot {slot} is not owned by any master; cover it first with `rcluster fix`")]
     Unowned { slot: Slot },
     #[error("{0}")]
     Invalid(String),

@@ -363,7 +363,7 @@ fn check_open_slots(
             Severity::Error,
             FindingKind::OpenSlot,
             format!(
-                "open slots {}: {}; finish the move with `rcluster resume` if rcluster left it open, else `redis-cli --cluster fix` (rcluster fix is not built yet)",
+                "open slots {}: {}; repair with `rcluster fix` (it completes an interrupted rcluster move from its journal)",
                 join_slots(&list),
                 nodes.iter().map(describe).collect::<Vec<_>>().join(", ")
             ),

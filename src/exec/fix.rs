@@ -1,0 +1,342 @@
+//! Carries out a [`FixPlan`]: for every slot, the target takes it, the other holders hand their keys
+//! over with the migration engine's MIGRATE loop, every master is told the owner, and open states are
+//! closed. Each phase is one pipeline per node, all nodes at once, for all slots together. A slot
+//! whose phase fails drops out of the later phases (it stays as it was, open at worst, never with a
+//! second owner), and its error says so.
+
+use super::migrate::{Endpoint, MigrateOptions, announce_owner, drain_slots};
+use crate::net::{NodeAddress, Session, concurrently};
+use crate::plan::fix::{FixPlan, Open, Prepare, SlotRepair};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+use std::sync::Arc;
+
+/// What the repair did.
+#[derive(Debug, Default, Serialize)]
+pub struct FixOutcome {
+    /// Slots repaired.
+    pub fixed: Vec<u16>,
+    /// Keys moved between masters.
+    pub keys_moved: u64,
+    /// Slots that could not be repaired, and why.
+    pub failed: BTreeMap<u16, String>,
+    /// Nodes that were not told an owner (gossip will tell them).
+    pub warnings: Vec<String>,
+}
+
+/// One command about one slot; an error containing `tolerate` counts as success.
+struct SlotCommand {
+    slot: u16,
+    command: redis::Cmd,
+    tolerate: Option<&'static str>,
+}
+
+fn setslot(slot: u16, action: &str, node: Option<&str>) -> SlotCommand {
+    let mut command = redis::cmd("CLUSTER");
+    command.arg("SETSLOT").arg(slot).arg(action);
+    if let Some(node) = node {
+        command.arg(node);
+    }
+    SlotCommand {
+        slot,
+        command,
+        tolerate: None,
+    }
+}
+
+/// Runs the plan. `endpoints` holds every loaded master by id.
+pub async fn execute_fix(
+    session: &Arc<Session>,
+    endpoints: &HashMap<String, Endpoint>,
+    plan: &FixPlan,
+    options: &MigrateOptions,
+) -> FixOutcome {
+    let mut run = Run {
+        session,
+        endpoints,
+        outcome: FixOutcome::default(),
+    };
+    let repairs: Vec<&SlotRepair> = plan.repairs.iter().collect();
+    run.phase("taking the slot on its new owner", prepare(&repairs))
+        .await;
+    let live = run.live(&repairs);
+    run.phase("opening the slot on a node holding its keys", open(&live))
+        .await;
+    let live = run.live(&repairs);
+    run.drain(&live, options).await;
+    let live = run.live(&repairs);
+    let owners = live
+        .iter()
+        .map(|r| {
+            let node = setslot(r.slot.number(), "NODE", Some(&r.target));
+            (r.target.clone(), node)
+        })
+        .collect();
+    run.phase("assigning the slot on its new owner", owners)
+        .await;
+    let live = run.live(&repairs);
+    let closing = live
+        .iter()
+        .map(|r| (r.target.clone(), setslot(r.slot.number(), "STABLE", None)))
+        .collect();
+    run.phase("closing the slot on its new owner", closing)
+        .await;
+    let live = run.live(&repairs);
+    run.announce(&live).await;
+    run.phase("closing the slot on the other nodes", close(&live))
+        .await;
+    let live = run.live(&repairs);
+    run.outcome.fixed = live.iter().map(|r| r.slot.number()).collect();
+    run.outcome
+}
+
+/// Phase 1, on each target: import from the current owner, or claim an unowned slot; then bump the
+/// epoch where the target's claim must win over another master's.
+fn prepare(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
+    let mut commands = Vec::new();
+    let mut bump: Vec<(&str, u16)> = Vec::new();
+    for repair in repairs {
+        let slot = repair.slot.number();
+        match &repair.prepare {
+            Prepare::Owns => {}
+            Prepare::Import(from) => {
+                commands.push((
+                    repair.target.clone(),
+                    setslot(slot, "IMPORTING", Some(from)),
+                ));
+            }
+            Prepare::Claim => {
+                let mut delete = redis::cmd("CLUSTER");
+                delete.arg("DELSLOTS").arg(slot);
+                commands.push((
+                    repair.target.clone(),
+                    SlotCommand {
+                        slot,
+                        command: delete,
+                        tolerate: Some("unassigned"),
+                    },
+                ));
+                let mut add = redis::cmd("CLUSTER");
+                add.arg("ADDSLOTS").arg(slot);
+                commands.push((
+                    repair.target.clone(),
+                    SlotCommand {
+                        slot,
+                        command: add,
+                        tolerate: None,
+                    },
+                ));
+            }
+        }
+        if (repair.bump_epoch || repair.prepare == Prepare::Claim)
+            && !bump.iter().any(|(id, _)| *id == repair.target)
+        {
+            bump.push((&repair.target, slot));
+        }
+    }
+    for (target, slot) in bump {
+        let mut command = redis::cmd("CLUSTER");
+        command.arg("BUMPEPOCH");
+        commands.push((
+            target.to_string(),
+            SlotCommand {
+                slot,
+                command,
+                tolerate: None,
+            },
+        ));
+    }
+    commands
+}
+
+/// Phase 2, on each holder of stray keys: the state that lets it MIGRATE them to the target.
+fn open(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
+    let mut commands = Vec::new();
+    for repair in repairs {
+        for drain in &repair.drains {
+            let action = match drain.open {
+                Open::AsIs => continue,
+                Open::Migrating => "MIGRATING",
+                Open::Importing => "IMPORTING",
+            };
+            commands.push((
+                drain.node.clone(),
+                setslot(repair.slot.number(), action, Some(&repair.target)),
+            ));
+        }
+    }
+    commands
+}
+
+/// Last phase: `SETSLOT STABLE` where a node other than the owner still has the slot open.
+fn close(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
+    repairs
+        .iter()
+        .flat_map(|r| {
+            r.close
+                .iter()
+                .map(|node| (node.clone(), setslot(r.slot.number(), "STABLE", None)))
+        })
+        .collect()
+}
+
+/// The state of a run: who to reach, and what happened so far.
+struct Run<'a> {
+    session: &'a Arc<Session>,
+    endpoints: &'a HashMap<String, Endpoint>,
+    outcome: FixOutcome,
+}
+
+impl Run<'_> {
+    /// The repairs that have not failed yet.
+    fn live<'r>(&self, repairs: &[&'r SlotRepair]) -> Vec<&'r SlotRepair> {
+        repairs
+            .iter()
+            .filter(|r| !self.outcome.failed.contains_key(&r.slot.number()))
+            .copied()
+            .collect()
+    }
+
+    fn fail(&mut self, slot: u16, reason: String) {
+        self.outcome.failed.entry(slot).or_insert(reason);
+    }
+
+    /// Sends `commands` (by node id), one pipeline per node, all nodes at once; a failing command
+    /// fails its slot.
+    async fn phase(&mut self, what: &str, commands: Vec<(String, SlotCommand)>) {
+        let mut by_node: BTreeMap<String, Vec<SlotCommand>> = BTreeMap::new();
+        for (node, command) in commands {
+            by_node.entry(node).or_default().push(command);
+        }
+        let work: Vec<(NodeAddress, Vec<SlotCommand>)> = by_node
+            .into_iter()
+            .map(|(node, commands)| (self.endpoints[&node].address.clone(), commands))
+            .collect();
+        let failures = concurrently(work, |(address, commands)| {
+            let session = Arc::clone(self.session);
+            async move { run_pipeline(&session, &address, &commands).await }
+        })
+        .await;
+        for (slot, reason) in failures.into_iter().flatten() {
+            self.fail(slot, format!("{what}: {reason}"));
+        }
+    }
+
+    /// Phase 3: every (holder, target) pair's slots drained together, all pairs at once.
+    async fn drain(&mut self, repairs: &[&SlotRepair], options: &MigrateOptions) {
+        let mut pairs: BTreeMap<(String, String), Vec<u16>> = BTreeMap::new();
+        for repair in repairs {
+            for drain in &repair.drains {
+                pairs
+                    .entry((drain.node.clone(), repair.target.clone()))
+                    .or_default()
+                    .push(repair.slot.number());
+            }
+        }
+        let work: Vec<_> = pairs
+            .into_iter()
+            .map(|((from, to), slots)| {
+                let from = self.endpoints[&from].address.clone();
+                (from, self.endpoints[&to].clone(), slots)
+            })
+            .collect();
+        let results = concurrently(work, |(from, to, slots)| {
+            let (session, options) = (Arc::clone(self.session), options.clone());
+            async move {
+                let result = drain_slots(session, options, &from, &to, &slots).await;
+                (from, slots, result)
+            }
+        })
+        .await;
+        for (from, slots, result) in results {
+            match result {
+                Ok(moved) => self.outcome.keys_moved += moved.iter().sum::<u64>(),
+                Err((slot, reason)) => {
+                    self.fail(slot, format!("moving its keys from {from}: {reason}"));
+                    for other in slots.into_iter().filter(|s| *s != slot) {
+                        self.fail(
+                            other,
+                            format!("its keys were moving from {from} with slot {slot}, which failed; it is left open"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Phase 5: every master other than the target is told the owner; replicas showing the slot
+    /// open hear it again through their primary.
+    async fn announce(&mut self, repairs: &[&SlotRepair]) {
+        let mut by_target: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+        let mut via: BTreeMap<(&str, &str), Vec<u16>> = BTreeMap::new();
+        for repair in repairs {
+            by_target
+                .entry(&repair.target)
+                .or_default()
+                .push(repair.slot.number());
+            for primary in &repair.via_primary {
+                via.entry((primary, &repair.target))
+                    .or_default()
+                    .push(repair.slot.number());
+            }
+        }
+        for (target, slots) in by_target {
+            let others: Vec<NodeAddress> = self
+                .endpoints
+                .values()
+                .filter(|e| e.id != target)
+                .map(|e| e.address.clone())
+                .collect();
+            let warnings = announce_owner(self.session, others, &slots, target).await;
+            self.outcome.warnings.extend(warnings);
+        }
+        for ((primary, target), slots) in via {
+            let primary = vec![self.endpoints[primary].address.clone()];
+            let warnings = announce_owner(self.session, primary, &slots, target).await;
+            self.outcome.warnings.extend(warnings);
+        }
+    }
+}
+
+/// One pipeline of `commands` on `address`; the slots whose command failed, and why.
+async fn run_pipeline(
+    session: &Arc<Session>,
+    address: &NodeAddress,
+    commands: &[SlotCommand],
+) -> Vec<(u16, String)> {
+    let mut client = match session.client(address).await {
+        Ok(client) => client,
+        Err(error) => {
+            return commands
+                .iter()
+                .map(|c| (c.slot, error.to_string()))
+                .collect();
+        }
+    };
+    let mut pipe = redis::pipe();
+    pipe.ignore_errors();
+    for command in commands {
+        pipe.add_command(command.command.clone());
+    }
+    let replies: Vec<redis::RedisResult<redis::Value>> =
+        match client.pipeline(&pipe, "CLUSTER").await {
+            Ok(replies) => replies,
+            Err(error) => {
+                return commands
+                    .iter()
+                    .map(|c| (c.slot, error.to_string()))
+                    .collect();
+            }
+        };
+    let mut failures = Vec::new();
+    for (command, reply) in commands.iter().zip(replies) {
+        if let Err(error) = reply {
+            let text = crate::net::server_error_text(&error).unwrap_or_else(|| error.to_string());
+            if !command.tolerate.is_some_and(|t| text.contains(t)) {
+                failures.push((command.slot, format!("{address} replied: {text}")));
+            }
+        }
+    }
+    failures
+}
