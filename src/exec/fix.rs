@@ -98,6 +98,9 @@ fn prepare(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
     let mut bump: Vec<(&str, u16)> = Vec::new();
     for repair in repairs {
         let slot = repair.slot.number();
+        if repair.stabilize_target {
+            commands.push((repair.target.clone(), setslot(slot, "STABLE", None)));
+        }
         match &repair.prepare {
             Prepare::Owns => {}
             Prepare::Import(from) => {
@@ -223,7 +226,8 @@ impl Run<'_> {
         }
     }
 
-    /// Phase 3: every (holder, target) pair's slots drained together, all pairs at once.
+    /// Phase 3: every (holder, target) pair's slots drained together, pairs in rounds that run at
+    /// once (see [`rounds`]).
     async fn drain(&mut self, repairs: &[&SlotRepair], options: &MigrateOptions) {
         let mut pairs: BTreeMap<(String, String), Vec<u16>> = BTreeMap::new();
         for repair in repairs {
@@ -234,7 +238,13 @@ impl Run<'_> {
                     .push(repair.slot.number());
             }
         }
-        let work: Vec<_> = pairs
+        for round in rounds(pairs.into_iter().collect()) {
+            self.drain_round(round, options).await;
+        }
+    }
+
+    async fn drain_round(&mut self, round: Vec<Pair>, options: &MigrateOptions) {
+        let work: Vec<_> = round
             .into_iter()
             .map(|((from, to), slots)| {
                 let from = self.endpoints[&from].address.clone();
@@ -299,6 +309,34 @@ impl Run<'_> {
     }
 }
 
+/// Keys of these slots move from the first node id to the second.
+type Pair = ((String, String), Vec<u16>);
+
+/// Pairs split into rounds in which no node both sends and receives: MIGRATE blocks its source
+/// until the target has stored the keys, so A->B next to B->A (or any cycle) would deadlock both
+/// servers until the MIGRATE timeout.
+fn rounds(mut pairs: Vec<Pair>) -> Vec<Vec<Pair>> {
+    let mut rounds = Vec::new();
+    while !pairs.is_empty() {
+        let (mut senders, mut receivers) = (Vec::new(), Vec::new());
+        let mut round = Vec::new();
+        let mut later = Vec::new();
+        for pair in pairs {
+            let ((from, to), _) = &pair;
+            if receivers.contains(from) || senders.contains(to) {
+                later.push(pair);
+            } else {
+                senders.push(from.clone());
+                receivers.push(to.clone());
+                round.push(pair);
+            }
+        }
+        rounds.push(round);
+        pairs = later;
+    }
+    rounds
+}
+
 /// One pipeline of `commands` on `address`; the slots whose command failed, and why.
 async fn run_pipeline(
     session: &Arc<Session>,
@@ -339,4 +377,35 @@ async fn run_pipeline(
         }
     }
     failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(from: &str, to: &str) -> Pair {
+        ((from.into(), to.into()), vec![0])
+    }
+
+    #[test]
+    fn no_round_has_a_node_that_both_sends_and_receives() {
+        let split = rounds(vec![
+            pair("a", "b"),
+            pair("b", "a"),
+            pair("c", "a"),
+            pair("b", "c"),
+            pair("d", "e"),
+        ]);
+        for round in &split {
+            for ((from, _), _) in round {
+                assert!(round.iter().all(|((_, to), _)| to != from), "{split:?}");
+            }
+        }
+        assert_eq!(split.iter().map(Vec::len).sum::<usize>(), 5);
+        assert_eq!(
+            split[0].len(),
+            2,
+            "c->a waits for a->b; d->e joins it: {split:?}"
+        );
+    }
 }

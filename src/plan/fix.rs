@@ -117,6 +117,9 @@ pub struct SlotRepair {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<Intent>,
     pub prepare: Prepare,
+    /// The target owns the slot but migrates it elsewhere: `SETSLOT STABLE` on it first, or it
+    /// would redirect the keys sent to it (ASK) towards that other node.
+    pub stabilize_target: bool,
     /// Keys of the slot the target holds already.
     pub target_keys: u64,
     /// `CLUSTER BUMPEPOCH` on the target, so its claim wins over another master's.
@@ -444,6 +447,8 @@ impl<'a> Facts<'a> {
             reason,
             intent,
             bump_epoch: prepare == Prepare::Owns && other_claim.is_some(),
+            stabilize_target: states
+                .is_some_and(|s| s.migrating.iter().any(|(n, _)| n.id() == target)),
             target_keys: holders
                 .iter()
                 .find(|(id, _)| *id == target)

@@ -199,6 +199,10 @@ fn migrating_only_towards_a_node_that_never_started_is_closed() {
     let r = only(&plan(&v, &keys(&[(A, 300, 7)]))).clone();
     assert_eq!(r.target, A);
     assert!(r.reason.contains("closing the open state"));
+    assert!(
+        r.stabilize_target,
+        "A must stop redirecting before anything is sent to it"
+    );
     assert!(r.drains.is_empty() && r.close.is_empty());
 }
 

@@ -1,0 +1,572 @@
+//! `fix` against real servers: every broken state built by hand or by a fault (killed tool, killed or
+//! frozen master), then repaired; each ends with `check` clean and every key intact (count and a
+//! DUMP of every key compared with before).
+
+mod common;
+
+use common::{TestCluster, assert_same_keys, redis_cli, run};
+use rcluster::topology::key_slot;
+use std::time::{Duration, Instant};
+
+/// The port of the master that owns `slot`.
+fn owner_port(cluster: &TestCluster, slot: u16) -> u16 {
+    let slot = rcluster::topology::Slot::new(u64::from(slot)).unwrap();
+    cluster
+        .view()
+        .loaded_masters()
+        .find(|m| m.myself().slots.contains(slot))
+        .map(|m| m.address.port)
+        .expect("an owner")
+}
+
+/// Writes `count` keys into `slot` (names `{tag}:i` with a tag that hashes there) on its owner.
+fn fill_slot(cluster: &TestCluster, slot: u16, count: usize) {
+    let tag = (0u64..)
+        .map(|n| format!("t{n}"))
+        .find(|t| key_slot(t.as_bytes()).number() == slot)
+        .unwrap();
+    let port = owner_port(cluster, slot);
+    for i in 0..count {
+        cluster.redis(port, &["SET", &format!("{{{tag}}}:{i}"), &format!("v{i}")]);
+    }
+}
+
+/// The first `n` slots the master on `port` owns.
+fn slots_of(cluster: &TestCluster, port: u16, n: usize) -> Vec<u16> {
+    let view = cluster.view();
+    let node = view.loaded().find(|m| m.address.port == port).unwrap();
+    node.myself()
+        .slots
+        .iter()
+        .take(n)
+        .map(|s| s.number())
+        .collect()
+}
+
+/// `MIGRATE` of up to `count` keys of `slot` from `from` to `to` (which must accept them).
+fn migrate_some(cluster: &TestCluster, slot: u16, from: u16, to: u16, count: usize, copy: bool) {
+    let keys = cluster.redis(
+        from,
+        &[
+            "CLUSTER",
+            "GETKEYSINSLOT",
+            &slot.to_string(),
+            &count.to_string(),
+        ],
+    );
+    let redis::Value::Array(keys) = keys else {
+        panic!("{keys:?}")
+    };
+    let keys: Vec<String> = keys
+        .into_iter()
+        .map(|k| match k {
+            redis::Value::BulkString(b) => String::from_utf8(b).unwrap(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let port = to.to_string();
+    let mut args = vec!["MIGRATE", "127.0.0.1", &port, "", "0", "5000"];
+    if copy {
+        args.push("COPY");
+    }
+    args.push("KEYS");
+    args.extend(keys.iter().map(String::as_str));
+    cluster.redis(from, &args);
+}
+
+fn setslot(port: u16, slot: u16, state: &str, id: Option<&str>) {
+    let node = format!("127.0.0.1:{port}");
+    let slot = slot.to_string();
+    let mut args = vec!["setslot", &node, &slot, state];
+    args.extend(id);
+    let outcome = run(&args);
+    assert_eq!(
+        outcome.code, 0,
+        "setslot: {}{}",
+        outcome.stdout, outcome.stderr
+    );
+}
+
+fn assert_clean(seed: &str) {
+    let check = run(&["check", seed]);
+    assert_eq!(check.code, 0, "check after fix:\n{}", check.stdout);
+}
+
+fn count(cluster: &TestCluster, port: u16, slot: u16) -> i64 {
+    match cluster.redis(port, &["CLUSTER", "COUNTKEYSINSLOT", &slot.to_string()]) {
+        redis::Value::Int(n) => n,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn every_open_slot_case_built_by_hand_is_repaired_with_every_key() {
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys(1000);
+    let (a, b, c) = (cluster.port(0), cluster.port(1), cluster.port(2));
+    let (id_a, id_b) = (cluster.id(a), cluster.id(b));
+    // Slots of master A, each broken a different way, keys split where the case allows.
+    let [both, importing_only, migrating_only, half_assigned, strays] =
+        slots_of(&cluster, a, 5)[..]
+    else {
+        unreachable!()
+    };
+    for (slot, keys) in [
+        (both, 100),
+        (importing_only, 50),
+        (migrating_only, 50),
+        (half_assigned, 50),
+        (strays, 20),
+    ] {
+        fill_slot(&cluster, slot, keys);
+    }
+    let before = cluster.dump_all();
+
+    // Both sides open, 40 of 100 keys already on B.
+    setslot(b, both, "importing", Some(&id_a));
+    setslot(a, both, "migrating", Some(&id_b));
+    migrate_some(&cluster, both, a, b, 40, false);
+    // B imports, A never started migrating, yet 30 keys reached B.
+    setslot(b, importing_only, "importing", Some(&id_a));
+    migrate_some(&cluster, importing_only, a, b, 30, false);
+    // A migrates towards B, which knows nothing of it.
+    setslot(a, migrating_only, "migrating", Some(&id_b));
+    // Every key moved and B assigned the slot to itself, but A and C were never told.
+    setslot(b, half_assigned, "importing", Some(&id_a));
+    setslot(a, half_assigned, "migrating", Some(&id_b));
+    migrate_some(&cluster, half_assigned, a, b, 50, false);
+    setslot(b, half_assigned, "node", Some(&id_b));
+    // Copies of 10 keys left on C, which does not own the slot.
+    setslot(c, strays, "importing", Some(&id_a));
+    migrate_some(&cluster, strays, a, c, 10, true);
+    setslot(c, strays, "stable", None);
+
+    let seed = cluster.seed();
+    assert_eq!(run(&["check", &seed]).code, 1);
+    let dry = run(&[
+        "fix",
+        &seed,
+        "--dry-run",
+        "--search-multiple-owners",
+        "--json",
+    ]);
+    assert_eq!(dry.code, 1, "{}", dry.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&dry.stdout).unwrap();
+    let target_of = |slot: u16| {
+        plan["plan"]["repairs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["slot"] == slot)
+            .map(|r| r["target"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no repair for slot {slot}: {plan:#}"))
+    };
+    assert_eq!(target_of(both), id_b, "an interrupted move is completed");
+    assert_eq!(
+        target_of(importing_only),
+        id_a,
+        "nothing migrated: back home"
+    );
+    assert_eq!(target_of(migrating_only), id_a);
+    assert_eq!(target_of(half_assigned), id_b);
+    assert_eq!(target_of(strays), id_a);
+    assert_eq!(count(&cluster, b, both), 40, "--dry-run changed nothing");
+
+    let fixed = run(&["fix", &seed, "--yes", "--search-multiple-owners"]);
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    assert!(
+        fixed.stdout.contains("[OK] Repaired 5 of 5 slots"),
+        "{}",
+        fixed.stdout
+    );
+    assert_clean(&seed);
+    assert_eq!(owner_port(&cluster, both), b);
+    assert_eq!(count(&cluster, b, both), 100);
+    assert_eq!(owner_port(&cluster, importing_only), a);
+    assert_eq!(count(&cluster, a, importing_only), 50);
+    assert_eq!(owner_port(&cluster, half_assigned), b);
+    assert_eq!(
+        count(&cluster, c, strays),
+        0,
+        "the copies are merged into the owner"
+    );
+    let after = cluster.dump_all();
+    assert_eq!(before.len(), after.len());
+    assert_same_keys(&before, &after);
+    let again = run(&["fix", &seed, "--yes"]);
+    assert_eq!(again.code, 0, "{}", again.stdout);
+    assert!(
+        again.stderr.contains("No slot needs repair"),
+        "{}",
+        again.stderr
+    );
+}
+
+#[test]
+fn uncovered_slots_are_covered_where_their_keys_are_in_redis_cli_syntax() {
+    let cluster = TestCluster::start(3, 0);
+    let owner = cluster.port(1);
+    let with_keys = slots_of(&cluster, owner, 1)[0] + 100;
+    fill_slot(&cluster, with_keys, 25);
+    let before = cluster.dump_all();
+    let empty: Vec<u16> = (0..16384u16)
+        .filter(|s| *s != with_keys && owner_port(&cluster, *s) == owner)
+        .take(3)
+        .collect();
+    let mut delslots = vec![
+        "CLUSTER".to_string(),
+        "DELSLOTS".to_string(),
+        with_keys.to_string(),
+    ];
+    delslots.extend(empty.iter().map(u16::to_string));
+    let args: Vec<&str> = delslots.iter().map(String::as_str).collect();
+    cluster.redis(owner, &args);
+    let seed = cluster.seed();
+    assert_eq!(run(&["--cluster", "check", &seed]).code, 1);
+
+    let declined = common::rcluster()
+        .args(["--cluster", "fix", &seed])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_eq!(
+        declined.status.code(),
+        Some(1),
+        "a closed stdin declines, it does not loop"
+    );
+    let fixed = common::rcluster()
+        .args(["--cluster", "fix", &seed])
+        .write_stdin("yes\nyes\n")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&fixed.stdout);
+    assert_eq!(fixed.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("The following uncovered slots have no keys across the cluster:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            ">>> Covering slot {with_keys} with 127.0.0.1:{owner}"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        fixed.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+    assert_clean(&seed);
+    assert_eq!(owner_port(&cluster, with_keys), owner);
+    assert_same_keys(&before, &cluster.dump_all());
+}
+
+/// Starts `rcluster args` in the background with its state under `state`.
+fn spawn_rcluster(args: &[&str], state: &std::path::Path) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
+        .args(args)
+        .env("XDG_STATE_HOME", state)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Kills a reshard once some slots are open on both sides (keys may be split), and returns how
+/// many are.
+fn kill_when_open(cluster: &TestCluster, child: &mut std::process::Child) -> usize {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let view = cluster.view();
+        let open: usize = view.loaded().map(|n| n.myself().migrating.len()).sum();
+        let importing = view.loaded().any(|n| !n.myself().importing.is_empty());
+        if (open > 0 && importing) || Instant::now() > deadline {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            return open;
+        }
+        std::thread::sleep(Duration::from_millis(30));
+    }
+}
+
+#[test]
+fn a_killed_reshard_is_completed_forward_with_and_without_its_journal() {
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys(20_000);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let state = tempfile::tempdir().unwrap();
+    let target = cluster.id(cluster.port(0));
+    let reshard = |to: &str| {
+        [
+            "reshard",
+            &seed,
+            "--from",
+            "all",
+            "--to",
+            to,
+            "--slots",
+            "4000",
+            "--yes",
+            "--pipeline",
+            "1",
+            "--window",
+            "8",
+            "--rate",
+            "2000",
+        ]
+        .map(str::to_string)
+    };
+    let args = reshard(&target);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = spawn_rcluster(&args, state.path());
+    assert!(kill_when_open(&cluster, &mut child) > 0, "killed mid-slot");
+    assert_eq!(run(&["check", &seed]).code, 1);
+
+    // With the journal: its direction, said so in the plan.
+    let fixed = common::rcluster()
+        .args(["fix", &seed, "--yes"])
+        .env("XDG_STATE_HOME", state.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&fixed.stdout);
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+    assert!(
+        stdout.contains("the interrupted rcluster reshard"),
+        "{stdout}"
+    );
+    assert!(
+        String::from_utf8_lossy(&fixed.stderr).contains("rcluster resume"),
+        "the rest of the reshard is pointed to resume"
+    );
+    assert_clean(&seed);
+    assert_same_keys(&before, &cluster.dump_all());
+
+    // Without it: the open states alone say where the keys were going.
+    let other = cluster.id(cluster.port(1));
+    let args = reshard(&other);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut child = spawn_rcluster(&args, state.path());
+    assert!(kill_when_open(&cluster, &mut child) > 0, "killed mid-slot");
+    assert_eq!(run(&["check", &seed]).code, 1);
+    let view = cluster.view();
+    let open: Vec<(u16, String)> = view
+        .loaded()
+        .flat_map(|n| n.myself().migrating.clone())
+        .map(|(slot, to)| (slot.number(), to))
+        .collect();
+    let fixed = run(&["fix", &seed, "--yes", "--no-journal"]);
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    assert!(
+        !fixed.stdout.contains("interrupted rcluster"),
+        "{}",
+        fixed.stdout
+    );
+    assert_clean(&seed);
+    for (slot, to) in open {
+        assert_eq!(
+            cluster.id(owner_port(&cluster, slot)),
+            to,
+            "slot {slot} went forward"
+        );
+    }
+    assert_same_keys(&before, &cluster.dump_all());
+}
+
+/// Waits until `port`'s replica has taken over its slots (the dead node owns nothing).
+fn wait_for_failover(cluster: &TestCluster, dead_id: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let view = cluster.view();
+        let dead = view.node_by_id(dead_id).map(|n| n.seen_by_seed.clone());
+        if dead.is_some_and(|d| d.flags.fail && d.slots.is_empty())
+            && run(&["--cluster", "check", &cluster.seed()])
+                .stdout
+                .contains("[OK] All 16384 slots covered.")
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "no failover of {dead_id}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_target_killed_mid_move_is_repaired_after_failover_and_then_forgotten() {
+    let cluster = TestCluster::start(3, 1);
+    cluster.write_keys(20_000);
+    let seed = cluster.seed();
+    let state = tempfile::tempdir().unwrap();
+    let (source, target) = (cluster.port(0), cluster.port(1));
+    let target_id = cluster.id(target);
+    let source_id = cluster.id(source);
+    for slot in slots_of(&cluster, source, 8) {
+        fill_slot(&cluster, slot, 100);
+    }
+    let before = cluster.dump_all();
+    let mut child = spawn_rcluster(
+        &[
+            "reshard",
+            &seed,
+            "--from",
+            &source_id,
+            "--to",
+            &target_id,
+            "--slots",
+            "3000",
+            "--yes",
+            "--pipeline",
+            "1",
+            "--window",
+            "4",
+            "--rate",
+            "2000",
+        ],
+        state.path(),
+    );
+    assert!(kill_when_open(&cluster, &mut child) > 0);
+    cluster.sandbox.signal(target, libc::SIGKILL).unwrap();
+    wait_for_failover(&cluster, &target_id);
+
+    let refused_not = run(&["fix", &seed, "--yes", "--no-journal"]);
+    assert!(
+        !refused_not.stderr.contains("not fixing"),
+        "{}",
+        refused_not.stderr
+    );
+    assert!(
+        refused_not
+            .stderr
+            .contains(&format!("rcluster del-node {seed} {target_id}")),
+        "the dead master is pointed to del-node: {}",
+        refused_not.stderr
+    );
+    assert_eq!(
+        refused_not.code, 1,
+        "the failed node is still listed: {}",
+        refused_not.stdout
+    );
+    assert!(
+        refused_not.stdout.contains("[OK] Repaired"),
+        "{}",
+        refused_not.stdout
+    );
+    let forgotten = run(&["del-node", &seed, &target_id]);
+    assert_eq!(forgotten.code, 0, "{}", forgotten.stderr);
+    assert_clean(&seed);
+    assert_same_keys(&before, &cluster.dump_all());
+}
+
+#[test]
+fn a_source_frozen_past_the_node_timeout_is_repaired_after_it_returns() {
+    let cluster = TestCluster::start(3, 1);
+    cluster.write_keys(20_000);
+    let seed = cluster.seed();
+    let state = tempfile::tempdir().unwrap();
+    let (source, target) = (cluster.port(1), cluster.port(2));
+    let source_id = cluster.id(source);
+    let target_id = cluster.id(target);
+    for slot in slots_of(&cluster, source, 8) {
+        fill_slot(&cluster, slot, 100);
+    }
+    let before = cluster.dump_all();
+    let mut child = spawn_rcluster(
+        &[
+            "reshard",
+            &seed,
+            "--from",
+            &source_id,
+            "--to",
+            &target_id,
+            "--slots",
+            "3000",
+            "--yes",
+            "--pipeline",
+            "1",
+            "--window",
+            "4",
+            "--rate",
+            "2000",
+        ],
+        state.path(),
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    // Freeze the source while keys are moving, and stop the tool as an operator would.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while cluster
+        .view()
+        .loaded()
+        .all(|n| n.myself().migrating.is_empty())
+    {
+        assert!(Instant::now() < deadline);
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    cluster.sandbox.signal(source, libc::SIGSTOP).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    wait_for_failover(&cluster, &source_id);
+    cluster.sandbox.signal(source, libc::SIGCONT).unwrap();
+    // The old source comes back and becomes a replica of its replacement.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while cluster
+        .view()
+        .node_by_id(&source_id)
+        .is_none_or(|n| n.is_master() || !n.is_loaded())
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the old source did not rejoin as a replica"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let fixed = common::rcluster()
+        .args(["fix", &seed, "--yes"])
+        .env("XDG_STATE_HOME", state.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&fixed.stdout);
+    assert_eq!(
+        fixed.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&fixed.stderr)
+    );
+    assert_clean(&seed);
+    assert_same_keys(&before, &cluster.dump_all());
+}
+
+#[test]
+fn redis_cli_fix_moves_an_interrupted_move_back_where_rcluster_completes_it() {
+    let cluster = TestCluster::start(3, 0);
+    let seed = cluster.seed();
+    let (a, b) = (cluster.port(0), cluster.port(1));
+    let (id_a, id_b) = (cluster.id(a), cluster.id(b));
+    let slot = slots_of(&cluster, a, 1)[0];
+    fill_slot(&cluster, slot, 100);
+    let before = cluster.dump_all();
+    let interrupt = || {
+        setslot(b, slot, "importing", Some(&id_a));
+        setslot(a, slot, "migrating", Some(&id_b));
+        migrate_some(&cluster, slot, a, b, 30, false);
+    };
+    interrupt();
+    let theirs = redis_cli(&["--cluster", "fix", &seed]);
+    assert_eq!(theirs.code, 0, "{}", theirs.stdout);
+    assert_eq!(
+        owner_port(&cluster, slot),
+        a,
+        "redis-cli picks the side with more keys: the source"
+    );
+    assert_same_keys(&before, &cluster.dump_all());
+
+    interrupt();
+    let ours = run(&["fix", &seed, "--yes", "--no-journal"]);
+    assert_eq!(ours.code, 0, "{}", ours.stdout);
+    assert_eq!(owner_port(&cluster, slot), b, "rcluster completes the move");
+    assert_same_keys(&before, &cluster.dump_all());
+}
