@@ -570,3 +570,53 @@ fn redis_cli_fix_moves_an_interrupted_move_back_where_rcluster_completes_it() {
     assert_eq!(owner_port(&cluster, slot), b, "rcluster completes the move");
     assert_same_keys(&before, &cluster.dump_all());
 }
+
+#[test]
+fn a_key_with_different_values_on_both_sides_stops_its_slot_until_replace() {
+    let cluster = TestCluster::start(3, 0);
+    let seed = cluster.seed();
+    let (a, b) = (cluster.port(0), cluster.port(1));
+    let (id_a, id_b) = (cluster.id(a), cluster.id(b));
+    let slot = slots_of(&cluster, a, 1)[0];
+    fill_slot(&cluster, slot, 20);
+    let mut before = cluster.dump_all();
+    // B gets copies of every key while importing; then one key changes on A, the owner.
+    setslot(b, slot, "importing", Some(&id_a));
+    migrate_some(&cluster, slot, a, b, 20, true);
+    let key = match cluster.redis(a, &["CLUSTER", "GETKEYSINSLOT", &slot.to_string(), "1"]) {
+        redis::Value::Array(keys) => match &keys[0] {
+            redis::Value::BulkString(k) => String::from_utf8(k.clone()).unwrap(),
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    };
+    cluster.redis(a, &["SET", &key, "changed on the owner"]);
+    let redis::Value::BulkString(dump) = cluster.redis(a, &["DUMP", &key]) else {
+        panic!("DUMP")
+    };
+    let entry = before
+        .iter_mut()
+        .find(|(k, _)| *k == key.as_bytes())
+        .unwrap();
+    entry.1 = dump;
+    setslot(a, slot, "migrating", Some(&id_b));
+
+    let stopped = run(&["fix", &seed, "--yes"]);
+    assert_eq!(stopped.code, 1, "{}", stopped.stdout);
+    assert!(
+        stopped.stdout.contains("different values") && stopped.stdout.contains(&key),
+        "the key is named: {}",
+        stopped.stdout
+    );
+    assert_eq!(run(&["check", &seed]).code, 1, "the slot stays open");
+
+    let replaced = run(&["fix", &seed, "--yes", "--replace"]);
+    assert_eq!(replaced.code, 0, "{}{}", replaced.stdout, replaced.stderr);
+    assert_clean(&seed);
+    assert_eq!(
+        owner_port(&cluster, slot),
+        b,
+        "the interrupted move is completed"
+    );
+    assert_same_keys(&before, &cluster.dump_all());
+}
