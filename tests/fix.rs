@@ -378,6 +378,64 @@ fn a_killed_reshard_is_completed_forward_with_and_without_its_journal() {
     assert_same_keys(&before, &cluster.dump_all());
 }
 
+/// A 3+1 cluster in the middle of a reshard from master `source` to master `target` (by index), the
+/// source's first slots holding 100 keys each, slowed down (one key per MIGRATE, 2000 keys/s) so
+/// that it can be caught with slots open.
+struct Moving {
+    cluster: TestCluster,
+    seed: String,
+    state: tempfile::TempDir,
+    source: u16,
+    target: u16,
+    source_id: String,
+    target_id: String,
+    before: Vec<(Vec<u8>, Vec<u8>)>,
+    child: std::process::Child,
+}
+
+fn start_slow_move(source: usize, target: usize) -> Moving {
+    let cluster = TestCluster::start(3, 1);
+    cluster.write_keys(20_000);
+    let (source, target) = (cluster.port(source), cluster.port(target));
+    for slot in slots_of(&cluster, source, 8) {
+        fill_slot(&cluster, slot, 100);
+    }
+    let (seed, state) = (cluster.seed(), tempfile::tempdir().unwrap());
+    let (source_id, target_id) = (cluster.id(source), cluster.id(target));
+    let before = cluster.dump_all();
+    let child = spawn_rcluster(
+        &[
+            "reshard",
+            &seed,
+            "--from",
+            &source_id,
+            "--to",
+            &target_id,
+            "--slots",
+            "3000",
+            "--yes",
+            "--pipeline",
+            "1",
+            "--window",
+            "4",
+            "--rate",
+            "2000",
+        ],
+        state.path(),
+    );
+    Moving {
+        cluster,
+        seed,
+        state,
+        source,
+        target,
+        source_id,
+        target_id,
+        before,
+        child,
+    }
+}
+
 /// Waits until `port`'s replica has taken over its slots (the dead node owns nothing).
 fn wait_for_failover(cluster: &TestCluster, dead_id: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -398,37 +456,16 @@ fn wait_for_failover(cluster: &TestCluster, dead_id: &str) {
 
 #[test]
 fn a_target_killed_mid_move_is_repaired_after_failover_and_then_forgotten() {
-    let cluster = TestCluster::start(3, 1);
-    cluster.write_keys(20_000);
-    let seed = cluster.seed();
-    let state = tempfile::tempdir().unwrap();
-    let (source, target) = (cluster.port(0), cluster.port(1));
-    let target_id = cluster.id(target);
-    let source_id = cluster.id(source);
-    for slot in slots_of(&cluster, source, 8) {
-        fill_slot(&cluster, slot, 100);
-    }
-    let before = cluster.dump_all();
-    let mut child = spawn_rcluster(
-        &[
-            "reshard",
-            &seed,
-            "--from",
-            &source_id,
-            "--to",
-            &target_id,
-            "--slots",
-            "3000",
-            "--yes",
-            "--pipeline",
-            "1",
-            "--window",
-            "4",
-            "--rate",
-            "2000",
-        ],
-        state.path(),
-    );
+    let Moving {
+        cluster,
+        seed,
+        state: _state,
+        target,
+        target_id,
+        before,
+        mut child,
+        ..
+    } = start_slow_move(0, 1);
     assert!(kill_when_open(&cluster, &mut child) > 0);
     cluster.sandbox.signal(target, libc::SIGKILL).unwrap();
     wait_for_failover(&cluster, &target_id);
@@ -464,37 +501,16 @@ fn a_target_killed_mid_move_is_repaired_after_failover_and_then_forgotten() {
 
 #[test]
 fn a_source_frozen_past_the_node_timeout_is_repaired_after_it_returns() {
-    let cluster = TestCluster::start(3, 1);
-    cluster.write_keys(20_000);
-    let seed = cluster.seed();
-    let state = tempfile::tempdir().unwrap();
-    let (source, target) = (cluster.port(1), cluster.port(2));
-    let source_id = cluster.id(source);
-    let target_id = cluster.id(target);
-    for slot in slots_of(&cluster, source, 8) {
-        fill_slot(&cluster, slot, 100);
-    }
-    let before = cluster.dump_all();
-    let mut child = spawn_rcluster(
-        &[
-            "reshard",
-            &seed,
-            "--from",
-            &source_id,
-            "--to",
-            &target_id,
-            "--slots",
-            "3000",
-            "--yes",
-            "--pipeline",
-            "1",
-            "--window",
-            "4",
-            "--rate",
-            "2000",
-        ],
-        state.path(),
-    );
+    let Moving {
+        cluster,
+        seed,
+        state,
+        source,
+        source_id,
+        before,
+        mut child,
+        ..
+    } = start_slow_move(1, 2);
     std::thread::sleep(Duration::from_millis(200));
     // Freeze the source while keys are moving, and stop the tool as an operator would.
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -12,15 +12,13 @@ use crate::error::{Exit, UsageError};
 use crate::exec::fix::{FixOutcome, execute_fix};
 use crate::exec::journal::{Journal, JournalState, Record, default_dir, find_unfinished, read};
 use crate::exec::migrate::{MigrateOptions, endpoints_of};
-use crate::net::concurrently;
 use crate::output::{Level, Line, human, json, prompt};
 use crate::plan::fix::{FixOptions, FixPlan, Intent, Problem, SlotKeys, plan_fix, slots_to_count};
 use crate::topology::check::{CheckReport, check_cluster};
-use crate::topology::load::load_keys_in_unowned_slots;
+use crate::topology::load::{count_keys_on_masters, load_keys_in_unowned_slots};
 use crate::topology::{ClusterView, load_cluster_view};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Arguments of `fix`.
@@ -141,30 +139,14 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Exit> {
     report_outcome(context, &plan, &outcome, &after, seconds)
 }
 
-/// Key counts of every slot the planner looks at, on every loaded master (pipelined, all masters
-/// at once).
+/// Key counts of every slot the planner looks at, on every loaded master.
 async fn count_keys(context: &Context, view: &ClusterView) -> anyhow::Result<SlotKeys> {
     let slots = slots_to_count(view);
-    if slots.is_empty() {
-        return Ok(SlotKeys::new());
-    }
-    let masters: Vec<_> = view
-        .loaded_masters()
-        .map(|m| (m.id().to_string(), m.address.clone()))
-        .collect();
-    let counted = concurrently(masters, |(id, address)| {
-        let (session, slots) = (Arc::clone(&context.session), slots.clone());
-        async move {
-            let counts = session
-                .client(&address)
-                .await?
-                .count_keys_in_slots(&slots)
-                .await?;
-            Ok::<_, crate::net::NetError>((id, slots.into_iter().zip(counts).collect()))
-        }
-    })
-    .await;
-    Ok(counted.into_iter().collect::<Result<_, _>>()?)
+    let counts = count_keys_on_masters(&context.session, view, |_| slots.clone()).await?;
+    Ok(counts
+        .into_iter()
+        .map(|(id, found)| (id, found.into_iter().collect()))
+        .collect())
 }
 
 /// The journal to follow: `--journal PATH`, or the newest unfinished one for this cluster.

@@ -127,18 +127,28 @@ pub async fn load_keys_in_unowned_slots(
     session: &Arc<Session>,
     view: &ClusterView,
 ) -> Result<HashMap<String, Vec<(u16, u64)>>, NetError> {
+    count_keys_on_masters(session, view, |n| {
+        n.myself()
+            .slots
+            .complement()
+            .iter()
+            .map(|s| s.number())
+            .collect()
+    })
+    .await
+}
+
+/// Per loaded master id, the slots among `slots_of(master)` where it holds keys, with their counts
+/// (one COUNTKEYSINSLOT pipeline per master, masters concurrently).
+pub async fn count_keys_on_masters(
+    session: &Arc<Session>,
+    view: &ClusterView,
+    slots_of: impl Fn(&super::NodeView) -> Vec<u16>,
+) -> Result<HashMap<String, Vec<(u16, u64)>>, NetError> {
     let masters: Vec<(String, NodeAddress, Vec<u16>)> = view
         .loaded_masters()
-        .map(|n| {
-            let unowned = n
-                .myself()
-                .slots
-                .complement()
-                .iter()
-                .map(|s| s.number())
-                .collect();
-            (n.id().to_string(), n.address.clone(), unowned)
-        })
+        .map(|n| (n.id().to_string(), n.address.clone(), slots_of(n)))
+        .filter(|(_, _, slots)| !slots.is_empty())
         .collect();
     let results = concurrently(masters, |(id, address, slots)| {
         let session = Arc::clone(session);
