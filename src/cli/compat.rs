@@ -49,6 +49,11 @@ const OPTIONS: &[(&str, Translation)] = &[
         "--cluster-fix-with-unreachable-masters",
         Flag("--fix-with-unreachable-masters"),
     ),
+    // valkey-cli 9's opt-in to server-side migration.
+    (
+        "--cluster-use-atomic-slot-migration",
+        Flag("--migration=atomic"),
+    ),
     ("--cluster-slave", Flag("--replica")),
     ("--cluster-master-id", Value("--master-id")),
     ("--cluster-only-masters", Flag("--only-masters")),
@@ -166,6 +171,7 @@ const SUBCOMMANDS: &[Subcommand] = &[
             "--migrate-timeout",
             "--pipeline",
             "--replace",
+            "--migration",
         ],
     },
     Subcommand {
@@ -181,6 +187,7 @@ const SUBCOMMANDS: &[Subcommand] = &[
             "--threshold",
             "--replace",
             "--verbose",
+            "--migration",
         ],
     },
     Subcommand {

@@ -3,6 +3,7 @@
 
 use super::Context;
 use crate::error::Exit;
+use crate::exec::atomic::{execute_atomic, supports_atomic};
 use crate::exec::journal::{Journal, Record};
 use crate::exec::migrate::{
     Endpoint, MigrateOptions, Progress, SlotDone, announce_owner, endpoints_of, execute_moves,
@@ -45,10 +46,53 @@ pub struct MoveArgs {
     /// Sources moving slots at once.
     #[arg(long, default_value_t = 4)]
     pub parallel: usize,
+    /// How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side
+    /// CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not
+    /// given).
+    #[arg(long, value_enum, default_value_t = Migration::Auto)]
+    pub migration: Migration,
     /// Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves
     /// one slot at a time like redis-cli.
     #[arg(long, default_value_t = 64)]
     pub window: usize,
+}
+
+/// How slots move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Migration {
+    Auto,
+    Legacy,
+    Atomic,
+}
+
+/// Whether to use server-side atomic migration for this run; an error when the choice cannot be
+/// honoured. Commands call it before writing a journal, so a refused run leaves none behind.
+pub async fn use_atomic(
+    context: &Context,
+    view: &ClusterView,
+    args: &MoveArgs,
+) -> anyhow::Result<bool> {
+    if args.migration == Migration::Legacy
+        || (args.migration == Migration::Auto && args.rate.is_some())
+    {
+        return Ok(false);
+    }
+    let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let supported = supports_atomic(&context.session, &masters).await;
+    if args.migration == Migration::Atomic && !supported {
+        return Err(crate::error::UsageError(
+            "--migration atomic needs CLUSTER MIGRATESLOTS (Valkey 9 or later) on every master; use --migration legacy".into(),
+        )
+        .into());
+    }
+    if args.migration == Migration::Atomic && args.rate.is_some() {
+        return Err(crate::error::UsageError(
+            "--rate cannot throttle a server-side (atomic) migration; use --migration legacy"
+                .into(),
+        )
+        .into());
+    }
+    Ok(supported)
 }
 
 /// How progress is shown in redis-cli syntax.
@@ -69,6 +113,7 @@ pub async fn execute_plan(
     style: Style,
     journal: Journal,
 ) -> anyhow::Result<Exit> {
+    let atomic = use_atomic(context, view, args).await?;
     let endpoints = endpoints_of(view);
     let masters = view.loaded_masters().map(|m| m.address.clone()).collect();
     let options = context.session.options();
@@ -94,16 +139,28 @@ pub async fn execute_plan(
     });
     let stop = Arc::new(AtomicBool::new(false));
     let interrupt = tokio::spawn(stop_on_ctrl_c(Arc::clone(&stop), context.output.compat));
-    let (summary, errors) = execute_moves(
-        Arc::clone(&context.session),
-        endpoints,
-        masters,
-        plan,
-        migrate,
-        progress,
-        Arc::clone(&stop),
-    )
-    .await;
+    let (summary, errors) = if atomic {
+        execute_atomic(
+            Arc::clone(&context.session),
+            endpoints,
+            plan,
+            args.migrate_timeout,
+            progress,
+            Arc::clone(&stop),
+        )
+        .await
+    } else {
+        execute_moves(
+            Arc::clone(&context.session),
+            endpoints,
+            masters,
+            plan,
+            migrate,
+            progress,
+            Arc::clone(&stop),
+        )
+        .await
+    };
     interrupt.abort();
     reporter.finish();
     let interrupted = errors.is_empty() && summary.slots < plan.moves.len();
@@ -115,6 +172,7 @@ pub async fn execute_plan(
         let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         json::print_json(&serde_json::json!({
             "ok": errors.is_empty() && !interrupted, "applied": true, "interrupted": interrupted,
+            "migration": if atomic { "atomic" } else { "legacy" },
             "planned": plan.moves.len(), "summary": summary, "errors": errors,
         }));
     } else {
@@ -133,10 +191,11 @@ pub async fn execute_plan(
         }
         let rate = summary.keys as f64 / summary.seconds.max(0.001);
         context.output.hint(&format!(
-            "moved {} slots and {} keys in {:.2} s ({rate:.0} keys/s){}",
+            "moved {} slots and {} keys in {:.2} s ({rate:.0} keys/s, {} migration){}",
             summary.slots,
             summary.keys,
             summary.seconds,
+            if atomic { "atomic" } else { "legacy" },
             if agreed || !errors.is_empty() {
                 ""
             } else {

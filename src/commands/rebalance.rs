@@ -92,6 +92,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
         }
         return Ok(Exit::Ok);
     }
+    super::moves::use_atomic(context, &view, &args.moves).await?;
     let journal = super::moves::start_journal(&args.moves, "rebalance", &view, &plan.moves)?;
     execute_plan(
         context,

@@ -1,6 +1,7 @@
 //! Executors: the I/O that carries out plans. Each waits with a bound ([`poll_until`]) and reports how
 //! far it got.
 
+pub mod atomic;
 pub mod create;
 pub mod fix;
 pub mod journal;

@@ -1,0 +1,375 @@
+//! Server-side atomic slot migration (Valkey 9+ `CLUSTER MIGRATESLOTS`) behind the same plan,
+//! progress and journal as the legacy engine in [`super::migrate`].
+//!
+//! Each source gets one `CLUSTER MIGRATESLOTS SLOTSRANGE a b ... NODE target ...` for all of its moves
+//! (one job per target, run by the servers), then `CLUSTER GETSLOTMIGRATIONS` is polled until every
+//! job has succeeded, failed or been cancelled. Slots of a job are reported (and journaled) when the
+//! job succeeds. A job that fails or makes no progress for the migrate timeout is cancelled
+//! (`CLUSTER CANCELSLOTMIGRATIONS ALL`); the servers roll it back, so its slots stay with the source
+//! and nothing is left open. Ctrl-C cancels the same way.
+
+use super::migrate::{Endpoint, MoveError, MoveSummary, Progress, SlotDone, SlotStep};
+use crate::net::{NetError, NodeAddress, NodeClient, Session, concurrently};
+use crate::plan::{MovePlan, SlotMove};
+use crate::topology::{Slot, SlotSet};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// Whether every node in `masters` offers `CLUSTER MIGRATESLOTS` (read from `CLUSTER HELP`).
+pub async fn supports_atomic(session: &Arc<Session>, masters: &[NodeAddress]) -> bool {
+    let answers = concurrently(masters.to_vec(), |address| {
+        let session = Arc::clone(session);
+        async move {
+            let mut client = session.client(&address).await.ok()?;
+            let help: Vec<String> = client.query(&["CLUSTER", "HELP"]).await.ok()?;
+            Some(help.iter().any(|line| line.starts_with("MIGRATESLOTS")))
+        }
+    })
+    .await;
+    !answers.is_empty() && answers.into_iter().all(|a| a == Some(true))
+}
+
+/// One job as `CLUSTER GETSLOTMIGRATIONS` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Job {
+    operation: String,
+    slots: SlotSet,
+    target: String,
+    state: String,
+    message: String,
+    create_time: u64,
+    last_update_time: u64,
+}
+
+impl Job {
+    fn finished(&self) -> bool {
+        matches!(self.state.as_str(), "success" | "failed" | "cancelled")
+    }
+}
+
+/// Reads the flat field/value lists of `CLUSTER GETSLOTMIGRATIONS`.
+fn parse_jobs(reply: &redis::Value) -> Vec<Job> {
+    let text = |value: &redis::Value| match value {
+        redis::Value::BulkString(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        redis::Value::SimpleString(s) => s.clone(),
+        redis::Value::Int(n) => n.to_string(),
+        _ => String::new(),
+    };
+    let redis::Value::Array(jobs) = reply else {
+        return Vec::new();
+    };
+    jobs.iter()
+        .filter_map(|job| {
+            let fields: HashMap<String, String> = match job {
+                redis::Value::Array(items) => items
+                    .chunks(2)
+                    .filter(|pair| pair.len() == 2)
+                    .map(|pair| (text(&pair[0]), text(&pair[1])))
+                    .collect(),
+                redis::Value::Map(items) => items.iter().map(|(k, v)| (text(k), text(v))).collect(),
+                _ => return None,
+            };
+            let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
+            Some(Job {
+                operation: field("operation"),
+                slots: parse_ranges(&field("slot_ranges")),
+                target: field("target_node"),
+                state: field("state"),
+                message: field("message"),
+                create_time: field("create_time").parse().unwrap_or(0),
+                last_update_time: field("last_update_time").parse().unwrap_or(0),
+            })
+        })
+        .collect()
+}
+
+/// `0-99 200-299 5` as a slot set.
+fn parse_ranges(text: &str) -> SlotSet {
+    let mut slots = SlotSet::new();
+    for part in text.split_whitespace() {
+        let (first, last) = part.split_once('-').unwrap_or((part, part));
+        if let (Ok(first), Ok(last)) = (first.parse::<Slot>(), last.parse::<Slot>()) {
+            slots.insert_range(first, last);
+        }
+    }
+    slots
+}
+
+/// The command that starts every job of one source.
+fn migrate_slots_command(by_target: &BTreeMap<String, SlotSet>) -> redis::Cmd {
+    let mut command = redis::cmd("CLUSTER");
+    command.arg("MIGRATESLOTS");
+    for (target, slots) in by_target {
+        command.arg("SLOTSRANGE");
+        for (first, last) in slots.ranges() {
+            command.arg(first.number()).arg(last.number());
+        }
+        command.arg("NODE").arg(target);
+    }
+    command
+}
+
+/// Runs `plan` with server-side jobs. `endpoints` holds every source and target by id.
+pub async fn execute_atomic(
+    session: Arc<Session>,
+    endpoints: HashMap<String, Endpoint>,
+    plan: &MovePlan,
+    no_progress_limit: Duration,
+    progress: Arc<dyn Progress>,
+    stop: Arc<AtomicBool>,
+) -> (MoveSummary, Vec<MoveError>) {
+    let started = Instant::now();
+    let mut by_source: BTreeMap<String, Vec<SlotMove>> = BTreeMap::new();
+    for step in &plan.moves {
+        by_source
+            .entry(step.source.clone())
+            .or_default()
+            .push(step.clone());
+    }
+    let endpoints = Arc::new(endpoints);
+    let results = concurrently(by_source.into_values().collect(), |moves| {
+        let source = SourceRun {
+            session: Arc::clone(&session),
+            endpoints: Arc::clone(&endpoints),
+            progress: Arc::clone(&progress),
+            stop: Arc::clone(&stop),
+            no_progress_limit,
+        };
+        async move { source.run(moves).await }
+    })
+    .await;
+    let mut summary = MoveSummary::default();
+    let mut errors = Vec::new();
+    for (done, failed) in results {
+        summary.slots += done.len();
+        summary.keys += done.iter().map(|d| d.keys).sum::<u64>();
+        errors.extend(failed);
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    (summary, errors)
+}
+
+/// One source's jobs.
+struct SourceRun {
+    session: Arc<Session>,
+    endpoints: Arc<HashMap<String, Endpoint>>,
+    progress: Arc<dyn Progress>,
+    stop: Arc<AtomicBool>,
+    no_progress_limit: Duration,
+}
+
+impl SourceRun {
+    async fn run(&self, moves: Vec<SlotMove>) -> (Vec<SlotDone>, Vec<MoveError>) {
+        let source = &self.endpoints[&moves[0].source];
+        let mut by_target: BTreeMap<String, SlotSet> = BTreeMap::new();
+        for step in &moves {
+            by_target
+                .entry(step.target.clone())
+                .or_default()
+                .insert(step.slot);
+        }
+        let fail_all = |reason: String| -> (Vec<SlotDone>, Vec<MoveError>) {
+            let errors = moves
+                .iter()
+                .map(|m| self.error(m, reason.clone(), SlotStep::Untouched))
+                .collect();
+            (Vec::new(), errors)
+        };
+        let mut client = match self.session.client(&source.address).await {
+            Ok(client) => client,
+            Err(error) => return fail_all(error.to_string()),
+        };
+        let slots: Vec<u16> = moves.iter().map(|m| m.slot.number()).collect();
+        let keys: HashMap<u16, u64> = match client.count_keys_in_slots(&slots).await {
+            Ok(counts) => slots.iter().copied().zip(counts).collect(),
+            Err(error) => return fail_all(error.to_string()),
+        };
+        let since = unix_seconds().saturating_sub(1);
+        let start = migrate_slots_command(&by_target);
+        if let Err(error) = client
+            .run::<redis::Value>(&start, "CLUSTER MIGRATESLOTS")
+            .await
+        {
+            return fail_all(error.to_string());
+        }
+        self.follow(&mut client, &moves, by_target, &keys, since)
+            .await
+    }
+
+    /// Polls the source's jobs until each of ours has ended.
+    async fn follow(
+        &self,
+        client: &mut NodeClient,
+        moves: &[SlotMove],
+        mut pending: BTreeMap<String, SlotSet>,
+        keys: &HashMap<u16, u64>,
+        since: u64,
+    ) -> (Vec<SlotDone>, Vec<MoveError>) {
+        let source = &self.endpoints[&moves[0].source];
+        let (mut done, mut errors) = (Vec::new(), Vec::new());
+        let mut last_change = Instant::now();
+        let mut seen: HashMap<String, u64> = HashMap::new();
+        let mut cancelled = false;
+        let mut list = redis::cmd("CLUSTER");
+        list.arg("GETSLOTMIGRATIONS");
+        while !pending.is_empty() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            let jobs = match client
+                .run::<redis::Value>(&list, "CLUSTER GETSLOTMIGRATIONS")
+                .await
+            {
+                Ok(reply) => parse_jobs(&reply),
+                Err(error) => {
+                    errors.extend(self.pending_errors(moves, &pending, &error.to_string()));
+                    break;
+                }
+            };
+            for (target, slots) in pending.clone() {
+                let Some(job) = newest_job(&jobs, &target, &slots, since) else {
+                    continue;
+                };
+                if seen.insert(target.clone(), job.last_update_time) != Some(job.last_update_time) {
+                    last_change = Instant::now();
+                }
+                if !job.finished() {
+                    continue;
+                }
+                pending.remove(&target);
+                last_change = Instant::now();
+                let ours = moves.iter().filter(|m| m.target == target);
+                if job.state == "success" {
+                    for step in ours {
+                        let slot = SlotDone {
+                            slot: step.slot.number(),
+                            source: step.source.clone(),
+                            target: step.target.clone(),
+                            keys: keys.get(&step.slot.number()).copied().unwrap_or(0),
+                        };
+                        self.progress
+                            .slot_done(&slot, source, &self.endpoints[&target]);
+                        done.push(slot);
+                    }
+                } else if !(cancelled && job.state == "cancelled") {
+                    let reason =
+                        format!("the server's migration job {}: {}", job.state, job.message);
+                    errors.extend(ours.map(|m| self.error(m, reason.clone(), SlotStep::Untouched)));
+                }
+            }
+            let stalled = last_change.elapsed() > self.no_progress_limit;
+            if (self.stop.load(Ordering::SeqCst) || stalled) && !cancelled && !pending.is_empty() {
+                cancelled = true;
+                let _ = cancel_all(client).await;
+                if stalled {
+                    let reason = format!("no progress for {:?}: cancelled", self.no_progress_limit);
+                    errors.extend(self.pending_errors(moves, &pending, &reason));
+                }
+            }
+        }
+        (done, errors)
+    }
+
+    fn pending_errors(
+        &self,
+        moves: &[SlotMove],
+        pending: &BTreeMap<String, SlotSet>,
+        reason: &str,
+    ) -> Vec<MoveError> {
+        moves
+            .iter()
+            .filter(|m| pending.contains_key(&m.target))
+            .map(|m| self.error(m, reason.to_string(), SlotStep::Untouched))
+            .collect()
+    }
+
+    fn error(&self, step: &SlotMove, reason: String, at: SlotStep) -> MoveError {
+        MoveError {
+            slot: step.slot.number(),
+            source_address: self.endpoints[&step.source].address.to_string(),
+            target_address: self.endpoints[&step.target].address.to_string(),
+            step: at,
+            reason,
+        }
+    }
+}
+
+/// The newest export job of `slots` to `target` started since `since` (unix seconds).
+fn newest_job<'a>(jobs: &'a [Job], target: &str, slots: &SlotSet, since: u64) -> Option<&'a Job> {
+    jobs.iter()
+        .filter(|j| j.operation == "EXPORT" && j.target == target && j.slots == *slots)
+        .filter(|j| j.create_time >= since)
+        .max_by_key(|j| j.create_time)
+}
+
+async fn cancel_all(client: &mut NodeClient) -> Result<(), NetError> {
+    client
+        .query::<redis::Value>(&["CLUSTER", "CANCELSLOTMIGRATIONS", "ALL"])
+        .await
+        .map(|_| ())
+}
+
+fn unix_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bulk(text: &str) -> redis::Value {
+        redis::Value::BulkString(text.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn jobs_are_read_from_field_value_lists() {
+        let fields = [
+            ("name", "089e"),
+            ("operation", "EXPORT"),
+            ("slot_ranges", "0-99 200-299 500"),
+            ("target_node", "f420"),
+            ("source_node", "9a0a"),
+            ("create_time", "1795623282"),
+            ("last_update_time", "1795623283"),
+            ("state", "success"),
+            ("message", ""),
+        ];
+        let job = redis::Value::Array(
+            fields
+                .iter()
+                .flat_map(|(k, v)| [bulk(k), bulk(v)])
+                .collect(),
+        );
+        let jobs = parse_jobs(&redis::Value::Array(vec![job]));
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].slots.len(), 201);
+        assert!(jobs[0].finished());
+        let wanted = parse_ranges("0-99 500 200-299");
+        assert!(newest_job(&jobs, "f420", &wanted, 1795623282).is_some());
+        assert!(
+            newest_job(&jobs, "f420", &wanted, 1795623283).is_none(),
+            "an older job is not ours"
+        );
+        assert!(newest_job(&jobs, "other", &wanted, 0).is_none());
+    }
+
+    #[test]
+    fn one_command_names_every_target_with_its_ranges() {
+        let mut by_target = BTreeMap::new();
+        by_target.insert("t1".to_string(), parse_ranges("0-9 20-29"));
+        by_target.insert("t2".to_string(), parse_ranges("100"));
+        let packed = migrate_slots_command(&by_target).get_packed_command();
+        let text = String::from_utf8_lossy(&packed).replace("\r\n", " ");
+        let words: Vec<&str> = text
+            .split(' ')
+            .filter(|w| !w.starts_with(['*', '$']))
+            .collect();
+        assert_eq!(
+            words.join(" ").trim(),
+            "CLUSTER MIGRATESLOTS SLOTSRANGE 0 9 20 29 NODE t1 SLOTSRANGE 100 100 NODE t2"
+        );
+    }
+}
