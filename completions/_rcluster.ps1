@@ -299,6 +299,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
         'rcluster;rebalance' {
             [CompletionResult]::new('--weight', '--weight', [CompletionResultType]::ParameterName, 'A master''s weight, ID=WEIGHT (id or unique prefix; default 1; 0 empties the master)')
             [CompletionResult]::new('--threshold', '--threshold', [CompletionResultType]::ParameterName, 'Only rebalance when a master is off its share by more than this percentage (0: balance exactly)')
+            [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'What to balance: `slots`; `keys` (key counts, moving as few slots as possible); `memory` (bytes, estimated per slot from each master''s dataset memory per key)')
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Throttle: at most this many keys per second over all sources')
             [CompletionResult]::new('--journal', '--journal', [CompletionResultType]::ParameterName, 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`')

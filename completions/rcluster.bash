@@ -1358,7 +1358,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__rebalance)
-            opts="-a -q -v -h --weight --use-empty-masters --threshold --dry-run --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --weight --use-empty-masters --threshold --by --dry-run --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1370,6 +1370,10 @@ _rcluster() {
                     ;;
                 --threshold)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --by)
+                    COMPREPLY=($(compgen -W "slots keys memory" -- "${cur}"))
                     return 0
                     ;;
                 --plan-out)

@@ -238,6 +238,9 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l no-auth-warn
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s h -l help -d 'Print help'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l weight -d 'A master\'s weight, ID=WEIGHT (id or unique prefix; default 1; 0 empties the master)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l threshold -d 'Only rebalance when a master is off its share by more than this percentage (0: balance exactly)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l by -d 'What to balance: `slots`; `keys` (key counts, moving as few slots as possible); `memory` (bytes, estimated per slot from each master\'s dataset memory per key)' -r -f -a "slots\t''
+keys\t''
+memory\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F

@@ -463,3 +463,37 @@ fn a_client_writing_and_reading_during_a_rebalance_sees_no_failure() {
         &traffic.failures[..traffic.failures.len().min(5)]
     );
 }
+
+#[test]
+fn rebalance_by_keys_evens_out_key_counts_with_every_key() {
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys(6000);
+    let seed = cluster.seed();
+    let target = cluster.id(cluster.port(0));
+    let skewed = run(&[
+        "reshard", &seed, "--from", "all", "--to", &target, "--slots", "3000", "--yes",
+    ]);
+    assert_eq!(skewed.code, 0, "{}", skewed.stderr);
+    let before = cluster.dump_all();
+    let dbsize = |port: u16| match cluster.redis(port, &["DBSIZE"]) {
+        redis::Value::Int(n) => n,
+        other => panic!("{other:?}"),
+    };
+    assert!(dbsize(cluster.port(0)) > 2800);
+    let balanced = run(&["rebalance", &seed, "--by", "keys", "--threshold", "0"]);
+    assert_eq!(balanced.code, 0, "{}{}", balanced.stdout, balanced.stderr);
+    assert!(
+        balanced.stdout.contains(" keys) from "),
+        "{}",
+        balanced.stdout
+    );
+    for index in 0..3 {
+        let keys = dbsize(cluster.port(index));
+        assert!(
+            (1990..=2010).contains(&keys),
+            "master {index} holds {keys} keys"
+        );
+    }
+    assert_eq!(run(&["check", &seed]).code, 0);
+    common::assert_same_keys(&before, &cluster.dump_all());
+}

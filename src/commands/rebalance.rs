@@ -1,14 +1,18 @@
 //! `rcluster rebalance HOST:PORT [--weight ID=W...] [--use-empty-masters] [--threshold PCT] [--dry-run]`:
 //! give every master its weighted share of the slots (exactly, with integer targets), moving slots of
-//! different sources at once. Weight 0 drains a master; threshold 0 balances exactly.
+//! different sources at once. Weight 0 drains a master; threshold 0 balances exactly. `--by keys` or
+//! `--by memory` balances that load instead, moving as few slots as possible.
 
 use super::moves::{MoveArgs, Style, execute_plan};
 use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::output::{Level, Line, human, json};
+use crate::plan::balance_load::{SlotLoads, plan_rebalance_by_load};
 use crate::plan::rebalance::{Participant, RebalanceError, RebalancePlan, plan_rebalance};
 use crate::plan::reshard::MasterSlots;
+use crate::topology::load::count_keys_on_masters;
 use crate::topology::{ClusterView, load_cluster_view};
+use std::collections::HashMap;
 
 /// Arguments of `rebalance`.
 #[derive(Debug, clap::Args)]
@@ -26,11 +30,23 @@ pub struct RebalanceArgs {
     /// Only rebalance when a master is off its share by more than this percentage (0: balance exactly).
     #[arg(long, default_value_t = 2.0)]
     pub threshold: f64,
+    /// What to balance: `slots`; `keys` (key counts, moving as few slots as possible); `memory`
+    /// (bytes, estimated per slot from each master's dataset memory per key).
+    #[arg(long, value_enum, default_value_t = Balance::Slots)]
+    pub by: Balance,
     /// Show the moves and stop.
     #[arg(long)]
     pub dry_run: bool,
     #[command(flatten)]
     pub moves: MoveArgs,
+}
+
+/// What `rebalance` evens out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Balance {
+    Slots,
+    Keys,
+    Memory,
 }
 
 /// Runs `rebalance`.
@@ -63,7 +79,14 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
         .into());
     }
     let participants = participants(&view, args)?;
-    let plan = match plan_rebalance(&participants, args.threshold) {
+    let planned = match args.by {
+        Balance::Slots => plan_rebalance(&participants, args.threshold),
+        by => {
+            let loads = slot_loads(context, &view, by).await?;
+            plan_rebalance_by_load(&participants, &loads, args.threshold)
+        }
+    };
+    let plan = match planned {
         Ok(plan) => plan,
         Err(RebalanceError::WithinThreshold(threshold)) => {
             let line = format!(
@@ -81,9 +104,12 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
         Err(error) => return Err(UsageError(error.to_string()).into()),
     };
     if !context.output.json {
-        context
-            .output
-            .print_lines(&render_plan(&view, &plan, context.output.verbose > 0));
+        context.output.print_lines(&render_plan(
+            &view,
+            &plan,
+            context.output.verbose > 0,
+            args.by,
+        ));
     }
     super::moves::write_plan_file(context, &args.moves, "rebalance", &view, &plan.moves)?;
     if args.dry_run {
@@ -103,6 +129,44 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
         journal,
     )
     .await
+}
+
+/// The load of every owned slot per master: its key count, or for memory its key count times the
+/// master's dataset bytes per key (`INFO memory` used_memory_dataset / DBSIZE).
+async fn slot_loads(
+    context: &Context,
+    view: &ClusterView,
+    by: Balance,
+) -> anyhow::Result<SlotLoads> {
+    let counts = count_keys_on_masters(&context.session, view, |n| {
+        n.myself().slots.iter().map(|s| s.number()).collect()
+    })
+    .await?;
+    let mut bytes_per_key: HashMap<String, u64> = HashMap::new();
+    if by == Balance::Memory {
+        for master in view.loaded_masters() {
+            let mut client = context.session.client(&master.address).await?;
+            let info: String = client.query(&["INFO", "memory"]).await?;
+            let dataset: u64 = info
+                .lines()
+                .find_map(|l| l.strip_prefix("used_memory_dataset:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            let keys = master.keys.unwrap_or(0).max(1);
+            bytes_per_key.insert(master.id().to_string(), (dataset / keys).max(1));
+        }
+    }
+    Ok(counts
+        .into_iter()
+        .map(|(id, slots)| {
+            let scale = bytes_per_key.get(&id).copied().unwrap_or(1);
+            let loads = slots
+                .into_iter()
+                .map(|(slot, keys)| (slot, keys * scale))
+                .collect();
+            (id, loads)
+        })
+        .collect())
 }
 
 /// Masters with slots (and empty ones with `--use-empty-masters`), with their weights.
@@ -149,7 +213,11 @@ fn participants(view: &ClusterView, args: &RebalanceArgs) -> anyhow::Result<Vec<
 }
 
 /// redis-cli's lines: the header, balances with -v, then one line per transfer with a `#` per slot.
-fn render_plan(view: &ClusterView, plan: &RebalancePlan, verbose: bool) -> Vec<Line> {
+fn render_plan(view: &ClusterView, plan: &RebalancePlan, verbose: bool, by: Balance) -> Vec<Line> {
+    let unit = match by {
+        Balance::Memory => "bytes",
+        _ => "keys",
+    };
     let address = |id: &str| {
         view.node_by_id(id)
             .map(|n| n.address.to_string())
@@ -167,15 +235,23 @@ fn render_plan(view: &ClusterView, plan: &RebalancePlan, verbose: bool) -> Vec<L
         lines.extend(plan.balances.iter().map(|(id, balance)| {
             Line::new(
                 Level::Plain,
-                format!("{} balance is {balance} slots", address(id)),
+                format!(
+                    "{} balance is {balance} {}",
+                    address(id),
+                    if by == Balance::Slots { "slots" } else { unit }
+                ),
             )
         }));
     }
     for transfer in &plan.transfers {
+        let load = transfer
+            .load
+            .map(|load| format!(" ({load} {unit})"))
+            .unwrap_or_default();
         lines.push(Line::new(
             Level::Plain,
             format!(
-                "Moving {} slots from {} to {}",
+                "Moving {} slots{load} from {} to {}",
                 transfer.slots,
                 address(&transfer.source),
                 address(&transfer.target)

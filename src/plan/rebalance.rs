@@ -24,13 +24,16 @@ pub struct Transfer {
     pub source: String,
     pub target: String,
     pub slots: usize,
+    /// The keys (or bytes) those slots hold, when balancing by load.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load: Option<u64>,
 }
 
 /// The outcome of planning.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RebalancePlan {
     pub total_weight: f64,
-    /// (id, slots now - slots wanted), most needy first.
+    /// (id, slots now - slots wanted; or load now - load wanted when balancing by load).
     pub balances: Vec<(String, i64)>,
     pub transfers: Vec<Transfer>,
     pub moves: MovePlan,
@@ -150,6 +153,7 @@ fn pair_up(
                 source: source.id.clone(),
                 target: target.id.clone(),
                 slots: count,
+                load: None,
             });
         }
         balances[dst].1 += count as i64;
