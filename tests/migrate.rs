@@ -497,3 +497,38 @@ fn rebalance_by_keys_evens_out_key_counts_with_every_key() {
     assert_eq!(run(&["check", &seed]).code, 0);
     common::assert_same_keys(&before, &cluster.dump_all());
 }
+
+#[test]
+fn reshard_in_redis_cli_syntax_asks_what_is_missing_as_redis_cli_does() {
+    let cluster = TestCluster::start(3, 0);
+    let seed = cluster.seed();
+    let target = cluster.id(cluster.port(1));
+    let before = slots_of(&cluster, &target);
+    let answered = common::rcluster()
+        .args(["--cluster", "reshard", &seed])
+        .write_stdin(format!("2\n{target}\nall\nyes\n"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&answered.stdout);
+    assert_eq!(answered.status.code(), Some(0), "{stdout}");
+    for question in [
+        "How many slots do you want to move (from 1 to 16384)? ",
+        "What is the receiving node ID? ",
+        "Type 'all' to use all the nodes as source nodes for the hash slots.",
+        "Source node #1: ",
+        "Do you want to proceed with the proposed reshard plan (yes/no)? ",
+    ] {
+        assert!(stdout.contains(question), "{question:?} in {stdout}");
+    }
+    assert_eq!(slots_of(&cluster, &target), before + 2);
+    let closed = common::rcluster()
+        .args(["--cluster", "reshard", &seed])
+        .write_stdin("")
+        .output()
+        .unwrap();
+    assert_ne!(
+        closed.status.code(),
+        Some(0),
+        "a closed stdin ends the questions"
+    );
+}

@@ -61,8 +61,20 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> 
         .into());
     }
     let masters = master_slots(&view);
-    let target = resolve_master(&view, args.to.as_deref().ok_or_else(|| missing("--to"))?)?;
-    let plan = make_plan(&view, &masters, target, args)?;
+    let count = match (&args.slot_ranges, args.slots) {
+        (None, None) => Some(ask_slot_count(context)?),
+        (_, count) => count,
+    };
+    let to = match &args.to {
+        Some(to) => to.clone(),
+        None => ask_line(context, "What is the receiving node ID? ")?,
+    };
+    let target = resolve_master(&view, &to)?;
+    let from = match (&args.slot_ranges, &args.from) {
+        (None, None) => Some(ask_sources(context, &view, target)?),
+        (_, from) => from.clone(),
+    };
+    let plan = make_plan(&view, &masters, target, args, count, from.as_deref())?;
     if !context.output.json {
         context.output.print_lines(&render_plan(
             &view,
@@ -95,11 +107,64 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> 
     execute_plan(context, &view, &plan, &args.moves, Style::PerSlot, journal).await
 }
 
-fn missing(option: &str) -> anyhow::Error {
-    UsageError(format!(
-        "{option} is required (interactive reshard is not supported): see `rcluster reshard --help`"
-    ))
-    .into()
+/// One non-empty answer; a closed stdin is a usage error naming the option to pass instead.
+fn ask_line(context: &Context, question: &str) -> anyhow::Result<String> {
+    loop {
+        let answer = prompt::read_answer(&context.output, question).ok_or_else(|| {
+            UsageError(format!(
+                "no answer to '{}' (stdin is closed): pass --slots, --to and --from",
+                question.trim()
+            ))
+        })?;
+        if !answer.trim().is_empty() {
+            return Ok(answer.trim().to_string());
+        }
+    }
+}
+
+/// redis-cli's question, asked again until the answer is a number from 1 to 16384.
+fn ask_slot_count(context: &Context) -> anyhow::Result<usize> {
+    loop {
+        let answer = ask_line(
+            context,
+            "How many slots do you want to move (from 1 to 16384)? ",
+        )?;
+        if let Some(count) = answer.parse().ok().filter(|n| (1..=16384).contains(n)) {
+            return Ok(count);
+        }
+    }
+}
+
+/// redis-cli's source questions: ids until `done`, or `all`; the target itself is refused and
+/// skipped. Returns the `--from` value the answers stand for.
+fn ask_sources(context: &Context, view: &ClusterView, target: &NodeView) -> anyhow::Result<String> {
+    context.output.print_lines(&[Line::new(
+        Level::Plain,
+        "Please enter all the source node IDs.\n  Type 'all' to use all the nodes as source nodes for the hash slots.\n  Type 'done' once you entered all the source nodes IDs.",
+    )]);
+    let mut sources: Vec<String> = Vec::new();
+    loop {
+        let answer = ask_line(context, &format!("Source node #{}: ", sources.len() + 1))?;
+        match answer.as_str() {
+            "all" => return Ok("all".into()),
+            "done" => break,
+            id => {
+                let source = resolve_master(view, id)?;
+                if source.id() == target.id() {
+                    context.output.print_lines(&[Line::new(
+                        Level::Plain,
+                        "*** It is not possible to use the target node as source node.",
+                    )]);
+                } else {
+                    sources.push(source.id().to_string());
+                }
+            }
+        }
+    }
+    if sources.is_empty() {
+        return Err(UsageError("*** No source nodes given, operation aborted.".into()).into());
+    }
+    Ok(sources.join(","))
 }
 
 fn master_slots(view: &ClusterView) -> Vec<MasterSlots> {
@@ -127,6 +192,8 @@ fn make_plan(
     masters: &[MasterSlots],
     target: &NodeView,
     args: &ReshardArgs,
+    count: Option<usize>,
+    from: Option<&str>,
 ) -> anyhow::Result<MovePlan> {
     if let Some(ranges) = &args.slot_ranges {
         let slots = parse_slot_ranges(ranges)?;
@@ -134,10 +201,11 @@ fn make_plan(
             plan_slot_list(masters, &slots, target.id()).map_err(|e| UsageError(e.to_string()))?
         );
     }
-    let count = args
-        .slots
-        .ok_or_else(|| missing("--slots (or --slot-ranges)"))?;
-    let from = args.from.as_deref().ok_or_else(|| missing("--from"))?;
+    let (Some(count), Some(from)) = (count, from) else {
+        return Err(
+            UsageError("--slots and --from are required without --slot-ranges".into()).into(),
+        );
+    };
     let sources: Vec<String> = if from.split(',').any(|part| part == "all") {
         masters
             .iter()

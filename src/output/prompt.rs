@@ -11,6 +11,11 @@ pub fn confirm(output: &super::Output, question: &str) -> bool {
 
 /// Shows `prompt` as it is and reads the answer.
 pub fn ask(output: &super::Output, prompt: &str) -> bool {
+    read_answer(output, prompt).is_some_and(|answer| answer.starts_with("yes"))
+}
+
+/// Shows `prompt` as it is and reads one line (without its line end); `None` when stdin is closed.
+pub fn read_answer(output: &super::Output, prompt: &str) -> Option<String> {
     if output.compat {
         super::write_stdout(prompt);
     } else {
@@ -21,7 +26,7 @@ pub fn ask(output: &super::Output, prompt: &str) -> bool {
     }
     let mut answer = String::new();
     match std::io::stdin().lock().read_line(&mut answer) {
-        Ok(0) | Err(_) => false,
-        Ok(_) => answer.starts_with("yes"),
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(answer.trim_end_matches(['\r', '\n']).to_string()),
     }
 }
