@@ -285,11 +285,53 @@ mod tests {
                 participants.push(participant(&format!("e{e}"), 0, None, 1.0));
             }
             match plan_rebalance(&participants, 0.0) {
-                Ok(plan) => prop_assert!(plan.moves.moves.len() <= 16384),
+                Ok(plan) => {
+                    // The naive oracle: hand out the 16384 slots one at a time, each to the master
+                    // furthest below its exact quota; the plan must end there, moving no slot more
+                    // than needed.
+                    let oracle = naive_targets(&participants);
+                    let after = final_counts(&participants, &plan);
+                    prop_assert_eq!(&after, &oracle);
+                    let needed: usize = participants
+                        .iter()
+                        .zip(&oracle)
+                        .map(|(p, want)| p.master.slots.len().saturating_sub(*want))
+                        .sum();
+                    prop_assert_eq!(plan.moves.moves.len(), needed);
+                }
                 Err(RebalanceError::NoWeight) => prop_assert!(participants.iter().all(|p| p.weight == 0.0)),
                 Err(RebalanceError::WithinThreshold(_)) => {}
                 Err(RebalanceError::Invalid(bug)) => prop_assert!(false, "{bug}"),
             }
         }
+    }
+
+    fn naive_targets(participants: &[Participant]) -> Vec<usize> {
+        let total: f64 = participants.iter().map(|p| p.weight).sum();
+        let quota = |p: &Participant| 16384.0 * p.weight / total;
+        let mut given = vec![0usize; participants.len()];
+        for _ in 0..16384 {
+            let neediest = (0..participants.len())
+                .filter(|&i| participants[i].weight > 0.0)
+                .max_by(|&a, &b| {
+                    let gap = |i: usize| quota(&participants[i]) - given[i] as f64;
+                    gap(a).total_cmp(&gap(b)).then(b.cmp(&a))
+                })
+                .unwrap();
+            given[neediest] += 1;
+        }
+        given
+    }
+
+    fn final_counts(participants: &[Participant], plan: &RebalancePlan) -> Vec<usize> {
+        participants
+            .iter()
+            .map(|p| {
+                let id = &p.master.id;
+                let gained = plan.moves.moves.iter().filter(|m| m.target == *id).count();
+                let lost = plan.moves.moves.iter().filter(|m| m.source == *id).count();
+                p.master.slots.len() + gained - lost
+            })
+            .collect()
     }
 }
