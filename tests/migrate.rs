@@ -5,8 +5,6 @@
 mod common;
 
 use common::{TestCluster, redis_cli, run};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 fn slots_of(cluster: &TestCluster, id: &str) -> usize {
     cluster.view().node_by_id(id).unwrap().myself().slots.len()
@@ -393,75 +391,11 @@ fn resume_finishes_a_killed_reshard_forward_with_every_key() {
     );
 }
 
-/// What a cluster-aware client (redis-rs, following MOVED and ASK) saw while slots moved.
-#[derive(Debug, Default)]
-struct Traffic {
-    operations: u64,
-    failures: Vec<String>,
-}
-
-/// Writes then reads back `traffic:{n}` keys with a cluster-aware client until `stop` is set.
-fn client_traffic(seed_port: u16, stop: Arc<AtomicBool>) -> Traffic {
-    let client =
-        redis::cluster::ClusterClient::new(vec![format!("redis://127.0.0.1:{seed_port}/")])
-            .expect("cluster client");
-    let mut connection = client.get_connection().expect("cluster connection");
-    let mut traffic = Traffic::default();
-    let mut n = 0u64;
-    while !stop.load(Ordering::SeqCst) {
-        let (key, value) = (format!("traffic:{}", n % 5000), format!("value-{n}"));
-        let written: redis::RedisResult<()> = redis::cmd("SET")
-            .arg(&key)
-            .arg(&value)
-            .query(&mut connection);
-        let read: redis::RedisResult<Option<String>> =
-            redis::cmd("GET").arg(&key).query(&mut connection);
-        match (written, read) {
-            (Ok(()), Ok(Some(found))) if found == value => {}
-            (written, read) => traffic
-                .failures
-                .push(format!("{key}: set {written:?}, get {read:?}")),
-        }
-        traffic.operations += 2;
-        n += 1;
-    }
-    traffic
-}
-
 #[test]
 fn a_client_writing_and_reading_during_a_rebalance_sees_no_failure() {
     let cluster = TestCluster::start(3, 0);
     cluster.write_keys(30_000);
-    let seed = cluster.seed();
-    let drained = cluster.id(cluster.port(2));
-    let stop = Arc::new(AtomicBool::new(false));
-    let client = {
-        let (port, stop) = (cluster.port(0), Arc::clone(&stop));
-        std::thread::spawn(move || client_traffic(port, stop))
-    };
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    let weight = format!("{drained}=0");
-    let moved = run(&["rebalance", &seed, "--weight", &weight]);
-    stop.store(true, Ordering::SeqCst);
-    let traffic = client.join().unwrap();
-    eprintln!(
-        "client during the rebalance: {} operations, {} failed",
-        traffic.operations,
-        traffic.failures.len()
-    );
-    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
-    assert_eq!(slots_of(&cluster, &drained), 0);
-    assert!(
-        traffic.operations > 1000,
-        "the client kept working: {traffic:?}"
-    );
-    assert!(
-        traffic.failures.is_empty(),
-        "{} of {} operations failed, first: {:?}",
-        traffic.failures.len(),
-        traffic.operations,
-        &traffic.failures[..traffic.failures.len().min(5)]
-    );
+    common::drain_under_traffic(&cluster, &[]);
 }
 
 #[test]

@@ -104,3 +104,15 @@ fn atomic_is_refused_where_the_server_lacks_it() {
         refused.stderr
     );
 }
+
+#[test]
+fn valkey_9_1_atomic_drain_under_client_traffic() {
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        replicas: 0,
+        server_bin: server("valkey-server-9.1"),
+        ..Default::default()
+    });
+    cluster.write_keys(30_000);
+    common::drain_under_traffic(&cluster, &["--migration", "atomic"]);
+}

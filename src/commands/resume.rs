@@ -52,6 +52,7 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<Exit> {
         )]);
         return Ok(Exit::Ok);
     }
+    super::fix::refuse_during_atomic_migration(context, &view).await?;
     let remaining = state.remaining();
     refuse_foreign_open_slots(&view, &remaining)?;
     let (announce, moves) = split_by_owner(&view, &remaining)?;

@@ -31,6 +31,39 @@ pub async fn supports_atomic(session: &Arc<Session>, masters: &[NodeAddress]) ->
     !answers.is_empty() && answers.into_iter().all(|a| a == Some(true))
 }
 
+/// Server-side migration jobs still running on any of `masters` (servers without atomic migration
+/// have none), one line each: node, slots, state.
+pub async fn running_jobs(session: &Arc<Session>, masters: &[NodeAddress]) -> Vec<String> {
+    let found = concurrently(masters.to_vec(), |address| {
+        let session = Arc::clone(session);
+        async move {
+            let Ok(mut client) = session.client(&address).await else {
+                return Vec::new();
+            };
+            let Ok(reply) = client
+                .query::<redis::Value>(&["CLUSTER", "GETSLOTMIGRATIONS"])
+                .await
+            else {
+                return Vec::new();
+            };
+            parse_jobs(&reply)
+                .into_iter()
+                .filter(|job| !job.finished())
+                .map(|job| {
+                    format!(
+                        "{address} {} slots {} ({})",
+                        job.operation.to_lowercase(),
+                        job.slots.to_compact(),
+                        job.state
+                    )
+                })
+                .collect()
+        }
+    })
+    .await;
+    found.into_iter().flatten().collect()
+}
+
 /// One job as `CLUSTER GETSLOTMIGRATIONS` lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Job {

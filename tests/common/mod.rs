@@ -8,6 +8,7 @@ use rcluster::net::{ConnectOptions, NodeAddress, Session};
 use rcluster::sandbox::{Sandbox, SandboxOptions};
 use rcluster::topology::{ClusterView, key_slot, load_cluster_view};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// A running test cluster and its temp dir.
 pub struct TestCluster {
@@ -401,4 +402,84 @@ pub fn assert_same_keys(before: &[(Vec<u8>, Vec<u8>)], after: &[(Vec<u8>, Vec<u8
         before.len(),
         after.len()
     );
+}
+
+/// What a cluster-aware client (redis-rs, following MOVED and ASK) saw while slots moved.
+#[derive(Debug, Default)]
+pub struct Traffic {
+    pub operations: u64,
+    pub failures: Vec<String>,
+}
+
+/// Writes then reads back `traffic:{n}` keys with a cluster-aware client until `stop` is set.
+pub fn client_traffic(seed_port: u16, stop: Arc<AtomicBool>) -> Traffic {
+    let client =
+        redis::cluster::ClusterClient::new(vec![format!("redis://127.0.0.1:{seed_port}/")])
+            .expect("cluster client");
+    let mut connection = client.get_connection().expect("cluster connection");
+    let mut traffic = Traffic::default();
+    let mut n = 0u64;
+    while !stop.load(Ordering::SeqCst) {
+        let (key, value) = (format!("traffic:{}", n % 5000), format!("value-{n}"));
+        let written: redis::RedisResult<()> = redis::cmd("SET")
+            .arg(&key)
+            .arg(&value)
+            .query(&mut connection);
+        let read: redis::RedisResult<Option<String>> =
+            redis::cmd("GET").arg(&key).query(&mut connection);
+        match (written, read) {
+            (Ok(()), Ok(Some(found))) if found == value => {}
+            (written, read) => traffic
+                .failures
+                .push(format!("{key}: set {written:?}, get {read:?}")),
+        }
+        traffic.operations += 2;
+        n += 1;
+    }
+    traffic
+}
+
+/// Drains the third master with `rebalance --weight ID=0` (plus `extra` options) while a
+/// cluster-aware client writes and reads, and asserts the client saw no failure.
+pub fn drain_under_traffic(cluster: &TestCluster, extra: &[&str]) -> Traffic {
+    let seed = cluster.seed();
+    let drained = cluster.id(cluster.port(2));
+    let stop = Arc::new(AtomicBool::new(false));
+    let client = {
+        let (port, stop) = (cluster.port(0), Arc::clone(&stop));
+        std::thread::spawn(move || client_traffic(port, stop))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let weight = format!("{drained}=0");
+    let mut args = vec!["rebalance", &seed, "--weight", &weight];
+    args.extend_from_slice(extra);
+    let moved = run(&args);
+    stop.store(true, Ordering::SeqCst);
+    let traffic = client.join().unwrap();
+    eprintln!(
+        "client during the rebalance: {} operations, {} failed",
+        traffic.operations,
+        traffic.failures.len()
+    );
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    let slots = cluster
+        .view()
+        .node_by_id(&drained)
+        .unwrap()
+        .myself()
+        .slots
+        .len();
+    assert_eq!(slots, 0, "the master is drained");
+    assert!(
+        traffic.operations > 1000,
+        "the client kept working: {traffic:?}"
+    );
+    assert!(
+        traffic.failures.is_empty(),
+        "{} of {} operations failed, first: {:?}",
+        traffic.failures.len(),
+        traffic.operations,
+        &traffic.failures[..traffic.failures.len().min(5)]
+    );
+    traffic
 }
