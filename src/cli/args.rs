@@ -3,7 +3,7 @@
 
 use crate::commands::{
     add_node::AddNodeArgs, apply::ApplyArgs, call::CallArgs, check::CheckArgs, create::CreateArgs,
-    del_node::DelNodeArgs, fix::FixArgs, info::InfoArgs, local::LocalArgs,
+    del_node::DelNodeArgs, fix::FixArgs, import::ImportArgs, info::InfoArgs, local::LocalArgs,
     rebalance::RebalanceArgs, reshard::ReshardArgs, resume::ResumeArgs,
     set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
 };
@@ -113,6 +113,8 @@ pub enum Command {
     Reshard(ReshardArgs),
     /// Repair open, uncovered and multiply-owned slots: shows the plan and why, then carries it out.
     Fix(FixArgs),
+    /// Move every key of a standalone server (db 0) into the cluster, batched per owner.
+    Import(ImportArgs),
     /// Finish an interrupted reshard, rebalance or apply forward, from its journal.
     Resume(ResumeArgs),
     /// Low-level CLUSTER SETSLOT on one node.

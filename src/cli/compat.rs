@@ -217,8 +217,16 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "import",
         arity: 1,
-        built: false,
-        options: &[],
+        built: true,
+        options: &[
+            "--from",
+            "--from-user",
+            "--from-pass",
+            "--from-askpass",
+            "--copy",
+            "--replace",
+            "--migrate-timeout",
+        ],
     },
     Subcommand {
         name: "backup",
@@ -376,6 +384,9 @@ fn build_native(
     }
     if sub.name == "help" {
         return Compat::Help;
+    }
+    if sub.name == "import" && !options.iter().any(|o| o.starts_with("--from=")) {
+        return usage_error("[ERR] Option '--cluster-from' is required for subcommand 'import'.");
     }
     if !sub.built {
         return Compat::Fail {

@@ -97,6 +97,7 @@ async fn execute(cli: Cli) -> anyhow::Result<Exit> {
         Command::Rebalance(args) => commands::rebalance::run(&context, args).await,
         Command::Resume(args) => commands::resume::run(&context, args).await,
         Command::Fix(args) => commands::fix::run(&context, args).await,
+        Command::Import(args) => commands::import::run(&context, args).await,
         Command::Reshard(args) => commands::reshard::run(&context, args).await,
         Command::Setslot(args) => commands::setslot::run(&context, args).await,
         Command::Local(args) => commands::local::run(&context, args).await,

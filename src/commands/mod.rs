@@ -9,6 +9,7 @@ pub mod completions;
 pub mod create;
 pub mod del_node;
 pub mod fix;
+pub mod import;
 pub mod info;
 pub mod local;
 pub mod moves;

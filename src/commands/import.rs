@@ -1,0 +1,310 @@
+//! `rcluster import HOST:PORT --from SRC_HOST:SRC_PORT [--copy] [--replace]`: moves every key of a
+//! standalone server's db 0 into the cluster, each to the master owning its slot.
+//!
+//! The source is scanned (`SCAN ... COUNT 1000`); each batch's keys are grouped by their owner and
+//! sent with one `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH ...] KEYS ...` per owner,
+//! the batches of all owners pipelined on the source (redis-cli sends one MIGRATE per key and waits
+//! for each). Keys are binary-safe. The first error stops the import and names the keys concerned;
+//! keys already moved stay moved, so running it again continues.
+
+use super::{Context, check::check_view, seed_address};
+use crate::error::{Exit, UsageError};
+use crate::exec::migrate::endpoints_of;
+use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session};
+use crate::output::{Level, Line, human, json};
+use crate::topology::{ClusterView, key_slot, load_cluster_view};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// Arguments of `import`.
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// Any node of the cluster (HOST:PORT).
+    pub node: String,
+    /// The standalone server to import from (HOST:PORT; db 0).
+    #[arg(long, value_name = "HOST:PORT")]
+    pub from: String,
+    /// The source's ACL user.
+    #[arg(long, value_name = "USER")]
+    pub from_user: Option<String>,
+    /// The source's password.
+    #[arg(long, value_name = "PASSWORD")]
+    pub from_pass: Option<String>,
+    /// Read the source's password from the terminal.
+    #[arg(long)]
+    pub from_askpass: bool,
+    /// Copy: leave the keys on the source too.
+    #[arg(long)]
+    pub copy: bool,
+    /// Overwrite keys that already exist in the cluster.
+    #[arg(long)]
+    pub replace: bool,
+    /// MIGRATE's timeout: `60s`, or milliseconds.
+    #[arg(long, default_value = "60s", value_parser = crate::cli::args::parse_duration, value_name = "TIME")]
+    pub migrate_timeout: Duration,
+}
+
+/// Where each key goes.
+struct Owners {
+    /// Owner address per slot.
+    by_slot: Vec<Option<usize>>,
+    /// (address rcluster shows, host the source's MIGRATE connects to, port).
+    targets: Vec<(NodeAddress, String)>,
+}
+
+impl Owners {
+    fn of(view: &ClusterView) -> Owners {
+        let endpoints = endpoints_of(view);
+        let mut targets = Vec::new();
+        let mut by_slot = vec![None; usize::from(crate::topology::SLOT_COUNT)];
+        for master in view.loaded_masters() {
+            let endpoint = &endpoints[master.id()];
+            targets.push((endpoint.address.clone(), endpoint.migrate_host.clone()));
+            for slot in master.myself().slots.iter() {
+                by_slot[usize::from(slot.number())].get_or_insert(targets.len() - 1);
+            }
+        }
+        Owners { by_slot, targets }
+    }
+}
+
+/// Runs `import`.
+pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<Exit> {
+    let seed = seed_address(&args.node, None)?;
+    let source_address = NodeAddress::parse(&args.from, None)?;
+    context.output.print_lines(&[Line::new(
+        Level::Info,
+        format!(">>> Importing data from {source_address} to cluster {seed}"),
+    )]);
+    let view = load_cluster_view(&context.session, &seed).await?;
+    let report = check_view(context, &view, false).await?;
+    if !context.output.json {
+        let lines: Vec<Line> = human::render_check(&report, context.output.compat);
+        context.output.print_lines(&lines);
+    }
+    if !report.is_clean_for_redis_cli() {
+        return Err(UsageError(format!(
+            "the cluster has problems (see above): repair them first with `rcluster fix {seed}`"
+        ))
+        .into());
+    }
+    let mut source = connect_source(context, args, &source_address).await?;
+    let keys: u64 = source.dbsize().await?;
+    context.output.print_lines(&[Line::new(
+        Level::Warn,
+        format!("*** Importing {keys} keys from DB 0"),
+    )]);
+    let owners = Owners::of(&view);
+    let started = Instant::now();
+    let outcome = import_all(context, args, &mut source, &owners).await;
+    let seconds = started.elapsed().as_secs_f64();
+    report_import(context, outcome, seconds)
+}
+
+/// A session for the source, with its own credentials and the cluster's TLS settings.
+async fn connect_source(
+    context: &Context,
+    args: &ImportArgs,
+    address: &NodeAddress,
+) -> anyhow::Result<NodeClient> {
+    let mut password = args.from_pass.clone().map(Secret::new);
+    if args.from_askpass {
+        let typed = rpassword::prompt_password("Please input import source node password: ")
+            .map_err(|e| UsageError(format!("--from-askpass could not read a password: {e}")))?;
+        password = Some(Secret::new(typed));
+    }
+    let cluster = context.session.options();
+    let session = Session::new(ConnectOptions {
+        user: args.from_user.clone(),
+        password,
+        ..cluster.clone()
+    });
+    let mut client = session.client(address).await?;
+    let info: String = client.query(&["INFO", "cluster"]).await?;
+    if info.lines().any(|l| l.trim() == "cluster_enabled:1") {
+        return Err(
+            UsageError("[ERR] The source node should not be a cluster node.".into()).into(),
+        );
+    }
+    Ok(client)
+}
+
+/// What the import did: keys moved, and the error that stopped it.
+struct Outcome {
+    moved: u64,
+    error: Option<String>,
+}
+
+/// Scans the source and moves each batch, owner by owner, until done or an error.
+async fn import_all(
+    context: &Context,
+    args: &ImportArgs,
+    source: &mut NodeClient,
+    owners: &Owners,
+) -> Outcome {
+    let mut outcome = Outcome {
+        moved: 0,
+        error: None,
+    };
+    let mut migrating = source
+        .clone()
+        .with_timeout(args.migrate_timeout + Duration::from_secs(5));
+    let mut cursor = 0u64;
+    loop {
+        let mut scan = redis::cmd("SCAN");
+        scan.arg(cursor).arg("COUNT").arg(1000);
+        let (next, keys): (u64, Vec<Vec<u8>>) = match source.run(&scan, "SCAN").await {
+            Ok(page) => page,
+            Err(error) => {
+                outcome.error = Some(error.to_string());
+                return outcome;
+            }
+        };
+        if let Err(error) = migrate_batch(
+            context,
+            args,
+            &mut migrating,
+            owners,
+            keys,
+            &mut outcome.moved,
+        )
+        .await
+        {
+            outcome.error = Some(error);
+            return outcome;
+        }
+        if next == 0 {
+            return outcome;
+        }
+        cursor = next;
+    }
+}
+
+/// One MIGRATE per owner for `keys`, pipelined; the first failing owner's error.
+async fn migrate_batch(
+    context: &Context,
+    args: &ImportArgs,
+    source: &mut NodeClient,
+    owners: &Owners,
+    keys: Vec<Vec<u8>>,
+    moved: &mut u64,
+) -> Result<(), String> {
+    let mut by_owner: BTreeMap<usize, Vec<Vec<u8>>> = BTreeMap::new();
+    for key in keys {
+        let Some(owner) = owners.by_slot[usize::from(key_slot(&key).number())] else {
+            return Err(format!(
+                "slot {} of key {} has no owner",
+                key_slot(&key),
+                String::from_utf8_lossy(&key)
+            ));
+        };
+        by_owner.entry(owner).or_default().push(key);
+    }
+    if by_owner.is_empty() {
+        return Ok(());
+    }
+    let mut pipe = redis::pipe();
+    pipe.ignore_errors();
+    for (owner, keys) in &by_owner {
+        pipe.add_command(migrate_command(
+            context,
+            args,
+            &owners.targets[*owner],
+            keys,
+        ));
+    }
+    let replies: Vec<redis::RedisResult<redis::Value>> = source
+        .pipeline(&pipe, "MIGRATE")
+        .await
+        .map_err(|e| e.to_string())?;
+    for ((owner, keys), reply) in by_owner.iter().zip(replies) {
+        let target = &owners.targets[*owner].0;
+        if let Err(error) = reply {
+            let text = crate::net::server_error_text(&error).unwrap_or_else(|| error.to_string());
+            let names: Vec<String> = keys
+                .iter()
+                .take(5)
+                .map(|k| String::from_utf8_lossy(k).into_owned())
+                .collect();
+            return Err(format!(
+                "Source {} replied with error:\n{text} (moving {} keys to {target}, among them {}){}",
+                source.address(),
+                keys.len(),
+                names.join(", "),
+                if text.contains("BUSYKEY") {
+                    "; rerun with --replace to overwrite them"
+                } else {
+                    ""
+                }
+            ));
+        }
+        *moved += keys.len() as u64;
+        if context.output.compat {
+            let lines: String = keys
+                .iter()
+                .map(|k| format!("Migrating {} to {target}: OK\n", String::from_utf8_lossy(k)))
+                .collect();
+            crate::output::write_stdout(&lines);
+        }
+    }
+    Ok(())
+}
+
+/// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH pw | AUTH2 user pw] KEYS k...`, with the
+/// cluster's credentials.
+fn migrate_command(
+    context: &Context,
+    args: &ImportArgs,
+    (target, host): &(NodeAddress, String),
+    keys: &[Vec<u8>],
+) -> redis::Cmd {
+    let mut command = redis::cmd("MIGRATE");
+    command
+        .arg(host)
+        .arg(target.port)
+        .arg("")
+        .arg(0)
+        .arg(args.migrate_timeout.as_millis() as u64);
+    if args.copy {
+        command.arg("COPY");
+    }
+    if args.replace {
+        command.arg("REPLACE");
+    }
+    let options = context.session.options();
+    match (&options.user, &options.password) {
+        (Some(user), Some(password)) => {
+            command.arg("AUTH2").arg(user).arg(password.expose());
+        }
+        (None, Some(password)) => {
+            command.arg("AUTH").arg(password.expose());
+        }
+        _ => {}
+    }
+    command.arg("KEYS").arg(keys);
+    command
+}
+
+fn report_import(context: &Context, outcome: Outcome, seconds: f64) -> anyhow::Result<Exit> {
+    let ok = outcome.error.is_none();
+    if context.output.json {
+        json::print_json(&serde_json::json!({
+            "ok": ok, "moved": outcome.moved, "seconds": seconds, "error": outcome.error,
+        }));
+    } else {
+        if let Some(error) = &outcome.error {
+            context
+                .output
+                .print_lines(&[Line::new(Level::Err, error.clone())]);
+            context.output.hint(
+                "keys already imported stay imported: run the same command again to continue",
+            );
+        }
+        let rate = outcome.moved as f64 / seconds.max(0.001);
+        context.output.hint(&format!(
+            "imported {} keys in {seconds:.2} s ({rate:.0} keys/s)",
+            outcome.moved
+        ));
+    }
+    Ok(Exit::from_clean(ok))
+}

@@ -1,0 +1,135 @@
+//! `import` against real servers: every key of a standalone server's db 0 (several types, binary
+//! names) lands on the master owning its slot with the same DUMP; BUSYKEY stops it and names the
+//! keys; `--replace --copy` (in redis-cli syntax) finishes and leaves the source intact.
+
+mod common;
+
+use common::{TestCluster, run};
+use rcluster::sandbox::SandboxOptions;
+use std::collections::BTreeMap;
+
+fn source() -> TestCluster {
+    TestCluster::start_with(SandboxOptions {
+        masters: 1,
+        standalone: true,
+        ..Default::default()
+    })
+}
+
+/// Every key of the standalone server on `port` with its DUMP payload.
+fn dump_source(server: &TestCluster, port: u16) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    let redis::Value::Array(keys) = server.redis(port, &["KEYS", "*"]) else {
+        panic!("KEYS")
+    };
+    keys.into_iter()
+        .map(|key| {
+            let redis::Value::BulkString(key) = key else {
+                panic!("key")
+            };
+            let name = String::from_utf8(key.clone()).unwrap();
+            let redis::Value::BulkString(dump) = server.redis(port, &["DUMP", &name]) else {
+                panic!("DUMP {name}")
+            };
+            (key, dump)
+        })
+        .collect()
+}
+
+fn dbsize(server: &TestCluster, port: u16) -> i64 {
+    match server.redis(port, &["DBSIZE"]) {
+        redis::Value::Int(n) => n,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn import_moves_every_key_to_its_owner_and_stops_on_busykey() {
+    let cluster = TestCluster::start(3, 0);
+    let plain = source();
+    let port = plain.port(0);
+    for i in 0..3000 {
+        plain.redis(port, &["SET", &format!("imp:{i}"), &format!("v{i}")]);
+    }
+    plain.redis(port, &["HSET", "a-hash", "f", "1", "g", "2"]);
+    plain.redis(port, &["RPUSH", "a-list", "x", "y"]);
+    plain.redis(port, &["ZADD", "a-zset", "1", "a", "2", "b"]);
+    plain.redis(port, &["XADD", "a-stream", "*", "f", "v"]);
+    plain.redis(port, &["SET", "bin\0key\u{ff}", "bin\0value"]);
+    let expected = dump_source(&plain, port);
+    let seed = cluster.seed();
+    let from = plain.seed();
+
+    let imported = run(&["import", &seed, "--from", &from]);
+    assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);
+    assert!(
+        imported
+            .stdout
+            .contains("*** Importing 3005 keys from DB 0"),
+        "{}",
+        imported.stdout
+    );
+    assert_eq!(
+        dbsize(&plain, port),
+        0,
+        "without --copy the source is emptied"
+    );
+    let landed: BTreeMap<Vec<u8>, Vec<u8>> = cluster.dump_all().into_iter().collect();
+    assert_eq!(landed.len(), expected.len());
+    assert!(landed == expected, "every key arrived with the same value");
+    assert_eq!(run(&["check", &seed]).code, 0);
+
+    // A key that exists on both sides stops the import; --replace --copy finishes it.
+    plain.redis(port, &["SET", "imp:7", "other"]);
+    plain.redis(port, &["SET", "fresh", "1"]);
+    let busy = run(&["--cluster", "import", &seed, "--cluster-from", &from]);
+    assert_eq!(busy.code, 1, "{}", busy.stdout);
+    assert!(busy.stdout.contains("BUSYKEY"), "{}", busy.stdout);
+    let replaced = run(&[
+        "--cluster",
+        "import",
+        &seed,
+        "--cluster-from",
+        &from,
+        "--cluster-replace",
+        "--cluster-copy",
+    ]);
+    assert_eq!(replaced.code, 0, "{}", replaced.stdout);
+    assert!(
+        replaced.stdout.contains("Migrating imp:7 to 127.0.0.1:"),
+        "{}",
+        replaced.stdout
+    );
+    assert!(replaced.stderr.is_empty(), "{}", replaced.stderr);
+    assert!(dbsize(&plain, port) >= 1, "--copy leaves the source's keys");
+    let owner = cluster
+        .view()
+        .loaded_masters()
+        .find(|m| {
+            m.myself()
+                .slots
+                .contains(rcluster::topology::key_slot(b"imp:7"))
+        })
+        .map(|m| m.address.port)
+        .unwrap();
+    assert_eq!(
+        cluster.redis(owner, &["GET", "imp:7"]),
+        redis::Value::BulkString(b"other".to_vec())
+    );
+}
+
+#[test]
+fn import_refuses_a_cluster_node_as_source() {
+    let cluster = TestCluster::start(3, 0);
+    let seed = cluster.seed();
+    let refused = run(&["--cluster", "import", &seed, "--cluster-from", &seed]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused
+            .stderr
+            .contains("The source node should not be a cluster node."),
+        "{}",
+        refused.stderr
+    );
+    let missing = run(&["--cluster", "import", &seed]);
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
+}
