@@ -1,8 +1,7 @@
 //! Exit statuses and the errors that map to them.
 //!
 //! 0: the command ran and found nothing wrong; 1: it ran and found or left problems; 2: usage,
-//! connection or unexpected error. In redis-cli syntax, 2 becomes 1 as redis-cli only knows 0 and 1
-//! (except for subcommands rcluster has not built yet, which stay 2).
+//! connection or unexpected error. In redis-cli syntax, 2 becomes 1 as redis-cli only knows 0 and 1.
 
 /// How a command ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,8 +30,3 @@ impl Exit {
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
-
-/// A redis-cli subcommand rcluster does not implement yet.
-#[derive(Debug, thiserror::Error)]
-#[error("`--cluster {0}` is not implemented in rcluster yet; use redis-cli for it for now")]
-pub struct NotBuiltError(pub String);

@@ -171,11 +171,4 @@ fn argument_errors_match_redis_cli_exit_codes() {
     }
     let help = run(&["--cluster", "help"]);
     assert_eq!(help.stdout, redis_cli(&["--cluster", "help"]).stdout);
-    let not_built = run(&["--cluster", "backup", "127.0.0.1:1", "/tmp", "--cluster-yes"]);
-    assert_eq!(not_built.code, 2);
-    assert!(
-        not_built.stderr.contains("not implemented"),
-        "{}",
-        not_built.stderr
-    );
 }

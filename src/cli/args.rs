@@ -2,9 +2,9 @@
 //! are the `--help` text.
 
 use crate::commands::{
-    add_node::AddNodeArgs, apply::ApplyArgs, call::CallArgs, check::CheckArgs, create::CreateArgs,
-    del_node::DelNodeArgs, fix::FixArgs, import::ImportArgs, info::InfoArgs, local::LocalArgs,
-    rebalance::RebalanceArgs, reshard::ReshardArgs, resume::ResumeArgs,
+    add_node::AddNodeArgs, apply::ApplyArgs, backup::BackupArgs, call::CallArgs, check::CheckArgs,
+    create::CreateArgs, del_node::DelNodeArgs, fix::FixArgs, import::ImportArgs, info::InfoArgs,
+    local::LocalArgs, rebalance::RebalanceArgs, reshard::ReshardArgs, resume::ResumeArgs,
     set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
 };
 use clap::{Args, Parser, Subcommand};
@@ -113,6 +113,8 @@ pub enum Command {
     Reshard(ReshardArgs),
     /// Repair open, uncovered and multiply-owned slots: shows the plan and why, then carries it out.
     Fix(FixArgs),
+    /// Save every master's RDB (SYNC, all at once) and nodes.json into a folder.
+    Backup(BackupArgs),
     /// Move every key of a standalone server (db 0) into the cluster, batched per owner.
     Import(ImportArgs),
     /// Finish an interrupted reshard, rebalance or apply forward, from its journal.

@@ -119,11 +119,10 @@ const GLOBAL: &[&str] = &[
     "--connect-timeout",
 ];
 
-/// A redis-cli subcommand: name, arity (negative = at least), whether rcluster has it, native options.
+/// A redis-cli subcommand: name, arity (negative = at least), native options.
 struct Subcommand {
     name: &'static str,
     arity: i32,
-    built: bool,
     options: &'static [&'static str],
 }
 
@@ -131,25 +130,21 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "create",
         arity: -2,
-        built: true,
         options: &["--replicas", "--yes"],
     },
     Subcommand {
         name: "check",
         arity: -1,
-        built: true,
         options: &["--search-multiple-owners"],
     },
     Subcommand {
         name: "info",
         arity: -1,
-        built: true,
         options: &[],
     },
     Subcommand {
         name: "fix",
         arity: -1,
-        built: true,
         options: &[
             "--search-multiple-owners",
             "--fix-with-unreachable-masters",
@@ -162,7 +157,6 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "reshard",
         arity: -1,
-        built: true,
         options: &[
             "--from",
             "--to",
@@ -177,7 +171,6 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "rebalance",
         arity: -1,
-        built: true,
         options: &[
             "--weight",
             "--use-empty-masters",
@@ -193,31 +186,26 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "add-node",
         arity: 2,
-        built: true,
         options: &["--replica", "--master-id"],
     },
     Subcommand {
         name: "del-node",
         arity: 2,
-        built: true,
         options: &[],
     },
     Subcommand {
         name: "call",
         arity: -2,
-        built: true,
         options: &["--only-masters", "--only-replicas"],
     },
     Subcommand {
         name: "set-timeout",
         arity: 2,
-        built: true,
         options: &[],
     },
     Subcommand {
         name: "import",
         arity: 1,
-        built: true,
         options: &[
             "--from",
             "--from-user",
@@ -231,13 +219,11 @@ const SUBCOMMANDS: &[Subcommand] = &[
     Subcommand {
         name: "backup",
         arity: 2,
-        built: false,
         options: &[],
     },
     Subcommand {
         name: "help",
         arity: 0,
-        built: true,
         options: &[],
     },
 ];
@@ -387,12 +373,6 @@ fn build_native(
     }
     if sub.name == "import" && !options.iter().any(|o| o.starts_with("--from=")) {
         return usage_error("[ERR] Option '--cluster-from' is required for subcommand 'import'.");
-    }
-    if !sub.built {
-        return Compat::Fail {
-            message: format!("{}", crate::error::NotBuiltError(sub.name.to_string())),
-            status: 2,
-        };
     }
     let mut native = vec![
         args[0].clone(),
@@ -644,8 +624,15 @@ mod tests {
             "--redis-cli-compat set-timeout h:1 5000"
         );
         let (message, status) = fail("--cluster import h:1 --cluster-yes");
-        assert_eq!(status, 2);
-        assert!(message.contains("not implemented"), "{message}");
+        assert_eq!(status, 1);
+        assert!(
+            message.contains("'--cluster-from' is required"),
+            "{message}"
+        );
+        assert_eq!(
+            native("--cluster backup h:1 /tmp/b"),
+            "--redis-cli-compat backup h:1 /tmp/b"
+        );
         assert_eq!(run("--cluster help"), Compat::Help);
     }
 

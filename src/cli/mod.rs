@@ -15,12 +15,12 @@ use std::sync::Arc;
 
 /// Runs rcluster with `args` (program name first) and returns the process exit status.
 pub async fn run(args: Vec<String>) -> i32 {
-    let (args, password_on_command_line) = match compat::translate(&args) {
-        compat::Compat::Native => (args, false),
+    let (args, password_on_command_line, translated) = match compat::translate(&args) {
+        compat::Compat::Native => (args, false, false),
         compat::Compat::Run {
             args,
             password_on_command_line,
-        } => (args, password_on_command_line),
+        } => (args, password_on_command_line, true),
         compat::Compat::Help => {
             crate::output::write_stdout(compat::HELP);
             return 1;
@@ -34,7 +34,12 @@ pub async fn run(args: Vec<String>) -> i32 {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() { 2 } else { 0 };
+            // redis-cli knows only 0 and 1.
+            return match (error.use_stderr(), translated) {
+                (false, _) => 0,
+                (true, true) => 1,
+                (true, false) => 2,
+            };
         }
     };
     let compat = cli.global.redis_cli_compat;
@@ -98,6 +103,7 @@ async fn execute(cli: Cli) -> anyhow::Result<Exit> {
         Command::Resume(args) => commands::resume::run(&context, args).await,
         Command::Fix(args) => commands::fix::run(&context, args).await,
         Command::Import(args) => commands::import::run(&context, args).await,
+        Command::Backup(args) => commands::backup::run(&context, args).await,
         Command::Reshard(args) => commands::reshard::run(&context, args).await,
         Command::Setslot(args) => commands::setslot::run(&context, args).await,
         Command::Local(args) => commands::local::run(&context, args).await,

@@ -3,6 +3,7 @@
 
 pub mod add_node;
 pub mod apply;
+pub mod backup;
 pub mod call;
 pub mod check;
 pub mod completions;

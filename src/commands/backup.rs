@@ -1,0 +1,274 @@
+//! `rcluster backup HOST:PORT DIR`: an RDB snapshot of every master (fetched with `SYNC`, all masters
+//! at once) and `nodes.json` describing the cluster, as redis-cli writes them:
+//! `DIR/redis-node-<host>-<port>-<id>.rdb` and `DIR/nodes.json`.
+//!
+//! `SYNC` is the replication handshake, so this module speaks it on a plain TCP stream: the reply is
+//! `$<length>\r\n` (after newlines the master sends while its BGSAVE runs) and then the RDB itself;
+//! the connection is closed once the RDB is read. TLS connections are not supported for it yet.
+
+use super::{Context, check::check_view, seed_address};
+use crate::error::{Exit, UsageError};
+use crate::net::{NodeAddress, concurrently};
+use crate::output::{Level, Line, human, json};
+use crate::topology::{ClusterView, NodeView, load_cluster_view};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+
+/// Arguments of `backup`.
+#[derive(Debug, clap::Args)]
+pub struct BackupArgs {
+    /// Any node of the cluster (HOST:PORT).
+    pub node: String,
+    /// An existing folder for the RDB files and nodes.json.
+    pub dir: PathBuf,
+    /// Bound on each master's snapshot (its BGSAVE and the transfer).
+    #[arg(long, default_value = "600s", value_parser = crate::cli::args::parse_duration, value_name = "TIME")]
+    pub snapshot_timeout: Duration,
+}
+
+/// One node in nodes.json, with redis-cli's field names.
+#[derive(Serialize)]
+struct NodeRecord {
+    name: String,
+    host: String,
+    port: u16,
+    replicate: Option<String>,
+    slots: Vec<Vec<u16>>,
+    slots_count: usize,
+    flags: String,
+    /// redis-cli's name for the config epoch column.
+    current_epoch: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cluster_errors: Option<usize>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    migrating: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    importing: BTreeMap<String, String>,
+}
+
+/// Runs `backup`.
+pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Exit> {
+    if context.session.options().tls.is_some() {
+        return Err(UsageError("backup over TLS is not supported yet".into()).into());
+    }
+    if !args.dir.is_dir() {
+        return Err(UsageError(format!(
+            "{} is not a folder: create it first",
+            args.dir.display()
+        ))
+        .into());
+    }
+    let seed = seed_address(&args.node, None)?;
+    let view = load_cluster_view(&context.session, &seed).await?;
+    let report = check_view(context, &view, false).await?;
+    if !context.output.json {
+        context
+            .output
+            .print_lines(&human::render_check(&report, context.output.compat));
+    }
+    let errors = (!report.is_clean_for_redis_cli()).then(|| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.kind.is_redis_cli_check())
+            .count()
+    });
+    let masters: Vec<&NodeView> = view.loaded_masters().collect();
+    for master in &masters {
+        context.output.print_lines(&[Line::new(
+            Level::Info,
+            format!(">>> Node {} -> Saving RDB...", master.address),
+        )]);
+    }
+    let work: Vec<(NodeAddress, PathBuf)> = masters
+        .iter()
+        .map(|m| (m.address.clone(), args.dir.join(rdb_name(m))))
+        .collect();
+    let results = concurrently(work, |(address, path)| {
+        let options = context.session.options().clone();
+        let limit = args.snapshot_timeout;
+        async move {
+            let saved = tokio::time::timeout(limit, fetch_rdb(&address, &options, &path)).await;
+            let saved = saved.unwrap_or_else(|_| Err(format!("no snapshot within {limit:?}")));
+            (address, path, saved)
+        }
+    })
+    .await;
+    let mut failed = false;
+    for (address, path, saved) in &results {
+        match saved {
+            Ok(bytes) if !context.output.json && !context.output.quiet => {
+                eprintln!(
+                    "SYNC sent to master, writing {bytes} bytes to '{}'",
+                    path.display()
+                );
+                eprintln!("Transfer finished with success.");
+            }
+            Ok(_) => {}
+            Err(error) => {
+                failed = true;
+                eprintln!("[ERR] {address}: {error}");
+            }
+        }
+    }
+    let nodes_path = args.dir.join("nodes.json");
+    write_nodes_json(&view, errors, &nodes_path)?;
+    if context.output.json {
+        let files: Vec<serde_json::Value> = results
+            .iter()
+            .map(|(address, path, saved)| serde_json::json!({
+                "node": address.to_string(), "file": path, "bytes": saved.as_ref().ok(), "error": saved.as_ref().err(),
+            }))
+            .collect();
+        json::print_json(
+            &serde_json::json!({ "ok": !failed, "files": files, "nodes": nodes_path }),
+        );
+        return Ok(Exit::from_clean(!failed));
+    }
+    let mut lines = vec![Line::new(
+        Level::Plain,
+        format!("Saving cluster configuration to: {}", nodes_path.display()),
+    )];
+    if errors.is_some() {
+        lines.push(Line::new(Level::Warn, "*** Cluster seems to have some problems, please be aware of it if you're going to restore this backup."));
+    }
+    lines.push(if failed {
+        Line::new(Level::Err, "[ERR] Failed to back cluster!")
+    } else {
+        Line::new(
+            Level::Success,
+            format!("[OK] Backup created into: {}", args.dir.display()),
+        )
+    });
+    context.output.print_lines(&lines);
+    Ok(Exit::from_clean(!failed))
+}
+
+/// `redis-node-<host>-<port>-<id>.rdb`.
+fn rdb_name(node: &NodeView) -> String {
+    format!(
+        "redis-node-{}-{}-{}.rdb",
+        node.address.host,
+        node.address.port,
+        node.id()
+    )
+}
+
+/// Sends `SYNC` and writes the RDB that comes back to `path`; returns its size.
+async fn fetch_rdb(
+    address: &NodeAddress,
+    options: &crate::net::ConnectOptions,
+    path: &Path,
+) -> Result<u64, String> {
+    let stream = tokio::time::timeout(
+        options.connect_timeout,
+        tokio::net::TcpStream::connect((address.host.as_str(), address.port)),
+    )
+    .await
+    .map_err(|_| format!("no connection within {:?}", options.connect_timeout))?
+    .map_err(|e| format!("cannot connect: {e}"))?;
+    let mut stream = BufReader::new(stream);
+    if let Some(password) = &options.password {
+        let mut auth = redis::cmd("AUTH");
+        if let Some(user) = &options.user {
+            auth.arg(user);
+        }
+        auth.arg(password.expose());
+        stream
+            .get_mut()
+            .write_all(&auth.get_packed_command())
+            .await
+            .map_err(|e| e.to_string())?;
+        let reply = read_line(&mut stream).await?;
+        if !reply.starts_with('+') {
+            return Err("AUTH failed".into());
+        }
+    }
+    stream
+        .get_mut()
+        .write_all(b"SYNC\r\n")
+        .await
+        .map_err(|e| e.to_string())?;
+    let header = loop {
+        let line = read_line(&mut stream).await?;
+        if !line.is_empty() {
+            break line;
+        }
+    };
+    let length: u64 = header
+        .strip_prefix('$')
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| format!("unexpected reply to SYNC: {header}"))?;
+    let mut file = tokio::fs::File::create(path)
+        .await
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    let copied = tokio::io::copy(&mut (&mut stream).take(length), &mut file)
+        .await
+        .map_err(|e| format!("transfer: {e}"))?;
+    if copied != length {
+        return Err(format!("transfer ended after {copied} of {length} bytes"));
+    }
+    file.sync_all().await.map_err(|e| e.to_string())?;
+    Ok(length)
+}
+
+/// One protocol line without its `\r\n` (the master sends bare `\n` keepalives while it saves).
+async fn read_line(stream: &mut BufReader<tokio::net::TcpStream>) -> Result<String, String> {
+    let mut line = String::new();
+    let read = stream
+        .read_line(&mut line)
+        .await
+        .map_err(|e| e.to_string())?;
+    if read == 0 {
+        return Err("the node closed the connection".into());
+    }
+    if line.starts_with('-') {
+        return Err(line.trim().to_string());
+    }
+    Ok(line.trim_end_matches(['\r', '\n']).to_string())
+}
+
+/// nodes.json: every loaded node as redis-cli describes it.
+fn write_nodes_json(view: &ClusterView, errors: Option<usize>, path: &Path) -> anyhow::Result<()> {
+    let records: Vec<NodeRecord> = view
+        .loaded()
+        .map(|node| {
+            let me = node.myself();
+            let pairs = |list: &[(crate::topology::Slot, String)]| {
+                list.iter()
+                    .map(|(s, id)| (s.to_string(), id.clone()))
+                    .collect()
+            };
+            NodeRecord {
+                name: node.id().to_string(),
+                host: node.address.host.clone(),
+                port: node.address.port,
+                replicate: me.master_id.clone(),
+                slots: me
+                    .slots
+                    .ranges()
+                    .into_iter()
+                    .map(|(a, b)| {
+                        if a == b {
+                            vec![a.number()]
+                        } else {
+                            vec![a.number(), b.number()]
+                        }
+                    })
+                    .collect(),
+                slots_count: me.slots.len(),
+                flags: me.flags.display_words(),
+                current_epoch: me.config_epoch,
+                cluster_errors: errors,
+                migrating: pairs(&me.migrating),
+                importing: pairs(&me.importing),
+            }
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(&records)?;
+    std::fs::write(path, text + "\n")
+        .map_err(|e| anyhow::anyhow!("Could not save nodes to: {} ({e})", path.display()))
+}
