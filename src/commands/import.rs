@@ -9,7 +9,7 @@
 
 use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
-use crate::exec::migrate::endpoints_of;
+use crate::exec::migrate::{endpoints_of, migrate_keys_command};
 use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session};
 use crate::output::{Level, Line, human, json};
 use crate::topology::{ClusterView, key_slot, load_cluster_view};
@@ -250,39 +250,29 @@ async fn migrate_batch(
     Ok(())
 }
 
-/// `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH pw | AUTH2 user pw] KEYS k...`, with the
-/// cluster's credentials.
+/// The source's MIGRATE of `keys` to one owner, with the cluster's credentials.
 fn migrate_command(
     context: &Context,
     args: &ImportArgs,
     (target, host): &(NodeAddress, String),
     keys: &[Vec<u8>],
 ) -> redis::Cmd {
-    let mut command = redis::cmd("MIGRATE");
-    command
-        .arg(host)
-        .arg(target.port)
-        .arg("")
-        .arg(0)
-        .arg(args.migrate_timeout.as_millis() as u64);
+    let mut flags = Vec::new();
     if args.copy {
-        command.arg("COPY");
+        flags.push("COPY");
     }
     if args.replace {
-        command.arg("REPLACE");
+        flags.push("REPLACE");
     }
     let options = context.session.options();
-    match (&options.user, &options.password) {
-        (Some(user), Some(password)) => {
-            command.arg("AUTH2").arg(user).arg(password.expose());
-        }
-        (None, Some(password)) => {
-            command.arg("AUTH").arg(password.expose());
-        }
-        _ => {}
-    }
-    command.arg("KEYS").arg(keys);
-    command
+    let auth = (options.user.as_deref(), options.password.as_ref());
+    migrate_keys_command(
+        (host, target.port),
+        args.migrate_timeout,
+        &flags,
+        auth,
+        keys,
+    )
 }
 
 fn report_import(context: &Context, outcome: Outcome, seconds: f64) -> anyhow::Result<Exit> {

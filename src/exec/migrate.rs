@@ -488,29 +488,17 @@ impl Engine {
         Ok(moved)
     }
 
-    /// `MIGRATE host port "" 0 timeout [REPLACE] [AUTH pw | AUTH2 user pw] KEYS k...`.
+    /// This engine's MIGRATE of `keys` to `to`.
     fn migrate_command(&self, to: &Endpoint, keys: &[Vec<u8>], replace: bool) -> redis::Cmd {
-        let mut command = redis::cmd("MIGRATE");
-        command
-            .arg(&to.migrate_host)
-            .arg(to.address.port)
-            .arg("")
-            .arg(0)
-            .arg(self.options.migrate_timeout.as_millis() as u64);
-        if replace {
-            command.arg("REPLACE");
-        }
-        match (&self.options.user, &self.options.password) {
-            (Some(user), Some(password)) => {
-                command.arg("AUTH2").arg(user).arg(password.expose());
-            }
-            (None, Some(password)) => {
-                command.arg("AUTH").arg(password.expose());
-            }
-            _ => {}
-        }
-        command.arg("KEYS").arg(keys);
-        command
+        let flags: &[&str] = if replace { &["REPLACE"] } else { &[] };
+        let auth = (self.options.user.as_deref(), self.options.password.as_ref());
+        migrate_keys_command(
+            (&to.migrate_host, to.address.port),
+            self.options.migrate_timeout,
+            flags,
+            auth,
+            keys,
+        )
     }
 
     /// Retries a batch the target refused for a passing reason (CLUSTERDOWN while it settles,
@@ -609,6 +597,38 @@ impl Engine {
             .collect();
         announce_owner(&self.session, others, slots, &target.id).await
     }
+}
+
+/// `MIGRATE host port "" 0 timeout [flags...] [AUTH pw | AUTH2 user pw] KEYS k...`: the source sends
+/// `keys` to `target` (`flags`: `COPY`, `REPLACE`), authenticating with the cluster's credentials.
+pub fn migrate_keys_command(
+    (host, port): (&str, u16),
+    timeout: Duration,
+    flags: &[&str],
+    (user, password): (Option<&str>, Option<&Secret>),
+    keys: &[Vec<u8>],
+) -> redis::Cmd {
+    let mut command = redis::cmd("MIGRATE");
+    command
+        .arg(host)
+        .arg(port)
+        .arg("")
+        .arg(0)
+        .arg(timeout.as_millis() as u64);
+    for flag in flags {
+        command.arg(*flag);
+    }
+    match (user, password) {
+        (Some(user), Some(password)) => {
+            command.arg("AUTH2").arg(user).arg(password.expose());
+        }
+        (None, Some(password)) => {
+            command.arg("AUTH").arg(password.expose());
+        }
+        _ => {}
+    }
+    command.arg("KEYS").arg(keys);
+    command
 }
 
 /// `SETSLOT NODE owner` for `slots` on every node of `addresses` at once (one pipeline each); returns a
