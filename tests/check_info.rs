@@ -208,3 +208,49 @@ fn setslot_validates_its_input() {
         missing.stderr
     );
 }
+
+#[test]
+fn doctor_explains_each_finding_with_a_command() {
+    let cluster = TestCluster::start(3, 0);
+    let seed = cluster.seed();
+    let (a, b) = (cluster.port(0), cluster.port(1));
+    let (id_a, id_b) = (cluster.id(a), cluster.id(b));
+    cluster.redis(b, &["CLUSTER", "SETSLOT", "7", "IMPORTING", &id_a]);
+    let first = cluster
+        .view()
+        .loaded_masters()
+        .find(|m| m.address.port == a)
+        .unwrap()
+        .myself()
+        .slots
+        .iter()
+        .next()
+        .unwrap();
+    cluster.redis(
+        a,
+        &["CLUSTER", "SETSLOT", &first.to_string(), "MIGRATING", &id_b],
+    );
+    let doctor = run(&["doctor", &seed]);
+    assert_eq!(doctor.code, 1, "{}", doctor.stdout);
+    assert!(
+        doctor.stdout.contains("stopped half-way"),
+        "{}",
+        doctor.stdout
+    );
+    assert!(
+        doctor
+            .stdout
+            .contains(&format!("$ rcluster fix {seed} --dry-run")),
+        "{}",
+        doctor.stdout
+    );
+    assert!(
+        doctor.stdout.contains("nobody to fail over to"),
+        "{}",
+        doctor.stdout
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["doctor", &seed, "--json"]).stdout).unwrap();
+    assert_eq!(json["ok"], false);
+    assert!(json["diagnoses"].as_array().unwrap().len() >= 2);
+}

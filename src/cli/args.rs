@@ -3,9 +3,9 @@
 
 use crate::commands::{
     add_node::AddNodeArgs, apply::ApplyArgs, backup::BackupArgs, call::CallArgs, check::CheckArgs,
-    create::CreateArgs, del_node::DelNodeArgs, fix::FixArgs, import::ImportArgs, info::InfoArgs,
-    local::LocalArgs, rebalance::RebalanceArgs, reshard::ReshardArgs, resume::ResumeArgs,
-    set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
+    create::CreateArgs, del_node::DelNodeArgs, doctor::DoctorArgs, fix::FixArgs,
+    import::ImportArgs, info::InfoArgs, local::LocalArgs, rebalance::RebalanceArgs,
+    reshard::ReshardArgs, resume::ResumeArgs, set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -95,6 +95,8 @@ pub enum Command {
     Create(CreateArgs),
     /// Check the cluster: slot agreement, open slots, coverage, node health, replica placement.
     Check(CheckArgs),
+    /// Check, then explain every finding (what it means, why it happens) and the commands that fix it.
+    Doctor(DoctorArgs),
     /// Keys, slots and replicas per master.
     Info(InfoArgs),
     /// Add an empty node as a master or, with --replica, as a replica.

@@ -102,6 +102,7 @@ async fn execute(cli: Cli) -> anyhow::Result<Exit> {
         Command::Rebalance(args) => commands::rebalance::run(&context, args).await,
         Command::Resume(args) => commands::resume::run(&context, args).await,
         Command::Fix(args) => commands::fix::run(&context, args).await,
+        Command::Doctor(args) => commands::doctor::run(&context, args).await,
         Command::Import(args) => commands::import::run(&context, args).await,
         Command::Backup(args) => commands::backup::run(&context, args).await,
         Command::Reshard(args) => commands::reshard::run(&context, args).await,

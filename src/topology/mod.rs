@@ -3,6 +3,7 @@
 //! in that view (pure), and [`slots`] holds slot arithmetic.
 
 pub mod check;
+pub mod diagnose;
 #[cfg(test)]
 pub(crate) mod fixtures;
 pub mod load;
