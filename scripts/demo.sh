@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # demo.sh: fresh-machine demo. Installs deps, builds rcluster (release),
 # starts a local 3-master/3-replica cluster on ${PORT:-7000} (scanning upwards
-# if taken), writes 1000 keys, then shows check/info/--json/--cluster output.
+# if taken), writes 10000 keys, then shows check/info/--json/--cluster output, a
+# reshard, an interrupted move explained by doctor and repaired by fix, and a
+# rebalance.
 # The cluster and its temp state dir are removed on exit.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -31,8 +33,8 @@ show() {
 
 show local up --masters 3 --replicas 1 --port "$port" --state-dir "$state"
 
-echo "+ writing 1000 keys with redis-cli -c -p $port"
-seq 1 1000 | awk '{ print "SET key:" $1 " value" $1 }' | redis-cli -c -p "$port" >/dev/null
+echo "+ writing 10000 keys with redis-cli -c -p $port"
+seq 1 10000 | awk '{ print "SET key:" $1 " value" $1 }' | redis-cli -c -p "$port" >/dev/null
 
 show check "127.0.0.1:$port"
 show info "127.0.0.1:$port"
@@ -40,3 +42,17 @@ echo "+ rcluster check 127.0.0.1:$port --json | head -c 600"
 json=$("$rc_bin" check "127.0.0.1:$port" --json)
 printf '%s\n' "${json:0:600}"
 show --cluster check 127.0.0.1 "$port"
+
+seed=127.0.0.1:$port
+a=$(redis-cli -p "$port" cluster myid)
+b=$(redis-cli -p $((port + 1)) cluster myid)
+show reshard "$seed" --from "$a" --to "$b" --slots 1000 --yes
+
+slot=$(redis-cli -p "$port" cluster nodes | awk '/myself/ { split($9, r, "-"); print r[1] }')
+echo "+ leaving slot $slot half-moved by hand, as an interrupted migration would"
+"$rc_bin" setslot "127.0.0.1:$((port + 1))" "$slot" importing "$a" >/dev/null
+"$rc_bin" setslot "$seed" "$slot" migrating "$b" >/dev/null
+show doctor "$seed" || true
+show fix "$seed" --yes
+show rebalance "$seed"
+show check "$seed" -q
