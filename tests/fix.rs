@@ -261,6 +261,16 @@ fn uncovered_slots_are_covered_where_their_keys_are_in_redis_cli_syntax() {
     assert_same_keys(&before, &cluster.dump_all());
 }
 
+/// `rcluster fix SEED --yes` finding its journals under `state`.
+fn fix_with_journals(seed: &str, state: &std::path::Path) -> common::Outcome {
+    common::rcluster()
+        .args(["fix", seed, "--yes"])
+        .env("XDG_STATE_HOME", state)
+        .output()
+        .unwrap()
+        .into()
+}
+
 /// Starts `rcluster args` in the background with its state under `state`.
 fn spawn_rcluster(args: &[&str], state: &std::path::Path) -> std::process::Child {
     std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
@@ -324,24 +334,15 @@ fn a_killed_reshard_is_completed_forward_with_and_without_its_journal() {
     assert_eq!(run(&["check", &seed]).code, 1);
 
     // With the journal: its direction, said so in the plan.
-    let fixed = common::rcluster()
-        .args(["fix", &seed, "--yes"])
-        .env("XDG_STATE_HOME", state.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&fixed.stdout);
-    assert_eq!(
-        fixed.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&fixed.stderr)
-    );
+    let fixed = fix_with_journals(&seed, state.path());
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    let stdout = fixed.stdout;
     assert!(
         stdout.contains("the interrupted rcluster reshard"),
         "{stdout}"
     );
     assert!(
-        String::from_utf8_lossy(&fixed.stderr).contains("rcluster resume"),
+        fixed.stderr.contains("rcluster resume"),
         "the rest of the reshard is pointed to resume"
     );
     assert_clean(&seed);
@@ -540,18 +541,8 @@ fn a_source_frozen_past_the_node_timeout_is_repaired_after_it_returns() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let fixed = common::rcluster()
-        .args(["fix", &seed, "--yes"])
-        .env("XDG_STATE_HOME", state.path())
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&fixed.stdout);
-    assert_eq!(
-        fixed.status.code(),
-        Some(0),
-        "{stdout}{}",
-        String::from_utf8_lossy(&fixed.stderr)
-    );
+    let fixed = fix_with_journals(&seed, state.path());
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
     assert_clean(&seed);
     assert_same_keys(&before, &cluster.dump_all());
 }

@@ -55,27 +55,40 @@ pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Exit> {
         return Err(UsageError("backup over TLS is not supported yet".into()).into());
     }
     if !args.dir.is_dir() {
-        return Err(UsageError(format!(
-            "{} is not a folder: create it first",
-            args.dir.display()
-        ))
-        .into());
+        let folder = args.dir.display();
+        return Err(UsageError(format!("{folder} is not a folder: create it first")).into());
     }
     let seed = seed_address(&args.node, None)?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
     if !context.output.json {
-        context
-            .output
-            .print_lines(&human::render_check(&report, context.output.compat));
+        let lines = human::render_check(&report, context.output.compat);
+        context.output.print_lines(&lines);
     }
     let errors = (!report.is_clean_for_redis_cli()).then(|| {
-        report
+        let redis_cli_findings = report
             .findings
             .iter()
-            .filter(|f| f.kind.is_redis_cli_check())
-            .count()
+            .filter(|f| f.kind.is_redis_cli_check());
+        redis_cli_findings.count()
     });
+    let saved = save_rdbs(context, args, &view).await;
+    let nodes_path = args.dir.join("nodes.json");
+    write_nodes_json(&view, errors, &nodes_path)?;
+    Ok(report_backup(
+        context,
+        args,
+        &saved,
+        errors.is_some(),
+        &nodes_path,
+    ))
+}
+
+/// One master's snapshot: where it went and its size, or why it failed.
+type Saved = (NodeAddress, PathBuf, Result<u64, String>);
+
+/// Every master's RDB, all at once, each bounded by `--snapshot-timeout`.
+async fn save_rdbs(context: &Context, args: &BackupArgs, view: &ClusterView) -> Vec<Saved> {
     let masters: Vec<&NodeView> = view.loaded_masters().collect();
     for master in &masters {
         context.output.print_lines(&[Line::new(
@@ -87,7 +100,7 @@ pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Exit> {
         .iter()
         .map(|m| (m.address.clone(), args.dir.join(rdb_name(m))))
         .collect();
-    let results = concurrently(work, |(address, path)| {
+    concurrently(work, |(address, path)| {
         let options = context.session.options().clone();
         let limit = args.snapshot_timeout;
         async move {
@@ -96,11 +109,32 @@ pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Exit> {
             (address, path, saved)
         }
     })
-    .await;
-    let mut failed = false;
-    for (address, path, saved) in &results {
-        match saved {
-            Ok(bytes) if !context.output.json && !context.output.quiet => {
+    .await
+}
+
+/// redis-cli's transfer lines (stderr) and closing lines, or the JSON document; the exit status.
+fn report_backup(
+    context: &Context,
+    args: &BackupArgs,
+    saved: &[Saved],
+    problems: bool,
+    nodes_path: &Path,
+) -> Exit {
+    let failed = saved.iter().any(|(_, _, result)| result.is_err());
+    if context.output.json {
+        let files: Vec<serde_json::Value> = saved
+            .iter()
+            .map(|(address, path, result)| serde_json::json!({
+                "node": address.to_string(), "file": path, "bytes": result.as_ref().ok(), "error": result.as_ref().err(),
+            }))
+            .collect();
+        let document = serde_json::json!({ "ok": !failed, "files": files, "nodes": nodes_path });
+        json::print_json(&document);
+        return Exit::from_clean(!failed);
+    }
+    for (address, path, result) in saved {
+        match result {
+            Ok(bytes) if !context.output.quiet => {
                 eprintln!(
                     "SYNC sent to master, writing {bytes} bytes to '{}'",
                     path.display()
@@ -108,43 +142,27 @@ pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Exit> {
                 eprintln!("Transfer finished with success.");
             }
             Ok(_) => {}
-            Err(error) => {
-                failed = true;
-                eprintln!("[ERR] {address}: {error}");
-            }
+            Err(error) => eprintln!("[ERR] {address}: {error}"),
         }
-    }
-    let nodes_path = args.dir.join("nodes.json");
-    write_nodes_json(&view, errors, &nodes_path)?;
-    if context.output.json {
-        let files: Vec<serde_json::Value> = results
-            .iter()
-            .map(|(address, path, saved)| serde_json::json!({
-                "node": address.to_string(), "file": path, "bytes": saved.as_ref().ok(), "error": saved.as_ref().err(),
-            }))
-            .collect();
-        json::print_json(
-            &serde_json::json!({ "ok": !failed, "files": files, "nodes": nodes_path }),
-        );
-        return Ok(Exit::from_clean(!failed));
     }
     let mut lines = vec![Line::new(
         Level::Plain,
         format!("Saving cluster configuration to: {}", nodes_path.display()),
     )];
-    if errors.is_some() {
+    if problems {
         lines.push(Line::new(Level::Warn, "*** Cluster seems to have some problems, please be aware of it if you're going to restore this backup."));
     }
     lines.push(if failed {
         Line::new(Level::Err, "[ERR] Failed to back cluster!")
     } else {
+        let folder = args.dir.display();
         Line::new(
             Level::Success,
-            format!("[OK] Backup created into: {}", args.dir.display()),
+            format!("[OK] Backup created into: {folder}"),
         )
     });
     context.output.print_lines(&lines);
-    Ok(Exit::from_clean(!failed))
+    Exit::from_clean(!failed)
 }
 
 /// `redis-node-<host>-<port>-<id>.rdb`.
