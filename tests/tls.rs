@@ -166,3 +166,37 @@ fn tls_cluster_checks_with_every_tls_option() {
     assert_eq!(plain.code, 2, "{}", plain.stdout);
     assert_eq!(plain.stderr.trim().lines().count(), 1, "{}", plain.stderr);
 }
+
+#[test]
+fn tls_backup_saves_every_master() {
+    let certs = tempfile::tempdir().unwrap();
+    let tls = make_certificates(certs.path());
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        tls: Some(tls.clone()),
+        ..Default::default()
+    });
+    let seed = cluster.seed();
+    let ca = tls.ca.to_str().unwrap();
+    for trust in [vec!["--cacert", ca], vec!["--insecure"]] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().to_str().unwrap();
+        let mut args = vec!["backup", seed.as_str(), path, "--tls"];
+        args.extend(&trust);
+        let saved = run(&args);
+        assert_eq!(saved.code, 0, "{trust:?}: {}{}", saved.stdout, saved.stderr);
+        let rdbs: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "rdb"))
+            .collect();
+        assert_eq!(rdbs.len(), 3, "{trust:?}");
+        for rdb in rdbs {
+            let bytes = std::fs::read(rdb.path()).unwrap();
+            assert!(bytes.starts_with(b"REDIS"), "{}", rdb.path().display());
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let untrusted = run(&["backup", &seed, dir.path().to_str().unwrap(), "--tls"]);
+    assert_ne!(untrusted.code, 0, "an unknown CA is refused");
+}

@@ -2,9 +2,9 @@
 //! at once) and `nodes.json` describing the cluster, as redis-cli writes them:
 //! `DIR/redis-node-<host>-<port>-<id>.rdb` and `DIR/nodes.json`.
 //!
-//! `SYNC` is the replication handshake, so this module speaks it on a plain TCP stream: the reply is
-//! `$<length>\r\n` (after newlines the master sends while its BGSAVE runs) and then the RDB itself;
-//! the connection is closed once the RDB is read. TLS connections are not supported for it yet.
+//! `SYNC` is the replication handshake, so this module speaks it on a raw stream (TCP, or TLS with the
+//! cluster's settings): the reply is `$<length>\r\n` (after newlines the master sends while its BGSAVE
+//! runs) and then the RDB itself; the connection is closed once the RDB is read.
 
 use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
@@ -15,7 +15,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
 /// Arguments of `backup`.
 #[derive(Debug, clap::Args)]
@@ -51,9 +51,6 @@ struct NodeRecord {
 
 /// Runs `backup`.
 pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Exit> {
-    if context.session.options().tls.is_some() {
-        return Err(UsageError("backup over TLS is not supported yet".into()).into());
-    }
     if !args.dir.is_dir() {
         let folder = args.dir.display();
         return Err(UsageError(format!("{folder} is not a folder: create it first")).into());
@@ -181,13 +178,9 @@ async fn fetch_rdb(
     options: &crate::net::ConnectOptions,
     path: &Path,
 ) -> Result<u64, String> {
-    let stream = tokio::time::timeout(
-        options.connect_timeout,
-        tokio::net::TcpStream::connect((address.host.as_str(), address.port)),
-    )
-    .await
-    .map_err(|_| format!("no connection within {:?}", options.connect_timeout))?
-    .map_err(|e| format!("cannot connect: {e}"))?;
+    let stream = tokio::time::timeout(options.connect_timeout, connect(address, options))
+        .await
+        .map_err(|_| format!("no connection within {:?}", options.connect_timeout))??;
     let mut stream = BufReader::new(stream);
     if let Some(password) = &options.password {
         let mut auth = redis::cmd("AUTH");
@@ -233,8 +226,30 @@ async fn fetch_rdb(
     Ok(length)
 }
 
+/// A byte stream to a node: plain TCP, or TLS with the cluster's settings.
+trait RawStream: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> RawStream for T {}
+
+async fn connect(
+    address: &NodeAddress,
+    options: &crate::net::ConnectOptions,
+) -> Result<Box<dyn RawStream>, String> {
+    let tcp = tokio::net::TcpStream::connect((address.host.as_str(), address.port))
+        .await
+        .map_err(|e| format!("cannot connect: {e}"))?;
+    let Some(tls) = &options.tls else {
+        return Ok(Box::new(tcp));
+    };
+    let (connector, name) = tls.connector(address)?;
+    let stream = connector
+        .connect(name, tcp)
+        .await
+        .map_err(|e| format!("TLS handshake: {e}"))?;
+    Ok(Box::new(stream))
+}
+
 /// One protocol line without its `\r\n` (the master sends bare `\n` keepalives while it saves).
-async fn read_line(stream: &mut BufReader<tokio::net::TcpStream>) -> Result<String, String> {
+async fn read_line(stream: &mut BufReader<Box<dyn RawStream>>) -> Result<String, String> {
     let mut line = String::new();
     let read = stream
         .read_line(&mut line)

@@ -1,13 +1,19 @@
 //! TLS settings (`--tls`, `--cacert`, `--cacertdir`, `--cert`, `--key`, `--sni`, `--insecure`) turned into
 //! a redis-rs client. `--sni` works by naming the SNI host in the address and resolving that name to
-//! the node's real address with a small DNS resolver.
+//! the node's real address with a small DNS resolver. The same settings also make a rustls
+//! configuration for raw streams ([`TlsOptions::connector`], used by `backup`'s SYNC).
 
 use super::NodeAddress;
 use redis::io::AsyncDNSResolver;
 use redis::{Client, ConnectionAddr, IntoConnectionInfo, RedisConnectionInfo};
 use redis::{ClientTlsConfig, TlsCertificates};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// TLS options shared by every node connection.
 #[derive(Debug, Clone, Default)]
@@ -72,11 +78,111 @@ impl TlsOptions {
         })
     }
 
+    /// A connector for raw TLS streams with these settings, and the server name to present to
+    /// `address`.
+    pub fn connector(
+        &self,
+        address: &NodeAddress,
+    ) -> Result<(tokio_rustls::TlsConnector, ServerName<'static>), String> {
+        let certificates = self.certificates()?;
+        let builder = rustls::ClientConfig::builder();
+        let builder = if self.insecure {
+            let provider = rustls::crypto::CryptoProvider::get_default()
+                .cloned()
+                .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider)))
+        } else {
+            builder.with_root_certificates(root_store(certificates.root_cert.as_deref())?)
+        };
+        let config = match certificates.client_tls {
+            Some(client) => {
+                let chain: Vec<CertificateDer<'static>> =
+                    CertificateDer::pem_slice_iter(&client.client_cert)
+                        .collect::<Result<_, _>>()
+                        .map_err(|e| format!("--cert: {e}"))?;
+                let key = PrivateKeyDer::from_pem_slice(&client.client_key)
+                    .map_err(|e| format!("--key: {e}"))?;
+                builder
+                    .with_client_auth_cert(chain, key)
+                    .map_err(|e| format!("--cert/--key: {e}"))?
+            }
+            None => builder.with_no_client_auth(),
+        };
+        let host = self.sni.clone().unwrap_or_else(|| address.host.clone());
+        let name = ServerName::try_from(host.clone())
+            .map_err(|_| format!("'{host}' is not a valid TLS server name"))?;
+        Ok((tokio_rustls::TlsConnector::from(Arc::new(config)), name))
+    }
+
     /// With `--sni`, a resolver mapping the SNI name to the node's real host.
     pub(super) fn resolver(&self, address: &NodeAddress) -> Option<SniResolver> {
         self.sni.as_ref().map(|_| SniResolver {
             real_host: address.host.clone(),
         })
+    }
+}
+
+/// The CAs from `--cacert`/`--cacertdir`, or the system's.
+fn root_store(pem: Option<&[u8]>) -> Result<rustls::RootCertStore, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    match pem {
+        Some(pem) => {
+            for certificate in CertificateDer::pem_slice_iter(pem) {
+                let certificate = certificate.map_err(|e| format!("CA certificate: {e}"))?;
+                roots
+                    .add(certificate)
+                    .map_err(|e| format!("CA certificate: {e}"))?;
+            }
+        }
+        None => {
+            for certificate in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(certificate);
+            }
+        }
+    }
+    Ok(roots)
+}
+
+/// `--insecure`: any certificate is accepted; signatures are still checked.
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        certificate: &CertificateDer<'_>,
+        signature: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        let algorithms = &self.0.signature_verification_algorithms;
+        rustls::crypto::verify_tls12_signature(message, certificate, signature, algorithms)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        certificate: &CertificateDer<'_>,
+        signature: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        let algorithms = &self.0.signature_verification_algorithms;
+        rustls::crypto::verify_tls13_signature(message, certificate, signature, algorithms)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
     }
 }
 
