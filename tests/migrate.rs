@@ -20,17 +20,7 @@ fn reshard_moves_exactly_the_slots_and_keeps_every_key() {
     let target = cluster.id(cluster.port(0));
     let target_slots = slots_of(&cluster, &target);
 
-    let dry = run(&[
-        "reshard",
-        &seed,
-        "--from",
-        "all",
-        "--to",
-        &target,
-        "--slots",
-        "2000",
-        "--dry-run",
-    ]);
+    let dry = common::reshard_from_all(&seed, &target, "2000", &["--dry-run"]);
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     assert_eq!(
         slots_of(&cluster, &target),
@@ -38,19 +28,7 @@ fn reshard_moves_exactly_the_slots_and_keeps_every_key() {
         "--dry-run moved something"
     );
 
-    let moved = run(&[
-        "reshard",
-        &seed,
-        "--from",
-        "all",
-        "--to",
-        &target,
-        "--slots",
-        "2000",
-        "--yes",
-        "--pipeline",
-        "7",
-    ]);
+    let moved = common::reshard_from_all(&seed, &target, "2000", &["--yes", "--pipeline", "7"]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     assert_eq!(slots_of(&cluster, &target), target_slots + 2000);
     assert_eq!(
@@ -150,9 +128,7 @@ fn reshard_refuses_an_unhealthy_cluster() {
         ],
     );
     let target = cluster.id(cluster.port(0));
-    let refused = run(&[
-        "reshard", &seed, "--from", "all", "--to", &target, "--slots", "10", "--yes",
-    ]);
+    let refused = common::reshard_from_all(&seed, &target, "10", &["--yes"]);
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.contains("fix"), "{}", refused.stderr);
     let compat = run(&[
@@ -280,19 +256,12 @@ fn plan_files_apply_once_and_refuse_a_changed_cluster() {
     let plan = dir.path().join("plan.json");
     let plan_path = plan.to_str().unwrap();
     let target = cluster.id(cluster.port(2));
-    let planned = run(&[
-        "reshard",
+    let planned = common::reshard_from_all(
         &seed,
-        "--from",
-        "all",
-        "--to",
         &target,
-        "--slots",
         "300",
-        "--dry-run",
-        "--plan-out",
-        plan_path,
-    ]);
+        &["--dry-run", "--plan-out", plan_path],
+    );
     assert_eq!(planned.code, 0, "{}", planned.stderr);
     let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
@@ -404,9 +373,7 @@ fn rebalance_by_keys_evens_out_key_counts_with_every_key() {
     cluster.write_keys(6000);
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(0));
-    let skewed = run(&[
-        "reshard", &seed, "--from", "all", "--to", &target, "--slots", "3000", "--yes",
-    ]);
+    let skewed = common::reshard_from_all(&seed, &target, "3000", &["--yes"]);
     assert_eq!(skewed.code, 0, "{}", skewed.stderr);
     let before = cluster.dump_all();
     let dbsize = |port: u16| match cluster.redis(port, &["DBSIZE"]) {

@@ -39,19 +39,8 @@ fn reshard_keeps_every_key(server_bin: String, migration: &str, expected: &str) 
     let before = cluster.dump_all();
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(1));
-    let moved = run(&[
-        "reshard",
-        &seed,
-        "--from",
-        "all",
-        "--to",
-        &target,
-        "--slots",
-        "3000",
-        "--yes",
-        "--migration",
-        migration,
-    ]);
+    let moved =
+        common::reshard_from_all(&seed, &target, "3000", &["--yes", "--migration", migration]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     assert!(
         moved.stderr.contains(&format!("{expected} migration")),
@@ -84,19 +73,8 @@ fn atomic_is_refused_where_the_server_lacks_it() {
     let cluster = TestCluster::start(3, 0);
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(1));
-    let refused = run(&[
-        "reshard",
-        &seed,
-        "--from",
-        "all",
-        "--to",
-        &target,
-        "--slots",
-        "10",
-        "--yes",
-        "--migration",
-        "atomic",
-    ]);
+    let refused =
+        common::reshard_from_all(&seed, &target, "10", &["--yes", "--migration", "atomic"]);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(
         refused.stderr.contains("--migration legacy"),

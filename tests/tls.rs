@@ -91,8 +91,8 @@ fn make_certificates(dir: &Path) -> SandboxTls {
     }
 }
 
-#[test]
-fn tls_cluster_checks_with_every_tls_option() {
+/// A 3-master TLS-only cluster, its certificates and their folder.
+fn tls_cluster() -> (tempfile::TempDir, SandboxTls, TestCluster) {
     let certs = tempfile::tempdir().unwrap();
     let tls = make_certificates(certs.path());
     let cluster = TestCluster::start_with(SandboxOptions {
@@ -100,6 +100,12 @@ fn tls_cluster_checks_with_every_tls_option() {
         tls: Some(tls.clone()),
         ..Default::default()
     });
+    (certs, tls, cluster)
+}
+
+#[test]
+fn tls_cluster_checks_with_every_tls_option() {
+    let (certs, tls, cluster) = tls_cluster();
     let seed = cluster.seed();
     let ca = tls.ca.to_str().unwrap();
     let cadir = certs.path().join("cadir");
@@ -169,13 +175,7 @@ fn tls_cluster_checks_with_every_tls_option() {
 
 #[test]
 fn tls_backup_saves_every_master() {
-    let certs = tempfile::tempdir().unwrap();
-    let tls = make_certificates(certs.path());
-    let cluster = TestCluster::start_with(SandboxOptions {
-        masters: 3,
-        tls: Some(tls.clone()),
-        ..Default::default()
-    });
+    let (_certs, tls, cluster) = tls_cluster();
     let seed = cluster.seed();
     let ca = tls.ca.to_str().unwrap();
     for trust in [vec!["--cacert", ca], vec!["--insecure"]] {

@@ -82,15 +82,7 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
         context.output.hint("declined: nothing was moved");
         return Ok(Exit::Problems);
     }
-    super::moves::use_atomic(context, &view, &args.moves).await?;
-    let journal = super::moves::start_journal(&args.moves, &file.command, &view, &file.plan)?;
-    execute_plan(
-        context,
-        &view,
-        &file.plan,
-        &args.moves,
-        Style::PerSlot,
-        journal,
-    )
-    .await
+    let run =
+        super::moves::start_run(context, &args.moves, &file.command, &view, &file.plan).await?;
+    execute_plan(context, &view, &file.plan, &args.moves, Style::PerSlot, run).await
 }

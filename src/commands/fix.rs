@@ -9,7 +9,6 @@
 use super::moves::wait_for_agreement;
 use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
-use crate::exec::atomic::running_jobs;
 use crate::exec::fix::{FixOutcome, execute_fix};
 use crate::exec::journal::{Journal, JournalState, Record, default_dir, find_unfinished, read};
 use crate::exec::migrate::{MigrateOptions, endpoints_of};
@@ -78,7 +77,7 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Exit> {
         lines.extend(human::render_check(&report, context.output.compat));
         context.output.print_lines(&lines);
     }
-    refuse_during_atomic_migration(context, &view).await?;
+    super::refuse_during_atomic_migration(context, &view).await?;
     let mut keys = count_keys(context, &view).await?;
     for (id, found) in unowned.into_iter().flatten() {
         keys.entry(id).or_default().extend(found);
@@ -139,23 +138,6 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Exit> {
     let after_view = load_cluster_view(&context.session, &seed).await?;
     let after = check_view(context, &after_view, args.search_multiple_owners).await?;
     report_outcome(context, &plan, &outcome, &after, seconds)
-}
-
-/// Slots a server is moving itself (Valkey's atomic migration) are not ours to repair meanwhile.
-pub async fn refuse_during_atomic_migration(
-    context: &Context,
-    view: &ClusterView,
-) -> anyhow::Result<()> {
-    let masters: Vec<_> = view.loaded_masters().map(|m| m.address.clone()).collect();
-    let running = running_jobs(&context.session, &masters).await;
-    if running.is_empty() {
-        return Ok(());
-    }
-    Err(UsageError(format!(
-        "a server-side slot migration is running ({}): wait for it to end (CLUSTER GETSLOTMIGRATIONS) or cancel it (CLUSTER CANCELSLOTMIGRATIONS ALL on its source), then run this again",
-        running.join("; ")
-    ))
-    .into())
 }
 
 /// Key counts of every slot the planner looks at, on every loaded master.

@@ -51,3 +51,21 @@ pub fn report_unreachable_like_redis_cli(context: &Context, view: &crate::topolo
         }
     }
 }
+
+/// Slots a server is moving itself (Valkey's atomic migration) are not ours to repair or move
+/// meanwhile (`fix`, `resume`).
+pub async fn refuse_during_atomic_migration(
+    context: &Context,
+    view: &crate::topology::ClusterView,
+) -> anyhow::Result<()> {
+    let masters: Vec<_> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let running = crate::exec::atomic::running_jobs(&context.session, &masters).await;
+    if running.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::UsageError(format!(
+        "a server-side slot migration is running ({}): wait for it to end (CLUSTER GETSLOTMIGRATIONS) or cancel it (CLUSTER CANCELSLOTMIGRATIONS ALL on its source), then run this again",
+        running.join("; ")
+    ))
+    .into())
+}

@@ -66,7 +66,7 @@ pub enum Migration {
 }
 
 /// Whether to use server-side atomic migration for this run; an error when the choice cannot be
-/// honoured. Commands call it before writing a journal, so a refused run leaves none behind.
+/// honoured. [`start_run`] asks before writing a journal, so a refused run leaves none behind.
 pub async fn use_atomic(
     context: &Context,
     view: &ClusterView,
@@ -111,9 +111,9 @@ pub async fn execute_plan(
     plan: &MovePlan,
     args: &MoveArgs,
     style: Style,
-    journal: Journal,
+    run: Run,
 ) -> anyhow::Result<Exit> {
-    let atomic = use_atomic(context, view, args).await?;
+    let Run { journal, atomic } = run;
     let endpoints = endpoints_of(view);
     let masters = view.loaded_masters().map(|m| m.address.clone()).collect();
     let options = context.session.options();
@@ -315,20 +315,32 @@ pub fn write_plan_file(
     Ok(())
 }
 
-/// Opens the journal for a new run (writing the plan) before anything is moved.
-pub fn start_journal(
+/// What a run is decided to be before anything moves: its journal and how slots move.
+pub struct Run {
+    pub journal: Journal,
+    pub atomic: bool,
+}
+
+/// Decides the migration method (an error if it cannot be honoured), then opens the journal for a
+/// new run, writing the plan, before anything is moved.
+pub async fn start_run(
+    context: &Context,
     args: &MoveArgs,
     command: &str,
     view: &ClusterView,
     plan: &MovePlan,
-) -> anyhow::Result<Journal> {
-    Journal::create(
+) -> anyhow::Result<Run> {
+    let atomic = use_atomic(context, view, args).await?;
+    let journal = Journal::create(
         args.journal.as_deref(),
         command,
         &view.seed.to_string(),
         plan,
     )
-    .map_err(|e| anyhow::anyhow!("cannot write the journal: {e}; pass a writable --journal PATH"))
+    .map_err(|e| {
+        anyhow::anyhow!("cannot write the journal: {e}; pass a writable --journal PATH")
+    })?;
+    Ok(Run { journal, atomic })
 }
 
 /// Records each finished slot in the journal, then shows it.

@@ -6,6 +6,7 @@
 use super::moves::{MoveArgs, Style, execute_plan};
 use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
+use crate::net::{NodeAddress, concurrently};
 use crate::output::{Level, Line, human, json};
 use crate::plan::balance_load::{SlotLoads, plan_rebalance_by_load};
 use crate::plan::rebalance::{Participant, RebalanceError, RebalancePlan, plan_rebalance};
@@ -13,6 +14,7 @@ use crate::plan::reshard::MasterSlots;
 use crate::topology::load::count_keys_on_masters;
 use crate::topology::{ClusterView, load_cluster_view};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Arguments of `rebalance`.
 #[derive(Debug, clap::Args)]
@@ -118,17 +120,9 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
         }
         return Ok(Exit::Ok);
     }
-    super::moves::use_atomic(context, &view, &args.moves).await?;
-    let journal = super::moves::start_journal(&args.moves, "rebalance", &view, &plan.moves)?;
-    execute_plan(
-        context,
-        &view,
-        &plan.moves,
-        &args.moves,
-        Style::Quiet,
-        journal,
-    )
-    .await
+    let run =
+        super::moves::start_run(context, &args.moves, "rebalance", &view, &plan.moves).await?;
+    execute_plan(context, &view, &plan.moves, &args.moves, Style::Quiet, run).await
 }
 
 /// The load of every owned slot per master: its key count, or for memory its key count times the
@@ -142,20 +136,11 @@ async fn slot_loads(
         n.myself().slots.iter().map(|s| s.number()).collect()
     })
     .await?;
-    let mut bytes_per_key: HashMap<String, u64> = HashMap::new();
-    if by == Balance::Memory {
-        for master in view.loaded_masters() {
-            let mut client = context.session.client(&master.address).await?;
-            let info: String = client.query(&["INFO", "memory"]).await?;
-            let dataset: u64 = info
-                .lines()
-                .find_map(|l| l.strip_prefix("used_memory_dataset:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            let keys = master.keys.unwrap_or(0).max(1);
-            bytes_per_key.insert(master.id().to_string(), (dataset / keys).max(1));
-        }
-    }
+    let bytes_per_key: HashMap<String, u64> = if by == Balance::Memory {
+        bytes_per_key(context, view).await?
+    } else {
+        HashMap::new()
+    };
     Ok(counts
         .into_iter()
         .map(|(id, slots)| {
@@ -167,6 +152,41 @@ async fn slot_loads(
             (id, loads)
         })
         .collect())
+}
+
+/// Per master id, `INFO memory` used_memory_dataset / DBSIZE (at least 1), asked of all at once.
+async fn bytes_per_key(
+    context: &Context,
+    view: &ClusterView,
+) -> anyhow::Result<HashMap<String, u64>> {
+    let masters: Vec<(String, NodeAddress, u64)> = view
+        .loaded_masters()
+        .map(|m| {
+            (
+                m.id().to_string(),
+                m.address.clone(),
+                m.keys.unwrap_or(0).max(1),
+            )
+        })
+        .collect();
+    let answers = concurrently(masters, |(id, address, keys)| {
+        let session = Arc::clone(&context.session);
+        async move {
+            let info: String = session
+                .client(&address)
+                .await?
+                .query(&["INFO", "memory"])
+                .await?;
+            let dataset: u64 = info
+                .lines()
+                .find_map(|l| l.strip_prefix("used_memory_dataset:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            Ok::<_, crate::net::NetError>((id, (dataset / keys).max(1)))
+        }
+    })
+    .await;
+    Ok(answers.into_iter().collect::<Result<_, _>>()?)
 }
 
 /// Masters with slots (and empty ones with `--use-empty-masters`), with their weights.

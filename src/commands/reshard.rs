@@ -102,9 +102,8 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> 
         context.output.hint("declined: nothing was moved");
         return Ok(Exit::Problems);
     }
-    super::moves::use_atomic(context, &view, &args.moves).await?;
-    let journal = super::moves::start_journal(&args.moves, "reshard", &view, &plan)?;
-    execute_plan(context, &view, &plan, &args.moves, Style::PerSlot, journal).await
+    let run = super::moves::start_run(context, &args.moves, "reshard", &view, &plan).await?;
+    execute_plan(context, &view, &plan, &args.moves, Style::PerSlot, run).await
 }
 
 /// One non-empty answer; a closed stdin is a usage error naming the option to pass instead.

@@ -2,7 +2,7 @@
 //! forward, from its journal (by default the newest unfinished one that concerns this cluster). Slots
 //! the target already owns are only announced; slots still at their source (open or not) are moved.
 
-use super::moves::{MoveArgs, Style, execute_plan};
+use super::moves::{MoveArgs, Run, Style, execute_plan, use_atomic};
 use super::{Context, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::exec::journal::{Journal, Record, default_dir, find_unfinished, read};
@@ -52,7 +52,7 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<Exit> {
         )]);
         return Ok(Exit::Ok);
     }
-    super::fix::refuse_during_atomic_migration(context, &view).await?;
+    super::refuse_during_atomic_migration(context, &view).await?;
     let remaining = state.remaining();
     refuse_foreign_open_slots(&view, &remaining)?;
     let (announce, moves) = split_by_owner(&view, &remaining)?;
@@ -77,7 +77,9 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<Exit> {
         )]);
         return Ok(Exit::Ok);
     }
-    execute_plan(context, &view, &moves, &args.moves, Style::PerSlot, journal).await
+    let atomic = use_atomic(context, &view, &args.moves).await?;
+    let run = Run { journal, atomic };
+    execute_plan(context, &view, &moves, &args.moves, Style::PerSlot, run).await
 }
 
 /// Open slots that the journal does not explain are not ours to finish.

@@ -213,6 +213,15 @@ pub fn run(args: &[&str]) -> Outcome {
         .into()
 }
 
+/// `rcluster reshard SEED --from all --to TARGET --slots SLOTS EXTRA...`.
+pub fn reshard_from_all(seed: &str, target: &str, slots: &str, extra: &[&str]) -> Outcome {
+    let mut args = vec![
+        "reshard", seed, "--from", "all", "--to", target, "--slots", slots,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
 /// Runs `redis-cli args...` (the reference) with colours off.
 pub fn redis_cli(args: &[&str]) -> Outcome {
     std::process::Command::new("redis-cli")
