@@ -6,10 +6,12 @@
 //! An unfinished rcluster journal for the cluster is read first: its slots are completed in the
 //! direction it was moving them (`--no-journal` ignores it).
 
-use super::moves::wait_for_agreement;
+use super::moves::{bounded_migrate_timeout, wait_for_agreement};
 use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::exec::fix::{FixOutcome, execute_fix};
+use crate::exec::handoff::{Handoffs, node_timeout};
+use std::sync::Arc;
 use crate::exec::journal::{Journal, JournalState, Record, default_dir, find_unfinished, read};
 use crate::exec::migrate::{MigrateOptions, endpoints_of};
 use crate::output::{Level, Line, human, json, prompt};
@@ -128,8 +130,20 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Exit> {
         show_plan(&plan);
     }
     let started = Instant::now();
-    let migrate = migrate_options(context, args);
-    let outcome = execute_fix(&context.session, &endpoints_of(&view), &plan, &migrate).await;
+    let mut migrate = migrate_options(context, args);
+    let node_timeout = node_timeout(&context.session, &view.seed)
+        .await
+        .unwrap_or(Duration::from_secs(15));
+    migrate.migrate_timeout = bounded_migrate_timeout(migrate.migrate_timeout, node_timeout);
+    let handoffs = Handoffs::new(Arc::clone(&context.session), &view, node_timeout);
+    let outcome = execute_fix(
+        &context.session,
+        &endpoints_of(&view),
+        &handoffs,
+        &plan,
+        &migrate,
+    )
+    .await;
     let seconds = started.elapsed().as_secs_f64();
     if let Some((path, state)) = &journal {
         record_in_journal(context, path, state, &plan, &outcome);

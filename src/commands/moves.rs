@@ -5,8 +5,9 @@ use super::Context;
 use crate::error::Exit;
 use crate::exec::atomic::{execute_atomic, supports_atomic};
 use crate::exec::journal::{Journal, Record};
+use crate::exec::handoff::{HandoffError, Handoffs, announce_owner, node_timeout};
 use crate::exec::migrate::{
-    Endpoint, MigrateOptions, Progress, SlotDone, announce_owner, endpoints_of, execute_moves,
+    Endpoint, MigrateOptions, Progress, SlotDone, endpoints_of, execute_moves,
 };
 use crate::exec::poll_until;
 use crate::net::NodeAddress;
@@ -115,11 +116,26 @@ pub async fn execute_plan(
 ) -> anyhow::Result<Exit> {
     let Run { journal, atomic } = run;
     let endpoints = endpoints_of(view);
-    let masters = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let node_timeout = node_timeout(&context.session, &view.seed)
+        .await
+        .unwrap_or(DEFAULT_NODE_TIMEOUT);
+    let handoffs = Arc::new(Handoffs::new(
+        Arc::clone(&context.session),
+        view,
+        node_timeout,
+    ));
+    let migrate_timeout = bounded_migrate_timeout(args.migrate_timeout, node_timeout);
+    if migrate_timeout < args.migrate_timeout && !context.output.compat {
+        context.output.hint(&format!(
+            "MIGRATE's timeout is {} ms, half the cluster-node-timeout ({} ms): a source blocked longer in MIGRATE could be failed over",
+            migrate_timeout.as_millis(),
+            node_timeout.as_millis()
+        ));
+    }
     let options = context.session.options();
     let migrate = MigrateOptions {
         pipeline: args.pipeline.max(1),
-        migrate_timeout: args.migrate_timeout,
+        migrate_timeout,
         replace: args.replace,
         parallel: args.parallel,
         window: args.window.max(1),
@@ -153,7 +169,7 @@ pub async fn execute_plan(
         execute_moves(
             Arc::clone(&context.session),
             endpoints,
-            masters,
+            Arc::clone(&handoffs),
             plan,
             migrate,
             progress,
@@ -163,11 +179,30 @@ pub async fn execute_plan(
     };
     interrupt.abort();
     reporter.finish();
+    // Every hand-off settled and its keys counted again (docs/handoff.md, "Detect").
+    let verified = if atomic {
+        None
+    } else {
+        match handoffs.finish().await {
+            Ok(report) => {
+                for warning in &report.warnings {
+                    context.output.hint(warning);
+                }
+                None
+            }
+            Err(error) => Some(error),
+        }
+    };
     let interrupted = errors.is_empty() && summary.slots < plan.moves.len();
     if errors.is_empty() && !interrupted {
         let _ = journal.append(&Record::Finished);
     }
-    let agreed = errors.is_empty() && settle(context, view, plan).await;
+    let agreed = errors.is_empty() && verified.is_none() && settle(context, view, plan).await;
+    let errors: Vec<RunError> = errors
+        .into_iter()
+        .map(RunError::Move)
+        .chain(verified.map(RunError::Handoff))
+        .collect();
     if context.output.json {
         let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         json::print_json(&serde_json::json!({
@@ -220,6 +255,24 @@ pub async fn execute_plan(
         }
     }
     Ok(Exit::from_clean(errors.is_empty() && !interrupted))
+}
+
+/// `cluster-node-timeout` when the servers do not say (Redis's default).
+const DEFAULT_NODE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// MIGRATE blocks its source while it waits for the target: never longer than half the
+/// cluster-node-timeout, so a stalled target cannot get a healthy source failed over.
+pub fn bounded_migrate_timeout(requested: Duration, node_timeout: Duration) -> Duration {
+    requested.min(node_timeout / 2).max(Duration::from_millis(100))
+}
+
+/// A failure of a run: a slot's move, or the hand-off's own check.
+#[derive(Debug, thiserror::Error)]
+enum RunError {
+    #[error(transparent)]
+    Move(crate::exec::migrate::MoveError),
+    #[error(transparent)]
+    Handoff(HandoffError),
 }
 
 /// Waits (at most 10 s) until every loaded node's table shows the same slot owners.

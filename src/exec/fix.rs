@@ -4,7 +4,8 @@
 //! whose phase fails drops out of the later phases (it stays as it was, open at worst, never with a
 //! second owner), and its error says so.
 
-use super::migrate::{Endpoint, MigrateOptions, announce_owner, drain_slots};
+use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command};
+use super::migrate::{Endpoint, MigrateOptions, drain_slots};
 use crate::net::{NodeAddress, Session, concurrently};
 use crate::plan::fix::{FixPlan, Open, Prepare, SlotRepair};
 use serde::Serialize;
@@ -32,29 +33,27 @@ struct SlotCommand {
     tolerate: Option<&'static str>,
 }
 
-fn setslot(slot: u16, action: &str, node: Option<&str>) -> SlotCommand {
-    let mut command = redis::cmd("CLUSTER");
-    command.arg("SETSLOT").arg(slot).arg(action);
-    if let Some(node) = node {
-        command.arg(node);
-    }
+fn setslot(slot: u16, action: SetSlot<'_>) -> SlotCommand {
     SlotCommand {
         slot,
-        command,
+        command: setslot_command(slot, action),
         tolerate: None,
     }
 }
 
-/// Runs the plan. `endpoints` holds every loaded master by id.
+/// Runs the plan. `endpoints` holds every loaded master by id; every owner change goes through
+/// `handoffs`, which is also asked to verify the moved keys at the end.
 pub async fn execute_fix(
     session: &Arc<Session>,
     endpoints: &HashMap<String, Endpoint>,
+    handoffs: &Handoffs,
     plan: &FixPlan,
     options: &MigrateOptions,
 ) -> FixOutcome {
     let mut run = Run {
         session,
         endpoints,
+        handoffs,
         outcome: FixOutcome::default(),
     };
     let repairs: Vec<&SlotRepair> = plan.repairs.iter().collect();
@@ -66,26 +65,19 @@ pub async fn execute_fix(
     let live = run.live(&repairs);
     run.drain(&live, options).await;
     let live = run.live(&repairs);
-    let owners = live
-        .iter()
-        .map(|r| {
-            let node = setslot(r.slot.number(), "NODE", Some(&r.target));
-            (r.target.clone(), node)
-        })
-        .collect();
-    run.phase("assigning the slot on its new owner", owners)
-        .await;
+    run.hand_off(&live).await;
     let live = run.live(&repairs);
     let closing = live
         .iter()
-        .map(|r| (r.target.clone(), setslot(r.slot.number(), "STABLE", None)))
+        .map(|r| (r.target.clone(), setslot(r.slot.number(), SetSlot::Stable)))
         .collect();
     run.phase("closing the slot on its new owner", closing)
         .await;
     let live = run.live(&repairs);
-    run.announce(&live).await;
+    run.reannounce_via_primaries(&live).await;
     run.phase("closing the slot on the other nodes", close(&live))
         .await;
+    run.verify().await;
     let live = run.live(&repairs);
     run.outcome.fixed = live.iter().map(|r| r.slot.number()).collect();
     run.outcome
@@ -99,14 +91,14 @@ fn prepare(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
     for repair in repairs {
         let slot = repair.slot.number();
         if repair.stabilize_target {
-            commands.push((repair.target.clone(), setslot(slot, "STABLE", None)));
+            commands.push((repair.target.clone(), setslot(slot, SetSlot::Stable)));
         }
         match &repair.prepare {
             Prepare::Owns => {}
             Prepare::Import(from) => {
                 commands.push((
                     repair.target.clone(),
-                    setslot(slot, "IMPORTING", Some(from)),
+                    setslot(slot, SetSlot::Importing(from)),
                 ));
             }
             Prepare::Claim => {
@@ -160,13 +152,10 @@ fn open(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
         for drain in &repair.drains {
             let action = match drain.open {
                 Open::AsIs => continue,
-                Open::Migrating => "MIGRATING",
-                Open::Importing => "IMPORTING",
+                Open::Migrating => SetSlot::Migrating(&repair.target),
+                Open::Importing => SetSlot::Importing(&repair.target),
             };
-            commands.push((
-                drain.node.clone(),
-                setslot(repair.slot.number(), action, Some(&repair.target)),
-            ));
+            commands.push((drain.node.clone(), setslot(repair.slot.number(), action)));
         }
     }
     commands
@@ -179,7 +168,7 @@ fn close(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
         .flat_map(|r| {
             r.close
                 .iter()
-                .map(|node| (node.clone(), setslot(r.slot.number(), "STABLE", None)))
+                .map(|node| (node.clone(), setslot(r.slot.number(), SetSlot::Stable)))
         })
         .collect()
 }
@@ -188,6 +177,7 @@ fn close(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
 struct Run<'a> {
     session: &'a Arc<Session>,
     endpoints: &'a HashMap<String, Endpoint>,
+    handoffs: &'a Handoffs,
     outcome: FixOutcome,
 }
 
@@ -275,36 +265,55 @@ impl Run<'_> {
         }
     }
 
-    /// Phase 5: every master other than the target is told the owner; replicas showing the slot
-    /// open hear it again through their primary.
-    async fn announce(&mut self, repairs: &[&SlotRepair]) {
-        let mut by_target: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+    /// Phase 4: each slot handed to its target through the hand-off protocol (docs/handoff.md),
+    /// which tells the target first and every other master after, in groups where no node both
+    /// gives and receives.
+    async fn hand_off(&mut self, repairs: &[&SlotRepair]) {
+        let handoffs: Vec<Handoff> = repairs
+            .iter()
+            .map(|r| Handoff {
+                slot: r.slot.number(),
+                from: match &r.prepare {
+                    Prepare::Import(from) => Some(from.clone()),
+                    Prepare::Owns | Prepare::Claim => None,
+                },
+                to: r.target.clone(),
+                target_imports: matches!(r.prepare, Prepare::Import(_)),
+            })
+            .collect();
+        for error in self.handoffs.hand_off(&handoffs).await {
+            for slot in error.slots() {
+                self.fail(slot, format!("handing it to its new owner: {error}"));
+            }
+        }
+    }
+
+    /// Replicas showing the slot open (Valkey) hear the owner again through their primary.
+    async fn reannounce_via_primaries(&mut self, repairs: &[&SlotRepair]) {
         let mut via: BTreeMap<(&str, &str), Vec<u16>> = BTreeMap::new();
         for repair in repairs {
-            by_target
-                .entry(&repair.target)
-                .or_default()
-                .push(repair.slot.number());
             for primary in &repair.via_primary {
                 via.entry((primary, &repair.target))
                     .or_default()
                     .push(repair.slot.number());
             }
         }
-        for (target, slots) in by_target {
-            let others: Vec<NodeAddress> = self
-                .endpoints
-                .values()
-                .filter(|e| e.id != target)
-                .map(|e| e.address.clone())
-                .collect();
-            let warnings = announce_owner(self.session, others, &slots, target).await;
-            self.outcome.warnings.extend(warnings);
-        }
         for ((primary, target), slots) in via {
-            let primary = vec![self.endpoints[primary].address.clone()];
-            let warnings = announce_owner(self.session, primary, &slots, target).await;
-            self.outcome.warnings.extend(warnings);
+            let primary = &self.endpoints[primary].address;
+            self.handoffs.reannounce(primary, &slots, target).await;
+        }
+    }
+
+    /// Last: every node agrees and no repaired slot lost a key since its hand-off.
+    async fn verify(&mut self) {
+        match self.handoffs.finish().await {
+            Ok(report) => self.outcome.warnings.extend(report.warnings),
+            Err(error) => {
+                for slot in error.slots() {
+                    self.fail(slot, error.to_string());
+                }
+                self.outcome.warnings.push(error.to_string());
+            }
         }
     }
 }

@@ -7,6 +7,7 @@
 //! once); the first error stops new moves, lets the ones in flight finish, and is reported with the
 //! state its slot was left in and how to finish it.
 
+use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command};
 use crate::net::{NetError, NodeAddress, NodeClient, Secret, Session, concurrently};
 use crate::plan::{MovePlan, SlotMove};
 use serde::Serialize;
@@ -88,7 +89,7 @@ pub async fn drain_slots(
     let engine = Engine {
         session,
         endpoints: HashMap::new(),
-        masters: Vec::new(),
+        handoffs: None,
         throttle: Throttle::new(options.rate),
         options,
         progress: Arc::new(Silent),
@@ -203,8 +204,8 @@ pub struct MoveSummary {
 struct Engine {
     session: Arc<Session>,
     endpoints: HashMap<String, Endpoint>,
-    /// Every master, told the new owner of each slot.
-    masters: Vec<NodeAddress>,
+    /// Where each window's slots change owner (`None` when only draining keys).
+    handoffs: Option<Arc<Handoffs>>,
     options: MigrateOptions,
     progress: Arc<dyn Progress>,
     stop: Arc<AtomicBool>,
@@ -239,12 +240,13 @@ impl Throttle {
     }
 }
 
-/// Runs `plan`. `endpoints` holds every source and target by id; `masters` every master to tell.
+/// Runs `plan`. `endpoints` holds every source and target by id; `handoffs` hands each window's
+/// slots over (the caller calls its `finish` afterwards to verify them).
 /// Setting `stop` (Ctrl-C) lets the windows in flight finish and starts no new one.
 pub async fn execute_moves(
     session: Arc<Session>,
     endpoints: HashMap<String, Endpoint>,
-    masters: Vec<NodeAddress>,
+    handoffs: Arc<Handoffs>,
     plan: &MovePlan,
     options: MigrateOptions,
     progress: Arc<dyn Progress>,
@@ -256,7 +258,7 @@ pub async fn execute_moves(
     let engine = Arc::new(Engine {
         session,
         endpoints,
-        masters,
+        handoffs: Some(handoffs),
         options,
         progress,
         stop,
@@ -367,11 +369,11 @@ impl Engine {
             .await
             .map_err(|e| fail(first, SlotStep::Untouched, e.to_string()))?;
         // 1. Target imports first, so ASK redirections from the source always find it ready.
-        setslot_all(&mut on_target, &slots, "IMPORTING", &source.id, false)
+        open_all(&mut on_target, &slots, SetSlot::Importing(&source.id))
             .await
             .map_err(|(slot, e)| fail(slot, SlotStep::Untouched, e))?;
         // 2. Source migrates.
-        setslot_all(&mut on_source, &slots, "MIGRATING", &target.id, false)
+        open_all(&mut on_source, &slots, SetSlot::Migrating(&target.id))
             .await
             .map_err(|(slot, e)| fail(slot, SlotStep::Importing, e))?;
         // 3. Keys, batch by batch, every slot of the window at once.
@@ -379,15 +381,23 @@ impl Engine {
             .move_keys(&slots, &mut on_source, &mut on_target, target)
             .await
             .map_err(|(slot, e)| fail(slot, SlotStep::Migrating, e))?;
-        // 4. The target owns them, then the source (which may have become a replica after losing its
-        //    last slot), then every other master at once.
-        setslot_all(&mut on_target, &slots, "NODE", &target.id, false)
-            .await
-            .map_err(|(slot, e)| fail(slot, SlotStep::Migrating, e))?;
-        setslot_all(&mut on_source, &slots, "NODE", &target.id, true)
-            .await
-            .map_err(|(slot, e)| fail(slot, SlotStep::Assigned, e))?;
-        warnings.extend(self.tell_other_masters(&slots, source, target).await);
+        // 4. The hand-off (docs/handoff.md): target first, then every other master, epochs checked.
+        let _ = warnings;
+        if let Some(handoffs) = &self.handoffs {
+            let group: Vec<Handoff> = slots
+                .iter()
+                .map(|slot| Handoff {
+                    slot: *slot,
+                    from: Some(source.id.clone()),
+                    to: target.id.clone(),
+                    target_imports: true,
+                })
+                .collect();
+            if let Some(error) = handoffs.hand_off(&group).await.into_iter().next() {
+                let slot = error.slots().first().copied().unwrap_or(first);
+                return Err(fail(slot, SlotStep::Migrating, error.to_string()));
+            }
+        }
         Ok(window
             .iter()
             .zip(keys)
@@ -580,23 +590,6 @@ impl Engine {
             .await
             .map_err(|e| e.to_string())
     }
-
-    /// `SETSLOT NODE` for `slots` on every master other than source and target, at once (one pipeline
-    /// each); failures are warnings, as gossip carries the new owner too.
-    async fn tell_other_masters(
-        &self,
-        slots: &[u16],
-        source: &Endpoint,
-        target: &Endpoint,
-    ) -> Vec<String> {
-        let others: Vec<NodeAddress> = self
-            .masters
-            .iter()
-            .filter(|a| **a != source.address && **a != target.address)
-            .cloned()
-            .collect();
-        announce_owner(&self.session, others, slots, &target.id).await
-    }
 }
 
 /// `MIGRATE host port "" 0 timeout [flags...] [AUTH pw | AUTH2 user pw] KEYS k...`: the source sends
@@ -631,50 +624,19 @@ pub fn migrate_keys_command(
     command
 }
 
-/// `SETSLOT NODE owner` for `slots` on every node of `addresses` at once (one pipeline each); returns a
-/// line per node that could not be told (a replica's "only with masters" counts as told).
-pub async fn announce_owner(
-    session: &Arc<Session>,
-    addresses: Vec<NodeAddress>,
-    slots: &[u16],
-    owner: &str,
-) -> Vec<String> {
-    let slots = slots.to_vec();
-    let owner = owner.to_string();
-    let results = concurrently(addresses, |address| {
-        let session = Arc::clone(session);
-        let (slots, owner) = (slots.clone(), owner.clone());
-        async move {
-            let outcome = match session.client(&address).await {
-                Ok(mut client) => setslot_all(&mut client, &slots, "NODE", &owner, true).await.map_err(|(_, e)| e),
-                Err(error) => Err(error.to_string()),
-            };
-            outcome.err().map(|e| format!("{address} was not told the new owner of slots {slots:?} ({e}); gossip will tell it"))
-        }
-    })
-    .await;
-    results.into_iter().flatten().collect()
-}
-
-/// `CLUSTER SETSLOT s ACTION node` for every slot, one pipeline; the first failing slot and why.
-/// With `tolerate_replica`, "only with masters" (a source turned replica) counts as done.
-pub async fn setslot_all(
+/// `CLUSTER SETSLOT s IMPORTING|MIGRATING node` for every slot, one pipeline; the first failing slot
+/// and why. (Owner changes go through [`Handoffs`] only.)
+async fn open_all(
     client: &mut NodeClient,
     slots: &[u16],
-    action: &str,
-    node_id: &str,
-    tolerate_replica: bool,
+    action: SetSlot<'_>,
 ) -> Result<(), (u16, String)> {
     let mut pipe = redis::pipe();
     pipe.ignore_errors();
     for slot in slots {
-        pipe.cmd("CLUSTER")
-            .arg("SETSLOT")
-            .arg(*slot)
-            .arg(action)
-            .arg(node_id);
+        pipe.add_command(setslot_command(*slot, action));
     }
-    let what = format!("CLUSTER SETSLOT {action}");
+    let what = format!("CLUSTER SETSLOT {}", action.name());
     let replies: Vec<redis::RedisResult<redis::Value>> = client
         .pipeline(&pipe, &what)
         .await
@@ -682,12 +644,7 @@ pub async fn setslot_all(
     for (slot, reply) in slots.iter().zip(replies) {
         if let Err(error) = reply {
             let text = crate::net::server_error_text(&error).unwrap_or_else(|| error.to_string());
-            if !(tolerate_replica && text.contains("only with masters")) {
-                return Err((
-                    *slot,
-                    format!("{} replied to {what}: {text}", client.address()),
-                ));
-            }
+            return Err((*slot, format!("{} replied to {what}: {text}", client.address())));
         }
     }
     Ok(())

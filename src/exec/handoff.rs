@@ -1,0 +1,812 @@
+//! The one place a slot changes owner. Every path that ends a slot move goes through [`Handoffs`]: the
+//! legacy engine's windows (`exec::migrate`), `fix` (`exec::fix`), `resume`'s announcements and the
+//! Valkey replica repair (`commands::moves`). The protocol and why it cannot lose a key are written
+//! down in `docs/handoff.md`; in short:
+//!
+//! - A group of hand-offs never has a node that both gives a slot away and receives one.
+//! - Before a target claims a slot, its config epoch is made strictly greater than the epoch of every
+//!   giver whose old claims may still be recorded anywhere ("unsettled givers"), and every such giver's
+//!   epoch is unique among the masters, so no collision resolution can raise it later.
+//! - A node that gave slots away does not raise its epoch (receive, or `BUMPEPOCH`) until every node
+//!   records the new owners of what it gave ([`Handoffs::settle`]).
+//! - Each slot's keys are counted on the new owner when it claims the slot, and counted again once the
+//!   run has settled ([`Handoffs::finish`]): a drop is reported, never hidden.
+//!
+//! `SETSLOT` commands are built by [`setslot_command`] only.
+
+use crate::net::{NodeAddress, Session, concurrently};
+use crate::topology::check::owner_map;
+use crate::topology::load::load_tables;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A `CLUSTER SETSLOT` action, with the node id it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetSlot<'a> {
+    Importing(&'a str),
+    Migrating(&'a str),
+    Node(&'a str),
+    Stable,
+}
+
+impl SetSlot<'_> {
+    /// The action's name as the server spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SetSlot::Importing(_) => "IMPORTING",
+            SetSlot::Migrating(_) => "MIGRATING",
+            SetSlot::Node(_) => "NODE",
+            SetSlot::Stable => "STABLE",
+        }
+    }
+}
+
+/// `CLUSTER SETSLOT slot ACTION [node]`: the only builder of SETSLOT in rcluster.
+pub fn setslot_command(slot: u16, action: SetSlot<'_>) -> redis::Cmd {
+    let mut command = redis::cmd("CLUSTER");
+    command.arg("SETSLOT").arg(slot).arg(action.name());
+    match action {
+        SetSlot::Importing(id) | SetSlot::Migrating(id) | SetSlot::Node(id) => {
+            command.arg(id);
+        }
+        SetSlot::Stable => {}
+    }
+    command
+}
+
+/// One slot changing owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handoff {
+    pub slot: u16,
+    /// The master that owned the slot and may still claim it (`None`: nobody, or the target itself).
+    pub from: Option<String>,
+    /// The new owner.
+    pub to: String,
+    /// The target has the slot IMPORTING, so its `SETSLOT NODE` bumps its epoch by itself.
+    pub target_imports: bool,
+}
+
+/// Why a hand-off could not be made safely, or what its check found.
+#[derive(Debug, Clone, thiserror::Error, Serialize)]
+pub enum HandoffError {
+    /// A command on a node failed for these slots; they are left as they were (open at worst).
+    #[error("slot {slot}: {reason}")]
+    Slot { slot: u16, reason: String },
+    /// The new owner's epoch could not be made greater than the old owners' in time.
+    #[error(
+        "slots {slots:?} were not handed over: {reason}; they are left open, finish them with `rcluster fix`"
+    )]
+    Epoch { slots: Vec<u16>, reason: String },
+    /// Some nodes still record an old owner after the bound.
+    #[error(
+        "after {waited_ms} ms, {} still record an old owner for slots {slots:?}; stopping before any of those old owners receives a slot (that could delete keys). Run `rcluster check`, then `rcluster fix`",
+        nodes.join(", ")
+    )]
+    Unsettled {
+        slots: Vec<u16>,
+        nodes: Vec<String>,
+        waited_ms: u128,
+    },
+    /// Keys vanished from slots after their hand-off.
+    #[error("KEYS LOST after the hand-off: {}", losses.iter().map(|l| format!("slot {} had {} keys on {} and now has {}", l.slot, l.before, l.owner, l.after)).collect::<Vec<_>>().join("; "))]
+    KeysLost { losses: Vec<KeyLoss> },
+}
+
+impl HandoffError {
+    /// The slots the error is about.
+    pub fn slots(&self) -> Vec<u16> {
+        match self {
+            HandoffError::Slot { slot, .. } => vec![*slot],
+            HandoffError::Epoch { slots, .. } | HandoffError::Unsettled { slots, .. } => slots.clone(),
+            HandoffError::KeysLost { losses } => losses.iter().map(|l| l.slot).collect(),
+        }
+    }
+}
+
+/// A slot that holds fewer keys on its new owner than it did at the hand-off.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyLoss {
+    pub slot: u16,
+    pub owner: String,
+    pub before: u64,
+    pub after: u64,
+}
+
+/// What [`Handoffs::finish`] verified.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HandoffReport {
+    /// Slots whose key count was checked on their new owner.
+    pub slots_verified: usize,
+    /// Keys those slots held at the hand-off.
+    pub keys_verified: u64,
+    /// Nodes that could not be told an owner (they learn it by gossip).
+    pub warnings: Vec<String>,
+}
+
+/// What the protocol remembers between groups.
+#[derive(Debug, Default)]
+struct Ledger {
+    /// Handed-off slots some node may still record under an old owner: slot -> new owner id.
+    unsettled: BTreeMap<u16, String>,
+    /// The old owners of those slots; their epochs must not rise until settled.
+    givers: BTreeSet<String>,
+    /// Each handed-off slot's keys on its new owner at the hand-off: slot -> (owner id, keys).
+    counted: BTreeMap<u16, (String, u64)>,
+    warnings: Vec<String>,
+}
+
+/// A master's epochs, from its own `CLUSTER INFO`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Epochs {
+    mine: u64,
+    current: u64,
+}
+
+/// The hand-off desk of one run: knows every master (to tell) and every node (to wait for).
+pub struct Handoffs {
+    session: Arc<Session>,
+    /// Every master: id -> address.
+    masters: BTreeMap<String, NodeAddress>,
+    /// Every node, replicas too.
+    nodes: Vec<NodeAddress>,
+    /// How long nodes may take to agree before the run stops.
+    settle_limit: Duration,
+    ledger: tokio::sync::Mutex<Ledger>,
+}
+
+impl Handoffs {
+    /// A desk for the masters and nodes of `view`; `node_timeout` is the cluster's
+    /// `cluster-node-timeout` (gossip reaches every node within about half of it).
+    pub fn new(
+        session: Arc<Session>,
+        view: &crate::topology::ClusterView,
+        node_timeout: Duration,
+    ) -> Handoffs {
+        let masters = view
+            .loaded_masters()
+            .map(|m| (m.id().to_string(), m.address.clone()))
+            .collect();
+        let nodes = view.loaded().map(|n| n.address.clone()).collect();
+        Handoffs {
+            session,
+            masters,
+            nodes,
+            settle_limit: (node_timeout * 2).max(Duration::from_secs(3)),
+            ledger: tokio::sync::Mutex::new(Ledger::default()),
+        }
+    }
+
+    /// Hands every slot of `handoffs` to its target: split into groups where no node both gives
+    /// and receives, each group made safe (epochs, settling) and then told to the target first and
+    /// every other master at once. Returns the slots that failed; the others are handed over.
+    pub async fn hand_off(&self, handoffs: &[Handoff]) -> Vec<HandoffError> {
+        let mut ledger = self.ledger.lock().await;
+        let mut failures = Vec::new();
+        for group in split_into_groups(handoffs) {
+            if let Err(error) = self.hand_off_group(&mut ledger, &group).await {
+                failures.extend(error);
+            }
+        }
+        failures
+    }
+
+    /// `SETSLOT NODE owner` again on `address` (a primary whose replicas missed it); no epoch moves.
+    pub async fn reannounce(&self, address: &NodeAddress, slots: &[u16], owner: &str) {
+        let _ = announce_owner(&self.session, vec![address.clone()], slots, owner).await;
+    }
+
+    /// Waits until every node records the new owners, then checks that no handed-off slot holds
+    /// fewer keys on its owner than at its hand-off.
+    pub async fn finish(&self) -> Result<HandoffReport, HandoffError> {
+        let mut ledger = self.ledger.lock().await;
+        self.settle(&mut ledger).await?;
+        let losses = self.count_losses(&ledger).await;
+        let report = HandoffReport {
+            slots_verified: ledger.counted.len(),
+            keys_verified: ledger.counted.values().map(|(_, keys)| keys).sum(),
+            warnings: std::mem::take(&mut ledger.warnings),
+        };
+        if losses.is_empty() {
+            Ok(report)
+        } else {
+            Err(HandoffError::KeysLost { losses })
+        }
+    }
+
+    /// One group: settle first if a target gave slots away before, make epochs safe, claim on the
+    /// targets (counting keys), then tell every other master.
+    async fn hand_off_group(
+        &self,
+        ledger: &mut Ledger,
+        group: &[Handoff],
+    ) -> Result<(), Vec<HandoffError>> {
+        let targets: BTreeSet<&str> = group.iter().map(|h| h.to.as_str()).collect();
+        if targets.iter().any(|t| ledger.givers.contains(*t)) {
+            self.settle(ledger).await.map_err(|e| vec![e])?;
+        }
+        self.make_epochs_safe(ledger, group)
+            .await
+            .map_err(|reason| {
+                vec![HandoffError::Epoch {
+                    slots: group.iter().map(|h| h.slot).collect(),
+                    reason,
+                }]
+            })?;
+        let (claimed, mut failures) = self.claim_on_targets(ledger, group).await;
+        let warnings = self.tell_other_masters(&claimed).await;
+        ledger.warnings.extend(warnings);
+        for handoff in &claimed {
+            ledger.unsettled.insert(handoff.slot, handoff.to.clone());
+            if let Some(from) = &handoff.from {
+                ledger.givers.insert(from.clone());
+            }
+        }
+        failures.extend(self.epoch_checks_after(group, &claimed).await);
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(failures)
+        }
+    }
+
+    /// Steps 2-3 of docs/handoff.md: every giver's epoch is unique, and every target's epoch is (or
+    /// will be, by its own bump on `SETSLOT NODE`) greater than every giver's, settled or not yet.
+    async fn make_epochs_safe(&self, ledger: &mut Ledger, group: &[Handoff]) -> Result<(), String> {
+        let deadline = Instant::now() + self.settle_limit;
+        loop {
+            let epochs = self.read_epochs().await;
+            let givers: BTreeSet<&str> = group
+                .iter()
+                .filter_map(|h| h.from.as_deref())
+                .chain(ledger.givers.iter().map(String::as_str))
+                .collect();
+            let action = epoch_action(&epochs, &givers, group);
+            match action {
+                EpochAction::Ready => return Ok(()),
+                EpochAction::Bump(node) => {
+                    if ledger.givers.contains(&node) {
+                        self.settle(ledger).await.map_err(|e| e.to_string())?;
+                        continue;
+                    }
+                    self.bump_epoch(&node).await?;
+                }
+                EpochAction::Wait(why) => {
+                    if Instant::now() > deadline {
+                        return Err(why);
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }
+        }
+    }
+
+    /// `CLUSTER INFO` of every master at once: id -> epochs (masters that did not answer are absent).
+    async fn read_epochs(&self) -> HashMap<String, Epochs> {
+        let work: Vec<(String, NodeAddress)> = self
+            .masters
+            .iter()
+            .map(|(id, address)| (id.clone(), address.clone()))
+            .collect();
+        let replies = concurrently(work, |(id, address)| {
+            let session = Arc::clone(&self.session);
+            async move {
+                let info = session.client(&address).await.ok()?.cluster_info().await.ok()?;
+                let field = |name: &str| info.get(name)?.trim().parse::<u64>().ok();
+                Some((
+                    id,
+                    Epochs {
+                        mine: field("cluster_my_epoch")?,
+                        current: field("cluster_current_epoch")?,
+                    },
+                ))
+            }
+        })
+        .await;
+        replies.into_iter().flatten().collect()
+    }
+
+    async fn bump_epoch(&self, node: &str) -> Result<(), String> {
+        let address = &self.masters[node];
+        let mut client = self
+            .session
+            .client(address)
+            .await
+            .map_err(|e| e.to_string())?;
+        client
+            .query::<String>(&["CLUSTER", "BUMPEPOCH"])
+            .await
+            .map(|_| ())
+            .map_err(|e| format!("CLUSTER BUMPEPOCH on {address}: {e}"))
+    }
+
+    /// On each target, one pipeline: the keys of its slots (counted before it claims them), then
+    /// `SETSLOT NODE` itself for each. Returns the hand-offs that took effect and the failures.
+    async fn claim_on_targets(
+        &self,
+        ledger: &mut Ledger,
+        group: &[Handoff],
+    ) -> (Vec<Handoff>, Vec<HandoffError>) {
+        let mut by_target: BTreeMap<&str, Vec<&Handoff>> = BTreeMap::new();
+        for handoff in group {
+            by_target.entry(&handoff.to).or_default().push(handoff);
+        }
+        let work: Vec<(NodeAddress, Vec<Handoff>)> = by_target
+            .into_iter()
+            .map(|(target, handoffs)| {
+                let address = self.masters[target].clone();
+                (address, handoffs.into_iter().cloned().collect())
+            })
+            .collect();
+        let results = concurrently(work, |(address, handoffs)| {
+            let session = Arc::clone(&self.session);
+            async move { claim(&session, &address, handoffs).await }
+        })
+        .await;
+        let (mut claimed, mut failures) = (Vec::new(), Vec::new());
+        for result in results {
+            for (handoff, outcome) in result {
+                match outcome {
+                    Ok(keys) => {
+                        ledger
+                            .counted
+                            .insert(handoff.slot, (handoff.to.clone(), keys));
+                        claimed.push(handoff);
+                    }
+                    Err(reason) => failures.push(HandoffError::Slot {
+                        slot: handoff.slot,
+                        reason,
+                    }),
+                }
+            }
+        }
+        (claimed, failures)
+    }
+
+    /// Every master but the target told each claimed slot's owner, all masters at once.
+    async fn tell_other_masters(&self, claimed: &[Handoff]) -> Vec<String> {
+        let mut by_target: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+        for handoff in claimed {
+            by_target.entry(&handoff.to).or_default().push(handoff.slot);
+        }
+        let work: Vec<(NodeAddress, Vec<(u16, String)>)> = self
+            .masters
+            .iter()
+            .map(|(id, address)| {
+                let slots = by_target
+                    .iter()
+                    .filter(|(target, _)| **target != id.as_str())
+                    .flat_map(|(target, slots)| slots.iter().map(|s| (*s, target.to_string())))
+                    .collect();
+                (address.clone(), slots)
+            })
+            .filter(|(_, slots): &(NodeAddress, Vec<(u16, String)>)| !slots.is_empty())
+            .collect();
+        let results = concurrently(work, |(address, slots)| {
+            let session = Arc::clone(&self.session);
+            async move { tell(&session, &address, &slots).await.err() }
+        })
+        .await;
+        results.into_iter().flatten().collect()
+    }
+
+    /// After the claims: every target that claimed must now be ahead of every giver of the group
+    /// (its own bump on `SETSLOT NODE` was relied on). Checked, so a violation is reported.
+    async fn epoch_checks_after(&self, group: &[Handoff], claimed: &[Handoff]) -> Vec<HandoffError> {
+        if claimed.is_empty() {
+            return Vec::new();
+        }
+        let epochs = self.read_epochs().await;
+        let floor = group
+            .iter()
+            .filter_map(|h| h.from.as_deref())
+            .filter_map(|g| epochs.get(g))
+            .map(|e| e.mine)
+            .max()
+            .unwrap_or(0);
+        claimed
+            .iter()
+            .filter(|h| epochs.get(&h.to).is_some_and(|e| e.mine <= floor))
+            .map(|h| HandoffError::Slot {
+                slot: h.slot,
+                reason: format!(
+                    "its new owner {} did not get an epoch above its old owner's ({floor}); run `rcluster check`",
+                    h.to
+                ),
+            })
+            .collect()
+    }
+
+    /// Polls every node's table until each records every unsettled slot under its new owner.
+    async fn settle(&self, ledger: &mut Ledger) -> Result<(), HandoffError> {
+        if ledger.unsettled.is_empty() {
+            ledger.givers.clear();
+            return Ok(());
+        }
+        let started = Instant::now();
+        loop {
+            let tables = load_tables(&self.session, &self.nodes).await;
+            let mut stale_nodes = Vec::new();
+            let mut stale_slots = BTreeSet::new();
+            for (address, table) in self.nodes.iter().zip(&tables) {
+                let Some(table) = table else { continue };
+                let stale = stale_slots_in(table, &ledger.unsettled);
+                if !stale.is_empty() {
+                    stale_nodes.push(address.to_string());
+                    stale_slots.extend(stale);
+                }
+            }
+            if stale_nodes.is_empty() {
+                ledger.unsettled.clear();
+                ledger.givers.clear();
+                return Ok(());
+            }
+            if started.elapsed() > self.settle_limit {
+                return Err(HandoffError::Unsettled {
+                    slots: stale_slots.into_iter().take(20).collect(),
+                    nodes: stale_nodes,
+                    waited_ms: started.elapsed().as_millis(),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// Slots holding fewer keys on their owner than at their hand-off.
+    async fn count_losses(&self, ledger: &Ledger) -> Vec<KeyLoss> {
+        let mut by_owner: BTreeMap<&str, Vec<(u16, u64)>> = BTreeMap::new();
+        for (slot, (owner, keys)) in &ledger.counted {
+            by_owner.entry(owner).or_default().push((*slot, *keys));
+        }
+        let work: Vec<(String, NodeAddress, Vec<(u16, u64)>)> = by_owner
+            .into_iter()
+            .map(|(owner, slots)| (owner.to_string(), self.masters[owner].clone(), slots))
+            .collect();
+        let results = concurrently(work, |(_owner, address, slots)| {
+            let session = Arc::clone(&self.session);
+            async move {
+                let numbers: Vec<u16> = slots.iter().map(|(s, _)| *s).collect();
+                let counted = match session.client(&address).await {
+                    Ok(mut client) => client.count_keys_in_slots(&numbers).await.ok(),
+                    Err(_) => None,
+                };
+                let Some(counted) = counted else {
+                    return Vec::new();
+                };
+                slots
+                    .iter()
+                    .zip(counted)
+                    .filter(|((_, before), after)| after < before)
+                    .map(|((slot, before), after)| KeyLoss {
+                        slot: *slot,
+                        owner: address.to_string(),
+                        before: *before,
+                        after,
+                    })
+                    .collect::<Vec<_>>()
+            }
+        })
+        .await;
+        results.into_iter().flatten().collect()
+    }
+}
+
+/// What the epoch precondition needs next.
+#[derive(Debug, PartialEq, Eq)]
+enum EpochAction {
+    /// Every giver is unique and every target is or will be ahead.
+    Ready,
+    /// `CLUSTER BUMPEPOCH` on this node.
+    Bump(String),
+    /// Gossip has to carry an epoch first.
+    Wait(String),
+}
+
+/// The pure rule of steps 2-3 (docs/handoff.md), from every master's epochs.
+fn epoch_action(
+    epochs: &HashMap<String, Epochs>,
+    givers: &BTreeSet<&str>,
+    group: &[Handoff],
+) -> EpochAction {
+    for giver in givers {
+        let Some(mine) = epochs.get(*giver).map(|e| e.mine) else {
+            continue;
+        };
+        let shared = epochs.values().filter(|e| e.mine == mine).count() > 1;
+        if shared || mine == 0 {
+            return EpochAction::Bump(giver.to_string());
+        }
+    }
+    let floor = givers
+        .iter()
+        .filter_map(|g| epochs.get(*g))
+        .map(|e| e.mine)
+        .max()
+        .unwrap_or(0);
+    let mut targets: Vec<(&str, bool)> = Vec::new();
+    for handoff in group {
+        match targets.iter_mut().find(|(t, _)| *t == handoff.to) {
+            Some((_, imports)) => *imports &= handoff.target_imports,
+            None => targets.push((&handoff.to, handoff.target_imports)),
+        }
+    }
+    for (target, imports) in targets {
+        let Some(own) = epochs.get(target) else {
+            return EpochAction::Wait(format!("the target {target} does not answer CLUSTER INFO"));
+        };
+        if own.mine > floor {
+            continue;
+        }
+        // SETSLOT NODE on an importing target bumps it to current + 1 when it is not the highest.
+        if imports && own.current >= floor && (own.mine < own.current || own.mine == 0) {
+            continue;
+        }
+        if own.current >= floor {
+            return EpochAction::Bump(target.to_string());
+        }
+        return EpochAction::Wait(format!(
+            "the target {target} has not heard of epoch {floor} yet (its current epoch is {})",
+            own.current
+        ));
+    }
+    EpochAction::Ready
+}
+
+/// The slots of `unsettled` that `table` records under another owner.
+fn stale_slots_in(table: &[crate::topology::NodeEntry], unsettled: &BTreeMap<u16, String>) -> Vec<u16> {
+    let owners = owner_map(table);
+    unsettled
+        .iter()
+        .filter(|(slot, owner)| {
+            let Some(slot) = crate::topology::Slot::new(u64::from(**slot)) else {
+                return false;
+            };
+            !owners
+                .iter()
+                .any(|(id, slots)| *id == owner.as_str() && slots.contains(slot))
+        })
+        .map(|(slot, _)| *slot)
+        .collect()
+}
+
+/// Splits hand-offs into groups in which no node both gives and receives, keeping order within each.
+pub fn split_into_groups(handoffs: &[Handoff]) -> Vec<Vec<Handoff>> {
+    let mut groups = Vec::new();
+    let mut left: Vec<Handoff> = handoffs.to_vec();
+    while !left.is_empty() {
+        let (mut givers, mut targets) = (BTreeSet::new(), BTreeSet::new());
+        let (mut group, mut later) = (Vec::new(), Vec::new());
+        for handoff in left {
+            let gives_here = handoff.from.as_ref().is_some_and(|f| targets.contains(f));
+            let receives_here = givers.contains(&handoff.to);
+            if gives_here || receives_here {
+                later.push(handoff);
+            } else {
+                if let Some(from) = &handoff.from {
+                    givers.insert(from.clone());
+                }
+                targets.insert(handoff.to.clone());
+                group.push(handoff);
+            }
+        }
+        groups.push(group);
+        left = later;
+    }
+    groups
+}
+
+/// The target's pipeline: `COUNTKEYSINSLOT` for every slot, then `SETSLOT slot NODE myself` for each.
+async fn claim(
+    session: &Arc<Session>,
+    address: &NodeAddress,
+    handoffs: Vec<Handoff>,
+) -> Vec<(Handoff, Result<u64, String>)> {
+    let mut client = match session.client(address).await {
+        Ok(client) => client,
+        Err(error) => {
+            let reason = error.to_string();
+            return handoffs.into_iter().map(|h| (h, Err(reason.clone()))).collect();
+        }
+    };
+    let mut pipe = redis::pipe();
+    pipe.ignore_errors();
+    for handoff in &handoffs {
+        pipe.cmd("CLUSTER").arg("COUNTKEYSINSLOT").arg(handoff.slot);
+    }
+    for handoff in &handoffs {
+        pipe.add_command(setslot_command(handoff.slot, SetSlot::Node(&handoff.to)));
+    }
+    let replies: Vec<redis::RedisResult<redis::Value>> =
+        match client.pipeline(&pipe, "CLUSTER SETSLOT NODE").await {
+            Ok(replies) => replies,
+            Err(error) => {
+                let reason = format!("{error}; the slot may or may not be claimed, run `rcluster check`");
+                return handoffs.into_iter().map(|h| (h, Err(reason.clone()))).collect();
+            }
+        };
+    let (counts, claims) = replies.split_at(handoffs.len());
+    handoffs
+        .into_iter()
+        .zip(counts.iter().zip(claims))
+        .map(|(handoff, (count, claimed))| {
+            let outcome = match (count, claimed) {
+                (_, Err(error)) => Err(format!(
+                    "{address} replied to CLUSTER SETSLOT NODE: {}",
+                    crate::net::server_error_text(error).unwrap_or_else(|| error.to_string())
+                )),
+                (Ok(redis::Value::Int(keys)), Ok(_)) => Ok((*keys).max(0) as u64),
+                (_, Ok(_)) => Ok(0),
+            };
+            (handoff, outcome)
+        })
+        .collect()
+}
+
+/// `SETSLOT slot NODE owner` for each `(slot, owner)` on the master at `address`, one pipeline; a
+/// master that turned replica (it gave its last slot away) counts as told. A line on failure.
+async fn tell(session: &Arc<Session>, address: &NodeAddress, slots: &[(u16, String)]) -> Result<(), String> {
+    let fail = |e: String| {
+        let numbers: Vec<u16> = slots.iter().map(|(s, _)| *s).collect();
+        format!("{address} was not told the new owner of slots {numbers:?} ({e}); gossip will tell it")
+    };
+    let mut client = session.client(address).await.map_err(|e| fail(e.to_string()))?;
+    let mut pipe = redis::pipe();
+    pipe.ignore_errors();
+    for (slot, owner) in slots {
+        pipe.add_command(setslot_command(*slot, SetSlot::Node(owner)));
+    }
+    let replies: Vec<redis::RedisResult<redis::Value>> = client
+        .pipeline(&pipe, "CLUSTER SETSLOT NODE")
+        .await
+        .map_err(|e| fail(e.to_string()))?;
+    for reply in replies {
+        if let Err(error) = reply {
+            let text = crate::net::server_error_text(&error).unwrap_or_else(|| error.to_string());
+            if !text.contains("only with masters") {
+                return Err(fail(text));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `SETSLOT NODE owner` for `slots` on every node of `addresses` at once (one pipeline each), for a
+/// slot whose owner already won everywhere that matters; returns a line per node that could not be
+/// told (a replica's "only with masters" counts as told). No epoch moves.
+pub async fn announce_owner(
+    session: &Arc<Session>,
+    addresses: Vec<NodeAddress>,
+    slots: &[u16],
+    owner: &str,
+) -> Vec<String> {
+    let slots: Vec<(u16, String)> = slots.iter().map(|s| (*s, owner.to_string())).collect();
+    let results = concurrently(addresses, |address| {
+        let session = Arc::clone(session);
+        let slots = slots.clone();
+        async move { tell(&session, &address, &slots).await.err() }
+    })
+    .await;
+    results.into_iter().flatten().collect()
+}
+
+/// The cluster's `cluster-node-timeout` as `address` reports it (`CONFIG GET`), if it may be read.
+pub async fn node_timeout(session: &Arc<Session>, address: &NodeAddress) -> Option<Duration> {
+    let mut client = session.client(address).await.ok()?;
+    let reply: Vec<String> = client
+        .query(&["CONFIG", "GET", "cluster-node-timeout"])
+        .await
+        .ok()?;
+    let millis: u64 = reply.get(1)?.parse().ok()?;
+    Some(Duration::from_millis(millis))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn handoff(slot: u16, from: &str, to: &str) -> Handoff {
+        Handoff {
+            slot,
+            from: Some(from.into()),
+            to: to.into(),
+            target_imports: true,
+        }
+    }
+
+    fn epochs(list: &[(&str, u64, u64)]) -> HashMap<String, Epochs> {
+        list.iter()
+            .map(|(id, mine, current)| {
+                (
+                    id.to_string(),
+                    Epochs {
+                        mine: *mine,
+                        current: *current,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_group_has_a_node_that_both_gives_and_receives() {
+        let all = vec![
+            handoff(1, "a", "b"),
+            handoff(2, "b", "a"),
+            handoff(3, "b", "c"),
+            handoff(4, "c", "a"),
+            handoff(5, "d", "e"),
+            handoff(6, "a", "b"),
+        ];
+        let groups = split_into_groups(&all);
+        for group in &groups {
+            for h in group {
+                assert!(
+                    group.iter().all(|other| other.from.as_deref() != Some(h.to.as_str())),
+                    "{groups:?}"
+                );
+            }
+        }
+        assert_eq!(groups.iter().map(Vec::len).sum::<usize>(), all.len());
+        assert_eq!(groups[0].iter().map(|h| h.slot).collect::<Vec<_>>(), vec![1, 5, 6]);
+    }
+
+    #[test]
+    fn a_target_ahead_of_every_giver_is_ready() {
+        let e = epochs(&[("a", 3, 9), ("b", 9, 9), ("c", 5, 9)]);
+        let givers = BTreeSet::from(["a", "c"]);
+        assert_eq!(epoch_action(&e, &givers, &[handoff(1, "a", "b")]), EpochAction::Ready);
+    }
+
+    #[test]
+    fn an_importing_target_behind_bumps_itself_on_setslot() {
+        let e = epochs(&[("a", 7, 9), ("b", 2, 9)]);
+        let givers = BTreeSet::from(["a"]);
+        assert_eq!(epoch_action(&e, &givers, &[handoff(1, "a", "b")]), EpochAction::Ready);
+    }
+
+    #[test]
+    fn a_target_that_will_not_bump_is_bumped_first() {
+        let e = epochs(&[("a", 7, 9), ("b", 2, 9)]);
+        let givers = BTreeSet::from(["a"]);
+        let mut owned = handoff(1, "a", "b");
+        owned.target_imports = false;
+        assert_eq!(epoch_action(&e, &givers, &[owned]), EpochAction::Bump("b".into()));
+    }
+
+    #[test]
+    fn a_giver_sharing_its_epoch_is_made_unique_first() {
+        let e = epochs(&[("a", 7, 9), ("b", 2, 9), ("c", 7, 9)]);
+        let givers = BTreeSet::from(["a"]);
+        assert_eq!(epoch_action(&e, &givers, &[handoff(1, "a", "b")]), EpochAction::Bump("a".into()));
+    }
+
+    #[test]
+    fn a_target_that_has_not_heard_the_givers_epoch_waits() {
+        let e = epochs(&[("a", 12, 12), ("b", 2, 9)]);
+        let givers = BTreeSet::from(["a"]);
+        assert!(matches!(
+            epoch_action(&e, &givers, &[handoff(1, "a", "b")]),
+            EpochAction::Wait(_)
+        ));
+    }
+
+    #[test]
+    fn unsettled_givers_count_too() {
+        // "c" gave a slot away earlier; "b" must end above it even though this group's giver is lower.
+        let e = epochs(&[("a", 3, 11), ("b", 4, 11), ("c", 11, 11)]);
+        let mut owned = handoff(1, "a", "b");
+        owned.target_imports = false;
+        let givers = BTreeSet::from(["a", "c"]);
+        assert_eq!(epoch_action(&e, &givers, &[owned]), EpochAction::Bump("b".into()));
+    }
+
+    #[test]
+    fn setslot_is_built_with_its_node() {
+        let packed = setslot_command(42, SetSlot::Node("abc")).get_packed_command();
+        let text = String::from_utf8_lossy(&packed);
+        assert!(text.contains("SETSLOT") && text.contains("42") && text.contains("NODE") && text.contains("abc"));
+        let stable = setslot_command(7, SetSlot::Stable).get_packed_command();
+        assert!(!String::from_utf8_lossy(&stable).contains("NODE"));
+    }
+}
