@@ -45,7 +45,10 @@ fn write_keys_fast(cluster: &TestCluster, count: usize) {
             for chunk in keys.chunks(1000) {
                 let mut pipe = redis::pipe();
                 for key in chunk {
-                    pipe.cmd("SET").arg(key).arg(format!("value-of-{key}")).ignore();
+                    pipe.cmd("SET")
+                        .arg(key)
+                        .arg(format!("value-of-{key}"))
+                        .ignore();
                 }
                 client.pipeline::<()>(&pipe, "SET").await.expect("set");
             }
@@ -126,10 +129,16 @@ fn report_loss(
         *slots.entry(key_slot(key).number()).or_default() += 1;
     }
     eprintln!("slots that lost keys: {slots:?}");
-    eprintln!("fix exit {}\nstdout:\n{}\nstderr:\n{}", fixed.code, fixed.stdout, fixed.stderr);
+    eprintln!(
+        "fix exit {}\nstdout:\n{}\nstderr:\n{}",
+        fixed.code, fixed.stdout, fixed.stderr
+    );
     for node in &cluster.sandbox.nodes {
         let log = std::fs::read_to_string(node.dir.join("node.log")).unwrap_or_default();
-        for line in log.lines().filter(|l| l.contains("poch") || l.contains("ollision")) {
+        for line in log
+            .lines()
+            .filter(|l| l.contains("poch") || l.contains("ollision"))
+        {
             eprintln!("{}: {line}", node.port);
         }
     }
@@ -152,11 +161,13 @@ fn a_many_slot_fix_where_every_master_gives_and_receives_loses_no_key() {
         let mut random = Random(0x9E37_79B9_7F4A_7C15 ^ (round + 1));
         let first = (round as u16 * 1000) % 15_000;
         open_slots_everywhere(&cluster, first..first + 1000, &mut random);
+        let started = std::time::Instant::now();
         let fixed = if round % 2 == 0 {
             run(&["fix", &seed, "--yes", "--no-journal"])
         } else {
             run(&["--cluster", "fix", host, port, "--cluster-yes"])
         };
+        eprintln!("seed {round}: fix took {:?}", started.elapsed());
         let after = cluster.dump_all();
         if after.len() != before.len() {
             report_loss(&cluster, &before, &after, &fixed);
@@ -168,6 +179,10 @@ fn a_many_slot_fix_where_every_master_gives_and_receives_loses_no_key() {
             fixed.code, fixed.stdout, fixed.stderr
         );
         let check = run(&["check", &seed]);
-        assert_eq!(check.code, 0, "seed {round}: check after fix:\n{}", check.stdout);
+        assert_eq!(
+            check.code, 0,
+            "seed {round}: check after fix:\n{}",
+            check.stdout
+        );
     }
 }

@@ -11,7 +11,6 @@ use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::exec::fix::{FixOutcome, execute_fix};
 use crate::exec::handoff::{Handoffs, node_timeout};
-use std::sync::Arc;
 use crate::exec::journal::{Journal, JournalState, Record, default_dir, find_unfinished, read};
 use crate::exec::migrate::{MigrateOptions, endpoints_of};
 use crate::output::{Level, Line, human, json, prompt};
@@ -21,6 +20,7 @@ use crate::topology::load::{count_keys_on_masters, load_keys_in_unowned_slots};
 use crate::topology::{ClusterView, load_cluster_view};
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Arguments of `fix`.

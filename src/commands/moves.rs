@@ -4,8 +4,8 @@
 use super::Context;
 use crate::error::Exit;
 use crate::exec::atomic::{execute_atomic, supports_atomic};
-use crate::exec::journal::{Journal, Record};
 use crate::exec::handoff::{HandoffError, Handoffs, announce_owner, node_timeout};
+use crate::exec::journal::{Journal, Record};
 use crate::exec::migrate::{
     Endpoint, MigrateOptions, Progress, SlotDone, endpoints_of, execute_moves,
 };
@@ -263,7 +263,9 @@ const DEFAULT_NODE_TIMEOUT: Duration = Duration::from_secs(15);
 /// MIGRATE blocks its source while it waits for the target: never longer than half the
 /// cluster-node-timeout, so a stalled target cannot get a healthy source failed over.
 pub fn bounded_migrate_timeout(requested: Duration, node_timeout: Duration) -> Duration {
-    requested.min(node_timeout / 2).max(Duration::from_millis(100))
+    requested
+        .min(node_timeout / 2)
+        .max(Duration::from_millis(100))
 }
 
 /// A failure of a run: a slot's move, or the hand-off's own check.

@@ -5,8 +5,8 @@
 use super::moves::{MoveArgs, Run, Style, execute_plan, use_atomic};
 use super::{Context, seed_address};
 use crate::error::{Exit, UsageError};
-use crate::exec::journal::{Journal, Record, default_dir, find_unfinished, read};
 use crate::exec::handoff::announce_owner;
+use crate::exec::journal::{Journal, Record, default_dir, find_unfinished, read};
 use crate::output::{Level, Line};
 use crate::plan::{MovePlan, SlotMove};
 use crate::topology::{ClusterView, Slot, load_cluster_view};

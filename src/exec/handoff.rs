@@ -99,7 +99,9 @@ impl HandoffError {
     pub fn slots(&self) -> Vec<u16> {
         match self {
             HandoffError::Slot { slot, .. } => vec![*slot],
-            HandoffError::Epoch { slots, .. } | HandoffError::Unsettled { slots, .. } => slots.clone(),
+            HandoffError::Epoch { slots, .. } | HandoffError::Unsettled { slots, .. } => {
+                slots.clone()
+            }
             HandoffError::KeysLost { losses } => losses.iter().map(|l| l.slot).collect(),
         }
     }
@@ -134,6 +136,10 @@ struct Ledger {
     givers: BTreeSet<String>,
     /// Each handed-off slot's keys on its new owner at the hand-off: slot -> (owner id, keys).
     counted: BTreeMap<u16, (String, u64)>,
+    /// Slots each master owns now (from the view, then kept up to date by every hand-off).
+    owned: BTreeMap<String, usize>,
+    /// Targets of hand-offs that failed: they may hold keys of a slot they do not own.
+    failed_targets: BTreeSet<String>,
     warnings: Vec<String>,
 }
 
@@ -169,24 +175,60 @@ impl Handoffs {
             .map(|m| (m.id().to_string(), m.address.clone()))
             .collect();
         let nodes = view.loaded().map(|n| n.address.clone()).collect();
+        let owned = view
+            .loaded_masters()
+            .map(|m| (m.id().to_string(), m.myself().slots.len()))
+            .collect();
         Handoffs {
             session,
             masters,
             nodes,
             settle_limit: (node_timeout * 2).max(Duration::from_secs(3)),
-            ledger: tokio::sync::Mutex::new(Ledger::default()),
+            ledger: tokio::sync::Mutex::new(Ledger {
+                owned,
+                ..Ledger::default()
+            }),
         }
     }
 
-    /// Hands every slot of `handoffs` to its target: split into groups where no node both gives
-    /// and receives, each group made safe (epochs, settling) and then told to the target first and
-    /// every other master at once. Returns the slots that failed; the others are handed over.
+    /// Hands every slot of `handoffs` to its target: in groups where no node both gives and
+    /// receives (and no node gives its last slot while it still has slots to receive), each group
+    /// made safe (epochs, settling) and then told to the target first and every other master at
+    /// once. Returns the slots that failed; the others are handed over.
     pub async fn hand_off(&self, handoffs: &[Handoff]) -> Vec<HandoffError> {
         let mut ledger = self.ledger.lock().await;
         let mut failures = Vec::new();
-        for group in split_into_groups(handoffs) {
-            if let Err(error) = self.hand_off_group(&mut ledger, &group).await {
-                failures.extend(error);
+        let mut left = handoffs.to_vec();
+        while !left.is_empty() {
+            let mut pending = left.clone();
+            // A target whose hand-off failed still holds that slot's keys: never empty it either.
+            pending.extend(ledger.failed_targets.iter().map(|t| Handoff {
+                slot: u16::MAX,
+                from: None,
+                to: t.clone(),
+                target_imports: false,
+            }));
+            let group = next_group(&pending, &ledger.owned);
+            if group.is_empty() {
+                failures.extend(left.iter().map(|h| HandoffError::Slot {
+                    slot: h.slot,
+                    reason: format!(
+                        "not handed to {}: its old owner would be left without slots (and turn replica, dropping its keys) while it still holds keys of a slot it imports",
+                        h.to
+                    ),
+                }));
+                break;
+            }
+            left.retain(|h| !group.contains(h));
+            if let Err(errors) = self.hand_off_group(&mut ledger, &group).await {
+                for error in &errors {
+                    for slot in error.slots() {
+                        if let Some(h) = group.iter().find(|h| h.slot == slot) {
+                            ledger.failed_targets.insert(h.to.clone());
+                        }
+                    }
+                }
+                failures.extend(errors);
             }
         }
         failures
@@ -292,7 +334,13 @@ impl Handoffs {
         let replies = concurrently(work, |(id, address)| {
             let session = Arc::clone(&self.session);
             async move {
-                let info = session.client(&address).await.ok()?.cluster_info().await.ok()?;
+                let info = session
+                    .client(&address)
+                    .await
+                    .ok()?
+                    .cluster_info()
+                    .await
+                    .ok()?;
                 let field = |name: &str| info.get(name)?.trim().parse::<u64>().ok();
                 Some((
                     id,
@@ -352,6 +400,12 @@ impl Handoffs {
                         ledger
                             .counted
                             .insert(handoff.slot, (handoff.to.clone(), keys));
+                        *ledger.owned.entry(handoff.to.clone()).or_default() += 1;
+                        if let Some(count) =
+                            handoff.from.as_ref().and_then(|f| ledger.owned.get_mut(f))
+                        {
+                            *count = count.saturating_sub(1);
+                        }
                         claimed.push(handoff);
                     }
                     Err(reason) => failures.push(HandoffError::Slot {
@@ -393,7 +447,11 @@ impl Handoffs {
 
     /// After the claims: every target that claimed must now be ahead of every giver of the group
     /// (its own bump on `SETSLOT NODE` was relied on). Checked, so a violation is reported.
-    async fn epoch_checks_after(&self, group: &[Handoff], claimed: &[Handoff]) -> Vec<HandoffError> {
+    async fn epoch_checks_after(
+        &self,
+        group: &[Handoff],
+        claimed: &[Handoff],
+    ) -> Vec<HandoffError> {
         if claimed.is_empty() {
             return Vec::new();
         }
@@ -554,7 +612,10 @@ fn epoch_action(
 }
 
 /// The slots of `unsettled` that `table` records under another owner.
-fn stale_slots_in(table: &[crate::topology::NodeEntry], unsettled: &BTreeMap<u16, String>) -> Vec<u16> {
+fn stale_slots_in(
+    table: &[crate::topology::NodeEntry],
+    unsettled: &BTreeMap<u16, String>,
+) -> Vec<u16> {
     let owners = owner_map(table);
     unsettled
         .iter()
@@ -570,28 +631,44 @@ fn stale_slots_in(table: &[crate::topology::NodeEntry], unsettled: &BTreeMap<u16
         .collect()
 }
 
-/// Splits hand-offs into groups in which no node both gives and receives, keeping order within each.
+/// The next group of `left` to hand off, in plan order: no node both gives and receives in it, and
+/// no master gives away its last owned slot (`owned`) while `left` still has a slot for it to
+/// receive. A master left without slots turns replica of its last slot's owner and resyncs from it,
+/// which deletes every key it was importing for slots not yet handed to it.
+pub fn next_group(left: &[Handoff], owned: &BTreeMap<String, usize>) -> Vec<Handoff> {
+    let (mut givers, mut targets) = (BTreeSet::new(), BTreeSet::new());
+    let mut giving: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut group = Vec::new();
+    for handoff in left.iter().filter(|h| h.slot != u16::MAX) {
+        if givers.contains(&handoff.to) {
+            continue;
+        }
+        if let Some(from) = &handoff.from {
+            if targets.contains(from) {
+                continue;
+            }
+            let given = giving.get(from.as_str()).copied().unwrap_or(0) + 1;
+            let empties = owned.get(from).is_some_and(|n| *n <= given);
+            if empties && left.iter().any(|h| &h.to == from) {
+                continue;
+            }
+            giving.insert(from, given);
+            givers.insert(from.clone());
+        }
+        targets.insert(handoff.to.clone());
+        group.push(handoff.clone());
+    }
+    group
+}
+
+/// All of `handoffs` split into the groups [`next_group`] gives when ownership is unknown.
 pub fn split_into_groups(handoffs: &[Handoff]) -> Vec<Vec<Handoff>> {
     let mut groups = Vec::new();
-    let mut left: Vec<Handoff> = handoffs.to_vec();
+    let mut left = handoffs.to_vec();
     while !left.is_empty() {
-        let (mut givers, mut targets) = (BTreeSet::new(), BTreeSet::new());
-        let (mut group, mut later) = (Vec::new(), Vec::new());
-        for handoff in left {
-            let gives_here = handoff.from.as_ref().is_some_and(|f| targets.contains(f));
-            let receives_here = givers.contains(&handoff.to);
-            if gives_here || receives_here {
-                later.push(handoff);
-            } else {
-                if let Some(from) = &handoff.from {
-                    givers.insert(from.clone());
-                }
-                targets.insert(handoff.to.clone());
-                group.push(handoff);
-            }
-        }
+        let group = next_group(&left, &BTreeMap::new());
+        left.retain(|h| !group.contains(h));
         groups.push(group);
-        left = later;
     }
     groups
 }
@@ -606,7 +683,10 @@ async fn claim(
         Ok(client) => client,
         Err(error) => {
             let reason = error.to_string();
-            return handoffs.into_iter().map(|h| (h, Err(reason.clone()))).collect();
+            return handoffs
+                .into_iter()
+                .map(|h| (h, Err(reason.clone())))
+                .collect();
         }
     };
     let mut pipe = redis::pipe();
@@ -621,8 +701,12 @@ async fn claim(
         match client.pipeline(&pipe, "CLUSTER SETSLOT NODE").await {
             Ok(replies) => replies,
             Err(error) => {
-                let reason = format!("{error}; the slot may or may not be claimed, run `rcluster check`");
-                return handoffs.into_iter().map(|h| (h, Err(reason.clone()))).collect();
+                let reason =
+                    format!("{error}; the slot may or may not be claimed, run `rcluster check`");
+                return handoffs
+                    .into_iter()
+                    .map(|h| (h, Err(reason.clone())))
+                    .collect();
             }
         };
     let (counts, claims) = replies.split_at(handoffs.len());
@@ -645,12 +729,21 @@ async fn claim(
 
 /// `SETSLOT slot NODE owner` for each `(slot, owner)` on the master at `address`, one pipeline; a
 /// master that turned replica (it gave its last slot away) counts as told. A line on failure.
-async fn tell(session: &Arc<Session>, address: &NodeAddress, slots: &[(u16, String)]) -> Result<(), String> {
+async fn tell(
+    session: &Arc<Session>,
+    address: &NodeAddress,
+    slots: &[(u16, String)],
+) -> Result<(), String> {
     let fail = |e: String| {
         let numbers: Vec<u16> = slots.iter().map(|(s, _)| *s).collect();
-        format!("{address} was not told the new owner of slots {numbers:?} ({e}); gossip will tell it")
+        format!(
+            "{address} was not told the new owner of slots {numbers:?} ({e}); gossip will tell it"
+        )
     };
-    let mut client = session.client(address).await.map_err(|e| fail(e.to_string()))?;
+    let mut client = session
+        .client(address)
+        .await
+        .map_err(|e| fail(e.to_string()))?;
     let mut pipe = redis::pipe();
     pipe.ignore_errors();
     for (slot, owner) in slots {
@@ -742,27 +835,54 @@ mod tests {
         for group in &groups {
             for h in group {
                 assert!(
-                    group.iter().all(|other| other.from.as_deref() != Some(h.to.as_str())),
+                    group
+                        .iter()
+                        .all(|other| other.from.as_deref() != Some(h.to.as_str())),
                     "{groups:?}"
                 );
             }
         }
         assert_eq!(groups.iter().map(Vec::len).sum::<usize>(), all.len());
-        assert_eq!(groups[0].iter().map(|h| h.slot).collect::<Vec<_>>(), vec![1, 5, 6]);
+        assert_eq!(
+            groups[0].iter().map(|h| h.slot).collect::<Vec<_>>(),
+            vec![1, 5, 6]
+        );
+    }
+
+    #[test]
+    fn a_master_keeps_its_last_slot_until_it_has_received_everything() {
+        let all = vec![
+            handoff(1, "a", "b"),
+            handoff(2, "a", "b"),
+            handoff(3, "c", "a"),
+        ];
+        let owned = BTreeMap::from([("a".to_string(), 2), ("c".to_string(), 5)]);
+        let first = next_group(&all, &owned);
+        assert_eq!(first.iter().map(|h| h.slot).collect::<Vec<_>>(), vec![1]);
+        // After slot 3 reaches "a", it may give its last ones.
+        let rest = vec![handoff(2, "a", "b")];
+        let owned = BTreeMap::from([("a".to_string(), 2)]);
+        assert_eq!(next_group(&rest, &owned).len(), 1);
     }
 
     #[test]
     fn a_target_ahead_of_every_giver_is_ready() {
         let e = epochs(&[("a", 3, 9), ("b", 9, 9), ("c", 5, 9)]);
         let givers = BTreeSet::from(["a", "c"]);
-        assert_eq!(epoch_action(&e, &givers, &[handoff(1, "a", "b")]), EpochAction::Ready);
+        assert_eq!(
+            epoch_action(&e, &givers, &[handoff(1, "a", "b")]),
+            EpochAction::Ready
+        );
     }
 
     #[test]
     fn an_importing_target_behind_bumps_itself_on_setslot() {
         let e = epochs(&[("a", 7, 9), ("b", 2, 9)]);
         let givers = BTreeSet::from(["a"]);
-        assert_eq!(epoch_action(&e, &givers, &[handoff(1, "a", "b")]), EpochAction::Ready);
+        assert_eq!(
+            epoch_action(&e, &givers, &[handoff(1, "a", "b")]),
+            EpochAction::Ready
+        );
     }
 
     #[test]
@@ -771,14 +891,20 @@ mod tests {
         let givers = BTreeSet::from(["a"]);
         let mut owned = handoff(1, "a", "b");
         owned.target_imports = false;
-        assert_eq!(epoch_action(&e, &givers, &[owned]), EpochAction::Bump("b".into()));
+        assert_eq!(
+            epoch_action(&e, &givers, &[owned]),
+            EpochAction::Bump("b".into())
+        );
     }
 
     #[test]
     fn a_giver_sharing_its_epoch_is_made_unique_first() {
         let e = epochs(&[("a", 7, 9), ("b", 2, 9), ("c", 7, 9)]);
         let givers = BTreeSet::from(["a"]);
-        assert_eq!(epoch_action(&e, &givers, &[handoff(1, "a", "b")]), EpochAction::Bump("a".into()));
+        assert_eq!(
+            epoch_action(&e, &givers, &[handoff(1, "a", "b")]),
+            EpochAction::Bump("a".into())
+        );
     }
 
     #[test]
@@ -798,14 +924,22 @@ mod tests {
         let mut owned = handoff(1, "a", "b");
         owned.target_imports = false;
         let givers = BTreeSet::from(["a", "c"]);
-        assert_eq!(epoch_action(&e, &givers, &[owned]), EpochAction::Bump("b".into()));
+        assert_eq!(
+            epoch_action(&e, &givers, &[owned]),
+            EpochAction::Bump("b".into())
+        );
     }
 
     #[test]
     fn setslot_is_built_with_its_node() {
         let packed = setslot_command(42, SetSlot::Node("abc")).get_packed_command();
         let text = String::from_utf8_lossy(&packed);
-        assert!(text.contains("SETSLOT") && text.contains("42") && text.contains("NODE") && text.contains("abc"));
+        assert!(
+            text.contains("SETSLOT")
+                && text.contains("42")
+                && text.contains("NODE")
+                && text.contains("abc")
+        );
         let stable = setslot_command(7, SetSlot::Stable).get_packed_command();
         assert!(!String::from_utf8_lossy(&stable).contains("NODE"));
     }

@@ -644,7 +644,10 @@ async fn open_all(
     for (slot, reply) in slots.iter().zip(replies) {
         if let Err(error) = reply {
             let text = crate::net::server_error_text(&error).unwrap_or_else(|| error.to_string());
-            return Err((*slot, format!("{} replied to {what}: {text}", client.address())));
+            return Err((
+                *slot,
+                format!("{} replied to {what}: {text}", client.address()),
+            ));
         }
     }
     Ok(())

@@ -346,21 +346,26 @@ impl TestCluster {
                     scan.arg(cursor).arg("COUNT").arg(1000);
                     let (next, keys): (u64, Vec<Vec<u8>>) =
                         client.run(&scan, "SCAN").await.expect("scan");
-                    for key in keys {
-                        let mut kind = redis::cmd("TYPE");
-                        kind.arg(&key);
-                        let kind: String = client.run(&kind, "TYPE").await.expect("type");
+                    let mut kinds = redis::pipe();
+                    for key in &keys {
+                        kinds.cmd("TYPE").arg(key);
+                    }
+                    let kinds: Vec<String> = client.pipeline(&kinds, "TYPE").await.expect("type");
+                    let mut payloads = redis::pipe();
+                    for (key, kind) in keys.iter().zip(&kinds) {
+                        let command = if kind == "set" { "SMEMBERS" } else { "DUMP" };
+                        payloads.cmd(command).arg(key);
+                    }
+                    let payloads: Vec<redis::Value> =
+                        client.pipeline(&payloads, "DUMP").await.expect("dump");
+                    for ((key, kind), payload) in keys.into_iter().zip(&kinds).zip(payloads) {
                         let payload: Vec<u8> = if kind == "set" {
-                            let mut members = redis::cmd("SMEMBERS");
-                            members.arg(&key);
                             let mut members: Vec<Vec<u8>> =
-                                client.run(&members, "SMEMBERS").await.expect("smembers");
+                                redis::from_redis_value(payload).expect("smembers");
                             members.sort();
                             members.join(&b"\n"[..])
                         } else {
-                            let mut dump = redis::cmd("DUMP");
-                            dump.arg(&key);
-                            client.run(&dump, "DUMP").await.expect("dump")
+                            redis::from_redis_value(payload).expect("dump")
                         };
                         all.push((key, payload));
                     }
