@@ -48,3 +48,19 @@ bench_cleanup() {
     rm -rf "$state"
   done
 }
+
+# cpu_total PORT...: print the summed used_cpu_sys + used_cpu_user (seconds) of each port, one per line.
+cpu_total() {
+  local port
+  for port in "$@"; do
+    redis-cli -p "$port" info cpu | tr -d '\r' |
+      awk -F: '/^used_cpu_(sys|user):/ { s += $2 } END { printf "%.6f\n", s }'
+  done
+}
+
+# cpu_floor BEFORE AFTER CORES: the CPU floor of a move from two cpu_total outputs (files): the
+# larger of the busiest server's CPU seconds and all servers' CPU seconds over the cores.
+cpu_floor() {
+  paste "$1" "$2" | awk -v cores="$3" '{ d = $2 - $1; sum += d; if (d > max) max = d }
+    END { f = sum / cores; if (max > f) f = max; printf "%.3f\n", f }'
+}

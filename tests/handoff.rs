@@ -186,3 +186,77 @@ fn a_many_slot_fix_where_every_master_gives_and_receives_loses_no_key() {
         );
     }
 }
+
+/// The first `n` slots the master `id` owns.
+fn first_slots(cluster: &TestCluster, id: &str, skip: usize, n: usize) -> Vec<u16> {
+    let view = cluster.view();
+    let node = view.node_by_id(id).expect("node");
+    node.myself()
+        .slots
+        .iter()
+        .skip(skip)
+        .take(n)
+        .map(|s| s.number())
+        .collect()
+}
+
+/// A hand-written plan with crossing moves (A->B next to B->A, and a 3-cycle A->B->C->A), applied
+/// while a cluster client writes and reads: no failed operation, no key lost.
+#[test]
+fn a_plan_of_crossing_moves_is_applied_under_traffic_without_a_failure_or_a_lost_key() {
+    use rcluster::plan::{MovePlan, SlotMove};
+    use rcluster::topology::Slot;
+    let cluster = TestCluster::start(3, 0);
+    write_keys_fast(&cluster, 20_000);
+    let before = cluster.dump_all();
+    let ids: Vec<String> = (0..3).map(|i| cluster.id(cluster.port(i))).collect();
+    let (a, b, c) = (&ids[0], &ids[1], &ids[2]);
+    let mut moves = Vec::new();
+    let mut add = |slots: Vec<u16>, from: &str, to: &str| {
+        moves.extend(
+            slots
+                .into_iter()
+                .map(|s| SlotMove::new(Slot::new(u64::from(s)).unwrap(), from, to)),
+        )
+    };
+    add(first_slots(&cluster, a, 0, 300), a, b);
+    add(first_slots(&cluster, b, 0, 300), b, a);
+    add(first_slots(&cluster, a, 300, 100), a, b);
+    add(first_slots(&cluster, b, 300, 100), b, c);
+    add(first_slots(&cluster, c, 0, 100), c, a);
+    let view = cluster.view();
+    let file = rcluster::plan::file::PlanFile {
+        version: rcluster::plan::file::PLAN_FILE_VERSION,
+        command: "reshard".into(),
+        seed: cluster.seed(),
+        fingerprint: rcluster::plan::file::fingerprint(&view),
+        plan: MovePlan { moves },
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crossing.json");
+    std::fs::write(&path, serde_json::to_string(&file).unwrap()).unwrap();
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let client = {
+        let (port, stop) = (cluster.port(0), std::sync::Arc::clone(&stop));
+        std::thread::spawn(move || common::client_traffic(port, stop))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let applied = run(&["apply", path.to_str().unwrap(), "--yes", "--window", "16"]);
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let traffic = client.join().unwrap();
+    assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
+    assert!(traffic.operations > 500, "{traffic:?}");
+    assert!(
+        traffic.failures.is_empty(),
+        "{} of {} operations failed, first: {:?}",
+        traffic.failures.len(),
+        traffic.operations,
+        traffic.failures.first()
+    );
+    let mut after = cluster.dump_all();
+    after.retain(|(k, _)| !k.starts_with(b"traffic:"));
+    assert_same_keys(&before, &after);
+    let check = run(&["check", &cluster.seed()]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+}

@@ -80,6 +80,7 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Exit> {
         context.output.print_lines(&lines);
     }
     super::refuse_during_atomic_migration(context, &view).await?;
+    let _lock = super::moves::lock_run(&view, "fix")?;
     let mut keys = count_keys(context, &view).await?;
     for (id, found) in unowned.into_iter().flatten() {
         keys.entry(id).or_default().extend(found);

@@ -6,6 +6,7 @@ use crate::error::Exit;
 use crate::exec::atomic::{execute_atomic, supports_atomic};
 use crate::exec::handoff::{HandoffError, Handoffs, announce_owner, node_timeout};
 use crate::exec::journal::{Journal, Record};
+use crate::exec::lock::{RunLock, lock_cluster};
 use crate::exec::migrate::{
     Endpoint, MigrateOptions, Progress, SlotDone, endpoints_of, execute_moves,
 };
@@ -114,7 +115,11 @@ pub async fn execute_plan(
     style: Style,
     run: Run,
 ) -> anyhow::Result<Exit> {
-    let Run { journal, atomic } = run;
+    let Run {
+        journal,
+        atomic,
+        lock: _lock,
+    } = run;
     let endpoints = endpoints_of(view);
     let node_timeout = node_timeout(&context.session, &view.seed)
         .await
@@ -143,17 +148,18 @@ pub async fn execute_plan(
         user: options.user.clone(),
         password: options.password.clone(),
     };
+    let stop = Arc::new(AtomicBool::new(false));
     let reporter = Arc::new(MoveReporter::new(
         &context.output,
         plan.moves.len(),
         style == Style::PerSlot,
+        Arc::clone(&stop),
     ));
     let journal = Arc::new(journal);
     let progress = Arc::new(Journaled {
         journal: Arc::clone(&journal),
         reporter: Arc::clone(&reporter),
     });
-    let stop = Arc::new(AtomicBool::new(false));
     let interrupt = tokio::spawn(stop_on_ctrl_c(Arc::clone(&stop), context.output.compat));
     let (summary, errors) = if atomic {
         execute_atomic(
@@ -370,10 +376,37 @@ pub fn write_plan_file(
     Ok(())
 }
 
-/// What a run is decided to be before anything moves: its journal and how slots move.
+/// What a run is decided to be before anything moves: its journal, how slots move, and the lock
+/// that keeps a second run off this cluster while it lives.
 pub struct Run {
     pub journal: Journal,
     pub atomic: bool,
+    pub lock: RunLock,
+}
+
+/// Takes this host's lock on every master of `view` for `command` (a usage error, exit 2, when
+/// another run holds one).
+pub fn lock_run(view: &ClusterView, command: &str) -> anyhow::Result<RunLock> {
+    let ids: Vec<String> = view.loaded_masters().map(|m| m.id().to_string()).collect();
+    lock_cluster(&crate::exec::lock::default_dir(), &ids, command)
+        .map_err(|e| crate::error::UsageError(e.to_string()).into())
+}
+
+/// Refuses a plan whose target some node does not know: `SETSLOT NODE` would fail there half-way.
+pub fn refuse_unknown_targets(view: &ClusterView, plan: &MovePlan) -> anyhow::Result<()> {
+    let missing = crate::topology::check::missing_members(view);
+    let targets: std::collections::BTreeSet<&str> =
+        plan.moves.iter().map(|m| m.target.as_str()).collect();
+    for target in targets {
+        if let Some(lacking) = missing.get(target) {
+            return Err(crate::error::UsageError(format!(
+                "the target {target} is not known by {}: wait until every node knows it (`rcluster check`), or meet it again, before moving slots to it",
+                lacking.join(", ")
+            ))
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Decides the migration method (an error if it cannot be honoured), then opens the journal for a
@@ -385,17 +418,24 @@ pub async fn start_run(
     view: &ClusterView,
     plan: &MovePlan,
 ) -> anyhow::Result<Run> {
+    refuse_unknown_targets(view, plan)?;
+    let lock = lock_run(view, command)?;
     let atomic = use_atomic(context, view, args).await?;
     let journal = Journal::create(
         args.journal.as_deref(),
         command,
         &view.seed.to_string(),
         plan,
+        crate::plan::file::fingerprint(view),
     )
     .map_err(|e| {
         anyhow::anyhow!("cannot write the journal: {e}; pass a writable --journal PATH")
     })?;
-    Ok(Run { journal, atomic })
+    Ok(Run {
+        journal,
+        atomic,
+        lock,
+    })
 }
 
 /// Records each finished slot in the journal, then shows it.

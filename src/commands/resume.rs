@@ -5,12 +5,12 @@
 use super::moves::{MoveArgs, Run, Style, execute_plan, use_atomic};
 use super::{Context, seed_address};
 use crate::error::{Exit, UsageError};
-use crate::exec::handoff::announce_owner;
-use crate::exec::journal::{Journal, Record, default_dir, find_unfinished, read};
+use crate::exec::handoff::{Handoff, Handoffs, node_timeout};
+use crate::exec::journal::{Journal, Record, default_dir, find_unfinished, newer_finished, read};
 use crate::output::{Level, Line};
 use crate::plan::{MovePlan, SlotMove};
 use crate::topology::{ClusterView, Slot, load_cluster_view};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
 /// Arguments of `resume`.
 #[derive(Debug, clap::Args)]
@@ -52,8 +52,18 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<Exit> {
         )]);
         return Ok(Exit::Ok);
     }
+    let lock = super::moves::lock_run(&view, "resume")?;
     super::refuse_during_atomic_migration(context, &view).await?;
+    if let Some(newer) = newer_finished(&default_dir(), &ids, &path) {
+        return Err(UsageError(format!(
+            "{} is stale: a newer run ({}) finished on this cluster after it, so its plan no longer applies. Nothing was moved; run `rcluster check` and plan again (`rcluster fix` repairs any slot left open)",
+            path.display(),
+            newer.display()
+        ))
+        .into());
+    }
     let remaining = state.remaining();
+    refuse_stale_sources(&view, &state, &remaining)?;
     refuse_foreign_open_slots(&view, &remaining)?;
     let (announce, moves) = split_by_owner(&view, &remaining)?;
     let journal = Journal::reopen(&path)
@@ -78,11 +88,54 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Ok);
     }
     let atomic = use_atomic(context, &view, &args.moves).await?;
-    let run = Run { journal, atomic };
+    let run = Run {
+        journal,
+        atomic,
+        lock,
+    };
     execute_plan(context, &view, &moves, &args.moves, Style::PerSlot, run).await
 }
 
 /// Open slots that the journal does not explain are not ours to finish.
+/// Every remaining move must still start from the master and config epoch the plan was made from
+/// (journals that carry a fingerprint); otherwise the cluster moved on and the plan is refused,
+/// naming what changed.
+fn refuse_stale_sources(
+    view: &ClusterView,
+    state: &crate::exec::journal::JournalState,
+    remaining: &MovePlan,
+) -> anyhow::Result<()> {
+    if state.fingerprint.is_empty() {
+        return Ok(());
+    }
+    let now = crate::plan::file::fingerprint(view);
+    let sources: std::collections::BTreeSet<&str> =
+        remaining.moves.iter().map(|m| m.source.as_str()).collect();
+    let mut changes = Vec::new();
+    for source in sources {
+        let then = state.fingerprint.iter().find(|p| p.id == source);
+        let current = now.iter().find(|p| p.id == source);
+        match (then, current) {
+            (Some(then), Some(current)) if then.config_epoch != current.config_epoch => {
+                changes.push(format!(
+                    "source {source} had config epoch {} when planned, now {}",
+                    then.config_epoch, current.config_epoch
+                ));
+            }
+            (Some(_), None) => changes.push(format!("source {source} is no longer a master")),
+            _ => {}
+        }
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "the journal's plan is stale: {}. Nothing was moved; run `rcluster check`, then `rcluster fix` for open slots and plan the rest again",
+        changes.join("; ")
+    ))
+    .into())
+}
+
 fn refuse_foreign_open_slots(view: &ClusterView, remaining: &MovePlan) -> anyhow::Result<()> {
     let ours: HashSet<u16> = remaining.moves.iter().map(|m| m.slot.number()).collect();
     for node in view.loaded() {
@@ -130,29 +183,41 @@ fn split_by_owner(
     Ok((announce, MovePlan { moves }))
 }
 
-/// `SETSLOT NODE target` on every master for slots the target already owns, then journal them.
+/// Slots the target already owns are handed off again through the hand-off protocol (the target's
+/// epoch is made greater than the source's, then every master is told), then journaled.
 async fn announce_owners(
     context: &Context,
     view: &ClusterView,
     announce: &[SlotMove],
     journal: &Journal,
 ) -> anyhow::Result<()> {
-    let masters: Vec<_> = view.loaded_masters().map(|m| m.address.clone()).collect();
-    let mut by_target: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
-    for step in announce {
-        by_target
-            .entry(&step.target)
-            .or_default()
-            .push(step.slot.number());
+    if announce.is_empty() {
+        return Ok(());
     }
-    for (target, slots) in by_target {
-        let failures = announce_owner(&context.session, masters.clone(), &slots, target).await;
-        if let Some(failure) = failures.first() {
-            anyhow::bail!("{failure}; run `rcluster resume` again once it answers");
-        }
-        for slot in slots {
-            journal.append(&Record::SlotDone { slot })?;
-        }
+    let node_timeout = node_timeout(&context.session, &view.seed)
+        .await
+        .unwrap_or(std::time::Duration::from_secs(15));
+    let handoffs = Handoffs::new(std::sync::Arc::clone(&context.session), view, node_timeout);
+    let group: Vec<Handoff> = announce
+        .iter()
+        .map(|step| Handoff {
+            slot: step.slot.number(),
+            from: Some(step.source.clone()),
+            to: step.target.clone(),
+            target_imports: false,
+        })
+        .collect();
+    if let Some(failure) = handoffs.hand_off(&group).await.first() {
+        anyhow::bail!("{failure}; run `rcluster resume` again once it answers, or `rcluster fix`");
+    }
+    let report = handoffs.finish().await?;
+    for warning in &report.warnings {
+        context.output.hint(warning);
+    }
+    for step in announce {
+        journal.append(&Record::SlotDone {
+            slot: step.slot.number(),
+        })?;
     }
     Ok(())
 }

@@ -140,6 +140,8 @@ struct Ledger {
     owned: BTreeMap<String, usize>,
     /// Targets of hand-offs that failed: they may hold keys of a slot they do not own.
     failed_targets: BTreeSet<String>,
+    /// Slots in flight towards each target (keys moving, not handed off yet).
+    incoming: BTreeMap<String, usize>,
     warnings: Vec<String>,
 }
 
@@ -196,19 +198,34 @@ impl Handoffs {
     /// made safe (epochs, settling) and then told to the target first and every other master at
     /// once. Returns the slots that failed; the others are handed over.
     pub async fn hand_off(&self, handoffs: &[Handoff]) -> Vec<HandoffError> {
-        let mut ledger = self.ledger.lock().await;
         let mut failures = Vec::new();
         let mut left = handoffs.to_vec();
+        let deadline = Instant::now() + self.settle_limit;
         while !left.is_empty() {
+            let mut ledger = self.ledger.lock().await;
             let mut pending = left.clone();
-            // A target whose hand-off failed still holds that slot's keys: never empty it either.
-            pending.extend(ledger.failed_targets.iter().map(|t| Handoff {
+            // Targets with slots in flight, or whose hand-off failed, hold keys of slots they do
+            // not own yet: they must not be emptied either.
+            let holding = ledger
+                .incoming
+                .iter()
+                .filter(|(_, n)| **n > 0)
+                .map(|(t, _)| t)
+                .chain(&ledger.failed_targets);
+            pending.extend(holding.map(|t| Handoff {
                 slot: u16::MAX,
                 from: None,
                 to: t.clone(),
                 target_imports: false,
             }));
             let group = next_group(&pending, &ledger.owned);
+            let in_flight = ledger.incoming.values().any(|n| *n > 0);
+            if group.is_empty() && in_flight && Instant::now() < deadline {
+                // Another window's slots are still moving towards a giver: let it finish first.
+                drop(ledger);
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
             if group.is_empty() {
                 failures.extend(left.iter().map(|h| HandoffError::Slot {
                     slot: h.slot,
@@ -225,6 +242,9 @@ impl Handoffs {
                     for slot in error.slots() {
                         if let Some(h) = group.iter().find(|h| h.slot == slot) {
                             ledger.failed_targets.insert(h.to.clone());
+                            if let Some(n) = ledger.incoming.get_mut(&h.to) {
+                                *n = n.saturating_sub(1);
+                            }
                         }
                     }
                 }
@@ -232,6 +252,28 @@ impl Handoffs {
             }
         }
         failures
+    }
+
+    /// `count` slots start moving towards `target` (their keys will be on it before its hand-off):
+    /// until they are handed off, `target` keeps at least one slot of its own (I4).
+    pub async fn expect_incoming(&self, target: &str, count: usize) {
+        *self
+            .ledger
+            .lock()
+            .await
+            .incoming
+            .entry(target.to_string())
+            .or_default() += count;
+    }
+
+    /// Slots announced with [`Handoffs::expect_incoming`] failed before their hand-off: `target` may
+    /// hold some of their keys, so it is never emptied during this run.
+    pub async fn incoming_failed(&self, target: &str, count: usize) {
+        let mut ledger = self.ledger.lock().await;
+        if let Some(n) = ledger.incoming.get_mut(target) {
+            *n = n.saturating_sub(count);
+        }
+        ledger.failed_targets.insert(target.to_string());
     }
 
     /// `SETSLOT NODE owner` again on `address` (a primary whose replicas missed it); no epoch moves.
@@ -324,7 +366,8 @@ impl Handoffs {
         }
     }
 
-    /// `CLUSTER INFO` of every master at once: id -> epochs (masters that did not answer are absent).
+    /// `CLUSTER INFO` and `ROLE` of every master at once: id -> epochs. Masters that did not answer,
+    /// and those that turned replica (a replica reports its master's epoch as its own), are absent.
     async fn read_epochs(&self) -> HashMap<String, Epochs> {
         let work: Vec<(String, NodeAddress)> = self
             .masters
@@ -334,14 +377,22 @@ impl Handoffs {
         let replies = concurrently(work, |(id, address)| {
             let session = Arc::clone(&self.session);
             async move {
-                let info = session
-                    .client(&address)
-                    .await
-                    .ok()?
-                    .cluster_info()
-                    .await
-                    .ok()?;
-                let field = |name: &str| info.get(name)?.trim().parse::<u64>().ok();
+                let mut client = session.client(&address).await.ok()?;
+                let mut pipe = redis::pipe();
+                pipe.cmd("CLUSTER").arg("INFO").cmd("ROLE");
+                let (info, role): (String, Vec<redis::Value>) =
+                    client.pipeline(&pipe, "CLUSTER INFO").await.ok()?;
+                let is_master =
+                    matches!(role.first(), Some(redis::Value::BulkString(r)) if r == b"master");
+                if !is_master {
+                    return None;
+                }
+                let field = |name: &str| {
+                    info.lines()
+                        .find_map(|line| line.trim().strip_prefix(name)?.strip_prefix(':'))?
+                        .parse::<u64>()
+                        .ok()
+                };
                 Some((
                     id,
                     Epochs {
@@ -401,6 +452,9 @@ impl Handoffs {
                             .counted
                             .insert(handoff.slot, (handoff.to.clone(), keys));
                         *ledger.owned.entry(handoff.to.clone()).or_default() += 1;
+                        if let Some(n) = ledger.incoming.get_mut(&handoff.to) {
+                            *n = n.saturating_sub(1);
+                        }
                         if let Some(count) =
                             handoff.from.as_ref().and_then(|f| ledger.owned.get_mut(f))
                         {

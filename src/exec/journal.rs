@@ -6,6 +6,7 @@ use crate::plan::MovePlan;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -18,6 +19,9 @@ pub enum Record {
         command: String,
         seed: String,
         plan: MovePlan,
+        /// Each master's slots and config epoch when the plan was made (absent in old journals).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        fingerprint: Vec<crate::plan::file::MasterPrint>,
     },
     /// A slot reached its target everywhere rcluster could tell.
     SlotDone { slot: u16 },
@@ -37,6 +41,7 @@ pub struct JournalState {
     pub command: String,
     pub seed: String,
     pub plan: MovePlan,
+    pub fingerprint: Vec<crate::plan::file::MasterPrint>,
     pub done: HashSet<u16>,
     pub finished: bool,
 }
@@ -56,6 +61,74 @@ impl JournalState {
     }
 }
 
+/// Finished journals kept however old.
+pub const KEEP_NEWEST: usize = 20;
+/// Finished journals younger than this are kept however many.
+pub const KEEP_YOUNGER_THAN: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
+
+/// The folder, readable by its owner only.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+/// Removes finished journals of `dir` beyond the newest `keep` that are older than `max_age`;
+/// unfinished ones (what `resume` and `fix` read) are always kept. Returns how many were removed.
+pub fn prune(dir: &Path, keep: usize, max_age: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut finished: Vec<(std::time::SystemTime, PathBuf)> = entries
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
+        .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+        .filter(|(_, path)| read(path).ok().flatten().is_some_and(|s| s.finished))
+        .collect();
+    finished.sort_by(|a, b| b.0.cmp(&a.0));
+    let now = std::time::SystemTime::now();
+    let mut removed = 0;
+    for (modified, path) in finished.into_iter().skip(keep) {
+        let age = now.duration_since(modified).unwrap_or_default();
+        if age > max_age && std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// A finished journal in `dir` about one of `node_ids` written after `than` (by modification time):
+/// a newer run changed the cluster after that journal's plan was made.
+pub fn newer_finished(dir: &Path, node_ids: &[String], than: &Path) -> Option<PathBuf> {
+    let since = std::fs::metadata(than).ok()?.modified().ok()?;
+    let started = |path: &Path| -> Option<std::time::SystemTime> {
+        // A journal's creation is its first line; the file's birth time is not portable, so the
+        // name's millisecond stamp (`command-STAMP-pid.jsonl`) is used when present.
+        let name = path.file_stem()?.to_str()?;
+        let stamp: u64 = name.split('-').nth(1)?.parse().ok()?;
+        Some(std::time::UNIX_EPOCH + std::time::Duration::from_millis(stamp))
+    };
+    let reference = started(than).unwrap_or(since);
+    std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .find(|path| {
+            path != than
+                && path.extension().is_some_and(|x| x == "jsonl")
+                && started(path).is_some_and(|t| t > reference)
+                && read(path).ok().flatten().is_some_and(|state| {
+                    state.finished
+                        && state
+                            .plan
+                            .moves
+                            .iter()
+                            .any(|m| node_ids.contains(&m.source) || node_ids.contains(&m.target))
+                })
+        })
+}
+
 /// `$XDG_STATE_HOME/rcluster/journals` or `~/.local/state/rcluster/journals`.
 pub fn default_dir() -> PathBuf {
     crate::sandbox::default_state_dir()
@@ -65,18 +138,21 @@ pub fn default_dir() -> PathBuf {
 }
 
 impl Journal {
-    /// Creates a journal at `path` (or a new file in the default folder) and writes the plan.
+    /// Creates a journal at `path` (or a new file in the default folder, pruning old finished ones
+    /// there) and writes the plan with the fingerprint of the topology it was made from.
     pub fn create(
         path: Option<&Path>,
         command: &str,
         seed: &str,
         plan: &MovePlan,
+        fingerprint: Vec<crate::plan::file::MasterPrint>,
     ) -> std::io::Result<Journal> {
         let path = match path {
             Some(path) => path.to_path_buf(),
             None => {
                 let dir = default_dir();
-                std::fs::create_dir_all(&dir)?;
+                create_private_dir(&dir)?;
+                prune(&dir, KEEP_NEWEST, KEEP_YOUNGER_THAN);
                 let stamp = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map(|d| d.as_millis())
@@ -87,6 +163,7 @@ impl Journal {
         let file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
+            .mode(0o600)
             .open(&path)?;
         let journal = Journal {
             path,
@@ -96,6 +173,7 @@ impl Journal {
             command: command.to_string(),
             seed: seed.to_string(),
             plan: plan.clone(),
+            fingerprint,
         })?;
         Ok(journal)
     }
@@ -140,6 +218,7 @@ pub fn read(path: &Path) -> std::io::Result<Option<JournalState>> {
                     command,
                     seed,
                     plan,
+                    fingerprint,
                 },
                 None,
             ) => {
@@ -147,6 +226,7 @@ pub fn read(path: &Path) -> std::io::Result<Option<JournalState>> {
                     command,
                     seed,
                     plan,
+                    fingerprint,
                     done: HashSet::new(),
                     finished: false,
                 })
@@ -184,6 +264,28 @@ pub fn find_unfinished(dir: &Path, node_ids: &[String]) -> Option<(PathBuf, Jour
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pruning_keeps_the_newest_and_every_unfinished_journal() {
+        let dir = tempfile::tempdir().unwrap();
+        let plan = MovePlan { moves: Vec::new() };
+        for i in 0..5 {
+            let path = dir.path().join(format!("reshard-{i}-1.jsonl"));
+            let journal = Journal::create(Some(&path), "reshard", "s", &plan, Vec::new()).unwrap();
+            if i != 0 {
+                journal.append(&Record::Finished).unwrap();
+            }
+        }
+        assert_eq!(prune(dir.path(), 2, std::time::Duration::ZERO), 2);
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 3, "2 newest finished + 1 unfinished");
+        assert!(dir.path().join("reshard-0-1.jsonl").exists());
+        assert_eq!(
+            prune(dir.path(), 0, KEEP_YOUNGER_THAN),
+            0,
+            "young ones stay"
+        );
+    }
     use crate::plan::SlotMove;
     use crate::topology::Slot;
 
@@ -196,7 +298,8 @@ mod tests {
                 .map(|s| SlotMove::new(Slot::new(s).unwrap(), "a", "b"))
                 .collect(),
         };
-        let journal = Journal::create(Some(&path), "reshard", "127.0.0.1:7000", &plan).unwrap();
+        let journal =
+            Journal::create(Some(&path), "reshard", "127.0.0.1:7000", &plan, Vec::new()).unwrap();
         journal.append(&Record::SlotDone { slot: 1 }).unwrap();
         std::fs::OpenOptions::new()
             .append(true)

@@ -94,6 +94,7 @@ pub async fn drain_slots(
         options,
         progress: Arc::new(Silent),
         stop: Arc::new(AtomicBool::new(false)),
+        flows: KeyFlows::default(),
     };
     engine
         .move_keys(slots, &mut on_source, &mut on_target, to)
@@ -200,6 +201,63 @@ pub struct MoveSummary {
     pub warnings: Vec<String>,
 }
 
+/// Which nodes are sending and which receiving keys right now. MIGRATE blocks its source until the
+/// target has stored the keys, so A->B next to B->A (or any cycle) would block every server in it
+/// until the MIGRATE timeout: a window waits until its source receives nothing and its target
+/// sends nothing. Plans where no node both gives and receives (every planner's) never wait.
+#[derive(Default)]
+struct KeyFlows {
+    /// Node id -> (windows sending from it, windows receiving into it).
+    roles: std::sync::Mutex<HashMap<String, (usize, usize)>>,
+    changed: tokio::sync::Notify,
+}
+
+/// A window's place in [`KeyFlows`]; leaving it wakes the windows that wait.
+struct FlowGuard<'a> {
+    flows: &'a KeyFlows,
+    source: String,
+    target: String,
+}
+
+impl KeyFlows {
+    async fn enter(&self, source: &str, target: &str) -> FlowGuard<'_> {
+        loop {
+            let notified = self.changed.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let mut roles = self.roles.lock().unwrap_or_else(|p| p.into_inner());
+                let free = roles.get(source).is_none_or(|r| r.1 == 0)
+                    && roles.get(target).is_none_or(|r| r.0 == 0);
+                if free {
+                    roles.entry(source.to_string()).or_default().0 += 1;
+                    roles.entry(target.to_string()).or_default().1 += 1;
+                    return FlowGuard {
+                        flows: self,
+                        source: source.to_string(),
+                        target: target.to_string(),
+                    };
+                }
+            }
+            notified.await;
+        }
+    }
+}
+
+impl Drop for FlowGuard<'_> {
+    fn drop(&mut self) {
+        let mut roles = self.flows.roles.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(role) = roles.get_mut(&self.source) {
+            role.0 = role.0.saturating_sub(1);
+        }
+        if let Some(role) = roles.get_mut(&self.target) {
+            role.1 = role.1.saturating_sub(1);
+        }
+        drop(roles);
+        self.flows.changed.notify_waiters();
+    }
+}
+
 /// Everything a worker needs.
 struct Engine {
     session: Arc<Session>,
@@ -210,6 +268,7 @@ struct Engine {
     progress: Arc<dyn Progress>,
     stop: Arc<AtomicBool>,
     throttle: Throttle,
+    flows: KeyFlows,
 }
 
 /// Keeps the keys moved by all workers under a rate: after each batch a worker sleeps until the
@@ -263,6 +322,7 @@ pub async fn execute_moves(
         progress,
         stop,
         throttle: Throttle::new(options_rate),
+        flows: KeyFlows::default(),
     });
     let mut by_source: Vec<(String, Vec<SlotMove>)> = Vec::new();
     for step in &plan.moves {
@@ -302,12 +362,12 @@ impl Engine {
         moves: Vec<SlotMove>,
     ) -> (Vec<SlotDone>, Vec<String>, Option<MoveError>) {
         let mut done = Vec::new();
-        let mut warnings = Vec::new();
+        let warnings = Vec::new();
         for window in windows(&moves, self.options.window) {
             if self.stop.load(Ordering::SeqCst) {
                 break;
             }
-            match self.move_window(window, &mut warnings).await {
+            match self.move_window(window).await {
                 Ok(finished) => {
                     let (source, target) = (
                         &self.endpoints[&window[0].source],
@@ -329,11 +389,7 @@ impl Engine {
 
     /// The per-slot state machine, run for a window of slots with one source and one target; each
     /// step is one pipeline for the whole window, and each slot keeps its own order of steps.
-    async fn move_window(
-        &self,
-        window: &[SlotMove],
-        warnings: &mut Vec<String>,
-    ) -> Result<Vec<SlotDone>, MoveError> {
+    async fn move_window(&self, window: &[SlotMove]) -> Result<Vec<SlotDone>, MoveError> {
         let source = &self.endpoints[&window[0].source];
         let target = &self.endpoints[&window[0].target];
         let slots: Vec<u16> = window.iter().map(|m| m.slot.number()).collect();
@@ -360,29 +416,21 @@ impl Engine {
             }
         };
         let first = slots[0];
-        let mut on_target = self
-            .client(&target.address)
-            .await
-            .map_err(|e| fail(first, SlotStep::Untouched, e.to_string()))?;
-        let mut on_source = self
-            .client(&source.address)
-            .await
-            .map_err(|e| fail(first, SlotStep::Untouched, e.to_string()))?;
-        // 1. Target imports first, so ASK redirections from the source always find it ready.
-        open_all(&mut on_target, &slots, SetSlot::Importing(&source.id))
-            .await
-            .map_err(|(slot, e)| fail(slot, SlotStep::Untouched, e))?;
-        // 2. Source migrates.
-        open_all(&mut on_source, &slots, SetSlot::Migrating(&target.id))
-            .await
-            .map_err(|(slot, e)| fail(slot, SlotStep::Importing, e))?;
-        // 3. Keys, batch by batch, every slot of the window at once.
-        let keys = self
-            .move_keys(&slots, &mut on_source, &mut on_target, target)
-            .await
-            .map_err(|(slot, e)| fail(slot, SlotStep::Migrating, e))?;
+        // No node both sends and receives keys at once: opposite MIGRATEs block both servers.
+        let _flow = self.flows.enter(&source.id, &target.id).await;
+        if let Some(handoffs) = &self.handoffs {
+            handoffs.expect_incoming(&target.id, slots.len()).await;
+        }
+        let keys = match self.open_and_move(&slots, source, target).await {
+            Ok(keys) => keys,
+            Err(error) => {
+                if let Some(handoffs) = &self.handoffs {
+                    handoffs.incoming_failed(&target.id, slots.len()).await;
+                }
+                return Err(fail(error.slot, error.step, error.reason));
+            }
+        };
         // 4. The hand-off (docs/handoff.md): target first, then every other master, epochs checked.
-        let _ = warnings;
         if let Some(handoffs) = &self.handoffs {
             let group: Vec<Handoff> = slots
                 .iter()
@@ -408,6 +456,45 @@ impl Engine {
                 keys,
             })
             .collect())
+    }
+
+    /// Steps 1-3 of [`Engine::move_window`]: open on both sides, move every key; the keys moved per
+    /// slot, or the slot, step and reason of the first failure.
+    async fn open_and_move(
+        &self,
+        slots: &[u16],
+        source: &Endpoint,
+        target: &Endpoint,
+    ) -> Result<Vec<u64>, MoveError> {
+        let fail = |slot: u16, step: SlotStep, reason: String| MoveError {
+            slot,
+            source_address: String::new(),
+            target_address: String::new(),
+            step,
+            reason,
+        };
+        let first = slots[0];
+        let slots = slots.to_vec();
+        let mut on_target = self
+            .client(&target.address)
+            .await
+            .map_err(|e| fail(first, SlotStep::Untouched, e.to_string()))?;
+        let mut on_source = self
+            .client(&source.address)
+            .await
+            .map_err(|e| fail(first, SlotStep::Untouched, e.to_string()))?;
+        // 1. Target imports first, so ASK redirections from the source always find it ready.
+        open_all(&mut on_target, &slots, SetSlot::Importing(&source.id))
+            .await
+            .map_err(|(slot, e)| fail(slot, SlotStep::Untouched, e))?;
+        // 2. Source migrates.
+        open_all(&mut on_source, &slots, SetSlot::Migrating(&target.id))
+            .await
+            .map_err(|(slot, e)| fail(slot, SlotStep::Importing, e))?;
+        // 3. Keys, batch by batch, every slot of the window at once.
+        self.move_keys(&slots, &mut on_source, &mut on_target, target)
+            .await
+            .map_err(|(slot, e)| fail(slot, SlotStep::Migrating, e))
     }
 
     async fn client(&self, address: &NodeAddress) -> Result<NodeClient, NetError> {

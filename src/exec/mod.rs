@@ -6,6 +6,7 @@ pub mod create;
 pub mod fix;
 pub mod handoff;
 pub mod journal;
+pub mod lock;
 pub mod migrate;
 
 use std::time::{Duration, Instant};

@@ -101,13 +101,26 @@ impl Output {
     }
 }
 
-/// Writes to stdout; a closed pipe (`| head`) ends the process quietly.
+/// Set once a write to stdout failed (`| head` closed the pipe): output is silenced from then on.
+static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether stdout can no longer be written to. A slot move seeing this stops starting new windows
+/// (the ones in flight finish), so a closed pipe never leaves a slot open.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Writes to stdout; after any failed write (a closed pipe) every later write is skipped. Never exits
+/// the process: the command ends its work and returns its own exit code.
 pub fn write_stdout(text: &str) {
+    if stdout_closed() {
+        return;
+    }
     let mut stdout = std::io::stdout().lock();
     let written = stdout
         .write_all(text.as_bytes())
         .and_then(|_| stdout.flush());
-    if written.is_err_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) {
-        std::process::exit(0);
+    if written.is_err() {
+        STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }

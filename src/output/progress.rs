@@ -4,7 +4,8 @@
 use crate::exec::migrate::{Endpoint, Progress, SlotDone};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The reporter for one run of moves.
 pub struct MoveReporter {
@@ -15,10 +16,17 @@ pub struct MoveReporter {
     verbose: bool,
     bar: Option<ProgressBar>,
     keys: AtomicU64,
+    /// Set when output can no longer be written: the engine then starts no new window.
+    stop: Arc<AtomicBool>,
 }
 
 impl MoveReporter {
-    pub fn new(output: &super::Output, slots: usize, per_slot_lines: bool) -> MoveReporter {
+    pub fn new(
+        output: &super::Output,
+        slots: usize,
+        per_slot_lines: bool,
+        stop: Arc<AtomicBool>,
+    ) -> MoveReporter {
         let show_bar =
             !output.compat && !output.json && !output.quiet && std::io::stderr().is_terminal();
         let bar = show_bar.then(|| {
@@ -37,6 +45,7 @@ impl MoveReporter {
             verbose: output.verbose > 0,
             bar,
             keys: AtomicU64::new(0),
+            stop,
         }
     }
 
@@ -63,7 +72,14 @@ impl Progress for MoveReporter {
         } else if self.json {
             let event = serde_json::json!({ "event": "slot_moved", "slot": done.slot, "source": source.address.to_string(), "target": target.address.to_string(), "keys": done.keys });
             super::write_stdout(&format!("{event}\n"));
-        } else if let Some(bar) = &self.bar {
+        }
+        if super::stdout_closed() {
+            self.stop.store(true, Ordering::SeqCst);
+        }
+        if self.compat || self.json {
+            return;
+        }
+        if let Some(bar) = &self.bar {
             bar.inc(1);
             let rate = total as f64 / bar.elapsed().as_secs_f64().max(0.001);
             bar.set_message(format!("{total} keys, {rate:.0} keys/s"));

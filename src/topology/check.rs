@@ -8,7 +8,7 @@
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::view::{ClusterView, NodeView};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// How bad a finding is. Errors make `check` exit 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -31,6 +31,8 @@ pub enum FindingKind {
     SuspectedNode,
     HandshakeNode,
     UnknownMaster,
+    /// Some nodes do not know a node that others do (a MEET that did not spread).
+    PartialMembership,
     NoReplicas,
     ReplicaOnMasterHost,
 }
@@ -137,6 +139,7 @@ pub fn check_cluster(
     let multiple_owners =
         keys_in_unowned_slots.map(|keys| check_multiple_owners(view, keys, &mut findings));
     check_node_health(view, &mut findings);
+    check_membership(view, &mut findings);
     check_replication(view, &mut findings);
     CheckReport {
         seed: view.seed.to_string(),
@@ -557,6 +560,61 @@ fn check_node_health(view: &ClusterView, findings: &mut Vec<Finding>) {
                 ));
             }
         }
+    }
+}
+
+/// Which loaded nodes' own tables lack which nodes that some other loaded node knows: node id ->
+/// addresses of the nodes that do not know it. Pure; used by `check` and by every move's pre-flight.
+pub fn missing_members(view: &ClusterView) -> BTreeMap<String, Vec<String>> {
+    let tables: Vec<(&NodeView, BTreeSet<&str>)> = view
+        .loaded()
+        .filter_map(|n| {
+            let known = n
+                .own_table()?
+                .iter()
+                .filter(|e| !e.flags.handshake && !e.flags.noaddr)
+                .map(|e| e.id.as_str())
+                .collect();
+            Some((n, known))
+        })
+        .collect();
+    let everyone: BTreeSet<&str> = tables
+        .iter()
+        .flat_map(|(_, ids)| ids.iter().copied())
+        .collect();
+    let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for id in everyone {
+        for (node, known) in &tables {
+            if !known.contains(id) && node.id() != id {
+                missing
+                    .entry(id.to_string())
+                    .or_default()
+                    .push(node.address.to_string());
+            }
+        }
+    }
+    missing
+}
+
+/// Check 5b (beyond redis-cli): every node knows every other. A node some masters do not know cannot
+/// be given slots (`SETSLOT ... NODE` answers "Unknown node" there).
+fn check_membership(view: &ClusterView, findings: &mut Vec<Finding>) {
+    for (id, lacking) in missing_members(view) {
+        let address = view
+            .node_by_id(&id)
+            .map(|n| n.address.to_string())
+            .unwrap_or_else(|| short_id(&id).to_string());
+        findings.push(finding(
+            Severity::Error,
+            FindingKind::PartialMembership,
+            format!(
+                "node {address} ({}) is not known by {}",
+                short_id(&id),
+                lacking.join(", ")
+            ),
+            std::iter::once(address).chain(lacking).collect(),
+            SlotSet::new(),
+        ));
     }
 }
 

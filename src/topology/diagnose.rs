@@ -60,6 +60,9 @@ fn explain(kind: FindingKind) -> &'static str {
         FindingKind::UnknownMaster => {
             "A replica follows a master no node knows any more, usually one that was forgotten while the replica was away. The replica serves nothing and will never be promoted."
         }
+        FindingKind::PartialMembership => {
+            "A node joined (CLUSTER MEET) but the news has not reached every node, or it was forgotten by some. Nodes that do not know it refuse to give it slots (\"Unknown node\"), so a move to it would stop half-way. It usually spreads within seconds; if it stays, meet it again from a node that lacks it."
+        }
         FindingKind::NoReplicas => {
             "If such a master fails, its slots go down with it: there is nobody to fail over to."
         }
@@ -116,6 +119,13 @@ fn remedies(finding: &Finding, view: &ClusterView, seed: &str) -> Vec<String> {
                 None => Vec::new(),
             }
         }
+        FindingKind::PartialMembership => match first_node {
+            Some(address) => vec![format!(
+                "rcluster call {seed} CLUSTER MEET {}    # from every node, then check again",
+                address.replace(':', " ")
+            )],
+            None => Vec::new(),
+        },
         FindingKind::SuspectedNode => vec![format!(
             "rcluster call {seed} INFO stats    # look for latency spikes, then check again"
         )],

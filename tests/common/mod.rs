@@ -346,6 +346,13 @@ impl TestCluster {
                     scan.arg(cursor).arg("COUNT").arg(1000);
                     let (next, keys): (u64, Vec<Vec<u8>>) =
                         client.run(&scan, "SCAN").await.expect("scan");
+                    if keys.is_empty() {
+                        if next == 0 {
+                            break;
+                        }
+                        cursor = next;
+                        continue;
+                    }
                     let mut kinds = redis::pipe();
                     for key in &keys {
                         kinds.cmd("TYPE").arg(key);
