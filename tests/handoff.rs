@@ -7,7 +7,6 @@ mod common;
 use common::{TestCluster, assert_same_keys, run};
 use rcluster::net::NodeAddress;
 use rcluster::topology::key_slot;
-use std::collections::HashMap;
 
 /// A small deterministic generator (xorshift64*), so a failing seed can be replayed.
 struct Random(u64);
@@ -23,37 +22,6 @@ impl Random {
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
-}
-
-/// Writes `count` keys `k:i`, pipelined per owner.
-fn write_keys_fast(cluster: &TestCluster, count: usize) {
-    let view = cluster.view();
-    let mut by_owner: HashMap<NodeAddress, Vec<String>> = HashMap::new();
-    for i in 0..count {
-        let key = format!("k:{i}");
-        let slot = key_slot(key.as_bytes());
-        let owner = view
-            .loaded_masters()
-            .find(|m| m.myself().slots.contains(slot))
-            .expect("owner");
-        by_owner.entry(owner.address.clone()).or_default().push(key);
-    }
-    let session = cluster.session();
-    cluster.runtime.block_on(async {
-        for (address, keys) in by_owner {
-            let mut client = session.client(&address).await.expect("connect");
-            for chunk in keys.chunks(1000) {
-                let mut pipe = redis::pipe();
-                for key in chunk {
-                    pipe.cmd("SET")
-                        .arg(key)
-                        .arg(format!("value-of-{key}"))
-                        .ignore();
-                }
-                client.pipeline::<()>(&pipe, "SET").await.expect("set");
-            }
-        }
-    });
 }
 
 /// Leaves each of `slots` MIGRATING on its owner and IMPORTING on a random other master, with a random
@@ -152,7 +120,7 @@ fn a_many_slot_fix_where_every_master_gives_and_receives_loses_no_key() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
     let cluster = TestCluster::start(10, 0);
-    write_keys_fast(&cluster, 40_000);
+    cluster.write_keys_pipelined(40_000);
     let before = cluster.dump_all();
     assert_eq!(before.len(), 40_000);
     let seed = cluster.seed();
@@ -207,7 +175,7 @@ fn a_plan_of_crossing_moves_is_applied_under_traffic_without_a_failure_or_a_lost
     use rcluster::plan::{MovePlan, SlotMove};
     use rcluster::topology::Slot;
     let cluster = TestCluster::start(3, 0);
-    write_keys_fast(&cluster, 20_000);
+    cluster.write_keys_pipelined(20_000);
     let before = cluster.dump_all();
     let ids: Vec<String> = (0..3).map(|i| cluster.id(cluster.port(i))).collect();
     let (a, b, c) = (&ids[0], &ids[1], &ids[2]);

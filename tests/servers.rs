@@ -94,3 +94,59 @@ fn valkey_9_1_atomic_drain_under_client_traffic() {
     cluster.write_keys(30_000);
     common::drain_under_traffic(&cluster, &["--migration", "atomic"]);
 }
+
+#[test]
+fn ctrl_c_cancels_a_valkey_atomic_move_and_the_servers_confirm_it() {
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        replicas: 0,
+        server_bin: server("valkey-server-9.1"),
+        ..Default::default()
+    });
+    cluster.write_keys_pipelined(300_000);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let target = cluster.id(cluster.port(0));
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
+        .args([
+            "reshard", &seed, "--from", "all", "--to", &target, "--slots", "8000",
+        ])
+        .args(["--yes", "--migration", "atomic"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Signal once a job is running on a source.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let running = (1..3).any(|i| {
+            let reply = cluster.redis(cluster.port(i), &["CLUSTER", "GETSLOTMIGRATIONS"]);
+            matches!(reply, redis::Value::Array(jobs) if !jobs.is_empty())
+        });
+        if running || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    // SAFETY: kill(2) on the child we started.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("stopping"), "{stderr}");
+    assert!(stderr.contains("cancelled"), "{stderr}");
+    let owned = cluster
+        .view()
+        .node_by_id(&target)
+        .unwrap()
+        .myself()
+        .slots
+        .len();
+    assert!(
+        owned < 5462 + 8000,
+        "the cancel stopped the move: {owned} slots"
+    );
+    let check = run(&["check", &seed]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    common::assert_same_keys(&before, &cluster.dump_all());
+}

@@ -336,11 +336,10 @@ async fn stop_on_ctrl_c(stop: Arc<AtomicBool>, quiet: bool) {
         return;
     }
     stop.store(true, Ordering::SeqCst);
-    if !quiet {
-        eprintln!(
-            "\nstopping: finishing the slots in flight (Ctrl-C again to abort at once, leaving them open)"
-        );
-    }
+    let _ = quiet;
+    eprintln!(
+        "\nstopping: finishing the slots in flight, cancelling server-side jobs (Ctrl-C again to abort at once, leaving them open)"
+    );
     if tokio::signal::ctrl_c().await.is_ok() {
         eprintln!("aborted: slots in flight are left open; `rcluster check` names them");
         std::process::exit(130);
@@ -446,12 +445,22 @@ struct Journaled {
 
 impl Progress for Journaled {
     fn slot_done(&self, done: &SlotDone, source: &Endpoint, target: &Endpoint) {
-        if let Err(error) = self.journal.append(&Record::SlotDone { slot: done.slot }) {
+        self.slots_done(std::slice::from_ref(done), source, target);
+    }
+
+    fn slots_done(&self, done: &[SlotDone], source: &Endpoint, target: &Endpoint) {
+        let records: Vec<Record> = done
+            .iter()
+            .map(|d| Record::SlotDone { slot: d.slot })
+            .collect();
+        if let Err(error) = self.journal.append_all(&records) {
             eprintln!(
                 "rcluster: warning: cannot write the journal {}: {error}",
                 self.journal.path.display()
             );
         }
-        self.reporter.slot_done(done, source, target);
+        for slot in done {
+            self.reporter.slot_done(slot, source, target);
+        }
     }
 }

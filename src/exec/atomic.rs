@@ -175,10 +175,11 @@ pub async fn execute_atomic(
     .await;
     let mut summary = MoveSummary::default();
     let mut errors = Vec::new();
-    for (done, failed) in results {
+    for (done, failed, notes) in results {
         summary.slots += done.len();
         summary.keys += done.iter().map(|d| d.keys).sum::<u64>();
         errors.extend(failed);
+        summary.warnings.extend(notes);
     }
     summary.seconds = started.elapsed().as_secs_f64();
     (summary, errors)
@@ -194,7 +195,7 @@ struct SourceRun {
 }
 
 impl SourceRun {
-    async fn run(&self, moves: Vec<SlotMove>) -> (Vec<SlotDone>, Vec<MoveError>) {
+    async fn run(&self, moves: Vec<SlotMove>) -> (Vec<SlotDone>, Vec<MoveError>, Vec<String>) {
         let source = &self.endpoints[&moves[0].source];
         let mut by_target: BTreeMap<String, SlotSet> = BTreeMap::new();
         for step in &moves {
@@ -203,12 +204,12 @@ impl SourceRun {
                 .or_default()
                 .insert(step.slot);
         }
-        let fail_all = |reason: String| -> (Vec<SlotDone>, Vec<MoveError>) {
+        let fail_all = |reason: String| -> (Vec<SlotDone>, Vec<MoveError>, Vec<String>) {
             let errors = moves
                 .iter()
                 .map(|m| self.error(m, reason.clone(), SlotStep::Untouched))
                 .collect();
-            (Vec::new(), errors)
+            (Vec::new(), errors, Vec::new())
         };
         let mut client = match self.session.client(&source.address).await {
             Ok(client) => client,
@@ -239,16 +240,18 @@ impl SourceRun {
         mut pending: BTreeMap<String, SlotSet>,
         keys: &HashMap<u16, u64>,
         since: u64,
-    ) -> (Vec<SlotDone>, Vec<MoveError>) {
+    ) -> (Vec<SlotDone>, Vec<MoveError>, Vec<String>) {
         let source = &self.endpoints[&moves[0].source];
-        let (mut done, mut errors) = (Vec::new(), Vec::new());
+        let (mut done, mut errors, mut notes) = (Vec::new(), Vec::new(), Vec::new());
         let mut last_change = Instant::now();
         let mut seen: HashMap<String, u64> = HashMap::new();
         let mut cancelled = false;
         let mut list = redis::cmd("CLUSTER");
         list.arg("GETSLOTMIGRATIONS");
         while !pending.is_empty() {
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            if !self.stop.load(Ordering::SeqCst) || cancelled {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
             let jobs = match client
                 .run::<redis::Value>(&list, "CLUSTER GETSLOTMIGRATIONS")
                 .await
@@ -284,7 +287,14 @@ impl SourceRun {
                             .slot_done(&slot, source, &self.endpoints[&target]);
                         done.push(slot);
                     }
-                } else if !(cancelled && job.state == "cancelled") {
+                } else if cancelled && job.state == "cancelled" {
+                    notes.push(format!(
+                        "cancelled the server-side migration of {} slots from {} to {}; the source confirmed it (job state `cancelled`, its keys stay on the source)",
+                        slots.len(),
+                        source.address,
+                        self.endpoints[&target].address
+                    ));
+                } else {
                     let reason =
                         format!("the server's migration job {}: {}", job.state, job.message);
                     errors.extend(ours.map(|m| self.error(m, reason.clone(), SlotStep::Untouched)));
@@ -300,7 +310,7 @@ impl SourceRun {
                 }
             }
         }
-        (done, errors)
+        (done, errors, notes)
     }
 
     fn pending_errors(

@@ -310,7 +310,8 @@ impl Handoffs {
         if targets.iter().any(|t| ledger.givers.contains(*t)) {
             self.settle(ledger).await.map_err(|e| vec![e])?;
         }
-        self.make_epochs_safe(ledger, group)
+        let floor = self
+            .make_epochs_safe(ledger, group)
             .await
             .map_err(|reason| {
                 vec![HandoffError::Epoch {
@@ -318,7 +319,7 @@ impl Handoffs {
                     reason,
                 }]
             })?;
-        let (claimed, mut failures) = self.claim_on_targets(ledger, group).await;
+        let (claimed, failures) = self.claim_on_targets(ledger, group, floor).await;
         let warnings = self.tell_other_masters(&claimed).await;
         ledger.warnings.extend(warnings);
         for handoff in &claimed {
@@ -327,7 +328,6 @@ impl Handoffs {
                 ledger.givers.insert(from.clone());
             }
         }
-        failures.extend(self.epoch_checks_after(group, &claimed).await);
         if failures.is_empty() {
             Ok(())
         } else {
@@ -337,7 +337,12 @@ impl Handoffs {
 
     /// Steps 2-3 of docs/handoff.md: every giver's epoch is unique, and every target's epoch is (or
     /// will be, by its own bump on `SETSLOT NODE`) greater than every giver's, settled or not yet.
-    async fn make_epochs_safe(&self, ledger: &mut Ledger, group: &[Handoff]) -> Result<(), String> {
+    /// Returns that floor: the greatest epoch among this group's givers.
+    async fn make_epochs_safe(
+        &self,
+        ledger: &mut Ledger,
+        group: &[Handoff],
+    ) -> Result<u64, String> {
         let deadline = Instant::now() + self.settle_limit;
         loop {
             let epochs = self.read_epochs().await;
@@ -348,7 +353,14 @@ impl Handoffs {
                 .collect();
             let action = epoch_action(&epochs, &givers, group);
             match action {
-                EpochAction::Ready => return Ok(()),
+                EpochAction::Ready => {
+                    return Ok(group
+                        .iter()
+                        .filter_map(|h| epochs.get(h.from.as_deref()?))
+                        .map(|e| e.mine)
+                        .max()
+                        .unwrap_or(0));
+                }
                 EpochAction::Bump(node) => {
                     if ledger.givers.contains(&node) {
                         self.settle(ledger).await.map_err(|e| e.to_string())?;
@@ -421,11 +433,13 @@ impl Handoffs {
     }
 
     /// On each target, one pipeline: the keys of its slots (counted before it claims them), then
-    /// `SETSLOT NODE` itself for each. Returns the hand-offs that took effect and the failures.
+    /// `SETSLOT NODE` itself for each, then its epoch, which must now exceed `floor` (step 6).
+    /// Returns the hand-offs that took effect and the failures.
     async fn claim_on_targets(
         &self,
         ledger: &mut Ledger,
         group: &[Handoff],
+        floor: u64,
     ) -> (Vec<Handoff>, Vec<HandoffError>) {
         let mut by_target: BTreeMap<&str, Vec<&Handoff>> = BTreeMap::new();
         for handoff in group {
@@ -440,12 +454,18 @@ impl Handoffs {
             .collect();
         let results = concurrently(work, |(address, handoffs)| {
             let session = Arc::clone(&self.session);
-            async move { claim(&session, &address, handoffs).await }
+            async move { claim(&session, &address, handoffs, floor).await }
         })
         .await;
         let (mut claimed, mut failures) = (Vec::new(), Vec::new());
-        for result in results {
+        for (result, behind) in results {
             for (handoff, outcome) in result {
+                if let (Some(reason), Ok(_)) = (&behind, &outcome) {
+                    failures.push(HandoffError::Slot {
+                        slot: handoff.slot,
+                        reason: reason.clone(),
+                    });
+                }
                 match outcome {
                     Ok(keys) => {
                         ledger
@@ -499,37 +519,6 @@ impl Handoffs {
         results.into_iter().flatten().collect()
     }
 
-    /// After the claims: every target that claimed must now be ahead of every giver of the group
-    /// (its own bump on `SETSLOT NODE` was relied on). Checked, so a violation is reported.
-    async fn epoch_checks_after(
-        &self,
-        group: &[Handoff],
-        claimed: &[Handoff],
-    ) -> Vec<HandoffError> {
-        if claimed.is_empty() {
-            return Vec::new();
-        }
-        let epochs = self.read_epochs().await;
-        let floor = group
-            .iter()
-            .filter_map(|h| h.from.as_deref())
-            .filter_map(|g| epochs.get(g))
-            .map(|e| e.mine)
-            .max()
-            .unwrap_or(0);
-        claimed
-            .iter()
-            .filter(|h| epochs.get(&h.to).is_some_and(|e| e.mine <= floor))
-            .map(|h| HandoffError::Slot {
-                slot: h.slot,
-                reason: format!(
-                    "its new owner {} did not get an epoch above its old owner's ({floor}); run `rcluster check`",
-                    h.to
-                ),
-            })
-            .collect()
-    }
-
     /// Polls every node's table until each records every unsettled slot under its new owner.
     async fn settle(&self, ledger: &mut Ledger) -> Result<(), HandoffError> {
         if ledger.unsettled.is_empty() {
@@ -571,11 +560,11 @@ impl Handoffs {
         for (slot, (owner, keys)) in &ledger.counted {
             by_owner.entry(owner).or_default().push((*slot, *keys));
         }
-        let work: Vec<(String, NodeAddress, Vec<(u16, u64)>)> = by_owner
+        let work: Vec<(NodeAddress, Vec<(u16, u64)>)> = by_owner
             .into_iter()
-            .map(|(owner, slots)| (owner.to_string(), self.masters[owner].clone(), slots))
+            .map(|(owner, slots)| (self.masters[owner].clone(), slots))
             .collect();
-        let results = concurrently(work, |(_owner, address, slots)| {
+        let results = concurrently(work, |(address, slots)| {
             let session = Arc::clone(&self.session);
             async move {
                 let numbers: Vec<u16> = slots.iter().map(|(s, _)| *s).collect();
@@ -727,21 +716,24 @@ pub fn split_into_groups(handoffs: &[Handoff]) -> Vec<Vec<Handoff>> {
     groups
 }
 
-/// The target's pipeline: `COUNTKEYSINSLOT` for every slot, then `SETSLOT slot NODE myself` for each.
+/// The target's pipeline: `COUNTKEYSINSLOT` for every slot, `SETSLOT slot NODE myself` for each, then
+/// `CLUSTER INFO`, whose epoch must exceed `floor`: a claim below it is reported for its slots.
 async fn claim(
     session: &Arc<Session>,
     address: &NodeAddress,
     handoffs: Vec<Handoff>,
-) -> Vec<(Handoff, Result<u64, String>)> {
+    floor: u64,
+) -> (Vec<(Handoff, Result<u64, String>)>, Option<String>) {
+    let fail_all = |handoffs: Vec<Handoff>, reason: String| {
+        let failed = handoffs
+            .into_iter()
+            .map(|h| (h, Err(reason.clone())))
+            .collect();
+        (failed, None)
+    };
     let mut client = match session.client(address).await {
         Ok(client) => client,
-        Err(error) => {
-            let reason = error.to_string();
-            return handoffs
-                .into_iter()
-                .map(|h| (h, Err(reason.clone())))
-                .collect();
-        }
+        Err(error) => return fail_all(handoffs, error.to_string()),
     };
     let mut pipe = redis::pipe();
     pipe.ignore_errors();
@@ -751,20 +743,29 @@ async fn claim(
     for handoff in &handoffs {
         pipe.add_command(setslot_command(handoff.slot, SetSlot::Node(&handoff.to)));
     }
+    pipe.cmd("CLUSTER").arg("INFO");
     let replies: Vec<redis::RedisResult<redis::Value>> =
         match client.pipeline(&pipe, "CLUSTER SETSLOT NODE").await {
             Ok(replies) => replies,
             Err(error) => {
                 let reason =
                     format!("{error}; the slot may or may not be claimed, run `rcluster check`");
-                return handoffs
-                    .into_iter()
-                    .map(|h| (h, Err(reason.clone())))
-                    .collect();
+                return fail_all(handoffs, reason);
             }
         };
-    let (counts, claims) = replies.split_at(handoffs.len());
-    handoffs
+    let (counts, rest) = replies.split_at(handoffs.len());
+    let (claims, info) = rest.split_at(handoffs.len());
+    let epoch = info.first().and_then(|reply| {
+        let text: String = redis::from_redis_value(reply.as_ref().ok()?.clone()).ok()?;
+        text.lines()
+            .find_map(|line| line.trim().strip_prefix("cluster_my_epoch:"))?
+            .parse::<u64>()
+            .ok()
+    });
+    let behind = epoch.filter(|e| *e <= floor).map(|e| {
+        format!("{address} claimed it at epoch {e}, not above its old owner's {floor}: its claim may lose; run `rcluster check`")
+    });
+    let outcomes = handoffs
         .into_iter()
         .zip(counts.iter().zip(claims))
         .map(|(handoff, (count, claimed))| {
@@ -778,7 +779,8 @@ async fn claim(
             };
             (handoff, outcome)
         })
-        .collect()
+        .collect();
+    (outcomes, behind)
 }
 
 /// `SETSLOT slot NODE owner` for each `(slot, owner)` on the master at `address`, one pipeline; a

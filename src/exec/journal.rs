@@ -86,7 +86,7 @@ pub fn prune(dir: &Path, keep: usize, max_age: std::time::Duration) -> usize {
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
         .filter(|(_, path)| read(path).ok().flatten().is_some_and(|s| s.finished))
         .collect();
-    finished.sort_by(|a, b| b.0.cmp(&a.0));
+    finished.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
     let now = std::time::SystemTime::now();
     let mut removed = 0;
     for (modified, path) in finished.into_iter().skip(keep) {
@@ -193,13 +193,21 @@ impl Journal {
 
     /// Appends one record and syncs it to disk.
     pub fn append(&self, record: &Record) -> std::io::Result<()> {
-        let mut line = serde_json::to_vec(record).map_err(std::io::Error::other)?;
-        line.push(b'\n');
+        self.append_all(std::slice::from_ref(record))
+    }
+
+    /// Appends `records` in one write and one sync (a window of slots done together).
+    pub fn append_all(&self, records: &[Record]) -> std::io::Result<()> {
+        let mut lines = Vec::new();
+        for record in records {
+            lines.extend(serde_json::to_vec(record).map_err(std::io::Error::other)?);
+            lines.push(b'\n');
+        }
         let mut file = self
             .file
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        file.write_all(&line)?;
+        file.write_all(&lines)?;
         file.sync_data()
     }
 }

@@ -189,6 +189,13 @@ impl BatchSize {
 /// Told about each slot as it completes.
 pub trait Progress: Send + Sync {
     fn slot_done(&self, done: &SlotDone, source: &Endpoint, target: &Endpoint);
+
+    /// A window of slots completed together (one journal sync for all of them).
+    fn slots_done(&self, done: &[SlotDone], source: &Endpoint, target: &Endpoint) {
+        for slot in done {
+            self.slot_done(slot, source, target);
+        }
+    }
 }
 
 /// What a run did.
@@ -373,9 +380,7 @@ impl Engine {
                         &self.endpoints[&window[0].source],
                         &self.endpoints[&window[0].target],
                     );
-                    for slot in &finished {
-                        self.progress.slot_done(slot, source, target);
-                    }
+                    self.progress.slots_done(&finished, source, target);
                     done.extend(finished);
                 }
                 Err(error) => {

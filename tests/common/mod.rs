@@ -330,6 +330,38 @@ impl TestCluster {
         }
     }
 
+    /// Writes `count` keys `k:i` (values `value-of-k:i`), pipelined per owner.
+    pub fn write_keys_pipelined(&self, count: usize) {
+        let view = self.view();
+        let mut by_owner: std::collections::HashMap<NodeAddress, Vec<String>> =
+            std::collections::HashMap::new();
+        for i in 0..count {
+            let key = format!("k:{i}");
+            let slot = key_slot(key.as_bytes());
+            let owner = view
+                .loaded_masters()
+                .find(|m| m.myself().slots.contains(slot))
+                .expect("owner");
+            by_owner.entry(owner.address.clone()).or_default().push(key);
+        }
+        let session = self.session();
+        self.runtime.block_on(async {
+            for (address, keys) in by_owner {
+                let mut client = session.client(&address).await.expect("connect");
+                for chunk in keys.chunks(1000) {
+                    let mut pipe = redis::pipe();
+                    for key in chunk {
+                        pipe.cmd("SET")
+                            .arg(key)
+                            .arg(format!("value-of-{key}"))
+                            .ignore();
+                    }
+                    client.pipeline::<()>(&pipe, "SET").await.expect("set");
+                }
+            }
+        });
+    }
+
     /// Every key of every master with its DUMP payload (for sets, their sorted members: a hashtable
     /// set's DUMP follows its iteration order, which a RESTORE may change), sorted by key: equal before
     /// and after a move means nothing was lost or changed.
