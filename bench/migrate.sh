@@ -29,6 +29,7 @@ echo "keys: A=$(keys_in "$base") B=$(keys_in $((base + 1))); moving $slots slots
 
 now() { date +%s%N; }
 results=()
+floors=()
 best_redis=""
 for pipeline in ${PIPELINES:-10 100 1000}; do
   before=$(redis-cli -p "$base" dbsize)
@@ -42,16 +43,23 @@ for pipeline in ${PIPELINES:-10 100 1000}; do
   if [ -z "$best_redis" ] || [ "$ms" -lt "$best_redis" ]; then best_redis=$ms; fi
   sleep 1
   before=$(redis-cli -p $((base + 1)) dbsize)
+  cpu_total "$base" $((base + 1)) $((base + 2)) >"$state/cpu0"
   t0=$(now)
-  "$rc_bin" reshard "$seed" --from "$a" --to "$b" --slots "$slots" --yes -q >/dev/null
+  RCLUSTER_PROFILE=1 "$rc_bin" reshard "$seed" --from "$a" --to "$b" --slots "$slots" --yes >/dev/null 2>"$state/profile"
   t1=$(now)
+  cpu_total "$base" $((base + 1)) $((base + 2)) >"$state/cpu1"
   moved=$(($(redis-cli -p $((base + 1)) dbsize) - before))
   ms=$(((t1 - t0) / 1000000))
-  results+=("rcluster (defaults):            $ms ms, $moved keys, $((moved * 1000 / (ms + 1))) keys/s")
+  floor=$(cpu_floor "$state/cpu0" "$state/cpu1" "$(nproc)")
+  ratio=$(awk -v w="$ms" -v f="$floor" 'BEGIN { printf "%.2f", w / 1000 / f }')
+  results+=("rcluster (defaults):            $ms ms, $moved keys, $((moved * 1000 / (ms + 1))) keys/s, CPU floor $floor s, wall/floor $ratio")
+  results+=("  $(grep '^profile' "$state/profile" || true)")
   ours_ms+=("$ms")
+  floors+=("$ratio")
   sleep 1
 done
 printf '%s\n' "${results[@]}"
 best_ours=$(printf '%s\n' "${ours_ms[@]}" | sort -n | head -1)
 awk -v r="$best_redis" -v o="$best_ours" 'BEGIN { printf "reshard %s slots: redis-cli best %d ms, rcluster best %d ms, speedup %.2fx\n", "'"$slots"'", r, o, r / o }'
+echo "rcluster wall time / CPU floor, median: $(printf '%s\n' "${floors[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
 "$rc_bin" check "$seed" -q >/dev/null && echo "check after the runs: clean"

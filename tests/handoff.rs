@@ -228,3 +228,59 @@ fn a_plan_of_crossing_moves_is_applied_under_traffic_without_a_failure_or_a_lost
     let check = run(&["check", &cluster.seed()]);
     assert_eq!(check.code, 0, "{}", check.stdout);
 }
+
+/// rcluster SIGKILLed at several moments of a many-source move (some during hand-offs), then
+/// `resume` finishes it forward and `fix` finds nothing left: every key intact each time.
+#[test]
+fn a_many_source_move_killed_at_any_moment_is_finished_by_resume_without_a_lost_key() {
+    let cluster = TestCluster::start(4, 0);
+    cluster.write_keys_pipelined(40_000);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let state = tempfile::tempdir().unwrap();
+    for (round, delay_ms) in [150u64, 400, 700].into_iter().enumerate() {
+        let target = cluster.id(cluster.port(round % 4));
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
+            .args([
+                "reshard", &seed, "--from", "all", "--to", &target, "--slots", "6000",
+            ])
+            .args(["--yes", "--window", "8", "--parallel", "3"])
+            .env("XDG_STATE_HOME", state.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let resumed = common::rcluster()
+            .args(["resume", &seed])
+            .env("XDG_STATE_HOME", state.path())
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let resumed: common::Outcome = resumed.into();
+        let fixed = common::rcluster()
+            .args(["fix", &seed, "--yes"])
+            .env("XDG_STATE_HOME", state.path())
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .unwrap();
+        let fixed: common::Outcome = fixed.into();
+        assert_same_keys(&before, &cluster.dump_all());
+        assert!(
+            resumed.code == 0 || resumed.stderr.contains("no unfinished journal"),
+            "round {round}: resume {}\n{}{}",
+            resumed.code,
+            resumed.stdout,
+            resumed.stderr
+        );
+        assert_eq!(
+            fixed.code, 0,
+            "round {round}: {}{}",
+            fixed.stdout, fixed.stderr
+        );
+        let check = run(&["check", &seed]);
+        assert_eq!(check.code, 0, "round {round}: {}", check.stdout);
+    }
+}

@@ -44,10 +44,7 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
     if !report.is_clean_for_redis_cli() {
-        return Err(UsageError(format!(
-            "the cluster has problems: see `rcluster check {seed}` and fix them first"
-        ))
-        .into());
+        return Err(super::moves::unhealthy_cluster(&report, &seed.to_string()).into());
     }
     let changes = differences(&file.fingerprint, &fingerprint(&view));
     if !changes.is_empty() {

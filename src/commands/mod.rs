@@ -59,12 +59,12 @@ pub async fn refuse_during_atomic_migration(
     view: &crate::topology::ClusterView,
 ) -> anyhow::Result<()> {
     let masters: Vec<_> = view.loaded_masters().map(|m| m.address.clone()).collect();
-    let running = crate::exec::atomic::running_jobs(&context.session, &masters).await;
+    let running = crate::exec::mover::Mover::running_jobs(&context.session, &masters).await;
     if running.is_empty() {
         return Ok(());
     }
     Err(crate::error::UsageError(format!(
-        "a server-side slot migration is running ({}): wait for it to end (CLUSTER GETSLOTMIGRATIONS) or cancel it (CLUSTER CANCELSLOTMIGRATIONS ALL on its source), then run this again",
+        "a server-side slot migration is running ({}): wait for it to end (CLUSTER GETSLOTMIGRATIONS) or cancel it (CLUSTER CANCELSLOTMIGRATIONS on its source), then run this again",
         running.join("; ")
     ))
     .into())

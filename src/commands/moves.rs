@@ -3,13 +3,11 @@
 
 use super::Context;
 use crate::error::Exit;
-use crate::exec::atomic::{execute_atomic, supports_atomic};
 use crate::exec::handoff::{HandoffError, Handoffs, announce_owner, node_timeout};
 use crate::exec::journal::{Journal, Record};
 use crate::exec::lock::{RunLock, lock_cluster};
-use crate::exec::migrate::{
-    Endpoint, MigrateOptions, Progress, SlotDone, endpoints_of, execute_moves,
-};
+use crate::exec::migrate::{Endpoint, MigrateOptions, Progress, SlotDone, endpoints_of};
+use crate::exec::mover::{Mover, MoverChoice};
 use crate::exec::poll_until;
 use crate::net::NodeAddress;
 use crate::output::progress::MoveReporter;
@@ -67,34 +65,22 @@ pub enum Migration {
     Atomic,
 }
 
-/// Whether to use server-side atomic migration for this run; an error when the choice cannot be
-/// honoured. [`start_run`] asks before writing a journal, so a refused run leaves none behind.
-pub async fn use_atomic(
+/// The backend for this run; an error when the choice cannot be honoured. [`start_run`] asks
+/// before writing a journal, so a refused run leaves none behind.
+pub async fn choose_mover(
     context: &Context,
     view: &ClusterView,
     args: &MoveArgs,
-) -> anyhow::Result<bool> {
-    if args.migration == Migration::Legacy
-        || (args.migration == Migration::Auto && args.rate.is_some())
-    {
-        return Ok(false);
-    }
+) -> anyhow::Result<Mover> {
     let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
-    let supported = supports_atomic(&context.session, &masters).await;
-    if args.migration == Migration::Atomic && !supported {
-        return Err(crate::error::UsageError(
-            "--migration atomic needs CLUSTER MIGRATESLOTS (Valkey 9 or later) on every master; use --migration legacy".into(),
-        )
-        .into());
-    }
-    if args.migration == Migration::Atomic && args.rate.is_some() {
-        return Err(crate::error::UsageError(
-            "--rate cannot throttle a server-side (atomic) migration; use --migration legacy"
-                .into(),
-        )
-        .into());
-    }
-    Ok(supported)
+    let choice = match args.migration {
+        Migration::Auto => MoverChoice::Auto,
+        Migration::Legacy => MoverChoice::Legacy,
+        Migration::Atomic => MoverChoice::Atomic,
+    };
+    Mover::choose(&context.session, &masters, choice, args.rate.is_some())
+        .await
+        .map_err(|reason| crate::error::UsageError(reason).into())
 }
 
 /// How progress is shown in redis-cli syntax.
@@ -117,9 +103,10 @@ pub async fn execute_plan(
 ) -> anyhow::Result<Exit> {
     let Run {
         journal,
-        atomic,
+        mover,
         lock: _lock,
     } = run;
+    let atomic = mover == Mover::ValkeyAtomic;
     let endpoints = endpoints_of(view);
     let node_timeout = node_timeout(&context.session, &view.seed)
         .await
@@ -129,7 +116,11 @@ pub async fn execute_plan(
         view,
         node_timeout,
     ));
-    let migrate_timeout = bounded_migrate_timeout(args.migrate_timeout, node_timeout);
+    // A server-side job does not block its source: there the timeout is the no-progress limit.
+    let migrate_timeout = match mover {
+        Mover::Legacy => bounded_migrate_timeout(args.migrate_timeout, node_timeout),
+        Mover::ValkeyAtomic => args.migrate_timeout,
+    };
     if migrate_timeout < args.migrate_timeout && !context.output.compat {
         context.output.hint(&format!(
             "MIGRATE's timeout is {} ms, half the cluster-node-timeout ({} ms): a source blocked longer in MIGRATE could be failed over",
@@ -161,18 +152,8 @@ pub async fn execute_plan(
         reporter: Arc::clone(&reporter),
     });
     let interrupt = tokio::spawn(stop_on_ctrl_c(Arc::clone(&stop), context.output.compat));
-    let (summary, errors) = if atomic {
-        execute_atomic(
-            Arc::clone(&context.session),
-            endpoints,
-            plan,
-            args.migrate_timeout,
-            progress,
-            Arc::clone(&stop),
-        )
-        .await
-    } else {
-        execute_moves(
+    let (summary, errors) = mover
+        .execute(
             Arc::clone(&context.session),
             endpoints,
             Arc::clone(&handoffs),
@@ -181,8 +162,7 @@ pub async fn execute_plan(
             progress,
             Arc::clone(&stop),
         )
-        .await
-    };
+        .await;
     interrupt.abort();
     reporter.finish();
     // Every hand-off settled and its keys counted again (docs/handoff.md, "Detect").
@@ -213,12 +193,21 @@ pub async fn execute_plan(
         let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
         json::print_json(&serde_json::json!({
             "ok": errors.is_empty() && !interrupted, "applied": true, "interrupted": interrupted,
-            "migration": if atomic { "atomic" } else { "legacy" },
+            "migration": mover.name(),
             "planned": plan.moves.len(), "summary": summary, "errors": errors,
         }));
     } else {
         for warning in &summary.warnings {
             context.output.hint(warning);
+        }
+        if let (Some(phases), true) = (
+            &summary.phases,
+            std::env::var_os("RCLUSTER_PROFILE").is_some(),
+        ) {
+            eprintln!(
+                "profile (seconds summed over sources): open {:.3}, GETKEYSINSLOT {:.3}, MIGRATE {:.3}, hand-off {:.3}; wall {:.3}",
+                phases.open, phases.getkeys, phases.migrate, phases.handoff, summary.seconds
+            );
         }
         for error in &errors {
             let message = format!("[ERR] {error}");
@@ -236,7 +225,7 @@ pub async fn execute_plan(
             summary.slots,
             summary.keys,
             summary.seconds,
-            if atomic { "atomic" } else { "legacy" },
+            mover.name(),
             if agreed || !errors.is_empty() {
                 ""
             } else {
@@ -379,7 +368,7 @@ pub fn write_plan_file(
 /// that keeps a second run off this cluster while it lives.
 pub struct Run {
     pub journal: Journal,
-    pub atomic: bool,
+    pub mover: Mover,
     pub lock: RunLock,
 }
 
@@ -389,6 +378,22 @@ pub fn lock_run(view: &ClusterView, command: &str) -> anyhow::Result<RunLock> {
     let ids: Vec<String> = view.loaded_masters().map(|m| m.id().to_string()).collect();
     lock_cluster(&crate::exec::lock::default_dir(), &ids, command)
         .map_err(|e| crate::error::UsageError(e.to_string()).into())
+}
+
+/// Why a move refuses an unhealthy cluster, and what to run: open slots mean another run is moving
+/// them (from any host) or one was interrupted.
+pub fn unhealthy_cluster(
+    report: &crate::topology::check::CheckReport,
+    seed: &str,
+) -> crate::error::UsageError {
+    if report.open_slots.is_empty() {
+        return crate::error::UsageError(format!(
+            "the cluster has problems (see above): repair them first with `rcluster fix {seed}`"
+        ));
+    }
+    crate::error::UsageError(format!(
+        "slots are open (see above): another run may be moving them, or one was interrupted. If one is running, wait for it; otherwise finish it with `rcluster resume {seed}` or repair with `rcluster fix {seed}`"
+    ))
 }
 
 /// Refuses a plan whose target some node does not know: `SETSLOT NODE` would fail there half-way.
@@ -419,7 +424,7 @@ pub async fn start_run(
 ) -> anyhow::Result<Run> {
     refuse_unknown_targets(view, plan)?;
     let lock = lock_run(view, command)?;
-    let atomic = use_atomic(context, view, args).await?;
+    let mover = choose_mover(context, view, args).await?;
     let journal = Journal::create(
         args.journal.as_deref(),
         command,
@@ -432,7 +437,7 @@ pub async fn start_run(
     })?;
     Ok(Run {
         journal,
-        atomic,
+        mover,
         lock,
     })
 }

@@ -75,10 +75,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
             )]);
             return Ok(Exit::Problems);
         }
-        return Err(UsageError(format!(
-            "the cluster has problems (see above): repair them first with `rcluster fix {seed}`"
-        ))
-        .into());
+        return Err(super::moves::unhealthy_cluster(&report, &seed.to_string()).into());
     }
     let participants = participants(&view, args)?;
     let planned = match args.by {

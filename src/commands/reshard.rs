@@ -55,10 +55,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> 
             eprintln!("*** Please fix your cluster problems before resharding");
             return Ok(Exit::Problems);
         }
-        return Err(UsageError(format!(
-            "the cluster has problems (see above): repair them first with `rcluster fix {seed}`"
-        ))
-        .into());
+        return Err(super::moves::unhealthy_cluster(&report, &seed.to_string()).into());
     }
     let masters = master_slots(&view);
     let count = match (&args.slot_ranges, args.slots) {

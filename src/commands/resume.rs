@@ -2,7 +2,7 @@
 //! forward, from its journal (by default the newest unfinished one that concerns this cluster). Slots
 //! the target already owns are only announced; slots still at their source (open or not) are moved.
 
-use super::moves::{MoveArgs, Run, Style, execute_plan, use_atomic};
+use super::moves::{MoveArgs, Run, Style, choose_mover, execute_plan};
 use super::{Context, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::exec::handoff::{Handoff, Handoffs, node_timeout};
@@ -87,19 +87,22 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<Exit> {
         )]);
         return Ok(Exit::Ok);
     }
-    let atomic = use_atomic(context, &view, &args.moves).await?;
+    let mover = choose_mover(context, &view, &args.moves).await?;
     let run = Run {
         journal,
-        atomic,
+        mover,
         lock,
     };
     execute_plan(context, &view, &moves, &args.moves, Style::PerSlot, run).await
 }
 
 /// Open slots that the journal does not explain are not ours to finish.
-/// Every remaining move must still start from the master and config epoch the plan was made from
-/// (journals that carry a fingerprint); otherwise the cluster moved on and the plan is refused,
-/// naming what changed.
+/// Every remaining move must still start from the master the plan was made from, owning what the
+/// plan and the journal say it owns (journals that carry a fingerprint): what it owned when planned,
+/// minus what the journal gave away, plus what it received; slots of the remaining plan that are in
+/// flight (already at their target) are allowed. Otherwise the cluster moved on and the journal is
+/// refused, naming what changed. (Config epochs are not compared: the hand-off itself may raise a
+/// giver's epoch to make it unique.)
 fn refuse_stale_sources(
     view: &ClusterView,
     state: &crate::exec::journal::JournalState,
@@ -108,22 +111,47 @@ fn refuse_stale_sources(
     if state.fingerprint.is_empty() {
         return Ok(());
     }
-    let now = crate::plan::file::fingerprint(view);
     let sources: std::collections::BTreeSet<&str> =
         remaining.moves.iter().map(|m| m.source.as_str()).collect();
     let mut changes = Vec::new();
     for source in sources {
-        let then = state.fingerprint.iter().find(|p| p.id == source);
-        let current = now.iter().find(|p| p.id == source);
-        match (then, current) {
-            (Some(then), Some(current)) if then.config_epoch != current.config_epoch => {
-                changes.push(format!(
-                    "source {source} had config epoch {} when planned, now {}",
-                    then.config_epoch, current.config_epoch
-                ));
+        let Some(then) = state.fingerprint.iter().find(|p| p.id == source) else {
+            continue;
+        };
+        let Some(now) = view.node_by_id(source).filter(|n| n.is_master()) else {
+            changes.push(format!("source {source} is no longer a master"));
+            continue;
+        };
+        let mut expected = parse_compact(&then.slots);
+        for step in &state.plan.moves {
+            if state.done.contains(&step.slot.number()) {
+                if step.source == source {
+                    expected.remove(step.slot);
+                } else if step.target == source {
+                    expected.insert(step.slot);
+                }
             }
-            (Some(_), None) => changes.push(format!("source {source} is no longer a master")),
-            _ => {}
+        }
+        let actual = &now.myself().slots;
+        let in_flight: crate::topology::SlotSet = {
+            let mut set = crate::topology::SlotSet::new();
+            for step in remaining
+                .moves
+                .iter()
+                .filter(|m| m.source == source || m.target == source)
+            {
+                set.insert(step.slot);
+            }
+            set
+        };
+        let missing = expected.difference(actual).difference(&in_flight);
+        let extra = actual.difference(&expected).difference(&in_flight);
+        if !missing.is_empty() || !extra.is_empty() {
+            changes.push(format!(
+                "source {source} should own [{}] by the journal but owns [{}]",
+                expected.to_compact(),
+                actual.to_compact()
+            ));
         }
     }
     if changes.is_empty() {
@@ -134,6 +162,20 @@ fn refuse_stale_sources(
         changes.join("; ")
     ))
     .into())
+}
+
+/// `0-5460,5462` (a fingerprint's compact ranges) as a slot set.
+fn parse_compact(text: &str) -> crate::topology::SlotSet {
+    let mut slots = crate::topology::SlotSet::new();
+    for part in text.split(',').filter(|p| !p.is_empty()) {
+        let (first, last) = part.split_once('-').unwrap_or((part, part));
+        if let (Ok(first), Ok(last)) = (first.parse::<u64>(), last.parse::<u64>()) {
+            if let (Some(first), Some(last)) = (Slot::new(first), Slot::new(last)) {
+                slots.insert_range(first, last);
+            }
+        }
+    }
+    slots
 }
 
 fn refuse_foreign_open_slots(view: &ClusterView, remaining: &MovePlan) -> anyhow::Result<()> {

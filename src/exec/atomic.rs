@@ -5,7 +5,7 @@
 //! (one job per target, run by the servers), then `CLUSTER GETSLOTMIGRATIONS` is polled until every
 //! job has succeeded, failed or been cancelled. Slots of a job are reported (and journaled) when the
 //! job succeeds. A job that fails or makes no progress for the migrate timeout is cancelled
-//! (`CLUSTER CANCELSLOTMIGRATIONS ALL`); the servers roll it back, so its slots stay with the source
+//! (`CLUSTER CANCELSLOTMIGRATIONS`); the servers roll it back, so its slots stay with the source
 //! and nothing is left open. Ctrl-C cancels the same way.
 
 use super::migrate::{Endpoint, MoveError, MoveSummary, Progress, SlotDone, SlotStep};
@@ -345,11 +345,19 @@ fn newest_job<'a>(jobs: &'a [Job], target: &str, slots: &SlotSet, since: u64) ->
         .max_by_key(|j| j.create_time)
 }
 
+/// Cancels every job of the source: Valkey 9.1 takes `CLUSTER CANCELSLOTMIGRATIONS` alone (arity 2,
+/// though its `CLUSTER HELP` shows `ALL`); the form with `ALL` is tried when the first is refused.
 async fn cancel_all(client: &mut NodeClient) -> Result<(), NetError> {
-    client
-        .query::<redis::Value>(&["CLUSTER", "CANCELSLOTMIGRATIONS", "ALL"])
+    match client
+        .query::<redis::Value>(&["CLUSTER", "CANCELSLOTMIGRATIONS"])
         .await
-        .map(|_| ())
+    {
+        Ok(_) => Ok(()),
+        Err(_) => client
+            .query::<redis::Value>(&["CLUSTER", "CANCELSLOTMIGRATIONS", "ALL"])
+            .await
+            .map(|_| ()),
+    }
 }
 
 fn unix_seconds() -> u64 {

@@ -14,6 +14,7 @@
 //!
 //! `SETSLOT` commands are built by [`setslot_command`] only.
 
+use super::retry::{Decision, classify_text, decide};
 use crate::net::{NodeAddress, Session, concurrently};
 use crate::topology::check::owner_map;
 use crate::topology::load::load_tables;
@@ -812,7 +813,7 @@ async fn tell(
     for reply in replies {
         if let Err(error) = reply {
             let text = crate::net::server_error_text(&error).unwrap_or_else(|| error.to_string());
-            if !text.contains("only with masters") {
+            if decide(classify_text(&text)) != Decision::Done {
                 return Err(fail(text));
             }
         }

@@ -8,6 +8,7 @@
 //! state its slot was left in and how to finish it.
 
 use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command};
+use super::retry::{Decision, classify, decide};
 use crate::net::{NetError, NodeAddress, NodeClient, Secret, Session, concurrently};
 use crate::plan::{MovePlan, SlotMove};
 use serde::Serialize;
@@ -95,6 +96,7 @@ pub async fn drain_slots(
         progress: Arc::new(Silent),
         stop: Arc::new(AtomicBool::new(false)),
         flows: KeyFlows::default(),
+        clock: PhaseClock::default(),
     };
     engine
         .move_keys(slots, &mut on_source, &mut on_target, to)
@@ -198,12 +200,53 @@ pub trait Progress: Send + Sync {
     }
 }
 
+/// Where a legacy run's time went, summed over all sources (seconds): the profile `bench/` reads.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct PhaseTimes {
+    /// `SETSLOT IMPORTING` + `MIGRATING` round trips.
+    pub open: f64,
+    /// `CLUSTER GETKEYSINSLOT` round trips.
+    pub getkeys: f64,
+    /// `MIGRATE` round trips (the source's own work).
+    pub migrate: f64,
+    /// Hand-offs, waits for the hand-off lock and for the key-flow rule included.
+    pub handoff: f64,
+}
+
+/// Nanosecond counters behind [`PhaseTimes`], shared by the workers.
+#[derive(Debug, Default)]
+struct PhaseClock {
+    open: std::sync::atomic::AtomicU64,
+    getkeys: std::sync::atomic::AtomicU64,
+    migrate: std::sync::atomic::AtomicU64,
+    handoff: std::sync::atomic::AtomicU64,
+}
+
+impl PhaseClock {
+    fn add(counter: &std::sync::atomic::AtomicU64, since: Instant) {
+        counter.fetch_add(since.elapsed().as_nanos() as u64, Ordering::Relaxed);
+    }
+
+    fn times(&self) -> PhaseTimes {
+        let seconds = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed) as f64 / 1e9;
+        PhaseTimes {
+            open: seconds(&self.open),
+            getkeys: seconds(&self.getkeys),
+            migrate: seconds(&self.migrate),
+            handoff: seconds(&self.handoff),
+        }
+    }
+}
+
 /// What a run did.
 #[derive(Debug, Default, Serialize)]
 pub struct MoveSummary {
     pub slots: usize,
     pub keys: u64,
     pub seconds: f64,
+    /// Where the time went (legacy engine only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phases: Option<PhaseTimes>,
     /// Masters that could not be told a slot's new owner (gossip will tell them).
     pub warnings: Vec<String>,
 }
@@ -276,6 +319,7 @@ struct Engine {
     stop: Arc<AtomicBool>,
     throttle: Throttle,
     flows: KeyFlows,
+    clock: PhaseClock,
 }
 
 /// Keeps the keys moved by all workers under a rate: after each batch a worker sleeps until the
@@ -330,6 +374,7 @@ pub async fn execute_moves(
         stop,
         throttle: Throttle::new(options_rate),
         flows: KeyFlows::default(),
+        clock: PhaseClock::default(),
     });
     let mut by_source: Vec<(String, Vec<SlotMove>)> = Vec::new();
     for step in &plan.moves {
@@ -359,6 +404,7 @@ pub async fn execute_moves(
         errors.extend(error);
     }
     summary.seconds = started.elapsed().as_secs_f64();
+    summary.phases = Some(engine.clock.times());
     (summary, errors)
 }
 
@@ -436,6 +482,8 @@ impl Engine {
             }
         };
         // 4. The hand-off (docs/handoff.md): target first, then every other master, epochs checked.
+        let handing = Instant::now();
+        let _timed = Defer(|| PhaseClock::add(&self.clock.handoff, handing));
         if let Some(handoffs) = &self.handoffs {
             let group: Vec<Handoff> = slots
                 .iter()
@@ -488,6 +536,7 @@ impl Engine {
             .client(&source.address)
             .await
             .map_err(|e| fail(first, SlotStep::Untouched, e.to_string()))?;
+        let opening = Instant::now();
         // 1. Target imports first, so ASK redirections from the source always find it ready.
         open_all(&mut on_target, &slots, SetSlot::Importing(&source.id))
             .await
@@ -496,6 +545,7 @@ impl Engine {
         open_all(&mut on_source, &slots, SetSlot::Migrating(&target.id))
             .await
             .map_err(|(slot, e)| fail(slot, SlotStep::Importing, e))?;
+        PhaseClock::add(&self.clock.open, opening);
         // 3. Keys, batch by batch, every slot of the window at once.
         self.move_keys(&slots, &mut on_source, &mut on_target, target)
             .await
@@ -529,10 +579,12 @@ impl Engine {
                     .arg(slots[index])
                     .arg(batch.size);
             }
+            let asked = Instant::now();
             let found: Vec<Vec<Vec<u8>>> = source
                 .pipeline(&get, "CLUSTER GETKEYSINSLOT")
                 .await
                 .map_err(|e| (slots[open[0]], e.to_string()))?;
+            PhaseClock::add(&self.clock.getkeys, asked);
             let work: Vec<(usize, Vec<Vec<u8>>)> = open
                 .iter()
                 .copied()
@@ -553,6 +605,7 @@ impl Engine {
                 .pipeline(&pipe, "MIGRATE")
                 .await
                 .map_err(|e| (slots[work[0].0], e.to_string()))?;
+            PhaseClock::add(&self.clock.migrate, started);
             let largest = work.iter().map(|(_, keys)| keys.len()).max().unwrap_or(0);
             batch.adapt(largest, started.elapsed() / work.len() as u32);
             for ((index, keys), reply) in work.iter().zip(replies) {
@@ -565,7 +618,7 @@ impl Engine {
                 };
                 if let Err(error) = reply {
                     match crate::net::server_error_text(&error) {
-                        Some(text) if text.contains("BUSYKEY") => {
+                        Some(_) if decide(classify(&error)) == Decision::ResolveBusyKeys => {
                             self.resolve_busy_keys(&mut migrating, target, to, keys)
                                 .await
                                 .map_err(|e| (slot, e))?;
@@ -745,10 +798,18 @@ async fn open_all(
     Ok(())
 }
 
-/// Errors worth retrying: the target (or source) is settling, not refusing.
+/// Errors worth retrying: the target (or source) is settling, not refusing (see `exec::retry`).
 fn is_transient(error: &redis::RedisError) -> bool {
-    let text = crate::net::server_error_text(error).unwrap_or_else(|| error.to_string());
-    text.contains("CLUSTERDOWN") || text.contains("TRYAGAIN")
+    decide(classify(error)) == Decision::Retry
+}
+
+/// Runs its closure when dropped (timing a block with early returns).
+struct Defer<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for Defer<F> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
 }
 
 /// Consecutive moves with the same target, at most `size` at a time.

@@ -8,6 +8,8 @@ pub mod handoff;
 pub mod journal;
 pub mod lock;
 pub mod migrate;
+pub mod mover;
+pub mod retry;
 
 use std::time::{Duration, Instant};
 
