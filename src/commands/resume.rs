@@ -169,10 +169,10 @@ fn parse_compact(text: &str) -> crate::topology::SlotSet {
     let mut slots = crate::topology::SlotSet::new();
     for part in text.split(',').filter(|p| !p.is_empty()) {
         let (first, last) = part.split_once('-').unwrap_or((part, part));
-        if let (Ok(first), Ok(last)) = (first.parse::<u64>(), last.parse::<u64>()) {
-            if let (Some(first), Some(last)) = (Slot::new(first), Slot::new(last)) {
-                slots.insert_range(first, last);
-            }
+        let first = first.parse::<u64>().ok().and_then(Slot::new);
+        let last = last.parse::<u64>().ok().and_then(Slot::new);
+        if let (Some(first), Some(last)) = (first, last) {
+            slots.insert_range(first, last);
         }
     }
     slots
