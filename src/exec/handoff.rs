@@ -311,16 +311,23 @@ impl Handoffs {
         if targets.iter().any(|t| ledger.givers.contains(*t)) {
             self.settle(ledger).await.map_err(|e| vec![e])?;
         }
-        let floor = self
-            .make_epochs_safe(ledger, group)
-            .await
-            .map_err(|reason| {
-                vec![HandoffError::Epoch {
-                    slots: group.iter().map(|h| h.slot).collect(),
-                    reason,
-                }]
-            })?;
-        let (claimed, failures) = self.claim_on_targets(ledger, group, floor).await;
+        let (leftovers, floor) = tokio::join!(
+            self.keys_left_on_givers(group),
+            self.make_epochs_safe(ledger, group)
+        );
+        let floor = floor.map_err(|reason| {
+            vec![HandoffError::Epoch {
+                slots: group.iter().map(|h| h.slot).collect(),
+                reason,
+            }]
+        })?;
+        let ready: Vec<Handoff> = group
+            .iter()
+            .filter(|h| !leftovers.iter().any(|e| e.slots().contains(&h.slot)))
+            .cloned()
+            .collect();
+        let (claimed, mut failures) = self.claim_on_targets(ledger, &ready, floor).await;
+        failures.extend(leftovers);
         let warnings = self.tell_other_masters(&claimed).await;
         ledger.warnings.extend(warnings);
         for handoff in &claimed {
@@ -377,6 +384,45 @@ impl Handoffs {
                 }
             }
         }
+    }
+
+    /// Slots of `group` whose giver still holds keys (`COUNTKEYSINSLOT` on each giver, all at once):
+    /// they are not handed off, since the new owner's claim would make the giver delete them.
+    async fn keys_left_on_givers(&self, group: &[Handoff]) -> Vec<HandoffError> {
+        let mut by_giver: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+        for handoff in group {
+            if let Some(from) = handoff.from.as_deref() {
+                by_giver.entry(from).or_default().push(handoff.slot);
+            }
+        }
+        let work: Vec<(NodeAddress, Vec<u16>)> = by_giver
+            .into_iter()
+            .filter_map(|(giver, slots)| Some((self.masters.get(giver)?.clone(), slots)))
+            .collect();
+        let results = concurrently(work, |(address, slots)| {
+            let session = Arc::clone(&self.session);
+            async move {
+                let Ok(mut client) = session.client(&address).await else {
+                    return Vec::new();
+                };
+                let Ok(counts) = client.count_keys_in_slots(&slots).await else {
+                    return Vec::new();
+                };
+                slots
+                    .iter()
+                    .zip(counts)
+                    .filter(|(_, keys)| *keys > 0)
+                    .map(|(slot, keys)| HandoffError::Slot {
+                        slot: *slot,
+                        reason: format!(
+                            "{address} still holds {keys} of its keys, so it was not handed over; it stays open, finish it with `rcluster resume` or `rcluster fix`"
+                        ),
+                    })
+                    .collect::<Vec<_>>()
+            }
+        })
+        .await;
+        results.into_iter().flatten().collect()
     }
 
     /// `CLUSTER INFO` and `ROLE` of every master at once: id -> epochs. Masters that did not answer,

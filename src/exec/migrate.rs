@@ -178,9 +178,10 @@ impl BatchSize {
         }
     }
 
-    /// After a batch of `keys` keys took `took`: double when fast and full, halve when slow.
+    /// After a batch of `keys` keys took `took`: double when fast and at least half full (batches pack
+    /// whole slots, so they rarely fill up exactly), halve when slow.
     fn adapt(&mut self, keys: usize, took: Duration) {
-        if took < Self::FAST && keys == self.size {
+        if took < Self::FAST && keys * 2 > self.size {
             self.size = (self.size * 2).min(Self::CEILING);
         } else if took > Self::SLOW {
             self.size = (self.size / 2).max(self.floor);
@@ -308,6 +309,20 @@ impl Drop for FlowGuard<'_> {
     }
 }
 
+/// A window whose keys are all on its target, waiting for its hand-off (it keeps its place in
+/// [`KeyFlows`] until then).
+struct MovedWindow<'a> {
+    keys: Vec<u64>,
+    _flow: FlowGuard<'a>,
+}
+
+/// A window handed off: its slots with their source and target, or why it stopped.
+type WindowOutcome<'a> = Result<(Vec<SlotDone>, &'a Endpoint, &'a Endpoint), MoveError>;
+
+/// A hand-off under way while the next window's keys move.
+type HandingOff<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = WindowOutcome<'a>> + Send + 'a>>;
+
 /// Everything a worker needs.
 struct Engine {
     session: Arc<Session>,
@@ -410,108 +425,164 @@ pub async fn execute_moves(
 
 impl Engine {
     /// One source's moves, in plan order, a window of slots at a time, until done or told to stop.
+    /// Two windows overlap: while one is handed off (a few round trips with no work for the source),
+    /// the next one's keys already move, so the source's MIGRATE pipeline stays busy. On a stop or an
+    /// error no new window starts, and the ones in flight are finished.
     async fn run_source(
         &self,
         moves: Vec<SlotMove>,
     ) -> (Vec<SlotDone>, Vec<String>, Option<MoveError>) {
         let mut done = Vec::new();
-        let warnings = Vec::new();
+        let mut failure: Option<MoveError> = None;
+        let mut handing: Option<HandingOff<'_>> = None;
         for window in windows(&moves, self.options.window) {
             if self.stop.load(Ordering::SeqCst) {
                 break;
             }
-            match self.move_window(window).await {
-                Ok(finished) => {
-                    let (source, target) = (
-                        &self.endpoints[&window[0].source],
-                        &self.endpoints[&window[0].target],
-                    );
-                    self.progress.slots_done(&finished, source, target);
-                    done.extend(finished);
+            let moving = self.move_window_keys(window);
+            let (moved, previous) = match handing.take() {
+                Some(previous) => {
+                    let (moved, previous) = tokio::join!(moving, previous);
+                    (moved, Some(previous))
                 }
+                None => (moving.await, None),
+            };
+            if let Some(previous) = previous {
+                self.record(previous, &mut done, &mut failure);
+            }
+            match moved {
+                Ok(moved) => handing = Some(Box::pin(self.hand_off_window(window, moved))),
                 Err(error) => {
                     self.stop.store(true, Ordering::SeqCst);
-                    return (done, warnings, Some(error));
+                    failure.get_or_insert(error);
                 }
             }
         }
-        (done, warnings, None)
+        if let Some(last) = handing {
+            let last = last.await;
+            self.record(last, &mut done, &mut failure);
+        }
+        (done, Vec::new(), failure)
     }
 
-    /// The per-slot state machine, run for a window of slots with one source and one target; each
-    /// step is one pipeline for the whole window, and each slot keeps its own order of steps.
-    async fn move_window(&self, window: &[SlotMove]) -> Result<Vec<SlotDone>, MoveError> {
+    /// Reports a window that was handed off, or keeps the first failure and stops the run.
+    fn record(
+        &self,
+        outcome: WindowOutcome,
+        done: &mut Vec<SlotDone>,
+        failure: &mut Option<MoveError>,
+    ) {
+        match outcome {
+            Ok((finished, source, target)) => {
+                self.progress.slots_done(&finished, source, target);
+                done.extend(finished);
+            }
+            Err(error) => {
+                self.stop.store(true, Ordering::SeqCst);
+                failure.get_or_insert(error);
+            }
+        }
+    }
+
+    /// A window's error: the slot, the step it reached, and the other slots that moved with it.
+    fn window_error(
+        &self,
+        window: &[SlotMove],
+        slot: u16,
+        at: SlotStep,
+        reason: String,
+    ) -> MoveError {
+        let others: Vec<String> = window
+            .iter()
+            .map(|m| m.slot.number())
+            .filter(|s| *s != slot)
+            .map(|s| s.to_string())
+            .collect();
+        let reason = if others.is_empty() || at == SlotStep::Untouched {
+            reason
+        } else {
+            format!(
+                "{reason} (slots {} were moving with it and may be open too)",
+                others.join(",")
+            )
+        };
+        MoveError {
+            slot,
+            source_address: self.endpoints[&window[0].source].address.to_string(),
+            target_address: self.endpoints[&window[0].target].address.to_string(),
+            step: at,
+            reason,
+        }
+    }
+
+    /// Steps 1-3 of the per-slot state machine for a window (one source, one target; each step one
+    /// pipeline for the whole window): IMPORTING, MIGRATING, every key moved.
+    async fn move_window_keys(&self, window: &[SlotMove]) -> Result<MovedWindow<'_>, MoveError> {
         let source = &self.endpoints[&window[0].source];
         let target = &self.endpoints[&window[0].target];
         let slots: Vec<u16> = window.iter().map(|m| m.slot.number()).collect();
-        let fail = |slot: u16, at: SlotStep, reason: String| {
-            let others: Vec<String> = slots
-                .iter()
-                .filter(|s| **s != slot)
-                .map(u16::to_string)
-                .collect();
-            let reason = if others.is_empty() || at == SlotStep::Untouched {
-                reason
-            } else {
-                format!(
-                    "{reason} (slots {} were moving with it and may be open too)",
-                    others.join(",")
-                )
-            };
-            MoveError {
-                slot,
-                source_address: source.address.to_string(),
-                target_address: target.address.to_string(),
-                step: at,
-                reason,
-            }
-        };
-        let first = slots[0];
         // No node both sends and receives keys at once: opposite MIGRATEs block both servers.
-        let _flow = self.flows.enter(&source.id, &target.id).await;
+        let flow = self.flows.enter(&source.id, &target.id).await;
         if let Some(handoffs) = &self.handoffs {
             handoffs.expect_incoming(&target.id, slots.len()).await;
         }
-        let keys = match self.open_and_move(&slots, source, target).await {
-            Ok(keys) => keys,
+        match self.open_and_move(&slots, source, target).await {
+            Ok(keys) => Ok(MovedWindow { keys, _flow: flow }),
             Err(error) => {
                 if let Some(handoffs) = &self.handoffs {
                     handoffs.incoming_failed(&target.id, slots.len()).await;
                 }
-                return Err(fail(error.slot, error.step, error.reason));
+                Err(self.window_error(window, error.slot, error.step, error.reason))
             }
-        };
-        // 4. The hand-off (docs/handoff.md): target first, then every other master, epochs checked.
+        }
+    }
+
+    /// Step 4 (docs/handoff.md): the window's slots handed to the target (target first, then every
+    /// other master, epochs checked); what moved, with the window's source and target.
+    async fn hand_off_window<'w>(
+        &'w self,
+        window: &'w [SlotMove],
+        moved: MovedWindow<'w>,
+    ) -> WindowOutcome<'w> {
+        let source = &self.endpoints[&window[0].source];
+        let target = &self.endpoints[&window[0].target];
         let handing = Instant::now();
         let _timed = Defer(|| PhaseClock::add(&self.clock.handoff, handing));
         if let Some(handoffs) = &self.handoffs {
-            let group: Vec<Handoff> = slots
+            let group: Vec<Handoff> = window
                 .iter()
-                .map(|slot| Handoff {
-                    slot: *slot,
+                .map(|m| Handoff {
+                    slot: m.slot.number(),
                     from: Some(source.id.clone()),
                     to: target.id.clone(),
                     target_imports: true,
                 })
                 .collect();
             if let Some(error) = handoffs.hand_off(&group).await.into_iter().next() {
+                let first = window[0].slot.number();
                 let slot = error.slots().first().copied().unwrap_or(first);
-                return Err(fail(slot, SlotStep::Migrating, error.to_string()));
+                return Err(self.window_error(
+                    window,
+                    slot,
+                    SlotStep::Migrating,
+                    error.to_string(),
+                ));
             }
         }
-        Ok(window
+        let finished = window
             .iter()
-            .zip(keys)
+            .zip(moved.keys)
             .map(|(step, keys)| SlotDone {
                 slot: step.slot.number(),
                 source: step.source.clone(),
                 target: step.target.clone(),
                 keys,
             })
-            .collect())
+            .collect();
+        Ok((finished, source, target))
     }
 
-    /// Steps 1-3 of [`Engine::move_window`]: open on both sides, move every key; the keys moved per
+    /// Steps 1-3 of [`Engine::move_window_keys`]: open on both sides, move every key; the keys moved per
     /// slot, or the slot, step and reason of the first failure.
     async fn open_and_move(
         &self,
@@ -556,8 +627,10 @@ impl Engine {
         self.session.client(address).await
     }
 
-    /// GETKEYSINSLOT for every open slot, then one MIGRATE per slot with keys, both pipelined, until
-    /// no slot has keys left; returns the keys moved per slot.
+    /// GETKEYSINSLOT for every open slot, then one MIGRATE per slot with keys, both pipelined, until no slot has keys left; returns
+    /// the keys moved per slot. A slot that returned fewer keys than asked for is drained once they
+    /// moved (a MIGRATING source sends clients of a missing key to the target, so none can appear);
+    /// the hand-off counts the source's keys again before it claims (docs/handoff.md).
     async fn move_keys(
         &self,
         slots: &[u16],
@@ -572,12 +645,13 @@ impl Engine {
             .with_timeout(self.options.migrate_timeout + Duration::from_secs(5));
         let mut batch = BatchSize::new(self.options.pipeline);
         while !open.is_empty() {
+            let asked_for = batch.size;
             let mut get = redis::pipe();
             for &index in &open {
                 get.cmd("CLUSTER")
                     .arg("GETKEYSINSLOT")
                     .arg(slots[index])
-                    .arg(batch.size);
+                    .arg(asked_for);
             }
             let asked = Instant::now();
             let found: Vec<Vec<Vec<u8>>> = source
@@ -591,48 +665,37 @@ impl Engine {
                 .zip(found)
                 .filter(|(_, keys)| !keys.is_empty())
                 .collect();
-            open = work.iter().map(|(index, _)| *index).collect();
+            open = work
+                .iter()
+                .filter(|(_, keys)| keys.len() >= asked_for)
+                .map(|(index, _)| *index)
+                .collect();
             if work.is_empty() {
                 break;
             }
+            // One MIGRATE per slot: the source refuses keys of several slots (CROSSSLOT).
+            let chunks = chunk_keys(&work, 1);
             let started = Instant::now();
             let mut pipe = redis::pipe();
             pipe.ignore_errors();
-            for (_, keys) in &work {
-                pipe.add_command(self.migrate_command(to, keys, self.options.replace));
+            for chunk in &chunks {
+                pipe.add_command(self.migrate_command(to, &chunk.keys, self.options.replace));
             }
             let replies: Vec<redis::RedisResult<redis::Value>> = migrating
                 .pipeline(&pipe, "MIGRATE")
                 .await
                 .map_err(|e| (slots[work[0].0], e.to_string()))?;
             PhaseClock::add(&self.clock.migrate, started);
-            let largest = work.iter().map(|(_, keys)| keys.len()).max().unwrap_or(0);
-            batch.adapt(largest, started.elapsed() / work.len() as u32);
-            for ((index, keys), reply) in work.iter().zip(replies) {
-                let slot = slots[*index];
-                let reply = match reply {
-                    Err(error) if is_transient(&error) => {
-                        self.retry_migrate(&mut migrating, to, keys).await
-                    }
-                    other => other,
-                };
-                if let Err(error) = reply {
-                    match crate::net::server_error_text(&error) {
-                        Some(_) if decide(classify(&error)) == Decision::ResolveBusyKeys => {
-                            self.resolve_busy_keys(&mut migrating, target, to, keys)
-                                .await
-                                .map_err(|e| (slot, e))?;
-                        }
-                        Some(text) => {
-                            return Err((
-                                slot,
-                                format!("{} replied with error: {text}", source.address()),
-                            ));
-                        }
-                        None => return Err((slot, error.to_string())),
-                    }
+            let largest = chunks.iter().map(|c| c.keys.len()).max().unwrap_or(0);
+            batch.adapt(largest, started.elapsed() / chunks.len() as u32);
+            for (chunk, reply) in chunks.iter().zip(replies) {
+                let slot = slots[chunk.counts[0].0];
+                self.settle_migrate_reply(reply, &mut migrating, target, to, &chunk.keys)
+                    .await
+                    .map_err(|e| (slot, e))?;
+                for (index, count) in &chunk.counts {
+                    moved[*index] += *count as u64;
                 }
-                moved[*index] += keys.len() as u64;
             }
             let batch_keys: u64 = work.iter().map(|(_, keys)| keys.len() as u64).sum();
             let pause = self.throttle.pause_after(batch_keys);
@@ -641,6 +704,35 @@ impl Engine {
             }
         }
         Ok(moved)
+    }
+
+    /// One MIGRATE's reply: passing errors retried, BUSYKEY resolved by comparing values, any other
+    /// error returned with the server's words.
+    async fn settle_migrate_reply(
+        &self,
+        reply: redis::RedisResult<redis::Value>,
+        migrating: &mut NodeClient,
+        target: &mut NodeClient,
+        to: &Endpoint,
+        keys: &[Vec<u8>],
+    ) -> Result<(), String> {
+        let reply = match reply {
+            Err(error) if is_transient(&error) => self.retry_migrate(migrating, to, keys).await,
+            other => other,
+        };
+        let Err(error) = reply else {
+            return Ok(());
+        };
+        match crate::net::server_error_text(&error) {
+            Some(_) if decide(classify(&error)) == Decision::ResolveBusyKeys => {
+                self.resolve_busy_keys(migrating, target, to, keys).await
+            }
+            Some(text) => Err(format!(
+                "{} replied with error: {text}",
+                migrating.address()
+            )),
+            None => Err(error.to_string()),
+        }
     }
 
     /// This engine's MIGRATE of `keys` to `to`.
@@ -803,6 +895,35 @@ fn is_transient(error: &redis::RedisError) -> bool {
     decide(classify(error)) == Decision::Retry
 }
 
+/// Keys of several slots for one MIGRATE, and how many of them each slot (by index) gave.
+#[derive(Debug, PartialEq, Eq)]
+struct KeyChunk {
+    keys: Vec<Vec<u8>>,
+    counts: Vec<(usize, usize)>,
+}
+
+/// The keys found per slot, packed in order into chunks of at most `limit` keys (a slot's keys stay
+/// together unless they alone exceed the limit). The engine packs one slot per chunk (`limit` 1):
+/// MIGRATE is refused with CROSSSLOT for keys of several slots.
+fn chunk_keys(work: &[(usize, Vec<Vec<u8>>)], limit: usize) -> Vec<KeyChunk> {
+    let mut chunks: Vec<KeyChunk> = Vec::new();
+    for (index, keys) in work {
+        let fits = chunks
+            .last()
+            .is_some_and(|c| c.keys.len() + keys.len() <= limit);
+        if !fits {
+            chunks.push(KeyChunk {
+                keys: Vec::new(),
+                counts: Vec::new(),
+            });
+        }
+        let chunk = chunks.last_mut().expect("a chunk was just pushed");
+        chunk.keys.extend(keys.iter().cloned());
+        chunk.counts.push((*index, keys.len()));
+    }
+    chunks
+}
+
 /// Runs its closure when dropped (timing a block with early returns).
 struct Defer<F: FnMut()>(F);
 
@@ -835,6 +956,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn keys_of_several_slots_share_a_migrate_up_to_the_batch_size() {
+        let keys = |n: usize| (0..n).map(|i| vec![i as u8]).collect::<Vec<_>>();
+        let work = vec![(0, keys(3)), (1, keys(4)), (2, keys(9)), (3, keys(1))];
+        let chunks = chunk_keys(&work, 8);
+        let counts: Vec<Vec<(usize, usize)>> = chunks.iter().map(|c| c.counts.clone()).collect();
+        assert_eq!(
+            counts,
+            vec![vec![(0, 3), (1, 4)], vec![(2, 9)], vec![(3, 1)]]
+        );
+        assert_eq!(chunks.iter().map(|c| c.keys.len()).sum::<usize>(), 17);
+    }
+
+    #[test]
     fn throttle_spreads_keys_over_time() {
         let none = Throttle::new(None);
         assert_eq!(none.pause_after(1_000_000), Duration::ZERO);
@@ -854,7 +988,10 @@ mod tests {
         batch.adapt(100, Duration::from_millis(1));
         assert_eq!(batch.size, 200);
         batch.adapt(50, Duration::from_millis(1));
-        assert_eq!(batch.size, 200, "a partial batch says nothing about speed");
+        assert_eq!(
+            batch.size, 200,
+            "a mostly empty batch says nothing about speed"
+        );
         batch.adapt(200, Duration::from_millis(500));
         assert_eq!(batch.size, 100);
         for _ in 0..20 {
