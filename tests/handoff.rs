@@ -55,12 +55,12 @@ fn open_slots_everywhere(cluster: &TestCluster, slots: std::ops::Range<u16>, ran
             let (other_id, other_address) = &masters[other];
             let mut importer = session.client(other_address).await.expect("connect");
             importer
-                .setslot(slot, "IMPORTING", Some(owner_id))
+                .setslot(slot, rcluster::net::SetSlot::Importing(owner_id))
                 .await
                 .expect("importing");
             let mut giver = session.client(owner_address).await.expect("connect");
             giver
-                .setslot(slot, "MIGRATING", Some(other_id))
+                .setslot(slot, rcluster::net::SetSlot::Migrating(other_id))
                 .await
                 .expect("migrating");
             let mut get = redis::cmd("CLUSTER");

@@ -57,13 +57,14 @@ pub async fn run(context: &Context, args: &SetslotArgs) -> anyhow::Result<Exit> 
         },
     };
     let mut client = context.session.client(&address).await?;
-    client
-        .setslot(
-            args.slot.number(),
-            state_word(args.state),
-            node_id.as_deref(),
-        )
-        .await?;
+    let id = node_id.as_deref().unwrap_or_default();
+    let action = match args.state {
+        SlotState::Importing => crate::net::SetSlot::Importing(id),
+        SlotState::Migrating => crate::net::SetSlot::Migrating(id),
+        SlotState::Node => crate::net::SetSlot::Node(id),
+        SlotState::Stable => crate::net::SetSlot::Stable,
+    };
+    client.setslot(args.slot.number(), action).await?;
     let target = node_id.map(|id| format!(" {id}")).unwrap_or_default();
     if context.output.json {
         crate::output::json::print_json(&serde_json::json!({

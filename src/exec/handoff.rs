@@ -23,39 +23,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// A `CLUSTER SETSLOT` action, with the node id it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SetSlot<'a> {
-    Importing(&'a str),
-    Migrating(&'a str),
-    Node(&'a str),
-    Stable,
-}
-
-impl SetSlot<'_> {
-    /// The action's name as the server spells it.
-    pub fn name(&self) -> &'static str {
-        match self {
-            SetSlot::Importing(_) => "IMPORTING",
-            SetSlot::Migrating(_) => "MIGRATING",
-            SetSlot::Node(_) => "NODE",
-            SetSlot::Stable => "STABLE",
-        }
-    }
-}
-
-/// `CLUSTER SETSLOT slot ACTION [node]`: the only builder of SETSLOT in rcluster.
-pub fn setslot_command(slot: u16, action: SetSlot<'_>) -> redis::Cmd {
-    let mut command = redis::cmd("CLUSTER");
-    command.arg("SETSLOT").arg(slot).arg(action.name());
-    match action {
-        SetSlot::Importing(id) | SetSlot::Migrating(id) | SetSlot::Node(id) => {
-            command.arg(id);
-        }
-        SetSlot::Stable => {}
-    }
-    command
-}
+pub use crate::net::{SetSlot, setslot_command};
 
 /// One slot changing owner.
 #[derive(Debug, Clone, PartialEq, Eq)]
