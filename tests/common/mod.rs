@@ -330,6 +330,13 @@ impl TestCluster {
         }
     }
 
+    /// Whether any node shows a slot MIGRATING or IMPORTING in its own table.
+    pub fn any_slot_open(&self) -> bool {
+        self.view()
+            .loaded()
+            .any(|n| !n.myself().migrating.is_empty() || !n.myself().importing.is_empty())
+    }
+
     /// Writes `count` keys `k:i` (values `value-of-k:i`), pipelined per owner.
     pub fn write_keys_pipelined(&self, count: usize) {
         let view = self.view();
