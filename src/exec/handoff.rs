@@ -467,11 +467,19 @@ impl Handoffs {
                 (address, handoffs.into_iter().cloned().collect())
             })
             .collect();
-        let results = concurrently(work, |(address, handoffs)| {
-            let session = Arc::clone(&self.session);
-            async move { claim(&session, &address, handoffs, floor).await }
-        })
-        .await;
+        // One target after the other, each once it has heard the previous one's new epoch (its
+        // claim broadcasts it): bumps that cannot collide, so no target is raised later by a
+        // collision it would carry into a group where it gives (docs/handoff.md, step 4).
+        let mut results = Vec::new();
+        let mut highest = 0u64;
+        for (address, handoffs) in work {
+            if highest > 0 {
+                self.wait_for_current_epoch(&address, highest).await;
+            }
+            let (outcomes, behind, epoch) = claim(&self.session, &address, handoffs, floor).await;
+            highest = highest.max(epoch.unwrap_or(0));
+            results.push((outcomes, behind));
+        }
         let (mut claimed, mut failures) = (Vec::new(), Vec::new());
         for (result, behind) in results {
             for (handoff, outcome) in result {
@@ -505,6 +513,28 @@ impl Handoffs {
             }
         }
         (claimed, failures)
+    }
+
+    /// Waits (at most 500 ms) until the master at `address` reports a current epoch of at least
+    /// `epoch`; past the bound the claim goes ahead (two targets of one group may then collide, which
+    /// only raises a target; the next group's step 3 sees to it before it gives).
+    async fn wait_for_current_epoch(&self, address: &NodeAddress, epoch: u64) {
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while Instant::now() < deadline {
+            let current = match self.session.client(address).await {
+                Ok(mut client) => client.cluster_info().await.ok().and_then(|info| {
+                    info.get("cluster_current_epoch")?
+                        .trim()
+                        .parse::<u64>()
+                        .ok()
+                }),
+                Err(_) => None,
+            };
+            if current.is_none_or(|c| c >= epoch) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
     }
 
     /// Every master but the target told each claimed slot's owner, all masters at once.
@@ -629,8 +659,12 @@ fn epoch_action(
         let Some(mine) = epochs.get(*giver).map(|e| e.mine) else {
             continue;
         };
-        let shared = epochs.values().filter(|e| e.mine == mine).count() > 1;
-        if shared || mine == 0 {
+        // Of two masters with one epoch, the one with the smaller id raises itself
+        // (clusterHandleConfigEpochCollision): a giver is at risk when a larger id shares its epoch.
+        let raised_later = epochs
+            .iter()
+            .any(|(id, e)| e.mine == mine && id.as_str() > *giver);
+        if raised_later || mine == 0 {
             return EpochAction::Bump(giver.to_string());
         }
     }
@@ -738,13 +772,17 @@ async fn claim(
     address: &NodeAddress,
     handoffs: Vec<Handoff>,
     floor: u64,
-) -> (Vec<(Handoff, Result<u64, String>)>, Option<String>) {
+) -> (
+    Vec<(Handoff, Result<u64, String>)>,
+    Option<String>,
+    Option<u64>,
+) {
     let fail_all = |handoffs: Vec<Handoff>, reason: String| {
         let failed = handoffs
             .into_iter()
             .map(|h| (h, Err(reason.clone())))
             .collect();
-        (failed, None)
+        (failed, None, None)
     };
     let mut client = match session.client(address).await {
         Ok(client) => client,
@@ -795,7 +833,7 @@ async fn claim(
             (handoff, outcome)
         })
         .collect();
-    (outcomes, behind)
+    (outcomes, behind, epoch)
 }
 
 /// `SETSLOT slot NODE owner` for each `(slot, owner)` on the master at `address`, one pipeline; a
@@ -975,6 +1013,13 @@ mod tests {
         assert_eq!(
             epoch_action(&e, &givers, &[handoff(1, "a", "b")]),
             EpochAction::Bump("a".into())
+        );
+        // "c" shares with the smaller "a": "a" is the one the servers raise, so "c" may give.
+        let givers = BTreeSet::from(["c"]);
+        let e = epochs(&[("a", 7, 9), ("b", 9, 9), ("c", 7, 9)]);
+        assert_eq!(
+            epoch_action(&e, &givers, &[handoff(1, "c", "b")]),
+            EpochAction::Ready
         );
     }
 
