@@ -131,15 +131,6 @@ pub struct Handoffs {
     /// How long nodes may take to agree before the run stops.
     settle_limit: Duration,
     ledger: tokio::sync::Mutex<Ledger>,
-    /// Requests waiting for the desk, and the desk itself (held while requests are served).
-    waiting: std::sync::Mutex<Vec<Request>>,
-    serving: tokio::sync::Mutex<()>,
-}
-
-/// A caller's hand-offs and where to send their failures.
-struct Request {
-    handoffs: Vec<Handoff>,
-    reply: tokio::sync::oneshot::Sender<Vec<HandoffError>>,
 }
 
 impl Handoffs {
@@ -168,8 +159,6 @@ impl Handoffs {
                 owned,
                 ..Ledger::default()
             }),
-            waiting: std::sync::Mutex::new(Vec::new()),
-            serving: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -177,53 +166,9 @@ impl Handoffs {
     /// receives (and no node gives its last slot while it still has slots to receive), each group
     /// made safe (epochs, settling) and then told to the target first and every other master at
     /// once. Returns the slots that failed; the others are handed over.
-    ///
-    /// Callers that arrive while another hand-off runs are served together next: whoever takes the
-    /// desk first hands off every request waiting by then, in one set of groups (one epoch read,
-    /// one claim per target, one announcement per master for all of them).
     pub async fn hand_off(&self, handoffs: &[Handoff]) -> Vec<HandoffError> {
-        let (reply, answer) = tokio::sync::oneshot::channel();
-        self.lock_waiting().push(Request {
-            handoffs: handoffs.to_vec(),
-            reply,
-        });
-        self.serve_waiting().await;
-        answer.await.unwrap_or_default()
-    }
-
-    fn lock_waiting(&self) -> std::sync::MutexGuard<'_, Vec<Request>> {
-        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Takes the desk, then hands off every waiting request together and answers each with the
-    /// failures of its own slots. Nothing to do when another caller already served them.
-    async fn serve_waiting(&self) {
-        let serving = self.serving.lock().await;
-        let mut requests = std::mem::take(&mut *self.lock_waiting());
-        if requests.is_empty() {
-            return;
-        }
-        let failures = self.process(&mut requests).await;
-        drop(serving);
-        for request in requests {
-            let mine: Vec<HandoffError> = failures
-                .iter()
-                .filter(|e| {
-                    e.slots()
-                        .iter()
-                        .any(|s| request.handoffs.iter().any(|h| h.slot == *s))
-                })
-                .cloned()
-                .collect();
-            let _ = request.reply.send(mine);
-        }
-    }
-
-    /// The protocol for the hand-offs of `requests` (see [`Handoffs::hand_off`]); requests that
-    /// arrive while it waits for slots in flight join in.
-    async fn process(&self, requests: &mut Vec<Request>) -> Vec<HandoffError> {
         let mut failures = Vec::new();
-        let mut left: Vec<Handoff> = requests.iter().flat_map(|r| r.handoffs.clone()).collect();
+        let mut left = handoffs.to_vec();
         let deadline = Instant::now() + self.settle_limit;
         while !left.is_empty() {
             let mut ledger = self.ledger.lock().await;
@@ -245,13 +190,9 @@ impl Handoffs {
             let group = next_group(&pending, &ledger.owned);
             let in_flight = ledger.incoming.values().any(|n| *n > 0);
             if group.is_empty() && in_flight && Instant::now() < deadline {
-                // Another window's slots are still moving towards a giver: let it finish first,
-                // and serve its hand-off here when it asks.
+                // Another window's slots are still moving towards a giver: let it finish first.
                 drop(ledger);
                 tokio::time::sleep(Duration::from_millis(10)).await;
-                let more = std::mem::take(&mut *self.lock_waiting());
-                left.extend(more.iter().flat_map(|r| r.handoffs.clone()));
-                requests.extend(more);
                 continue;
             }
             if group.is_empty() {
