@@ -132,9 +132,7 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Exit> {
     }
     let started = Instant::now();
     let mut migrate = migrate_options(context, args);
-    let node_timeout = node_timeout(&context.session, &view.seed)
-        .await
-        .unwrap_or(Duration::from_secs(15));
+    let node_timeout = node_timeout(&context.session, &view.seed).await;
     migrate.migrate_timeout = bounded_migrate_timeout(migrate.migrate_timeout, node_timeout);
     let handoffs = Handoffs::new(Arc::clone(&context.session), &view, node_timeout);
     let outcome = execute_fix(

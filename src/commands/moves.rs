@@ -108,9 +108,7 @@ pub async fn execute_plan(
     } = run;
     let atomic = mover == Mover::ValkeyAtomic;
     let endpoints = endpoints_of(view);
-    let node_timeout = node_timeout(&context.session, &view.seed)
-        .await
-        .unwrap_or(DEFAULT_NODE_TIMEOUT);
+    let node_timeout = node_timeout(&context.session, &view.seed).await;
     let handoffs = Arc::new(Handoffs::new(
         Arc::clone(&context.session),
         view,
@@ -251,9 +249,6 @@ pub async fn execute_plan(
     }
     Ok(Exit::from_clean(errors.is_empty() && !interrupted))
 }
-
-/// `cluster-node-timeout` when the servers do not say (Redis's default).
-const DEFAULT_NODE_TIMEOUT: Duration = Duration::from_secs(15);
 
 /// MIGRATE blocks its source while it waits for the target: never longer than half the
 /// cluster-node-timeout, so a stalled target cannot get a healthy source failed over.

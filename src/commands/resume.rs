@@ -236,18 +236,11 @@ async fn announce_owners(
     if announce.is_empty() {
         return Ok(());
     }
-    let node_timeout = node_timeout(&context.session, &view.seed)
-        .await
-        .unwrap_or(std::time::Duration::from_secs(15));
+    let node_timeout = node_timeout(&context.session, &view.seed).await;
     let handoffs = Handoffs::new(std::sync::Arc::clone(&context.session), view, node_timeout);
     let group: Vec<Handoff> = announce
         .iter()
-        .map(|step| Handoff {
-            slot: step.slot.number(),
-            from: Some(step.source.clone()),
-            to: step.target.clone(),
-            target_imports: false,
-        })
+        .map(|s| Handoff::of_move(s, false))
         .collect();
     if let Some(failure) = handoffs.hand_off(&group).await.first() {
         anyhow::bail!("{failure}; run `rcluster resume` again once it answers, or `rcluster fix`");

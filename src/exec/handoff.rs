@@ -37,6 +37,19 @@ pub struct Handoff {
     pub target_imports: bool,
 }
 
+impl Handoff {
+    /// The hand-off that ends `step` (its source may still claim the slot); `target_imports` when the
+    /// target has the slot IMPORTING.
+    pub fn of_move(step: &crate::plan::SlotMove, target_imports: bool) -> Handoff {
+        Handoff {
+            slot: step.slot.number(),
+            from: Some(step.source.clone()),
+            to: step.target.clone(),
+            target_imports,
+        }
+    }
+}
+
 /// Why a hand-off could not be made safely, or what its check found.
 #[derive(Debug, Clone, thiserror::Error, Serialize)]
 pub enum HandoffError {
@@ -892,15 +905,22 @@ pub async fn announce_owner(
     results.into_iter().flatten().collect()
 }
 
-/// The cluster's `cluster-node-timeout` as `address` reports it (`CONFIG GET`), if it may be read.
-pub async fn node_timeout(session: &Arc<Session>, address: &NodeAddress) -> Option<Duration> {
-    let mut client = session.client(address).await.ok()?;
-    let reply: Vec<String> = client
-        .query(&["CONFIG", "GET", "cluster-node-timeout"])
-        .await
-        .ok()?;
-    let millis: u64 = reply.get(1)?.parse().ok()?;
-    Some(Duration::from_millis(millis))
+/// `cluster-node-timeout` when the servers do not say (Redis's default).
+pub const DEFAULT_NODE_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// The cluster's `cluster-node-timeout` as `address` reports it (`CONFIG GET`), or
+/// [`DEFAULT_NODE_TIMEOUT`] when it may not be read (an ACL without CONFIG, say).
+pub async fn node_timeout(session: &Arc<Session>, address: &NodeAddress) -> Duration {
+    let read = async {
+        let mut client = session.client(address).await.ok()?;
+        let reply: Vec<String> = client
+            .query(&["CONFIG", "GET", "cluster-node-timeout"])
+            .await
+            .ok()?;
+        let millis: u64 = reply.get(1)?.parse().ok()?;
+        Some(Duration::from_millis(millis))
+    };
+    read.await.unwrap_or(DEFAULT_NODE_TIMEOUT)
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ pub fn prune(dir: &Path, keep: usize, max_age: std::time::Duration) -> usize {
         .flatten()
         .filter(|e| e.path().extension().is_some_and(|x| x == "jsonl"))
         .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-        .filter(|(_, path)| read(path).ok().flatten().is_some_and(|s| s.finished))
+        .filter(|(_, path)| ends_finished(path))
         .collect();
     finished.sort_by_key(|(modified, _)| std::cmp::Reverse(*modified));
     let now = std::time::SystemTime::now();
@@ -259,14 +259,55 @@ pub fn find_unfinished(dir: &Path, node_ids: &[String]) -> Option<(PathBuf, Jour
         .collect();
     candidates.sort();
     candidates.into_iter().rev().find_map(|(_, path)| {
+        if !starts_with_plan_of(&path, node_ids) {
+            return None;
+        }
         let state = read(&path).ok()??;
-        let ours = state
-            .plan
+        (!state.finished).then_some((path, state))
+    })
+}
+
+/// Whether the journal's last record is `Finished`, reading only its last few KiB.
+fn ends_finished(path: &Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let length = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if file
+        .seek(SeekFrom::Start(length.saturating_sub(4096)))
+        .is_err()
+    {
+        return false;
+    }
+    let mut tail = String::new();
+    if file.read_to_string(&mut tail).is_err() {
+        return false;
+    }
+    tail.lines()
+        .rev()
+        .find(|line| !line.trim().is_empty())
+        .and_then(|line| serde_json::from_str::<Record>(line).ok())
+        == Some(Record::Finished)
+}
+
+/// Whether the journal's first record is a plan that moves slots of one of `node_ids`: only the first
+/// line is read, so other clusters' journals (however long) cost one line each.
+fn starts_with_plan_of(path: &Path, node_ids: &[String]) -> bool {
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let mut first = String::new();
+    if std::io::BufReader::new(file).read_line(&mut first).is_err() {
+        return false;
+    }
+    match serde_json::from_str::<Record>(&first) {
+        Ok(Record::Start { plan, .. }) => plan
             .moves
             .iter()
-            .any(|m| node_ids.contains(&m.source) || node_ids.contains(&m.target));
-        (!state.finished && ours).then_some((path, state))
-    })
+            .any(|m| node_ids.contains(&m.source) || node_ids.contains(&m.target)),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -248,7 +248,7 @@ pub struct MoveSummary {
     /// Where the time went (legacy engine only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phases: Option<PhaseTimes>,
-    /// Masters that could not be told a slot's new owner (gossip will tell them).
+    /// Notes for the user (server-side jobs cancelled and confirmed).
     pub warnings: Vec<String>,
 }
 
@@ -412,10 +412,9 @@ pub async fn execute_moves(
     .await;
     let mut summary = MoveSummary::default();
     let mut errors = Vec::new();
-    for (done, warnings, error) in results {
+    for (done, error) in results {
         summary.slots += done.len();
         summary.keys += done.iter().map(|d| d.keys).sum::<u64>();
-        summary.warnings.extend(warnings);
         errors.extend(error);
     }
     summary.seconds = started.elapsed().as_secs_f64();
@@ -428,10 +427,7 @@ impl Engine {
     /// Two windows overlap: while one is handed off (a few round trips with no work for the source),
     /// the next one's keys already move, so the source's MIGRATE pipeline stays busy. On a stop or an
     /// error no new window starts, and the ones in flight are finished.
-    async fn run_source(
-        &self,
-        moves: Vec<SlotMove>,
-    ) -> (Vec<SlotDone>, Vec<String>, Option<MoveError>) {
+    async fn run_source(&self, moves: Vec<SlotMove>) -> (Vec<SlotDone>, Option<MoveError>) {
         let mut done = Vec::new();
         let mut failure: Option<MoveError> = None;
         let mut handing: Option<HandingOff<'_>> = None;
@@ -462,7 +458,7 @@ impl Engine {
             let last = last.await;
             self.record(last, &mut done, &mut failure);
         }
-        (done, Vec::new(), failure)
+        (done, failure)
     }
 
     /// Reports a window that was handed off, or keeps the first failure and stops the run.
@@ -549,15 +545,7 @@ impl Engine {
         let handing = Instant::now();
         let _timed = Defer(|| PhaseClock::add(&self.clock.handoff, handing));
         if let Some(handoffs) = &self.handoffs {
-            let group: Vec<Handoff> = window
-                .iter()
-                .map(|m| Handoff {
-                    slot: m.slot.number(),
-                    from: Some(source.id.clone()),
-                    to: target.id.clone(),
-                    target_imports: true,
-                })
-                .collect();
+            let group: Vec<Handoff> = window.iter().map(|m| Handoff::of_move(m, true)).collect();
             if let Some(error) = handoffs.hand_off(&group).await.into_iter().next() {
                 let first = window[0].slot.number();
                 let slot = error.slots().first().copied().unwrap_or(first);
@@ -674,28 +662,24 @@ impl Engine {
                 break;
             }
             // One MIGRATE per slot: the source refuses keys of several slots (CROSSSLOT).
-            let chunks = chunk_keys(&work, 1);
             let started = Instant::now();
             let mut pipe = redis::pipe();
             pipe.ignore_errors();
-            for chunk in &chunks {
-                pipe.add_command(self.migrate_command(to, &chunk.keys, self.options.replace));
+            for (_, keys) in &work {
+                pipe.add_command(self.migrate_command(to, keys, self.options.replace));
             }
             let replies: Vec<redis::RedisResult<redis::Value>> = migrating
                 .pipeline(&pipe, "MIGRATE")
                 .await
                 .map_err(|e| (slots[work[0].0], e.to_string()))?;
             PhaseClock::add(&self.clock.migrate, started);
-            let largest = chunks.iter().map(|c| c.keys.len()).max().unwrap_or(0);
-            batch.adapt(largest, started.elapsed() / chunks.len() as u32);
-            for (chunk, reply) in chunks.iter().zip(replies) {
-                let slot = slots[chunk.counts[0].0];
-                self.settle_migrate_reply(reply, &mut migrating, target, to, &chunk.keys)
+            let largest = work.iter().map(|(_, keys)| keys.len()).max().unwrap_or(0);
+            batch.adapt(largest, started.elapsed() / work.len() as u32);
+            for ((index, keys), reply) in work.iter().zip(replies) {
+                self.settle_migrate_reply(reply, &mut migrating, target, to, keys)
                     .await
-                    .map_err(|e| (slot, e))?;
-                for (index, count) in &chunk.counts {
-                    moved[*index] += *count as u64;
-                }
+                    .map_err(|e| (slots[*index], e))?;
+                moved[*index] += keys.len() as u64;
             }
             let batch_keys: u64 = work.iter().map(|(_, keys)| keys.len() as u64).sum();
             let pause = self.throttle.pause_after(batch_keys);
@@ -895,35 +879,6 @@ fn is_transient(error: &redis::RedisError) -> bool {
     decide(classify(error)) == Decision::Retry
 }
 
-/// Keys of several slots for one MIGRATE, and how many of them each slot (by index) gave.
-#[derive(Debug, PartialEq, Eq)]
-struct KeyChunk {
-    keys: Vec<Vec<u8>>,
-    counts: Vec<(usize, usize)>,
-}
-
-/// The keys found per slot, packed in order into chunks of at most `limit` keys (a slot's keys stay
-/// together unless they alone exceed the limit). The engine packs one slot per chunk (`limit` 1):
-/// MIGRATE is refused with CROSSSLOT for keys of several slots.
-fn chunk_keys(work: &[(usize, Vec<Vec<u8>>)], limit: usize) -> Vec<KeyChunk> {
-    let mut chunks: Vec<KeyChunk> = Vec::new();
-    for (index, keys) in work {
-        let fits = chunks
-            .last()
-            .is_some_and(|c| c.keys.len() + keys.len() <= limit);
-        if !fits {
-            chunks.push(KeyChunk {
-                keys: Vec::new(),
-                counts: Vec::new(),
-            });
-        }
-        let chunk = chunks.last_mut().expect("a chunk was just pushed");
-        chunk.keys.extend(keys.iter().cloned());
-        chunk.counts.push((*index, keys.len()));
-    }
-    chunks
-}
-
 /// Runs its closure when dropped (timing a block with early returns).
 struct Defer<F: FnMut()>(F);
 
@@ -954,19 +909,6 @@ fn windows(moves: &[SlotMove], size: usize) -> Vec<&[SlotMove]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn keys_of_several_slots_share_a_migrate_up_to_the_batch_size() {
-        let keys = |n: usize| (0..n).map(|i| vec![i as u8]).collect::<Vec<_>>();
-        let work = vec![(0, keys(3)), (1, keys(4)), (2, keys(9)), (3, keys(1))];
-        let chunks = chunk_keys(&work, 8);
-        let counts: Vec<Vec<(usize, usize)>> = chunks.iter().map(|c| c.counts.clone()).collect();
-        assert_eq!(
-            counts,
-            vec![vec![(0, 3), (1, 4)], vec![(2, 9)], vec![(3, 1)]]
-        );
-        assert_eq!(chunks.iter().map(|c| c.keys.len()).sum::<usize>(), 17);
-    }
 
     #[test]
     fn throttle_spreads_keys_over_time() {
