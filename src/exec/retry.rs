@@ -47,6 +47,10 @@ pub enum Decision {
 
 /// The kind of a server's error text (`CODE detail`), or of a transport failure.
 pub fn classify_text(text: &str) -> ServerError {
+    // MIGRATE wraps the target's own error: classify what the target said.
+    if let Some((_, inner)) = text.split_once("Target instance replied with error: ") {
+        return classify_text(inner);
+    }
     let code = text.split_whitespace().next().unwrap_or_default();
     match code {
         "ASK" => ServerError::Ask,
@@ -154,6 +158,11 @@ mod tests {
                 Decision::Done,
             ),
             ("timed out", ServerError::Timeout, Decision::Fail),
+            (
+                "ERR Target instance replied with error: CLUSTERDOWN Hash slot not served",
+                ServerError::ClusterDown,
+                Decision::Retry,
+            ),
             ("ERR Unknown node abc", ServerError::Other, Decision::Fail),
         ];
         for (text, kind, decision) in table {
