@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rcluster_global_optspecs
-    string join \n a/pass= user= askpass tls cacert= cacertdir= cert= key= sni= insecure connect-timeout= timeout= json q/quiet v/verbose no-color redis-cli-compat no-auth-warning h/help V/version
+    string join \n a/pass= user= askpass tls cacert= cacertdir= cert= key= sni= insecure connect-timeout= timeout= json events= q/quiet v/verbose no-color redis-cli-compat no-auth-warning h/help V/version
 end
 
 function __fish_rcluster_needs_command
@@ -33,16 +33,18 @@ complete -c rcluster -n "__fish_rcluster_needs_command" -l key -d 'Client privat
 complete -c rcluster -n "__fish_rcluster_needs_command" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_needs_command" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_needs_command" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_needs_command" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_needs_command" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_needs_command" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_needs_command" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_needs_command" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_needs_command" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_needs_command" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_needs_command" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_needs_command" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_needs_command" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_needs_command" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_needs_command" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_needs_command" -s V -l version -d 'Print version'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "create" -d 'Form a new cluster from empty nodes, with zone-aware replica placement'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
@@ -75,18 +77,20 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l key -d 'Cli
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l dry-run -d 'Show the plan and stop'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s y -l yes -d 'Apply without asking'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -96,17 +100,19 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l key -d 'Clie
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l search-multiple-owners -d 'Also look for slots that have keys on a master that does not own them (one pipelined COUNTKEYSINSLOT sweep per master)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -116,17 +122,19 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l key -d 'Cli
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l search-multiple-owners -d 'Also look for keys held by masters that do not own their slot'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -136,16 +144,18 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l key -d 'Clien
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l master-id -d 'The master the replica follows (id or unique id prefix); default: the master with the fewest replicas. Ignored without --replica, as redis-cli ignores it' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l wait -d 'Bound on waiting for every node to know the new one' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
@@ -157,17 +167,19 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l key -d 'C
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l replica -d 'Add the node as a replica'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -177,16 +189,18 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l key -d 'C
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -196,18 +210,20 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l key -d 'Clien
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l only-masters -d 'Only masters'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l only-replicas -d 'Only replicas'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -217,18 +233,19 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l key -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l node -d 'Reach the cluster through this node instead of the one the plan was made through' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
@@ -238,6 +255,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l migration -d
 legacy\t''
 atomic\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves one slot at a time like redis-cli' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -247,18 +265,20 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l key -d 'Clie
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s y -l yes -d 'Apply without asking'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l weight -d 'A master\'s weight, ID=WEIGHT (id or unique prefix; default 1; 0 empties the master)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l threshold -d 'Only rebalance when a master is off its share by more than this percentage (0: balance exactly)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l by -d 'What to balance: `slots`; `keys` (key counts, moving as few slots as possible); `memory` (bytes, estimated per slot from each master\'s dataset memory per key)' -r -f -a "slots\t''
@@ -283,19 +303,21 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l key -d '
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l use-empty-masters -d 'Give slots to masters that have none'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l dry-run -d 'Show the moves and stop'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l from -d 'Source masters: ids (or unique id prefixes) separated by commas, or `all`' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l to -d 'The receiving master\'s id (or a unique prefix)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slots -d 'How many slots to move (exactly this many)' -r
@@ -319,19 +341,21 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l key -d 'Cl
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s y -l yes -d 'Move without asking'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l dry-run -d 'Show the plan and stop'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l journal -d 'The journal of an interrupted rcluster run to complete (default: the newest unfinished one for this cluster under ~/.local/state/rcluster/journals)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
@@ -344,6 +368,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l key -d 'Client
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l dry-run -d 'Show the findings and the repair plan; change nothing'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s y -l yes -d 'Repair without asking'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l search-multiple-owners -d 'Also look for keys held by masters that do not own their slot, and repair those slots'
@@ -353,13 +379,13 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l replace -d 'Ov
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l snapshot-timeout -d 'Bound on each master\'s snapshot (its BGSAVE and the transfer)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l user -d 'ACL user name (needs a password)' -r
@@ -370,16 +396,18 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l key -d 'Cli
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from -d 'The standalone server to import from (HOST:PORT; db 0)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-user -d 'The source\'s ACL user' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-pass -d 'The source\'s password' -r
@@ -393,22 +421,22 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l key -d 'Cli
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-askpass -d 'Read the source\'s password from the terminal'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l copy -d 'Copy: leave the keys on the source too'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l replace -d 'Overwrite keys that already exist in the cluster'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s h -l help -d 'Print help'
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l parallel -d 'Sources moving slots at once' -r
@@ -416,6 +444,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l migration -
 legacy\t''
 atomic\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves one slot at a time like redis-cli' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l journal -d 'The journal of the run to finish (default: the newest unfinished run of this cluster, from ~/.local/state/rcluster/journals)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -425,17 +455,19 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l key -d 'Cli
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -445,12 +477,14 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l key -d 'Cl
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
@@ -464,16 +498,18 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "status" -d 'List the nodes `up` started and whether they run'
@@ -493,18 +529,20 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-create -d 'Start empty cluster-mode nodes and do not form a cluster (to try `create`)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l state-dir -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l state-dir -d 'The folder `up` used (default: the same default as `up`)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -514,17 +552,19 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l state-dir -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l state-dir -d 'The folder `up` used (default: the same default as `up`)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
@@ -534,16 +574,18 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "status" -d 'List the nodes `up` started and whether they run'
@@ -557,16 +599,18 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l key -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l sni -d 'Server name to send in the TLS handshake' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l connect-timeout -d 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
+json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l insecure -d 'Do not verify the nodes\' certificates'
-complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l json -d 'Print the result as JSON on stdout'
-complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s q -l quiet -d 'Print less: no hints'
-complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s v -l verbose -d 'Print more'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s q -l quiet -d 'Print only errors and the final result'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup import resume setslot local completions help" -f -a "create" -d 'Form a new cluster from empty nodes, with zone-aware replica placement'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup import resume setslot local completions help" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup import resume setslot local completions help" -f -a "doctor" -d 'Check, then explain every finding (what it means, why it happens) and the commands that fix it'

@@ -11,6 +11,7 @@ pub mod error;
 pub mod exec;
 pub mod net;
 pub mod output;
+pub mod report;
 pub mod plan;
 pub mod sandbox;
 pub mod topology;

@@ -88,6 +88,24 @@ fn committed_completions_are_up_to_date() {
 }
 
 #[test]
+fn committed_man_pages_are_up_to_date() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    for (file, generated) in rcluster::commands::completions::man_pages() {
+        let path = dir.join(&file);
+        if std::env::var_os("UPDATE_COMPLETIONS").is_some() {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{} is out of date: run `UPDATE_COMPLETIONS=1 cargo test --test cli` and commit",
+            path.display()
+        );
+    }
+}
+
+#[test]
 fn help_and_version() {
     let help = run(&["--help"]);
     assert_eq!(help.code, 0);

@@ -96,7 +96,7 @@ const OPTIONS: &[(&str, Translation)] = &[
     ("--raw", IgnoreFlag),
     ("--no-raw", IgnoreFlag),
     ("--csv", IgnoreFlag),
-    ("--json", IgnoreFlag),
+    ("--json", Flag("--json")),
     ("--quoted-json", IgnoreFlag),
     ("-x", Unsupported),
     ("-X", Unsupported),
@@ -117,6 +117,7 @@ const GLOBAL: &[&str] = &[
     "--insecure",
     "--verbose",
     "--connect-timeout",
+    "--json",
 ];
 
 /// A redis-cli subcommand: name, arity (negative = at least), native options.
@@ -552,7 +553,7 @@ mod tests {
         assert_eq!(
             native(line),
             "--redis-cli-compat check --user=u --pass=p --askpass --no-auth-warning --tls \
-             --sni=s --cacert=c --cacertdir=d --cert=e --key=k --insecure --verbose --connect-timeout=1500ms h:1"
+             --sni=s --cacert=c --cacertdir=d --cert=e --key=k --insecure --verbose --connect-timeout=1500ms --json h:1"
         );
     }
 

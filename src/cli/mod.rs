@@ -1,14 +1,15 @@
 //! The command line: [`args`] (native clap definitions), [`compat`] (redis-cli syntax rewritten into
 //! native arguments) and [`run`], which parses, builds the session, dispatches to a command and turns
-//! the outcome into an exit status, printing any error once.
+//! the outcome into an exit status; the one printer shows the outcome or the error, once.
 
 pub mod args;
 pub mod compat;
 
-use crate::commands::{self, Context};
+use crate::commands::{self, Context, Syntax};
 use crate::error::{Exit, UsageError};
-use crate::net::{AddressError, ConnectOptions, Secret, Session, TlsOptions};
-use crate::output::Output;
+use crate::net::{ConnectOptions, Secret, Session, TlsOptions};
+use crate::output::{EventsFormat, Mode, Printer};
+use crate::report::Outcome;
 use args::{Cli, Command, GlobalArgs};
 use clap::Parser;
 use std::sync::Arc;
@@ -22,36 +23,35 @@ pub async fn run(args: Vec<String>) -> i32 {
             password_on_command_line,
         } => (args, password_on_command_line, true),
         compat::Compat::Help => {
-            crate::output::write_stdout(compat::HELP);
+            early_printer(&args).print_raw(compat::HELP);
             return 1;
         }
         compat::Compat::Fail { message, status } => {
-            eprintln!("{message}");
+            early_printer(&args).print_usage_error(&command_word(&args), &message);
             return status;
         }
     };
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(error) => {
-            let _ = error.print();
-            // redis-cli knows only 0 and 1.
-            return match (error.use_stderr(), translated) {
-                (false, _) => 0,
-                (true, true) => 1,
-                (true, false) => 2,
-            };
-        }
+        Err(error) => return usage_error(&args, error, translated),
     };
+    let printer = Arc::new(printer_for(&cli.global));
     let compat = cli.global.redis_cli_compat;
     if compat && password_on_command_line && !cli.global.no_auth_warning {
-        eprintln!(
-            "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe."
+        printer.print_usage_error(
+            "",
+            "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.",
         );
     }
-    let exit = match execute(cli).await {
-        Ok(exit) => exit,
+    let command = cli.command.name();
+    let _ = crate::output::legacy::COMMAND.set(command);
+    let exit = match execute(cli, Arc::clone(&printer)).await {
+        Ok(outcome) => {
+            printer.print_outcome(command, &outcome);
+            outcome.exit
+        }
         Err(error) => {
-            report_error(&error, compat);
+            printer.print_error(command, &error);
             Exit::Error
         }
     };
@@ -61,53 +61,105 @@ pub async fn run(args: Vec<String>) -> i32 {
     }
 }
 
-fn report_error(error: &anyhow::Error, compat: bool) {
-    if compat && error.downcast_ref::<AddressError>().is_some() {
-        eprintln!(
-            "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)"
-        );
-    } else if compat && error.downcast_ref::<UsageError>().is_some() {
-        eprintln!("{error}");
-    } else if compat {
-        eprintln!("[ERR] {error:#}");
-    } else {
-        eprintln!("rcluster: error: {error:#}");
+/// A parse error (or `--help`, `--version`): clap's text; with `--json`, also one error document.
+fn usage_error(args: &[String], error: clap::Error, translated: bool) -> i32 {
+    let is_error = error.use_stderr();
+    if is_error && args.iter().any(|a| a == "--json") {
+        let text = error.render().to_string();
+        let first = text
+            .lines()
+            .take_while(|l| !l.starts_with("Usage:"))
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        early_printer(args).print_usage_error(&command_word(args), &first);
+        return if translated { 1 } else { 2 };
+    }
+    let _ = error.print();
+    // redis-cli knows only 0 and 1.
+    match (is_error, translated) {
+        (false, _) => 0,
+        (true, true) => 1,
+        (true, false) => 2,
     }
 }
 
-async fn execute(cli: Cli) -> anyhow::Result<Exit> {
-    let output = Output::new(
+/// The subcommand word of a command line that did not parse (for its JSON error document).
+fn command_word(args: &[String]) -> String {
+    args.iter()
+        .skip(1)
+        .find(|a| !a.starts_with('-'))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// A printer for output before the options are parsed: JSON if `--json` appears anywhere.
+fn early_printer(args: &[String]) -> Printer {
+    let mode = if args.iter().any(|a| a == "--json") {
+        Mode::Json
+    } else {
+        Mode::Human
+    };
+    Printer::new(mode, EventsFormat::Text, false, 0, true)
+}
+
+/// The one printer, from the output options.
+fn printer_for(global: &GlobalArgs) -> Printer {
+    let mode = match (global.json, global.redis_cli_compat) {
+        (true, _) => Mode::Json,
+        (false, true) => Mode::RedisCli,
+        (false, false) => Mode::Human,
+    };
+    Printer::new(
+        mode,
+        global.events.unwrap_or(EventsFormat::Text),
+        global.quiet,
+        global.verbose,
+        global.no_color,
+    )
+}
+
+async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
+    if let Command::Completions { shell } = cli.command {
+        return Ok(commands::completions::run(shell));
+    }
+    let output = crate::output::legacy::Output::new(
         cli.global.json,
         cli.global.redis_cli_compat,
         cli.global.quiet,
         cli.global.verbose,
         cli.global.no_color,
     );
-    if let Command::Completions { shell } = cli.command {
-        return Ok(commands::completions::run(shell));
-    }
     let context = Context {
         session: Arc::new(Session::new(connect_options(&cli.global)?)),
+        ui: printer,
+        syntax: if cli.global.redis_cli_compat {
+            Syntax::RedisCli
+        } else {
+            Syntax::Native
+        },
         output,
     };
+    let printed = |exit: anyhow::Result<Exit>| exit.map(Outcome::printed);
     match &cli.command {
-        Command::Create(args) => commands::create::run(&context, args).await,
+        Command::Create(args) => printed(commands::create::run(&context, args).await),
         Command::Check(args) => commands::check::run(&context, args).await,
         Command::Info(args) => commands::info::run(&context, args).await,
-        Command::AddNode(args) => commands::add_node::run(&context, args).await,
-        Command::Call(args) => commands::call::run(&context, args).await,
-        Command::DelNode(args) => commands::del_node::run(&context, args).await,
-        Command::SetTimeout(args) => commands::set_timeout::run(&context, args).await,
+        Command::AddNode(args) => printed(commands::add_node::run(&context, args).await),
+        Command::Call(args) => printed(commands::call::run(&context, args).await),
+        Command::DelNode(args) => printed(commands::del_node::run(&context, args).await),
+        Command::SetTimeout(args) => printed(commands::set_timeout::run(&context, args).await),
         Command::Apply(args) => commands::apply::run(&context, args).await,
         Command::Rebalance(args) => commands::rebalance::run(&context, args).await,
         Command::Resume(args) => commands::resume::run(&context, args).await,
-        Command::Fix(args) => commands::fix::run(&context, args).await,
+        Command::Fix(args) => printed(commands::fix::run(&context, args).await),
         Command::Doctor(args) => commands::doctor::run(&context, args).await,
-        Command::Import(args) => commands::import::run(&context, args).await,
+        Command::Import(args) => printed(commands::import::run(&context, args).await),
         Command::Backup(args) => commands::backup::run(&context, args).await,
         Command::Reshard(args) => commands::reshard::run(&context, args).await,
-        Command::Setslot(args) => commands::setslot::run(&context, args).await,
-        Command::Local(args) => commands::local::run(&context, args).await,
+        Command::Setslot(args) => printed(commands::setslot::run(&context, args).await),
+        Command::Local(args) => printed(commands::local::run(&context, args).await),
         Command::Completions { .. } => unreachable!("handled above"),
     }
 }

@@ -6,7 +6,8 @@ use super::moves::{MoveArgs, Style, execute_plan};
 use super::{Context, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::net::NodeAddress;
-use crate::output::{Level, Line, prompt};
+use crate::output::{Level, Line};
+use crate::output::legacy::{prompt};
 use crate::plan::file::{PLAN_FILE_VERSION, PlanFile, differences, fingerprint};
 use crate::topology::load_cluster_view;
 use std::path::PathBuf;
@@ -27,7 +28,7 @@ pub struct ApplyArgs {
 }
 
 /// Runs `apply`.
-pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<crate::report::Outcome> {
     let text = std::fs::read_to_string(&args.plan)
         .map_err(|e| UsageError(format!("cannot read {}: {e}", args.plan.display())))?;
     let file: PlanFile = serde_json::from_str(&text)
@@ -65,7 +66,7 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
             "make a new plan with `rcluster {} ... --plan-out`",
             file.command
         ));
-        return Ok(Exit::Problems);
+        return Ok(crate::report::Outcome::printed(Exit::Problems));
     }
     context.output.print_lines(&[Line::new(
         Level::Info,
@@ -77,7 +78,7 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<Exit> {
     )]);
     if !args.yes && !prompt::confirm(&context.output, "Apply this plan?") {
         context.output.hint("declined: nothing was moved");
-        return Ok(Exit::Problems);
+        return Ok(crate::report::Outcome::printed(Exit::Problems));
     }
     let run =
         super::moves::start_run(context, &args.moves, &file.command, &view, &file.plan).await?;

@@ -7,9 +7,9 @@
 //! runs) and then the RDB itself; the connection is closed once the RDB is read.
 
 use super::{Context, check::check_view, seed_address};
-use crate::error::{Exit, UsageError};
+use crate::error::UsageError;
 use crate::net::{NodeAddress, concurrently};
-use crate::output::{Level, Line, human, json};
+use crate::report::Outcome;
 use crate::topology::{ClusterView, NodeView, load_cluster_view};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -50,7 +50,7 @@ struct NodeRecord {
 }
 
 /// Runs `backup`.
-pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Outcome> {
     if !args.dir.is_dir() {
         let folder = args.dir.display();
         return Err(UsageError(format!("{folder} is not a folder: create it first")).into());
@@ -58,10 +58,7 @@ pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Exit> {
     let seed = seed_address(&args.node, None)?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
-    if !context.output.json {
-        let lines = human::render_check(&report, context.output.compat);
-        context.output.print_lines(&lines);
-    }
+    context.ui.section(&crate::commands::check::CheckSection(&report));
     let errors = (!report.is_clean_for_redis_cli()).then(|| {
         let redis_cli_findings = report
             .findings
@@ -73,9 +70,8 @@ pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Exit> {
     let nodes_path = args.dir.join("nodes.json");
     write_nodes_json(&view, errors, &nodes_path)?;
     Ok(report_backup(
-        context,
         args,
-        &saved,
+        saved,
         errors.is_some(),
         &nodes_path,
     ))
@@ -88,10 +84,9 @@ type Saved = (NodeAddress, PathBuf, Result<u64, String>);
 async fn save_rdbs(context: &Context, args: &BackupArgs, view: &ClusterView) -> Vec<Saved> {
     let masters: Vec<&NodeView> = view.loaded_masters().collect();
     for master in &masters {
-        context.output.print_lines(&[Line::new(
-            Level::Info,
-            format!(">>> Node {} -> Saving RDB...", master.address),
-        )]);
+        context
+            .ui
+            .step(&format!("Node {} -> Saving RDB...", master.address));
     }
     let work: Vec<(NodeAddress, PathBuf)> = masters
         .iter()
@@ -109,57 +104,57 @@ async fn save_rdbs(context: &Context, args: &BackupArgs, view: &ClusterView) -> 
     .await
 }
 
-/// redis-cli's transfer lines (stderr) and closing lines, or the JSON document; the exit status.
+/// What `backup` reports: every master's file, and the topology file.
+#[derive(Debug, Serialize)]
+pub struct BackupReport {
+    pub files: Vec<BackupFile>,
+    /// `nodes.json`, redis-cli's record of the topology.
+    pub nodes: PathBuf,
+    pub dir: PathBuf,
+    /// The cluster had problems when it was saved.
+    pub problems: bool,
+}
+
+/// One master's snapshot.
+#[derive(Debug, Serialize)]
+pub struct BackupFile {
+    pub address: String,
+    pub file: PathBuf,
+    /// Bytes written, or `null` with `error`.
+    pub bytes: Option<u64>,
+    pub error: Option<String>,
+}
+
+impl BackupReport {
+    pub fn failed(&self) -> bool {
+        self.files.iter().any(|f| f.error.is_some())
+    }
+}
+
+/// The report and the exit status.
 fn report_backup(
-    context: &Context,
     args: &BackupArgs,
-    saved: &[Saved],
+    saved: Vec<Saved>,
     problems: bool,
     nodes_path: &Path,
-) -> Exit {
-    let failed = saved.iter().any(|(_, _, result)| result.is_err());
-    if context.output.json {
-        let files: Vec<serde_json::Value> = saved
-            .iter()
-            .map(|(address, path, result)| serde_json::json!({
-                "node": address.to_string(), "file": path, "bytes": result.as_ref().ok(), "error": result.as_ref().err(),
-            }))
-            .collect();
-        let document = serde_json::json!({ "ok": !failed, "files": files, "nodes": nodes_path });
-        json::print_json(&document);
-        return Exit::from_clean(!failed);
-    }
-    for (address, path, result) in saved {
-        match result {
-            Ok(bytes) if !context.output.quiet => {
-                eprintln!(
-                    "SYNC sent to master, writing {bytes} bytes to '{}'",
-                    path.display()
-                );
-                eprintln!("Transfer finished with success.");
-            }
-            Ok(_) => {}
-            Err(error) => eprintln!("[ERR] {address}: {error}"),
-        }
-    }
-    let mut lines = vec![Line::new(
-        Level::Plain,
-        format!("Saving cluster configuration to: {}", nodes_path.display()),
-    )];
-    if problems {
-        lines.push(Line::new(Level::Warn, "*** Cluster seems to have some problems, please be aware of it if you're going to restore this backup."));
-    }
-    lines.push(if failed {
-        Line::new(Level::Err, "[ERR] Failed to back cluster!")
-    } else {
-        let folder = args.dir.display();
-        Line::new(
-            Level::Success,
-            format!("[OK] Backup created into: {folder}"),
-        )
-    });
-    context.output.print_lines(&lines);
-    Exit::from_clean(!failed)
+) -> Outcome {
+    let files = saved
+        .into_iter()
+        .map(|(address, file, result)| BackupFile {
+            address: address.to_string(),
+            file,
+            bytes: result.as_ref().ok().copied(),
+            error: result.err(),
+        })
+        .collect();
+    let report = BackupReport {
+        files,
+        nodes: nodes_path.to_path_buf(),
+        dir: args.dir.clone(),
+        problems,
+    };
+    let failed = report.failed();
+    Outcome::clean_if(report, !failed)
 }
 
 /// `redis-node-<host>-<port>-<id>.rdb`.

@@ -3,8 +3,7 @@
 //! 1 with findings, 2 when the cluster could not be loaded.
 
 use super::{Context, info::build_info_report, seed_address};
-use crate::error::Exit;
-use crate::output::{human, json};
+use crate::report::Outcome;
 use crate::topology::check::{CheckReport, check_cluster};
 use crate::topology::load::load_keys_in_unowned_slots;
 use crate::topology::{ClusterView, load_cluster_view};
@@ -23,13 +22,19 @@ pub struct CheckArgs {
     pub search_multiple_owners: bool,
 }
 
-/// `check`'s JSON document.
+/// What `check` reports: the info block and the checks.
 #[derive(Serialize)]
-struct CheckOutput<'a> {
-    ok: bool,
-    info: &'a crate::commands::info::InfoReport,
-    check: &'a CheckReport,
+pub struct CheckOutcome {
+    pub info: crate::commands::info::InfoReport,
+    pub check: CheckReport,
+    /// Whether the checks found nothing (by redis-cli's rules in its syntax).
+    #[serde(skip)]
+    pub clean: bool,
 }
+
+/// The check block another command prints before it works (reshard, backup, ...).
+#[derive(Serialize)]
+pub struct CheckSection<'a>(pub &'a CheckReport);
 
 /// Loads the cluster and runs the checks.
 pub async fn check_view(
@@ -46,28 +51,16 @@ pub async fn check_view(
 }
 
 /// Runs `check`.
-pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<Outcome> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     super::report_unreachable_like_redis_cli(context, &view);
     let info = build_info_report(&view);
-    let report = check_view(context, &view, args.search_multiple_owners).await?;
-    let clean = if context.output.compat {
-        report.is_clean_for_redis_cli()
+    let check = check_view(context, &view, args.search_multiple_owners).await?;
+    let clean = if context.redis_cli() {
+        check.is_clean_for_redis_cli()
     } else {
-        report.is_clean()
+        check.is_clean()
     };
-    if context.output.json {
-        json::print_json(&CheckOutput {
-            ok: clean,
-            info: &info,
-            check: &report,
-        });
-    } else {
-        let mut lines = human::render_load_warnings(&report);
-        lines.extend(human::render_info(&info));
-        lines.extend(human::render_check(&report, context.output.compat));
-        context.output.print_lines(&lines);
-    }
-    Ok(Exit::from_clean(clean))
+    Ok(Outcome::clean_if(CheckOutcome { info, check, clean }, clean))
 }

@@ -11,7 +11,8 @@ use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::exec::migrate::{endpoints_of, migrate_keys_command};
 use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session};
-use crate::output::{Level, Line, human, json};
+use crate::output::{Level, Line, human};
+use crate::output::legacy::{json};
 use crate::topology::{ClusterView, key_slot, load_cluster_view};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -72,10 +73,9 @@ impl Owners {
 pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<Exit> {
     let seed = seed_address(&args.node, None)?;
     let source_address = NodeAddress::parse(&args.from, None)?;
-    context.output.print_lines(&[Line::new(
-        Level::Info,
-        format!(">>> Importing data from {source_address} to cluster {seed}"),
-    )]);
+    context
+        .ui
+        .step(&format!("Importing data from {source_address} to cluster {seed}"));
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
     if !context.output.json {
@@ -90,10 +90,9 @@ pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<Exit> {
     }
     let mut source = connect_source(context, args, &source_address).await?;
     let keys: u64 = source.dbsize().await?;
-    context.output.print_lines(&[Line::new(
-        Level::Warn,
-        format!("*** Importing {keys} keys from DB 0"),
-    )]);
+    context
+        .ui
+        .notice(&format!("*** Importing {keys} keys from DB 0"));
     let owners = Owners::of(&view);
     let started = Instant::now();
     let outcome = import_all(context, args, &mut source, &owners).await;
@@ -244,7 +243,7 @@ async fn migrate_batch(
                 .iter()
                 .map(|k| format!("Migrating {} to {target}: OK\n", String::from_utf8_lossy(k)))
                 .collect();
-            crate::output::write_stdout(&lines);
+            crate::output::legacy::write_stdout(&lines);
         }
     }
     Ok(())

@@ -4,7 +4,7 @@
 
 use super::{Context, seed_address};
 use crate::error::Exit;
-use crate::output::{human, json};
+use crate::report::Outcome;
 use crate::topology::{ClusterView, NodeView, SLOT_COUNT, load_cluster_summary};
 use serde::Serialize;
 
@@ -65,15 +65,9 @@ pub fn build_info_report(view: &ClusterView) -> InfoReport {
 }
 
 /// Runs `info`.
-pub async fn run(context: &Context, args: &InfoArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &InfoArgs) -> anyhow::Result<Outcome> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_summary(&context.session, &seed).await?;
     super::report_unreachable_like_redis_cli(context, &view);
-    let report = build_info_report(&view);
-    if context.output.json {
-        json::print_json(&report);
-    } else {
-        context.output.print_lines(&human::render_info(&report));
-    }
-    Ok(Exit::Ok)
+    Ok(Outcome::new(build_info_report(&view), Exit::Ok))
 }

@@ -2,7 +2,8 @@
 
 use super::Context;
 use crate::error::Exit;
-use crate::output::{Level, Line, json};
+use crate::output::{Level, Line};
+use crate::output::legacy::{json};
 use crate::sandbox::{Sandbox, SandboxOptions, default_state_dir, recorded_nodes, stop_recorded};
 use anyhow::bail;
 use std::path::PathBuf;
@@ -43,11 +44,13 @@ pub enum LocalAction {
     },
     /// Stop the nodes `up` started (by their pid files) and nothing else.
     Down {
+        /// The folder `up` used (default: the same default as `up`).
         #[arg(long)]
         state_dir: Option<PathBuf>,
     },
     /// List the nodes `up` started and whether they run.
     Status {
+        /// The folder `up` used (default: the same default as `up`).
         #[arg(long)]
         state_dir: Option<PathBuf>,
     },
@@ -185,7 +188,7 @@ fn status(context: &Context, state_dir: PathBuf) -> anyhow::Result<Exit> {
                 state.to_string(),
             ]);
         }
-        crate::output::write_stdout(&format!("{table}\n"));
+        crate::output::legacy::write_stdout(&format!("{table}\n"));
     }
     Ok(Exit::from_clean(
         nodes.iter().all(|n| n.running) && !nodes.is_empty(),

@@ -22,13 +22,31 @@ pub mod set_timeout;
 pub mod setslot;
 
 use crate::net::{NodeAddress, Session};
-use crate::output::Output;
+use crate::output::legacy::Output;
 use std::sync::Arc;
 
-/// Shared by every command: the connection session and the output settings.
+/// Shared by every command: the connection session, where events and questions go, and the syntax
+/// the command line was given in (redis-cli syntax keeps redis-cli's semantics, not only its lines).
 pub struct Context {
     pub session: Arc<Session>,
+    pub ui: Arc<dyn crate::report::Reporter>,
+    pub syntax: Syntax,
+    /// TEMPORARY: the old output settings of the commands that do not return reports yet.
     pub output: Output,
+}
+
+/// How the command line was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Native,
+    RedisCli,
+}
+
+impl Context {
+    /// Whether the command line was in redis-cli syntax.
+    pub fn redis_cli(&self) -> bool {
+        self.syntax == Syntax::RedisCli
+    }
 }
 
 /// The seed address from `NODE [PORT]` positionals.
@@ -36,20 +54,39 @@ pub fn seed_address(node: &str, port: Option<&str>) -> anyhow::Result<NodeAddres
     Ok(NodeAddress::parse(node, port)?)
 }
 
-/// In redis-cli syntax, say on stderr which nodes could not be reached, as redis-cli does while loading.
+/// The nodes that could not be reached while loading (those not already flagged failed).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Unreachable {
+    pub nodes: Vec<UnreachableNode>,
+}
+
+/// One node that could not be reached.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UnreachableNode {
+    pub address: String,
+    pub reason: String,
+}
+
+impl Unreachable {
+    pub fn of(view: &crate::topology::ClusterView) -> Unreachable {
+        let nodes = view
+            .nodes
+            .iter()
+            .filter(|n| !n.is_flagged_failed() && !n.seen_by_seed.flags.handshake)
+            .filter_map(|node| {
+                node.error().map(|reason| UnreachableNode {
+                    address: node.address.to_string(),
+                    reason: reason.to_string(),
+                })
+            })
+            .collect();
+        Unreachable { nodes }
+    }
+}
+
+/// Says which nodes could not be reached, as redis-cli does while loading (its view only).
 pub fn report_unreachable_like_redis_cli(context: &Context, view: &crate::topology::ClusterView) {
-    if !context.output.compat {
-        return;
-    }
-    for node in view
-        .nodes
-        .iter()
-        .filter(|n| !n.is_flagged_failed() && !n.seen_by_seed.flags.handshake)
-    {
-        if let Some(reason) = node.error() {
-            eprintln!("Could not connect to Redis at {}: {reason}", node.address);
-        }
-    }
+    context.ui.section(&Unreachable::of(view));
 }
 
 /// Slots a server is moving itself (Valkey's atomic migration) are not ours to repair or move

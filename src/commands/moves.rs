@@ -2,7 +2,6 @@
 //! with progress, a bounded wait for agreement, and a report that names any slot left open.
 
 use super::Context;
-use crate::error::Exit;
 use crate::exec::handoff::{HandoffError, Handoffs, announce_owner, node_timeout};
 use crate::exec::journal::{Journal, Record};
 use crate::exec::lock::{RunLock, lock_cluster};
@@ -10,8 +9,7 @@ use crate::exec::migrate::{Endpoint, MigrateOptions, Progress, SlotDone, endpoin
 use crate::exec::mover::{Mover, MoverChoice};
 use crate::exec::poll_until;
 use crate::net::NodeAddress;
-use crate::output::progress::MoveReporter;
-use crate::output::{Level, Line, json};
+use crate::report::{Event, MovesStart, Outcome, Reporter, SlotMoved};
 use crate::plan::MovePlan;
 use crate::topology::ClusterView;
 use crate::topology::load::slot_maps_agree;
@@ -100,7 +98,7 @@ pub async fn execute_plan(
     args: &MoveArgs,
     style: Style,
     run: Run,
-) -> anyhow::Result<Exit> {
+) -> anyhow::Result<Outcome> {
     let Run {
         journal,
         mover,
@@ -119,8 +117,8 @@ pub async fn execute_plan(
         Mover::Legacy => bounded_migrate_timeout(args.migrate_timeout, node_timeout),
         Mover::ValkeyAtomic => args.migrate_timeout,
     };
-    if migrate_timeout < args.migrate_timeout && !context.output.compat {
-        context.output.hint(&format!(
+    if migrate_timeout < args.migrate_timeout {
+        context.ui.hint(&format!(
             "MIGRATE's timeout is {} ms, half the cluster-node-timeout ({} ms): a source blocked longer in MIGRATE could be failed over",
             migrate_timeout.as_millis(),
             node_timeout.as_millis()
@@ -138,18 +136,17 @@ pub async fn execute_plan(
         password: options.password.clone(),
     };
     let stop = Arc::new(AtomicBool::new(false));
-    let reporter = Arc::new(MoveReporter::new(
-        &context.output,
-        plan.moves.len(),
-        style == Style::PerSlot,
-        Arc::clone(&stop),
-    ));
+    context.ui.event(Event::MovesStarted(MovesStart {
+        slots: plan.moves.len(),
+        per_slot_lines: style == Style::PerSlot,
+    }));
     let journal = Arc::new(journal);
     let progress = Arc::new(Journaled {
         journal: Arc::clone(&journal),
-        reporter: Arc::clone(&reporter),
+        ui: Arc::clone(&context.ui),
+        stop: Arc::clone(&stop),
     });
-    let interrupt = tokio::spawn(stop_on_ctrl_c(Arc::clone(&stop), context.output.compat));
+    let interrupt = tokio::spawn(stop_on_ctrl_c(Arc::clone(&stop), Arc::clone(&context.ui)));
     let (summary, errors) = mover
         .execute(
             Arc::clone(&context.session),
@@ -162,7 +159,7 @@ pub async fn execute_plan(
         )
         .await;
     interrupt.abort();
-    reporter.finish();
+    context.ui.event(Event::MovesFinished);
     // Every hand-off settled and its keys counted again (docs/handoff.md, "Detect").
     let verified = if atomic {
         None
@@ -170,7 +167,7 @@ pub async fn execute_plan(
         match handoffs.finish().await {
             Ok(report) => {
                 for warning in &report.warnings {
-                    context.output.hint(warning);
+                    context.ui.warn(warning);
                 }
                 None
             }
@@ -182,72 +179,51 @@ pub async fn execute_plan(
         let _ = journal.append(&Record::Finished);
     }
     let agreed = errors.is_empty() && verified.is_none() && settle(context, view, plan).await;
-    let errors: Vec<RunError> = errors
+    let errors: Vec<String> = errors
         .into_iter()
         .map(RunError::Move)
         .chain(verified.map(RunError::Handoff))
+        .map(|e| e.to_string())
         .collect();
-    if context.output.json {
-        let errors: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-        json::print_json(&serde_json::json!({
-            "ok": errors.is_empty() && !interrupted, "applied": true, "interrupted": interrupted,
-            "migration": mover.name(),
-            "planned": plan.moves.len(), "summary": summary, "errors": errors,
-        }));
-    } else {
-        for warning in &summary.warnings {
-            context.output.hint(warning);
-        }
-        if let (Some(phases), true) = (
-            &summary.phases,
-            std::env::var_os("RCLUSTER_PROFILE").is_some(),
-        ) {
-            eprintln!(
-                "profile (seconds summed over sources): open {:.3}, GETKEYSINSLOT {:.3}, MIGRATE {:.3}, hand-off {:.3}; wall {:.3}",
-                phases.open, phases.getkeys, phases.migrate, phases.handoff, summary.seconds
-            );
-        }
-        for error in &errors {
-            let message = format!("[ERR] {error}");
-            if context.output.compat {
-                context
-                    .output
-                    .print_lines(&[Line::new(Level::Err, message)]);
-            } else {
-                eprintln!("{message}");
-            }
-        }
-        let rate = summary.keys as f64 / summary.seconds.max(0.001);
-        context.output.hint(&format!(
-            "moved {} slots and {} keys in {:.2} s ({rate:.0} keys/s, {} migration){}",
-            summary.slots,
-            summary.keys,
-            summary.seconds,
-            mover.name(),
-            if agreed || !errors.is_empty() {
-                ""
-            } else {
-                "; some nodes do not agree yet, run `rcluster check`"
-            }
-        ));
-        if !errors.is_empty() {
-            context.output.hint(&format!(
-                "stopped with work left: once the cause is fixed, finish forward with `rcluster resume {} --journal {}`",
-                view.seed,
-                journal.path.display()
-            ));
-        }
-        if interrupted {
-            context.output.hint(&format!(
-                "interrupted after {} of {} slots; no slot was left open. Move the rest with `rcluster resume {} --journal {}`",
-                summary.slots,
-                plan.moves.len(),
-                view.seed,
-                journal.path.display()
-            ));
-        }
-    }
-    Ok(Exit::from_clean(errors.is_empty() && !interrupted))
+    let clean = errors.is_empty() && !interrupted;
+    let report = MoveRunReport {
+        applied: true,
+        interrupted,
+        agreed,
+        migration: mover.name().to_string(),
+        planned: plan.moves.len(),
+        profile: std::env::var_os("RCLUSTER_PROFILE").is_some(),
+        summary,
+        errors,
+        seed: view.seed.to_string(),
+        journal: journal.path.clone(),
+    };
+    Ok(Outcome::clean_if(report, clean))
+}
+
+/// What a run of slot moves did.
+#[derive(Debug, serde::Serialize)]
+pub struct MoveRunReport {
+    /// Always true: the moves ran (a dry run or a declined prompt has no run).
+    pub applied: bool,
+    /// Stopped by Ctrl-C or a closed stdout before every slot moved (none left open).
+    pub interrupted: bool,
+    /// Every node's table showed the same owners at the end.
+    pub agreed: bool,
+    /// `legacy` or `atomic`.
+    pub migration: String,
+    /// Slots in the plan.
+    pub planned: usize,
+    pub summary: crate::exec::migrate::MoveSummary,
+    /// Each failure, in words that say what to run.
+    pub errors: Vec<String>,
+    /// `host:port` of the seed, for the commands the hints name.
+    pub seed: String,
+    /// The journal `rcluster resume` reads.
+    pub journal: std::path::PathBuf,
+    /// Show where the time went (`RCLUSTER_PROFILE` set).
+    #[serde(skip)]
+    pub profile: bool,
 }
 
 /// MIGRATE blocks its source while it waits for the target: never longer than half the
@@ -315,17 +291,16 @@ async fn settle(context: &Context, view: &ClusterView, plan: &MovePlan) -> bool 
 }
 
 /// First Ctrl-C: finish the slots in flight, start no more. Second: leave at once.
-async fn stop_on_ctrl_c(stop: Arc<AtomicBool>, quiet: bool) {
+async fn stop_on_ctrl_c(stop: Arc<AtomicBool>, ui: Arc<dyn Reporter>) {
     if tokio::signal::ctrl_c().await.is_err() {
         return;
     }
     stop.store(true, Ordering::SeqCst);
-    let _ = quiet;
-    eprintln!(
-        "\nstopping: finishing the slots in flight, cancelling server-side jobs (Ctrl-C again to abort at once, leaving them open)"
+    ui.warn(
+        "\nstopping: finishing the slots in flight, cancelling server-side jobs (Ctrl-C again to abort at once, leaving them open)",
     );
     if tokio::signal::ctrl_c().await.is_ok() {
-        eprintln!("aborted: slots in flight are left open; `rcluster check` names them");
+        ui.warn("aborted: slots in flight are left open; `rcluster check` names them");
         std::process::exit(130);
     }
 }
@@ -351,7 +326,7 @@ pub fn write_plan_file(
     let text = serde_json::to_string_pretty(&file)?;
     std::fs::write(path, text + "\n")
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
-    context.output.hint(&format!(
+    context.ui.hint(&format!(
         "plan written to {}: review it, then `rcluster apply {}`",
         path.display(),
         path.display()
@@ -437,10 +412,11 @@ pub async fn start_run(
     })
 }
 
-/// Records each finished slot in the journal, then shows it.
+/// Records each finished slot in the journal, then shows it; stops the run when stdout is gone.
 struct Journaled {
     journal: Arc<Journal>,
-    reporter: Arc<MoveReporter>,
+    ui: Arc<dyn Reporter>,
+    stop: Arc<AtomicBool>,
 }
 
 impl Progress for Journaled {
@@ -454,13 +430,21 @@ impl Progress for Journaled {
             .map(|d| Record::SlotDone { slot: d.slot })
             .collect();
         if let Err(error) = self.journal.append_all(&records) {
-            eprintln!(
+            self.ui.warn(&format!(
                 "rcluster: warning: cannot write the journal {}: {error}",
                 self.journal.path.display()
-            );
+            ));
         }
         for slot in done {
-            self.reporter.slot_done(slot, source, target);
+            self.ui.event(Event::SlotMoved(&SlotMoved {
+                slot: slot.slot,
+                source: source.address.to_string(),
+                target: target.address.to_string(),
+                keys: slot.keys,
+            }));
+        }
+        if self.ui.output_closed() {
+            self.stop.store(true, Ordering::SeqCst);
         }
     }
 }

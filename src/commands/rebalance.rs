@@ -7,7 +7,8 @@ use super::moves::{MoveArgs, Style, execute_plan};
 use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::net::{NodeAddress, concurrently};
-use crate::output::{Level, Line, human, json};
+use crate::output::{Level, Line, human};
+use crate::output::legacy::{json};
 use crate::plan::balance_load::{SlotLoads, plan_rebalance_by_load};
 use crate::plan::rebalance::{Participant, RebalanceError, RebalancePlan, plan_rebalance};
 use crate::plan::reshard::MasterSlots;
@@ -52,7 +53,7 @@ pub enum Balance {
 }
 
 /// Runs `rebalance`.
-pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<crate::report::Outcome> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
@@ -73,7 +74,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
                 Level::Err,
                 "*** Please fix your cluster problems before rebalancing",
             )]);
-            return Ok(Exit::Problems);
+            return Ok(crate::report::Outcome::printed(Exit::Problems));
         }
         return Err(super::moves::unhealthy_cluster(&report, &seed.to_string()).into());
     }
@@ -98,7 +99,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
             } else {
                 context.output.print_lines(&[Line::new(Level::Warn, line)]);
             }
-            return Ok(Exit::Ok);
+            return Ok(crate::report::Outcome::printed(Exit::Ok));
         }
         Err(error) => return Err(UsageError(error.to_string()).into()),
     };
@@ -115,7 +116,7 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Exit
         if context.output.json {
             json::print_json(&serde_json::json!({ "ok": true, "applied": false, "plan": plan }));
         }
-        return Ok(Exit::Ok);
+        return Ok(crate::report::Outcome::printed(Exit::Ok));
     }
     let run =
         super::moves::start_run(context, &args.moves, "rebalance", &view, &plan.moves).await?;

@@ -5,7 +5,8 @@
 use super::moves::{MoveArgs, Style, execute_plan};
 use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
-use crate::output::{Level, Line, human, json, prompt};
+use crate::output::{Level, Line, human};
+use crate::output::legacy::{json, prompt};
 use crate::plan::MovePlan;
 use crate::plan::reshard::{MasterSlots, plan_reshard, plan_slot_list};
 use crate::topology::check::{NodeSummary, short_id};
@@ -41,7 +42,7 @@ pub struct ReshardArgs {
 }
 
 /// Runs `reshard`.
-pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<crate::report::Outcome> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
@@ -53,7 +54,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> 
     if !report.is_clean_for_redis_cli() {
         if context.output.compat {
             eprintln!("*** Please fix your cluster problems before resharding");
-            return Ok(Exit::Problems);
+            return Ok(crate::report::Outcome::printed(Exit::Problems));
         }
         return Err(super::moves::unhealthy_cluster(&report, &seed.to_string()).into());
     }
@@ -88,7 +89,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> 
                 &serde_json::json!({ "ok": true, "applied": false, "moves": plan.moves }),
             );
         }
-        return Ok(Exit::Ok);
+        return Ok(crate::report::Outcome::printed(Exit::Ok));
     }
     if !args.yes
         && !prompt::ask(
@@ -97,7 +98,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Exit> 
         )
     {
         context.output.hint("declined: nothing was moved");
-        return Ok(Exit::Problems);
+        return Ok(crate::report::Outcome::printed(Exit::Problems));
     }
     let run = super::moves::start_run(context, &args.moves, "reshard", &view, &plan).await?;
     execute_plan(context, &view, &plan, &args.moves, Style::PerSlot, run).await

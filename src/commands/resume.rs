@@ -15,16 +15,18 @@ use std::collections::HashSet;
 /// Arguments of `resume`.
 #[derive(Debug, clap::Args)]
 pub struct ResumeArgs {
-    /// Any node of the cluster (HOST:PORT).
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
     pub node: String,
+    /// The port, when given as a separate argument.
+    pub port: Option<String>,
     /// Engine options; `--journal PATH` names the journal to resume.
     #[command(flatten)]
     pub moves: MoveArgs,
 }
 
 /// Runs `resume`.
-pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<Exit> {
-    let seed = seed_address(&args.node, None)?;
+pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<crate::report::Outcome> {
+    let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let ids: Vec<String> = view.nodes.iter().map(|n| n.id().to_string()).collect();
     let (path, state) = match &args.moves.journal {
@@ -50,7 +52,7 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<Exit> {
             Level::Success,
             format!("[OK] {} is finished: nothing to resume.", path.display()),
         )]);
-        return Ok(Exit::Ok);
+        return Ok(crate::report::Outcome::printed(Exit::Ok));
     }
     let lock = super::moves::lock_run(&view, "resume")?;
     super::refuse_during_atomic_migration(context, &view).await?;
@@ -85,7 +87,7 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<Exit> {
             Level::Success,
             "[OK] Resumed: every slot of the plan is at its target.",
         )]);
-        return Ok(Exit::Ok);
+        return Ok(crate::report::Outcome::printed(Exit::Ok));
     }
     let mover = choose_mover(context, &view, &args.moves).await?;
     let run = Run {

@@ -4,7 +4,8 @@
 use super::{Context, call::target_nodes, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::net::{NetError, NodeAddress, concurrently};
-use crate::output::{Level, Line, json};
+use crate::output::{Level, Line};
+use crate::output::legacy::{json};
 use crate::topology::load_cluster_summary;
 use serde::Serialize;
 

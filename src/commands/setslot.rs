@@ -67,7 +67,7 @@ pub async fn run(context: &Context, args: &SetslotArgs) -> anyhow::Result<Exit> 
     client.setslot(args.slot.number(), action).await?;
     let target = node_id.map(|id| format!(" {id}")).unwrap_or_default();
     if context.output.json {
-        crate::output::json::print_json(&serde_json::json!({
+        crate::output::legacy::json::print_json(&serde_json::json!({
             "ok": true, "node": address.to_string(), "slot": args.slot,
             "state": state_word(args.state), "node_id": target.trim(),
         }));

@@ -1,16 +1,23 @@
-//! Output: where lines go and how they look. stdout carries data (reports, tables, JSON); stderr carries
-//! progress, warnings and hints, and stays silent in redis-cli syntax. Colour only on a terminal, never
-//! with `NO_COLOR` or `--no-color`.
+//! Output: the one printer. [`Printer`] is the only code that knows the output mode, colour and
+//! terminals, and the only code that writes to stdout or stderr. It renders a command's
+//! [`Outcome`](crate::report::Outcome) as one of three views of its report: human text, redis-cli 7.0's
+//! exact lines and streams, or one JSON document (`docs/json.md`); and it shows the events a command
+//! sends while it runs (progress, warnings, hints) on stderr.
 //!
-//! [`human`] renders reports as text (redis-cli's `>>>`/`[OK]`/`[ERR]`/`[WARNING]` lines), [`json`]
-//! serialises the same report structs.
+//! [`render`] holds the text renderers of every report (one file per command), [`progress`] the slot
+//! move display, [`prompt`] the consent questions. Built once by `crate::cli`, which hands it to every
+//! command as its [`Reporter`](crate::report::Reporter).
 
 pub mod human;
-pub mod json;
+pub mod legacy;
+pub mod printer;
 pub mod progress;
 pub mod prompt;
+pub mod render;
 
-use std::io::{IsTerminal, Write};
+pub use printer::{EventsFormat, Mode, Printer};
+
+use std::io::Write;
 
 /// The kind of a line, which decides its colour (as redis-cli colours its log levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,76 +34,42 @@ pub enum Level {
     Success,
 }
 
-/// One line of human output.
+/// Which stream a rendered line goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// One line of text output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line {
     pub level: Level,
     pub text: String,
+    pub stream: Stream,
 }
 
 impl Line {
+    /// A line for stdout.
     pub fn new(level: Level, text: impl Into<String>) -> Line {
         Line {
             level,
             text: text.into(),
-        }
-    }
-}
-
-/// Output settings for one run.
-#[derive(Debug, Clone)]
-pub struct Output {
-    pub json: bool,
-    /// redis-cli syntax: redis-cli's streams, nothing extra on stderr.
-    pub compat: bool,
-    pub quiet: bool,
-    pub verbose: u8,
-    pub color: bool,
-}
-
-impl Output {
-    /// Colour when stdout is a terminal, `NO_COLOR` is unset and `--no-color` was not given.
-    pub fn new(json: bool, compat: bool, quiet: bool, verbose: u8, no_color: bool) -> Output {
-        let color = !no_color
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-            && std::io::stdout().is_terminal();
-        Output {
-            json,
-            compat,
-            quiet,
-            verbose,
-            color,
+            stream: Stream::Stdout,
         }
     }
 
-    /// Prints lines to stdout.
-    pub fn print_lines(&self, lines: &[Line]) {
-        let mut text = String::new();
-        for line in lines {
-            text.push_str(&self.paint(line));
-            text.push('\n');
-        }
-        write_stdout(&text);
+    /// A plain line for stdout.
+    pub fn plain(text: impl Into<String>) -> Line {
+        Line::new(Level::Plain, text)
     }
 
-    fn paint(&self, line: &Line) -> String {
-        if !self.color {
-            return line.text.clone();
-        }
-        let style = match line.level {
-            Level::Plain => return line.text.clone(),
-            Level::Info => console::Style::new().bold(),
-            Level::Warn => console::Style::new().yellow().bold(),
-            Level::Err => console::Style::new().red().bold(),
-            Level::Success => console::Style::new().green().bold(),
-        };
-        style.force_styling(true).apply_to(&line.text).to_string()
-    }
-
-    /// A hint or warning for a person: stderr, unless quiet, JSON-only or in redis-cli syntax.
-    pub fn hint(&self, text: &str) {
-        if !self.quiet && !self.compat {
-            eprintln!("{text}");
+    /// A line for stderr.
+    pub fn stderr(level: Level, text: impl Into<String>) -> Line {
+        Line {
+            level,
+            text: text.into(),
+            stream: Stream::Stderr,
         }
     }
 }
@@ -104,15 +77,14 @@ impl Output {
 /// Set once a write to stdout failed (`| head` closed the pipe): output is silenced from then on.
 static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Whether stdout can no longer be written to. A slot move seeing this stops starting new windows
-/// (the ones in flight finish), so a closed pipe never leaves a slot open.
-pub fn stdout_closed() -> bool {
+/// Whether stdout can no longer be written to.
+fn stdout_closed() -> bool {
     STDOUT_CLOSED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// Writes to stdout; after any failed write (a closed pipe) every later write is skipped. Never exits
 /// the process: the command ends its work and returns its own exit code.
-pub fn write_stdout(text: &str) {
+fn write_stdout(text: &str) {
     if stdout_closed() {
         return;
     }
@@ -123,4 +95,12 @@ pub fn write_stdout(text: &str) {
     if written.is_err() {
         STDOUT_CLOSED.store(true, std::sync::atomic::Ordering::SeqCst);
     }
+}
+
+/// Writes to stderr; a failed write is ignored (there is nowhere left to say it).
+fn write_stderr(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_all(text.as_bytes())
+        .and_then(|_| stderr.flush());
 }

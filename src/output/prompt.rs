@@ -2,27 +2,19 @@
 //! redis-cli does; stderr otherwise, stdout being data); the answer is one line from stdin. Only an
 //! answer starting with `yes` accepts; a closed stdin declines, it never loops.
 
-use std::io::{BufRead, Write};
+use std::io::BufRead;
 
 /// Asks `question` and reads the answer.
-pub fn confirm(output: &super::Output, question: &str) -> bool {
-    ask(output, &format!("{question} (type 'yes' to accept): "))
-}
-
-/// Shows `prompt` as it is and reads the answer.
-pub fn ask(output: &super::Output, prompt: &str) -> bool {
-    read_answer(output, prompt).is_some_and(|answer| answer.starts_with("yes"))
+pub fn confirm(redis_cli: bool, question: &str) -> bool {
+    read_answer(redis_cli, &format!("{question} (type 'yes' to accept): ")).is_some_and(|answer| answer.starts_with("yes"))
 }
 
 /// Shows `prompt` as it is and reads one line (without its line end); `None` when stdin is closed.
-pub fn read_answer(output: &super::Output, prompt: &str) -> Option<String> {
-    if output.compat {
+pub fn read_answer(redis_cli: bool, prompt: &str) -> Option<String> {
+    if redis_cli {
         super::write_stdout(prompt);
     } else {
-        let mut stderr = std::io::stderr().lock();
-        let _ = stderr
-            .write_all(prompt.as_bytes())
-            .and_then(|_| stderr.flush());
+        super::write_stderr(prompt);
     }
     let mut answer = String::new();
     match std::io::stdin().lock().read_line(&mut answer) {

@@ -1,0 +1,287 @@
+//! [`Printer`]: renders outcomes and errors in the chosen [`Mode`] and shows events. Every write to a
+//! stream in rcluster goes through here.
+
+use super::render::RenderOptions;
+use super::{Level, Line, Stream, write_stderr, write_stdout};
+use crate::report::{Event, Outcome, Reporter};
+use std::io::IsTerminal;
+
+/// The view of every report, chosen once from the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// rcluster's own text: results on stdout, progress, warnings and hints on stderr.
+    Human,
+    /// redis-cli 7.0's lines, each on the stream redis-cli writes it to; nothing else.
+    RedisCli,
+    /// One JSON document on stdout, on success and on failure alike.
+    Json,
+}
+
+/// How events are shown on stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EventsFormat {
+    /// Text for a person (a progress bar on a terminal).
+    Text,
+    /// One JSON object per line (NDJSON).
+    Json,
+}
+
+/// The JSON document's version (`docs/json.md`).
+pub const JSON_SCHEMA: u32 = 1;
+
+/// The one printer of a run.
+pub struct Printer {
+    mode: Mode,
+    events: EventsFormat,
+    options: RenderOptions,
+    color: bool,
+    moves: super::progress::MoveDisplay,
+}
+
+impl Printer {
+    /// Colour when stdout is a terminal, `NO_COLOR` is unset and `--no-color` was not given.
+    pub fn new(mode: Mode, events: EventsFormat, quiet: bool, verbose: u8, no_color: bool) -> Printer {
+        let color = !no_color
+            && mode != Mode::Json
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::io::stdout().is_terminal();
+        let bar = mode == Mode::Human
+            && events == EventsFormat::Text
+            && !quiet
+            && std::io::stderr().is_terminal();
+        Printer {
+            mode,
+            events,
+            options: RenderOptions { quiet, verbose },
+            color,
+            moves: super::progress::MoveDisplay::new(bar),
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Prints a command's outcome: its report in the mode's view.
+    pub fn print_outcome(&self, command: &str, outcome: &Outcome) {
+        if outcome.printed {
+            return;
+        }
+        match self.mode {
+            Mode::Json => {
+                let document = envelope(command, outcome.exit == crate::error::Exit::Ok, outcome.report.to_json(), None);
+                self.print_json(&document);
+            }
+            Mode::Human => self.print_lines(&outcome.report.human(&self.options)),
+            Mode::RedisCli => self.print_lines(&outcome.report.redis_cli(&self.options)),
+        }
+    }
+
+    /// Prints an error, once: a JSON document with `ok: false`, or one line on stderr.
+    pub fn print_error(&self, command: &str, error: &anyhow::Error) {
+        match self.mode {
+            Mode::Json => {
+                let detail = serde_json::json!({
+                    "kind": crate::error::kind_of(error),
+                    "message": format!("{error:#}"),
+                });
+                let document = envelope(command, false, serde_json::json!({}), Some(detail));
+                self.print_json(&document);
+                if self.events == EventsFormat::Text {
+                    write_stderr(&format!("rcluster: error: {error:#}\n"));
+                }
+            }
+            Mode::Human => write_stderr(&format!("rcluster: error: {error:#}\n")),
+            Mode::RedisCli => write_stderr(&format!("{}\n", redis_cli_error(error))),
+        }
+    }
+
+    /// Prints text that is already in its final form (help, a completion script) on stdout.
+    pub fn print_raw(&self, text: &str) {
+        write_stdout(text);
+    }
+
+    /// Prints a usage message on stderr (or, with `--json`, a usage error document).
+    pub fn print_usage_error(&self, command: &str, message: &str) {
+        if self.mode == Mode::Json {
+            let detail = serde_json::json!({ "kind": "usage", "message": message.trim_end() });
+            self.print_json(&envelope(command, false, serde_json::json!({}), Some(detail)));
+        }
+        write_stderr(&format!("{}\n", message.trim_end()));
+    }
+
+    fn print_json(&self, document: &serde_json::Value) {
+        match serde_json::to_string_pretty(document) {
+            Ok(text) => write_stdout(&(text + "\n")),
+            Err(error) => write_stderr(&format!("rcluster: error: cannot serialise the report: {error}\n")),
+        }
+    }
+
+    /// Prints rendered lines, each on its own stream.
+    pub(super) fn print_lines(&self, lines: &[Line]) {
+        let mut out = String::new();
+        for line in lines {
+            match line.stream {
+                Stream::Stdout => {
+                    out.push_str(&self.paint(line));
+                    out.push('\n');
+                }
+                Stream::Stderr => {
+                    write_stdout(&std::mem::take(&mut out));
+                    write_stderr(&format!("{}\n", line.text));
+                }
+            }
+        }
+        write_stdout(&out);
+    }
+
+    fn paint(&self, line: &Line) -> String {
+        if !self.color {
+            return line.text.clone();
+        }
+        let style = match line.level {
+            Level::Plain => return line.text.clone(),
+            Level::Info => console::Style::new().bold(),
+            Level::Warn => console::Style::new().yellow().bold(),
+            Level::Err => console::Style::new().red().bold(),
+            Level::Success => console::Style::new().green().bold(),
+        };
+        style.force_styling(true).apply_to(&line.text).to_string()
+    }
+
+    fn text_event(&self, event: Event<'_>) {
+        let quiet = self.options.quiet;
+        match (self.mode, event) {
+            (Mode::Json, Event::Section(_)) => {}
+            (_, Event::Section(report)) => {
+                let lines = match self.mode {
+                    Mode::RedisCli => report.redis_cli(&self.options),
+                    _ => report.human(&self.options),
+                };
+                self.print_lines(&lines);
+            }
+            (Mode::RedisCli, Event::Step(text)) => {
+                self.print_lines(&[Line::new(Level::Info, format!(">>> {text}"))]);
+            }
+            (Mode::RedisCli, Event::Notice(text)) => {
+                self.print_lines(&[Line::new(Level::Warn, text)]);
+            }
+            (Mode::RedisCli, Event::Warning(_) | Event::Hint(_)) => {}
+            (Mode::Human, Event::Notice(text)) if !quiet => {
+                self.moves.suspend(|| write_stderr(&format!("{text}\n")));
+            }
+            (_, Event::Step(text)) if !quiet && self.mode == Mode::Human => {
+                self.moves.suspend(|| write_stderr(&format!(">>> {text}\n")));
+            }
+            (_, Event::Warning(text)) if !quiet => {
+                self.moves.suspend(|| write_stderr(&format!("{text}\n")));
+            }
+            (_, Event::Hint(text)) if !quiet => {
+                self.moves.suspend(|| write_stderr(&format!("{text}\n")));
+            }
+            (mode, Event::MovesStarted(start)) => self.moves.start(start, mode),
+            (mode, Event::SlotMoved(moved)) => {
+                if let Some(line) = self.moves.slot_moved(moved, mode, self.options.verbose > 0 && !quiet) {
+                    self.print_lines(&[line]);
+                }
+            }
+            (_, Event::MovesFinished) => self.moves.finish(),
+            _ => {}
+        }
+    }
+}
+
+impl Reporter for Printer {
+    fn event(&self, event: Event<'_>) {
+        if self.events == EventsFormat::Json {
+            if let Event::Section(_) = event {
+                if self.mode != Mode::Json {
+                    self.text_event(event);
+                }
+                return;
+            }
+            if let Some(record) = event.to_json() {
+                write_stderr(&format!("{record}\n"));
+            }
+            return;
+        }
+        self.text_event(event);
+    }
+
+    fn confirm(&self, question: &str) -> bool {
+        super::prompt::confirm(self.mode == Mode::RedisCli, question)
+    }
+
+    fn read_answer(&self, prompt: &str) -> Option<String> {
+        super::prompt::read_answer(self.mode == Mode::RedisCli, prompt)
+    }
+
+    fn output_closed(&self) -> bool {
+        super::stdout_closed()
+    }
+}
+
+/// `{"schema": 1, "command": ..., "ok": ..., <the report's fields>, "error": ...}`.
+pub(super) fn envelope(
+    command: &str,
+    ok: bool,
+    report: serde_json::Value,
+    error: Option<serde_json::Value>,
+) -> serde_json::Value {
+    let mut document = serde_json::Map::new();
+    document.insert("schema".into(), JSON_SCHEMA.into());
+    document.insert("command".into(), command.into());
+    document.insert("ok".into(), ok.into());
+    match report {
+        serde_json::Value::Object(fields) => {
+            for (key, value) in fields {
+                if !matches!(key.as_str(), "schema" | "command" | "ok" | "error") {
+                    document.insert(key, value);
+                }
+            }
+        }
+        serde_json::Value::Null => {}
+        other => {
+            document.insert("result".into(), other);
+        }
+    }
+    document.insert("error".into(), error.unwrap_or(serde_json::Value::Null));
+    serde_json::Value::Object(document)
+}
+
+/// An error as redis-cli words it.
+fn redis_cli_error(error: &anyhow::Error) -> String {
+    if error.downcast_ref::<crate::net::AddressError>().is_some() {
+        "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)".into()
+    } else if error.downcast_ref::<crate::error::UsageError>().is_some() {
+        format!("{error}")
+    } else {
+        format!("[ERR] {error:#}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_envelope_keeps_its_own_fields() {
+        let document = envelope(
+            "check",
+            true,
+            serde_json::json!({ "ok": false, "nodes": [], "error": "x" }),
+            None,
+        );
+        assert_eq!(document["schema"], 1);
+        assert_eq!(document["command"], "check");
+        assert_eq!(document["ok"], true);
+        assert!(document["error"].is_null());
+        assert!(document["nodes"].is_array());
+    }
+
+    #[test]
+    fn a_non_object_report_goes_under_result() {
+        let document = envelope("x", false, serde_json::json!([1]), None);
+        assert_eq!(document["result"][0], 1);
+    }
+}

@@ -1,0 +1,59 @@
+//! `check`'s views: the info block, redis-cli's check lines, then rcluster's own findings.
+
+use super::{Render, RenderOptions};
+use crate::commands::check::{CheckOutcome, CheckSection};
+use crate::commands::info::InfoReport;
+use crate::output::human::{render_check, render_info, render_load_warnings};
+use crate::output::{Level, Line};
+
+impl Render for CheckOutcome {
+    fn human(&self, options: &RenderOptions) -> Vec<Line> {
+        let mut lines = render_load_warnings(&self.check);
+        lines.extend(render_info(&self.info));
+        lines.extend(render_check(&self.check, false));
+        if options.quiet {
+            return quiet_view(lines, self.clean);
+        }
+        lines
+    }
+
+    fn redis_cli(&self, _: &RenderOptions) -> Vec<Line> {
+        let mut lines = render_load_warnings(&self.check);
+        lines.extend(render_info(&self.info));
+        lines.extend(render_check(&self.check, true));
+        lines
+    }
+}
+
+impl Render for InfoReport {
+    fn human(&self, _: &RenderOptions) -> Vec<Line> {
+        render_info(self)
+    }
+}
+
+/// `-q`: the error and warning lines, then one result line.
+pub fn quiet_view(lines: Vec<Line>, clean: bool) -> Vec<Line> {
+    let mut kept: Vec<Line> = lines
+        .into_iter()
+        .filter(|l| matches!(l.level, Level::Err | Level::Warn))
+        .collect();
+    kept.push(if clean {
+        Line::new(Level::Success, "[OK] The cluster is healthy.")
+    } else {
+        Line::new(Level::Err, format!("[ERR] {} problem line(s) above.", kept.len()))
+    });
+    kept
+}
+
+impl Render for CheckSection<'_> {
+    fn human(&self, options: &RenderOptions) -> Vec<Line> {
+        if options.quiet {
+            return Vec::new();
+        }
+        render_check(self.0, false)
+    }
+
+    fn redis_cli(&self, _: &RenderOptions) -> Vec<Line> {
+        render_check(self.0, true)
+    }
+}

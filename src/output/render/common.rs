@@ -1,0 +1,25 @@
+//! Renderers of the small reports several commands share.
+
+use super::{Render, RenderOptions};
+use crate::commands::Unreachable;
+use crate::output::{Level, Line};
+
+impl Render for Unreachable {
+    /// rcluster names unreachable nodes among check's findings.
+    fn human(&self, _: &RenderOptions) -> Vec<Line> {
+        Vec::new()
+    }
+
+    /// redis-cli says it on stderr while it loads.
+    fn redis_cli(&self, _: &RenderOptions) -> Vec<Line> {
+        self.nodes
+            .iter()
+            .map(|n| {
+                Line::stderr(
+                    Level::Err,
+                    format!("Could not connect to Redis at {}: {}", n.address, n.reason),
+                )
+            })
+            .collect()
+    }
+}

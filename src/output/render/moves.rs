@@ -1,0 +1,69 @@
+//! The view of a run of slot moves: each failure, the result line, and what to run next.
+
+use super::{Render, RenderOptions};
+use crate::commands::moves::MoveRunReport;
+use crate::output::{Level, Line};
+
+impl Render for MoveRunReport {
+    fn human(&self, options: &RenderOptions) -> Vec<Line> {
+        let mut lines = Vec::new();
+        if !options.quiet {
+            lines.extend(self.summary.warnings.iter().map(|w| Line::stderr(Level::Warn, w)));
+        }
+        if let (Some(phases), true) = (&self.summary.phases, self.profile) {
+            lines.push(Line::stderr(Level::Plain, format!(
+                "profile (seconds summed over sources): open {:.3}, GETKEYSINSLOT {:.3}, MIGRATE {:.3}, hand-off {:.3}; wall {:.3}",
+                phases.open, phases.getkeys, phases.migrate, phases.handoff, self.summary.seconds
+            )));
+        }
+        lines.extend(self.errors.iter().map(|e| Line::stderr(Level::Err, format!("[ERR] {e}"))));
+        lines.push(self.result_line());
+        if options.quiet {
+            return lines;
+        }
+        if !self.errors.is_empty() {
+            lines.push(Line::stderr(Level::Plain, format!(
+                "stopped with work left: once the cause is fixed, finish forward with `rcluster resume {} --journal {}`",
+                self.seed,
+                self.journal.display()
+            )));
+        }
+        if self.interrupted {
+            lines.push(Line::stderr(Level::Plain, format!(
+                "interrupted after {} of {} slots; no slot was left open. Move the rest with `rcluster resume {} --journal {}`",
+                self.summary.slots,
+                self.planned,
+                self.seed,
+                self.journal.display()
+            )));
+        }
+        lines
+    }
+
+    /// redis-cli prints only the failures, on stdout.
+    fn redis_cli(&self, _: &RenderOptions) -> Vec<Line> {
+        self.errors
+            .iter()
+            .map(|e| Line::new(Level::Err, format!("[ERR] {e}")))
+            .collect()
+    }
+}
+
+impl MoveRunReport {
+    fn result_line(&self) -> Line {
+        let rate = self.summary.keys as f64 / self.summary.seconds.max(0.001);
+        let level = if self.errors.is_empty() && !self.interrupted { Level::Success } else { Level::Err };
+        Line::new(level, format!(
+            "moved {} slots and {} keys in {:.2} s ({rate:.0} keys/s, {} migration){}",
+            self.summary.slots,
+            self.summary.keys,
+            self.summary.seconds,
+            self.migration,
+            if self.agreed || !self.errors.is_empty() {
+                ""
+            } else {
+                "; some nodes do not agree yet, run `rcluster check`"
+            }
+        ))
+    }
+}

@@ -1,0 +1,169 @@
+//! What commands give back, and what they say while they run. Every command's `run` returns an
+//! [`Outcome`]: a report (plain data, `Serialize`) and an exit status. Long-running commands also send
+//! typed [`Event`]s to a [`Reporter`], and ask for consent through it. Commands never write to a stream:
+//! the one printer (`crate::output::Printer`) implements [`Reporter`] and renders every report as the
+//! human, redis-cli or JSON view (`crate::output::render`).
+//!
+//! Called by every command (`crate::commands`), by the slot-move engine (`crate::exec::migrate`) for
+//! its per-slot events, and by `crate::cli`, which hands the outcome to the printer.
+
+use crate::error::Exit;
+use crate::output::render::Render;
+use serde::Serialize;
+
+/// A report: its JSON view comes from `Serialize`, its text views from [`Render`].
+pub trait Report: Render + Send + Sync {
+    /// The report as a JSON value (an object: its fields go into the document beside `ok`).
+    fn to_json(&self) -> serde_json::Value;
+}
+
+impl<T: Render + Serialize + Send + Sync> Report for T {
+    fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or_else(|error| {
+            serde_json::json!({ "report_error": format!("cannot serialise the report: {error}") })
+        })
+    }
+}
+
+/// How a command ended: its report and exit status.
+pub struct Outcome {
+    pub report: Box<dyn Report>,
+    pub exit: Exit,
+    /// TEMPORARY: the command printed for itself (not yet moved to a report).
+    pub printed: bool,
+}
+
+impl Outcome {
+    pub fn new(report: impl Report + 'static, exit: Exit) -> Outcome {
+        Outcome {
+            report: Box::new(report),
+            exit,
+            printed: false,
+        }
+    }
+
+    /// TEMPORARY: a command that printed for itself.
+    pub fn printed(exit: Exit) -> Outcome {
+        Outcome {
+            printed: true,
+            ..Outcome::new((), exit)
+        }
+    }
+
+    /// `Exit::Ok` when `clean`, else `Exit::Problems`.
+    pub fn clean_if(report: impl Report + 'static, clean: bool) -> Outcome {
+        Outcome::new(report, Exit::from_clean(clean))
+    }
+}
+
+/// One slot moved (or found already moved).
+#[derive(Debug, Clone, Serialize)]
+pub struct SlotMoved {
+    pub slot: u16,
+    /// `host:port` of the node that gave the slot.
+    pub source: String,
+    /// `host:port` of the node that received it.
+    pub target: String,
+    pub keys: u64,
+}
+
+/// What a run of slot moves is, for its progress display.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct MovesStart {
+    pub slots: usize,
+    /// redis-cli prints `Moving slot N from A to B: ...` per slot (reshard) or nothing (rebalance).
+    pub per_slot_lines: bool,
+}
+
+/// Something a command says while it runs. The printer decides where it goes: progress, warnings and
+/// hints go to stderr (or nowhere in redis-cli syntax); a section is printed on stdout at once in the
+/// text views, and is part of the final report in JSON.
+pub enum Event<'a> {
+    /// A phase begins (`>>> text`).
+    Step(&'a str),
+    /// A part of the report that is known before the command ends (the check before a reshard, a
+    /// plan before its prompt). Not printed in JSON: the final report carries it.
+    Section(&'a dyn Report),
+    /// Slot moves begin.
+    MovesStarted(MovesStart),
+    /// One slot moved.
+    SlotMoved(&'a SlotMoved),
+    /// Slot moves ended (the progress bar goes away).
+    MovesFinished,
+    /// A transfer of bytes progressed (backup): `done` of `total` when known.
+    Transfer {
+        what: &'a str,
+        done: u64,
+        total: Option<u64>,
+    },
+    /// A line redis-cli prints on stdout while it works (`*** Importing 10 keys from DB 0`): stdout in
+    /// redis-cli syntax, stderr in the human view, nowhere in JSON.
+    Notice(&'a str),
+    /// Something went wrong or may surprise; the command goes on.
+    Warning(&'a str),
+    /// Advice for the person at the terminal: what to run next.
+    Hint(&'a str),
+}
+
+impl Event<'_> {
+    /// The event as one NDJSON record (`--events json`); `None` for sections.
+    pub fn to_json(&self) -> Option<serde_json::Value> {
+        use serde_json::json;
+        Some(match self {
+            Event::Step(text) => json!({ "event": "step", "text": text }),
+            Event::Section(_) => return None,
+            Event::MovesStarted(start) => json!({ "event": "moves_started", "slots": start.slots }),
+            Event::SlotMoved(moved) => {
+                json!({ "event": "slot_moved", "slot": moved.slot, "source": moved.source, "target": moved.target, "keys": moved.keys })
+            }
+            Event::MovesFinished => json!({ "event": "moves_finished" }),
+            Event::Transfer { what, done, total } => {
+                json!({ "event": "transfer", "what": what, "done": done, "total": total })
+            }
+            Event::Notice(text) => json!({ "event": "notice", "text": text }),
+            Event::Warning(text) => json!({ "event": "warning", "text": text }),
+            Event::Hint(text) => json!({ "event": "hint", "text": text }),
+        })
+    }
+}
+
+/// Where a command's events and questions go. The printer implements it; tests can too.
+pub trait Reporter: Send + Sync {
+    /// Shows an event.
+    fn event(&self, event: Event<'_>);
+
+    /// Asks `question` (yes/no); only an answer starting with `yes` accepts.
+    fn confirm(&self, question: &str) -> bool;
+
+    /// Shows `prompt` as it is and reads one line; `None` when stdin is closed.
+    fn read_answer(&self, prompt: &str) -> Option<String>;
+
+    /// Whether stdout can no longer be written (a closed pipe): a slot move then starts no new
+    /// window, so a closed pipe never leaves a slot open.
+    fn output_closed(&self) -> bool;
+
+    /// Shorthand for [`Event::Step`].
+    fn step(&self, text: &str) {
+        self.event(Event::Step(text));
+    }
+
+    /// Shorthand for [`Event::Notice`].
+    fn notice(&self, text: &str) {
+        self.event(Event::Notice(text));
+    }
+
+    /// Shorthand for [`Event::Warning`].
+    fn warn(&self, text: &str) {
+        self.event(Event::Warning(text));
+    }
+
+    /// Shorthand for [`Event::Hint`].
+    fn hint(&self, text: &str) {
+        self.event(Event::Hint(text));
+    }
+
+    /// Shorthand for [`Event::Section`].
+    fn section(&self, report: &dyn Report) {
+        self.event(Event::Section(report));
+    }
+}
