@@ -361,6 +361,8 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line')
             [CompletionResult]::new('--use-empty-masters', '--use-empty-masters', [CompletionResultType]::ParameterName, 'Give slots to masters that have none')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the moves and stop')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Move without asking (redis-cli syntax never asks, as redis-cli does not)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Move without asking (redis-cli syntax never asks, as redis-cli does not)')
             [CompletionResult]::new('--replace', '--replace', [CompletionResultType]::ParameterName, 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS')

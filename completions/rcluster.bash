@@ -1668,7 +1668,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__rebalance)
-            opts="-a -q -v -h --weight --use-empty-masters --threshold --by --dry-run --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --weight --use-empty-masters --threshold --by --dry-run --yes --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --pass --user --askpass --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -307,6 +307,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l events -
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l use-empty-masters -d 'Give slots to masters that have none'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l dry-run -d 'Show the moves and stop'
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s y -l yes -d 'Move without asking (redis-cli syntax never asks, as redis-cli does not)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l tls -d 'Connect with TLS'

@@ -54,5 +54,5 @@ echo "+ leaving slot $slot half-moved by hand, as an interrupted migration would
 "$rc_bin" setslot "$seed" "$slot" migrating "$b" >/dev/null
 show doctor "$seed" || true
 show fix "$seed" --yes
-show rebalance "$seed"
+show rebalance "$seed" --yes
 show check "$seed" -q

@@ -186,7 +186,7 @@ fn rebalance_fills_an_empty_master_and_drains_it_again() {
         "--cluster-simulate moved something"
     );
 
-    let filled = run(&["rebalance", &seed, "--use-empty-masters"]);
+    let filled = run(&["rebalance", &seed, "--use-empty-masters", "--yes"]);
     assert_eq!(filled.code, 0, "{}{}", filled.stdout, filled.stderr);
     assert_eq!(
         slots_of(&cluster, &new_id),
@@ -203,6 +203,7 @@ fn rebalance_fills_an_empty_master_and_drains_it_again() {
 
     let drained = run(&[
         "rebalance",
+        "--yes",
         &seed,
         "--weight",
         &format!("{}=0", &new_id[..10]),
@@ -385,7 +386,7 @@ fn rebalance_by_keys_evens_out_key_counts_with_every_key() {
         other => panic!("{other:?}"),
     };
     assert!(dbsize(cluster.port(0)) > 2800);
-    let balanced = run(&["rebalance", &seed, "--by", "keys", "--threshold", "0"]);
+    let balanced = run(&["rebalance", &seed, "--by", "keys", "--threshold", "0", "--yes"]);
     assert_eq!(balanced.code, 0, "{}{}", balanced.stdout, balanced.stderr);
     assert!(
         balanced.stdout.contains(" keys) from "),

@@ -43,7 +43,7 @@ fn reshard_keeps_every_key(server_bin: String, migration: &str, expected: &str) 
         common::reshard_from_all(&seed, &target, "3000", &["--yes", "--migration", migration]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     assert!(
-        moved.stderr.contains(&format!("{expected} migration")),
+        moved.stdout.contains(&format!("{expected} migration")),
         "{}",
         moved.stderr
     );

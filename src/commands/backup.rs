@@ -58,7 +58,7 @@ pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Outcome
     let seed = seed_address(&args.node, None)?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
-    context.ui.section(&crate::commands::check::CheckSection(&report));
+    context.ui.section(&crate::commands::check::CheckSection::new(&report));
     let errors = (!report.is_clean_for_redis_cli()).then(|| {
         let redis_cli_findings = report
             .findings

@@ -34,7 +34,28 @@ pub struct CheckOutcome {
 
 /// The check block another command prints before it works (reshard, backup, ...).
 #[derive(Serialize)]
-pub struct CheckSection<'a>(pub &'a CheckReport);
+pub struct CheckSection<'a> {
+    pub report: &'a CheckReport,
+    /// The `M:`/`S:` listing of every node (rebalance checks without it, as redis-cli does).
+    #[serde(skip)]
+    pub listing: bool,
+}
+
+impl<'a> CheckSection<'a> {
+    pub fn new(report: &'a CheckReport) -> CheckSection<'a> {
+        CheckSection {
+            report,
+            listing: true,
+        }
+    }
+
+    pub fn without_listing(report: &'a CheckReport) -> CheckSection<'a> {
+        CheckSection {
+            report,
+            listing: false,
+        }
+    }
+}
 
 /// Loads the cluster and runs the checks.
 pub async fn check_view(

@@ -251,12 +251,16 @@ fn nothing_to_do(context: &Context, report: &CheckReport, plan: &FixPlan) -> any
             context.output.hint(note);
         }
         if !context.output.compat {
-            let text = if clean {
-                "[OK] No slot needs repair."
+            // The result line: stdout, like every command's.
+            let line = if clean {
+                Line::new(Level::Success, "[OK] No slot needs repair.")
             } else {
-                "No slot needs repair; the problems above need another command (see the notes)."
+                Line::new(
+                    Level::Warn,
+                    "No slot needs repair; the problems above need another command (see the notes).",
+                )
             };
-            context.output.hint(text);
+            context.output.print_lines(&[line]);
         }
     }
     Ok(Exit::from_clean(clean))
@@ -400,16 +404,7 @@ fn report_outcome(
     ));
     if !context.output.compat {
         // The findings only: the node listing was printed before the repair.
-        let listing = 1 + after
-            .nodes
-            .iter()
-            .map(|n| human::render_node(n).len())
-            .sum::<usize>();
-        lines.push(Line::new(
-            Level::Info,
-            ">>> Checking the cluster after the repair",
-        ));
-        lines.extend(human::render_check(after, false).into_iter().skip(listing));
+        lines.extend(human::render_check_with(after, false, false));
     }
     context.output.print_lines(&lines);
     for warning in &outcome.warnings {

@@ -11,7 +11,7 @@ use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::exec::migrate::{endpoints_of, migrate_keys_command};
 use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session};
-use crate::output::{Level, Line, human};
+use crate::output::{Level, Line};
 use crate::output::legacy::{json};
 use crate::topology::{ClusterView, key_slot, load_cluster_view};
 use std::collections::BTreeMap;
@@ -78,10 +78,7 @@ pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<Exit> {
         .step(&format!("Importing data from {source_address} to cluster {seed}"));
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
-    if !context.output.json {
-        let lines: Vec<Line> = human::render_check(&report, context.output.compat);
-        context.output.print_lines(&lines);
-    }
+    context.ui.section(&super::check::CheckSection::new(&report));
     if !report.is_clean_for_redis_cli() {
         return Err(UsageError(format!(
             "the cluster has problems (see above): repair them first with `rcluster fix {seed}`"

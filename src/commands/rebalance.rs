@@ -4,10 +4,10 @@
 //! `--by memory` balances that load instead, moving as few slots as possible.
 
 use super::moves::{MoveArgs, Style, execute_plan};
-use super::{Context, check::check_view, seed_address};
+use super::{Context, check::CheckSection, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::net::{NodeAddress, concurrently};
-use crate::output::{Level, Line, human};
+use crate::output::{Level, Line};
 use crate::output::legacy::{json};
 use crate::plan::balance_load::{SlotLoads, plan_rebalance_by_load};
 use crate::plan::rebalance::{Participant, RebalanceError, RebalancePlan, plan_rebalance};
@@ -40,6 +40,9 @@ pub struct RebalanceArgs {
     /// Show the moves and stop.
     #[arg(long)]
     pub dry_run: bool,
+    /// Move without asking (redis-cli syntax never asks, as redis-cli does not).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
     #[command(flatten)]
     pub moves: MoveArgs,
 }
@@ -57,17 +60,8 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<crat
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
-    if !context.output.json {
-        let lines: Vec<Line> = human::render_check(&report, context.output.compat)
-            .into_iter()
-            .filter(|l| {
-                !(l.text.starts_with("M: ")
-                    || l.text.starts_with("S: ")
-                    || l.text.starts_with("   "))
-            })
-            .collect();
-        context.output.print_lines(&lines);
-    }
+    // redis-cli's rebalance checks quietly: no node listing.
+    context.ui.section(&CheckSection::without_listing(&report));
     if !report.is_clean_for_redis_cli() {
         if context.output.compat {
             context.output.print_lines(&[Line::new(
@@ -117,6 +111,10 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<crat
             json::print_json(&serde_json::json!({ "ok": true, "applied": false, "plan": plan }));
         }
         return Ok(crate::report::Outcome::printed(Exit::Ok));
+    }
+    if !args.yes && !context.redis_cli() && !context.ui.confirm("Move the slots as planned?") {
+        context.ui.hint("declined: nothing was moved");
+        return Ok(crate::report::Outcome::printed(Exit::Problems));
     }
     let run =
         super::moves::start_run(context, &args.moves, "rebalance", &view, &plan.moves).await?;

@@ -46,11 +46,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<crate:
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
-    if !context.output.json {
-        context
-            .output
-            .print_lines(&human::render_check(&report, context.output.compat));
-    }
+    context.ui.section(&super::check::CheckSection::new(&report));
     if !report.is_clean_for_redis_cli() {
         if context.output.compat {
             eprintln!("*** Please fix your cluster problems before resharding");

@@ -89,11 +89,18 @@ pub fn render_load_warnings(report: &CheckReport) -> Vec<Line> {
 /// `check`'s report after the info block. `compat` keeps exactly redis-cli's lines; otherwise the
 /// disagreement details and rcluster's extra findings follow.
 pub fn render_check(report: &CheckReport, compat: bool) -> Vec<Line> {
+    render_check_with(report, compat, true)
+}
+
+/// [`render_check`], with or without the `M:`/`S:` listing of every node.
+pub fn render_check_with(report: &CheckReport, compat: bool, listing: bool) -> Vec<Line> {
     let mut lines = vec![Line::new(
         Level::Info,
         format!(">>> Performing Cluster Check (using node {})", report.seed),
     )];
-    lines.extend(report.nodes.iter().flat_map(render_node));
+    if listing {
+        lines.extend(report.nodes.iter().flat_map(render_node));
+    }
     if report.config_consistent {
         lines.push(Line::new(
             Level::Success,

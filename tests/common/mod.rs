@@ -511,7 +511,7 @@ pub fn drain_under_traffic(cluster: &TestCluster, extra: &[&str]) -> Traffic {
     };
     std::thread::sleep(std::time::Duration::from_millis(300));
     let weight = format!("{drained}=0");
-    let mut args = vec!["rebalance", &seed, "--weight", &weight];
+    let mut args = vec!["rebalance", "--yes", &seed, "--weight", &weight];
     args.extend_from_slice(extra);
     let moved = run(&args);
     stop.store(true, Ordering::SeqCst);

@@ -3,7 +3,7 @@
 use super::{Render, RenderOptions};
 use crate::commands::check::{CheckOutcome, CheckSection};
 use crate::commands::info::InfoReport;
-use crate::output::human::{render_check, render_info, render_load_warnings};
+use crate::output::human::{render_check, render_check_with, render_info, render_load_warnings};
 use crate::output::{Level, Line};
 
 impl Render for CheckOutcome {
@@ -50,10 +50,10 @@ impl Render for CheckSection<'_> {
         if options.quiet {
             return Vec::new();
         }
-        render_check(self.0, false)
+        render_check_with(self.report, false, self.listing)
     }
 
     fn redis_cli(&self, _: &RenderOptions) -> Vec<Line> {
-        render_check(self.0, true)
+        render_check_with(self.report, true, self.listing)
     }
 }
