@@ -59,29 +59,32 @@ fn local_up_status_down_stops_exactly_its_nodes() {
     assert_eq!(status.code, 1);
 }
 
+/// Asserts that the committed file at `path` is `generated` (`UPDATE_COMPLETIONS=1` rewrites it).
+fn assert_committed(path: &std::path::Path, generated: &str) {
+    if std::env::var_os("UPDATE_COMPLETIONS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        committed == generated,
+        "{} is out of date: run `UPDATE_COMPLETIONS=1 cargo test --test cli` and commit",
+        path.display()
+    );
+}
+
 #[test]
 fn committed_completions_are_up_to_date() {
     use clap_complete::Shell;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     for (shell, file) in [
         (Shell::Bash, "rcluster.bash"),
         (Shell::Zsh, "_rcluster"),
         (Shell::Fish, "rcluster.fish"),
         (Shell::PowerShell, "_rcluster.ps1"),
     ] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("completions")
-            .join(file);
         let generated = rcluster::commands::completions::script(shell);
-        if std::env::var_os("UPDATE_COMPLETIONS").is_some() {
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, &generated).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "{} is out of date: run `UPDATE_COMPLETIONS=1 cargo test --test cli` and commit",
-            path.display()
-        );
+        assert_committed(&dir.join(file), &generated);
         let printed = run(&["completions", &shell.to_string()]);
         assert_eq!(printed.stdout, generated);
     }
@@ -91,17 +94,7 @@ fn committed_completions_are_up_to_date() {
 fn committed_man_pages_are_up_to_date() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
     for (file, generated) in rcluster::commands::completions::man_pages() {
-        let path = dir.join(&file);
-        if std::env::var_os("UPDATE_COMPLETIONS").is_some() {
-            std::fs::create_dir_all(&dir).unwrap();
-            std::fs::write(&path, &generated).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "{} is out of date: run `UPDATE_COMPLETIONS=1 cargo test --test cli` and commit",
-            path.display()
-        );
+        assert_committed(&dir.join(file), &generated);
     }
 }
 

@@ -149,7 +149,7 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
         Command::AddNode(args) => printed(commands::add_node::run(&context, args).await),
         Command::Call(args) => printed(commands::call::run(&context, args).await),
         Command::DelNode(args) => printed(commands::del_node::run(&context, args).await),
-        Command::SetTimeout(args) => printed(commands::set_timeout::run(&context, args).await),
+        Command::SetTimeout(args) => commands::set_timeout::run(&context, args).await,
         Command::Apply(args) => commands::apply::run(&context, args).await,
         Command::Rebalance(args) => commands::rebalance::run(&context, args).await,
         Command::Resume(args) => commands::resume::run(&context, args).await,

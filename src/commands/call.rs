@@ -105,7 +105,8 @@ pub async fn run(context: &Context, args: &CallArgs) -> anyhow::Result<Exit> {
     Ok(Exit::from_clean(all_ok))
 }
 
-fn role(node: &NodeView) -> &'static str {
+/// `master` or `replica`, as the node sees itself.
+pub fn role(node: &NodeView) -> &'static str {
     if node.myself().flags.replica {
         "replica"
     } else {

@@ -1,11 +1,10 @@
 //! `rcluster set-timeout HOST:PORT MILLISECONDS`: `CONFIG SET cluster-node-timeout` and `CONFIG REWRITE`
 //! on every node at once, with redis-cli's lines and one result per node. Exit 1 if any node failed.
 
-use super::{Context, call::target_nodes, seed_address};
-use crate::error::{Exit, UsageError};
+use super::{Context, call::role, call::target_nodes, seed_address};
+use crate::error::UsageError;
 use crate::net::{NetError, NodeAddress, concurrently};
-use crate::output::{Level, Line};
-use crate::output::legacy::{json};
+use crate::report::Outcome;
 use crate::topology::load_cluster_summary;
 use serde::Serialize;
 
@@ -18,10 +17,25 @@ pub struct SetTimeoutArgs {
     pub milliseconds: u64,
 }
 
+/// What `set-timeout` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetTimeoutReport {
+    pub milliseconds: u64,
+    pub nodes: Vec<TimeoutResult>,
+}
+
+impl SetTimeoutReport {
+    pub fn failed(&self) -> usize {
+        self.nodes.iter().filter(|r| !r.ok).count()
+    }
+}
+
 /// One node's outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct TimeoutResult {
+    pub id: String,
     pub address: String,
+    pub role: &'static str,
     pub ok: bool,
     pub error: Option<String>,
 }
@@ -30,39 +44,38 @@ pub struct TimeoutResult {
 pub const TOO_LOW: &str = "Setting a node timeout of less than 100 milliseconds is a bad idea.";
 
 /// Runs `set-timeout`.
-pub async fn run(context: &Context, args: &SetTimeoutArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &SetTimeoutArgs) -> anyhow::Result<Outcome> {
     if args.milliseconds < 100 {
         return Err(UsageError(TOO_LOW.into()).into());
     }
     let seed = seed_address(&args.node, None)?;
     let view = load_cluster_summary(&context.session, &seed).await?;
-    let addresses: Vec<NodeAddress> = target_nodes(&view, false, false)
+    let targets: Vec<(NodeAddress, String, &'static str)> = target_nodes(&view, false, false)
         .into_iter()
-        .map(|n| n.address.clone())
+        .map(|n| (n.address.clone(), n.id().to_string(), role(n)))
         .collect();
     let value = args.milliseconds.to_string();
-    let results = concurrently(addresses, |address| {
+    let nodes = concurrently(targets, |(address, id, role)| {
         let session = context.session.clone();
         let value = value.clone();
         async move {
             let outcome = set_on_node(&session, &address, &value).await;
             TimeoutResult {
+                id,
                 address: address.to_string(),
+                role,
                 ok: outcome.is_ok(),
                 error: outcome.err().map(|e| error_text(&e)),
             }
         }
     })
     .await;
-    let failed = results.iter().filter(|r| !r.ok).count();
-    if context.output.json {
-        json::print_json(&serde_json::json!({
-            "ok": failed == 0, "milliseconds": args.milliseconds, "nodes": results,
-        }));
-    } else {
-        context.output.print_lines(&render(&results));
-    }
-    Ok(Exit::from_clean(failed == 0))
+    let report = SetTimeoutReport {
+        milliseconds: args.milliseconds,
+        nodes,
+    };
+    let clean = report.failed() == 0;
+    Ok(Outcome::clean_if(report, clean))
 }
 
 async fn set_on_node(
@@ -83,32 +96,4 @@ fn error_text(error: &NetError) -> String {
         NetError::Server { message, .. } => message.clone(),
         other => other.to_string(),
     }
-}
-
-fn render(results: &[TimeoutResult]) -> Vec<Line> {
-    let mut lines = vec![Line::new(
-        Level::Info,
-        ">>> Reconfiguring node timeout in every cluster node...",
-    )];
-    for result in results {
-        lines.push(match &result.error {
-            None => Line::new(
-                Level::Warn,
-                format!("*** New timeout set for {}", result.address),
-            ),
-            Some(error) => Line::new(
-                Level::Err,
-                format!("ERR setting node-timeout for {}: {error}", result.address),
-            ),
-        });
-    }
-    let failed = results.iter().filter(|r| !r.ok).count();
-    lines.push(Line::new(
-        Level::Info,
-        format!(
-            ">>> New node timeout set. {} OK, {failed} ERR.",
-            results.len() - failed
-        ),
-    ));
-    lines
 }

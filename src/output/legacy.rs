@@ -1,7 +1,7 @@
 //! TEMPORARY: the old per-command output settings, kept only while commands move to reports. Removed
 //! when the last command returns an `Outcome`.
 
-use super::{Level, Line};
+use super::Line;
 use std::io::IsTerminal;
 
 /// Output settings for one run.
@@ -41,17 +41,7 @@ impl Output {
     }
 
     fn paint(&self, line: &Line) -> String {
-        if !self.color {
-            return line.text.clone();
-        }
-        let style = match line.level {
-            Level::Plain => return line.text.clone(),
-            Level::Info => console::Style::new().bold(),
-            Level::Warn => console::Style::new().yellow().bold(),
-            Level::Err => console::Style::new().red().bold(),
-            Level::Success => console::Style::new().green().bold(),
-        };
-        style.force_styling(true).apply_to(&line.text).to_string()
+        super::paint(line, self.color)
     }
 
     /// A hint or warning for a person: stderr, unless quiet, JSON-only or in redis-cli syntax.

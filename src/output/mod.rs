@@ -74,6 +74,19 @@ impl Line {
     }
 }
 
+/// `line` with its level's colour (as redis-cli colours its log levels) when `color`.
+fn paint(line: &Line, color: bool) -> String {
+    let style = match line.level {
+        _ if !color => return line.text.clone(),
+        Level::Plain => return line.text.clone(),
+        Level::Info => console::Style::new().bold(),
+        Level::Warn => console::Style::new().yellow().bold(),
+        Level::Err => console::Style::new().red().bold(),
+        Level::Success => console::Style::new().green().bold(),
+    };
+    style.force_styling(true).apply_to(&line.text).to_string()
+}
+
 /// Set once a write to stdout failed (`| head` closed the pipe): output is silenced from then on.
 static STDOUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 

@@ -136,17 +136,7 @@ impl Printer {
     }
 
     fn paint(&self, line: &Line) -> String {
-        if !self.color {
-            return line.text.clone();
-        }
-        let style = match line.level {
-            Level::Plain => return line.text.clone(),
-            Level::Info => console::Style::new().bold(),
-            Level::Warn => console::Style::new().yellow().bold(),
-            Level::Err => console::Style::new().red().bold(),
-            Level::Success => console::Style::new().green().bold(),
-        };
-        style.force_styling(true).apply_to(&line.text).to_string()
+        super::paint(line, self.color)
     }
 
     fn text_event(&self, event: Event<'_>) {

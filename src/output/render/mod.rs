@@ -40,6 +40,7 @@ mod check;
 mod common;
 mod doctor;
 mod moves;
+mod set_timeout;
 mod text;
 
 pub use check::quiet_view;
