@@ -437,9 +437,14 @@ fn start_slow_move(source: usize, target: usize) -> Moving {
     }
 }
 
-/// Waits until `port`'s replica has taken over its slots (the dead node owns nothing).
+/// Waits until `port`'s replica has taken over its slots (the dead node owns nothing). The cluster
+/// fails over on its own; when it has not after 10 s (a loaded CI machine: the replica's election can
+/// lose its vote round or wait out its data-age check), the replica is asked with `CLUSTER FAILOVER
+/// FORCE`, as an operator would: the repair after the failover is what these tests are about.
 fn wait_for_failover(cluster: &TestCluster, dead_id: &str) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(40);
+    let mut nudged = false;
     loop {
         let view = cluster.view();
         let dead = view.node_by_id(dead_id).map(|n| n.seen_by_seed.clone());
@@ -449,6 +454,16 @@ fn wait_for_failover(cluster: &TestCluster, dead_id: &str) {
                 .contains("[OK] All 16384 slots covered.")
         {
             return;
+        }
+        if !nudged && started.elapsed() > Duration::from_secs(10) {
+            nudged = true;
+            for replica in view
+                .loaded()
+                .filter(|n| n.myself().master_id.as_deref() == Some(dead_id))
+            {
+                let port = replica.address.port.to_string();
+                redis_cli(&["-p", &port, "CLUSTER", "FAILOVER", "FORCE"]);
+            }
         }
         assert!(Instant::now() < deadline, "no failover of {dead_id}");
         std::thread::sleep(Duration::from_millis(200));
