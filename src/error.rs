@@ -51,7 +51,12 @@ pub fn kind_of(error: &anyhow::Error) -> &'static str {
         Some(NetError::Server { .. } | NetError::Protocol { .. }) => "server",
         Some(NetError::Auth { .. }) => "auth",
         Some(_) => "connection",
-        None if error.chain().any(|c| c.downcast_ref::<UsageError>().is_some()) => "usage",
+        None if error
+            .chain()
+            .any(|c| c.downcast_ref::<UsageError>().is_some()) =>
+        {
+            "usage"
+        }
         None => "unexpected",
     }
 }

@@ -11,7 +11,7 @@ pub mod error;
 pub mod exec;
 pub mod net;
 pub mod output;
-pub mod report;
 pub mod plan;
+pub mod report;
 pub mod sandbox;
 pub mod topology;

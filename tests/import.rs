@@ -95,7 +95,11 @@ fn import_moves_every_key_to_its_owner_and_stops_on_busykey() {
         "--cluster-copy",
     ]);
     assert_eq!(replaced.code, 0, "{}", replaced.stdout);
-    assert!(replaced.stdout.contains("*** Importing "), "{}", replaced.stdout);
+    assert!(
+        replaced.stdout.contains("*** Importing "),
+        "{}",
+        replaced.stdout
+    );
     assert!(
         replaced.stdout.contains("Migrating imp:7 to 127.0.0.1:"),
         "{}",

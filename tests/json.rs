@@ -45,7 +45,12 @@ fn every_command_fails_with_one_document() {
         ("info", vec!["info", &dead]),
         ("doctor", vec!["doctor", &dead]),
         ("fix", vec!["fix", &dead, "--yes"]),
-        ("reshard", vec!["reshard", &dead, "--to", id, "--from", "all", "--slots", "1", "--yes"]),
+        (
+            "reshard",
+            vec![
+                "reshard", &dead, "--to", id, "--from", "all", "--slots", "1", "--yes",
+            ],
+        ),
         ("rebalance", vec!["rebalance", &dead]),
         ("add-node", vec!["add-node", &dead, &dead]),
         ("del-node", vec!["del-node", &dead, id]),
@@ -118,7 +123,17 @@ fn commands_succeed_with_one_document() {
         ("rebalance", vec!["rebalance", &seed, "--dry-run"]),
         (
             "reshard",
-            vec!["reshard", &seed, "--to", &target, "--from", "all", "--slots", "10", "--dry-run"],
+            vec![
+                "reshard",
+                &seed,
+                "--to",
+                &target,
+                "--from",
+                "all",
+                "--slots",
+                "10",
+                "--dry-run",
+            ],
         ),
     ] {
         let mut args = args;
@@ -128,7 +143,9 @@ fn commands_succeed_with_one_document() {
         assert_envelope(&doc, command, out.code == 0);
     }
 
-    let moved = run(&["reshard", &seed, "--to", &target, "--from", "all", "--slots", "10", "--yes", "--json"]);
+    let moved = run(&[
+        "reshard", &seed, "--to", &target, "--from", "all", "--slots", "10", "--yes", "--json",
+    ]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     let doc = document(&moved.stdout);
     assert_envelope(&doc, "reshard", true);

@@ -386,7 +386,15 @@ fn rebalance_by_keys_evens_out_key_counts_with_every_key() {
         other => panic!("{other:?}"),
     };
     assert!(dbsize(cluster.port(0)) > 2800);
-    let balanced = run(&["rebalance", &seed, "--by", "keys", "--threshold", "0", "--yes"]);
+    let balanced = run(&[
+        "rebalance",
+        &seed,
+        "--by",
+        "keys",
+        "--threshold",
+        "0",
+        "--yes",
+    ]);
     assert_eq!(balanced.code, 0, "{}{}", balanced.stdout, balanced.stderr);
     assert!(
         balanced.stdout.contains(" keys) from "),

@@ -30,7 +30,8 @@ pub struct GlobalArgs {
     #[arg(
         short = 'a',
         long = "pass",
-        global = true, help_heading = "Authentication",
+        global = true,
+        help_heading = "Authentication",
         env = "REDISCLI_AUTH",
         hide_env_values = true
     )]
@@ -72,10 +73,22 @@ pub struct GlobalArgs {
     #[arg(long, global = true, help_heading = "Output")]
     pub json: bool,
     /// Show progress, warnings and hints on stderr as text (default) or as one JSON object a line.
-    #[arg(long, global = true, value_enum, value_name = "FORMAT", help_heading = "Output")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "FORMAT",
+        help_heading = "Output"
+    )]
     pub events: Option<crate::output::EventsFormat>,
     /// Print only errors and the final result.
-    #[arg(short, long, global = true, conflicts_with = "verbose", help_heading = "Output")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Output"
+    )]
     pub quiet: bool,
     /// Print more: per-node and per-slot detail (-vv for even more).
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
@@ -95,61 +108,91 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Form a new cluster from empty nodes, with zone-aware replica placement.
-    #[command(after_help = "Examples:\n  rcluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 127.0.0.1:7003 127.0.0.1:7004 127.0.0.1:7005 --replicas 1\n  rcluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 --yes --json\n  rcluster --cluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 --cluster-yes")]
+    #[command(
+        after_help = "Examples:\n  rcluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 127.0.0.1:7003 127.0.0.1:7004 127.0.0.1:7005 --replicas 1\n  rcluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 --yes --json\n  rcluster --cluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 --cluster-yes"
+    )]
     Create(CreateArgs),
     /// Check the cluster: slot agreement, open slots, coverage, node health, replica placement.
-    #[command(after_help = "Examples:\n  rcluster check 127.0.0.1:7000\n  rcluster check 127.0.0.1 7000 --json | jq .ok\n  rcluster check 127.0.0.1:7000 -q --search-multiple-owners")]
+    #[command(
+        after_help = "Examples:\n  rcluster check 127.0.0.1:7000\n  rcluster check 127.0.0.1 7000 --json | jq .ok\n  rcluster check 127.0.0.1:7000 -q --search-multiple-owners"
+    )]
     Check(CheckArgs),
     /// Check, then explain every finding (what it means, why it happens) and the commands that fix it.
-    #[command(after_help = "Examples:\n  rcluster doctor 127.0.0.1:7000\n  rcluster doctor 127.0.0.1 7000 --json")]
+    #[command(
+        after_help = "Examples:\n  rcluster doctor 127.0.0.1:7000\n  rcluster doctor 127.0.0.1 7000 --json"
+    )]
     Doctor(DoctorArgs),
     /// Keys, slots and replicas per master.
-    #[command(after_help = "Examples:\n  rcluster info 127.0.0.1:7000\n  rcluster info 127.0.0.1:7000 --json | jq .total_keys")]
+    #[command(
+        after_help = "Examples:\n  rcluster info 127.0.0.1:7000\n  rcluster info 127.0.0.1:7000 --json | jq .total_keys"
+    )]
     Info(InfoArgs),
     /// Add an empty node as a master or, with --replica, as a replica.
-    #[command(after_help = "Examples:\n  rcluster add-node 127.0.0.1:7006 127.0.0.1:7000\n  rcluster add-node 127.0.0.1:7007 127.0.0.1:7000 --replica --master-id ID")]
+    #[command(
+        after_help = "Examples:\n  rcluster add-node 127.0.0.1:7006 127.0.0.1:7000\n  rcluster add-node 127.0.0.1:7007 127.0.0.1:7000 --replica --master-id ID"
+    )]
     AddNode(AddNodeArgs),
     /// Remove a node that owns no slots (also a dead or unreachable one).
     #[command(after_help = "Examples:\n  rcluster del-node 127.0.0.1:7000 ID")]
     DelNode(DelNodeArgs),
     /// Run a command on every node (or only masters / replicas) at once.
-    #[command(after_help = "Examples:\n  rcluster call 127.0.0.1:7000 INFO memory\n  rcluster call 127.0.0.1:7000 --only-masters DBSIZE --json")]
+    #[command(
+        after_help = "Examples:\n  rcluster call 127.0.0.1:7000 INFO memory\n  rcluster call 127.0.0.1:7000 --only-masters DBSIZE --json"
+    )]
     Call(CallArgs),
     /// Set cluster-node-timeout on every node (CONFIG SET + CONFIG REWRITE).
     #[command(after_help = "Examples:\n  rcluster set-timeout 127.0.0.1:7000 15000")]
     SetTimeout(SetTimeoutArgs),
     /// Carry out a plan file written by reshard/rebalance --plan-out, if the cluster has not changed.
-    #[command(after_help = "Examples:\n  rcluster reshard 127.0.0.1:7000 --to ID --from all --slots 100 --dry-run --plan-out plan.json\n  rcluster apply plan.json --yes")]
+    #[command(
+        after_help = "Examples:\n  rcluster reshard 127.0.0.1:7000 --to ID --from all --slots 100 --dry-run --plan-out plan.json\n  rcluster apply plan.json --yes"
+    )]
     #[command(mut_arg("plan_out", |a| a.hide(true)))]
     Apply(ApplyArgs),
     /// Give every master its weighted share of the slots (weight 0 empties a master).
-    #[command(after_help = "Examples:\n  rcluster rebalance 127.0.0.1:7000 --dry-run\n  rcluster rebalance 127.0.0.1:7000 --use-empty-masters --yes\n  rcluster rebalance 127.0.0.1:7000 --weight ID=0 --yes")]
+    #[command(
+        after_help = "Examples:\n  rcluster rebalance 127.0.0.1:7000 --dry-run\n  rcluster rebalance 127.0.0.1:7000 --use-empty-masters --yes\n  rcluster rebalance 127.0.0.1:7000 --weight ID=0 --yes"
+    )]
     Rebalance(RebalanceArgs),
     /// Move slots to a master from others (exactly the number asked for, several sources at once).
-    #[command(after_help = "Examples:\n  rcluster reshard 127.0.0.1:7000 --to ID --from all --slots 1000 --yes\n  rcluster reshard 127.0.0.1:7000 --to ID --slot-ranges 0-99,5000 --dry-run\n  rcluster --cluster reshard 127.0.0.1:7000 --cluster-to ID --cluster-from all --cluster-slots 100 --cluster-yes")]
+    #[command(
+        after_help = "Examples:\n  rcluster reshard 127.0.0.1:7000 --to ID --from all --slots 1000 --yes\n  rcluster reshard 127.0.0.1:7000 --to ID --slot-ranges 0-99,5000 --dry-run\n  rcluster --cluster reshard 127.0.0.1:7000 --cluster-to ID --cluster-from all --cluster-slots 100 --cluster-yes"
+    )]
     Reshard(ReshardArgs),
     /// Repair open, uncovered and multiply-owned slots: shows the plan and why, then carries it out.
-    #[command(after_help = "Examples:\n  rcluster fix 127.0.0.1:7000 --dry-run\n  rcluster fix 127.0.0.1:7000 --yes")]
+    #[command(
+        after_help = "Examples:\n  rcluster fix 127.0.0.1:7000 --dry-run\n  rcluster fix 127.0.0.1:7000 --yes"
+    )]
     Fix(FixArgs),
     /// Save every master's RDB (SYNC, all at once) and nodes.json into a folder.
     #[command(after_help = "Examples:\n  rcluster backup 127.0.0.1:7000 /backups/2026-12-01")]
     Backup(BackupArgs),
     /// Move every key of a standalone server (db 0) into the cluster, batched per owner.
-    #[command(after_help = "Examples:\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379 --copy --replace")]
+    #[command(
+        after_help = "Examples:\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379 --copy --replace"
+    )]
     Import(ImportArgs),
     /// Finish an interrupted reshard, rebalance or apply forward, from its journal.
-    #[command(after_help = "Examples:\n  rcluster resume 127.0.0.1:7000\n  rcluster resume 127.0.0.1 7000 --journal ~/.local/state/rcluster/journals/FILE")]
+    #[command(
+        after_help = "Examples:\n  rcluster resume 127.0.0.1:7000\n  rcluster resume 127.0.0.1 7000 --journal ~/.local/state/rcluster/journals/FILE"
+    )]
     #[command(mut_arg("plan_out", |a| a.hide(true)))]
     #[command(mut_arg("journal", |a| a.help("The journal of the run to finish (default: the newest unfinished run of this cluster, from ~/.local/state/rcluster/journals)")))]
     Resume(ResumeArgs),
     /// Low-level CLUSTER SETSLOT on one node.
-    #[command(after_help = "Examples:\n  rcluster setslot 127.0.0.1:7000 100 stable\n  rcluster setslot 127.0.0.1:7000 100 node ID")]
+    #[command(
+        after_help = "Examples:\n  rcluster setslot 127.0.0.1:7000 100 stable\n  rcluster setslot 127.0.0.1:7000 100 node ID"
+    )]
     Setslot(SetslotArgs),
     /// A throwaway cluster on this machine.
-    #[command(after_help = "Examples:\n  rcluster local up\n  rcluster local status\n  rcluster local down")]
+    #[command(
+        after_help = "Examples:\n  rcluster local up\n  rcluster local status\n  rcluster local down"
+    )]
     Local(LocalArgs),
     /// Print a shell completion script.
-    #[command(after_help = "Examples:\n  rcluster completions bash > /etc/bash_completion.d/rcluster\n  rcluster completions zsh > ~/.zfunc/_rcluster")]
+    #[command(
+        after_help = "Examples:\n  rcluster completions bash > /etc/bash_completion.d/rcluster\n  rcluster completions zsh > ~/.zfunc/_rcluster"
+    )]
     Completions { shell: clap_complete::Shell },
 }
 

@@ -58,7 +58,9 @@ pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Outcome
     let seed = seed_address(&args.node, None)?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
-    context.ui.section(&crate::commands::check::CheckSection::new(&report));
+    context
+        .ui
+        .section(&crate::commands::check::CheckSection::new(&report));
     let errors = (!report.is_clean_for_redis_cli()).then(|| {
         let redis_cli_findings = report
             .findings
@@ -69,12 +71,7 @@ pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Outcome
     let saved = save_rdbs(context, args, &view).await;
     let nodes_path = args.dir.join("nodes.json");
     write_nodes_json(&view, errors, &nodes_path)?;
-    Ok(report_backup(
-        args,
-        saved,
-        errors.is_some(),
-        &nodes_path,
-    ))
+    Ok(report_backup(args, saved, errors.is_some(), &nodes_path))
 }
 
 /// One master's snapshot: where it went and its size, or why it failed.

@@ -83,5 +83,8 @@ pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<Outcome>
     } else {
         check.is_clean()
     };
-    Ok(Outcome::clean_if(CheckOutcome { info, check, clean }, clean))
+    Ok(Outcome::clean_if(
+        CheckOutcome { info, check, clean },
+        clean,
+    ))
 }

@@ -20,7 +20,11 @@ pub fn man_pages() -> Vec<(String, String)> {
     let mut pages = vec![("rcluster.1".to_string(), render_man(command.clone()))];
     for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
         let name = format!("rcluster-{}", sub.get_name());
-        let page = render_man(sub.clone().name(name.clone()).bin_name(format!("rcluster {}", sub.get_name())));
+        let page = render_man(
+            sub.clone()
+                .name(name.clone())
+                .bin_name(format!("rcluster {}", sub.get_name())),
+        );
         pages.push((format!("{name}.1"), page));
     }
     pages
@@ -35,7 +39,9 @@ fn render_man(command: clap::Command) -> String {
 /// Runs `completions`: the script, printed as it is.
 pub fn run(shell: Shell) -> crate::report::Outcome {
     crate::report::Outcome::new(
-        crate::output::render::Text { text: script(shell) },
+        crate::output::render::Text {
+            text: script(shell),
+        },
         crate::error::Exit::Ok,
     )
 }

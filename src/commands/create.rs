@@ -7,8 +7,8 @@ use super::{Context, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::exec::create::{NewNode, apply_create, inspect_new_nodes, placement_nodes};
 use crate::net::NodeAddress;
-use crate::output::{Level, Line};
 use crate::output::legacy::{json, prompt};
+use crate::output::{Level, Line};
 use crate::plan::create::{ConflictKind, CreatePlan, plan_create};
 use crate::topology::{SlotSet, load_cluster_view};
 use serde::Serialize;
@@ -108,7 +108,9 @@ pub async fn run(context: &Context, args: &CreateArgs) -> anyhow::Result<Exit> {
     apply_create(&context.session, &nodes, &plan, args.wait).await?;
     let view = load_cluster_view(&context.session, &nodes[0].address).await?;
     let report = check_view(context, &view, false).await?;
-    context.ui.section(&super::check::CheckSection::new(&report));
+    context
+        .ui
+        .section(&super::check::CheckSection::new(&report));
     finish(context, &nodes, &plan, conflicts, true, Some(&report))
 }
 

@@ -5,8 +5,8 @@
 use super::{Context, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::net::{NetError, NodeAddress, concurrently};
+use crate::output::legacy::json;
 use crate::output::{Level, Line};
-use crate::output::legacy::{json};
 use crate::topology::{ClusterView, NodeView, load_cluster_view};
 use serde::Serialize;
 use std::sync::Arc;

@@ -4,8 +4,8 @@
 use super::{Context, check::check_view, seed_address};
 use crate::report::Outcome;
 use crate::topology::diagnose::{Diagnosis, diagnose};
-use serde::Serialize;
 use crate::topology::load_cluster_view;
+use serde::Serialize;
 
 /// Arguments of `doctor`.
 #[derive(Debug, clap::Args)]

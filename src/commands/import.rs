@@ -11,8 +11,8 @@ use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::exec::migrate::{endpoints_of, migrate_keys_command};
 use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session};
+use crate::output::legacy::json;
 use crate::output::{Level, Line};
-use crate::output::legacy::{json};
 use crate::topology::{ClusterView, key_slot, load_cluster_view};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -73,12 +73,14 @@ impl Owners {
 pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<Exit> {
     let seed = seed_address(&args.node, None)?;
     let source_address = NodeAddress::parse(&args.from, None)?;
-    context
-        .ui
-        .step(&format!("Importing data from {source_address} to cluster {seed}"));
+    context.ui.step(&format!(
+        "Importing data from {source_address} to cluster {seed}"
+    ));
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
-    context.ui.section(&super::check::CheckSection::new(&report));
+    context
+        .ui
+        .section(&super::check::CheckSection::new(&report));
     if !report.is_clean_for_redis_cli() {
         return Err(UsageError(format!(
             "the cluster has problems (see above): repair them first with `rcluster fix {seed}`"

@@ -2,8 +2,8 @@
 
 use super::Context;
 use crate::error::Exit;
+use crate::output::legacy::json;
 use crate::output::{Level, Line};
-use crate::output::legacy::{json};
 use crate::sandbox::{Sandbox, SandboxOptions, default_state_dir, recorded_nodes, stop_recorded};
 use anyhow::bail;
 use std::path::PathBuf;

@@ -9,8 +9,8 @@ use crate::exec::migrate::{Endpoint, MigrateOptions, Progress, SlotDone, endpoin
 use crate::exec::mover::{Mover, MoverChoice};
 use crate::exec::poll_until;
 use crate::net::NodeAddress;
-use crate::report::{Event, MovesStart, Outcome, Reporter, SlotMoved};
 use crate::plan::MovePlan;
+use crate::report::{Event, MovesStart, Outcome, Reporter, SlotMoved};
 use crate::topology::ClusterView;
 use crate::topology::load::slot_maps_agree;
 use std::collections::{BTreeMap, HashMap};

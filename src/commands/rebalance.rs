@@ -7,8 +7,8 @@ use super::moves::{MoveArgs, Style, execute_plan};
 use super::{Context, check::CheckSection, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::net::{NodeAddress, concurrently};
+use crate::output::legacy::json;
 use crate::output::{Level, Line};
-use crate::output::legacy::{json};
 use crate::plan::balance_load::{SlotLoads, plan_rebalance_by_load};
 use crate::plan::rebalance::{Participant, RebalanceError, RebalancePlan, plan_rebalance};
 use crate::plan::reshard::MasterSlots;
@@ -56,7 +56,10 @@ pub enum Balance {
 }
 
 /// Runs `rebalance`.
-pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<crate::report::Outcome> {
+pub async fn run(
+    context: &Context,
+    args: &RebalanceArgs,
+) -> anyhow::Result<crate::report::Outcome> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;

@@ -5,8 +5,8 @@
 use super::moves::{MoveArgs, Style, execute_plan};
 use super::{Context, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
-use crate::output::{Level, Line, human};
 use crate::output::legacy::{json, prompt};
+use crate::output::{Level, Line, human};
 use crate::plan::MovePlan;
 use crate::plan::reshard::{MasterSlots, plan_reshard, plan_slot_list};
 use crate::topology::check::{NodeSummary, short_id};
@@ -46,7 +46,9 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<crate:
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
-    context.ui.section(&super::check::CheckSection::new(&report));
+    context
+        .ui
+        .section(&super::check::CheckSection::new(&report));
     if !report.is_clean_for_redis_cli() {
         if context.output.compat {
             eprintln!("*** Please fix your cluster problems before resharding");

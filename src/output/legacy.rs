@@ -52,9 +52,12 @@ impl Output {
     }
 }
 
-
-pub fn write_stdout(text: &str) { super::write_stdout(text) }
-pub fn stdout_closed() -> bool { super::stdout_closed() }
+pub fn write_stdout(text: &str) {
+    super::write_stdout(text)
+}
+pub fn stdout_closed() -> bool {
+    super::stdout_closed()
+}
 
 /// The running command's name, for the envelope of the old commands' JSON documents.
 pub static COMMAND: std::sync::OnceLock<&'static str> = std::sync::OnceLock::new();

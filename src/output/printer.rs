@@ -40,7 +40,13 @@ pub struct Printer {
 
 impl Printer {
     /// Colour when stdout is a terminal, `NO_COLOR` is unset and `--no-color` was not given.
-    pub fn new(mode: Mode, events: EventsFormat, quiet: bool, verbose: u8, no_color: bool) -> Printer {
+    pub fn new(
+        mode: Mode,
+        events: EventsFormat,
+        quiet: bool,
+        verbose: u8,
+        no_color: bool,
+    ) -> Printer {
         let color = !no_color
             && mode != Mode::Json
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -69,7 +75,12 @@ impl Printer {
         }
         match self.mode {
             Mode::Json => {
-                let document = envelope(command, outcome.exit == crate::error::Exit::Ok, outcome.report.to_json(), None);
+                let document = envelope(
+                    command,
+                    outcome.exit == crate::error::Exit::Ok,
+                    outcome.report.to_json(),
+                    None,
+                );
                 self.print_json(&document);
             }
             Mode::Human => self.print_lines(&outcome.report.human(&self.options)),
@@ -105,7 +116,12 @@ impl Printer {
     pub fn print_usage_error(&self, command: &str, message: &str) {
         if self.mode == Mode::Json {
             let detail = serde_json::json!({ "kind": "usage", "message": message.trim_end() });
-            self.print_json(&envelope(command, false, serde_json::json!({}), Some(detail)));
+            self.print_json(&envelope(
+                command,
+                false,
+                serde_json::json!({}),
+                Some(detail),
+            ));
         }
         write_stderr(&format!("{}\n", message.trim_end()));
     }
@@ -113,7 +129,9 @@ impl Printer {
     fn print_json(&self, document: &serde_json::Value) {
         match serde_json::to_string_pretty(document) {
             Ok(text) => write_stdout(&(text + "\n")),
-            Err(error) => write_stderr(&format!("rcluster: error: cannot serialise the report: {error}\n")),
+            Err(error) => write_stderr(&format!(
+                "rcluster: error: cannot serialise the report: {error}\n"
+            )),
         }
     }
 
@@ -161,7 +179,8 @@ impl Printer {
                 self.moves.suspend(|| write_stderr(&format!("{text}\n")));
             }
             (_, Event::Step(text)) if !quiet && self.mode == Mode::Human => {
-                self.moves.suspend(|| write_stderr(&format!(">>> {text}\n")));
+                self.moves
+                    .suspend(|| write_stderr(&format!(">>> {text}\n")));
             }
             (_, Event::Warning(text)) if !quiet => {
                 self.moves.suspend(|| write_stderr(&format!("{text}\n")));
@@ -171,7 +190,10 @@ impl Printer {
             }
             (mode, Event::MovesStarted(start)) => self.moves.start(start, mode),
             (mode, Event::SlotMoved(moved)) => {
-                if let Some(line) = self.moves.slot_moved(moved, mode, self.options.verbose > 0 && !quiet) {
+                if let Some(line) =
+                    self.moves
+                        .slot_moved(moved, mode, self.options.verbose > 0 && !quiet)
+                {
                     self.print_lines(&[line]);
                 }
             }

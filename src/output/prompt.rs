@@ -6,7 +6,8 @@ use std::io::BufRead;
 
 /// Asks `question` and reads the answer.
 pub fn confirm(redis_cli: bool, question: &str) -> bool {
-    read_answer(redis_cli, &format!("{question} (type 'yes' to accept): ")).is_some_and(|answer| answer.starts_with("yes"))
+    read_answer(redis_cli, &format!("{question} (type 'yes' to accept): "))
+        .is_some_and(|answer| answer.starts_with("yes"))
 }
 
 /// Shows `prompt` as it is and reads one line (without its line end); `None` when stdin is closed.

@@ -18,10 +18,16 @@ impl Render for BackupReport {
                             file.file.display()
                         ),
                     ));
-                    lines.push(Line::stderr(Level::Plain, "Transfer finished with success."));
+                    lines.push(Line::stderr(
+                        Level::Plain,
+                        "Transfer finished with success.",
+                    ));
                 }
                 (_, Some(error)) => {
-                    lines.push(Line::stderr(Level::Err, format!("[ERR] {}: {error}", file.address)));
+                    lines.push(Line::stderr(
+                        Level::Err,
+                        format!("[ERR] {}: {error}", file.address),
+                    ));
                 }
                 _ => {}
             }

@@ -40,7 +40,10 @@ pub fn quiet_view(lines: Vec<Line>, clean: bool) -> Vec<Line> {
     kept.push(if clean {
         Line::new(Level::Success, "[OK] The cluster is healthy.")
     } else {
-        Line::new(Level::Err, format!("[ERR] {} problem line(s) above.", kept.len()))
+        Line::new(
+            Level::Err,
+            format!("[ERR] {} problem line(s) above.", kept.len()),
+        )
     });
     kept
 }

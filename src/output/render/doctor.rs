@@ -35,7 +35,10 @@ impl Render for DoctorReport {
                 Severity::Error => (Level::Err, "[ERR]"),
                 Severity::Warning => (Level::Warn, "[WARNING]"),
             };
-            lines.push(Line::new(level, format!("{tag} {}", diagnosis.finding.message)));
+            lines.push(Line::new(
+                level,
+                format!("{tag} {}", diagnosis.finding.message),
+            ));
             if options.quiet {
                 continue;
             }

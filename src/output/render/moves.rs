@@ -8,7 +8,12 @@ impl Render for MoveRunReport {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
         let mut lines = Vec::new();
         if !options.quiet {
-            lines.extend(self.summary.warnings.iter().map(|w| Line::stderr(Level::Warn, w)));
+            lines.extend(
+                self.summary
+                    .warnings
+                    .iter()
+                    .map(|w| Line::stderr(Level::Warn, w)),
+            );
         }
         if let (Some(phases), true) = (&self.summary.phases, self.profile) {
             lines.push(Line::stderr(Level::Plain, format!(
@@ -16,7 +21,11 @@ impl Render for MoveRunReport {
                 phases.open, phases.getkeys, phases.migrate, phases.handoff, self.summary.seconds
             )));
         }
-        lines.extend(self.errors.iter().map(|e| Line::stderr(Level::Err, format!("[ERR] {e}"))));
+        lines.extend(
+            self.errors
+                .iter()
+                .map(|e| Line::stderr(Level::Err, format!("[ERR] {e}"))),
+        );
         lines.push(self.result_line());
         if options.quiet {
             return lines;
@@ -52,18 +61,25 @@ impl Render for MoveRunReport {
 impl MoveRunReport {
     fn result_line(&self) -> Line {
         let rate = self.summary.keys as f64 / self.summary.seconds.max(0.001);
-        let level = if self.errors.is_empty() && !self.interrupted { Level::Success } else { Level::Err };
-        Line::new(level, format!(
-            "moved {} slots and {} keys in {:.2} s ({rate:.0} keys/s, {} migration){}",
-            self.summary.slots,
-            self.summary.keys,
-            self.summary.seconds,
-            self.migration,
-            if self.agreed || !self.errors.is_empty() {
-                ""
-            } else {
-                "; some nodes do not agree yet, run `rcluster check`"
-            }
-        ))
+        let level = if self.errors.is_empty() && !self.interrupted {
+            Level::Success
+        } else {
+            Level::Err
+        };
+        Line::new(
+            level,
+            format!(
+                "moved {} slots and {} keys in {:.2} s ({rate:.0} keys/s, {} migration){}",
+                self.summary.slots,
+                self.summary.keys,
+                self.summary.seconds,
+                self.migration,
+                if self.agreed || !self.errors.is_empty() {
+                    ""
+                } else {
+                    "; some nodes do not agree yet, run `rcluster check`"
+                }
+            ),
+        )
     }
 }
