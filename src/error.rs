@@ -34,29 +34,25 @@ pub struct UsageError(pub String);
 /// The `kind` of an error in the JSON document: `usage`, `connection` or `unexpected`.
 pub fn kind_of(error: &anyhow::Error) -> &'static str {
     use crate::net::NetError;
-    if error.downcast_ref::<UsageError>().is_some()
-        || error.downcast_ref::<crate::net::AddressError>().is_some()
-    {
-        return "usage";
-    }
-    let net = error.chain().find_map(|cause| {
-        cause.downcast_ref::<NetError>().or_else(|| {
-            match cause.downcast_ref::<crate::topology::load::LoadError>() {
-                Some(crate::topology::load::LoadError::Net(net)) => Some(net),
-                _ => None,
-            }
-        })
-    });
-    match net {
-        Some(NetError::Server { .. } | NetError::Protocol { .. }) => "server",
-        Some(NetError::Auth { .. }) => "auth",
-        Some(_) => "connection",
-        None if error
-            .chain()
-            .any(|c| c.downcast_ref::<UsageError>().is_some()) =>
+    use crate::topology::load::LoadError;
+    for cause in error.chain() {
+        if cause.downcast_ref::<UsageError>().is_some()
+            || cause.downcast_ref::<crate::net::AddressError>().is_some()
         {
-            "usage"
+            return "usage";
         }
-        None => "unexpected",
+        let net = cause
+            .downcast_ref::<NetError>()
+            .or(match cause.downcast_ref::<LoadError>() {
+                Some(LoadError::Net(net)) => Some(net),
+                _ => None,
+            });
+        match net {
+            Some(NetError::Server { .. } | NetError::Protocol { .. }) => return "server",
+            Some(NetError::Auth { .. }) => return "auth",
+            Some(_) => return "connection",
+            None => {}
+        }
     }
+    "unexpected"
 }

@@ -38,8 +38,7 @@ pub async fn run(args: Vec<String>) -> i32 {
     let printer = Arc::new(printer_for(&cli.global));
     let compat = cli.global.redis_cli_compat;
     if compat && password_on_command_line && !cli.global.no_auth_warning {
-        printer.print_usage_error(
-            "",
+        printer.print_warning(
             "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.",
         );
     }

@@ -64,10 +64,6 @@ impl Printer {
         }
     }
 
-    pub fn mode(&self) -> Mode {
-        self.mode
-    }
-
     /// Prints a command's outcome: its report in the mode's view.
     pub fn print_outcome(&self, command: &str, outcome: &Outcome) {
         if outcome.printed {
@@ -110,6 +106,11 @@ impl Printer {
     /// Prints text that is already in its final form (help, a completion script) on stdout.
     pub fn print_raw(&self, text: &str) {
         write_stdout(text);
+    }
+
+    /// Prints a warning on stderr in every mode (redis-cli's password warning).
+    pub fn print_warning(&self, text: &str) {
+        write_stderr(&format!("{text}\n"));
     }
 
     /// Prints a usage message on stderr (or, with `--json`, a usage error document).
