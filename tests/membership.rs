@@ -438,10 +438,10 @@ fn add_node_copies_functions_and_refuses_a_node_that_has_some() {
     assert_eq!(added.code, 0, "{}{}", added.stdout, added.stderr);
     assert!(
         added
-            .stdout
+            .stderr
             .contains(&format!(">>> Send FUNCTION RESTORE to {first}")),
-        "{}",
-        added.stdout
+        "steps are progress, on stderr: {}",
+        added.stderr
     );
     let redis::Value::Array(libraries) =
         spare.redis(spare.sandbox.nodes[0].port, &["FUNCTION", "LIST"])

@@ -9,11 +9,11 @@ use crate::error::{Exit, UsageError};
 use crate::exec::create::{NewNode, inspect_new_nodes, resolve};
 use crate::exec::poll_until;
 use crate::net::{NodeAddress, Session};
-use crate::output::legacy::json;
-use crate::output::{Level, Line, human};
+use crate::report::Outcome;
 use crate::topology::check::owner_map;
 use crate::topology::load::load_tables;
 use crate::topology::{ClusterView, NodeView, load_cluster_view};
+use serde::Serialize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -36,27 +36,59 @@ pub struct AddNodeArgs {
     pub wait: Duration,
 }
 
+/// What `add-node` did.
+#[derive(Debug, Serialize)]
+pub struct AddNodeReport {
+    /// The cluster node given on the command line.
+    pub seed: String,
+    /// The new node.
+    pub address: String,
+    /// `false` when the cluster had problems and the node was not added.
+    pub added: bool,
+    pub id: Option<String>,
+    /// `master` or `replica`.
+    pub role: Option<&'static str>,
+    /// The master a new replica follows.
+    pub master: Option<Master>,
+}
+
+/// A node named by both id and address.
+#[derive(Debug, Serialize)]
+pub struct Master {
+    pub id: String,
+    pub address: String,
+}
+
+impl AddNodeReport {
+    fn refused(address: &NodeAddress, seed: &NodeAddress) -> AddNodeReport {
+        AddNodeReport {
+            seed: seed.to_string(),
+            address: address.to_string(),
+            added: false,
+            id: None,
+            role: None,
+            master: None,
+        }
+    }
+}
+
 /// Runs `add-node`.
-pub async fn run(context: &Context, args: &AddNodeArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &AddNodeArgs) -> anyhow::Result<Outcome> {
     let new_address = NodeAddress::parse(&args.new_node, None)?;
     let seed = seed_address(&args.existing_node, None)?;
-    let out = |lines: Vec<Line>| {
-        if !context.output.json {
-            context.output.print_lines(&lines);
-        }
-    };
-    out(vec![Line::new(
-        Level::Info,
-        format!(">>> Adding node {new_address} to cluster {seed}"),
-    )]);
+    context
+        .ui
+        .step(&format!("Adding node {new_address} to cluster {seed}"));
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
-    out(human::render_check(&report, context.output.compat));
+    context
+        .ui
+        .section(&super::check::CheckSection::new(&report));
     if !report.is_clean_for_redis_cli() {
-        context.output.hint(&format!(
-            "the cluster has problems: repair them first with `rcluster fix {seed}`"
+        return Ok(Outcome::clean_if(
+            AddNodeReport::refused(&new_address, &seed),
+            false,
         ));
-        return Ok(Exit::Problems);
     }
     let new_node = inspect_new_nodes(&context.session, std::slice::from_ref(&new_address))
         .await?
@@ -64,45 +96,48 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> anyhow::Result<Exit> 
     let master = if args.replica {
         let master = choose_master(&view, args.master_id.as_deref(), &new_node)?;
         if args.master_id.is_none() {
-            out(vec![Line::new(
-                Level::Plain,
-                format!("Automatically selected master {}", master.address),
-            )]);
+            context
+                .ui
+                .notice(&format!("Automatically selected master {}", master.address));
         }
         Some((master.id().to_string(), master.address.clone()))
     } else {
-        copy_functions(context, &seed, &new_node, &out).await?;
+        copy_functions(context, &seed, &new_node).await?;
         None
     };
-    out(vec![Line::new(
-        Level::Info,
-        format!(">>> Send CLUSTER MEET to node {new_address} to make it join the cluster."),
-    )]);
+    context.ui.step(&format!(
+        "Send CLUSTER MEET to node {new_address} to make it join the cluster."
+    ));
     meet(context, &view, &seed, &new_node).await?;
     let members: Vec<NodeAddress> = view.loaded().map(|n| n.address.clone()).collect();
     wait_until_known(&context.session, &members, &new_node, args.wait).await?;
     if let Some((master_id, master_address)) = &master {
-        out(vec![Line::new(
-            Level::Info,
-            format!(">>> Configure node as replica of {master_address}."),
-        )]);
+        context
+            .ui
+            .step(&format!("Configure node as replica of {master_address}."));
         let mut client = context.session.client(&new_address).await?;
         client
             .query::<()>(&["CLUSTER", "REPLICATE", master_id])
             .await?;
     }
-    out(vec![Line::new(
-        Level::Success,
-        "[OK] New node added correctly.",
-    )]);
-    if context.output.json {
-        json::print_json(&serde_json::json!({
-            "ok": true, "address": new_address.to_string(), "id": new_node.id,
-            "role": if master.is_some() { "replica" } else { "master" },
-            "master": master.as_ref().map(|(id, _)| id),
-        }));
-    }
-    Ok(Exit::Ok)
+    Ok(Outcome::new(
+        AddNodeReport {
+            seed: seed.to_string(),
+            address: new_address.to_string(),
+            added: true,
+            id: Some(new_node.id.clone()),
+            role: Some(if master.is_some() {
+                "replica"
+            } else {
+                "master"
+            }),
+            master: master.map(|(id, address)| Master {
+                id,
+                address: address.to_string(),
+            }),
+        },
+        Exit::Ok,
+    ))
 }
 
 /// The master named by `master_id` (id or unique prefix), or the one with the fewest replicas,
@@ -141,30 +176,22 @@ async fn copy_functions(
     context: &Context,
     seed: &NodeAddress,
     new_node: &NewNode,
-    out: &impl Fn(Vec<Line>),
 ) -> anyhow::Result<()> {
-    out(vec![Line::new(
-        Level::Info,
-        ">>> Getting functions from cluster",
-    )]);
+    context.ui.step("Getting functions from cluster");
     let dump = context.session.client(seed).await?.function_dump().await;
     let payload = match dump {
         Ok(payload) => payload,
         Err(error) => {
-            out(vec![Line::new(
-                Level::Info,
-                format!(
-                    ">>> Failed retrieving Functions from the cluster, skip this step as Redis version do not support function command (error = '{error}')"
-                ),
-            )]);
+            context.ui.step(&format!(
+                    "Failed retrieving Functions from the cluster, skip this step as Redis version do not support function command (error = '{error}')"
+                ));
             return Ok(());
         }
     };
     let address = &new_node.address;
-    out(vec![Line::new(
-        Level::Info,
-        format!(">>> Send FUNCTION LIST to {address} to verify there is no functions in it"),
-    )]);
+    context.ui.step(&format!(
+        "Send FUNCTION LIST to {address} to verify there is no functions in it"
+    ));
     let mut client = context.session.client(address).await?;
     if client.function_library_count().await? > 0 {
         return Err(UsageError(format!(
@@ -172,10 +199,9 @@ async fn copy_functions(
         ))
         .into());
     }
-    out(vec![Line::new(
-        Level::Info,
-        format!(">>> Send FUNCTION RESTORE to {address}"),
-    )]);
+    context
+        .ui
+        .step(&format!("Send FUNCTION RESTORE to {address}"));
     client.function_restore(&payload).await?;
     Ok(())
 }

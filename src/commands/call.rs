@@ -3,10 +3,8 @@
 //! address order. Exit 1 when any node failed or replied with an error.
 
 use super::{Context, seed_address};
-use crate::error::Exit;
 use crate::net::{NodeAddress, concurrently};
-use crate::output::legacy::json;
-use crate::output::{Level, Line};
+use crate::report::Outcome;
 use crate::topology::{ClusterView, NodeView, load_cluster_summary};
 use serde::Serialize;
 
@@ -24,6 +22,15 @@ pub struct CallArgs {
     /// The command and its arguments, sent verbatim (after `--` when an argument starts with `-`).
     #[arg(required = true, num_args = 1.., value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+/// What `call` reports: the command and every node's reply, in address order.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallReport {
+    /// The command sent and its arguments (`command` is the envelope's: `"call"`).
+    #[serde(rename = "call")]
+    pub command: Vec<String>,
+    pub nodes: Vec<CallResult>,
 }
 
 /// One node's outcome.
@@ -61,7 +68,7 @@ pub fn target_nodes(view: &ClusterView, only_masters: bool, only_replicas: bool)
 }
 
 /// Runs `call`.
-pub async fn run(context: &Context, args: &CallArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &CallArgs) -> anyhow::Result<Outcome> {
     let seed = seed_address(&args.node, None)?;
     let view = load_cluster_summary(&context.session, &seed).await?;
     let targets: Vec<(NodeAddress, String, &'static str)> =
@@ -83,26 +90,11 @@ pub async fn run(context: &Context, args: &CallArgs) -> anyhow::Result<Exit> {
     })
     .await;
     let all_ok = results.iter().all(|r| r.ok);
-    if context.output.json {
-        json::print_json(
-            &serde_json::json!({ "ok": all_ok, "command": args.command, "nodes": results }),
-        );
-    } else {
-        let header = format!(">>> Calling {}", args.command.join(" "));
-        if context.output.compat {
-            context
-                .output
-                .print_lines(&[Line::new(Level::Info, header)]);
-        } else {
-            context.output.hint(&header);
-        }
-        let lines: Vec<Line> = results
-            .iter()
-            .map(|r| Line::new(Level::Plain, format!("{}: {}", r.address, r.raw)))
-            .collect();
-        context.output.print_lines(&lines);
-    }
-    Ok(Exit::from_clean(all_ok))
+    let report = CallReport {
+        command: args.command.clone(),
+        nodes: results,
+    };
+    Ok(Outcome::clean_if(report, all_ok))
 }
 
 /// `master` or `replica`, as the node sees itself.

@@ -3,10 +3,9 @@
 //! come back through gossip), and the node itself is reset when it answers.
 
 use super::{Context, seed_address};
-use crate::error::{Exit, UsageError};
+use crate::error::UsageError;
 use crate::net::{NetError, NodeAddress, concurrently};
-use crate::output::legacy::json;
-use crate::output::{Level, Line};
+use crate::report::Outcome;
 use crate::topology::{ClusterView, NodeView, load_cluster_view};
 use serde::Serialize;
 use std::sync::Arc;
@@ -20,36 +19,82 @@ pub struct DelNodeArgs {
     pub node_id: String,
 }
 
-/// What `del-node` did.
+/// What `del-node` found and did.
 #[derive(Debug, Default, Serialize)]
-struct DelNodeReport {
-    ok: bool,
-    id: String,
-    address: String,
-    /// (replica, new master) pairs.
-    repointed: Vec<(String, String)>,
-    forgot: Vec<String>,
-    /// Nodes that could not be told to forget, with why.
-    failed: Vec<(String, String)>,
-    reset: Option<bool>,
+pub struct DelNodeReport {
+    /// The node given on the command line (`host:port`).
+    pub seed: String,
+    /// The id (or prefix) asked for.
+    pub requested: String,
+    pub state: DelNodeState,
+    /// The removed node, when one matched.
+    pub id: Option<String>,
+    pub address: Option<String>,
+    /// How many slots it owns (a node that owns slots is not removed).
+    pub slot_count: usize,
+    /// Its replicas, each told to replicate another master.
+    pub repointed: Vec<Repoint>,
+    /// The nodes that forgot it.
+    pub forgot: Vec<String>,
+    /// Nodes that could not be told, with why.
+    pub failed: Vec<NodeFailure>,
+    /// Whether `CLUSTER RESET SOFT` on the node worked; `null` when it was not reachable.
+    pub reset: Option<bool>,
+}
+
+/// How `del-node` ended.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DelNodeState {
+    #[default]
+    Removed,
+    /// No node has the id (redis-cli syntax only; natively a usage error).
+    NotFound,
+    /// The node owns slots.
+    NotEmpty,
+}
+
+/// A replica moved to another master.
+#[derive(Debug, Serialize)]
+pub struct Repoint {
+    pub replica: String,
+    pub master: String,
+    pub ok: bool,
+}
+
+/// A node that could not do its part.
+#[derive(Debug, Serialize)]
+pub struct NodeFailure {
+    pub address: String,
+    pub error: String,
+}
+
+impl DelNodeReport {
+    fn fail(&mut self, address: impl ToString, error: impl ToString) {
+        self.failed.push(NodeFailure {
+            address: address.to_string(),
+            error: error.to_string(),
+        });
+    }
+
+    pub fn ok(&self) -> bool {
+        self.state == DelNodeState::Removed && self.failed.is_empty()
+    }
 }
 
 /// Runs `del-node`.
-pub async fn run(context: &Context, args: &DelNodeArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &DelNodeArgs) -> anyhow::Result<Outcome> {
     let seed = seed_address(&args.node, None)?;
-    let mut lines = vec![Line::new(
-        Level::Info,
-        format!(">>> Removing node {} from cluster {seed}", args.node_id),
-    )];
+    let mut report = DelNodeReport {
+        seed: seed.to_string(),
+        requested: args.node_id.clone(),
+        ..DelNodeReport::default()
+    };
     let view = load_cluster_view(&context.session, &seed).await?;
     let Some(doomed) = view.find_node(&args.node_id, |_| true) else {
-        if context.output.compat {
-            lines.push(Line::new(
-                Level::Err,
-                format!("[ERR] No such node ID {}", args.node_id),
-            ));
-            context.output.print_lines(&lines);
-            return Ok(Exit::Problems);
+        if context.redis_cli() {
+            report.state = DelNodeState::NotFound;
+            return Ok(Outcome::clean_if(report, false));
         }
         return Err(UsageError(format!(
             "no node with id '{}' in the cluster of {seed}; `rcluster check {seed}` lists the ids",
@@ -57,69 +102,28 @@ pub async fn run(context: &Context, args: &DelNodeArgs) -> anyhow::Result<Exit> 
         ))
         .into());
     };
-    let owned = doomed.myself().slots.clone();
-    if !owned.is_empty() {
-        lines.push(Line::new(
-            Level::Err,
-            format!(
-                "[ERR] Node {} is not empty! Reshard data away and try again.",
-                doomed.address
-            ),
-        ));
-        context.output.print_lines(&lines);
-        context.output.hint(&format!(
-            "it owns {} slots: empty it with `rcluster rebalance {seed} --weight {}=0` or `rcluster reshard {seed} --from {} --to ID --slots {}`",
-            owned.len(),
-            doomed.id(),
-            doomed.id(),
-            owned.len()
-        ));
-        return Ok(Exit::Problems);
+    report.id = Some(doomed.id().to_string());
+    report.address = Some(doomed.address.to_string());
+    report.slot_count = doomed.myself().slots.len();
+    if report.slot_count > 0 {
+        report.state = DelNodeState::NotEmpty;
+        return Ok(Outcome::clean_if(report, false));
     }
-    let mut report = DelNodeReport {
-        id: doomed.id().to_string(),
-        address: doomed.address.to_string(),
-        ..DelNodeReport::default()
-    };
-    repoint_replicas(context, &view, doomed, &mut report, &mut lines).await;
-    lines.push(Line::new(
-        Level::Info,
-        ">>> Sending CLUSTER FORGET messages to the cluster...",
-    ));
+    repoint_replicas(context, &view, doomed, &mut report).await;
     forget_everywhere(context, &view, doomed, &mut report).await;
     if doomed.is_reachable() {
-        lines.push(Line::new(
-            Level::Info,
-            ">>> Sending CLUSTER RESET SOFT to the deleted node.",
-        ));
         let reset = async {
             let mut client = context.session.client(&doomed.address).await?;
             client.query::<()>(&["CLUSTER", "RESET", "SOFT"]).await
         }
         .await;
         if let Err(error) = &reset {
-            report
-                .failed
-                .push((doomed.address.to_string(), error.to_string()));
+            report.fail(&doomed.address, error);
         }
         report.reset = Some(reset.is_ok());
     }
-    for (address, why) in &report.failed {
-        lines.push(Line::new(Level::Err, format!("[ERR] {address}: {why}")));
-    }
-    report.ok = report.failed.is_empty();
-    if context.output.json {
-        json::print_json(&report);
-    } else {
-        context.output.print_lines(&lines);
-        if !report.ok {
-            context.output.hint(&format!(
-                "nodes that did not forget {} may bring it back through gossip: run `rcluster del-node {seed} {}` again once they answer",
-                report.id, report.id
-            ));
-        }
-    }
-    Ok(Exit::from_clean(report.ok))
+    let ok = report.ok();
+    Ok(Outcome::clean_if(report, ok))
 }
 
 /// Each reachable replica of `doomed` replicates the master with the fewest replicas instead,
@@ -129,7 +133,6 @@ async fn repoint_replicas(
     view: &ClusterView,
     doomed: &NodeView,
     report: &mut DelNodeReport,
-    lines: &mut Vec<Line>,
 ) {
     let replicas: Vec<&NodeView> = view
         .loaded()
@@ -137,16 +140,9 @@ async fn repoint_replicas(
         .collect();
     for replica in replicas {
         let Some(master) = least_replicated_master(view, doomed, &replica.address) else {
-            report.failed.push((
-                replica.address.to_string(),
-                "no other master to replicate".into(),
-            ));
+            report.fail(&replica.address, "no other master to replicate");
             continue;
         };
-        lines.push(Line::new(
-            Level::Info,
-            format!(">>> {} as replica of {}", replica.address, master.address),
-        ));
         let outcome = async {
             let mut client = context.session.client(&replica.address).await?;
             client
@@ -154,13 +150,13 @@ async fn repoint_replicas(
                 .await
         }
         .await;
-        match outcome {
-            Ok(()) => report
-                .repointed
-                .push((replica.address.to_string(), master.address.to_string())),
-            Err(error) => report
-                .failed
-                .push((replica.address.to_string(), error.to_string())),
+        report.repointed.push(Repoint {
+            replica: replica.address.to_string(),
+            master: master.address.to_string(),
+            ok: outcome.is_ok(),
+        });
+        if let Err(error) = outcome {
+            report.fail(&replica.address, error);
         }
     }
 }
@@ -211,7 +207,7 @@ async fn forget_everywhere(
     for (address, outcome) in results {
         match outcome {
             Ok(()) => report.forgot.push(address.to_string()),
-            Err(error) => report.failed.push((address.to_string(), error.to_string())),
+            Err(error) => report.fail(&address, error),
         }
     }
 }

@@ -3,7 +3,9 @@
 
 use super::{Context, seed_address};
 use crate::error::{Exit, UsageError};
+use crate::report::Outcome;
 use crate::topology::{Slot, load_cluster_summary};
+use serde::Serialize;
 
 /// The state to put the slot in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -30,8 +32,19 @@ pub struct SetslotArgs {
     pub node_id: Option<String>,
 }
 
+/// What `setslot` reports: the command that was applied.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetslotReport {
+    /// The node the command was sent to (`host:port`).
+    pub address: String,
+    pub slot: Slot,
+    pub state: &'static str,
+    /// The other node's id; `null` for `stable`.
+    pub id: Option<String>,
+}
+
 /// Runs `setslot`.
-pub async fn run(context: &Context, args: &SetslotArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &SetslotArgs) -> anyhow::Result<Outcome> {
     let address = seed_address(&args.node, None)?;
     let view = load_cluster_summary(&context.session, &address).await?;
     let node_id = match (args.state, &args.node_id) {
@@ -65,23 +78,15 @@ pub async fn run(context: &Context, args: &SetslotArgs) -> anyhow::Result<Exit> 
         SlotState::Stable => crate::net::SetSlot::Stable,
     };
     client.setslot(args.slot.number(), action).await?;
-    let target = node_id.map(|id| format!(" {id}")).unwrap_or_default();
-    if context.output.json {
-        crate::output::legacy::json::print_json(&serde_json::json!({
-            "ok": true, "node": address.to_string(), "slot": args.slot,
-            "state": state_word(args.state), "node_id": target.trim(),
-        }));
-    } else {
-        context.output.print_lines(&[crate::output::Line::new(
-            crate::output::Level::Success,
-            format!(
-                "[OK] {address}: CLUSTER SETSLOT {} {}{target}",
-                args.slot,
-                state_word(args.state).to_uppercase()
-            ),
-        )]);
-    }
-    Ok(Exit::Ok)
+    Ok(Outcome::new(
+        SetslotReport {
+            address: address.to_string(),
+            slot: args.slot,
+            state: state_word(args.state),
+            id: node_id,
+        },
+        Exit::Ok,
+    ))
 }
 
 fn state_word(state: SlotState) -> &'static str {

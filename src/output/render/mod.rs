@@ -35,13 +35,22 @@ pub fn ok_line(text: impl Into<String>) -> Line {
     Line::new(Level::Success, format!("[OK] {}", text.into()))
 }
 
+mod add_node;
 mod backup;
+mod call;
 mod check;
 mod common;
+mod del_node;
 mod doctor;
 mod moves;
 mod set_timeout;
+mod setslot;
 mod text;
 
 pub use check::quiet_view;
 pub use text::Text;
+
+/// Advice after a result, on stderr; nothing with `-q`. Only the human view shows hints.
+pub fn hint_line(options: &RenderOptions, text: impl Into<String>) -> Option<Line> {
+    (!options.quiet).then(|| Line::stderr(Level::Plain, text))
+}
