@@ -376,7 +376,7 @@ fn wait_for_exit(pid: u32, limit: Duration) {
 }
 
 /// A node recorded in a state directory by `local up`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct RecordedNode {
     pub port: u16,
     pub pid: u32,

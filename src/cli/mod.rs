@@ -158,7 +158,7 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
         Command::Backup(args) => commands::backup::run(&context, args).await,
         Command::Reshard(args) => commands::reshard::run(&context, args).await,
         Command::Setslot(args) => commands::setslot::run(&context, args).await,
-        Command::Local(args) => printed(commands::local::run(&context, args).await),
+        Command::Local(args) => commands::local::run(&context, args).await,
         Command::Completions { .. } => unreachable!("handled above"),
     }
 }

@@ -2,10 +2,12 @@
 
 use super::Context;
 use crate::error::Exit;
-use crate::output::legacy::json;
-use crate::output::{Level, Line};
-use crate::sandbox::{Sandbox, SandboxOptions, default_state_dir, recorded_nodes, stop_recorded};
+use crate::report::Outcome;
+use crate::sandbox::{
+    RecordedNode, Sandbox, SandboxOptions, default_state_dir, recorded_nodes, stop_recorded,
+};
 use anyhow::bail;
+use serde::Serialize;
 use std::path::PathBuf;
 
 /// Arguments of `local`.
@@ -57,7 +59,7 @@ pub enum LocalAction {
 }
 
 /// Runs `local`.
-pub async fn run(context: &Context, args: &LocalArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &LocalArgs) -> anyhow::Result<Outcome> {
     match &args.action {
         LocalAction::Up {
             masters,
@@ -88,15 +90,42 @@ pub async fn run(context: &Context, args: &LocalArgs) -> anyhow::Result<Exit> {
             up(context, options).await
         }
         LocalAction::Down { state_dir } => {
-            down(context, state_dir.clone().unwrap_or_else(default_state_dir))
+            Ok(down(state_dir.clone().unwrap_or_else(default_state_dir)))
         }
         LocalAction::Status { state_dir } => {
-            status(context, state_dir.clone().unwrap_or_else(default_state_dir))
+            Ok(status(state_dir.clone().unwrap_or_else(default_state_dir)))
         }
     }
 }
 
-async fn up(context: &Context, options: SandboxOptions) -> anyhow::Result<Exit> {
+/// What `local up` started.
+#[derive(Debug, Serialize)]
+pub struct LocalUpReport {
+    /// A node of the new cluster, to pass to other commands.
+    pub seed: String,
+    pub ports: Vec<u16>,
+    pub state_dir: PathBuf,
+    /// `--state-dir DIR` when it is not the default, for the hint that names `local down`.
+    #[serde(skip)]
+    pub state_dir_flag: String,
+}
+
+/// What `local down` stopped.
+#[derive(Debug, Serialize)]
+pub struct LocalDownReport {
+    pub state_dir: PathBuf,
+    /// The ports of the nodes stopped.
+    pub stopped: Vec<u16>,
+}
+
+/// The nodes `local up` recorded. Exit 1 unless every one runs.
+#[derive(Debug, Serialize)]
+pub struct LocalStatusReport {
+    pub state_dir: PathBuf,
+    pub nodes: Vec<RecordedNode>,
+}
+
+async fn up(context: &Context, options: SandboxOptions) -> anyhow::Result<Outcome> {
     if recorded_nodes(&options.state_dir).iter().any(|n| n.running) {
         bail!(
             "a local cluster is already running from {}; stop it with `rcluster local down{}`",
@@ -104,8 +133,8 @@ async fn up(context: &Context, options: SandboxOptions) -> anyhow::Result<Exit> 
             state_dir_flag(&options.state_dir)
         );
     }
-    context.output.hint(&format!(
-        "starting {} nodes ({} masters, {} replicas each) with {} ...",
+    context.ui.step(&format!(
+        "Starting {} nodes ({} masters, {} replicas each) with {}",
         options.masters * (1 + options.replicas),
         options.masters,
         options.replicas,
@@ -121,20 +150,15 @@ async fn up(context: &Context, options: SandboxOptions) -> anyhow::Result<Exit> 
     let seed = sandbox.seed();
     let ports: Vec<u16> = sandbox.nodes.iter().map(|n| n.port).collect();
     sandbox.detach();
-    if context.output.json {
-        json::print_json(&serde_json::json!({
-            "seed": seed.to_string(), "ports": ports, "state_dir": options.state_dir,
-        }));
-    } else {
-        context
-            .output
-            .print_lines(&[Line::new(Level::Plain, seed.to_string())]);
-    }
-    context.output.hint(&format!(
-        "cluster ready: try `rcluster check {seed}`; stop it with `rcluster local down{}`",
-        state_dir_flag(&options.state_dir)
-    ));
-    Ok(Exit::Ok)
+    Ok(Outcome::new(
+        LocalUpReport {
+            seed: seed.to_string(),
+            ports,
+            state_dir_flag: state_dir_flag(&options.state_dir),
+            state_dir: options.state_dir,
+        },
+        Exit::Ok,
+    ))
 }
 
 fn state_dir_flag(dir: &std::path::Path) -> String {
@@ -145,52 +169,13 @@ fn state_dir_flag(dir: &std::path::Path) -> String {
     }
 }
 
-fn down(context: &Context, state_dir: PathBuf) -> anyhow::Result<Exit> {
+fn down(state_dir: PathBuf) -> Outcome {
     let stopped = stop_recorded(&state_dir);
-    if context.output.json {
-        json::print_json(&serde_json::json!({ "stopped": stopped }));
-    } else if stopped.is_empty() {
-        context.output.hint(&format!(
-            "no running local nodes recorded in {}",
-            state_dir.display()
-        ));
-    } else {
-        context.output.print_lines(&[Line::new(
-            Level::Plain,
-            format!("stopped {} nodes", stopped.len()),
-        )]);
-    }
-    Ok(Exit::Ok)
+    Outcome::new(LocalDownReport { state_dir, stopped }, Exit::Ok)
 }
 
-fn status(context: &Context, state_dir: PathBuf) -> anyhow::Result<Exit> {
+fn status(state_dir: PathBuf) -> Outcome {
     let nodes = recorded_nodes(&state_dir);
-    if context.output.json {
-        let rows: Vec<_> = nodes
-            .iter()
-            .map(|n| serde_json::json!({"port": n.port, "pid": n.pid, "running": n.running}))
-            .collect();
-        json::print_json(&serde_json::json!({ "state_dir": state_dir, "nodes": rows }));
-    } else if nodes.is_empty() {
-        context.output.hint(&format!(
-            "no local nodes recorded in {}",
-            state_dir.display()
-        ));
-    } else {
-        let mut table = comfy_table::Table::new();
-        table.load_style(comfy_table::presets::NOTHING);
-        table.set_header(["ADDRESS", "PID", "STATE"]);
-        for node in &nodes {
-            let state = if node.running { "running" } else { "stopped" };
-            table.add_row([
-                format!("127.0.0.1:{}", node.port),
-                node.pid.to_string(),
-                state.to_string(),
-            ]);
-        }
-        crate::output::legacy::write_stdout(&format!("{table}\n"));
-    }
-    Ok(Exit::from_clean(
-        nodes.iter().all(|n| n.running) && !nodes.is_empty(),
-    ))
+    let all_running = nodes.iter().all(|n| n.running) && !nodes.is_empty();
+    Outcome::clean_if(LocalStatusReport { state_dir, nodes }, all_running)
 }

@@ -42,6 +42,7 @@ mod check;
 mod common;
 mod del_node;
 mod doctor;
+mod local;
 mod moves;
 mod set_timeout;
 mod setslot;
