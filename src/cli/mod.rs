@@ -140,9 +140,8 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
         },
         output,
     };
-    let printed = |exit: anyhow::Result<Exit>| exit.map(Outcome::printed);
     match &cli.command {
-        Command::Create(args) => printed(commands::create::run(&context, args).await),
+        Command::Create(args) => commands::create::run(&context, args).await,
         Command::Check(args) => commands::check::run(&context, args).await,
         Command::Info(args) => commands::info::run(&context, args).await,
         Command::AddNode(args) => commands::add_node::run(&context, args).await,
@@ -152,9 +151,9 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
         Command::Apply(args) => commands::apply::run(&context, args).await,
         Command::Rebalance(args) => commands::rebalance::run(&context, args).await,
         Command::Resume(args) => commands::resume::run(&context, args).await,
-        Command::Fix(args) => printed(commands::fix::run(&context, args).await),
+        Command::Fix(args) => commands::fix::run(&context, args).await,
         Command::Doctor(args) => commands::doctor::run(&context, args).await,
-        Command::Import(args) => printed(commands::import::run(&context, args).await),
+        Command::Import(args) => commands::import::run(&context, args).await,
         Command::Backup(args) => commands::backup::run(&context, args).await,
         Command::Reshard(args) => commands::reshard::run(&context, args).await,
         Command::Setslot(args) => commands::setslot::run(&context, args).await,

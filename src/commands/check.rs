@@ -36,6 +36,9 @@ pub struct CheckOutcome {
 #[derive(Serialize)]
 pub struct CheckSection<'a> {
     pub report: &'a CheckReport,
+    /// The info block and load warnings before the check (fix prints them, as redis-cli does).
+    #[serde(skip)]
+    pub info: Option<&'a crate::commands::info::InfoReport>,
     /// The `M:`/`S:` listing of every node (rebalance checks without it, as redis-cli does).
     #[serde(skip)]
     pub listing: bool,
@@ -45,14 +48,25 @@ impl<'a> CheckSection<'a> {
     pub fn new(report: &'a CheckReport) -> CheckSection<'a> {
         CheckSection {
             report,
+            info: None,
             listing: true,
+        }
+    }
+
+    pub fn with_info(
+        report: &'a CheckReport,
+        info: &'a crate::commands::info::InfoReport,
+    ) -> CheckSection<'a> {
+        CheckSection {
+            info: Some(info),
+            ..CheckSection::new(report)
         }
     }
 
     pub fn without_listing(report: &'a CheckReport) -> CheckSection<'a> {
         CheckSection {
-            report,
             listing: false,
+            ..CheckSection::new(report)
         }
     }
 }

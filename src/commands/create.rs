@@ -7,9 +7,8 @@ use super::{Context, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::exec::create::{NewNode, apply_create, inspect_new_nodes, placement_nodes};
 use crate::net::NodeAddress;
-use crate::output::legacy::{json, prompt};
-use crate::output::{Level, Line};
-use crate::plan::create::{ConflictKind, CreatePlan, plan_create};
+use crate::plan::create::{CreatePlan, plan_create};
+use crate::report::Outcome;
 use crate::topology::{SlotSet, load_cluster_view};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -39,34 +38,87 @@ pub struct CreateArgs {
     pub wait: Duration,
 }
 
-/// `create`'s JSON document.
-#[derive(Serialize)]
-struct CreateReport<'a> {
-    ok: bool,
-    applied: bool,
-    masters: Vec<MasterReport>,
-    replicas: Vec<ReplicaReport>,
-    conflicts: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    check: Option<&'a crate::topology::check::CheckReport>,
+/// What `create` planned and did.
+#[derive(Debug, Serialize)]
+pub struct CreateReport {
+    /// Whether the cluster was formed (`false` for `--dry-run` and a declined prompt).
+    pub applied: bool,
+    pub masters: Vec<MasterReport>,
+    pub replicas: Vec<ReplicaReport>,
+    /// The placement flaws left (a replica on its master's host or zone), in words.
+    pub conflicts: Vec<String>,
+    /// The check of the new cluster; `null` unless applied.
+    pub check: Option<crate::topology::check::CheckReport>,
+    /// The nodes in argument order and the plan, for the text views.
+    #[serde(skip)]
+    pub nodes: Vec<NewNode>,
+    #[serde(skip)]
+    pub plan: CreatePlan,
+    /// `--replicas`, which tells where redis-cli's "Adding extra replicas..." line goes.
+    #[serde(skip)]
+    pub replicas_per_master: usize,
 }
 
-#[derive(Serialize)]
-struct MasterReport {
-    address: String,
-    id: String,
-    slots: SlotSet,
+/// A planned master.
+#[derive(Debug, Serialize)]
+pub struct MasterReport {
+    pub address: String,
+    pub id: String,
+    pub slots: SlotSet,
+    pub slot_count: usize,
 }
 
-#[derive(Serialize)]
-struct ReplicaReport {
-    address: String,
-    id: String,
-    master: String,
+/// A planned replica and its master's id.
+#[derive(Debug, Serialize)]
+pub struct ReplicaReport {
+    pub address: String,
+    pub id: String,
+    pub master: String,
 }
+
+impl CreateReport {
+    fn new(nodes: Vec<NewNode>, plan: CreatePlan, replicas: usize, conflicts: Vec<String>) -> Self {
+        let masters = plan
+            .masters
+            .iter()
+            .map(|m| {
+                let slots = SlotSet::from_range(m.first, m.last);
+                MasterReport {
+                    address: nodes[m.node].address.to_string(),
+                    id: nodes[m.node].id.clone(),
+                    slot_count: slots.len(),
+                    slots,
+                }
+            })
+            .collect();
+        let replica_reports = plan
+            .replicas
+            .iter()
+            .map(|r| ReplicaReport {
+                address: nodes[r.node].address.to_string(),
+                id: nodes[r.node].id.clone(),
+                master: nodes[plan.masters[r.master].node].id.clone(),
+            })
+            .collect();
+        CreateReport {
+            applied: false,
+            masters,
+            replicas: replica_reports,
+            conflicts,
+            check: None,
+            nodes,
+            plan,
+            replicas_per_master: replicas,
+        }
+    }
+}
+
+/// The plan, shown before the prompt: redis-cli's lines (natively with the flaws named).
+#[derive(Serialize)]
+pub struct CreatePlanSection<'a>(pub &'a CreateReport);
 
 /// Runs `create`.
-pub async fn run(context: &Context, args: &CreateArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &CreateArgs) -> anyhow::Result<Outcome> {
     let addresses = parse_addresses(&args.nodes)?;
     let zones = parse_zones(&args.zones).await?;
     let nodes = inspect_new_nodes(&context.session, &addresses).await?;
@@ -85,71 +137,31 @@ pub async fn run(context: &Context, args: &CreateArgs) -> anyhow::Result<Exit> {
     }
     let plan = plan_create(&placement, args.replicas).map_err(|e| UsageError(e.to_string()))?;
     let conflicts = plan.describe_conflicts(&placement);
-    if !context.output.json {
-        // redis-cli names no pairs; in its syntax the output stays line for line its own.
-        let named = if context.output.compat {
-            &[][..]
-        } else {
-            &conflicts[..]
-        };
-        let lines = render_plan(&nodes, &plan, args.replicas, named);
-        context.output.print_lines(&lines);
-    }
+    let mut report = CreateReport::new(nodes, plan, args.replicas, conflicts);
+    context.ui.section(&CreatePlanSection(&report));
     if args.dry_run {
-        return finish(context, &nodes, &plan, conflicts, false, None);
+        return Ok(Outcome::new(report, Exit::Ok));
     }
-    if !args.yes && !prompt::confirm(&context.output, "Can I set the above configuration?") {
-        context.output.hint("declined: no node was changed");
-        return Ok(Exit::Problems);
+    if !args.yes && !context.ui.confirm("Can I set the above configuration?") {
+        context.ui.hint("declined: no node was changed");
+        return Ok(Outcome::new(report, Exit::Problems));
     }
-    if !context.output.json {
-        context.output.print_lines(&applying_lines());
+    for step in [
+        "Nodes configuration updated",
+        "Assign a different config epoch to each node",
+        "Sending CLUSTER MEET messages to join the cluster",
+    ] {
+        context.ui.step(step);
     }
-    apply_create(&context.session, &nodes, &plan, args.wait).await?;
-    let view = load_cluster_view(&context.session, &nodes[0].address).await?;
-    let report = check_view(context, &view, false).await?;
-    context
-        .ui
-        .section(&super::check::CheckSection::new(&report));
-    finish(context, &nodes, &plan, conflicts, true, Some(&report))
-}
-
-fn finish(
-    context: &Context,
-    nodes: &[NewNode],
-    plan: &CreatePlan,
-    conflicts: Vec<String>,
-    applied: bool,
-    check: Option<&crate::topology::check::CheckReport>,
-) -> anyhow::Result<Exit> {
-    let ok = check.is_none_or(|c| c.is_clean_for_redis_cli());
-    if context.output.json {
-        json::print_json(&CreateReport {
-            ok,
-            applied,
-            masters: plan
-                .masters
-                .iter()
-                .map(|m| MasterReport {
-                    address: nodes[m.node].address.to_string(),
-                    id: nodes[m.node].id.clone(),
-                    slots: SlotSet::from_range(m.first, m.last),
-                })
-                .collect(),
-            replicas: plan
-                .replicas
-                .iter()
-                .map(|r| ReplicaReport {
-                    address: nodes[r.node].address.to_string(),
-                    id: nodes[r.node].id.clone(),
-                    master: nodes[plan.masters[r.master].node].id.clone(),
-                })
-                .collect(),
-            conflicts,
-            check,
-        });
-    }
-    Ok(Exit::from_clean(ok))
+    context.ui.notice("Waiting for the cluster to join\n");
+    apply_create(&context.session, &report.nodes, &report.plan, args.wait).await?;
+    let view = load_cluster_view(&context.session, &report.nodes[0].address).await?;
+    let check = check_view(context, &view, false).await?;
+    context.ui.section(&super::check::CheckSection::new(&check));
+    let ok = check.is_clean_for_redis_cli();
+    report.applied = true;
+    report.check = Some(check);
+    Ok(Outcome::clean_if(report, ok))
 }
 
 fn parse_addresses(texts: &[String]) -> anyhow::Result<Vec<NodeAddress>> {
@@ -205,115 +217,4 @@ fn reject_same_node_twice(nodes: &[NewNode]) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// redis-cli's planning lines, then the M:/S: listing in argument order.
-fn render_plan(
-    nodes: &[NewNode],
-    plan: &CreatePlan,
-    replicas: usize,
-    conflicts: &[String],
-) -> Vec<Line> {
-    let mut lines = vec![Line::new(
-        Level::Info,
-        format!(
-            ">>> Performing hash slots allocation on {} nodes...",
-            nodes.len()
-        ),
-    )];
-    for (index, master) in plan.masters.iter().enumerate() {
-        lines.push(Line::new(
-            Level::Plain,
-            format!(
-                "Master[{index}] -> Slots {} - {}",
-                master.first, master.last
-            ),
-        ));
-    }
-    let first_extra = replicas * plan.masters.len();
-    for (index, replica) in plan.replicas.iter().enumerate() {
-        if index == first_extra {
-            lines.push(Line::new(Level::Plain, "Adding extra replicas..."));
-        }
-        let master = &nodes[plan.masters[replica.master].node];
-        lines.push(Line::new(
-            Level::Plain,
-            format!(
-                "Adding replica {} to {}",
-                nodes[replica.node].address, master.address
-            ),
-        ));
-    }
-    if !plan.conflicts.is_empty() {
-        lines.push(Line::new(
-            Level::Info,
-            ">>> Trying to optimize slaves allocation for anti-affinity",
-        ));
-        lines.push(Line::new(Level::Warn, anti_affinity_warning(plan)));
-        lines.extend(
-            conflicts
-                .iter()
-                .map(|c| Line::new(Level::Warn, format!("    {c}"))),
-        );
-    }
-    let master_of: HashMap<usize, &NewNode> = plan
-        .replicas
-        .iter()
-        .map(|r| (r.node, &nodes[plan.masters[r.master].node]))
-        .collect();
-    for (index, node) in nodes.iter().enumerate() {
-        if let Some(master) = plan.masters.iter().find(|m| m.node == index) {
-            let slots = SlotSet::from_range(master.first, master.last);
-            lines.push(Line::new(
-                Level::Plain,
-                format!("M: {} {}", node.id, node.address),
-            ));
-            lines.push(Line::new(
-                Level::Plain,
-                format!(
-                    "   slots:{} ({} slots) master",
-                    slots.to_bracketed(),
-                    slots.len()
-                ),
-            ));
-        } else if let Some(master) = master_of.get(&index) {
-            lines.push(Line::new(
-                Level::Plain,
-                format!("S: {} {}", node.id, node.address),
-            ));
-            lines.push(Line::new(
-                Level::Plain,
-                format!("   replicates {}", master.id),
-            ));
-        }
-    }
-    lines
-}
-
-/// redis-cli's summary of what could not be placed apart (its worst case first).
-fn anti_affinity_warning(plan: &CreatePlan) -> &'static str {
-    let has = |kind| plan.conflicts.iter().any(|c| c.kind == kind);
-    if has(ConflictKind::SameHost) {
-        "[WARNING] Some slaves are in the same host as their master"
-    } else if has(ConflictKind::SameZone) {
-        "[WARNING] Some replicas are in the same zone as their master"
-    } else {
-        "[WARNING] Some slaves of the same master are in the same host"
-    }
-}
-
-fn applying_lines() -> Vec<Line> {
-    vec![
-        Line::new(Level::Info, ">>> Nodes configuration updated"),
-        Line::new(
-            Level::Info,
-            ">>> Assign a different config epoch to each node",
-        ),
-        Line::new(
-            Level::Info,
-            ">>> Sending CLUSTER MEET messages to join the cluster",
-        ),
-        Line::new(Level::Plain, "Waiting for the cluster to join"),
-        Line::new(Level::Plain, ""),
-    ]
 }

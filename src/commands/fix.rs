@@ -6,19 +6,20 @@
 //! An unfinished rcluster journal for the cluster is read first: its slots are completed in the
 //! direction it was moving them (`--no-journal` ignores it).
 
+use super::check::{CheckSection, check_view};
 use super::moves::{bounded_migrate_timeout, wait_for_agreement};
-use super::{Context, check::check_view, seed_address};
-use crate::error::{Exit, UsageError};
+use super::{Context, seed_address};
+use crate::error::UsageError;
 use crate::exec::fix::{FixOutcome, execute_fix};
 use crate::exec::handoff::{Handoffs, node_timeout};
 use crate::exec::journal::{Journal, JournalState, Record, default_dir, find_unfinished, read};
 use crate::exec::migrate::{MigrateOptions, endpoints_of};
-use crate::output::legacy::{json, prompt};
-use crate::output::{Level, Line, human};
 use crate::plan::fix::{FixOptions, FixPlan, Intent, Problem, SlotKeys, plan_fix, slots_to_count};
+use crate::report::Outcome;
 use crate::topology::check::{CheckReport, check_cluster};
 use crate::topology::load::{count_keys_on_masters, load_keys_in_unowned_slots};
 use crate::topology::{ClusterView, load_cluster_view};
+use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -63,8 +64,98 @@ pub struct FixArgs {
     pub migrate_timeout: Duration,
 }
 
+/// How `fix` ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixStage {
+    /// Unreachable masters own slots: nothing was done (`plan.refused` says why).
+    Refused,
+    /// No slot needs repair.
+    NothingToDo,
+    /// `--dry-run`: the plan, nothing changed.
+    DryRun,
+    /// The plan was declined at the prompt.
+    Declined,
+    /// The plan was carried out (`outcome`, `after`).
+    Repaired,
+}
+
+/// What `fix` found, planned and did.
+#[derive(Debug, Serialize)]
+pub struct FixReport {
+    pub stage: FixStage,
+    /// Whether anything was changed.
+    pub applied: bool,
+    /// The check before the repair.
+    pub check: CheckReport,
+    pub plan: FixPlan,
+    /// What the repair did; `null` unless repaired.
+    pub outcome: Option<FixOutcome>,
+    pub seconds: Option<f64>,
+    /// The check after the repair; `null` unless repaired.
+    pub after: Option<CheckReport>,
+    /// Whether the cluster is clean at the end (by redis-cli's rules in its syntax).
+    #[serde(skip)]
+    pub clean: bool,
+    /// `host:port` of every node id, for the plan's text.
+    #[serde(skip)]
+    pub addresses: Addresses,
+}
+
+/// Node ids to `host:port`, for rendering a plan; an unknown id stays as it is.
+#[derive(Debug, Clone, Default)]
+pub struct Addresses(HashMap<String, String>);
+
+impl Addresses {
+    pub fn of(view: &ClusterView) -> Addresses {
+        Addresses(
+            view.nodes
+                .iter()
+                .map(|n| (n.id().to_string(), n.address.to_string()))
+                .collect(),
+        )
+    }
+
+    pub fn get(&self, id: &str) -> String {
+        self.0.get(id).cloned().unwrap_or_else(|| id.to_string())
+    }
+}
+
+/// The repair plan as shown before it is carried out: a table natively, redis-cli's lines in its
+/// syntax.
+#[derive(Serialize)]
+pub struct PlanSection<'a> {
+    pub plan: &'a FixPlan,
+    #[serde(skip)]
+    pub addresses: &'a Addresses,
+}
+
+impl FixReport {
+    fn new(stage: FixStage, check: CheckReport, plan: FixPlan, addresses: Addresses) -> FixReport {
+        FixReport {
+            stage,
+            applied: false,
+            check,
+            plan,
+            outcome: None,
+            seconds: None,
+            after: None,
+            clean: false,
+            addresses,
+        }
+    }
+
+    /// The outcome: exit 0 only when the final state is clean and nothing failed.
+    fn finish(mut self, clean: bool) -> Outcome {
+        let failed = self.outcome.as_ref().is_some_and(|o| !o.failed.is_empty());
+        self.clean = clean && !failed;
+        let ok = self.clean;
+        Outcome::clean_if(self, ok)
+    }
+}
+
 /// Runs `fix`.
-pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Outcome> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     super::report_unreachable_like_redis_cli(context, &view);
@@ -73,13 +164,9 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Exit> {
     } else {
         None
     };
-    let report = check_cluster(&view, unowned.as_ref());
-    if !context.output.json {
-        let mut lines = human::render_load_warnings(&report);
-        lines.extend(human::render_info(&super::info::build_info_report(&view)));
-        lines.extend(human::render_check(&report, context.output.compat));
-        context.output.print_lines(&lines);
-    }
+    let check = check_cluster(&view, unowned.as_ref());
+    let info = super::info::build_info_report(&view);
+    context.ui.section(&CheckSection::with_info(&check, &info));
     super::refuse_during_atomic_migration(context, &view).await?;
     let _lock = super::moves::lock_run(&view, "fix")?;
     let mut keys = count_keys(context, &view).await?;
@@ -95,40 +182,41 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Exit> {
         with_unreachable_masters: args.fix_with_unreachable_masters,
     };
     let mut plan = plan_fix(&view, &keys, &intents, options);
-    if let Some(reason) = &plan.refused {
-        return refuse(context, &report, &plan, reason);
+    let addresses = Addresses::of(&view);
+    if plan.refused.is_some() {
+        let report = FixReport::new(FixStage::Refused, check, plan, addresses);
+        return Ok(report.finish(false));
     }
     if plan.repairs.is_empty() {
-        return nothing_to_do(context, &report, &plan);
+        for note in &plan.notes {
+            context.ui.hint(note);
+        }
+        let clean = clean_for(context, &check);
+        let report = FixReport::new(FixStage::NothingToDo, check, plan, addresses);
+        return Ok(report.finish(clean));
     }
     let show_plan = |plan: &FixPlan| {
-        if !context.output.json {
-            let lines = render_plan(&view, plan, context.output.compat);
-            context.output.print_lines(&lines);
-        }
+        context.ui.section(&PlanSection {
+            plan,
+            addresses: &addresses,
+        })
     };
-    if !context.output.compat {
+    if !context.redis_cli() {
         show_plan(&plan);
     }
     for note in &plan.notes {
-        context.output.hint(note);
+        context.ui.hint(note);
     }
     if args.dry_run {
-        if context.output.compat {
-            show_plan(&plan);
-        }
-        if context.output.json {
-            json::print_json(&serde_json::json!({
-                "ok": false, "applied": false, "check": report, "plan": plan,
-            }));
-        }
-        return Ok(Exit::Problems);
+        let report = FixReport::new(FixStage::DryRun, check, plan, addresses);
+        return Ok(report.finish(false));
     }
     if !consent(context, args, &mut plan) {
-        context.output.hint("declined: nothing was changed");
-        return Ok(Exit::Problems);
+        context.ui.hint("declined: nothing was changed");
+        let report = FixReport::new(FixStage::Declined, check, plan, addresses);
+        return Ok(report.finish(false));
     }
-    if context.output.compat {
+    if context.redis_cli() {
         show_plan(&plan);
     }
     let started = Instant::now();
@@ -151,7 +239,22 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Exit> {
     wait_for_agreement(context, &view, Duration::from_secs(10)).await;
     let after_view = load_cluster_view(&context.session, &seed).await?;
     let after = check_view(context, &after_view, args.search_multiple_owners).await?;
-    report_outcome(context, &plan, &outcome, &after, seconds)
+    let clean = clean_for(context, &after);
+    let mut report = FixReport::new(FixStage::Repaired, check, plan, addresses);
+    report.applied = true;
+    report.outcome = Some(outcome);
+    report.seconds = Some(seconds);
+    report.after = Some(after);
+    Ok(report.finish(clean))
+}
+
+/// A check's verdict, by redis-cli's rules in its syntax.
+fn clean_for(context: &Context, check: &CheckReport) -> bool {
+    if context.redis_cli() {
+        check.is_clean_for_redis_cli()
+    } else {
+        check.is_clean()
+    }
 }
 
 /// Key counts of every slot the planner looks at, on every loaded master.
@@ -214,58 +317,6 @@ fn migrate_options(context: &Context, args: &FixArgs) -> MigrateOptions {
     }
 }
 
-/// Unreachable masters own slots: say why nothing is done, and how to proceed.
-fn refuse(
-    context: &Context,
-    report: &CheckReport,
-    plan: &FixPlan,
-    reason: &str,
-) -> anyhow::Result<Exit> {
-    if context.output.json {
-        json::print_json(
-            &serde_json::json!({ "ok": false, "applied": false, "check": report, "plan": plan }),
-        );
-    } else if context.output.compat {
-        context
-            .output
-            .print_lines(&[Line::new(Level::Warn, format!("*** Not fixing: {reason}"))]);
-    } else {
-        eprintln!("[ERR] not fixing: {reason}");
-    }
-    Ok(Exit::Problems)
-}
-
-/// No slot needs repair: the notes, and the check's verdict as the exit code.
-fn nothing_to_do(context: &Context, report: &CheckReport, plan: &FixPlan) -> anyhow::Result<Exit> {
-    let clean = if context.output.compat {
-        report.is_clean_for_redis_cli()
-    } else {
-        report.is_clean()
-    };
-    if context.output.json {
-        json::print_json(&serde_json::json!({
-            "ok": clean, "applied": false, "check": report, "plan": plan,
-        }));
-    } else {
-        for note in &plan.notes {
-            context.output.hint(note);
-        }
-        if !context.output.compat {
-            // The result line: stdout, like every command's.
-            let line = if clean {
-                Line::new(Level::Success, "[OK] No slot needs repair.")
-            } else {
-                Line::new(
-                    Level::Warn,
-                    "No slot needs repair; the problems above need another command (see the notes).",
-                )
-            };
-            context.output.print_lines(&[line]);
-        }
-    }
-    Ok(Exit::from_clean(clean))
-}
-
 /// `--yes`, or one question. In redis-cli syntax, open slots and multiple owners are repaired
 /// without asking (as redis-cli does) and each group of uncovered slots is asked about with
 /// redis-cli's question; a declined group is dropped from the plan.
@@ -273,8 +324,8 @@ fn consent(context: &Context, args: &FixArgs, plan: &mut FixPlan) -> bool {
     if args.yes {
         return true;
     }
-    if !context.output.compat {
-        return prompt::confirm(&context.output, "Repair the cluster as planned?");
+    if !context.redis_cli() {
+        return context.ui.confirm("Repair the cluster as planned?");
     }
     let uncovered = |p: Problem| matches!(p, Problem::Uncovered | Problem::UnreachableOwner);
     let groups = [
@@ -295,15 +346,12 @@ fn consent(context: &Context, args: &FixArgs, plan: &mut FixPlan) -> bool {
             continue;
         }
         let set: crate::topology::SlotSet = slots.iter().copied().collect();
-        context.output.print_lines(&[Line::new(
-            Level::Plain,
-            format!(
-                "The following uncovered slots {}:\n{}",
-                GROUP_WORDS[group],
-                set.to_bracketed()
-            ),
-        )]);
-        if !prompt::confirm(&context.output, question) {
+        context.ui.notice(&format!(
+            "The following uncovered slots {}:\n{}",
+            GROUP_WORDS[group],
+            set.to_bracketed()
+        ));
+        if !context.ui.confirm(question) {
             plan.repairs
                 .retain(|r| !(uncovered(r.problem) && holders(r) == group));
         }
@@ -349,163 +397,10 @@ fn record_in_journal(
     if left == 0 {
         let _ = journal.append(&Record::Finished);
     } else {
-        context.output.hint(&format!(
+        context.ui.hint(&format!(
             "the interrupted {} still has {left} slots to move: `rcluster resume --journal {}`",
             state.command,
             path.display()
         ));
     }
-}
-
-/// The result, the check after the repair, and the exit code it implies.
-fn report_outcome(
-    context: &Context,
-    plan: &FixPlan,
-    outcome: &FixOutcome,
-    after: &CheckReport,
-    seconds: f64,
-) -> anyhow::Result<Exit> {
-    let clean = if context.output.compat {
-        after.is_clean_for_redis_cli()
-    } else {
-        after.is_clean()
-    };
-    if context.output.json {
-        json::print_json(&serde_json::json!({
-            "ok": clean && outcome.failed.is_empty(), "applied": true, "plan": plan,
-            "outcome": outcome, "seconds": seconds, "after": after,
-        }));
-        return Ok(Exit::from_clean(clean && outcome.failed.is_empty()));
-    }
-    let mut lines = Vec::new();
-    for (slot, reason) in &outcome.failed {
-        lines.push(Line::new(
-            Level::Err,
-            format!("[ERR] slot {slot} was not repaired: {reason}"),
-        ));
-    }
-    lines.push(Line::new(
-        if outcome.failed.is_empty() {
-            Level::Success
-        } else {
-            Level::Warn
-        },
-        format!(
-            "{} Repaired {} of {} slots, moving {} keys, in {seconds:.2} s.",
-            if outcome.failed.is_empty() {
-                "[OK]"
-            } else {
-                "[WARNING]"
-            },
-            outcome.fixed.len(),
-            plan.repairs.len(),
-            outcome.keys_moved
-        ),
-    ));
-    if !context.output.compat {
-        // The findings only: the node listing was printed before the repair.
-        lines.extend(human::render_check_with(after, false, false));
-    }
-    context.output.print_lines(&lines);
-    for warning in &outcome.warnings {
-        context.output.hint(warning);
-    }
-    if !outcome.failed.is_empty() {
-        context.output.hint(
-            "slots not repaired are as they were or still open; rerun `rcluster fix` (with --replace if keys differ on both sides)",
-        );
-    }
-    Ok(Exit::from_clean(clean && outcome.failed.is_empty()))
-}
-
-/// The plan: a table of slot ranges with the same repair (native), or redis-cli style lines.
-fn render_plan(view: &ClusterView, plan: &FixPlan, compat: bool) -> Vec<Line> {
-    let address = |id: &str| {
-        view.node_by_id(id)
-            .map(|n| n.address.to_string())
-            .unwrap_or_else(|| id.to_string())
-    };
-    if compat {
-        return plan
-            .repairs
-            .iter()
-            .flat_map(|r| {
-                let head = match r.problem {
-                    Problem::OpenSlot => format!(">>> Fixing open slot {}", r.slot),
-                    Problem::MultipleOwners => {
-                        format!(">>> Fixing multiple owners for slot {}...", r.slot)
-                    }
-                    Problem::Uncovered | Problem::UnreachableOwner => {
-                        format!(">>> Covering slot {} with {}", r.slot, address(&r.target))
-                    }
-                    Problem::Disagreement => format!(">>> Announcing the owner of slot {}", r.slot),
-                };
-                [
-                    Line::new(Level::Info, head),
-                    Line::new(
-                        Level::Plain,
-                        format!("*** {}: {}", address(&r.target), r.reason),
-                    ),
-                ]
-            })
-            .collect();
-    }
-    let mut table = comfy_table::Table::new();
-    table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-    table.set_header(["Slots", "Problem", "New owner", "Keys to move", "Why"]);
-    for group in group_repairs(plan) {
-        let first = group[0];
-        let slots: crate::topology::SlotSet = group.iter().map(|r| r.slot).collect();
-        let mut from: Vec<(String, u64)> = Vec::new();
-        for drain in group.iter().flat_map(|r| &r.drains) {
-            match from.iter_mut().find(|(id, _)| *id == drain.node) {
-                Some((_, keys)) => *keys += drain.keys,
-                None => from.push((drain.node.clone(), drain.keys)),
-            }
-        }
-        let keys = if from.is_empty() {
-            "none".to_string()
-        } else {
-            from.iter()
-                .map(|(id, keys)| format!("{keys} from {}", address(id)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        table.add_row([
-            slots.to_compact(),
-            first.problem.describe().to_string(),
-            address(&first.target),
-            keys,
-            first.reason.clone(),
-        ]);
-    }
-    vec![
-        Line::new(
-            Level::Info,
-            format!(">>> Repair plan: {} slots", plan.repairs.len()),
-        ),
-        Line::new(Level::Plain, table.to_string()),
-    ]
-}
-
-/// Consecutive slots with the same problem, owner, sources and kind of reason, as one row.
-fn group_repairs(plan: &FixPlan) -> Vec<Vec<&crate::plan::fix::SlotRepair>> {
-    let shape = |r: &crate::plan::fix::SlotRepair| {
-        let reason: String = r.reason.chars().filter(|c| !c.is_ascii_digit()).collect();
-        let sources: Vec<&str> = r.drains.iter().map(|d| d.node.as_str()).collect();
-        (r.problem, r.target.clone(), sources.join(","), reason)
-    };
-    let mut groups: Vec<Vec<&crate::plan::fix::SlotRepair>> = Vec::new();
-    for repair in &plan.repairs {
-        match groups.last_mut() {
-            Some(group)
-                if shape(group[0]) == shape(repair)
-                    && group.last().unwrap().slot.number() + 1 == repair.slot.number() =>
-            {
-                group.push(repair)
-            }
-            _ => groups.push(vec![repair]),
-        }
-    }
-    groups
 }

@@ -8,12 +8,11 @@
 //! keys already moved stay moved, so running it again continues.
 
 use super::{Context, check::check_view, seed_address};
-use crate::error::{Exit, UsageError};
+use crate::error::UsageError;
 use crate::exec::migrate::{endpoints_of, migrate_keys_command};
 use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session};
-use crate::output::legacy::json;
-use crate::output::{Level, Line};
 use crate::topology::{ClusterView, key_slot, load_cluster_view};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
@@ -70,7 +69,7 @@ impl Owners {
 }
 
 /// Runs `import`.
-pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<Exit> {
+pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<crate::report::Outcome> {
     let seed = seed_address(&args.node, None)?;
     let source_address = NodeAddress::parse(&args.from, None)?;
     context.ui.step(&format!(
@@ -96,7 +95,7 @@ pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
     let outcome = import_all(context, args, &mut source, &owners).await;
     let seconds = started.elapsed().as_secs_f64();
-    report_import(context, outcome, seconds)
+    Ok(report_import(&source_address, outcome, seconds))
 }
 
 /// A session for the source, with its own credentials and the cluster's TLS settings.
@@ -128,7 +127,7 @@ async fn connect_source(
 }
 
 /// What the import did: keys moved, and the error that stopped it.
-struct Outcome {
+struct Moved {
     moved: u64,
     error: Option<String>,
 }
@@ -139,8 +138,8 @@ async fn import_all(
     args: &ImportArgs,
     source: &mut NodeClient,
     owners: &Owners,
-) -> Outcome {
-    let mut outcome = Outcome {
+) -> Moved {
+    let mut outcome = Moved {
         moved: 0,
         error: None,
     };
@@ -237,12 +236,12 @@ async fn migrate_batch(
             ));
         }
         *moved += keys.len() as u64;
-        if context.output.compat {
-            let lines: String = keys
+        if context.redis_cli() {
+            let lines: Vec<String> = keys
                 .iter()
-                .map(|k| format!("Migrating {} to {target}: OK\n", String::from_utf8_lossy(k)))
+                .map(|k| format!("Migrating {} to {target}: OK", String::from_utf8_lossy(k)))
                 .collect();
-            crate::output::legacy::write_stdout(&lines);
+            context.ui.notice(&lines.join("\n"));
         }
     }
     Ok(())
@@ -273,26 +272,25 @@ fn migrate_command(
     )
 }
 
-fn report_import(context: &Context, outcome: Outcome, seconds: f64) -> anyhow::Result<Exit> {
+/// What `import` did.
+#[derive(Debug, Serialize)]
+pub struct ImportReport {
+    /// The source node.
+    pub source: String,
+    /// Keys moved (or copied) into the cluster.
+    pub moved: u64,
+    pub seconds: f64,
+    /// What stopped the import; `null` when every key was moved.
+    pub failure: Option<String>,
+}
+
+fn report_import(source: &NodeAddress, outcome: Moved, seconds: f64) -> crate::report::Outcome {
     let ok = outcome.error.is_none();
-    if context.output.json {
-        json::print_json(&serde_json::json!({
-            "ok": ok, "moved": outcome.moved, "seconds": seconds, "error": outcome.error,
-        }));
-    } else {
-        if let Some(error) = &outcome.error {
-            context
-                .output
-                .print_lines(&[Line::new(Level::Err, error.clone())]);
-            context.output.hint(
-                "keys already imported stay imported: run the same command again to continue",
-            );
-        }
-        let rate = outcome.moved as f64 / seconds.max(0.001);
-        context.output.hint(&format!(
-            "imported {} keys in {seconds:.2} s ({rate:.0} keys/s)",
-            outcome.moved
-        ));
-    }
-    Ok(Exit::from_clean(ok))
+    let report = ImportReport {
+        source: source.to_string(),
+        moved: outcome.moved,
+        seconds,
+        failure: outcome.error,
+    };
+    crate::report::Outcome::clean_if(report, ok)
 }

@@ -135,8 +135,7 @@ pub struct SlotRepair {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FixPlan {
     pub repairs: Vec<SlotRepair>,
-    /// Why nothing may be done (unreachable masters that own slots).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Why nothing may be done (unreachable masters that own slots); `null` when it may.
     pub refused: Option<String>,
     /// Advice that needs no repair (failed masters to forget, data that will be lost).
     pub notes: Vec<String>,

@@ -48,15 +48,27 @@ pub fn quiet_view(lines: Vec<Line>, clean: bool) -> Vec<Line> {
     kept
 }
 
+impl CheckSection<'_> {
+    fn lines(&self, redis_cli: bool) -> Vec<Line> {
+        let mut lines = Vec::new();
+        if let Some(info) = self.info {
+            lines.extend(render_load_warnings(self.report));
+            lines.extend(render_info(info));
+        }
+        lines.extend(render_check_with(self.report, redis_cli, self.listing));
+        lines
+    }
+}
+
 impl Render for CheckSection<'_> {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
         if options.quiet {
             return Vec::new();
         }
-        render_check_with(self.report, false, self.listing)
+        self.lines(false)
     }
 
     fn redis_cli(&self, _: &RenderOptions) -> Vec<Line> {
-        render_check_with(self.report, true, self.listing)
+        self.lines(true)
     }
 }

@@ -1,0 +1,31 @@
+//! `import`'s view: the error that stopped it (on stdout, where redis-cli prints it) and natively the
+//! result line and how to continue.
+
+use super::{Render, RenderOptions, hint_line};
+use crate::commands::import::ImportReport;
+use crate::output::{Level, Line};
+
+impl Render for ImportReport {
+    fn human(&self, options: &RenderOptions) -> Vec<Line> {
+        let mut lines = self.redis_cli(options);
+        if self.failure.is_some() {
+            lines.extend(hint_line(
+                options,
+                "keys already imported stay imported: run the same command again to continue",
+            ));
+        }
+        let rate = self.moved as f64 / self.seconds.max(0.001);
+        lines.push(Line::plain(format!(
+            "imported {} keys in {:.2} s ({rate:.0} keys/s)",
+            self.moved, self.seconds
+        )));
+        lines
+    }
+
+    fn redis_cli(&self, _: &RenderOptions) -> Vec<Line> {
+        self.failure
+            .iter()
+            .map(|failure| Line::new(Level::Err, failure))
+            .collect()
+    }
+}

@@ -1,0 +1,52 @@
+//! `local`'s views: the seed address (alone on stdout, for `$(rcluster local up)`), what was stopped,
+//! and a table of the recorded nodes.
+
+use super::{Render, RenderOptions, hint_line};
+use crate::commands::local::{LocalDownReport, LocalStatusReport, LocalUpReport};
+use crate::output::Line;
+
+impl Render for LocalUpReport {
+    fn human(&self, options: &RenderOptions) -> Vec<Line> {
+        let hint = format!(
+            "cluster ready: try `rcluster check {}`; stop it with `rcluster local down{}`",
+            self.seed, self.state_dir_flag
+        );
+        std::iter::once(Line::plain(&self.seed))
+            .chain(hint_line(options, hint))
+            .collect()
+    }
+}
+
+impl Render for LocalDownReport {
+    fn human(&self, options: &RenderOptions) -> Vec<Line> {
+        if self.stopped.is_empty() {
+            let hint = format!(
+                "no running local nodes recorded in {}",
+                self.state_dir.display()
+            );
+            return hint_line(options, hint).into_iter().collect();
+        }
+        vec![Line::plain(format!("stopped {} nodes", self.stopped.len()))]
+    }
+}
+
+impl Render for LocalStatusReport {
+    fn human(&self, options: &RenderOptions) -> Vec<Line> {
+        if self.nodes.is_empty() {
+            let hint = format!("no local nodes recorded in {}", self.state_dir.display());
+            return hint_line(options, hint).into_iter().collect();
+        }
+        let mut table = comfy_table::Table::new();
+        table.load_style(comfy_table::presets::NOTHING);
+        table.set_header(["ADDRESS", "PID", "STATE"]);
+        for node in &self.nodes {
+            let state = if node.running { "running" } else { "stopped" };
+            table.add_row([
+                format!("127.0.0.1:{}", node.port),
+                node.pid.to_string(),
+                state.to_string(),
+            ]);
+        }
+        table.to_string().lines().map(Line::plain).collect()
+    }
+}
