@@ -29,8 +29,6 @@ impl<T: Render + Serialize + Send + Sync> Report for T {
 pub struct Outcome {
     pub report: Box<dyn Report>,
     pub exit: Exit,
-    /// TEMPORARY: the command printed for itself (not yet moved to a report).
-    pub printed: bool,
 }
 
 impl Outcome {
@@ -38,15 +36,6 @@ impl Outcome {
         Outcome {
             report: Box::new(report),
             exit,
-            printed: false,
-        }
-    }
-
-    /// TEMPORARY: a command that printed for itself.
-    pub fn printed(exit: Exit) -> Outcome {
-        Outcome {
-            printed: true,
-            ..Outcome::new((), exit)
         }
     }
 
@@ -112,7 +101,9 @@ impl Event<'_> {
         Some(match self {
             Event::Step(text) => json!({ "event": "step", "text": text }),
             Event::Section(_) => return None,
-            Event::MovesStarted(start) => json!({ "event": "moves_started", "slots": start.slots }),
+            Event::MovesStarted(start) => {
+                json!({ "event": "moves_started", "slot_count": start.slots })
+            }
             Event::SlotMoved(moved) => {
                 json!({ "event": "slot_moved", "slot": moved.slot, "source": moved.source, "target": moved.target, "keys": moved.keys })
             }

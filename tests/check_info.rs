@@ -33,6 +33,53 @@ fn healthy_cluster_checks_clean_in_both_formats() {
     assert_eq!(doc["check"]["uncovered"], serde_json::json!([]));
     assert_eq!(doc["check"]["nodes"].as_array().unwrap().len(), 6);
 
+    let views = doc["views"].as_array().unwrap();
+    assert_eq!(views.len(), 6, "every node's own view: {doc}");
+    assert!(views.iter().all(|v| v["agrees_with_seed"] == true));
+    assert!(
+        views
+            .iter()
+            .all(|v| v["answered_ms"].as_f64().unwrap() >= 0.0)
+    );
+    assert_eq!(views.iter().filter(|v| v["role"] == "replica").count(), 3);
+
+    let verbose = run(&["check", &seed, "-v"]);
+    assert_eq!(verbose.code, 0);
+    let table: Vec<&str> = verbose
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with(">>> Each node's own view"))
+        .collect();
+    assert_eq!(
+        table.len(),
+        1 + 1 + 6,
+        "a header and a row per node: {}",
+        verbose.stdout
+    );
+    assert!(
+        table.iter().skip(2).all(|row| row.contains(" yes ")),
+        "{}",
+        verbose.stdout
+    );
+    assert!(human.stdout.lines().count() < verbose.stdout.lines().count());
+
+    let quiet = run(&["check", &seed, "-q"]);
+    assert_eq!(quiet.code, 0);
+    let lines: Vec<&str> = quiet.stdout.lines().collect();
+    assert_eq!(
+        lines.last(),
+        Some(&"[OK] The cluster is healthy."),
+        "{}",
+        quiet.stdout
+    );
+    assert!(
+        lines[..lines.len() - 1]
+            .iter()
+            .all(|l| l.starts_with("[WARNING]")),
+        "-q keeps only warnings and the result: {}",
+        quiet.stdout
+    );
+
     let info = run(&["info", &seed]);
     assert_eq!(info.code, 0);
     insta::assert_snapshot!("info_healthy_3m3r", cluster.normalize(&info.stdout));
@@ -88,7 +135,7 @@ fn open_slot_is_reported_with_both_nodes() {
     );
     let doc = json(&run(&["check", &seed, "--json"]).stdout);
     assert_eq!(doc["ok"], false);
-    assert_eq!(doc["check"]["open_slot_list"], serde_json::json!([100]));
+    assert_eq!(doc["check"]["open_slots"], serde_json::json!([100]));
     assert!(
         doc["check"]["findings"]
             .as_array()

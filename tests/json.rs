@@ -149,7 +149,7 @@ fn commands_succeed_with_one_document() {
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     let doc = document(&moved.stdout);
     assert_envelope(&doc, "reshard", true);
-    assert_eq!(doc["summary"]["slots"], 10);
+    assert_eq!(doc["summary"]["slot_count"], 10);
     assert!(doc["error"].is_null());
 }
 

@@ -43,7 +43,6 @@ pub async fn run(args: Vec<String>) -> i32 {
         );
     }
     let command = cli.command.name();
-    let _ = crate::output::legacy::COMMAND.set(command);
     let exit = match execute(cli, Arc::clone(&printer)).await {
         Ok(outcome) => {
             printer.print_outcome(command, &outcome);
@@ -123,13 +122,6 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
     if let Command::Completions { shell } = cli.command {
         return Ok(commands::completions::run(shell));
     }
-    let output = crate::output::legacy::Output::new(
-        cli.global.json,
-        cli.global.redis_cli_compat,
-        cli.global.quiet,
-        cli.global.verbose,
-        cli.global.no_color,
-    );
     let context = Context {
         session: Arc::new(Session::new(connect_options(&cli.global)?)),
         ui: printer,
@@ -138,7 +130,6 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
         } else {
             Syntax::Native
         },
-        output,
     };
     match &cli.command {
         Command::Create(args) => commands::create::run(&context, args).await,

@@ -6,10 +6,10 @@ use super::moves::{MoveArgs, Style, execute_plan};
 use super::{Context, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::net::NodeAddress;
-use crate::output::legacy::prompt;
-use crate::output::{Level, Line};
 use crate::plan::file::{PLAN_FILE_VERSION, PlanFile, differences, fingerprint};
+use crate::report::Outcome;
 use crate::topology::load_cluster_view;
+use serde::Serialize;
 use std::path::PathBuf;
 
 /// Arguments of `apply`.
@@ -28,7 +28,7 @@ pub struct ApplyArgs {
 }
 
 /// Runs `apply`.
-pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<crate::report::Outcome> {
+pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<Outcome> {
     let text = std::fs::read_to_string(&args.plan)
         .map_err(|e| UsageError(format!("cannot read {}: {e}", args.plan.display())))?;
     let file: PlanFile = serde_json::from_str(&text)
@@ -49,38 +49,33 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<crate::r
     }
     let changes = differences(&file.fingerprint, &fingerprint(&view));
     if !changes.is_empty() {
-        let mut lines = vec![Line::new(
-            Level::Err,
-            format!(
-                "[ERR] The cluster changed since {} was made; not applying it:",
-                args.plan.display()
-            ),
-        )];
-        lines.extend(
-            changes
-                .iter()
-                .map(|c| Line::new(Level::Err, format!("    {c}"))),
-        );
-        context.output.print_lines(&lines);
-        context.output.hint(&format!(
-            "make a new plan with `rcluster {} ... --plan-out`",
-            file.command
-        ));
-        return Ok(crate::report::Outcome::printed(Exit::Problems));
+        let report = StalePlan {
+            plan: args.plan.clone(),
+            command: file.command.clone(),
+            changes,
+        };
+        return Ok(Outcome::new(report, Exit::Problems));
     }
-    context.output.print_lines(&[Line::new(
-        Level::Info,
-        format!(
-            ">>> Applying {} ({} slot moves) to {seed}",
-            args.plan.display(),
-            file.plan.moves.len()
-        ),
-    )]);
-    if !args.yes && !prompt::confirm(&context.output, "Apply this plan?") {
-        context.output.hint("declined: nothing was moved");
-        return Ok(crate::report::Outcome::printed(Exit::Problems));
+    context.ui.step(&format!(
+        "Applying {} ({} slot moves) to {seed}",
+        args.plan.display(),
+        file.plan.moves.len()
+    ));
+    if !args.yes && !context.ui.confirm("Apply this plan?") {
+        context.ui.hint("declined: nothing was moved");
+        return Ok(Outcome::new((), Exit::Problems));
     }
     let run =
         super::moves::start_run(context, &args.moves, &file.command, &view, &file.plan).await?;
     execute_plan(context, &view, &file.plan, &args.moves, Style::PerSlot, run).await
+}
+
+/// The cluster changed since the plan was made: nothing was applied.
+#[derive(Debug, Serialize)]
+pub struct StalePlan {
+    pub plan: PathBuf,
+    /// The command that made the plan (`reshard`, `rebalance`).
+    pub command: String,
+    /// What changed, in words.
+    pub changes: Vec<String>,
 }

@@ -4,7 +4,7 @@
 
 use super::{Context, info::build_info_report, seed_address};
 use crate::report::Outcome;
-use crate::topology::check::{CheckReport, check_cluster};
+use crate::topology::check::{CheckReport, OwnView, check_cluster, own_views};
 use crate::topology::load::load_keys_in_unowned_slots;
 use crate::topology::{ClusterView, load_cluster_view};
 use serde::Serialize;
@@ -27,6 +27,8 @@ pub struct CheckArgs {
 pub struct CheckOutcome {
     pub info: crate::commands::info::InfoReport,
     pub check: CheckReport,
+    /// Every node's own view and how long it took to answer (shown with `-v`).
+    pub views: Vec<OwnView>,
     /// Whether the checks found nothing (by redis-cli's rules in its syntax).
     #[serde(skip)]
     pub clean: bool,
@@ -98,7 +100,12 @@ pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<Outcome>
         check.is_clean()
     };
     Ok(Outcome::clean_if(
-        CheckOutcome { info, check, clean },
+        CheckOutcome {
+            info,
+            check,
+            views: own_views(&view),
+            clean,
+        },
         clean,
     ))
 }

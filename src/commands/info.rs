@@ -5,7 +5,7 @@
 use super::{Context, seed_address};
 use crate::error::Exit;
 use crate::report::Outcome;
-use crate::topology::{ClusterView, NodeView, SLOT_COUNT, load_cluster_summary};
+use crate::topology::{ClusterView, NodeView, SLOT_COUNT, SlotSet, load_cluster_summary};
 use serde::Serialize;
 
 /// Arguments of `info`.
@@ -25,7 +25,8 @@ pub struct MasterInfo {
     /// DBSIZE, or `None` with `error` when it failed.
     pub keys: Option<u64>,
     pub error: Option<String>,
-    pub slots: usize,
+    pub slots: SlotSet,
+    pub slot_count: usize,
     pub replicas: usize,
 }
 
@@ -51,7 +52,8 @@ pub fn build_info_report(view: &ClusterView) -> InfoReport {
                 .keys
                 .is_none()
                 .then(|| "DBSIZE was not answered".to_string()),
-            slots: node.myself().slots.len(),
+            slots: node.myself().slots.clone(),
+            slot_count: node.myself().slots.len(),
             replicas: view.loaded_replica_count(node.id()),
         })
         .collect();

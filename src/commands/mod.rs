@@ -22,7 +22,6 @@ pub mod set_timeout;
 pub mod setslot;
 
 use crate::net::{NodeAddress, Session};
-use crate::output::legacy::Output;
 use std::sync::Arc;
 
 /// Shared by every command: the connection session, where events and questions go, and the syntax
@@ -31,8 +30,6 @@ pub struct Context {
     pub session: Arc<Session>,
     pub ui: Arc<dyn crate::report::Reporter>,
     pub syntax: Syntax,
-    /// TEMPORARY: the old output settings of the commands that do not return reports yet.
-    pub output: Output,
 }
 
 /// How the command line was written.
@@ -105,4 +102,44 @@ pub async fn refuse_during_atomic_migration(
         running.join("; ")
     ))
     .into())
+}
+
+/// A refusal in redis-cli's words, on the stream redis-cli uses (redis-cli syntax only: natively the
+/// same refusal is an error that says what to run).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RedisCliRefusal {
+    pub refused: String,
+    #[serde(skip)]
+    pub stream: crate::output::Stream,
+}
+
+impl RedisCliRefusal {
+    /// The outcome: exit 1, as redis-cli's.
+    pub fn outcome(refused: &str, stream: crate::output::Stream) -> crate::report::Outcome {
+        let report = RedisCliRefusal {
+            refused: refused.to_string(),
+            stream,
+        };
+        crate::report::Outcome::new(report, crate::error::Exit::Problems)
+    }
+}
+
+/// A node named both ways (docs/json.md: `id` and `address`).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NodeRef {
+    pub id: String,
+    pub address: String,
+}
+
+impl NodeRef {
+    /// The node with this id in `view`; an id no node has keeps an empty address.
+    pub fn of(view: &crate::topology::ClusterView, id: &str) -> NodeRef {
+        NodeRef {
+            id: id.to_string(),
+            address: view
+                .node_by_id(id)
+                .map(|n| n.address.to_string())
+                .unwrap_or_default(),
+        }
+    }
 }

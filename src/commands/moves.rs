@@ -18,6 +18,26 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+/// One planned move, its nodes named by id and address.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlannedMove {
+    pub slot: crate::topology::Slot,
+    pub source: super::NodeRef,
+    pub target: super::NodeRef,
+}
+
+/// A plan's moves for a report.
+pub fn planned_moves(view: &ClusterView, plan: &MovePlan) -> Vec<PlannedMove> {
+    plan.moves
+        .iter()
+        .map(|m| PlannedMove {
+            slot: m.slot,
+            source: super::NodeRef::of(view, &m.source),
+            target: super::NodeRef::of(view, &m.target),
+        })
+        .collect()
+}
+
 /// Options of the migration engine.
 #[derive(Debug, Clone, clap::Args)]
 pub struct MoveArgs {

@@ -3,17 +3,20 @@
 //! different sources at once. Weight 0 drains a master; threshold 0 balances exactly. `--by keys` or
 //! `--by memory` balances that load instead, moving as few slots as possible.
 
-use super::moves::{MoveArgs, Style, execute_plan};
-use super::{Context, check::CheckSection, check::check_view, seed_address};
+use super::moves::{MoveArgs, PlannedMove, Style, execute_plan, planned_moves};
+use super::{
+    Context, NodeRef, RedisCliRefusal, check::CheckSection, check::check_view, seed_address,
+};
 use crate::error::{Exit, UsageError};
 use crate::net::{NodeAddress, concurrently};
-use crate::output::legacy::json;
-use crate::output::{Level, Line};
+use crate::output::Stream;
 use crate::plan::balance_load::{SlotLoads, plan_rebalance_by_load};
 use crate::plan::rebalance::{Participant, RebalanceError, RebalancePlan, plan_rebalance};
 use crate::plan::reshard::MasterSlots;
+use crate::report::Outcome;
 use crate::topology::load::count_keys_on_masters;
 use crate::topology::{ClusterView, load_cluster_view};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -48,7 +51,8 @@ pub struct RebalanceArgs {
 }
 
 /// What `rebalance` evens out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Balance {
     Slots,
     Keys,
@@ -56,22 +60,18 @@ pub enum Balance {
 }
 
 /// Runs `rebalance`.
-pub async fn run(
-    context: &Context,
-    args: &RebalanceArgs,
-) -> anyhow::Result<crate::report::Outcome> {
+pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Outcome> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
     // redis-cli's rebalance checks quietly: no node listing.
     context.ui.section(&CheckSection::without_listing(&report));
     if !report.is_clean_for_redis_cli() {
-        if context.output.compat {
-            context.output.print_lines(&[Line::new(
-                Level::Err,
+        if context.redis_cli() {
+            return Ok(RedisCliRefusal::outcome(
                 "*** Please fix your cluster problems before rebalancing",
-            )]);
-            return Ok(crate::report::Outcome::printed(Exit::Problems));
+                Stream::Stdout,
+            ));
         }
         return Err(super::moves::unhealthy_cluster(&report, &seed.to_string()).into());
     }
@@ -86,42 +86,98 @@ pub async fn run(
     let plan = match planned {
         Ok(plan) => plan,
         Err(RebalanceError::WithinThreshold(threshold)) => {
-            let line = format!(
-                "*** No rebalancing needed! All nodes are within the {threshold:.2}% threshold."
-            );
-            if context.output.json {
-                json::print_json(
-                    &serde_json::json!({ "ok": true, "applied": false, "message": line }),
-                );
-            } else {
-                context.output.print_lines(&[Line::new(Level::Warn, line)]);
-            }
-            return Ok(crate::report::Outcome::printed(Exit::Ok));
+            let report = RebalanceNotNeeded {
+                applied: false,
+                threshold,
+            };
+            return Ok(Outcome::new(report, Exit::Ok));
         }
         Err(error) => return Err(UsageError(error.to_string()).into()),
     };
-    if !context.output.json {
-        context.output.print_lines(&render_plan(
-            &view,
-            &plan,
-            context.output.verbose > 0,
-            args.by,
-        ));
-    }
+    let shown = RebalancePlanReport::new(&view, &plan, args.by);
     super::moves::write_plan_file(context, &args.moves, "rebalance", &view, &plan.moves)?;
     if args.dry_run {
-        if context.output.json {
-            json::print_json(&serde_json::json!({ "ok": true, "applied": false, "plan": plan }));
-        }
-        return Ok(crate::report::Outcome::printed(Exit::Ok));
+        return Ok(Outcome::new(shown, Exit::Ok));
     }
+    context.ui.section(&shown);
     if !args.yes && !context.redis_cli() && !context.ui.confirm("Move the slots as planned?") {
         context.ui.hint("declined: nothing was moved");
-        return Ok(crate::report::Outcome::printed(Exit::Problems));
+        return Ok(Outcome::new((), Exit::Problems));
     }
     let run =
         super::moves::start_run(context, &args.moves, "rebalance", &view, &plan.moves).await?;
     execute_plan(context, &view, &plan.moves, &args.moves, Style::Quiet, run).await
+}
+
+/// Every master is within the threshold: nothing to move.
+#[derive(Debug, Serialize)]
+pub struct RebalanceNotNeeded {
+    pub applied: bool,
+    /// The threshold, in percent.
+    pub threshold: f64,
+}
+
+/// The rebalance plan: shown before the moves, and the report of a dry run.
+#[derive(Debug, Serialize)]
+pub struct RebalancePlanReport {
+    /// Always false: a plan changes nothing (the run's own report follows it).
+    pub applied: bool,
+    pub by: Balance,
+    pub total_weight: f64,
+    pub balances: Vec<NodeBalance>,
+    pub transfers: Vec<PlannedTransfer>,
+    pub moves: Vec<PlannedMove>,
+}
+
+/// A master's balance: what it has now minus its share (slots, keys or bytes, as `by` says).
+#[derive(Debug, Serialize)]
+pub struct NodeBalance {
+    pub id: String,
+    pub address: String,
+    pub balance: i64,
+}
+
+/// Slots that go from one master to another.
+#[derive(Debug, Serialize)]
+pub struct PlannedTransfer {
+    pub source: NodeRef,
+    pub target: NodeRef,
+    pub slot_count: usize,
+    /// The keys (or bytes) those slots hold; `null` when balancing slots.
+    pub load: Option<u64>,
+}
+
+impl RebalancePlanReport {
+    fn new(view: &ClusterView, plan: &RebalancePlan, by: Balance) -> Self {
+        RebalancePlanReport {
+            applied: false,
+            by,
+            total_weight: plan.total_weight,
+            balances: plan
+                .balances
+                .iter()
+                .map(|(id, balance)| {
+                    let node = NodeRef::of(view, id);
+                    NodeBalance {
+                        id: node.id,
+                        address: node.address,
+                        balance: *balance,
+                    }
+                })
+                .collect(),
+            transfers: plan
+                .transfers
+                .iter()
+                .map(|t| PlannedTransfer {
+                    source: NodeRef::of(view, &t.source),
+                    target: NodeRef::of(view, &t.target),
+                    slot_count: t.slots,
+                    load: t.load,
+                })
+                .collect(),
+            moves: planned_moves(view, &plan.moves),
+        }
+    }
 }
 
 /// The load of every owned slot per master: its key count, or for memory its key count times the
@@ -229,54 +285,4 @@ fn participants(view: &ClusterView, args: &RebalanceArgs) -> anyhow::Result<Vec<
         }
     }
     Ok(participants)
-}
-
-/// redis-cli's lines: the header, balances with -v, then one line per transfer with a `#` per slot.
-fn render_plan(view: &ClusterView, plan: &RebalancePlan, verbose: bool, by: Balance) -> Vec<Line> {
-    let unit = match by {
-        Balance::Memory => "bytes",
-        _ => "keys",
-    };
-    let address = |id: &str| {
-        view.node_by_id(id)
-            .map(|n| n.address.to_string())
-            .unwrap_or_else(|| id.to_string())
-    };
-    let mut lines = vec![Line::new(
-        Level::Info,
-        format!(
-            ">>> Rebalancing across {} nodes. Total weight = {:.2}",
-            plan.balances.len(),
-            plan.total_weight
-        ),
-    )];
-    if verbose {
-        lines.extend(plan.balances.iter().map(|(id, balance)| {
-            Line::new(
-                Level::Plain,
-                format!(
-                    "{} balance is {balance} {}",
-                    address(id),
-                    if by == Balance::Slots { "slots" } else { unit }
-                ),
-            )
-        }));
-    }
-    for transfer in &plan.transfers {
-        let load = transfer
-            .load
-            .map(|load| format!(" ({load} {unit})"))
-            .unwrap_or_default();
-        lines.push(Line::new(
-            Level::Plain,
-            format!(
-                "Moving {} slots{load} from {} to {}",
-                transfer.slots,
-                address(&transfer.source),
-                address(&transfer.target)
-            ),
-        ));
-        lines.push(Line::new(Level::Plain, "#".repeat(transfer.slots)));
-    }
-    lines
 }

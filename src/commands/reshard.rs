@@ -2,15 +2,16 @@
 //! check the cluster, plan exactly the slots asked for, show the plan, ask, move the slots (several
 //! sources at once, pipelined key batches), wait until every node agrees, report.
 
-use super::moves::{MoveArgs, Style, execute_plan};
-use super::{Context, check::check_view, seed_address};
+use super::moves::{MoveArgs, PlannedMove, Style, execute_plan, planned_moves};
+use super::{Context, NodeRef, RedisCliRefusal, check::check_view, seed_address};
 use crate::error::{Exit, UsageError};
-use crate::output::legacy::{json, prompt};
-use crate::output::{Level, Line, human};
+use crate::output::Stream;
 use crate::plan::MovePlan;
 use crate::plan::reshard::{MasterSlots, plan_reshard, plan_slot_list};
-use crate::topology::check::{NodeSummary, short_id};
+use crate::report::Outcome;
+use crate::topology::check::NodeSummary;
 use crate::topology::{ClusterView, NodeView, Slot, SlotSet, load_cluster_view};
+use serde::Serialize;
 
 /// Arguments of `reshard`.
 #[derive(Debug, clap::Args)]
@@ -41,8 +42,47 @@ pub struct ReshardArgs {
     pub moves: MoveArgs,
 }
 
+/// The reshard plan: shown before the prompt, and the report of a dry run.
+#[derive(Debug, Serialize)]
+pub struct ReshardPlan {
+    /// Always false: a plan changes nothing (the run's own report follows it).
+    pub applied: bool,
+    pub target: NodeRef,
+    /// The masters that give slots, in the order of the plan.
+    pub sources: Vec<NodeRef>,
+    pub slot_count: usize,
+    pub moves: Vec<PlannedMove>,
+    /// The check's listing of each source, then of the target, for the text views.
+    #[serde(skip)]
+    pub listing: Vec<NodeSummary>,
+}
+
+impl ReshardPlan {
+    fn new(view: &ClusterView, nodes: &[NodeSummary], plan: &MovePlan, target: &NodeView) -> Self {
+        let mut sources: Vec<&str> = Vec::new();
+        for step in &plan.moves {
+            if !sources.contains(&step.source.as_str()) {
+                sources.push(&step.source);
+            }
+        }
+        let listing = sources
+            .iter()
+            .chain(std::iter::once(&target.id()))
+            .filter_map(|id| nodes.iter().find(|n| n.id == *id).cloned())
+            .collect();
+        ReshardPlan {
+            applied: false,
+            target: NodeRef::of(view, target.id()),
+            sources: sources.iter().map(|id| NodeRef::of(view, id)).collect(),
+            slot_count: plan.moves.len(),
+            moves: planned_moves(view, plan),
+            listing,
+        }
+    }
+}
+
 /// Runs `reshard`.
-pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<crate::report::Outcome> {
+pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Outcome> {
     let seed = seed_address(&args.node, args.port.as_deref())?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
@@ -50,9 +90,11 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<crate:
         .ui
         .section(&super::check::CheckSection::new(&report));
     if !report.is_clean_for_redis_cli() {
-        if context.output.compat {
-            eprintln!("*** Please fix your cluster problems before resharding");
-            return Ok(crate::report::Outcome::printed(Exit::Problems));
+        if context.redis_cli() {
+            return Ok(RedisCliRefusal::outcome(
+                "*** Please fix your cluster problems before resharding",
+                Stream::Stderr,
+            ));
         }
         return Err(super::moves::unhealthy_cluster(&report, &seed.to_string()).into());
     }
@@ -71,32 +113,20 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<crate:
         (_, from) => from.clone(),
     };
     let plan = make_plan(&view, &masters, target, args, count, from.as_deref())?;
-    if !context.output.json {
-        context.output.print_lines(&render_plan(
-            &view,
-            &report.nodes,
-            &plan,
-            target,
-            context.output.compat,
-        ));
-    }
+    let shown = ReshardPlan::new(&view, &report.nodes, &plan, target);
     super::moves::write_plan_file(context, &args.moves, "reshard", &view, &plan)?;
     if args.dry_run {
-        if context.output.json {
-            json::print_json(
-                &serde_json::json!({ "ok": true, "applied": false, "moves": plan.moves }),
-            );
-        }
-        return Ok(crate::report::Outcome::printed(Exit::Ok));
+        return Ok(Outcome::new(shown, Exit::Ok));
     }
-    if !args.yes
-        && !prompt::ask(
-            &context.output,
-            "Do you want to proceed with the proposed reshard plan (yes/no)? ",
-        )
-    {
-        context.output.hint("declined: nothing was moved");
-        return Ok(crate::report::Outcome::printed(Exit::Problems));
+    context.ui.section(&shown);
+    let proceed = args.yes
+        || context
+            .ui
+            .read_answer("Do you want to proceed with the proposed reshard plan (yes/no)? ")
+            .is_some_and(|answer| answer.starts_with("yes"));
+    if !proceed {
+        context.ui.hint("declined: nothing was moved");
+        return Ok(Outcome::new((), Exit::Problems));
     }
     let run = super::moves::start_run(context, &args.moves, "reshard", &view, &plan).await?;
     execute_plan(context, &view, &plan, &args.moves, Style::PerSlot, run).await
@@ -105,7 +135,7 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<crate:
 /// One non-empty answer; a closed stdin is a usage error naming the option to pass instead.
 fn ask_line(context: &Context, question: &str) -> anyhow::Result<String> {
     loop {
-        let answer = prompt::read_answer(&context.output, question).ok_or_else(|| {
+        let answer = context.ui.read_answer(question).ok_or_else(|| {
             UsageError(format!(
                 "no answer to '{}' (stdin is closed): pass --slots, --to and --from",
                 question.trim()
@@ -133,10 +163,9 @@ fn ask_slot_count(context: &Context) -> anyhow::Result<usize> {
 /// redis-cli's source questions: ids until `done`, or `all`; the target itself is refused and
 /// skipped. Returns the `--from` value the answers stand for.
 fn ask_sources(context: &Context, view: &ClusterView, target: &NodeView) -> anyhow::Result<String> {
-    context.output.print_lines(&[Line::new(
-        Level::Plain,
+    context.ui.notice(
         "Please enter all the source node IDs.\n  Type 'all' to use all the nodes as source nodes for the hash slots.\n  Type 'done' once you entered all the source nodes IDs.",
-    )]);
+    );
     let mut sources: Vec<String> = Vec::new();
     loop {
         let answer = ask_line(context, &format!("Source node #{}: ", sources.len() + 1))?;
@@ -146,10 +175,9 @@ fn ask_sources(context: &Context, view: &ClusterView, target: &NodeView) -> anyh
             id => {
                 let source = resolve_master(view, id)?;
                 if source.id() == target.id() {
-                    context.output.print_lines(&[Line::new(
-                        Level::Plain,
-                        "*** It is not possible to use the target node as source node.",
-                    )]);
+                    context
+                        .ui
+                        .notice("*** It is not possible to use the target node as source node.");
                 } else {
                     sources.push(source.id().to_string());
                 }
@@ -231,71 +259,4 @@ pub fn parse_slot_ranges(text: &str) -> anyhow::Result<SlotSet> {
         slots.insert_range(first, last);
     }
     Ok(slots)
-}
-
-/// redis-cli's plan listing in its syntax (one line per slot); a line per source otherwise.
-fn render_plan(
-    view: &ClusterView,
-    nodes: &[NodeSummary],
-    plan: &MovePlan,
-    target: &NodeView,
-    compat: bool,
-) -> Vec<Line> {
-    let indent = |id: &str| -> Vec<Line> {
-        let node = nodes.iter().find(|n| n.id == id);
-        node.map(human::render_node)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|line| Line::new(line.level, format!("    {}", line.text)))
-            .collect()
-    };
-    let mut sources: Vec<&str> = Vec::new();
-    for step in &plan.moves {
-        if !sources.contains(&step.source.as_str()) {
-            sources.push(&step.source);
-        }
-    }
-    let mut lines = vec![
-        Line::new(Level::Plain, ""),
-        Line::new(
-            Level::Plain,
-            format!("Ready to move {} slots.", plan.moves.len()),
-        ),
-        Line::new(Level::Plain, "  Source nodes:"),
-    ];
-    sources.iter().for_each(|id| lines.extend(indent(id)));
-    lines.push(Line::new(Level::Plain, "  Destination node:"));
-    lines.extend(indent(target.id()));
-    lines.push(Line::new(Level::Plain, "  Resharding plan:"));
-    if compat {
-        lines.extend(plan.moves.iter().map(|m| {
-            Line::new(
-                Level::Plain,
-                format!("    Moving slot {} from {}", m.slot, m.source),
-            )
-        }));
-        return lines;
-    }
-    for source in sources {
-        let slots: SlotSet = plan
-            .moves
-            .iter()
-            .filter(|m| m.source == source)
-            .map(|m| m.slot)
-            .collect();
-        let address = view
-            .node_by_id(source)
-            .map(|n| n.address.to_string())
-            .unwrap_or_default();
-        lines.push(Line::new(
-            Level::Plain,
-            format!(
-                "    {} slots from {address} ({}): {}",
-                slots.len(),
-                short_id(source),
-                slots.to_compact()
-            ),
-        ));
-    }
-    lines
 }

@@ -7,9 +7,9 @@ use super::{Context, seed_address};
 use crate::error::{Exit, UsageError};
 use crate::exec::handoff::{Handoff, Handoffs, node_timeout};
 use crate::exec::journal::{Journal, Record, default_dir, find_unfinished, newer_finished, read};
-use crate::output::{Level, Line};
 use crate::plan::{MovePlan, SlotMove};
 use crate::topology::{ClusterView, Slot, load_cluster_view};
+use serde::Serialize;
 use std::collections::HashSet;
 
 /// Arguments of `resume`.
@@ -22,6 +22,14 @@ pub struct ResumeArgs {
     /// Engine options; `--journal PATH` names the journal to resume.
     #[command(flatten)]
     pub moves: MoveArgs,
+}
+
+/// The journal had nothing left to move.
+#[derive(Debug, Serialize)]
+pub struct NothingToResume {
+    pub journal: std::path::PathBuf,
+    /// The run had finished before (otherwise this resume announced the last owners).
+    pub already_finished: bool,
 }
 
 /// Runs `resume`.
@@ -48,11 +56,11 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<crate::
         })?,
     };
     if state.finished {
-        context.output.print_lines(&[Line::new(
-            Level::Success,
-            format!("[OK] {} is finished: nothing to resume.", path.display()),
-        )]);
-        return Ok(crate::report::Outcome::printed(Exit::Ok));
+        let report = NothingToResume {
+            journal: path,
+            already_finished: true,
+        };
+        return Ok(crate::report::Outcome::new(report, Exit::Ok));
     }
     let lock = super::moves::lock_run(&view, "resume")?;
     super::refuse_during_atomic_migration(context, &view).await?;
@@ -70,24 +78,21 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<crate::
     let (announce, moves) = split_by_owner(&view, &remaining)?;
     let journal = Journal::reopen(&path)
         .map_err(|e| UsageError(format!("cannot append to {}: {e}", path.display())))?;
-    context.output.print_lines(&[Line::new(
-        Level::Info,
-        format!(
-            ">>> Resuming {} from {}: {} slots to move, {} to announce",
-            state.command,
-            path.display(),
-            moves.moves.len(),
-            announce.len()
-        ),
-    )]);
+    context.ui.step(&format!(
+        "Resuming {} from {}: {} slots to move, {} to announce",
+        state.command,
+        path.display(),
+        moves.moves.len(),
+        announce.len()
+    ));
     announce_owners(context, &view, &announce, &journal).await?;
     if moves.moves.is_empty() {
         journal.append(&Record::Finished)?;
-        context.output.print_lines(&[Line::new(
-            Level::Success,
-            "[OK] Resumed: every slot of the plan is at its target.",
-        )]);
-        return Ok(crate::report::Outcome::printed(Exit::Ok));
+        let report = NothingToResume {
+            journal: path,
+            already_finished: false,
+        };
+        return Ok(crate::report::Outcome::new(report, Exit::Ok));
     }
     let mover = choose_mover(context, &view, &args.moves).await?;
     let run = Run {
@@ -249,7 +254,7 @@ async fn announce_owners(
     }
     let report = handoffs.finish().await?;
     for warning in &report.warnings {
-        context.output.hint(warning);
+        context.ui.warn(warning);
     }
     for step in announce {
         journal.append(&Record::SlotDone {

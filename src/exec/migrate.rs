@@ -242,6 +242,8 @@ impl PhaseClock {
 /// What a run did.
 #[derive(Debug, Default, Serialize)]
 pub struct MoveSummary {
+    /// Slots moved (a count: `slot_count`, as everywhere).
+    #[serde(rename = "slot_count")]
     pub slots: usize,
     pub keys: u64,
     pub seconds: f64,

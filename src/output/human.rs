@@ -19,7 +19,7 @@ pub fn render_info(report: &InfoReport) -> Vec<Line> {
                     master.address,
                     short_id(&master.id),
                     keys,
-                    master.slots,
+                    master.slot_count,
                     master.replicas
                 ),
             )),
@@ -164,7 +164,7 @@ pub fn render_check_with(report: &CheckReport, compat: bool, listing: bool) -> V
 
 fn render_open_slots(report: &CheckReport) -> Vec<Line> {
     let mut lines = Vec::new();
-    for node in &report.open_slots {
+    for node in &report.open_slot_nodes {
         if !node.migrating.is_empty() {
             lines.push(Line::new(
                 Level::Err,
@@ -186,12 +186,12 @@ fn render_open_slots(report: &CheckReport) -> Vec<Line> {
             ));
         }
     }
-    if !report.open_slot_list.is_empty() {
+    if !report.open_slots.is_empty() {
         lines.push(Line::new(
             Level::Err,
             format!(
                 "[WARNING] The following slots are open: {}.",
-                join_slots(&report.open_slot_list)
+                join_slots(&report.open_slots)
             ),
         ));
     }

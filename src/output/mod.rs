@@ -9,7 +9,6 @@
 //! command as its [`Reporter`](crate::report::Reporter).
 
 pub mod human;
-pub mod legacy;
 pub mod printer;
 pub mod progress;
 pub mod prompt;

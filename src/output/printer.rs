@@ -66,9 +66,6 @@ impl Printer {
 
     /// Prints a command's outcome: its report in the mode's view.
     pub fn print_outcome(&self, command: &str, outcome: &Outcome) {
-        if outcome.printed {
-            return;
-        }
         match self.mode {
             Mode::Json => {
                 let document = envelope(

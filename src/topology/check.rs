@@ -101,9 +101,10 @@ pub struct CheckReport {
     pub seed: String,
     pub nodes: Vec<NodeSummary>,
     pub config_consistent: bool,
-    pub open_slots: Vec<OpenSlotNode>,
     /// Every open slot, in order of first appearance.
-    pub open_slot_list: Vec<Slot>,
+    pub open_slots: Vec<Slot>,
+    /// Each node with open slots, and which.
+    pub open_slot_nodes: Vec<OpenSlotNode>,
     pub uncovered: SlotSet,
     /// Present when the multiple-owner search ran.
     pub multiple_owners: Option<Vec<MultipleOwner>>,
@@ -134,7 +135,7 @@ pub fn check_cluster(
 ) -> CheckReport {
     let mut findings = Vec::new();
     let config_consistent = check_agreement(view, &mut findings);
-    let (open_slots, open_slot_list) = check_open_slots(view, &mut findings);
+    let (open_slot_nodes, open_slots) = check_open_slots(view, &mut findings);
     let uncovered = check_coverage(view, &mut findings);
     let multiple_owners =
         keys_in_unowned_slots.map(|keys| check_multiple_owners(view, keys, &mut findings));
@@ -146,7 +147,7 @@ pub fn check_cluster(
         nodes: view.loaded().map(|n| summarize(view, n)).collect(),
         config_consistent,
         open_slots,
-        open_slot_list,
+        open_slot_nodes,
         uncovered,
         multiple_owners,
         findings,
@@ -198,6 +199,59 @@ pub fn owner_map(table: &[super::NodeEntry]) -> OwnerMap<'_> {
         .iter()
         .filter(|e| !e.slots.is_empty())
         .map(|e| (e.id.as_str(), &e.slots))
+        .collect()
+}
+
+/// One node's own view of the cluster, for `check -v`: what its own `CLUSTER NODES` says and how long
+/// it took to answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnView {
+    pub address: String,
+    pub id: String,
+    /// Milliseconds to connect and answer; `null` when not measured.
+    pub answered_ms: Option<f64>,
+    /// Why its table could not be read; the rest is the seed's view of it then.
+    pub error: Option<String>,
+    /// `master` or `replica`, as the node sees itself.
+    pub role: &'static str,
+    pub config_epoch: u64,
+    /// How many nodes its table lists.
+    pub known_nodes: usize,
+    /// The slots it says it serves.
+    pub slot_count: usize,
+    /// Its slot owners are the seed's.
+    pub agrees_with_seed: bool,
+}
+
+/// Every node's own view, in the view's order (the seed first).
+pub fn own_views(view: &ClusterView) -> Vec<OwnView> {
+    let seed_map = view
+        .nodes
+        .first()
+        .and_then(|n| n.own_table())
+        .map(owner_map)
+        .unwrap_or_default();
+    view.nodes
+        .iter()
+        .map(|node| {
+            let me = node.myself();
+            let table = node.own_table();
+            OwnView {
+                address: node.address.to_string(),
+                id: node.id().to_string(),
+                answered_ms: node.latency.map(|d| d.as_secs_f64() * 1000.0),
+                error: node.error().map(str::to_string),
+                role: if me.flags.replica {
+                    "replica"
+                } else {
+                    "master"
+                },
+                config_epoch: me.config_epoch,
+                known_nodes: table.map_or(0, <[_]>::len),
+                slot_count: me.slots.len(),
+                agrees_with_seed: table.is_some_and(|t| owner_map(t) == seed_map),
+            }
+        })
         .collect()
 }
 
@@ -785,13 +839,33 @@ mod tests {
             (R, Ok(table(R, &[]))),
         ]);
         let report = check_cluster(&v, None);
-        assert_eq!(report.open_slot_list.len(), 1);
-        assert_eq!(report.open_slots.len(), 2);
+        assert_eq!(report.open_slots.len(), 1);
+        assert_eq!(report.open_slot_nodes.len(), 2);
         assert!(!report.is_clean_for_redis_cli());
         assert!(
             report.config_consistent,
             "markers are not part of the signature"
         );
+    }
+
+    #[test]
+    fn own_views_name_each_nodes_role_and_agreement() {
+        let shrunk = format!("{A} 127.0.0.1:7000@17000 master - 0 0 1 connected 0-2 6-5460");
+        let v = view(&[
+            (A, Ok(table(A, &[]))),
+            (B, Ok(table(B, &[(A, &shrunk)]))),
+            (C, Err("connection refused")),
+            (R, Ok(table(R, &[]))),
+        ]);
+        let views = own_views(&v);
+        assert_eq!(views.len(), 4);
+        assert!(views[0].agrees_with_seed, "the seed agrees with itself");
+        assert!(!views[1].agrees_with_seed, "B sees A with fewer slots");
+        assert_eq!(views[2].error.as_deref(), Some("connection refused"));
+        assert!(!views[2].agrees_with_seed);
+        assert_eq!(views[3].role, "replica");
+        assert_eq!(views[3].known_nodes, 4);
+        assert_eq!(views[0].slot_count, 5461);
     }
 
     #[test]
@@ -898,9 +972,9 @@ mod fixture_tests {
             &[],
         );
         let report = check_cluster(&v, None);
-        assert_eq!(report.open_slot_list, vec![Slot::new(3300).unwrap()]);
+        assert_eq!(report.open_slots, vec![Slot::new(3300).unwrap()]);
         let sides: Vec<(usize, usize)> = report
-            .open_slots
+            .open_slot_nodes
             .iter()
             .map(|n| (n.migrating.len(), n.importing.len()))
             .collect();

@@ -7,6 +7,7 @@ use super::view::{ClusterView, NodeView, ordered_seed_first};
 use crate::net::{NetError, NodeAddress, Session, concurrently};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::Instant;
 
 /// Why the cluster could not be loaded at all (the seed failed).
 #[derive(Debug, thiserror::Error)]
@@ -53,8 +54,10 @@ async fn load(
     seed: &NodeAddress,
     depth: Depth,
 ) -> Result<ClusterView, LoadError> {
+    let started = Instant::now();
     let mut client = session.client(seed).await?;
     let (seed_text, seed_keys) = client.cluster_nodes_and_dbsize().await?;
+    let seed_latency = started.elapsed();
     let parse_error = |source| LoadError::Parse {
         address: seed.clone(),
         source,
@@ -67,7 +70,9 @@ async fn load(
             if entry.flags.myself {
                 return None;
             }
-            Some(read_own_table(&session, &entry, depth).await)
+            let started = Instant::now();
+            let own = read_own_table(&session, &entry, depth).await;
+            Some((own, started.elapsed()))
         }
     })
     .await;
@@ -80,13 +85,14 @@ async fn load(
             } else {
                 NodeAddress::new(entry.addr.ip.clone(), entry.addr.port)
             };
-            let (own, keys) = match own {
-                None => (Ok(seed_table.clone()), Some(seed_keys)),
-                Some(Ok((table, keys))) => (Ok(table), Some(keys)),
-                Some(Err(reason)) => (Err(reason), None),
+            let (own, keys, latency) = match own {
+                None => (Ok(seed_table.clone()), Some(seed_keys), seed_latency),
+                Some((Ok((table, keys)), latency)) => (Ok(table), Some(keys), latency),
+                Some((Err(reason), latency)) => (Err(reason), None, latency),
             };
             let mut node = NodeView::new(address, entry, own);
             node.keys = keys;
+            node.latency = Some(latency);
             node
         })
         .collect();

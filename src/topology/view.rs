@@ -26,6 +26,8 @@ pub struct NodeView {
     me: NodeEntry,
     /// `DBSIZE`, asked in the same round trip as `CLUSTER NODES` (live views only).
     pub keys: Option<u64>,
+    /// How long the node took to answer (connection included; live views only).
+    pub latency: Option<std::time::Duration>,
 }
 
 impl NodeView {
@@ -46,6 +48,7 @@ impl NodeView {
             own,
             me,
             keys: None,
+            latency: None,
         }
     }
 

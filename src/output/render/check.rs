@@ -5,6 +5,7 @@ use crate::commands::check::{CheckOutcome, CheckSection};
 use crate::commands::info::InfoReport;
 use crate::output::human::{render_check, render_check_with, render_info, render_load_warnings};
 use crate::output::{Level, Line};
+use crate::topology::check::{OwnView, short_id};
 
 impl Render for CheckOutcome {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
@@ -13,6 +14,9 @@ impl Render for CheckOutcome {
         lines.extend(render_check(&self.check, false));
         if options.quiet {
             return quiet_view(lines, self.clean);
+        }
+        if options.verbose > 0 {
+            lines.extend(own_views(&self.views));
         }
         lines
     }
@@ -29,6 +33,49 @@ impl Render for InfoReport {
     fn human(&self, _: &RenderOptions) -> Vec<Line> {
         render_info(self)
     }
+}
+
+/// `-v`: a table of what every node's own `CLUSTER NODES` says, and how long it took to answer.
+fn own_views(views: &[OwnView]) -> Vec<Line> {
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::NOTHING);
+    table.set_header([
+        "ADDRESS", "ID", "ROLE", "EPOCH", "SLOTS", "KNOWS", "AGREES", "MS",
+    ]);
+    for view in views {
+        let answered = view
+            .answered_ms
+            .map_or("-".to_string(), |ms| format!("{ms:.1}"));
+        let (role, epoch, slots, knows, agrees) = match &view.error {
+            Some(error) => (
+                format!("unread: {error}"),
+                "-".into(),
+                "-".into(),
+                "-".into(),
+                "-",
+            ),
+            None => (
+                view.role.to_string(),
+                view.config_epoch.to_string(),
+                view.slot_count.to_string(),
+                view.known_nodes.to_string(),
+                if view.agrees_with_seed { "yes" } else { "NO" },
+            ),
+        };
+        table.add_row([
+            view.address.clone(),
+            short_id(&view.id).to_string(),
+            role,
+            epoch,
+            slots,
+            knows,
+            agrees.to_string(),
+            answered,
+        ]);
+    }
+    let mut lines = vec![Line::new(Level::Info, ">>> Each node's own view")];
+    lines.extend(table.to_string().lines().map(Line::plain));
+    lines
 }
 
 /// `-q`: the error and warning lines, then one result line.

@@ -1,7 +1,7 @@
 //! Renderers of the small reports several commands share.
 
 use super::{Render, RenderOptions};
-use crate::commands::Unreachable;
+use crate::commands::{RedisCliRefusal, Unreachable};
 use crate::output::{Level, Line};
 
 impl Render for Unreachable {
@@ -21,5 +21,15 @@ impl Render for Unreachable {
                 )
             })
             .collect()
+    }
+}
+
+impl Render for RedisCliRefusal {
+    fn human(&self, _: &RenderOptions) -> Vec<Line> {
+        let line = Line::new(Level::Err, &self.refused);
+        vec![Line {
+            stream: self.stream,
+            ..line
+        }]
     }
 }
