@@ -158,3 +158,22 @@ pub trait Reporter: Send + Sync {
         self.event(Event::Section(report));
     }
 }
+
+/// A reporter that shows nothing and accepts nothing (work done outside any command's view).
+pub struct Silent;
+
+impl Reporter for Silent {
+    fn event(&self, _: Event<'_>) {}
+
+    fn confirm(&self, _: &str) -> bool {
+        false
+    }
+
+    fn read_answer(&self, _: &str) -> Option<String> {
+        None
+    }
+
+    fn output_closed(&self) -> bool {
+        false
+    }
+}

@@ -5,12 +5,12 @@ use super::Context;
 use crate::exec::handoff::{HandoffError, Handoffs, announce_owner, node_timeout};
 use crate::exec::journal::{Journal, Record};
 use crate::exec::lock::{RunLock, lock_cluster};
-use crate::exec::migrate::{Endpoint, MigrateOptions, Progress, SlotDone, endpoints_of};
+use crate::exec::migrate::{MigrateOptions, SlotLog, endpoints_of};
 use crate::exec::mover::{Mover, MoverChoice};
 use crate::exec::poll_until;
 use crate::net::NodeAddress;
 use crate::plan::MovePlan;
-use crate::report::{Event, MovesStart, Outcome, Reporter, SlotMoved};
+use crate::report::{Event, MovesStart, Outcome, Reporter};
 use crate::topology::ClusterView;
 use crate::topology::load::slot_maps_agree;
 use std::collections::{BTreeMap, HashMap};
@@ -161,11 +161,11 @@ pub async fn execute_plan(
         per_slot_lines: style == Style::PerSlot,
     }));
     let journal = Arc::new(journal);
-    let progress = Arc::new(Journaled {
-        journal: Arc::clone(&journal),
-        ui: Arc::clone(&context.ui),
-        stop: Arc::clone(&stop),
-    });
+    let progress = Arc::new(SlotLog::new(
+        Arc::clone(&journal),
+        Arc::clone(&context.ui),
+        Arc::clone(&stop),
+    ));
     let interrupt = tokio::spawn(stop_on_ctrl_c(Arc::clone(&stop), Arc::clone(&context.ui)));
     let (summary, errors) = mover
         .execute(
@@ -430,41 +430,4 @@ pub async fn start_run(
         mover,
         lock,
     })
-}
-
-/// Records each finished slot in the journal, then shows it; stops the run when stdout is gone.
-struct Journaled {
-    journal: Arc<Journal>,
-    ui: Arc<dyn Reporter>,
-    stop: Arc<AtomicBool>,
-}
-
-impl Progress for Journaled {
-    fn slot_done(&self, done: &SlotDone, source: &Endpoint, target: &Endpoint) {
-        self.slots_done(std::slice::from_ref(done), source, target);
-    }
-
-    fn slots_done(&self, done: &[SlotDone], source: &Endpoint, target: &Endpoint) {
-        let records: Vec<Record> = done
-            .iter()
-            .map(|d| Record::SlotDone { slot: d.slot })
-            .collect();
-        if let Err(error) = self.journal.append_all(&records) {
-            self.ui.warn(&format!(
-                "rcluster: warning: cannot write the journal {}: {error}",
-                self.journal.path.display()
-            ));
-        }
-        for slot in done {
-            self.ui.event(Event::SlotMoved(&SlotMoved {
-                slot: slot.slot,
-                source: source.address.to_string(),
-                target: target.address.to_string(),
-                keys: slot.keys,
-            }));
-        }
-        if self.ui.output_closed() {
-            self.stop.store(true, Ordering::SeqCst);
-        }
-    }
 }

@@ -8,7 +8,7 @@
 //! (`CLUSTER CANCELSLOTMIGRATIONS`); the servers roll it back, so its slots stay with the source
 //! and nothing is left open. Ctrl-C cancels the same way.
 
-use super::migrate::{Endpoint, MoveError, MoveSummary, Progress, SlotDone, SlotStep};
+use super::migrate::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep};
 use crate::net::{NetError, NodeAddress, NodeClient, Session, concurrently};
 use crate::plan::{MovePlan, SlotMove};
 use crate::topology::{Slot, SlotSet};
@@ -150,7 +150,7 @@ pub async fn execute_atomic(
     endpoints: HashMap<String, Endpoint>,
     plan: &MovePlan,
     no_progress_limit: Duration,
-    progress: Arc<dyn Progress>,
+    progress: Arc<SlotLog>,
     stop: Arc<AtomicBool>,
 ) -> (MoveSummary, Vec<MoveError>) {
     let started = Instant::now();
@@ -189,7 +189,7 @@ pub async fn execute_atomic(
 struct SourceRun {
     session: Arc<Session>,
     endpoints: Arc<HashMap<String, Endpoint>>,
-    progress: Arc<dyn Progress>,
+    progress: Arc<SlotLog>,
     stop: Arc<AtomicBool>,
     no_progress_limit: Duration,
 }

@@ -8,9 +8,11 @@
 //! state its slot was left in and how to finish it.
 
 use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command};
+use super::journal::{Journal, Record};
 use super::retry::{Decision, classify, decide};
 use crate::net::{NetError, NodeAddress, NodeClient, Secret, Session, concurrently};
 use crate::plan::{MovePlan, SlotMove};
+use crate::report::{Event, Reporter, SlotMoved};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -93,7 +95,7 @@ pub async fn drain_slots(
         handoffs: None,
         throttle: Throttle::new(options.rate),
         options,
-        progress: Arc::new(Silent),
+        progress: Arc::new(SlotLog::silent()),
         stop: Arc::new(AtomicBool::new(false)),
         flows: KeyFlows::default(),
         clock: PhaseClock::default(),
@@ -101,13 +103,6 @@ pub async fn drain_slots(
     engine
         .move_keys(slots, &mut on_source, &mut on_target, to)
         .await
-}
-
-/// Progress that shows nothing.
-struct Silent;
-
-impl Progress for Silent {
-    fn slot_done(&self, _: &SlotDone, _: &Endpoint, _: &Endpoint) {}
 }
 
 /// Where a slot's move stopped.
@@ -189,14 +184,62 @@ impl BatchSize {
     }
 }
 
-/// Told about each slot as it completes.
-pub trait Progress: Send + Sync {
-    fn slot_done(&self, done: &SlotDone, source: &Endpoint, target: &Endpoint);
+/// Where the engines put each finished slot: first in the run's journal (so that a run killed
+/// right after never forgets a completed move), then as [`Event::SlotMoved`] to the reporter. When
+/// the reporter's stdout is gone (a closed pipe), the run is stopped: no new window opens, so no
+/// slot is left open by it.
+pub struct SlotLog {
+    journal: Option<Arc<Journal>>,
+    ui: Arc<dyn Reporter>,
+    stop: Arc<AtomicBool>,
+}
 
-    /// A window of slots completed together (one journal sync for all of them).
-    fn slots_done(&self, done: &[SlotDone], source: &Endpoint, target: &Endpoint) {
+impl SlotLog {
+    pub fn new(journal: Arc<Journal>, ui: Arc<dyn Reporter>, stop: Arc<AtomicBool>) -> SlotLog {
+        SlotLog {
+            journal: Some(journal),
+            ui,
+            stop,
+        }
+    }
+
+    /// Records nothing and shows nothing (a drain of keys outside any run).
+    pub fn silent() -> SlotLog {
+        SlotLog {
+            journal: None,
+            ui: Arc::new(crate::report::Silent),
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn slot_done(&self, done: &SlotDone, source: &Endpoint, target: &Endpoint) {
+        self.slots_done(std::slice::from_ref(done), source, target);
+    }
+
+    /// A window of slots completed together: one journal sync for all of them.
+    pub fn slots_done(&self, done: &[SlotDone], source: &Endpoint, target: &Endpoint) {
+        if let Some(journal) = &self.journal {
+            let records: Vec<Record> = done
+                .iter()
+                .map(|d| Record::SlotDone { slot: d.slot })
+                .collect();
+            if let Err(error) = journal.append_all(&records) {
+                self.ui.warn(&format!(
+                    "rcluster: warning: cannot write the journal {}: {error}",
+                    journal.path.display()
+                ));
+            }
+        }
         for slot in done {
-            self.slot_done(slot, source, target);
+            self.ui.event(Event::SlotMoved(&SlotMoved {
+                slot: slot.slot,
+                source: source.address.to_string(),
+                target: target.address.to_string(),
+                keys: slot.keys,
+            }));
+        }
+        if self.ui.output_closed() {
+            self.stop.store(true, Ordering::SeqCst);
         }
     }
 }
@@ -332,7 +375,7 @@ struct Engine {
     /// Where each window's slots change owner (`None` when only draining keys).
     handoffs: Option<Arc<Handoffs>>,
     options: MigrateOptions,
-    progress: Arc<dyn Progress>,
+    progress: Arc<SlotLog>,
     stop: Arc<AtomicBool>,
     throttle: Throttle,
     flows: KeyFlows,
@@ -376,7 +419,7 @@ pub async fn execute_moves(
     handoffs: Arc<Handoffs>,
     plan: &MovePlan,
     options: MigrateOptions,
-    progress: Arc<dyn Progress>,
+    progress: Arc<SlotLog>,
     stop: Arc<AtomicBool>,
 ) -> (MoveSummary, Vec<MoveError>) {
     let started = Instant::now();

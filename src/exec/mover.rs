@@ -7,7 +7,7 @@
 
 use super::atomic::{execute_atomic, running_jobs, supports_atomic};
 use super::handoff::Handoffs;
-use super::migrate::{Endpoint, MigrateOptions, MoveError, MoveSummary, Progress, execute_moves};
+use super::migrate::{Endpoint, MigrateOptions, MoveError, MoveSummary, SlotLog, execute_moves};
 use crate::net::{NodeAddress, Session};
 use crate::plan::MovePlan;
 use std::collections::HashMap;
@@ -76,7 +76,7 @@ impl Mover {
         handoffs: Arc<Handoffs>,
         plan: &MovePlan,
         options: MigrateOptions,
-        progress: Arc<dyn Progress>,
+        progress: Arc<SlotLog>,
         stop: Arc<AtomicBool>,
     ) -> (MoveSummary, Vec<MoveError>) {
         match self {
