@@ -31,23 +31,32 @@ impl Exit {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// The network error a cause is, directly or as the loader's.
+fn net_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a crate::net::NetError> {
+    use crate::topology::load::LoadError;
+    cause
+        .downcast_ref::<crate::net::NetError>()
+        .or(match cause.downcast_ref::<LoadError>() {
+            Some(LoadError::Net(net)) => Some(net),
+            _ => None,
+        })
+}
+
+/// The first network error in the chain of `error`.
+pub fn find_net_error(error: &anyhow::Error) -> Option<&crate::net::NetError> {
+    error.chain().find_map(net_error)
+}
+
 /// The `kind` of an error in the JSON document: `usage`, `connection` or `unexpected`.
 pub fn kind_of(error: &anyhow::Error) -> &'static str {
     use crate::net::NetError;
-    use crate::topology::load::LoadError;
     for cause in error.chain() {
         if cause.downcast_ref::<UsageError>().is_some()
             || cause.downcast_ref::<crate::net::AddressError>().is_some()
         {
             return "usage";
         }
-        let net = cause
-            .downcast_ref::<NetError>()
-            .or(match cause.downcast_ref::<LoadError>() {
-                Some(LoadError::Net(net)) => Some(net),
-                _ => None,
-            });
-        match net {
+        match net_error(cause) {
             Some(NetError::Server { .. } | NetError::Protocol { .. }) => return "server",
             Some(NetError::Auth { .. }) => return "auth",
             Some(_) => return "connection",
