@@ -251,4 +251,39 @@ fn a_closed_output_pipe_stops_the_move_with_exit_1_and_no_slot_open() {
     );
     assert!(!cluster.any_slot_open(), "no slot is left open");
     assert_same_keys(&before, &cluster.dump_all());
+
+    // Natively the moves write only to stderr: the run ends, its result line is lost, no slot open.
+    let giver = cluster.id(cluster.port(1));
+    let native = piped(&format!(
+        "XDG_STATE_HOME={} {} reshard {seed} --from {target} --to {giver} --slots 2000 --yes | head -1",
+        state.path().display(),
+        assert_cmd::cargo::cargo_bin("rcluster").display(),
+    ));
+    assert!(matches!(native.0, Some(0 | 1)), "{}", native.1);
+    assert!(!native.1.contains("panicked"), "{}", native.1);
+    assert!(!cluster.any_slot_open(), "no slot is left open");
+    assert_same_keys(&before, &cluster.dump_all());
+
+    // A check whose reader is gone before it writes: its own exit status, no panic, no error text.
+    for args in ["check", "check -v", "info", "--cluster check"] {
+        let (code, stderr) = piped(&format!(
+            "{} {args} {seed} | true",
+            assert_cmd::cargo::cargo_bin("rcluster").display(),
+        ));
+        assert_eq!(code, Some(0), "{args}: {stderr}");
+        assert!(stderr.is_empty(), "{args}: {stderr}");
+    }
+}
+
+/// Runs `pipeline` in bash; the exit status of its first command and its stderr.
+fn piped(pipeline: &str) -> (Option<i32>, String) {
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg(format!("{pipeline}; exit ${{PIPESTATUS[0]}}"))
+        .output()
+        .unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }

@@ -86,7 +86,10 @@ fn every_view_of_check_info_doctor_and_plans() {
     assert_eq!(fix_redis_cli.code, 1, "redis-cli has no --dry-run");
     assert_eq!(
         (fix_redis_cli.stdout.as_str(), fix_redis_cli.stderr.as_str()),
-        ("", "Unrecognized option or bad number of args for: '--dry-run'\n")
+        (
+            "",
+            "Unrecognized option or bad number of args for: '--dry-run'\n"
+        )
     );
     let fix_json = json(&run(&["fix", &seed, "--dry-run", "--json"]).stdout);
     assert_eq!(fix_json["stage"], "dry_run");
