@@ -2089,3 +2089,41 @@ if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERS
 else
     complete -F _rcluster -o bashdefault -o default rcluster
 fi
+
+# redis-cli syntax: rcluster --cluster SUBCOMMAND ARGS --cluster-OPTION ...
+_rcluster_redis_cli() {
+    local index cur=${COMP_WORDS[COMP_CWORD]} options="" sub=""
+    for (( index = 1; index < COMP_CWORD; index++ )); do
+        if [[ ${COMP_WORDS[index]} == --cluster ]]; then
+            sub=${COMP_WORDS[index + 1]}
+            break
+        fi
+    done
+    if (( index == COMP_CWORD )); then
+        _rcluster "$@"
+        return
+    fi
+    if (( index + 1 == COMP_CWORD )); then
+        COMPREPLY=( $(compgen -W "create check info fix reshard rebalance add-node del-node call set-timeout import backup help" -- "$cur") )
+        return
+    fi
+    case $sub in
+        create) options="--cluster-replicas --cluster-yes" ;;
+        check) options="--cluster-search-multiple-owners" ;;
+        info) options="" ;;
+        fix) options="--cluster-yes --cluster-timeout --cluster-pipeline --cluster-replace --cluster-search-multiple-owners --cluster-fix-with-unreachable-masters" ;;
+        reshard) options="--cluster-yes --cluster-from --cluster-to --cluster-slots --cluster-timeout --cluster-pipeline --cluster-replace --cluster-use-atomic-slot-migration" ;;
+        rebalance) options="--cluster-timeout --cluster-pipeline --cluster-replace --cluster-weight --cluster-use-empty-masters --cluster-simulate --cluster-threshold --cluster-use-atomic-slot-migration" ;;
+        add-node) options="--cluster-slave --cluster-master-id" ;;
+        del-node) options="" ;;
+        call) options="--cluster-only-masters --cluster-only-replicas" ;;
+        set-timeout) options="" ;;
+        import) options="--cluster-from --cluster-timeout --cluster-replace --cluster-from-user --cluster-from-pass --cluster-from-askpass --cluster-copy" ;;
+        backup) options="" ;;
+        help) options="" ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=( $(compgen -W "$options" -- "$cur") )
+    fi
+}
+complete -F _rcluster_redis_cli -o bashdefault -o default rcluster

@@ -634,3 +634,42 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_s
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'List the nodes `up` started and whether they run'
+
+# redis-cli syntax: rcluster --cluster SUBCOMMAND ARGS --cluster-OPTION ...
+complete -c rcluster -l cluster -d 'redis-cli syntax' -x -a 'create check info fix reshard rebalance add-node del-node call set-timeout import backup help'
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from create' -l cluster-replicas
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from create' -l cluster-yes
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from check' -l cluster-search-multiple-owners
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from fix' -l cluster-yes
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from fix' -l cluster-timeout
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from fix' -l cluster-pipeline
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from fix' -l cluster-replace
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from fix' -l cluster-search-multiple-owners
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from fix' -l cluster-fix-with-unreachable-masters
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from reshard' -l cluster-yes
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from reshard' -l cluster-from
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from reshard' -l cluster-to
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from reshard' -l cluster-slots
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from reshard' -l cluster-timeout
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from reshard' -l cluster-pipeline
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from reshard' -l cluster-replace
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from reshard' -l cluster-use-atomic-slot-migration
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from rebalance' -l cluster-timeout
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from rebalance' -l cluster-pipeline
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from rebalance' -l cluster-replace
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from rebalance' -l cluster-weight
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from rebalance' -l cluster-use-empty-masters
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from rebalance' -l cluster-simulate
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from rebalance' -l cluster-threshold
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from rebalance' -l cluster-use-atomic-slot-migration
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from add-node' -l cluster-slave
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from add-node' -l cluster-master-id
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from call' -l cluster-only-masters
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from call' -l cluster-only-replicas
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from import' -l cluster-from
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from import' -l cluster-timeout
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from import' -l cluster-replace
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from import' -l cluster-from-user
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from import' -l cluster-from-pass
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from import' -l cluster-from-askpass
+complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from import' -l cluster-copy

@@ -90,6 +90,92 @@ fn committed_completions_are_up_to_date() {
     }
 }
 
+/// What the committed bash completions offer for `words` (the last one being completed).
+fn bash_complete(words: &[&str]) -> String {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/rcluster.bash");
+    let line = format!(
+        "source {}; COMP_WORDS=({}); COMP_CWORD={}; _rcluster_redis_cli rcluster \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; echo \"${{COMPREPLY[*]}}\"",
+        script.display(),
+        words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        words.len() - 1
+    );
+    let output = std::process::Command::new("bash")
+        .args(["-c", &line])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+#[test]
+fn bash_completes_both_syntaxes() {
+    assert_eq!(bash_complete(&["rcluster", "resh"]), "reshard");
+    assert_eq!(
+        bash_complete(&["rcluster", "--cluster", "re"]),
+        "reshard rebalance"
+    );
+    assert_eq!(
+        bash_complete(&[
+            "rcluster",
+            "--cluster",
+            "reshard",
+            "127.0.0.1:7000",
+            "--cluster-f"
+        ]),
+        "--cluster-from"
+    );
+    let rebalance = bash_complete(&[
+        "rcluster",
+        "-a",
+        "pw",
+        "--cluster",
+        "rebalance",
+        "h:1",
+        "--cluster-",
+    ]);
+    for option in [
+        "--cluster-weight",
+        "--cluster-simulate",
+        "--cluster-threshold",
+        "--cluster-use-empty-masters",
+    ] {
+        assert!(
+            rebalance.split(' ').any(|o| o == option),
+            "{option}: {rebalance}"
+        );
+    }
+    assert!(
+        !rebalance.contains("--cluster-replicas"),
+        "create's option: {rebalance}"
+    );
+    assert_eq!(
+        bash_complete(&[
+            "rcluster",
+            "--cluster",
+            "add-node",
+            "a:1",
+            "b:2",
+            "--cluster-s"
+        ]),
+        "--cluster-slave"
+    );
+}
+
+#[test]
+fn zsh_and_fish_complete_the_redis_cli_syntax_too() {
+    use clap_complete::Shell;
+    let zsh = rcluster::commands::completions::script(Shell::Zsh);
+    assert!(
+        zsh.contains("compdef _rcluster_redis_cli rcluster"),
+        "the dispatcher is installed"
+    );
+    let fish = rcluster::commands::completions::script(Shell::Fish);
+    assert!(fish.contains("__fish_seen_subcommand_from import' -l cluster-copy"));
+}
+
 #[test]
 fn committed_man_pages_are_up_to_date() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");

@@ -229,6 +229,30 @@ const SUBCOMMANDS: &[Subcommand] = &[
     },
 ];
 
+/// For completion scripts: each redis-cli subcommand with the `--cluster-*` options it uses.
+pub fn completion_table() -> Vec<(&'static str, Vec<&'static str>)> {
+    SUBCOMMANDS
+        .iter()
+        .map(|sub| {
+            let uses = |native: &str| {
+                let name = native.split('=').next().unwrap_or(native);
+                sub.options.contains(&name)
+            };
+            let options = OPTIONS
+                .iter()
+                .filter(|(name, _)| name.starts_with("--cluster-"))
+                .filter(|(_, translation)| match translation {
+                    Flag(native) | Value(native) => uses(native),
+                    Weight => uses("--weight"),
+                    _ => false,
+                })
+                .map(|(name, _)| *name)
+                .collect();
+            (sub.name, options)
+        })
+        .collect()
+}
+
 /// Subcommands that accept `host port` as well as `host:port`.
 const HOST_PORT_FORM: &[&str] = &["check", "info", "fix", "reshard", "rebalance"];
 

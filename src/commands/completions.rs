@@ -6,11 +6,114 @@ use crate::cli::args::Cli;
 use clap::CommandFactory;
 use clap_complete::Shell;
 
-/// The completion script for `shell`.
+/// The completion script for `shell`: clap's, plus (bash, zsh, fish) the redis-cli syntax
+/// `rcluster --cluster SUBCOMMAND ... --cluster-OPTION`.
 pub fn script(shell: Shell) -> String {
     let mut buffer = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "rcluster", &mut buffer);
-    String::from_utf8_lossy(&buffer).into_owned()
+    let native = String::from_utf8_lossy(&buffer).into_owned();
+    let table = crate::cli::compat::completion_table();
+    match shell {
+        Shell::Bash => native + &bash_redis_cli(&table),
+        Shell::Zsh => zsh_redis_cli(native, &table),
+        Shell::Fish => native + &fish_redis_cli(&table),
+        _ => native,
+    }
+}
+
+type Table = [(&'static str, Vec<&'static str>)];
+
+/// A bash function that completes after `--cluster` and hands everything else to clap's.
+fn bash_redis_cli(table: &Table) -> String {
+    let subcommands: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
+    let cases: String = table
+        .iter()
+        .map(|(name, options)| format!("        {name}) options=\"{}\" ;;\n", options.join(" ")))
+        .collect();
+    format!(
+        r#"
+# redis-cli syntax: rcluster --cluster SUBCOMMAND ARGS --cluster-OPTION ...
+_rcluster_redis_cli() {{
+    local index cur=${{COMP_WORDS[COMP_CWORD]}} options="" sub=""
+    for (( index = 1; index < COMP_CWORD; index++ )); do
+        if [[ ${{COMP_WORDS[index]}} == --cluster ]]; then
+            sub=${{COMP_WORDS[index + 1]}}
+            break
+        fi
+    done
+    if (( index == COMP_CWORD )); then
+        _rcluster "$@"
+        return
+    fi
+    if (( index + 1 == COMP_CWORD )); then
+        COMPREPLY=( $(compgen -W "{subcommands}" -- "$cur") )
+        return
+    fi
+    case $sub in
+{cases}    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=( $(compgen -W "$options" -- "$cur") )
+    fi
+}}
+complete -F _rcluster_redis_cli -o bashdefault -o default rcluster
+"#,
+        subcommands = subcommands.join(" "),
+    )
+}
+
+/// zsh: a dispatcher in front of clap's `_rcluster` for words after `--cluster`.
+fn zsh_redis_cli(native: String, table: &Table) -> String {
+    let subcommands: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
+    let cases: String = table
+        .iter()
+        .map(|(name, options)| format!("        ({name}) options=({}) ;;\n", options.join(" ")))
+        .collect();
+    let dispatcher = format!(
+        r#"
+# redis-cli syntax: rcluster --cluster SUBCOMMAND ARGS --cluster-OPTION ...
+_rcluster_redis_cli() {{
+    local at=${{words[(i)--cluster]}}
+    if (( at >= CURRENT )); then
+        _rcluster "$@"
+        return
+    fi
+    if (( at + 1 == CURRENT )); then
+        compadd -- {subcommands}
+        return
+    fi
+    local -a options
+    case ${{words[at + 1]}} in
+{cases}    esac
+    compadd -- $options
+    _files
+}}
+"#,
+        subcommands = subcommands.join(" "),
+    );
+    let tail = "if [ \"$funcstack[1]\" = \"_rcluster\" ]; then\n    _rcluster \"$@\"\nelse\n    compdef _rcluster rcluster\nfi\n";
+    let routed = "if [ \"$funcstack[1]\" = \"_rcluster\" ]; then\n    _rcluster_redis_cli \"$@\"\nelse\n    compdef _rcluster_redis_cli rcluster\nfi\n";
+    match native.strip_suffix(tail) {
+        Some(body) => format!("{body}{dispatcher}\n{routed}"),
+        None => native,
+    }
+}
+
+/// fish: the subcommands after `--cluster`, then each one's `--cluster-*` options.
+fn fish_redis_cli(table: &Table) -> String {
+    let subcommands: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
+    let mut text = format!(
+        "\n# redis-cli syntax: rcluster --cluster SUBCOMMAND ARGS --cluster-OPTION ...\ncomplete -c rcluster -l cluster -d 'redis-cli syntax' -x -a '{}'\n",
+        subcommands.join(" ")
+    );
+    for (name, options) in table {
+        for option in options {
+            text.push_str(&format!(
+                "complete -c rcluster -n '__fish_seen_argument -l cluster; and __fish_seen_subcommand_from {name}' -l {}\n",
+                option.trim_start_matches("--")
+            ));
+        }
+    }
+    text
 }
 
 /// The man pages (roff) from the same definitions as the parser: `rcluster.1`, then one page per
