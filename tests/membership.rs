@@ -20,6 +20,16 @@ fn call_runs_everywhere_and_reports_a_dead_node() {
         .map(|p| format!("127.0.0.1:{p}: cluster-node-timeout\n2000\n"))
         .collect();
     assert_eq!(all.stdout, expected, "one reply per node, in address order");
+    let port = cluster.port(0).to_string();
+    let spaced = run(&[
+        "call",
+        "127.0.0.1",
+        &port,
+        "CONFIG",
+        "GET",
+        "cluster-node-timeout",
+    ]);
+    assert_eq!(spaced.stdout, expected, "HOST PORT is HOST:PORT");
 
     let masters = run(&["call", &seed, "--only-masters", "DBSIZE", "--json"]);
     let doc: serde_json::Value = serde_json::from_str(&masters.stdout).unwrap();

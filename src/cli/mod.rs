@@ -1,9 +1,11 @@
 //! The command line: [`args`] (native clap definitions), [`compat`] (redis-cli syntax rewritten into
-//! native arguments) and [`run`], which parses, builds the session, dispatches to a command and turns
-//! the outcome into an exit status; the one printer shows the outcome or the error, once.
+//! native arguments), [`host_port`] (`HOST PORT` joined where an address goes) and [`run`], which
+//! parses, builds the session, dispatches to a command and turns the outcome into an exit status; the
+//! one printer shows the outcome or the error, once.
 
 pub mod args;
 pub mod compat;
+pub mod host_port;
 
 use crate::commands::{self, Context, Syntax};
 use crate::error::{Exit, UsageError};
@@ -17,7 +19,7 @@ use std::sync::Arc;
 /// Runs rcluster with `args` (program name first) and returns the process exit status.
 pub async fn run(args: Vec<String>) -> i32 {
     let (args, password_on_command_line, translated) = match compat::translate(&args) {
-        compat::Compat::Native => (args, false, false),
+        compat::Compat::Native => (host_port::join_host_port(args), false, false),
         compat::Compat::Run {
             args,
             password_on_command_line,

@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 /// Arguments of `add-node`.
 #[derive(Debug, clap::Args)]
 pub struct AddNodeArgs {
-    /// The new, empty node (HOST:PORT).
+    /// The new, empty node: HOST:PORT, or HOST then PORT.
     pub new_node: String,
-    /// Any node of the cluster (HOST:PORT).
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
     pub existing_node: String,
     /// Add the node as a replica.
     #[arg(long)]

@@ -20,7 +20,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWrite
 /// Arguments of `backup`.
 #[derive(Debug, clap::Args)]
 pub struct BackupArgs {
-    /// Any node of the cluster (HOST:PORT).
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
     pub node: String,
     /// An existing folder for the RDB files and nodes.json.
     pub dir: PathBuf,

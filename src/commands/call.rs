@@ -11,7 +11,7 @@ use serde::Serialize;
 /// Arguments of `call`.
 #[derive(Debug, clap::Args)]
 pub struct CallArgs {
-    /// Any node of the cluster (HOST:PORT).
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
     pub node: String,
     /// Only masters.
     #[arg(long, conflicts_with = "only_replicas")]

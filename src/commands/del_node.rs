@@ -13,7 +13,7 @@ use std::sync::Arc;
 /// Arguments of `del-node`.
 #[derive(Debug, clap::Args)]
 pub struct DelNodeArgs {
-    /// Any node of the cluster (HOST:PORT).
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
     pub node: String,
     /// The id of the node to remove (the full id, or a prefix that names one node).
     pub node_id: String,

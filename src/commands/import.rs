@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 /// Arguments of `import`.
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// Any node of the cluster (HOST:PORT).
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
     pub node: String,
     /// The standalone server to import from (HOST:PORT; db 0).
     #[arg(long, value_name = "HOST:PORT")]

@@ -11,7 +11,7 @@ use serde::Serialize;
 /// Arguments of `set-timeout`.
 #[derive(Debug, clap::Args)]
 pub struct SetTimeoutArgs {
-    /// Any node of the cluster (HOST:PORT).
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
     pub node: String,
     /// The new cluster-node-timeout, in milliseconds (at least 100).
     pub milliseconds: u64,

@@ -23,7 +23,7 @@ pub enum SlotState {
 /// Arguments of `setslot`.
 #[derive(Debug, clap::Args)]
 pub struct SetslotArgs {
-    /// The node to send CLUSTER SETSLOT to (HOST:PORT).
+    /// The node to send CLUSTER SETSLOT to: HOST:PORT, or HOST then PORT.
     pub node: String,
     /// The slot, 0 to 16383.
     pub slot: Slot,
