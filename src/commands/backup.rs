@@ -6,7 +6,7 @@
 //! cluster's settings): the reply is `$<length>\r\n` (after newlines the master sends while its BGSAVE
 //! runs) and then the RDB itself; the connection is closed once the RDB is read.
 
-use super::{Context, check::check_view, seed_address};
+use super::{Context, check::check_view};
 use crate::error::UsageError;
 use crate::net::{NodeAddress, concurrently};
 use crate::report::Outcome;
@@ -17,15 +17,13 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
-/// Arguments of `backup`.
-#[derive(Debug, clap::Args)]
-pub struct BackupArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// An existing folder for the RDB files and nodes.json.
+/// What `backup` is asked to do, validated (built by `crate::cli::args::backup`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
+    /// An existing folder.
     pub dir: PathBuf,
-    /// Bound on each master's snapshot (its BGSAVE and the transfer).
-    #[arg(long, default_value = "600s", value_parser = crate::cli::args::parse_duration, value_name = "TIME")]
     pub snapshot_timeout: Duration,
 }
 
@@ -50,12 +48,12 @@ struct NodeRecord {
 }
 
 /// Runs `backup`.
-pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Outcome> {
-    if !args.dir.is_dir() {
-        let folder = args.dir.display();
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    if !options.dir.is_dir() {
+        let folder = options.dir.display();
         return Err(UsageError(format!("{folder} is not a folder: create it first")).into());
     }
-    let seed = seed_address(&args.node, None)?;
+    let seed = options.seed.clone();
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
     context
@@ -68,17 +66,17 @@ pub async fn run(context: &Context, args: &BackupArgs) -> anyhow::Result<Outcome
             .filter(|f| f.kind.is_redis_cli_check());
         redis_cli_findings.count()
     });
-    let saved = save_rdbs(context, args, &view).await;
-    let nodes_path = args.dir.join("nodes.json");
+    let saved = save_rdbs(context, options, &view).await;
+    let nodes_path = options.dir.join("nodes.json");
     write_nodes_json(&view, errors, &nodes_path)?;
-    Ok(report_backup(args, saved, errors.is_some(), &nodes_path))
+    Ok(report_backup(options, saved, errors.is_some(), &nodes_path))
 }
 
 /// One master's snapshot: where it went and its size, or why it failed.
 type Saved = (NodeAddress, PathBuf, Result<u64, String>);
 
 /// Every master's RDB, all at once, each bounded by `--snapshot-timeout`.
-async fn save_rdbs(context: &Context, args: &BackupArgs, view: &ClusterView) -> Vec<Saved> {
+async fn save_rdbs(context: &Context, options: &Options, view: &ClusterView) -> Vec<Saved> {
     let masters: Vec<&NodeView> = view.loaded_masters().collect();
     for master in &masters {
         context
@@ -87,13 +85,13 @@ async fn save_rdbs(context: &Context, args: &BackupArgs, view: &ClusterView) -> 
     }
     let work: Vec<(NodeAddress, PathBuf)> = masters
         .iter()
-        .map(|m| (m.address.clone(), args.dir.join(rdb_name(m))))
+        .map(|m| (m.address.clone(), options.dir.join(rdb_name(m))))
         .collect();
+    let limit = options.snapshot_timeout;
     concurrently(work, |(address, path)| {
-        let options = context.session.options().clone();
-        let limit = args.snapshot_timeout;
+        let connect = context.session.options().clone();
         async move {
-            let saved = tokio::time::timeout(limit, fetch_rdb(&address, &options, &path)).await;
+            let saved = tokio::time::timeout(limit, fetch_rdb(&address, &connect, &path)).await;
             let saved = saved.unwrap_or_else(|_| Err(format!("no snapshot within {limit:?}")));
             (address, path, saved)
         }
@@ -130,7 +128,7 @@ impl BackupReport {
 
 /// The report and the exit status.
 fn report_backup(
-    args: &BackupArgs,
+    options: &Options,
     saved: Vec<Saved>,
     problems: bool,
     nodes_path: &Path,
@@ -147,7 +145,7 @@ fn report_backup(
     let report = BackupReport {
         files,
         nodes: nodes_path.to_path_buf(),
-        dir: args.dir.clone(),
+        dir: options.dir.clone(),
         problems,
     };
     let failed = report.failed();

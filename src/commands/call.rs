@@ -2,25 +2,20 @@
 //! every node at once and prints each node's reply in redis-cli's raw style, one node after another in
 //! address order. Exit 1 when any node failed or replied with an error.
 
-use super::{Context, seed_address};
+use super::Context;
 use crate::net::{NodeAddress, concurrently};
 use crate::report::Outcome;
 use crate::topology::{ClusterView, NodeView, load_cluster_summary};
 use serde::Serialize;
 
-/// Arguments of `call`.
-#[derive(Debug, clap::Args)]
-pub struct CallArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// Only masters.
-    #[arg(long, conflicts_with = "only_replicas")]
+/// What `call` is asked to do, validated (built by `crate::cli::args::call`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
     pub only_masters: bool,
-    /// Only replicas.
-    #[arg(long)]
     pub only_replicas: bool,
-    /// The command and its arguments, sent verbatim (after `--` when an argument starts with `-`).
-    #[arg(required = true, num_args = 1.., value_name = "COMMAND")]
+    /// The command and its arguments.
     pub command: Vec<String>,
 }
 
@@ -68,15 +63,15 @@ pub fn target_nodes(view: &ClusterView, only_masters: bool, only_replicas: bool)
 }
 
 /// Runs `call`.
-pub async fn run(context: &Context, args: &CallArgs) -> anyhow::Result<Outcome> {
-    let seed = seed_address(&args.node, None)?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let seed = options.seed.clone();
     let view = load_cluster_summary(&context.session, &seed).await?;
     let targets: Vec<(NodeAddress, String, &'static str)> =
-        target_nodes(&view, args.only_masters, args.only_replicas)
+        target_nodes(&view, options.only_masters, options.only_replicas)
             .into_iter()
             .map(|n| (n.address.clone(), n.id().to_string(), role(n)))
             .collect();
-    let command = args.command.clone();
+    let command = options.command.clone();
     let results = concurrently(targets, |(address, id, role)| {
         let session = context.session.clone();
         let command = command.clone();
@@ -91,7 +86,7 @@ pub async fn run(context: &Context, args: &CallArgs) -> anyhow::Result<Outcome> 
     .await;
     let all_ok = results.iter().all(|r| r.ok);
     let report = CallReport {
-        command: args.command.clone(),
+        command: options.command.clone(),
         nodes: results,
     };
     Ok(Outcome::clean_if(report, all_ok))

@@ -2,23 +2,19 @@
 //! then rcluster's own findings (unreachable and failed nodes, replica placement). Exit 0 when clean,
 //! 1 with findings, 2 when the cluster could not be loaded.
 
-use super::{Context, info::build_info_report, seed_address};
+use super::{Context, info::build_info_report};
+use crate::net::NodeAddress;
 use crate::report::Outcome;
 use crate::topology::check::{CheckReport, OwnView, check_cluster, own_views};
 use crate::topology::load::load_keys_in_unowned_slots;
 use crate::topology::{ClusterView, load_cluster_view};
 use serde::Serialize;
 
-/// Arguments of `check`.
-#[derive(Debug, clap::Args)]
-pub struct CheckArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The port, when given as a separate argument.
-    pub port: Option<String>,
-    /// Also look for slots that have keys on a master that does not own them (one pipelined
-    /// COUNTKEYSINSLOT sweep per master).
-    #[arg(long)]
+/// What `check` is asked to do, validated (built by `crate::cli::args::check`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
     pub search_multiple_owners: bool,
 }
 
@@ -88,12 +84,12 @@ pub async fn check_view(
 }
 
 /// Runs `check`.
-pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<Outcome> {
-    let seed = seed_address(&args.node, args.port.as_deref())?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let seed = options.seed.clone();
     let view = load_cluster_view(&context.session, &seed).await?;
     super::report_unreachable_like_redis_cli(context, &view);
     let info = build_info_report(&view);
-    let check = check_view(context, &view, args.search_multiple_owners).await?;
+    let check = check_view(context, &view, options.search_multiple_owners).await?;
     let clean = if context.redis_cli() {
         check.is_clean_for_redis_cli()
     } else {

@@ -2,7 +2,7 @@
 //! unreachable. Its replicas are re-pointed first, then every other node forgets it at once (so it cannot
 //! come back through gossip), and the node itself is reset when it answers.
 
-use super::{Context, seed_address};
+use super::Context;
 use crate::error::UsageError;
 use crate::net::{NetError, NodeAddress, concurrently};
 use crate::report::Outcome;
@@ -10,12 +10,12 @@ use crate::topology::{ClusterView, NodeView, load_cluster_view};
 use serde::Serialize;
 use std::sync::Arc;
 
-/// Arguments of `del-node`.
-#[derive(Debug, clap::Args)]
-pub struct DelNodeArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The id of the node to remove (the full id, or a prefix that names one node).
+/// What `del-node` is asked to do, validated (built by `crate::cli::args::del_node`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
+    /// The id (or a unique prefix) of the node to remove.
     pub node_id: String,
 }
 
@@ -83,22 +83,22 @@ impl DelNodeReport {
 }
 
 /// Runs `del-node`.
-pub async fn run(context: &Context, args: &DelNodeArgs) -> anyhow::Result<Outcome> {
-    let seed = seed_address(&args.node, None)?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let seed = options.seed.clone();
     let mut report = DelNodeReport {
         seed: seed.to_string(),
-        requested: args.node_id.clone(),
+        requested: options.node_id.clone(),
         ..DelNodeReport::default()
     };
     let view = load_cluster_view(&context.session, &seed).await?;
-    let Some(doomed) = view.find_node(&args.node_id, |_| true) else {
+    let Some(doomed) = view.find_node(&options.node_id, |_| true) else {
         if context.redis_cli() {
             report.state = DelNodeState::NotFound;
             return Ok(Outcome::clean_if(report, false));
         }
         return Err(UsageError(format!(
             "no node with id '{}' in the cluster of {seed}; `rcluster check {seed}` lists the ids",
-            args.node_id
+            options.node_id
         ))
         .into());
     };

@@ -1,21 +1,18 @@
 //! `rcluster doctor HOST:PORT`: `check`, then every finding explained (what it means for clients,
 //! the usual causes) with the commands that deal with it. Exit codes as `check`.
 
-use super::{Context, check::check_view, seed_address};
+use super::{Context, check::check_view};
+use crate::net::NodeAddress;
 use crate::report::Outcome;
 use crate::topology::diagnose::{Diagnosis, diagnose};
 use crate::topology::load_cluster_view;
 use serde::Serialize;
 
-/// Arguments of `doctor`.
-#[derive(Debug, clap::Args)]
-pub struct DoctorArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The port, when given as a separate argument.
-    pub port: Option<String>,
-    /// Also look for keys held by masters that do not own their slot.
-    #[arg(long)]
+/// What `doctor` is asked to do, validated (built by `crate::cli::args::doctor`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
     pub search_multiple_owners: bool,
 }
 
@@ -29,10 +26,10 @@ pub struct DoctorReport {
 }
 
 /// Runs `doctor`.
-pub async fn run(context: &Context, args: &DoctorArgs) -> anyhow::Result<Outcome> {
-    let seed = seed_address(&args.node, args.port.as_deref())?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let seed = options.seed.clone();
     let view = load_cluster_view(&context.session, &seed).await?;
-    let report = check_view(context, &view, args.search_multiple_owners).await?;
+    let report = check_view(context, &view, options.search_multiple_owners).await?;
     let clean = report.is_clean();
     let doctor = DoctorReport {
         seed: seed.to_string(),

@@ -2,19 +2,18 @@
 //! replicas, then the totals, as redis-cli prints them; `--json` gives the same report. Roles and slot
 //! counts are the seed's view (a summary load); `check` is the command that compares every node's own.
 
-use super::{Context, seed_address};
+use super::Context;
 use crate::error::Exit;
+use crate::net::NodeAddress;
 use crate::report::Outcome;
 use crate::topology::{ClusterView, NodeView, SLOT_COUNT, SlotSet, load_cluster_summary};
 use serde::Serialize;
 
-/// Arguments of `info`.
-#[derive(Debug, clap::Args)]
-pub struct InfoArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The port, when given as a separate argument.
-    pub port: Option<String>,
+/// What `info` is asked to do, validated (built by `crate::cli::args::info`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
 }
 
 /// One master's line.
@@ -67,8 +66,8 @@ pub fn build_info_report(view: &ClusterView) -> InfoReport {
 }
 
 /// Runs `info`.
-pub async fn run(context: &Context, args: &InfoArgs) -> anyhow::Result<Outcome> {
-    let seed = seed_address(&args.node, args.port.as_deref())?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let seed = options.seed.clone();
     let view = load_cluster_summary(&context.session, &seed).await?;
     super::report_unreachable_like_redis_cli(context, &view);
     Ok(Outcome::new(build_info_report(&view), Exit::Ok))

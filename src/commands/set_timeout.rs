@@ -1,19 +1,18 @@
 //! `rcluster set-timeout HOST:PORT MILLISECONDS`: `CONFIG SET cluster-node-timeout` and `CONFIG REWRITE`
 //! on every node at once, with redis-cli's lines and one result per node. Exit 1 if any node failed.
 
-use super::{Context, call::role, call::target_nodes, seed_address};
-use crate::error::UsageError;
+use super::{Context, call::role, call::target_nodes};
 use crate::net::{NetError, NodeAddress, concurrently};
 use crate::report::Outcome;
 use crate::topology::load_cluster_summary;
 use serde::Serialize;
 
-/// Arguments of `set-timeout`.
-#[derive(Debug, clap::Args)]
-pub struct SetTimeoutArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The new cluster-node-timeout, in milliseconds (at least 100).
+/// What `set-timeout` is asked to do, validated (built by `crate::cli::args::set_timeout`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
+    /// At least 100.
     pub milliseconds: u64,
 }
 
@@ -44,17 +43,14 @@ pub struct TimeoutResult {
 pub const TOO_LOW: &str = "Setting a node timeout of less than 100 milliseconds is a bad idea.";
 
 /// Runs `set-timeout`.
-pub async fn run(context: &Context, args: &SetTimeoutArgs) -> anyhow::Result<Outcome> {
-    if args.milliseconds < 100 {
-        return Err(UsageError(TOO_LOW.into()).into());
-    }
-    let seed = seed_address(&args.node, None)?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let seed = options.seed.clone();
     let view = load_cluster_summary(&context.session, &seed).await?;
     let targets: Vec<(NodeAddress, String, &'static str)> = target_nodes(&view, false, false)
         .into_iter()
         .map(|n| (n.address.clone(), n.id().to_string(), role(n)))
         .collect();
-    let value = args.milliseconds.to_string();
+    let value = options.milliseconds.to_string();
     let nodes = concurrently(targets, |(address, id, role)| {
         let session = context.session.clone();
         let value = value.clone();
@@ -71,7 +67,7 @@ pub async fn run(context: &Context, args: &SetTimeoutArgs) -> anyhow::Result<Out
     })
     .await;
     let report = SetTimeoutReport {
-        milliseconds: args.milliseconds,
+        milliseconds: options.milliseconds,
         nodes,
     };
     let clean = report.failed() == 0;

@@ -1,11 +1,28 @@
-//! The native command line (clap derive). Global options apply to every subcommand; the doc comments
-//! are the `--help` text.
+//! The native command line (clap derive): the low level of ripgrep's low/high split. Global options
+//! apply to every subcommand; the doc comments are the `--help` text. Each subcommand's arguments
+//! (one file each) turn into its validated `Options` in one step (`options()`), so that clap types stop
+//! here and commands see only checked values.
+
+mod backup;
+mod call;
+mod check;
+mod del_node;
+mod doctor;
+mod info;
+mod set_timeout;
+
+pub use backup::BackupArgs;
+pub use call::CallArgs;
+pub use check::CheckArgs;
+pub use del_node::DelNodeArgs;
+pub use doctor::DoctorArgs;
+pub use info::InfoArgs;
+pub use set_timeout::SetTimeoutArgs;
 
 use crate::commands::{
-    add_node::AddNodeArgs, apply::ApplyArgs, backup::BackupArgs, call::CallArgs, check::CheckArgs,
-    create::CreateArgs, del_node::DelNodeArgs, doctor::DoctorArgs, fix::FixArgs,
-    import::ImportArgs, info::InfoArgs, local::LocalArgs, rebalance::RebalanceArgs,
-    reshard::ReshardArgs, resume::ResumeArgs, set_timeout::SetTimeoutArgs, setslot::SetslotArgs,
+    add_node::AddNodeArgs, apply::ApplyArgs, create::CreateArgs, fix::FixArgs, import::ImportArgs,
+    local::LocalArgs, rebalance::RebalanceArgs, reshard::ReshardArgs, resume::ResumeArgs,
+    setslot::SetslotArgs,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -267,10 +284,9 @@ mod tests {
         let cli =
             Cli::try_parse_from(["rcluster", "check", "127.0.0.1", "7000", "--json"]).unwrap();
         match cli.command {
-            Command::Check(args) => assert_eq!(
-                (args.node.as_str(), args.port.as_deref()),
-                ("127.0.0.1", Some("7000"))
-            ),
+            Command::Check(args) => {
+                assert_eq!(args.options().unwrap().seed.to_string(), "127.0.0.1:7000")
+            }
             other => panic!("{other:?}"),
         }
         assert!(cli.global.json);

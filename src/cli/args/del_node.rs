@@ -1,0 +1,23 @@
+//! `del-node`'s command line, turned into [`crate::commands::del_node::Options`].
+
+use crate::commands::del_node::Options;
+use crate::net::NodeAddress;
+
+/// Arguments of `del-node`.
+#[derive(Debug, clap::Args)]
+pub struct DelNodeArgs {
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
+    pub node: String,
+    /// The id of the node to remove (the full id, or a prefix that names one node).
+    pub node_id: String,
+}
+
+impl DelNodeArgs {
+    /// The validated options.
+    pub fn options(&self) -> anyhow::Result<Options> {
+        Ok(Options {
+            seed: NodeAddress::parse(&self.node, None)?,
+            node_id: self.node_id.clone(),
+        })
+    }
+}
