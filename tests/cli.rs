@@ -83,7 +83,7 @@ fn committed_completions_are_up_to_date() {
         (Shell::Fish, "rcluster.fish"),
         (Shell::PowerShell, "_rcluster.ps1"),
     ] {
-        let generated = rcluster::commands::completions::script(shell);
+        let generated = rcluster::cli::completions::script(shell);
         assert_committed(&dir.join(file), &generated);
         let printed = run(&["completions", &shell.to_string()]);
         assert_eq!(printed.stdout, generated);
@@ -167,19 +167,19 @@ fn bash_completes_both_syntaxes() {
 #[test]
 fn zsh_and_fish_complete_the_redis_cli_syntax_too() {
     use clap_complete::Shell;
-    let zsh = rcluster::commands::completions::script(Shell::Zsh);
+    let zsh = rcluster::cli::completions::script(Shell::Zsh);
     assert!(
         zsh.contains("compdef _rcluster_redis_cli rcluster"),
         "the dispatcher is installed"
     );
-    let fish = rcluster::commands::completions::script(Shell::Fish);
+    let fish = rcluster::cli::completions::script(Shell::Fish);
     assert!(fish.contains("__fish_seen_subcommand_from import' -l cluster-copy"));
 }
 
 #[test]
 fn committed_man_pages_are_up_to_date() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
-    for (file, generated) in rcluster::commands::completions::man_pages() {
+    for (file, generated) in rcluster::cli::completions::man_pages() {
         assert_committed(&dir.join(file), &generated);
     }
 }

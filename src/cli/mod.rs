@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod compat;
+pub mod completions;
 pub mod host_port;
 
 use crate::commands::{self, Context, Syntax};
@@ -122,7 +123,7 @@ fn printer_for(global: &GlobalArgs) -> Printer {
 
 async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
     if let Command::Completions { shell } = cli.command {
-        return Ok(commands::completions::run(shell));
+        return Ok(completions::run(shell));
     }
     let context = Context {
         session: Arc::new(Session::new(connect_options(&cli.global)?)),
@@ -134,10 +135,10 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
         },
     };
     match &cli.command {
-        Command::Create(args) => commands::create::run(&context, args).await,
+        Command::Create(args) => commands::create::run(&context, &args.options()?).await,
         Command::Check(args) => commands::check::run(&context, &args.options()?).await,
         Command::Info(args) => commands::info::run(&context, &args.options()?).await,
-        Command::AddNode(args) => commands::add_node::run(&context, args).await,
+        Command::AddNode(args) => commands::add_node::run(&context, &args.options()?).await,
         Command::Call(args) => commands::call::run(&context, &args.options()?).await,
         Command::DelNode(args) => commands::del_node::run(&context, &args.options()?).await,
         Command::SetTimeout(args) => commands::set_timeout::run(&context, &args.options()?).await,
@@ -146,11 +147,11 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
         Command::Resume(args) => commands::resume::run(&context, args).await,
         Command::Fix(args) => commands::fix::run(&context, args).await,
         Command::Doctor(args) => commands::doctor::run(&context, &args.options()?).await,
-        Command::Import(args) => commands::import::run(&context, args).await,
+        Command::Import(args) => commands::import::run(&context, &args.options()?).await,
         Command::Backup(args) => commands::backup::run(&context, &args.options()?).await,
         Command::Reshard(args) => commands::reshard::run(&context, args).await,
-        Command::Setslot(args) => commands::setslot::run(&context, args).await,
-        Command::Local(args) => commands::local::run(&context, args).await,
+        Command::Setslot(args) => commands::setslot::run(&context, &args.options()?).await,
+        Command::Local(args) => commands::local::run(&context, &args.options()?).await,
         Command::Completions { .. } => unreachable!("handled above"),
     }
 }

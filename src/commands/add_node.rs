@@ -4,7 +4,7 @@
 //! right after does not meet CLUSTERDOWN. With `--replica`, attach it to the given master or to the
 //! master with the fewest replicas (preferring another host).
 
-use super::{Context, check::check_view, seed_address};
+use super::{Context, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::exec::create::{NewNode, inspect_new_nodes, resolve};
 use crate::exec::poll_until;
@@ -17,22 +17,16 @@ use serde::Serialize;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Arguments of `add-node`.
-#[derive(Debug, clap::Args)]
-pub struct AddNodeArgs {
-    /// The new, empty node: HOST:PORT, or HOST then PORT.
-    pub new_node: String,
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub existing_node: String,
-    /// Add the node as a replica.
-    #[arg(long)]
+/// What `add-node` is asked to do, validated (built by `crate::cli::args::add_node`).
+#[derive(Debug)]
+pub struct Options {
+    /// The new, empty node.
+    pub new_node: NodeAddress,
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
     pub replica: bool,
-    /// The master the replica follows (id or unique id prefix); default: the master with the fewest
-    /// replicas. Ignored without --replica, as redis-cli ignores it.
-    #[arg(long)]
+    /// The master a new replica follows (id or unique prefix).
     pub master_id: Option<String>,
-    /// Bound on waiting for every node to know the new one.
-    #[arg(long, default_value = "30s", value_parser = crate::cli::args::parse_duration, value_name = "TIME")]
     pub wait: Duration,
 }
 
@@ -73,9 +67,9 @@ impl AddNodeReport {
 }
 
 /// Runs `add-node`.
-pub async fn run(context: &Context, args: &AddNodeArgs) -> anyhow::Result<Outcome> {
-    let new_address = NodeAddress::parse(&args.new_node, None)?;
-    let seed = seed_address(&args.existing_node, None)?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let new_address = options.new_node.clone();
+    let seed = options.seed.clone();
     context
         .ui
         .step(&format!("Adding node {new_address} to cluster {seed}"));
@@ -93,9 +87,9 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> anyhow::Result<Outcom
     let new_node = inspect_new_nodes(&context.session, std::slice::from_ref(&new_address))
         .await?
         .remove(0);
-    let master = if args.replica {
-        let master = choose_master(&view, args.master_id.as_deref(), &new_node)?;
-        if args.master_id.is_none() {
+    let master = if options.replica {
+        let master = choose_master(&view, options.master_id.as_deref(), &new_node)?;
+        if options.master_id.is_none() {
             context
                 .ui
                 .notice(&format!("Automatically selected master {}", master.address));
@@ -110,7 +104,7 @@ pub async fn run(context: &Context, args: &AddNodeArgs) -> anyhow::Result<Outcom
     ));
     meet(context, &view, &seed, &new_node).await?;
     let members: Vec<NodeAddress> = view.loaded().map(|n| n.address.clone()).collect();
-    wait_until_known(&context.session, &members, &new_node, args.wait).await?;
+    wait_until_known(&context.session, &members, &new_node, options.wait).await?;
     if let Some((master_id, master_address)) = &master {
         context
             .ui
@@ -214,7 +208,7 @@ async fn meet(
     new_node: &NewNode,
 ) -> anyhow::Result<()> {
     let ip = resolve(seed).await?;
-    let mut args = vec![
+    let mut meet = vec![
         "CLUSTER".to_string(),
         "MEET".into(),
         ip,
@@ -222,14 +216,14 @@ async fn meet(
     ];
     let seed_bus = view.nodes.first().and_then(|n| n.myself().addr.bus_port);
     if let Some(bus) = seed_bus.filter(|&bus| u32::from(bus) != u32::from(seed.port) + 10000) {
-        args.push(bus.to_string());
+        meet.push(bus.to_string());
     }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let words: Vec<&str> = meet.iter().map(String::as_str).collect();
     context
         .session
         .client(&new_node.address)
         .await?
-        .query::<()>(&args)
+        .query::<()>(&words)
         .await?;
     Ok(())
 }

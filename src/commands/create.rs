@@ -14,27 +14,16 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::time::Duration;
 
-/// Arguments of `create`.
-#[derive(Debug, clap::Args)]
-pub struct CreateArgs {
-    /// The empty nodes to form the cluster from, HOST:PORT each.
-    #[arg(required = true, num_args = 1.., value_name = "HOST:PORT")]
-    pub nodes: Vec<String>,
-    /// Replicas per master.
-    #[arg(long, default_value_t = 0)]
+/// What `create` is asked to do, validated (built by `crate::cli::args::create`).
+#[derive(Debug)]
+pub struct Options {
+    /// The empty nodes, in the order given.
+    pub nodes: Vec<NodeAddress>,
     pub replicas: usize,
-    /// The failure zone of a host, HOST=ZONE, or of one node, HOST:PORT=ZONE (repeat for each);
-    /// replicas are kept out of their master's zone when possible.
-    #[arg(long = "zone", value_name = "HOST[:PORT]=ZONE")]
+    /// `HOST=ZONE` / `HOST:PORT=ZONE`, resolved when the command runs.
     pub zones: Vec<String>,
-    /// Show the plan and stop.
-    #[arg(long)]
     pub dry_run: bool,
-    /// Apply without asking.
-    #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Bound on waiting for the cluster to form and become healthy.
-    #[arg(long, default_value = "60s", value_parser = crate::cli::args::parse_duration, value_name = "TIME")]
     pub wait: Duration,
 }
 
@@ -118,9 +107,9 @@ impl CreateReport {
 pub struct CreatePlanSection<'a>(pub &'a CreateReport);
 
 /// Runs `create`.
-pub async fn run(context: &Context, args: &CreateArgs) -> anyhow::Result<Outcome> {
-    let addresses = parse_addresses(&args.nodes)?;
-    let zones = parse_zones(&args.zones).await?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let addresses = options.nodes.clone();
+    let zones = parse_zones(&options.zones).await?;
     let nodes = inspect_new_nodes(&context.session, &addresses).await?;
     reject_same_node_twice(&nodes)?;
     let placement = placement_nodes(&nodes, |n| {
@@ -135,14 +124,14 @@ pub async fn run(context: &Context, args: &CreateArgs) -> anyhow::Result<Outcome
         ))
         .into());
     }
-    let plan = plan_create(&placement, args.replicas).map_err(|e| UsageError(e.to_string()))?;
+    let plan = plan_create(&placement, options.replicas).map_err(|e| UsageError(e.to_string()))?;
     let conflicts = plan.describe_conflicts(&placement);
-    let mut report = CreateReport::new(nodes, plan, args.replicas, conflicts);
+    let mut report = CreateReport::new(nodes, plan, options.replicas, conflicts);
     context.ui.section(&CreatePlanSection(&report));
-    if args.dry_run {
+    if options.dry_run {
         return Ok(Outcome::new(report, Exit::Ok));
     }
-    if !args.yes && !context.ui.confirm("Can I set the above configuration?") {
+    if !options.yes && !context.ui.confirm("Can I set the above configuration?") {
         context.ui.hint("declined: no node was changed");
         return Ok(Outcome::new(report, Exit::Problems));
     }
@@ -154,7 +143,7 @@ pub async fn run(context: &Context, args: &CreateArgs) -> anyhow::Result<Outcome
         context.ui.step(step);
     }
     context.ui.notice("Waiting for the cluster to join\n");
-    apply_create(&context.session, &report.nodes, &report.plan, args.wait).await?;
+    apply_create(&context.session, &report.nodes, &report.plan, options.wait).await?;
     let view = load_cluster_view(&context.session, &report.nodes[0].address).await?;
     let check = check_view(context, &view, false).await?;
     context.ui.section(&super::check::CheckSection::new(&check));
@@ -162,13 +151,6 @@ pub async fn run(context: &Context, args: &CreateArgs) -> anyhow::Result<Outcome
     report.applied = true;
     report.check = Some(check);
     Ok(Outcome::clean_if(report, ok))
-}
-
-fn parse_addresses(texts: &[String]) -> anyhow::Result<Vec<NodeAddress>> {
-    texts
-        .iter()
-        .map(|text| NodeAddress::parse(text, None).map_err(anyhow::Error::from))
-        .collect()
 }
 
 /// `HOST=ZONE` and `HOST:PORT=ZONE` options as `IP` or `IP:PORT` -> zone (hosts resolved).

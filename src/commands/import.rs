@@ -7,7 +7,7 @@
 //! for each). Keys are binary-safe. The first error stops the import and names the keys concerned;
 //! keys already moved stay moved, so running it again continues.
 
-use super::{Context, check::check_view, seed_address};
+use super::{Context, check::check_view};
 use crate::error::UsageError;
 use crate::exec::migrate::{endpoints_of, migrate_keys_command};
 use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session};
@@ -16,31 +16,18 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-/// Arguments of `import`.
-#[derive(Debug, clap::Args)]
-pub struct ImportArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The standalone server to import from (HOST:PORT; db 0).
-    #[arg(long, value_name = "HOST:PORT")]
-    pub from: String,
-    /// The source's ACL user.
-    #[arg(long, value_name = "USER")]
+/// What `import` is asked to do, validated (built by `crate::cli::args::import`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
+    /// The standalone server to import from.
+    pub from: NodeAddress,
     pub from_user: Option<String>,
-    /// The source's password.
-    #[arg(long, value_name = "PASSWORD")]
     pub from_pass: Option<String>,
-    /// Read the source's password from the terminal.
-    #[arg(long)]
     pub from_askpass: bool,
-    /// Copy: leave the keys on the source too.
-    #[arg(long)]
     pub copy: bool,
-    /// Overwrite keys that already exist in the cluster.
-    #[arg(long)]
     pub replace: bool,
-    /// MIGRATE's timeout: `60s`, or milliseconds.
-    #[arg(long, default_value = "60s", value_parser = crate::cli::args::parse_duration, value_name = "TIME")]
     pub migrate_timeout: Duration,
 }
 
@@ -69,9 +56,9 @@ impl Owners {
 }
 
 /// Runs `import`.
-pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<crate::report::Outcome> {
-    let seed = seed_address(&args.node, None)?;
-    let source_address = NodeAddress::parse(&args.from, None)?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::report::Outcome> {
+    let seed = options.seed.clone();
+    let source_address = options.from.clone();
     context.ui.step(&format!(
         "Importing data from {source_address} to cluster {seed}"
     ));
@@ -86,14 +73,14 @@ pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<crate::
         ))
         .into());
     }
-    let mut source = connect_source(context, args, &source_address).await?;
+    let mut source = connect_source(context, options, &source_address).await?;
     let keys: u64 = source.dbsize().await?;
     context
         .ui
         .notice(&format!("*** Importing {keys} keys from DB 0"));
     let owners = Owners::of(&view);
     let started = Instant::now();
-    let outcome = import_all(context, args, &mut source, &owners).await;
+    let outcome = import_all(context, options, &mut source, &owners).await;
     let seconds = started.elapsed().as_secs_f64();
     Ok(report_import(&source_address, outcome, seconds))
 }
@@ -101,18 +88,18 @@ pub async fn run(context: &Context, args: &ImportArgs) -> anyhow::Result<crate::
 /// A session for the source, with its own credentials and the cluster's TLS settings.
 async fn connect_source(
     context: &Context,
-    args: &ImportArgs,
+    options: &Options,
     address: &NodeAddress,
 ) -> anyhow::Result<NodeClient> {
-    let mut password = args.from_pass.clone().map(Secret::new);
-    if args.from_askpass {
+    let mut password = options.from_pass.clone().map(Secret::new);
+    if options.from_askpass {
         let typed = rpassword::prompt_password("Please input import source node password: ")
             .map_err(|e| UsageError(format!("--from-askpass could not read a password: {e}")))?;
         password = Some(Secret::new(typed));
     }
     let cluster = context.session.options();
     let session = Session::new(ConnectOptions {
-        user: args.from_user.clone(),
+        user: options.from_user.clone(),
         password,
         ..cluster.clone()
     });
@@ -135,7 +122,7 @@ struct Moved {
 /// Scans the source and moves each batch, owner by owner, until done or an error.
 async fn import_all(
     context: &Context,
-    args: &ImportArgs,
+    options: &Options,
     source: &mut NodeClient,
     owners: &Owners,
 ) -> Moved {
@@ -145,7 +132,7 @@ async fn import_all(
     };
     let mut migrating = source
         .clone()
-        .with_timeout(args.migrate_timeout + Duration::from_secs(5));
+        .with_timeout(options.migrate_timeout + Duration::from_secs(5));
     let mut cursor = 0u64;
     loop {
         let mut scan = redis::cmd("SCAN");
@@ -159,7 +146,7 @@ async fn import_all(
         };
         if let Err(error) = migrate_batch(
             context,
-            args,
+            options,
             &mut migrating,
             owners,
             keys,
@@ -180,7 +167,7 @@ async fn import_all(
 /// One MIGRATE per owner for `keys`, pipelined; the first failing owner's error.
 async fn migrate_batch(
     context: &Context,
-    args: &ImportArgs,
+    options: &Options,
     source: &mut NodeClient,
     owners: &Owners,
     keys: Vec<Vec<u8>>,
@@ -205,7 +192,7 @@ async fn migrate_batch(
     for (owner, keys) in &by_owner {
         pipe.add_command(migrate_command(
             context,
-            args,
+            options,
             &owners.targets[*owner],
             keys,
         ));
@@ -250,22 +237,22 @@ async fn migrate_batch(
 /// The source's MIGRATE of `keys` to one owner, with the cluster's credentials.
 fn migrate_command(
     context: &Context,
-    args: &ImportArgs,
+    options: &Options,
     (target, host): &(NodeAddress, String),
     keys: &[Vec<u8>],
 ) -> redis::Cmd {
     let mut flags = Vec::new();
-    if args.copy {
+    if options.copy {
         flags.push("COPY");
     }
-    if args.replace {
+    if options.replace {
         flags.push("REPLACE");
     }
-    let options = context.session.options();
-    let auth = (options.user.as_deref(), options.password.as_ref());
+    let connect = context.session.options();
+    let auth = (connect.user.as_deref(), connect.password.as_ref());
     migrate_keys_command(
         (host, target.port),
-        args.migrate_timeout,
+        options.migrate_timeout,
         &flags,
         auth,
         keys,

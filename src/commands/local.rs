@@ -10,91 +10,32 @@ use anyhow::bail;
 use serde::Serialize;
 use std::path::PathBuf;
 
-/// Arguments of `local`.
-#[derive(Debug, clap::Args)]
-pub struct LocalArgs {
-    #[command(subcommand)]
-    pub action: LocalAction,
-}
-
-/// What to do with the local cluster.
-#[derive(Debug, clap::Subcommand)]
-pub enum LocalAction {
-    /// Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address.
-    Up {
-        /// Number of masters.
-        #[arg(long, default_value_t = 3)]
-        masters: usize,
-        /// Replicas per master.
-        #[arg(long, default_value_t = 0)]
-        replicas: usize,
-        /// First port (the nodes use consecutive ports; bus ports are +10000).
-        #[arg(long, default_value_t = 7000)]
-        port: u16,
-        /// Server binary, e.g. valkey-server or a path.
-        #[arg(long, default_value = "redis-server")]
-        server_bin: String,
-        /// cluster-node-timeout of every node, in milliseconds.
-        #[arg(long, default_value_t = 2000)]
-        node_timeout: u64,
-        /// Folder for the nodes' files and pid files.
-        #[arg(long)]
-        state_dir: Option<PathBuf>,
-        /// Start empty cluster-mode nodes and do not form a cluster (to try `create`).
-        #[arg(long)]
-        no_create: bool,
-    },
-    /// Stop the nodes `up` started (by their pid files) and nothing else.
+/// What `local` is asked to do, validated (built by `crate::cli::args::local`).
+#[derive(Debug)]
+pub enum Options {
+    /// Start a cluster (the password, when given, comes from the session's options).
+    Up(SandboxOptions),
     Down {
-        /// The folder `up` used (default: the same default as `up`).
-        #[arg(long)]
-        state_dir: Option<PathBuf>,
+        state_dir: PathBuf,
     },
-    /// List the nodes `up` started and whether they run.
     Status {
-        /// The folder `up` used (default: the same default as `up`).
-        #[arg(long)]
-        state_dir: Option<PathBuf>,
+        state_dir: PathBuf,
     },
 }
 
 /// Runs `local`.
-pub async fn run(context: &Context, args: &LocalArgs) -> anyhow::Result<Outcome> {
-    match &args.action {
-        LocalAction::Up {
-            masters,
-            replicas,
-            port,
-            server_bin,
-            node_timeout,
-            state_dir,
-            no_create,
-        } => {
-            let options = SandboxOptions {
-                masters: *masters,
-                replicas: *replicas,
-                base_port: Some(*port),
-                state_dir: state_dir.clone().unwrap_or_else(default_state_dir),
-                server_bin: server_bin.clone(),
-                node_timeout_ms: *node_timeout,
-                password: context
-                    .session
-                    .options()
-                    .password
-                    .as_ref()
-                    .map(|p| p.expose().to_string()),
-                no_cluster: *no_create,
-                standalone: false,
-                tls: None,
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    match options {
+        Options::Up(sandbox) => {
+            let password = context.session.options().password.as_ref();
+            let sandbox = SandboxOptions {
+                password: password.map(|p| p.expose().to_string()),
+                ..sandbox.clone()
             };
-            up(context, options).await
+            up(context, sandbox).await
         }
-        LocalAction::Down { state_dir } => {
-            Ok(down(state_dir.clone().unwrap_or_else(default_state_dir)))
-        }
-        LocalAction::Status { state_dir } => {
-            Ok(status(state_dir.clone().unwrap_or_else(default_state_dir)))
-        }
+        Options::Down { state_dir } => Ok(down(state_dir.clone())),
+        Options::Status { state_dir } => Ok(status(state_dir.clone())),
     }
 }
 
@@ -161,7 +102,7 @@ async fn up(context: &Context, options: SandboxOptions) -> anyhow::Result<Outcom
     ))
 }
 
-fn state_dir_flag(dir: &std::path::Path) -> String {
+pub fn state_dir_flag(dir: &std::path::Path) -> String {
     if dir == default_state_dir() {
         String::new()
     } else {

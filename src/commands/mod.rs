@@ -6,7 +6,6 @@ pub mod apply;
 pub mod backup;
 pub mod call;
 pub mod check;
-pub mod completions;
 pub mod create;
 pub mod del_node;
 pub mod doctor;

@@ -1,8 +1,9 @@
 //! `rcluster setslot HOST:PORT SLOT importing|migrating|node|stable [NODE_ID]`: the low-level
 //! `CLUSTER SETSLOT`, after checking the slot number and that the node id belongs to the cluster.
 
-use super::{Context, seed_address};
+use super::Context;
 use crate::error::{Exit, UsageError};
+use crate::net::NodeAddress;
 use crate::report::Outcome;
 use crate::topology::{Slot, load_cluster_summary};
 use serde::Serialize;
@@ -20,15 +21,14 @@ pub enum SlotState {
     Stable,
 }
 
-/// Arguments of `setslot`.
-#[derive(Debug, clap::Args)]
-pub struct SetslotArgs {
-    /// The node to send CLUSTER SETSLOT to: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The slot, 0 to 16383.
+/// What `setslot` is asked to do, validated (built by `crate::cli::args::setslot`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
     pub slot: Slot,
     pub state: SlotState,
-    /// The other node's id (required except for `stable`).
+    /// The other node's id: present for every state but `stable`.
     pub node_id: Option<String>,
 }
 
@@ -44,22 +44,12 @@ pub struct SetslotReport {
 }
 
 /// Runs `setslot`.
-pub async fn run(context: &Context, args: &SetslotArgs) -> anyhow::Result<Outcome> {
-    let address = seed_address(&args.node, None)?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let address = options.seed.clone();
     let view = load_cluster_summary(&context.session, &address).await?;
-    let node_id = match (args.state, &args.node_id) {
-        (SlotState::Stable, None) => None,
-        (SlotState::Stable, Some(_)) => {
-            return Err(UsageError("`stable` takes no NODE_ID".into()).into());
-        }
-        (_, None) => {
-            return Err(UsageError(format!(
-                "`{}` needs the NODE_ID of the other node (see `rcluster check {address}`)",
-                state_word(args.state)
-            ))
-            .into());
-        }
-        (_, Some(id)) => match view.node_by_id(id) {
+    let node_id = match &options.node_id {
+        None => None,
+        Some(id) => match view.node_by_id(id) {
             Some(node) => Some(node.id().to_string()),
             None => {
                 return Err(UsageError(format!(
@@ -71,25 +61,25 @@ pub async fn run(context: &Context, args: &SetslotArgs) -> anyhow::Result<Outcom
     };
     let mut client = context.session.client(&address).await?;
     let id = node_id.as_deref().unwrap_or_default();
-    let action = match args.state {
+    let action = match options.state {
         SlotState::Importing => crate::net::SetSlot::Importing(id),
         SlotState::Migrating => crate::net::SetSlot::Migrating(id),
         SlotState::Node => crate::net::SetSlot::Node(id),
         SlotState::Stable => crate::net::SetSlot::Stable,
     };
-    client.setslot(args.slot.number(), action).await?;
+    client.setslot(options.slot.number(), action).await?;
     Ok(Outcome::new(
         SetslotReport {
             address: address.to_string(),
-            slot: args.slot,
-            state: state_word(args.state),
+            slot: options.slot,
+            state: state_word(options.state),
             id: node_id,
         },
         Exit::Ok,
     ))
 }
 
-fn state_word(state: SlotState) -> &'static str {
+pub fn state_word(state: SlotState) -> &'static str {
     match state {
         SlotState::Importing => "importing",
         SlotState::Migrating => "migrating",

@@ -3,26 +3,35 @@
 //! (one file each) turn into its validated `Options` in one step (`options()`), so that clap types stop
 //! here and commands see only checked values.
 
+mod add_node;
 mod backup;
 mod call;
 mod check;
+mod create;
 mod del_node;
 mod doctor;
+mod import;
 mod info;
+mod local;
 mod set_timeout;
+mod setslot;
 
+pub use add_node::AddNodeArgs;
 pub use backup::BackupArgs;
 pub use call::CallArgs;
 pub use check::CheckArgs;
+pub use create::CreateArgs;
 pub use del_node::DelNodeArgs;
 pub use doctor::DoctorArgs;
+pub use import::ImportArgs;
 pub use info::InfoArgs;
+pub use local::LocalArgs;
 pub use set_timeout::SetTimeoutArgs;
+pub use setslot::SetslotArgs;
 
 use crate::commands::{
-    add_node::AddNodeArgs, apply::ApplyArgs, create::CreateArgs, fix::FixArgs, import::ImportArgs,
-    local::LocalArgs, rebalance::RebalanceArgs, reshard::ReshardArgs, resume::ResumeArgs,
-    setslot::SetslotArgs,
+    apply::ApplyArgs, fix::FixArgs, rebalance::RebalanceArgs, reshard::ReshardArgs,
+    resume::ResumeArgs,
 };
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 //! definitions as the parser (the committed copies live in `completions/`), and the man pages
 //! (`man/`, by clap_mangen).
 
-use crate::cli::args::Cli;
+use super::args::Cli;
 use clap::CommandFactory;
 use clap_complete::Shell;
 
