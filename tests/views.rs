@@ -74,6 +74,17 @@ fn every_view_of_check_info_doctor_and_plans() {
             .all(|m| m["source"]["address"] == format!("127.0.0.1:{}", cluster.port(1)).as_str())
     );
 
+    // -q: only the result line, on stdout; nothing on stderr.
+    let quiet = run(&[&reshard[..reshard.len() - 1], &["--yes", "-q"]].concat());
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert_eq!(quiet.stdout.lines().count(), 1, "{}", quiet.stdout);
+    assert!(
+        quiet.stdout.starts_with("moved 10 slots and "),
+        "{}",
+        quiet.stdout
+    );
+    assert!(quiet.stderr.is_empty(), "{}", quiet.stderr);
+
     // One open slot: slot 0 MIGRATING on its owner, nothing IMPORTING.
     let receiver = cluster.id(cluster.port(2));
     cluster.redis(
@@ -81,6 +92,7 @@ fn every_view_of_check_info_doctor_and_plans() {
         &["CLUSTER", "SETSLOT", "0", "MIGRATING", &receiver],
     );
     let fix = snapshot("fix_dry_run_human", &["fix", &seed, "--dry-run"]);
+    // The 10 slots moved above changed the table, so the check part of the snapshot says so.
     assert_eq!(fix.code, 1, "a dry run leaves the problem: {}", fix.stderr);
     let fix_redis_cli = run(&["--cluster", "fix", &seed, "--dry-run"]);
     assert_eq!(fix_redis_cli.code, 1, "redis-cli has no --dry-run");

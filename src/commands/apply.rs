@@ -2,7 +2,7 @@
 //! through the same engine, after checking the cluster is healthy and still exactly as the plan saw it
 //! (each master's slots and config epoch); otherwise refuse and name what changed.
 
-use super::moves::{MoveArgs, Style, execute_plan};
+use super::moves::{MoveOptions, Style, execute_plan};
 use super::{Context, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::net::NodeAddress;
@@ -12,36 +12,39 @@ use crate::topology::load_cluster_view;
 use serde::Serialize;
 use std::path::PathBuf;
 
-/// Arguments of `apply`.
-#[derive(Debug, clap::Args)]
-pub struct ApplyArgs {
-    /// The plan file (from `--plan-out`).
+/// What `apply` is asked to do, validated (built by `crate::cli::args::apply`).
+#[derive(Debug)]
+pub struct Options {
+    /// The plan file.
     pub plan: PathBuf,
-    /// Reach the cluster through this node instead of the one the plan was made through.
-    #[arg(long, value_name = "HOST:PORT")]
-    pub node: Option<String>,
-    /// Apply without asking.
-    #[arg(long, short = 'y')]
+    /// Reach the cluster through this node instead of the plan's.
+    pub node: Option<NodeAddress>,
     pub yes: bool,
-    #[command(flatten)]
-    pub moves: MoveArgs,
+    pub moves: MoveOptions,
 }
 
 /// Runs `apply`.
-pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<Outcome> {
-    let text = std::fs::read_to_string(&args.plan)
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", args.plan.display())))?;
-    let file: PlanFile = serde_json::from_str(&text)
-        .map_err(|e| UsageError(format!("{} is not a plan file: {e}", args.plan.display())))?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let text = std::fs::read_to_string(&options.plan)
+        .map_err(|e| UsageError(format!("cannot read {}: {e}", options.plan.display())))?;
+    let file: PlanFile = serde_json::from_str(&text).map_err(|e| {
+        UsageError(format!(
+            "{} is not a plan file: {e}",
+            options.plan.display()
+        ))
+    })?;
     if file.version != PLAN_FILE_VERSION {
         return Err(UsageError(format!(
             "{} is a version {} plan; this rcluster reads version {PLAN_FILE_VERSION}",
-            args.plan.display(),
+            options.plan.display(),
             file.version
         ))
         .into());
     }
-    let seed = NodeAddress::parse(args.node.as_deref().unwrap_or(&file.seed), None)?;
+    let seed = match &options.node {
+        Some(node) => node.clone(),
+        None => NodeAddress::parse(&file.seed, None)?,
+    };
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
     if !report.is_clean_for_redis_cli() {
@@ -50,7 +53,7 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<Outcome>
     let changes = differences(&file.fingerprint, &fingerprint(&view));
     if !changes.is_empty() {
         let report = StalePlan {
-            plan: args.plan.clone(),
+            plan: options.plan.clone(),
             command: file.command.clone(),
             changes,
         };
@@ -58,16 +61,24 @@ pub async fn run(context: &Context, args: &ApplyArgs) -> anyhow::Result<Outcome>
     }
     context.ui.step(&format!(
         "Applying {} ({} slot moves) to {seed}",
-        args.plan.display(),
+        options.plan.display(),
         file.plan.moves.len()
     ));
-    if !args.yes && !context.ui.confirm("Apply this plan?") {
+    if !options.yes && !context.ui.confirm("Apply this plan?") {
         context.ui.hint("declined: nothing was moved");
         return Ok(Outcome::new((), Exit::Problems));
     }
     let run =
-        super::moves::start_run(context, &args.moves, &file.command, &view, &file.plan).await?;
-    execute_plan(context, &view, &file.plan, &args.moves, Style::PerSlot, run).await
+        super::moves::start_run(context, &options.moves, &file.command, &view, &file.plan).await?;
+    execute_plan(
+        context,
+        &view,
+        &file.plan,
+        &options.moves,
+        Style::PerSlot,
+        run,
+    )
+    .await
 }
 
 /// The cluster changed since the plan was made: nothing was applied.

@@ -6,14 +6,15 @@
 //! An unfinished rcluster journal for the cluster is read first: its slots are completed in the
 //! direction it was moving them (`--no-journal` ignores it).
 
+use super::Context;
 use super::check::{CheckSection, check_view};
 use super::moves::{bounded_migrate_timeout, wait_for_agreement};
-use super::{Context, seed_address};
 use crate::error::UsageError;
 use crate::exec::fix::{FixOutcome, execute_fix};
 use crate::exec::handoff::{Handoffs, node_timeout};
 use crate::exec::journal::{Journal, JournalState, Record, default_dir, find_unfinished, read};
 use crate::exec::migrate::{MigrateOptions, endpoints_of};
+use crate::net::NodeAddress;
 use crate::plan::fix::{FixOptions, FixPlan, Intent, Problem, SlotKeys, plan_fix, slots_to_count};
 use crate::report::Outcome;
 use crate::topology::check::{CheckReport, check_cluster};
@@ -25,42 +26,21 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// Arguments of `fix`.
-#[derive(Debug, clap::Args)]
-pub struct FixArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The port, when given as a separate argument.
-    pub port: Option<String>,
-    /// Show the findings and the repair plan; change nothing.
-    #[arg(long)]
+/// What `fix` is asked to do, validated (built by `crate::cli::args::fix`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
     pub dry_run: bool,
-    /// Repair without asking.
-    #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Also look for keys held by masters that do not own their slot, and repair those slots.
-    #[arg(long)]
     pub search_multiple_owners: bool,
-    /// Give the slots of unreachable masters to reachable ones (keys the unreachable masters hold in
-    /// them are lost).
-    #[arg(long)]
     pub fix_with_unreachable_masters: bool,
-    /// The journal of an interrupted rcluster run to complete (default: the newest unfinished one for
-    /// this cluster under ~/.local/state/rcluster/journals).
-    #[arg(long, value_name = "PATH", conflicts_with = "no_journal")]
+    /// The journal to complete (default: the newest unfinished one), unless `no_journal`.
     pub journal: Option<PathBuf>,
-    /// Ignore journals: decide from the cluster's own state only.
-    #[arg(long)]
     pub no_journal: bool,
-    /// Overwrite keys that already exist on the new owner (otherwise equal values are merged and
-    /// different ones stop that slot's repair).
-    #[arg(long)]
     pub replace: bool,
-    /// Keys per GETKEYSINSLOT / MIGRATE batch.
-    #[arg(long, default_value_t = 100)]
+    /// Keys per batch (at least 1).
     pub pipeline: usize,
-    /// MIGRATE's timeout: `60s`, or milliseconds.
-    #[arg(long, default_value = "60s", value_parser = crate::cli::args::parse_duration, value_name = "TIME")]
     pub migrate_timeout: Duration,
 }
 
@@ -155,11 +135,11 @@ impl FixReport {
 }
 
 /// Runs `fix`.
-pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Outcome> {
-    let seed = seed_address(&args.node, args.port.as_deref())?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let seed = options.seed.clone();
     let view = load_cluster_view(&context.session, &seed).await?;
     super::report_unreachable_like_redis_cli(context, &view);
-    let unowned = if args.search_multiple_owners {
+    let unowned = if options.search_multiple_owners {
         Some(load_keys_in_unowned_slots(&context.session, &view).await?)
     } else {
         None
@@ -173,15 +153,15 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Outcome> {
     for (id, found) in unowned.into_iter().flatten() {
         keys.entry(id).or_default().extend(found);
     }
-    let journal = find_journal(&view, args)?;
+    let journal = find_journal(&view, options)?;
     let intents = journal
         .as_ref()
         .map(|(path, state)| intents_of(path, state))
         .unwrap_or_default();
-    let options = FixOptions {
-        with_unreachable_masters: args.fix_with_unreachable_masters,
+    let planning = FixOptions {
+        with_unreachable_masters: options.fix_with_unreachable_masters,
     };
-    let mut plan = plan_fix(&view, &keys, &intents, options);
+    let mut plan = plan_fix(&view, &keys, &intents, planning);
     let addresses = Addresses::of(&view);
     if plan.refused.is_some() {
         let report = FixReport::new(FixStage::Refused, check, plan, addresses);
@@ -207,11 +187,11 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Outcome> {
     for note in &plan.notes {
         context.ui.hint(note);
     }
-    if args.dry_run {
+    if options.dry_run {
         let report = FixReport::new(FixStage::DryRun, check, plan, addresses);
         return Ok(report.finish(false));
     }
-    if !consent(context, args, &mut plan) {
+    if !consent(context, options, &mut plan) {
         context.ui.hint("declined: nothing was changed");
         let report = FixReport::new(FixStage::Declined, check, plan, addresses);
         return Ok(report.finish(false));
@@ -220,7 +200,7 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Outcome> {
         show_plan(&plan);
     }
     let started = Instant::now();
-    let mut migrate = migrate_options(context, args);
+    let mut migrate = migrate_options(context, options);
     let node_timeout = node_timeout(&context.session, &view.seed).await;
     migrate.migrate_timeout = bounded_migrate_timeout(migrate.migrate_timeout, node_timeout);
     let handoffs = Handoffs::new(Arc::clone(&context.session), &view, node_timeout);
@@ -238,7 +218,7 @@ pub async fn run(context: &Context, args: &FixArgs) -> anyhow::Result<Outcome> {
     }
     wait_for_agreement(context, &view, Duration::from_secs(10)).await;
     let after_view = load_cluster_view(&context.session, &seed).await?;
-    let after = check_view(context, &after_view, args.search_multiple_owners).await?;
+    let after = check_view(context, &after_view, options.search_multiple_owners).await?;
     let clean = clean_for(context, &after);
     let mut report = FixReport::new(FixStage::Repaired, check, plan, addresses);
     report.applied = true;
@@ -270,12 +250,12 @@ async fn count_keys(context: &Context, view: &ClusterView) -> anyhow::Result<Slo
 /// The journal to follow: `--journal PATH`, or the newest unfinished one for this cluster.
 fn find_journal(
     view: &ClusterView,
-    args: &FixArgs,
+    options: &Options,
 ) -> anyhow::Result<Option<(PathBuf, JournalState)>> {
-    if args.no_journal {
+    if options.no_journal {
         return Ok(None);
     }
-    if let Some(path) = &args.journal {
+    if let Some(path) = &options.journal {
         let state = read(path)
             .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?
             .ok_or_else(|| UsageError(format!("{} is not an rcluster journal", path.display())))?;
@@ -303,25 +283,25 @@ fn intents_of(path: &std::path::Path, state: &JournalState) -> HashMap<u16, Inte
         .collect()
 }
 
-fn migrate_options(context: &Context, args: &FixArgs) -> MigrateOptions {
-    let options = context.session.options();
+fn migrate_options(context: &Context, options: &Options) -> MigrateOptions {
+    let connect = context.session.options();
     MigrateOptions {
-        pipeline: args.pipeline.max(1),
-        migrate_timeout: args.migrate_timeout,
-        replace: args.replace,
+        pipeline: options.pipeline,
+        migrate_timeout: options.migrate_timeout,
+        replace: options.replace,
         parallel: 4,
         window: 64,
         rate: None,
-        user: options.user.clone(),
-        password: options.password.clone(),
+        user: connect.user.clone(),
+        password: connect.password.clone(),
     }
 }
 
 /// `--yes`, or one question. In redis-cli syntax, open slots and multiple owners are repaired
 /// without asking (as redis-cli does) and each group of uncovered slots is asked about with
 /// redis-cli's question; a declined group is dropped from the plan.
-fn consent(context: &Context, args: &FixArgs, plan: &mut FixPlan) -> bool {
-    if args.yes {
+fn consent(context: &Context, options: &Options, plan: &mut FixPlan) -> bool {
+    if options.yes {
         return true;
     }
     if !context.redis_cli() {

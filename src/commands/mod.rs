@@ -20,7 +20,7 @@ pub mod resume;
 pub mod set_timeout;
 pub mod setslot;
 
-use crate::net::{NodeAddress, Session};
+use crate::net::Session;
 use std::sync::Arc;
 
 /// Shared by every command: the connection session, where events and questions go, and the syntax
@@ -43,11 +43,6 @@ impl Context {
     pub fn redis_cli(&self) -> bool {
         self.syntax == Syntax::RedisCli
     }
-}
-
-/// The seed address from `NODE [PORT]` positionals.
-pub fn seed_address(node: &str, port: Option<&str>) -> anyhow::Result<NodeAddress> {
-    Ok(NodeAddress::parse(node, port)?)
 }
 
 /// The nodes that could not be reached while loading (those not already flagged failed).
@@ -108,16 +103,17 @@ pub async fn refuse_during_atomic_migration(
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct RedisCliRefusal {
     pub refused: String,
+    /// redis-cli writes it to stderr (otherwise stdout).
     #[serde(skip)]
-    pub stream: crate::output::Stream,
+    pub on_stderr: bool,
 }
 
 impl RedisCliRefusal {
     /// The outcome: exit 1, as redis-cli's.
-    pub fn outcome(refused: &str, stream: crate::output::Stream) -> crate::report::Outcome {
+    pub fn outcome(refused: &str, on_stderr: bool) -> crate::report::Outcome {
         let report = RedisCliRefusal {
             refused: refused.to_string(),
-            stream,
+            on_stderr,
         };
         crate::report::Outcome::new(report, crate::error::Exit::Problems)
     }

@@ -38,45 +38,28 @@ pub fn planned_moves(view: &ClusterView, plan: &MovePlan) -> Vec<PlannedMove> {
         .collect()
 }
 
-/// Options of the migration engine.
-#[derive(Debug, Clone, clap::Args)]
-pub struct MoveArgs {
-    /// Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`.
-    #[arg(long, value_name = "PATH")]
+/// The migration engine's options, validated (built by `crate::cli::args::moves`).
+#[derive(Debug, Clone)]
+pub struct MoveOptions {
+    /// Also write the plan to this file for `rcluster apply`.
     pub plan_out: Option<std::path::PathBuf>,
-    /// Throttle: at most this many keys per second over all sources.
-    #[arg(long, value_name = "KEYS_PER_SEC")]
+    /// At most this many keys per second over all sources.
     pub rate: Option<u64>,
-    /// The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals),
-    /// read by `rcluster resume`.
-    #[arg(long, value_name = "PATH")]
+    /// The journal to record progress in (or, for `resume`, to read).
     pub journal: Option<std::path::PathBuf>,
-    /// Keys per GETKEYSINSLOT / MIGRATE batch.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(usize))]
+    /// Keys per batch (at least 1).
     pub pipeline: usize,
-    /// MIGRATE's timeout: `60s`, or milliseconds.
-    #[arg(long, default_value = "60s", value_parser = crate::cli::args::parse_duration, value_name = "TIME")]
     pub migrate_timeout: Duration,
-    /// Overwrite keys that already exist on the target (otherwise equal values are merged and
-    /// different ones stop the move).
-    #[arg(long)]
     pub replace: bool,
     /// Sources moving slots at once.
-    #[arg(long, default_value_t = 4)]
     pub parallel: usize,
-    /// How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side
-    /// CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not
-    /// given).
-    #[arg(long, value_enum, default_value_t = Migration::Auto)]
     pub migration: Migration,
-    /// Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves
-    /// one slot at a time like redis-cli.
-    #[arg(long, default_value_t = 64)]
+    /// Slots of one source in flight together (at least 1).
     pub window: usize,
 }
 
 /// How slots move.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Migration {
     Auto,
     Legacy,
@@ -88,7 +71,7 @@ pub enum Migration {
 pub async fn choose_mover(
     context: &Context,
     view: &ClusterView,
-    args: &MoveArgs,
+    args: &MoveOptions,
 ) -> anyhow::Result<Mover> {
     let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
     let choice = match args.migration {
@@ -115,7 +98,7 @@ pub async fn execute_plan(
     context: &Context,
     view: &ClusterView,
     plan: &MovePlan,
-    args: &MoveArgs,
+    args: &MoveOptions,
     style: Style,
     run: Run,
 ) -> anyhow::Result<Outcome> {
@@ -146,11 +129,11 @@ pub async fn execute_plan(
     }
     let options = context.session.options();
     let migrate = MigrateOptions {
-        pipeline: args.pipeline.max(1),
+        pipeline: args.pipeline,
         migrate_timeout,
         replace: args.replace,
         parallel: args.parallel,
-        window: args.window.max(1),
+        window: args.window,
         rate: args.rate,
         user: options.user.clone(),
         password: options.password.clone(),
@@ -328,7 +311,7 @@ async fn stop_on_ctrl_c(stop: Arc<AtomicBool>, ui: Arc<dyn Reporter>) {
 /// Writes `plan` with the fingerprint of `view` to `path`, when asked to.
 pub fn write_plan_file(
     context: &Context,
-    args: &MoveArgs,
+    args: &MoveOptions,
     command: &str,
     view: &ClusterView,
     plan: &MovePlan,
@@ -407,7 +390,7 @@ pub fn refuse_unknown_targets(view: &ClusterView, plan: &MovePlan) -> anyhow::Re
 /// new run, writing the plan, before anything is moved.
 pub async fn start_run(
     context: &Context,
-    args: &MoveArgs,
+    args: &MoveOptions,
     command: &str,
     view: &ClusterView,
     plan: &MovePlan,

@@ -3,13 +3,10 @@
 //! different sources at once. Weight 0 drains a master; threshold 0 balances exactly. `--by keys` or
 //! `--by memory` balances that load instead, moving as few slots as possible.
 
-use super::moves::{MoveArgs, PlannedMove, Style, execute_plan, planned_moves};
-use super::{
-    Context, NodeRef, RedisCliRefusal, check::CheckSection, check::check_view, seed_address,
-};
+use super::moves::{MoveOptions, PlannedMove, Style, execute_plan, planned_moves};
+use super::{Context, NodeRef, RedisCliRefusal, check::CheckSection, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::net::{NodeAddress, concurrently};
-use crate::output::Stream;
 use crate::plan::balance_load::{SlotLoads, plan_rebalance_by_load};
 use crate::plan::rebalance::{Participant, RebalanceError, RebalancePlan, plan_rebalance};
 use crate::plan::reshard::MasterSlots;
@@ -20,38 +17,32 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Arguments of `rebalance`.
-#[derive(Debug, clap::Args)]
-pub struct RebalanceArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The port, when given as a separate argument.
-    pub port: Option<String>,
-    /// A master's weight, ID=WEIGHT (id or unique prefix; default 1; 0 empties the master).
-    #[arg(long = "weight", value_name = "ID=WEIGHT")]
-    pub weights: Vec<String>,
-    /// Give slots to masters that have none.
-    #[arg(long)]
+/// What `rebalance` is asked to do, validated (built by `crate::cli::args::rebalance`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
+    /// `--weight ID=WEIGHT`, parsed.
+    pub weights: Vec<Weight>,
     pub use_empty_masters: bool,
-    /// Only rebalance when a master is off its share by more than this percentage (0: balance exactly).
-    #[arg(long, default_value_t = 2.0)]
     pub threshold: f64,
-    /// What to balance: `slots`; `keys` (key counts, moving as few slots as possible); `memory`
-    /// (bytes, estimated per slot from each master's dataset memory per key).
-    #[arg(long, value_enum, default_value_t = Balance::Slots)]
     pub by: Balance,
-    /// Show the moves and stop.
-    #[arg(long)]
     pub dry_run: bool,
-    /// Move without asking (redis-cli syntax never asks, as redis-cli does not).
-    #[arg(long, short = 'y')]
     pub yes: bool,
-    #[command(flatten)]
-    pub moves: MoveArgs,
+    pub moves: MoveOptions,
+}
+
+/// One `--weight ID=WEIGHT`: the id prefix (lower case) and a weight of at least 0.
+#[derive(Debug)]
+pub struct Weight {
+    /// As typed, for messages.
+    pub text: String,
+    pub prefix: String,
+    pub weight: f64,
 }
 
 /// What `rebalance` evens out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Balance {
     Slots,
@@ -60,8 +51,8 @@ pub enum Balance {
 }
 
 /// Runs `rebalance`.
-pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Outcome> {
-    let seed = seed_address(&args.node, args.port.as_deref())?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let seed = options.seed.clone();
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
     // redis-cli's rebalance checks quietly: no node listing.
@@ -70,17 +61,17 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Outc
         if context.redis_cli() {
             return Ok(RedisCliRefusal::outcome(
                 "*** Please fix your cluster problems before rebalancing",
-                Stream::Stdout,
+                false,
             ));
         }
         return Err(super::moves::unhealthy_cluster(&report, &seed.to_string()).into());
     }
-    let participants = participants(&view, args)?;
-    let planned = match args.by {
-        Balance::Slots => plan_rebalance(&participants, args.threshold),
+    let participants = participants(&view, options)?;
+    let planned = match options.by {
+        Balance::Slots => plan_rebalance(&participants, options.threshold),
         by => {
             let loads = slot_loads(context, &view, by).await?;
-            plan_rebalance_by_load(&participants, &loads, args.threshold)
+            plan_rebalance_by_load(&participants, &loads, options.threshold)
         }
     };
     let plan = match planned {
@@ -94,19 +85,27 @@ pub async fn run(context: &Context, args: &RebalanceArgs) -> anyhow::Result<Outc
         }
         Err(error) => return Err(UsageError(error.to_string()).into()),
     };
-    let shown = RebalancePlanReport::new(&view, &plan, args.by);
-    super::moves::write_plan_file(context, &args.moves, "rebalance", &view, &plan.moves)?;
-    if args.dry_run {
+    let shown = RebalancePlanReport::new(&view, &plan, options.by);
+    super::moves::write_plan_file(context, &options.moves, "rebalance", &view, &plan.moves)?;
+    if options.dry_run {
         return Ok(Outcome::new(shown, Exit::Ok));
     }
     context.ui.section(&shown);
-    if !args.yes && !context.redis_cli() && !context.ui.confirm("Move the slots as planned?") {
+    if !options.yes && !context.redis_cli() && !context.ui.confirm("Move the slots as planned?") {
         context.ui.hint("declined: nothing was moved");
         return Ok(Outcome::new((), Exit::Problems));
     }
     let run =
-        super::moves::start_run(context, &args.moves, "rebalance", &view, &plan.moves).await?;
-    execute_plan(context, &view, &plan.moves, &args.moves, Style::Quiet, run).await
+        super::moves::start_run(context, &options.moves, "rebalance", &view, &plan.moves).await?;
+    execute_plan(
+        context,
+        &view,
+        &plan.moves,
+        &options.moves,
+        Style::Quiet,
+        run,
+    )
+    .await
 }
 
 /// Every master is within the threshold: nothing to move.
@@ -245,10 +244,10 @@ async fn bytes_per_key(
 }
 
 /// Masters with slots (and empty ones with `--use-empty-masters`), with their weights.
-fn participants(view: &ClusterView, args: &RebalanceArgs) -> anyhow::Result<Vec<Participant>> {
+fn participants(view: &ClusterView, options: &Options) -> anyhow::Result<Vec<Participant>> {
     let mut participants: Vec<Participant> = view
         .loaded_masters()
-        .filter(|m| args.use_empty_masters || !m.myself().slots.is_empty())
+        .filter(|m| options.use_empty_masters || !m.myself().slots.is_empty())
         .map(|m| Participant {
             master: MasterSlots {
                 id: m.id().to_string(),
@@ -257,21 +256,16 @@ fn participants(view: &ClusterView, args: &RebalanceArgs) -> anyhow::Result<Vec<
             weight: 1.0,
         })
         .collect();
-    for text in &args.weights {
-        let (prefix, weight) = text.split_once('=').ok_or_else(|| {
-            UsageError(format!("*** invalid input {text}: use --weight ID=WEIGHT"))
-        })?;
-        let weight: f64 = weight
-            .parse()
-            .ok()
-            .filter(|w: &f64| w.is_finite() && *w >= 0.0)
-            .ok_or_else(|| {
-                UsageError(format!("--weight {text}: the weight must be a number >= 0"))
-            })?;
-        let prefix = prefix.to_ascii_lowercase();
+    for Weight {
+        text,
+        prefix,
+        weight,
+    } in &options.weights
+    {
+        let weight = *weight;
         let found: Vec<&mut Participant> = participants
             .iter_mut()
-            .filter(|p| !prefix.is_empty() && p.master.id.starts_with(&prefix))
+            .filter(|p| !prefix.is_empty() && p.master.id.starts_with(prefix.as_str()))
             .collect();
         match found.len() {
             1 => found.into_iter().for_each(|p| p.weight = weight),

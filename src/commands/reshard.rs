@@ -2,10 +2,10 @@
 //! check the cluster, plan exactly the slots asked for, show the plan, ask, move the slots (several
 //! sources at once, pipelined key batches), wait until every node agrees, report.
 
-use super::moves::{MoveArgs, PlannedMove, Style, execute_plan, planned_moves};
-use super::{Context, NodeRef, RedisCliRefusal, check::check_view, seed_address};
+use super::moves::{MoveOptions, PlannedMove, Style, execute_plan, planned_moves};
+use super::{Context, NodeRef, RedisCliRefusal, check::check_view};
 use crate::error::{Exit, UsageError};
-use crate::output::Stream;
+use crate::net::NodeAddress;
 use crate::plan::MovePlan;
 use crate::plan::reshard::{MasterSlots, plan_reshard, plan_slot_list};
 use crate::report::Outcome;
@@ -13,33 +13,22 @@ use crate::topology::check::NodeSummary;
 use crate::topology::{ClusterView, NodeView, Slot, SlotSet, load_cluster_view};
 use serde::Serialize;
 
-/// Arguments of `reshard`.
-#[derive(Debug, clap::Args)]
-pub struct ReshardArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The port, when given as a separate argument.
-    pub port: Option<String>,
-    /// Source masters: ids (or unique id prefixes) separated by commas, or `all`.
-    #[arg(long, value_name = "ID[,ID...]|all")]
+/// What `reshard` is asked to do, validated (built by `crate::cli::args::reshard`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
+    /// Source masters: ids or prefixes separated by commas, or `all`.
     pub from: Option<String>,
-    /// The receiving master's id (or a unique prefix).
-    #[arg(long, value_name = "ID")]
+    /// The receiving master's id (or prefix).
     pub to: Option<String>,
-    /// How many slots to move (exactly this many).
-    #[arg(long, value_name = "N")]
+    /// How many slots to move.
     pub slots: Option<usize>,
-    /// Exact slots to move to --to, each from its owner: `0-99,5000`.
-    #[arg(long, value_name = "RANGES", conflicts_with_all = ["from", "slots"])]
-    pub slot_ranges: Option<String>,
-    /// Move without asking.
-    #[arg(long, short = 'y')]
+    /// Exact slots to move, each from its owner.
+    pub slot_ranges: Option<SlotSet>,
     pub yes: bool,
-    /// Show the plan and stop.
-    #[arg(long)]
     pub dry_run: bool,
-    #[command(flatten)]
-    pub moves: MoveArgs,
+    pub moves: MoveOptions,
 }
 
 /// The reshard plan: shown before the prompt, and the report of a dry run.
@@ -82,8 +71,8 @@ impl ReshardPlan {
 }
 
 /// Runs `reshard`.
-pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Outcome> {
-    let seed = seed_address(&args.node, args.port.as_deref())?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let seed = options.seed.clone();
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
     context
@@ -93,33 +82,33 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Outcom
         if context.redis_cli() {
             return Ok(RedisCliRefusal::outcome(
                 "*** Please fix your cluster problems before resharding",
-                Stream::Stderr,
+                true,
             ));
         }
         return Err(super::moves::unhealthy_cluster(&report, &seed.to_string()).into());
     }
     let masters = master_slots(&view);
-    let count = match (&args.slot_ranges, args.slots) {
+    let count = match (&options.slot_ranges, options.slots) {
         (None, None) => Some(ask_slot_count(context)?),
         (_, count) => count,
     };
-    let to = match &args.to {
+    let to = match &options.to {
         Some(to) => to.clone(),
         None => ask_line(context, "What is the receiving node ID? ")?,
     };
     let target = resolve_master(&view, &to)?;
-    let from = match (&args.slot_ranges, &args.from) {
+    let from = match (&options.slot_ranges, &options.from) {
         (None, None) => Some(ask_sources(context, &view, target)?),
         (_, from) => from.clone(),
     };
-    let plan = make_plan(&view, &masters, target, args, count, from.as_deref())?;
+    let plan = make_plan(&view, &masters, target, options, count, from.as_deref())?;
     let shown = ReshardPlan::new(&view, &report.nodes, &plan, target);
-    super::moves::write_plan_file(context, &args.moves, "reshard", &view, &plan)?;
-    if args.dry_run {
+    super::moves::write_plan_file(context, &options.moves, "reshard", &view, &plan)?;
+    if options.dry_run {
         return Ok(Outcome::new(shown, Exit::Ok));
     }
     context.ui.section(&shown);
-    let proceed = args.yes
+    let proceed = options.yes
         || context
             .ui
             .read_answer("Do you want to proceed with the proposed reshard plan (yes/no)? ")
@@ -128,8 +117,8 @@ pub async fn run(context: &Context, args: &ReshardArgs) -> anyhow::Result<Outcom
         context.ui.hint("declined: nothing was moved");
         return Ok(Outcome::new((), Exit::Problems));
     }
-    let run = super::moves::start_run(context, &args.moves, "reshard", &view, &plan).await?;
-    execute_plan(context, &view, &plan, &args.moves, Style::PerSlot, run).await
+    let run = super::moves::start_run(context, &options.moves, "reshard", &view, &plan).await?;
+    execute_plan(context, &view, &plan, &options.moves, Style::PerSlot, run).await
 }
 
 /// One non-empty answer; a closed stdin is a usage error naming the option to pass instead.
@@ -214,14 +203,13 @@ fn make_plan(
     view: &ClusterView,
     masters: &[MasterSlots],
     target: &NodeView,
-    args: &ReshardArgs,
+    options: &Options,
     count: Option<usize>,
     from: Option<&str>,
 ) -> anyhow::Result<MovePlan> {
-    if let Some(ranges) = &args.slot_ranges {
-        let slots = parse_slot_ranges(ranges)?;
+    if let Some(slots) = &options.slot_ranges {
         return Ok(
-            plan_slot_list(masters, &slots, target.id()).map_err(|e| UsageError(e.to_string()))?
+            plan_slot_list(masters, slots, target.id()).map_err(|e| UsageError(e.to_string()))?
         );
     }
     let (Some(count), Some(from)) = (count, from) else {

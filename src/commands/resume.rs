@@ -2,26 +2,24 @@
 //! forward, from its journal (by default the newest unfinished one that concerns this cluster). Slots
 //! the target already owns are only announced; slots still at their source (open or not) are moved.
 
-use super::moves::{MoveArgs, Run, Style, choose_mover, execute_plan};
-use super::{Context, seed_address};
+use super::Context;
+use super::moves::{MoveOptions, Run, Style, choose_mover, execute_plan};
 use crate::error::{Exit, UsageError};
 use crate::exec::handoff::{Handoff, Handoffs, node_timeout};
 use crate::exec::journal::{Journal, Record, default_dir, find_unfinished, newer_finished, read};
+use crate::net::NodeAddress;
 use crate::plan::{MovePlan, SlotMove};
 use crate::topology::{ClusterView, Slot, load_cluster_view};
 use serde::Serialize;
 use std::collections::HashSet;
 
-/// Arguments of `resume`.
-#[derive(Debug, clap::Args)]
-pub struct ResumeArgs {
-    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
-    pub node: String,
-    /// The port, when given as a separate argument.
-    pub port: Option<String>,
-    /// Engine options; `--journal PATH` names the journal to resume.
-    #[command(flatten)]
-    pub moves: MoveArgs,
+/// What `resume` is asked to do, validated (built by `crate::cli::args::resume`).
+#[derive(Debug)]
+pub struct Options {
+    /// The node to reach the cluster through.
+    pub seed: NodeAddress,
+    /// Engine options; `journal` names the journal to resume.
+    pub moves: MoveOptions,
 }
 
 /// The journal had nothing left to move.
@@ -33,11 +31,11 @@ pub struct NothingToResume {
 }
 
 /// Runs `resume`.
-pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<crate::report::Outcome> {
-    let seed = seed_address(&args.node, args.port.as_deref())?;
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::report::Outcome> {
+    let seed = options.seed.clone();
     let view = load_cluster_view(&context.session, &seed).await?;
     let ids: Vec<String> = view.nodes.iter().map(|n| n.id().to_string()).collect();
-    let (path, state) = match &args.moves.journal {
+    let (path, state) = match &options.moves.journal {
         Some(path) => match read(path)
             .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?
         {
@@ -94,13 +92,13 @@ pub async fn run(context: &Context, args: &ResumeArgs) -> anyhow::Result<crate::
         };
         return Ok(crate::report::Outcome::new(report, Exit::Ok));
     }
-    let mover = choose_mover(context, &view, &args.moves).await?;
+    let mover = choose_mover(context, &view, &options.moves).await?;
     let run = Run {
         journal,
         mover,
         lock,
     };
-    execute_plan(context, &view, &moves, &args.moves, Style::PerSlot, run).await
+    execute_plan(context, &view, &moves, &options.moves, Style::PerSlot, run).await
 }
 
 /// Open slots that the journal does not explain are not ours to finish.

@@ -8,16 +8,12 @@ use crate::report::Outcome;
 use crate::topology::{Slot, load_cluster_summary};
 use serde::Serialize;
 
-/// The state to put the slot in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+/// The state to put the slot in (`CLUSTER SETSLOT` subcommands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SlotState {
-    /// The node will accept keys of the slot from NODE_ID.
     Importing,
-    /// The node is sending the slot's keys to NODE_ID.
     Migrating,
-    /// Assign the slot to NODE_ID.
     Node,
-    /// Clear importing/migrating state.
     Stable,
 }
 

@@ -159,6 +159,8 @@ impl Printer {
         let quiet = self.options.quiet;
         match (self.mode, event) {
             (Mode::Json, Event::Section(_)) => {}
+            // -q: only errors and the final result; a section is neither.
+            (Mode::Human, Event::Section(_)) if quiet => {}
             (_, Event::Section(report)) => {
                 let lines = match self.mode {
                     Mode::RedisCli => report.redis_cli(&self.options),

@@ -15,6 +15,7 @@ mod info;
 mod local;
 mod set_timeout;
 mod setslot;
+mod values;
 
 pub use add_node::AddNodeArgs;
 pub use backup::BackupArgs;
@@ -29,11 +30,20 @@ pub use local::LocalArgs;
 pub use set_timeout::SetTimeoutArgs;
 pub use setslot::SetslotArgs;
 
-use crate::commands::{
-    apply::ApplyArgs, fix::FixArgs, rebalance::RebalanceArgs, reshard::ReshardArgs,
-    resume::ResumeArgs,
-};
+mod apply;
+mod fix;
+mod moves;
+mod rebalance;
+mod reshard;
+mod resume;
+
+pub use apply::ApplyArgs;
 use clap::{Args, Parser, Subcommand};
+pub use fix::FixArgs;
+pub use moves::MoveArgs;
+pub use rebalance::RebalanceArgs;
+pub use reshard::ReshardArgs;
+pub use resume::ResumeArgs;
 use std::path::PathBuf;
 use std::time::Duration;
 

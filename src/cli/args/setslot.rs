@@ -1,5 +1,6 @@
 //! `setslot`'s command line, turned into [`crate::commands::setslot::Options`].
 
+use super::values::SlotStateArg;
 use crate::commands::setslot::{Options, SlotState, state_word};
 use crate::error::UsageError;
 use crate::net::NodeAddress;
@@ -12,7 +13,7 @@ pub struct SetslotArgs {
     pub node: String,
     /// The slot, 0 to 16383.
     pub slot: Slot,
-    pub state: SlotState,
+    pub state: SlotStateArg,
     /// The other node's id (required except for `stable`).
     pub node_id: Option<String>,
 }
@@ -21,14 +22,15 @@ impl SetslotArgs {
     /// The validated options.
     pub fn options(&self) -> anyhow::Result<Options> {
         let seed = NodeAddress::parse(&self.node, None)?;
-        match (self.state, &self.node_id) {
+        let state = SlotState::from(self.state);
+        match (state, &self.node_id) {
             (SlotState::Stable, Some(_)) => {
                 Err(UsageError("`stable` takes no NODE_ID".into()).into())
             }
             (SlotState::Stable, None) | (_, Some(_)) => Ok(Options {
                 seed,
                 slot: self.slot,
-                state: self.state,
+                state,
                 node_id: self.node_id.clone(),
             }),
             (state, None) => Err(UsageError(format!(

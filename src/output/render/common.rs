@@ -26,10 +26,10 @@ impl Render for Unreachable {
 
 impl Render for RedisCliRefusal {
     fn human(&self, _: &RenderOptions) -> Vec<Line> {
-        let line = Line::new(Level::Err, &self.refused);
-        vec![Line {
-            stream: self.stream,
-            ..line
+        vec![if self.on_stderr {
+            Line::stderr(Level::Err, &self.refused)
+        } else {
+            Line::new(Level::Err, &self.refused)
         }]
     }
 }

@@ -1,0 +1,60 @@
+//! The migration engine's options shared by reshard, rebalance, apply and resume, turned into
+//! [`crate::commands::moves::MoveOptions`].
+
+use super::values::MigrationArg;
+use crate::commands::moves::MoveOptions;
+use std::time::Duration;
+
+/// Options of the migration engine.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MoveArgs {
+    /// Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`.
+    #[arg(long, value_name = "PATH")]
+    pub plan_out: Option<std::path::PathBuf>,
+    /// Throttle: at most this many keys per second over all sources.
+    #[arg(long, value_name = "KEYS_PER_SEC")]
+    pub rate: Option<u64>,
+    /// The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals),
+    /// read by `rcluster resume`.
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<std::path::PathBuf>,
+    /// Keys per GETKEYSINSLOT / MIGRATE batch.
+    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(usize))]
+    pub pipeline: usize,
+    /// MIGRATE's timeout: `60s`, or milliseconds.
+    #[arg(long, default_value = "60s", value_parser = super::parse_duration, value_name = "TIME")]
+    pub migrate_timeout: Duration,
+    /// Overwrite keys that already exist on the target (otherwise equal values are merged and
+    /// different ones stop the move).
+    #[arg(long)]
+    pub replace: bool,
+    /// Sources moving slots at once.
+    #[arg(long, default_value_t = 4)]
+    pub parallel: usize,
+    /// How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side
+    /// CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not
+    /// given).
+    #[arg(long, value_enum, default_value_t = MigrationArg::Auto)]
+    pub migration: MigrationArg,
+    /// Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves
+    /// one slot at a time like redis-cli.
+    #[arg(long, default_value_t = 64)]
+    pub window: usize,
+}
+
+impl MoveArgs {
+    /// The validated options (batch and window sizes at least 1).
+    pub fn options(&self) -> MoveOptions {
+        MoveOptions {
+            plan_out: self.plan_out.clone(),
+            rate: self.rate,
+            journal: self.journal.clone(),
+            pipeline: self.pipeline.max(1),
+            migrate_timeout: self.migrate_timeout,
+            replace: self.replace,
+            parallel: self.parallel,
+            migration: self.migration.into(),
+            window: self.window.max(1),
+        }
+    }
+}

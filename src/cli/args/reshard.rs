@@ -1,0 +1,54 @@
+//! `reshard`'s command line, turned into [`crate::commands::reshard::Options`].
+
+use super::moves::MoveArgs;
+use crate::commands::reshard::{Options, parse_slot_ranges};
+use crate::net::NodeAddress;
+
+/// Arguments of `reshard`.
+#[derive(Debug, clap::Args)]
+pub struct ReshardArgs {
+    /// Any node of the cluster: HOST:PORT, or HOST then PORT.
+    pub node: String,
+    /// The port, when given as a separate argument.
+    pub port: Option<String>,
+    /// Source masters: ids (or unique id prefixes) separated by commas, or `all`.
+    #[arg(long, value_name = "ID[,ID...]|all")]
+    pub from: Option<String>,
+    /// The receiving master's id (or a unique prefix).
+    #[arg(long, value_name = "ID")]
+    pub to: Option<String>,
+    /// How many slots to move (exactly this many).
+    #[arg(long, value_name = "N")]
+    pub slots: Option<usize>,
+    /// Exact slots to move to --to, each from its owner: `0-99,5000`.
+    #[arg(long, value_name = "RANGES", conflicts_with_all = ["from", "slots"])]
+    pub slot_ranges: Option<String>,
+    /// Move without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Show the plan and stop.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub moves: MoveArgs,
+}
+
+impl ReshardArgs {
+    /// The validated options.
+    pub fn options(&self) -> anyhow::Result<Options> {
+        Ok(Options {
+            seed: NodeAddress::parse(&self.node, self.port.as_deref())?,
+            from: self.from.clone(),
+            to: self.to.clone(),
+            slots: self.slots,
+            slot_ranges: self
+                .slot_ranges
+                .as_deref()
+                .map(parse_slot_ranges)
+                .transpose()?,
+            yes: self.yes,
+            dry_run: self.dry_run,
+            moves: self.moves.options(),
+        })
+    }
+}
