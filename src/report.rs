@@ -129,6 +129,9 @@ pub trait Reporter: Send + Sync {
     /// Shows `prompt` as it is and reads one line; `None` when stdin is closed.
     fn read_answer(&self, prompt: &str) -> Option<String>;
 
+    /// Shows `prompt` and reads a password from the terminal without echo.
+    fn read_password(&self, prompt: &str) -> std::io::Result<String>;
+
     /// Whether stdout can no longer be written (a closed pipe): a slot move then starts no new
     /// window, so a closed pipe never leaves a slot open.
     fn output_closed(&self) -> bool;
@@ -171,6 +174,10 @@ impl Reporter for Silent {
 
     fn read_answer(&self, _: &str) -> Option<String> {
         None
+    }
+
+    fn read_password(&self, _: &str) -> std::io::Result<String> {
+        Err(std::io::ErrorKind::Unsupported.into())
     }
 
     fn output_closed(&self) -> bool {

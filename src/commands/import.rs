@@ -93,7 +93,9 @@ async fn connect_source(
 ) -> anyhow::Result<NodeClient> {
     let mut password = options.from_pass.clone().map(Secret::new);
     if options.from_askpass {
-        let typed = rpassword::prompt_password("Please input import source node password: ")
+        let typed = context
+            .ui
+            .read_password("Please input import source node password: ")
             .map_err(|e| UsageError(format!("--from-askpass could not read a password: {e}")))?;
         password = Some(Secret::new(typed));
     }

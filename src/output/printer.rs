@@ -228,6 +228,10 @@ impl Reporter for Printer {
         super::prompt::read_answer(self.mode == Mode::RedisCli, prompt)
     }
 
+    fn read_password(&self, prompt: &str) -> std::io::Result<String> {
+        rpassword::prompt_password(prompt)
+    }
+
     fn output_closed(&self) -> bool {
         super::stdout_closed()
     }
