@@ -4,13 +4,8 @@
 
 mod common;
 
-use common::{TestCluster, run};
-use serde_json::Value;
+use common::{TestCluster, json, run};
 use std::time::{Duration, Instant};
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-}
 
 #[test]
 fn healthy_cluster_checks_clean_in_both_formats() {

@@ -5,12 +5,7 @@
 
 mod common;
 
-use common::{TestCluster, run};
-use serde_json::Value;
-
-fn json(text: &str) -> Value {
-    serde_json::from_str(text).unwrap_or_else(|e| panic!("not one JSON document ({e}): {text}"))
-}
+use common::{TestCluster, json, run};
 
 #[test]
 fn every_view_of_check_info_doctor_and_plans() {

@@ -543,3 +543,8 @@ pub fn drain_under_traffic(cluster: &TestCluster, extra: &[&str]) -> Traffic {
     );
     traffic
 }
+
+/// `text` as one JSON document, or a panic that shows it.
+pub fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not one JSON document ({e}): {text}"))
+}
