@@ -183,6 +183,17 @@ fn create_forms_a_healthy_cluster_like_redis_cli() {
         );
     }
     assert_eq!(created.stdout.matches("Adding replica ").count(), 3);
+    // At once, before gossip has spread: every node's own role, as redis-cli reads it.
+    let info = run(&["--cluster", "info", &addrs[0], "--json"]);
+    let doc: serde_json::Value = serde_json::from_str(&info.stdout).unwrap();
+    assert_eq!(doc["masters"].as_array().unwrap().len(), 3, "{doc}");
+    assert!(
+        doc["masters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["slot_count"] != 0)
+    );
     for node in &nodes.sandbox.nodes {
         let state = nodes.redis(node.port, &["CLUSTER", "INFO"]);
         let redis::Value::BulkString(text) = state else {

@@ -172,3 +172,45 @@ fn argument_errors_match_redis_cli_exit_codes() {
     let help = run(&["--cluster", "help"]);
     assert_eq!(help.stdout, redis_cli(&["--cluster", "help"]).stdout);
 }
+
+#[test]
+fn a_dead_replica_is_named_on_stderr_as_redis_cli_does() {
+    let cluster = TestCluster::start(3, 1);
+    cluster.write_keys(100);
+    let view = cluster.view();
+    let replica = view
+        .nodes
+        .iter()
+        .find(|n| n.myself().flags.replica)
+        .expect("a replica")
+        .address
+        .port;
+    cluster.sandbox.signal(replica, libc::SIGKILL).unwrap();
+    let expected =
+        format!("Could not connect to Redis at 127.0.0.1:{replica}: Connection refused\n");
+    let compare = |when: &str| {
+        let (reference, ours) = compare_check(&cluster, &[]);
+        assert_eq!(reference.stderr, expected, "{when}: redis-cli's own line");
+        assert_eq!(
+            ours.stderr, reference.stderr,
+            "{when}: stderr as redis-cli's"
+        );
+    };
+    compare("just killed");
+    // Once the seed flags it `fail`, redis-cli still tries it, and says so.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let flagged = || {
+        let text = match cluster.redis(cluster.port(0), &["CLUSTER", "NODES"]) {
+            redis::Value::BulkString(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+            redis::Value::VerbatimString { text, .. } => text,
+            other => panic!("CLUSTER NODES: {other:?}"),
+        };
+        text.lines()
+            .any(|l| l.contains(&format!(":{replica}@")) && l.contains(" slave,fail "))
+    };
+    while !flagged() {
+        assert!(std::time::Instant::now() < deadline, "never flagged fail");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    compare("flagged fail");
+}

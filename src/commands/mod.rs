@@ -63,12 +63,16 @@ impl Unreachable {
         let nodes = view
             .nodes
             .iter()
-            .filter(|n| !n.is_flagged_failed() && !n.seen_by_seed.flags.handshake)
-            .filter_map(|node| {
-                node.error().map(|reason| UnreachableNode {
-                    address: node.address.to_string(),
-                    reason: reason.to_string(),
-                })
+            .filter_map(|node| match node.error() {
+                // redis-cli tries every node it is told of, failed ones too, and says so only when
+                // the connection itself fails.
+                Some(crate::topology::Unread::Net(net)) => {
+                    net.hiredis_reason().map(|reason| UnreachableNode {
+                        address: node.address.to_string(),
+                        reason: reason.to_string(),
+                    })
+                }
+                _ => None,
             })
             .collect();
         Unreachable { nodes }

@@ -95,6 +95,15 @@ pub enum NetError {
 }
 
 impl NetError {
+    /// For a connection that failed, its reason in hiredis's words (`Connection refused`, without the
+    /// OS error number), as redis-cli prints it after `Could not connect to Redis at H:P: `.
+    pub fn hiredis_reason(&self) -> Option<&str> {
+        match self {
+            NetError::Connect { reason, .. } => reason.split(" (os error").next(),
+            _ => None,
+        }
+    }
+
     fn classify(
         address: &NodeAddress,
         what: &str,

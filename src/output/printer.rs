@@ -271,11 +271,10 @@ fn redis_cli_error(error: &anyhow::Error) -> String {
         "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)".into()
     } else if error.downcast_ref::<crate::error::UsageError>().is_some() {
         format!("{error}")
-    } else if let Some(crate::net::NetError::Connect { address, reason }) =
+    } else if let Some(net @ crate::net::NetError::Connect { address, .. }) =
         crate::error::find_net_error(error)
     {
-        // hiredis's words, without the OS error number.
-        let reason = reason.split(" (os error").next().unwrap_or(reason);
+        let reason = net.hiredis_reason().unwrap_or_default();
         format!("Could not connect to Redis at {address}: {reason}")
     } else {
         format!("[ERR] {error:#}")

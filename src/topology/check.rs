@@ -240,7 +240,7 @@ pub fn own_views(view: &ClusterView) -> Vec<OwnView> {
                 address: node.address.to_string(),
                 id: node.id().to_string(),
                 answered_ms: node.latency.map(|d| d.as_secs_f64() * 1000.0),
-                error: node.error().map(str::to_string),
+                error: node.error().map(|e| e.to_string()),
                 role: if me.flags.replica {
                     "replica"
                 } else {

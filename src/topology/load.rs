@@ -3,7 +3,7 @@
 //! hung node is kept in the view with the reason it could not be read; it is never dropped.
 
 use super::parse::{ParseError, parse_cluster_nodes};
-use super::view::{ClusterView, NodeView, ordered_seed_first};
+use super::view::{ClusterView, NodeView, Unread, ordered_seed_first};
 use crate::net::{NetError, NodeAddress, Session, concurrently};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -107,24 +107,22 @@ async fn read_own_table(
     session: &Session,
     entry: &super::NodeEntry,
     depth: Depth,
-) -> Result<(Vec<super::NodeEntry>, u64), String> {
+) -> Result<(Vec<super::NodeEntry>, u64), Unread> {
     if entry.flags.noaddr || !entry.addr.is_usable() {
-        return Err("the node has no address (noaddr)".into());
+        return Err(Unread::NoAddress);
     }
     if entry.flags.handshake {
-        return Err("the node is still in handshake".into());
+        return Err(Unread::Handshake);
     }
     let address = NodeAddress::new(entry.addr.ip.clone(), entry.addr.port);
-    let mut client = session.client(&address).await.map_err(|e| e.to_string())?;
+    let mut client = session.client(&address).await?;
     if depth == Depth::Summary {
-        let keys = client.dbsize().await.map_err(|e| e.to_string())?;
+        let keys = client.dbsize().await?;
         return Ok((Vec::new(), keys));
     }
-    let (text, keys) = client
-        .cluster_nodes_and_dbsize()
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok((parse_cluster_nodes(&text).map_err(|e| e.to_string())?, keys))
+    let (text, keys) = client.cluster_nodes_and_dbsize().await?;
+    let table = parse_cluster_nodes(&text).map_err(|e| Unread::Other(e.to_string()))?;
+    Ok((table, keys))
 }
 
 /// For `--search-multiple-owners`: per loaded master id, the key count of every slot it does not own

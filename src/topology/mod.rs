@@ -14,4 +14,4 @@ mod view;
 pub use load::{load_cluster_summary, load_cluster_view};
 pub use parse::{NodeEntry, ParseError, parse_cluster_nodes};
 pub use slots::{SLOT_COUNT, Slot, SlotSet, key_slot};
-pub use view::{ClusterView, NodeView};
+pub use view::{ClusterView, NodeView, Unread};

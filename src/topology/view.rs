@@ -4,7 +4,21 @@
 //! Built by [`super::load`] from live nodes, or by [`ClusterView::from_tables`] from captured text in tests.
 
 use super::parse::{NodeEntry, ParseError, parse_cluster_nodes};
-use crate::net::NodeAddress;
+use crate::net::{NetError, NodeAddress};
+
+/// Why a node's own table could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unread {
+    #[error("the node has no address (noaddr)")]
+    NoAddress,
+    #[error("the node is still in handshake")]
+    Handshake,
+    #[error(transparent)]
+    Net(#[from] NetError),
+    /// Its reply could not be read, or (fixtures) any other reason.
+    #[error("{0}")]
+    Other(String),
+}
 
 /// The loaded cluster.
 #[derive(Debug, Clone)]
@@ -21,7 +35,7 @@ pub struct NodeView {
     pub address: NodeAddress,
     pub seen_by_seed: NodeEntry,
     /// The node's own `CLUSTER NODES`, or why it could not be read.
-    pub own: Result<Vec<NodeEntry>, String>,
+    pub own: Result<Vec<NodeEntry>, Unread>,
     /// The node's own `myself` line, or the seed's line when it did not answer.
     me: NodeEntry,
     /// `DBSIZE`, asked in the same round trip as `CLUSTER NODES` (live views only).
@@ -34,7 +48,7 @@ impl NodeView {
     pub fn new(
         address: NodeAddress,
         seen_by_seed: NodeEntry,
-        own: Result<Vec<NodeEntry>, String>,
+        own: Result<Vec<NodeEntry>, Unread>,
     ) -> NodeView {
         let me = own
             .as_deref()
@@ -71,8 +85,8 @@ impl NodeView {
     }
 
     /// Why the node could not be read.
-    pub fn error(&self) -> Option<&str> {
-        self.own.as_ref().err().map(String::as_str)
+    pub fn error(&self) -> Option<&Unread> {
+        self.own.as_ref().err()
     }
 
     /// Flagged `fail` or `noaddr` by itself or by the seed.
@@ -107,8 +121,8 @@ impl ClusterView {
             } else {
                 match own_tables.iter().find(|(id, _)| *id == entry.id) {
                     Some((_, Ok(text))) => Ok(parse_cluster_nodes(text)?),
-                    Some((_, Err(reason))) => Err(reason.to_string()),
-                    None => Err("not contacted".to_string()),
+                    Some((_, Err(reason))) => Err(Unread::Other(reason.to_string())),
+                    None => Err(Unread::Other("not contacted".to_string())),
                 }
             };
             let address = if entry.flags.myself {

@@ -121,15 +121,38 @@ impl TestCluster {
     }
 
     /// Replaces ids and ports with stable names so output can be snapshotted.
+    /// Ids come from each node (dead ones: from the seed's table).
     pub fn normalize(&self, text: &str) -> String {
         let mut text = text.to_string();
+        let seen_by_seed: std::collections::HashMap<u16, String> = self
+            .view()
+            .nodes
+            .iter()
+            .map(|n| (n.address.port, n.id().to_string()))
+            .collect();
         for (index, node) in self.sandbox.nodes.iter().enumerate() {
-            let id = self.id(node.port);
-            text = text.replace(&id, &format!("<id{index}>"));
-            text = text.replace(&id[..8], &format!("<id{index}>"));
+            let id = self
+                .try_id(node.port)
+                .or_else(|| seen_by_seed.get(&node.port).cloned());
+            if let Some(id) = id {
+                text = text.replace(&id, &format!("<id{index}>"));
+                text = text.replace(&id[..8], &format!("<id{index}>"));
+            }
             text = text.replace(&format!(":{}", node.port), &format!(":<port{index}>"));
         }
         sort_node_blocks(&text)
+    }
+
+    /// The id of the node on `port`, when it answers.
+    pub fn try_id(&self, port: u16) -> Option<String> {
+        let session = self.session();
+        self.runtime.block_on(async {
+            let mut client = session
+                .client(&NodeAddress::new("127.0.0.1", port))
+                .await
+                .ok()?;
+            client.query::<String>(&["CLUSTER", "MYID"]).await.ok()
+        })
     }
 }
 
