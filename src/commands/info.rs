@@ -1,13 +1,13 @@
 //! `rcluster info HOST:PORT`: per master its keys (DBSIZE), slots and replicas, then the totals, as
-//! redis-cli prints them; `--json` gives the same report. Every node is asked at once for its own
-//! `CLUSTER NODES` and DBSIZE (one round trip each), so roles and slots are each node's own view, as
-//! redis-cli's (right after `create` the seed may not yet know who became a replica).
+//! redis-cli prints them; `--json` gives the same report. Every node is asked at once for DBSIZE and
+//! ROLE (one round trip each), so each node's role is its own, as redis-cli reads it (right after
+//! `create` the seed may not yet know who became a replica); slots are the seed's view.
 
 use super::Context;
 use crate::error::Exit;
 use crate::net::NodeAddress;
 use crate::report::Outcome;
-use crate::topology::{ClusterView, NodeView, SLOT_COUNT, SlotSet, load_cluster_view};
+use crate::topology::{ClusterView, NodeView, SLOT_COUNT, SlotSet, load_cluster_summary};
 use serde::Serialize;
 
 /// What `info` is asked to do, validated (built by `crate::cli::args::info`).
@@ -69,7 +69,7 @@ pub fn build_info_report(view: &ClusterView) -> InfoReport {
 /// Runs `info`.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     let seed = options.seed.clone();
-    let view = load_cluster_view(&context.session, &seed).await?;
+    let view = load_cluster_summary(&context.session, &seed).await?;
     super::report_unreachable_like_redis_cli(context, &view);
     Ok(Outcome::new(build_info_report(&view), Exit::Ok))
 }

@@ -442,6 +442,14 @@ impl NodeClient {
             .collect())
     }
 
+    /// `DBSIZE` and `ROLE`, in one round trip: the node's key count and what it says it is.
+    pub async fn dbsize_and_role(&mut self) -> Result<(u64, NodeRole), NetError> {
+        let mut pipe = redis::pipe();
+        pipe.cmd("DBSIZE").cmd("ROLE");
+        let (keys, role): (u64, redis::Value) = self.pipeline(&pipe, "ROLE").await?;
+        Ok((keys, NodeRole::of(&role)))
+    }
+
     /// `DBSIZE`.
     pub async fn dbsize(&mut self) -> Result<u64, NetError> {
         self.query(&["DBSIZE"]).await
@@ -460,5 +468,88 @@ impl NodeClient {
             pipe.cmd("CLUSTER").arg("COUNTKEYSINSLOT").arg(*slot);
         }
         self.pipeline(&pipe, "CLUSTER COUNTKEYSINSLOT").await
+    }
+}
+
+/// What a node says it is (`ROLE`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NodeRole {
+    Master,
+    /// A replica, with the address of the master it follows.
+    Replica {
+        host: String,
+        port: u16,
+    },
+    /// A reply this client does not know (treated as what the seed says).
+    Unknown,
+}
+
+impl NodeRole {
+    /// Reads `ROLE`'s reply: `master ...`, or `slave HOST PORT ...`.
+    pub fn of(reply: &redis::Value) -> NodeRole {
+        use redis::Value;
+        let text = |value: &Value| match value {
+            Value::BulkString(bytes) => Some(String::from_utf8_lossy(bytes).into_owned()),
+            Value::SimpleString(text) => Some(text.clone()),
+            _ => None,
+        };
+        let Value::Array(items) = reply else {
+            return NodeRole::Unknown;
+        };
+        match items.first().and_then(text).as_deref() {
+            Some("master") => NodeRole::Master,
+            Some("slave") | Some("replica") => {
+                let host = items.get(1).and_then(text);
+                let port = match items.get(2) {
+                    Some(Value::Int(port)) => u16::try_from(*port).ok(),
+                    Some(other) => text(other).and_then(|p| p.parse().ok()),
+                    None => None,
+                };
+                match (host, port) {
+                    (Some(host), Some(port)) => NodeRole::Replica { host, port },
+                    _ => NodeRole::Unknown,
+                }
+            }
+            _ => NodeRole::Unknown,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NodeRole;
+    use redis::Value;
+
+    fn bulk(text: &str) -> Value {
+        Value::BulkString(text.as_bytes().to_vec())
+    }
+
+    #[test]
+    fn role_replies_read_as_redis_and_valkey_write_them() {
+        let master = Value::Array(vec![
+            bulk("master"),
+            Value::Int(3129659),
+            Value::Array(vec![]),
+        ]);
+        assert_eq!(NodeRole::of(&master), NodeRole::Master);
+        let replica = Value::Array(vec![
+            bulk("slave"),
+            bulk("127.0.0.1"),
+            Value::Int(7000),
+            bulk("connected"),
+            Value::Int(3167038),
+        ]);
+        assert_eq!(
+            NodeRole::of(&replica),
+            NodeRole::Replica {
+                host: "127.0.0.1".into(),
+                port: 7000
+            }
+        );
+        assert_eq!(NodeRole::of(&bulk("sentinel")), NodeRole::Unknown);
+        assert_eq!(
+            NodeRole::of(&Value::Array(vec![bulk("slave")])),
+            NodeRole::Unknown
+        );
     }
 }

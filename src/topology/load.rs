@@ -87,7 +87,14 @@ async fn load(
             };
             let (own, keys, latency) = match own {
                 None => (Ok(seed_table.clone()), Some(seed_keys), seed_latency),
-                Some((Ok((table, keys)), latency)) => (Ok(table), Some(keys), latency),
+                Some((Ok((mut table, keys)), latency)) => {
+                    if depth == Depth::Summary {
+                        table
+                            .iter_mut()
+                            .for_each(|me| resolve_master(me, &entry, &seed_table));
+                    }
+                    (Ok(table), Some(keys), latency)
+                }
                 Some((Err(reason), latency)) => (Err(reason), None, latency),
             };
             let mut node = NodeView::new(address, entry, own);
@@ -102,7 +109,49 @@ async fn load(
     })
 }
 
-/// A node's own table (empty at `Depth::Summary`) and key count.
+/// The seed's line about a node, with the role the node itself gave (`ROLE`), marked `myself`: the
+/// one-line own table of a summary load. A replica's master is named by the id the seed's line gives
+/// it, or by its address once the table is resolved ([`resolve_masters`]).
+fn as_it_says(entry: &super::NodeEntry, role: &crate::net::NodeRole) -> super::NodeEntry {
+    use crate::net::NodeRole;
+    let mut me = entry.clone();
+    me.flags.myself = true;
+    match role {
+        NodeRole::Master => {
+            me.flags.master = true;
+            me.flags.replica = false;
+            me.master_id = None;
+        }
+        NodeRole::Replica { host, port } => {
+            me.flags.master = false;
+            me.flags.replica = true;
+            me.slots = super::SlotSet::new();
+            me.master_id = Some(format!("{host}:{port}"));
+        }
+        NodeRole::Unknown => {}
+    }
+    me
+}
+
+/// Summary loads: a replica's master, known by address from `ROLE`, becomes the id of the node at that
+/// address in the seed's table (the seed's own idea of the master when no node has that address).
+fn resolve_master(
+    me: &mut super::NodeEntry,
+    seen_by_seed: &super::NodeEntry,
+    seed_table: &[super::NodeEntry],
+) {
+    let Some(address) = me.master_id.clone().filter(|m| m.contains(':')) else {
+        return;
+    };
+    let by_address = seed_table
+        .iter()
+        .find(|e| format!("{}:{}", e.addr.ip, e.addr.port) == address);
+    me.master_id = by_address
+        .map(|e| e.id.clone())
+        .or_else(|| seen_by_seed.master_id.clone());
+}
+
+/// A node's own table (at `Depth::Summary`, its one line as it says it is) and key count.
 async fn read_own_table(
     session: &Session,
     entry: &super::NodeEntry,
@@ -117,8 +166,8 @@ async fn read_own_table(
     let address = NodeAddress::new(entry.addr.ip.clone(), entry.addr.port);
     let mut client = session.client(&address).await?;
     if depth == Depth::Summary {
-        let keys = client.dbsize().await?;
-        return Ok((Vec::new(), keys));
+        let (keys, role) = client.dbsize_and_role().await?;
+        return Ok((vec![as_it_says(entry, &role)], keys));
     }
     let (text, keys) = client.cluster_nodes_and_dbsize().await?;
     let table = parse_cluster_nodes(&text).map_err(|e| Unread::Other(e.to_string()))?;
