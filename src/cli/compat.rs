@@ -12,6 +12,11 @@ enum Translation {
     Flag(&'static str),
     /// A native option; the next argument is its value, taken whatever it looks like.
     Value(&'static str),
+    /// A native option whose value redis-cli reads with C's `atoi` (junk is 0), then clamps as
+    /// [`Number`] says.
+    Integer(&'static str, Number),
+    /// A native option whose value redis-cli reads with C's `atof`.
+    Float(&'static str),
     /// `--cluster-weight a=1 b=2`: every following `x=y` becomes `--weight x=y`.
     Weight,
     /// `-u redis://user:pass@host:port`: credentials (and TLS for `rediss://`).
@@ -25,22 +30,43 @@ enum Translation {
     Unsupported,
 }
 
+/// What an `atoi` value means where redis-cli uses it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Number {
+    /// As read, at least this.
+    AtLeast(i64),
+    /// `--cluster-slots`: 0 (or less) means "ask".
+    ZeroAsks,
+    /// `--cluster-timeout`: MIGRATE takes 0 (or less) as 1000 ms.
+    ZeroIsASecond,
+}
+
 use Translation::*;
 
 /// Every option redis-cli accepts that matters to (or must not break) `--cluster`.
 const OPTIONS: &[(&str, Translation)] = &[
-    ("--cluster-replicas", Value("--replicas")),
+    (
+        "--cluster-replicas",
+        Integer("--replicas", Number::AtLeast(0)),
+    ),
     ("--cluster-yes", Flag("--yes")),
     ("--cluster-from", Value("--from")),
     ("--cluster-to", Value("--to")),
-    ("--cluster-slots", Value("--slots")),
-    ("--cluster-timeout", Value("--migrate-timeout")),
-    ("--cluster-pipeline", Value("--pipeline")),
+    ("--cluster-slots", Integer("--slots", Number::ZeroAsks)),
+    (
+        "--cluster-timeout",
+        Integer("--migrate-timeout", Number::ZeroIsASecond),
+    ),
+    // A pipeline of 0 would read no key and lose them; 1 is the least that moves keys.
+    (
+        "--cluster-pipeline",
+        Integer("--pipeline", Number::AtLeast(1)),
+    ),
     ("--cluster-replace", Flag("--replace")),
     ("--cluster-weight", Weight),
     ("--cluster-use-empty-masters", Flag("--use-empty-masters")),
     ("--cluster-simulate", Flag("--dry-run")),
-    ("--cluster-threshold", Value("--threshold")),
+    ("--cluster-threshold", Float("--threshold")),
     (
         "--cluster-search-multiple-owners",
         Flag("--search-multiple-owners"),
@@ -327,7 +353,7 @@ pub fn translate(args: &[String]) -> Compat {
         };
         let takes_value = matches!(
             translation,
-            Value(_) | Uri | ConnectTimeoutSeconds | IgnoreValue
+            Value(_) | Integer(..) | Float(_) | Uri | ConnectTimeoutSeconds | IgnoreValue
         );
         if takes_value && index >= args.len() {
             return usage_error(format!(
@@ -341,6 +367,25 @@ pub fn translate(args: &[String]) -> Compat {
                 options.push(format!("{native}={}", args[index]));
                 index += 1;
             }
+            Integer(native, rule) => {
+                let value = atoi(&args[index]);
+                match rule {
+                    Number::AtLeast(least) => {
+                        options.push(format!("{native}={}", value.max(least)))
+                    }
+                    Number::ZeroAsks if value <= 0 => {}
+                    Number::ZeroAsks => options.push(format!("{native}={value}")),
+                    Number::ZeroIsASecond => options.push(format!(
+                        "{native}={}",
+                        if value <= 0 { 1000 } else { value }
+                    )),
+                }
+                index += 1;
+            }
+            Float(native) => {
+                options.push(format!("{native}={}", atof(&args[index])));
+                index += 1;
+            }
             Weight => {
                 if options.iter().any(|o| o.starts_with("--weight=")) {
                     return usage_error(WEIGHT_TWICE);
@@ -349,7 +394,8 @@ pub fn translate(args: &[String]) -> Compat {
                     && args[index].contains('=')
                     && !args[index].starts_with("--")
                 {
-                    options.push(format!("--weight={}", args[index]));
+                    let (name, weight) = args[index].split_once('=').unwrap_or_default();
+                    options.push(format!("--weight={name}={}", atof(weight)));
                     index += 1;
                 }
             }
@@ -358,7 +404,7 @@ pub fn translate(args: &[String]) -> Compat {
                 index += 1;
             }
             ConnectTimeoutSeconds => {
-                let seconds = args[index].parse::<f64>().unwrap_or(0.0);
+                let seconds = atof(&args[index]);
                 if seconds > 0.0 {
                     options.push(format!("--connect-timeout={}ms", (seconds * 1000.0).ceil()));
                 }
@@ -377,6 +423,41 @@ pub fn translate(args: &[String]) -> Compat {
         return usage_error(CLUSTER_USAGE);
     };
     build_native(args, name, positionals, options, password_on_command_line)
+}
+
+/// C's `atoi`: leading blanks, an optional sign, then the digits up to the first other character;
+/// nothing readable is 0.
+fn atoi(text: &str) -> i64 {
+    let text = text.trim_start();
+    let (sign, digits) = match text.as_bytes().first() {
+        Some(b'-') => (-1, &text[1..]),
+        Some(b'+') => (1, &text[1..]),
+        _ => (1, text),
+    };
+    let digits: String = digits.chars().take_while(char::is_ascii_digit).collect();
+    sign * digits
+        .parse::<i64>()
+        .unwrap_or(if digits.is_empty() { 0 } else { i64::MAX })
+}
+
+/// C's `atof` for the forms a command line carries: the longest leading decimal number; nothing
+/// readable is 0.
+fn atof(text: &str) -> f64 {
+    let text = text.trim_start();
+    (1..=text.len())
+        .rev()
+        .filter(|&end| text.is_char_boundary(end))
+        .find_map(|end| {
+            let prefix = &text[..end];
+            let plain = prefix
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'));
+            prefix
+                .parse::<f64>()
+                .ok()
+                .filter(|v| plain && v.is_finite())
+        })
+        .unwrap_or(0.0)
 }
 
 fn build_native(
@@ -593,6 +674,32 @@ mod tests {
         assert_eq!(
             native(line),
             "--redis-cli-compat check --search-multiple-owners h:1"
+        );
+    }
+
+    #[test]
+    fn numbers_read_as_c_reads_them() {
+        assert_eq!(
+            (atoi("12abc"), atoi(" -3"), atoi("abc"), atoi("")),
+            (12, -3, 0, 0)
+        );
+        assert_eq!(
+            (atof("1.5x"), atof("abc"), atof("-2"), atof("1e2")),
+            (1.5, 0.0, -2.0, 100.0)
+        );
+        assert_eq!(
+            native("--cluster rebalance h:1 --cluster-threshold abc --cluster-weight ab=x cd=2.5q"),
+            "--redis-cli-compat rebalance --threshold=0 --weight=ab=0 --weight=cd=2.5 h:1"
+        );
+        assert_eq!(
+            native(
+                "--cluster reshard h:1 --cluster-slots 0 --cluster-timeout -5 --cluster-pipeline 0"
+            ),
+            "--redis-cli-compat reshard --migrate-timeout=1000 --pipeline=1 h:1"
+        );
+        assert_eq!(
+            native("--cluster create h:1 h:2 --cluster-replicas 1x"),
+            "--redis-cli-compat create --replicas=1 h:1 h:2"
         );
     }
 

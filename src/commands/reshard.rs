@@ -101,7 +101,15 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         (None, None) => Some(ask_sources(context, &view, target)?),
         (_, from) => from.clone(),
     };
-    let plan = make_plan(&view, &masters, target, options, count, from.as_deref())?;
+    let plan = make_plan(
+        &view,
+        &masters,
+        target,
+        options,
+        count,
+        from.as_deref(),
+        context.redis_cli(),
+    )?;
     let shown = ReshardPlan::new(&view, &report.nodes, &plan, target);
     super::moves::write_plan_file(context, &options.moves, "reshard", &view, &plan)?;
     if options.dry_run {
@@ -206,6 +214,7 @@ fn make_plan(
     options: &Options,
     count: Option<usize>,
     from: Option<&str>,
+    redis_cli: bool,
 ) -> anyhow::Result<MovePlan> {
     if let Some(slots) = &options.slot_ranges {
         return Ok(
@@ -227,6 +236,17 @@ fn make_plan(
         from.split(',')
             .map(|id| resolve_master(view, id).map(|m| m.id().to_string()))
             .collect::<anyhow::Result<_>>()?
+    };
+    // redis-cli moves what the sources have when asked for more; natively that is refused.
+    let count = if redis_cli {
+        let owned: usize = masters
+            .iter()
+            .filter(|m| sources.contains(&m.id))
+            .map(|m| m.slots.len())
+            .sum();
+        count.min(owned)
+    } else {
+        count
     };
     Ok(plan_reshard(masters, &sources, target.id(), count)
         .map_err(|e| UsageError(e.to_string()))?)
