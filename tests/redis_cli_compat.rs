@@ -214,3 +214,33 @@ fn a_dead_replica_is_named_on_stderr_as_redis_cli_does() {
     }
     compare("flagged fail");
 }
+
+#[test]
+fn rebalance_weights_are_looked_up_as_redis_cli_does() {
+    let cluster = TestCluster::start(3, 1);
+    let view = cluster.view();
+    let replica = view
+        .nodes
+        .iter()
+        .find(|n| n.myself().flags.replica)
+        .expect("a replica")
+        .id()
+        .to_string();
+    let seed = cluster.seed();
+    for weight in [format!("{}=5", &replica[..10]), "zzzzzz=1".to_string()] {
+        let args = ["--cluster", "rebalance", &seed, "--cluster-weight", &weight];
+        let reference = redis_cli(&args);
+        let ours = run(&args);
+        assert_eq!(
+            ours.code, reference.code,
+            "{weight}: {}{}",
+            ours.stdout, ours.stderr
+        );
+        assert_eq!(
+            cluster.normalize(&ours.stdout),
+            cluster.normalize(&reference.stdout),
+            "{weight}"
+        );
+        assert_eq!(ours.stderr, reference.stderr, "{weight}");
+    }
+}

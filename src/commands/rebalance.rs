@@ -54,6 +54,18 @@ pub enum Balance {
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     let seed = options.seed.clone();
     let view = load_cluster_view(&context.session, &seed).await?;
+    if context.redis_cli() {
+        // redis-cli looks weights up among all the nodes it loaded, before its check.
+        let unknown = options.weights.iter().find(|w| {
+            !view
+                .loaded()
+                .any(|n| !w.prefix.is_empty() && n.id().starts_with(w.prefix.as_str()))
+        });
+        if let Some(weight) = unknown {
+            let refused = format!("*** No such master node {}", weight.prefix);
+            return Ok(RedisCliRefusal::outcome(&refused, false));
+        }
+    }
     let report = check_view(context, &view, false).await?;
     // redis-cli's rebalance checks quietly: no node listing.
     context.ui.section(&CheckSection::without_listing(&report));
@@ -66,7 +78,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         }
         return Err(super::moves::unhealthy_cluster(&report, &seed.to_string()).into());
     }
-    let participants = participants(&view, options)?;
+    let participants = participants(&view, options, context.redis_cli())?;
     if context.redis_cli() && options.threshold <= 0.0 {
         // redis-cli 7.0 tests the threshold only when it is above 0, so 0 (what `atof` makes of
         // junk) reports every cluster as balanced. Natively, 0 balances exactly.
@@ -253,7 +265,13 @@ async fn bytes_per_key(
 }
 
 /// Masters with slots (and empty ones with `--use-empty-masters`), with their weights.
-fn participants(view: &ClusterView, options: &Options) -> anyhow::Result<Vec<Participant>> {
+/// In redis-cli syntax a weight goes to the first master its prefix matches, and a weight for a node
+/// that is not a participating master (say, a master turned replica) is ignored, as redis-cli does.
+fn participants(
+    view: &ClusterView,
+    options: &Options,
+    redis_cli: bool,
+) -> anyhow::Result<Vec<Participant>> {
     let mut participants: Vec<Participant> = view
         .loaded_masters()
         .filter(|m| options.use_empty_masters || !m.myself().slots.is_empty())
@@ -277,6 +295,7 @@ fn participants(view: &ClusterView, options: &Options) -> anyhow::Result<Vec<Par
             .filter(|p| !prefix.is_empty() && p.master.id.starts_with(prefix.as_str()))
             .collect();
         match found.len() {
+            _ if redis_cli => found.into_iter().take(1).for_each(|p| p.weight = weight),
             1 => found.into_iter().for_each(|p| p.weight = weight),
             0 => return Err(UsageError(format!("*** No such master node {prefix}")).into()),
             _ => {
