@@ -379,6 +379,13 @@ fn add_node_as_master_and_replica_then_del_node() {
         "{}",
         replica.stdout
     );
+    assert!(
+        replica
+            .stdout
+            .contains("Waiting for the cluster to join\n\n>>> Configure node as replica of "),
+        "redis-cli's wait line and the blank line after it: {}",
+        replica.stdout
+    );
     let replica_id = spare.id(spare.sandbox.nodes[1].port);
 
     let wrong = run(&[

@@ -103,6 +103,10 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         "Send CLUSTER MEET to node {new_address} to make it join the cluster."
     ));
     meet(context, &view, &seed, &new_node).await?;
+    if master.is_some() {
+        // redis-cli waits for a replica to join (and says so); for a master it does not wait.
+        context.ui.notice("Waiting for the cluster to join\n");
+    }
     let members: Vec<NodeAddress> = view.loaded().map(|n| n.address.clone()).collect();
     wait_until_known(&context.session, &members, &new_node, options.wait).await?;
     if let Some((master_id, master_address)) = &master {

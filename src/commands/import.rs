@@ -203,26 +203,13 @@ async fn migrate_batch(
         .pipeline(&pipe, "MIGRATE")
         .await
         .map_err(|e| e.to_string())?;
+    // Every owner's reply counts: the batches of the other owners moved even when one failed.
+    let mut failure = None;
     for ((owner, keys), reply) in by_owner.iter().zip(replies) {
         let target = &owners.targets[*owner].0;
         if let Err(error) = reply {
-            let text = crate::net::server_error_text(&error).unwrap_or_else(|| error.to_string());
-            let names: Vec<String> = keys
-                .iter()
-                .take(5)
-                .map(|k| String::from_utf8_lossy(k).into_owned())
-                .collect();
-            return Err(format!(
-                "Source {} replied with error:\n{text} (moving {} keys to {target}, among them {}){}",
-                source.address(),
-                keys.len(),
-                names.join(", "),
-                if text.contains("BUSYKEY") {
-                    "; rerun with --replace to overwrite them"
-                } else {
-                    ""
-                }
-            ));
+            failure.get_or_insert_with(|| migrate_failure(source, target, keys, &error));
+            continue;
         }
         *moved += keys.len() as u64;
         if context.redis_cli() {
@@ -233,7 +220,33 @@ async fn migrate_batch(
             context.ui.notice(&lines.join("\n"));
         }
     }
-    Ok(())
+    failure.map_or(Ok(()), Err)
+}
+
+/// What stopped an owner's batch, in the source's words.
+fn migrate_failure(
+    source: &NodeClient,
+    target: &NodeAddress,
+    keys: &[Vec<u8>],
+    error: &redis::RedisError,
+) -> String {
+    let text = crate::net::server_error_text(error).unwrap_or_else(|| error.to_string());
+    let names: Vec<String> = keys
+        .iter()
+        .take(5)
+        .map(|k| String::from_utf8_lossy(k).into_owned())
+        .collect();
+    format!(
+        "Source {} replied with error:\n{text} (moving {} keys to {target}, among them {}){}",
+        source.address(),
+        keys.len(),
+        names.join(", "),
+        if text.contains("BUSYKEY") {
+            "; rerun with --replace to overwrite them"
+        } else {
+            ""
+        }
+    )
 }
 
 /// The source's MIGRATE of `keys` to one owner, with the cluster's credentials.
