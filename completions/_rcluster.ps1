@@ -185,7 +185,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             break
         }
         'rcluster;add-node' {
-            [CompletionResult]::new('--master-id', '--master-id', [CompletionResultType]::ParameterName, 'The master the replica follows (id or unique id prefix); default: the master with the fewest replicas. Ignored without --replica, as redis-cli ignores it')
+            [CompletionResult]::new('--master-id', '--master-id', [CompletionResultType]::ParameterName, 'The master the replica follows (id, or a unique prefix of 8 or more characters); default: the master with the fewest replicas. Ignored without --replica, as redis-cli ignores it')
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Bound on waiting for every node to know the new one')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
@@ -380,8 +380,8 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             break
         }
         'rcluster;reshard' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Source masters: ids (or unique id prefixes) separated by commas, or `all`')
-            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The receiving master''s id (or a unique prefix)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Source masters: ids (or unique prefixes of 8 or more characters) separated by commas, or `all`')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The receiving master''s id (or a unique prefix of 8 or more characters)')
             [CompletionResult]::new('--slots', '--slots', [CompletionResultType]::ParameterName, 'How many slots to move (exactly this many)')
             [CompletionResult]::new('--slot-ranges', '--slot-ranges', [CompletionResultType]::ParameterName, 'Exact slots to move to --to, each from its owner: `0-99,5000`')
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')

@@ -408,6 +408,14 @@ fn add_node_as_master_and_replica_then_del_node() {
     let unknown = run(&["--cluster", "del-node", &seed, "deadbeef"]);
     assert_eq!(unknown.code, 1);
     assert!(unknown.stdout.contains("[ERR] No such node ID deadbeef"));
+    // A destructive command takes the full id, as redis-cli's del-node does.
+    let prefix = run(&["del-node", &seed, &replica_id[..12]]);
+    assert_eq!(prefix.code, 2, "{}", prefix.stderr);
+    assert!(
+        prefix.stderr.contains("full 40-character id"),
+        "{}",
+        prefix.stderr
+    );
 
     for id in [&replica_id, &master_id] {
         let removed = run(&["del-node", &seed, id]);

@@ -268,7 +268,9 @@ pub fn completion_table() -> Vec<(&'static str, Vec<&'static str>)> {
                 .iter()
                 .filter(|(name, _)| name.starts_with("--cluster-"))
                 .filter(|(_, translation)| match translation {
-                    Flag(native) | Value(native) => uses(native),
+                    Flag(native) | Value(native) | Integer(native, _) | Float(native) => {
+                        uses(native)
+                    }
                     Weight => uses("--weight"),
                     _ => false,
                 })

@@ -15,7 +15,7 @@ use std::sync::Arc;
 pub struct Options {
     /// The node to reach the cluster through.
     pub seed: NodeAddress,
-    /// The id (or a unique prefix) of the node to remove.
+    /// The full id of the node to remove.
     pub node_id: String,
 }
 
@@ -91,13 +91,13 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         ..DelNodeReport::default()
     };
     let view = load_cluster_view(&context.session, &seed).await?;
-    let Some(doomed) = view.find_node(&options.node_id, |_| true) else {
+    let Some(doomed) = view.find_node_exact(&options.node_id, |_| true) else {
         if context.redis_cli() {
             report.state = DelNodeState::NotFound;
             return Ok(Outcome::clean_if(report, false));
         }
         return Err(UsageError(format!(
-            "no node with id '{}' in the cluster of {seed}; `rcluster check {seed}` lists the ids",
+            "no node with id '{}' in the cluster of {seed}: del-node takes the full 40-character id, as `rcluster check {seed}` lists it",
             options.node_id
         ))
         .into());

@@ -150,16 +150,32 @@ impl ClusterView {
     }
 
     /// The node among those `wanted` whose id is `id`, or the only one whose id starts with it (ids
-    /// as users type them: full, or a prefix long enough to be unique; any case).
+    /// as users type them: full, or a prefix of at least [`MIN_ID_PREFIX`] characters that is unique;
+    /// any case).
     pub fn find_node(&self, id: &str, wanted: impl Fn(&NodeView) -> bool) -> Option<&NodeView> {
         let id = id.to_ascii_lowercase();
-        let candidates = || self.nodes.iter().filter(|n| wanted(n));
-        if let Some(exact) = candidates().find(|n| n.id() == id) {
+        if let Some(exact) = self.find_node_exact(&id, &wanted) {
             return Some(exact);
         }
-        let mut matches = candidates().filter(|n| !id.is_empty() && n.id().starts_with(&id));
+        let candidates = || self.nodes.iter().filter(|n| wanted(n));
+        let long_enough = id.len() >= MIN_ID_PREFIX;
+        let mut matches = candidates().filter(|n| long_enough && n.id().starts_with(&id));
         let first = matches.next();
         first.filter(|_| matches.next().is_none())
+    }
+
+    /// The node among those `wanted` whose full id is `id` (any case): what destructive commands take,
+    /// as redis-cli's `del-node` does.
+    pub fn find_node_exact(
+        &self,
+        id: &str,
+        wanted: impl Fn(&NodeView) -> bool,
+    ) -> Option<&NodeView> {
+        let id = id.to_ascii_lowercase();
+        self.nodes
+            .iter()
+            .filter(|n| wanted(n))
+            .find(|n| n.id() == id)
     }
 
     /// Number of loaded replicas that name `master_id` as their master.
@@ -169,6 +185,9 @@ impl ClusterView {
             .count()
     }
 }
+
+/// The shortest id prefix a command takes in place of a full id (`check` shows 8 characters).
+pub const MIN_ID_PREFIX: usize = 8;
 
 /// The seed's entries with its `myself` line first, the rest in reply order.
 pub(super) fn ordered_seed_first(entries: Vec<NodeEntry>) -> Vec<NodeEntry> {
@@ -196,12 +215,24 @@ aaaa2222aaaa2222aaaa2222aaaa2222aaaa2222 127.0.0.1:7001@17001 slave aaaa1111aaaa
                 .port,
             7001
         );
-        assert_eq!(view.find_node("aaaa1", any).unwrap().address.port, 7000);
-        assert!(view.find_node("aaaa", any).is_none(), "ambiguous prefix");
+        assert_eq!(view.find_node("aaaa1111", any).unwrap().address.port, 7000);
+        assert!(
+            view.find_node("aaaa111", any).is_none(),
+            "under 8 characters"
+        );
+        assert!(view.find_node("aaaa", any).is_none(), "ambiguous and short");
         assert!(view.find_node("", any).is_none());
         assert!(
-            view.find_node("aaaa2", |n| n.is_master()).is_none(),
+            view.find_node("aaaa2222", |n| n.is_master()).is_none(),
             "filtered out"
+        );
+        assert!(
+            view.find_node_exact("aaaa2222", any).is_none(),
+            "exact takes full ids"
+        );
+        assert!(
+            view.find_node_exact("aaaa2222aaaa2222aaaa2222aaaa2222aaaa2222", any)
+                .is_some()
         );
     }
 }

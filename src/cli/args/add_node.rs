@@ -14,8 +14,8 @@ pub struct AddNodeArgs {
     /// Add the node as a replica.
     #[arg(long)]
     pub replica: bool,
-    /// The master the replica follows (id or unique id prefix); default: the master with the fewest
-    /// replicas. Ignored without --replica, as redis-cli ignores it.
+    /// The master the replica follows (id, or a unique prefix of 8 or more characters); default: the
+    /// master with the fewest replicas. Ignored without --replica, as redis-cli ignores it.
     #[arg(long)]
     pub master_id: Option<String>,
     /// Bound on waiting for every node to know the new one.

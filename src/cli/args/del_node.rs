@@ -8,7 +8,7 @@ use crate::net::NodeAddress;
 pub struct DelNodeArgs {
     /// Any node of the cluster: HOST:PORT, or HOST then PORT.
     pub node: String,
-    /// The id of the node to remove (the full id, or a prefix that names one node).
+    /// The full id of the node to remove (as `check` lists it; a prefix is not enough here).
     pub node_id: String,
 }
 

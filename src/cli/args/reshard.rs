@@ -11,10 +11,10 @@ pub struct ReshardArgs {
     pub node: String,
     /// The port, when given as a separate argument.
     pub port: Option<String>,
-    /// Source masters: ids (or unique id prefixes) separated by commas, or `all`.
+    /// Source masters: ids (or unique prefixes of 8 or more characters) separated by commas, or `all`.
     #[arg(long, value_name = "ID[,ID...]|all")]
     pub from: Option<String>,
-    /// The receiving master's id (or a unique prefix).
+    /// The receiving master's id (or a unique prefix of 8 or more characters).
     #[arg(long, value_name = "ID")]
     pub to: Option<String>,
     /// How many slots to move (exactly this many).
