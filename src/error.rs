@@ -31,13 +31,18 @@ impl Exit {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// The network error a cause is, directly or as the loader's.
+/// The network error a cause is, directly or as the loader's or `create`'s.
 fn net_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a crate::net::NetError> {
+    use crate::exec::create::CreateError;
     use crate::topology::load::LoadError;
     cause
         .downcast_ref::<crate::net::NetError>()
         .or(match cause.downcast_ref::<LoadError>() {
             Some(LoadError::Net(net)) => Some(net),
+            _ => None,
+        })
+        .or(match cause.downcast_ref::<CreateError>() {
+            Some(CreateError::Net(net) | CreateError::Apply { source: net, .. }) => Some(net),
             _ => None,
         })
 }

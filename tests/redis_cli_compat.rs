@@ -244,3 +244,77 @@ fn rebalance_weights_are_looked_up_as_redis_cli_does() {
         assert_eq!(ours.stderr, reference.stderr, "{weight}");
     }
 }
+
+/// Runs `args` with both tools: the same exit code and stdout; rcluster's advice may follow on stderr.
+fn same_as_redis_cli(args: &[&str]) -> common::Outcome {
+    let reference = redis_cli(args);
+    let ours = run(args);
+    assert_eq!(
+        ours.code, reference.code,
+        "{args:?}: {}{}",
+        ours.stdout, ours.stderr
+    );
+    assert_eq!(ours.stdout, reference.stdout, "{args:?}");
+    ours
+}
+
+#[test]
+fn refusals_are_worded_and_placed_as_redis_cli_does() {
+    let plain = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 1,
+        standalone: true,
+        ..Default::default()
+    });
+    let standalone = plain.seed();
+    same_as_redis_cli(&["--cluster", "info", &standalone]);
+    same_as_redis_cli(&["--cluster", "check", &standalone]);
+
+    let guarded = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 3,
+        password: Some("s3cret-pw".into()),
+        ..Default::default()
+    });
+    let seed = guarded.seed();
+    let noauth = same_as_redis_cli(&["--cluster", "info", &seed]);
+    assert!(
+        noauth.stdout.contains("NOAUTH Authentication required."),
+        "{}",
+        noauth.stdout
+    );
+    let wrong = same_as_redis_cli(&[
+        "-a",
+        "nope",
+        "--no-auth-warning",
+        "--cluster",
+        "check",
+        &seed,
+    ]);
+    assert!(
+        wrong.stdout.contains("replied with error:\nWRONGPASS"),
+        "{}",
+        wrong.stdout
+    );
+    assert!(!wrong.stderr.contains("nope") && !wrong.stdout.contains("nope"));
+
+    let other = guarded.id(guarded.port(1));
+    let unknown = [
+        "-a",
+        "s3cret-pw",
+        "--no-auth-warning",
+        "--cluster",
+        "reshard",
+        &seed,
+        "--cluster-from",
+        &other,
+        "--cluster-to",
+        "0123456789abcdef",
+        "--cluster-slots",
+        "1",
+        "--cluster-yes",
+    ];
+    let reference = redis_cli(&unknown);
+    let ours = run(&unknown);
+    assert_eq!(ours.code, reference.code);
+    let last = |text: &str| text.lines().last().unwrap_or_default().to_string();
+    assert_eq!(last(&ours.stdout), last(&reference.stdout));
+}

@@ -127,7 +127,9 @@ impl NetError {
         {
             NetError::Auth {
                 address,
-                reason: first_line(&text),
+                reason: server_error_text(&error)
+                    .or_else(|| first_pipeline_error(&text))
+                    .unwrap_or_else(|| first_line(&text)),
             }
         } else if upper.contains("CLUSTER SUPPORT DISABLED") {
             NetError::NotCluster { address }
@@ -172,6 +174,16 @@ pub fn server_error_text(error: &redis::RedisError) -> Option<String> {
         Some(detail) => format!("{code} {detail}"),
         None => code.to_string(),
     })
+}
+
+/// The first server error inside redis-rs's `Pipeline failures: [(Index 0, error: "CODE": detail), ...]`,
+/// as the server wrote it (`CODE detail`).
+fn first_pipeline_error(text: &str) -> Option<String> {
+    let (_, rest) = text.split_once("error: \"")?;
+    let (code, rest) = rest.split_once('"')?;
+    let detail = rest.trim_start_matches(':').trim_start();
+    let detail = detail.split("), (").next()?.trim_end_matches(")]").trim();
+    Some(format!("{code} {detail}"))
 }
 
 fn first_line(text: &str) -> String {
@@ -259,13 +271,8 @@ impl Session {
         let fail = |e: redis::RedisError| {
             NetError::classify(address, "connect", e, options.connect_timeout)
         };
-        let mut redis_settings = RedisConnectionInfo::default().set_skip_set_lib_name();
-        if let Some(password) = &options.password {
-            redis_settings = redis_settings.set_password(password.expose());
-            if let Some(user) = &options.user {
-                redis_settings = redis_settings.set_username(user);
-            }
-        }
+        // AUTH is sent by `authenticate`, not by redis-rs, so that a refusal keeps the server's words.
+        let redis_settings = RedisConnectionInfo::default().set_skip_set_lib_name();
         let client = match &options.tls {
             None => {
                 let info = ConnectionAddr::Tcp(address.host.clone(), address.port)
@@ -289,7 +296,40 @@ impl Session {
             config = config.set_dns_resolver(resolver);
         }
         let connect = client.get_multiplexed_async_connection_with_config(&config);
-        bounded(address, options.connect_timeout, "connect", connect).await
+        let mut connection = bounded(address, options.connect_timeout, "connect", connect).await?;
+        self.authenticate(address, &mut connection).await?;
+        Ok(connection)
+    }
+
+    /// `AUTH [user] password` when a password was given; a refusal is [`NetError::Auth`] with the
+    /// server's own words (`WRONGPASS invalid username-password pair or user is disabled.`).
+    async fn authenticate(
+        &self,
+        address: &NodeAddress,
+        connection: &mut MultiplexedConnection,
+    ) -> Result<(), NetError> {
+        let options = &self.options;
+        let Some(password) = &options.password else {
+            return Ok(());
+        };
+        let mut auth = redis::cmd("AUTH");
+        if let Some(user) = &options.user {
+            auth.arg(user);
+        }
+        auth.arg(password.expose());
+        let reply = auth.query_async::<()>(connection);
+        match tokio::time::timeout(options.connect_timeout, reply).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) => Err(NetError::Auth {
+                address: address.to_string(),
+                reason: server_error_text(&error).unwrap_or_else(|| first_line(&error.to_string())),
+            }),
+            Err(_) => Err(NetError::Timeout {
+                address: address.to_string(),
+                what: "AUTH".into(),
+                timeout_ms: options.connect_timeout.as_millis(),
+            }),
+        }
     }
 }
 

@@ -96,7 +96,7 @@ impl Printer {
                 }
             }
             Mode::Human => write_stderr(&format!("rcluster: error: {error:#}\n")),
-            Mode::RedisCli => write_stderr(&format!("{}\n", redis_cli_error(error))),
+            Mode::RedisCli => self.print_lines(&redis_cli_error(error)),
         }
     }
 
@@ -265,19 +265,53 @@ pub(super) fn envelope(
     serde_json::Value::Object(document)
 }
 
-/// An error as redis-cli words it.
-fn redis_cli_error(error: &anyhow::Error) -> String {
+/// An error as redis-cli words it, on redis-cli's stream; where redis-cli's words are on stdout,
+/// rcluster's own message (what to do) follows on stderr.
+fn redis_cli_error(error: &anyhow::Error) -> Vec<Line> {
+    use crate::error::UsageError;
+    use crate::exec::create::CreateError;
+    use crate::net::NetError;
+    let with_advice = |words: String| {
+        vec![
+            Line::new(Level::Err, words),
+            Line::stderr(Level::Plain, format!("rcluster: {error:#}")),
+        ]
+    };
     if error.downcast_ref::<crate::net::AddressError>().is_some() {
-        "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)".into()
-    } else if error.downcast_ref::<crate::error::UsageError>().is_some() {
-        format!("{error}")
-    } else if let Some(net @ crate::net::NetError::Connect { address, .. }) =
-        crate::error::find_net_error(error)
-    {
-        let reason = net.hiredis_reason().unwrap_or_default();
-        format!("Could not connect to Redis at {address}: {reason}")
-    } else {
-        format!("[ERR] {error:#}")
+        return vec![Line::stderr(
+            Level::Err,
+            "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)",
+        )];
+    }
+    if let Some(UsageError(message)) = error.downcast_ref::<UsageError>() {
+        if message.starts_with("*** The specified node") {
+            return vec![Line::new(Level::Plain, message.clone())];
+        }
+        return vec![Line::stderr(Level::Plain, message.clone())];
+    }
+    if let Some(CreateError::NotEmpty { address, .. }) = error.downcast_ref::<CreateError>() {
+        return with_advice(format!(
+            "[ERR] Node {address} is not empty. Either the node already knows other nodes (check with CLUSTER NODES) or contains some key in database 0."
+        ));
+    }
+    match crate::error::find_net_error(error) {
+        Some(net @ NetError::Connect { address, .. }) => {
+            let reason = net.hiredis_reason().unwrap_or_default();
+            vec![Line::stderr(
+                Level::Plain,
+                format!("Could not connect to Redis at {address}: {reason}"),
+            )]
+        }
+        Some(NetError::NotCluster { address }) => with_advice(format!(
+            "[ERR] Node {address} is not configured as a cluster node."
+        )),
+        Some(NetError::Auth { address, reason }) if reason.starts_with("NOAUTH") => {
+            with_advice(format!("[ERR] Node {address} {reason}"))
+        }
+        Some(NetError::Auth { address, reason }) => {
+            with_advice(format!("Node {address} replied with error:\n{reason}"))
+        }
+        _ => vec![Line::stderr(Level::Plain, format!("[ERR] {error:#}"))],
     }
 }
 
