@@ -75,3 +75,54 @@ fn usage_errors_exit_2() {
     );
     assert_one_line_error(&["check", "127.0.0.1:1", "--cacert", "x.pem"], "need --tls");
 }
+
+/// A scripted RESP server for replies no real server gives: every request gets `CLUSTER NODES` as
+/// `table` and `DBSIZE` as 0 (the loader pipelines the two). Returns its address.
+fn hostile_server(table: String) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let table = table.clone();
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut buffer = [0u8; 4096];
+                while matches!(stream.read(&mut buffer), Ok(n) if n > 0) {
+                    let reply = format!("${}\r\n{table}\r\n:0\r\n", table.len());
+                    if stream.write_all(reply.as_bytes()).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    address
+}
+
+#[test]
+fn hostile_cluster_nodes_replies_are_refused_once_and_fast() {
+    let id = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let me =
+        |port: &str| format!("{id} 127.0.0.1:{port}@1 myself,master - 0 0 1 connected 0-16383");
+    let short_id = hostile_server("zz 127.0.0.1:1@2 myself,master - 0 0 1 connected".into());
+    assert_one_line_error(&["check", &short_id], "bad node id 'zz'");
+    let outcome = run(&["check", &short_id]);
+    assert_eq!(
+        outcome
+            .stderr
+            .matches("invalid CLUSTER NODES reply")
+            .count(),
+        1,
+        "the reason once: {}",
+        outcome.stderr
+    );
+    let twice = hostile_server(format!("{}\n{}", me("1"), me("2").replace("aaaa", "bbbb")));
+    assert_one_line_error(&["info", &twice], "a second `myself` line");
+    let huge: String = std::iter::once(me("1"))
+        .chain((1..1_000_000).map(|i| format!("{i:040x} 127.0.0.1:1@2 master - 0 0 1 connected")))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let flood = hostile_server(huge);
+    assert_one_line_error(&["check", &flood], "more than 2000 nodes");
+}

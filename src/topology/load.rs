@@ -14,11 +14,12 @@ use std::time::Instant;
 pub enum LoadError {
     #[error(transparent)]
     Net(#[from] NetError),
-    #[error("{address}: {source}")]
+    /// The reply is named once in the message (it is not also the error's source, which would print
+    /// it twice in a chain).
+    #[error("{address}: {reply}")]
     Parse {
         address: NodeAddress,
-        #[source]
-        source: ParseError,
+        reply: ParseError,
     },
 }
 
@@ -58,9 +59,9 @@ async fn load(
     let mut client = session.client(seed).await?;
     let (seed_text, seed_keys) = client.cluster_nodes_and_dbsize().await?;
     let seed_latency = started.elapsed();
-    let parse_error = |source| LoadError::Parse {
+    let parse_error = |reply| LoadError::Parse {
         address: seed.clone(),
-        source,
+        reply,
     };
     let entries = ordered_seed_first(parse_cluster_nodes(&seed_text).map_err(parse_error)?);
     let seed_table = entries.clone();

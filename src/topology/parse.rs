@@ -144,17 +144,41 @@ impl<T: fmt::Display> From<T> for LineError {
 
 /// Parses a whole `CLUSTER NODES` reply. Blank lines are ignored.
 pub fn parse_cluster_nodes(text: &str) -> Result<Vec<NodeEntry>, ParseError> {
-    text.lines()
+    let error = |index: usize, line: &str, reason: String| ParseError {
+        line: index + 1,
+        text: line.chars().take(200).collect(),
+        reason,
+    };
+    let lines: Vec<(usize, &str)> = text
+        .lines()
         .enumerate()
         .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(index, line)| {
-            parse_line(line.trim()).map_err(|LineError(reason)| ParseError {
-                line: index + 1,
-                text: line.chars().take(200).collect(),
-                reason,
-            })
-        })
-        .collect()
+        .take(MAX_NODES + 1)
+        .collect();
+    if let Some(&(index, line)) = lines.get(MAX_NODES) {
+        let reason = format!("more than {MAX_NODES} nodes, more than any cluster this tool loads");
+        return Err(error(index, line, reason));
+    }
+    let mut entries = Vec::with_capacity(lines.len());
+    let mut myself_seen = false;
+    for (index, line) in lines {
+        let entry =
+            parse_line(line.trim()).map_err(|LineError(reason)| error(index, line, reason))?;
+        if entry.flags.myself && std::mem::replace(&mut myself_seen, true) {
+            return Err(error(index, line, "a second `myself` line".into()));
+        }
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// The most nodes a `CLUSTER NODES` reply may list (Redis Cluster is designed for up to 1,000): a
+/// longer reply is refused before any node in it is contacted.
+pub const MAX_NODES: usize = 2000;
+
+/// A node id as the servers write it: 40 hexadecimal characters.
+fn is_node_id(id: &str) -> bool {
+    id.len() == 40 && id.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 fn parse_line(line: &str) -> Result<NodeEntry, LineError> {
@@ -166,13 +190,16 @@ fn parse_line(line: &str) -> Result<NodeEntry, LineError> {
             .ok_or_else(|| LineError(format!("expected at least 8 fields, found {index}")))?;
     }
     let id = fields[0];
-    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(LineError(format!("bad node id '{id}'")));
+    if !is_node_id(id) {
+        return Err(LineError(format!(
+            "bad node id '{id}' (40 hex characters expected)"
+        )));
     }
     let flags = NodeFlags::parse(fields[2]);
     let master_id = match fields[3] {
         "-" => None,
-        other => Some(other.to_string()),
+        other if is_node_id(other) => Some(other.to_string()),
+        other => return Err(LineError(format!("bad master id '{other}'"))),
     };
     let link_state = match fields[7] {
         "connected" => LinkState::Connected,
@@ -273,6 +300,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
     const HEALTHY: &str = "\
 9d7a29409ea220b8a17d60f8590499ef28af0f8d 127.0.0.1:41007@51007 myself,master - 0 1700000000000 1 connected 0-5460
 e147aa51985c1d36ef3c1272b51240d918cf71ca 127.0.0.1:41013@51013 slave 9d7a29409ea220b8a17d60f8590499ef28af0f8d 0 1700000000100 1 connected
@@ -307,6 +336,31 @@ d64552469a86628f7a62a2efb4f359764e3d054b 127.0.0.1:41008@51008,node-b.local mast
     }
 
     #[test]
+    fn hostile_replies_are_refused_with_the_line() {
+        let short_id = "zz 127.0.0.1:7000@17000 myself,master - 0 0 1 connected 0-16383";
+        let error = parse_cluster_nodes(short_id).unwrap_err();
+        assert!(error.reason.contains("bad node id 'zz'"), "{error}");
+        let first = HEALTHY.lines().next().unwrap();
+        let twice = format!("{first}\n{}", first.replace("9d7a", "9d7b"));
+        let error = parse_cluster_nodes(&twice).unwrap_err();
+        assert_eq!(
+            (error.line, error.reason.as_str()),
+            (2, "a second `myself` line")
+        );
+        let bad_master = first.replace("myself,master -", "slave xyz");
+        assert!(parse_cluster_nodes(&bad_master).is_err());
+        let many: String = (0..=MAX_NODES)
+            .map(|i| format!("{i:040x} 127.0.0.1:7000@17000 master - 0 0 1 connected\n"))
+            .collect();
+        let error = parse_cluster_nodes(&many).unwrap_err();
+        assert_eq!(error.line, MAX_NODES + 1);
+        assert!(
+            error.to_string().contains("more than 2000 nodes"),
+            "{error}"
+        );
+    }
+
+    #[test]
     fn parses_special_addresses() {
         let noaddr = parse_addr(":0@0").unwrap();
         assert!(!noaddr.is_usable());
@@ -324,19 +378,21 @@ d64552469a86628f7a62a2efb4f359764e3d054b 127.0.0.1:41008@51008,node-b.local mast
 
     #[test]
     fn errors_name_the_line() {
-        let text = "9d7a 127.0.0.1:1@2 master - 0 0 1 connected\nbroken line\n";
+        let text = format!("{A} 127.0.0.1:1@2 master - 0 0 1 connected\nbroken line\n");
+        let text = text.as_str();
         let error = parse_cluster_nodes(text).unwrap_err();
         assert_eq!(error.line, 2);
         assert!(error.to_string().contains("line 2"), "{error}");
         for bad in [
-            "a 127.0.0.1:1@2 master - 0 0 1 connected 16384",
-            "a 127.0.0.1:1@2 master - 0 0 1 connected 5-3",
-            "a 127.0.0.1:1@2 master - 0 0 1 connected [5=>x]",
-            "a 127.0.0.1:1@2 master - 0 0 1 sideways",
-            "a 127.0.0.1:x@2 master - 0 0 1 connected",
-            "a 127.0.0.1:1@2 master - zero 0 1 connected",
+            "127.0.0.1:1@2 master - 0 0 1 connected 16384",
+            "127.0.0.1:1@2 master - 0 0 1 connected 5-3",
+            "127.0.0.1:1@2 master - 0 0 1 connected [5=>x]",
+            "127.0.0.1:1@2 master - 0 0 1 sideways",
+            "127.0.0.1:x@2 master - 0 0 1 connected",
+            "127.0.0.1:1@2 master - zero 0 1 connected",
         ] {
-            assert!(parse_cluster_nodes(bad).is_err(), "{bad}");
+            let bad = format!("{A} {bad}");
+            assert!(parse_cluster_nodes(&bad).is_err(), "{bad}");
         }
     }
 
@@ -386,7 +442,7 @@ d64552469a86628f7a62a2efb4f359764e3d054b 127.0.0.1:41008@51008,node-b.local mast
         #[test]
         fn slot_ranges_round_trip(first in 0u64..16384, len in 0u64..200) {
             let last = (first + len).min(16383);
-            let line = format!("a 127.0.0.1:1@2 master - 0 0 1 connected {first}-{last}");
+            let line = format!("{A} 127.0.0.1:1@2 master - 0 0 1 connected {first}-{last}");
             let nodes = parse_cluster_nodes(&line).unwrap();
             prop_assert_eq!(nodes[0].slots.len() as u64, last - first + 1);
         }
