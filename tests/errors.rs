@@ -126,3 +126,44 @@ fn hostile_cluster_nodes_replies_are_refused_once_and_fast() {
     let flood = hostile_server(huge);
     assert_one_line_error(&["check", &flood], "more than 2000 nodes");
 }
+
+/// A server that reads each request and then, `close`, hangs up; or else never answers.
+fn mute_server(close: bool) -> String {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut buffer = [0u8; 4096];
+                let _ = stream.read(&mut buffer);
+                if !close {
+                    std::thread::sleep(std::time::Duration::from_secs(30));
+                }
+            });
+        }
+    });
+    address
+}
+
+#[test]
+fn a_hang_up_and_tls_to_a_plain_port_say_what_happened() {
+    let hangs_up = mute_server(true);
+    assert_one_line_error(
+        &["check", &hangs_up],
+        "closed the connection during CLUSTER NODES",
+    );
+    let silent = mute_server(false);
+    assert_one_line_error(
+        &[
+            "check",
+            &silent,
+            "--tls",
+            "--insecure",
+            "--connect-timeout",
+            "300ms",
+        ],
+        "did not answer within 300 ms (TLS connect); a node that speaks plain TCP never answers a TLS handshake",
+    );
+}

@@ -72,9 +72,7 @@ pub enum NetError {
         "could not connect to {address}: {reason}; check the address and that the node is running"
     )]
     Connect { address: String, reason: String },
-    #[error(
-        "{address} did not answer within {timeout_ms} ms ({what}); the node may be hung or overloaded (raise --timeout to wait longer)"
-    )]
+    #[error("{address} did not answer within {timeout_ms} ms ({what}); {}", timeout_advice(.what))]
     Timeout {
         address: String,
         what: String,
@@ -90,6 +88,14 @@ pub enum NetError {
     NotCluster { address: String },
     #[error("{address} replied with error: {message}")]
     Server { address: String, message: String },
+    #[error(
+        "{address} closed the connection during {what} ({reason}); the node may have restarted, or it speaks only TLS (add --tls)"
+    )]
+    Closed {
+        address: String,
+        what: String,
+        reason: String,
+    },
     #[error("{address}: unexpected reply to {what}")]
     Protocol { address: String, what: String },
 }
@@ -146,6 +152,15 @@ impl NetError {
                     first_line(&text)
                 ),
             }
+        } else if error.is_io_error()
+            && !what.ends_with("connect")
+            && !error.is_connection_refusal()
+        {
+            NetError::Closed {
+                address,
+                what: what.to_string(),
+                reason: first_line(&text),
+            }
         } else if error.is_io_error() || error.is_connection_refusal() {
             let reason = first_line(&text);
             let hint = if upper.contains("BROKEN PIPE") || upper.contains("RESET") {
@@ -163,6 +178,18 @@ impl NetError {
                 message: first_line(&text),
             }
         }
+    }
+}
+
+/// What to do about a time-out, by the bound that applied.
+fn timeout_advice(what: &str) -> &'static str {
+    match what {
+        "connect" => "the node may be down or firewalled (raise --connect-timeout to wait longer)",
+        "TLS connect" => {
+            "a node that speaks plain TCP never answers a TLS handshake: drop --tls if it has no TLS port (or raise --connect-timeout)"
+        }
+        "AUTH" => "the node may be hung or overloaded (raise --connect-timeout to wait longer)",
+        _ => "the node may be hung or overloaded (raise --timeout to wait longer)",
     }
 }
 
@@ -296,7 +323,12 @@ impl Session {
             config = config.set_dns_resolver(resolver);
         }
         let connect = client.get_multiplexed_async_connection_with_config(&config);
-        let mut connection = bounded(address, options.connect_timeout, "connect", connect).await?;
+        let what = if options.tls.is_some() {
+            "TLS connect"
+        } else {
+            "connect"
+        };
+        let mut connection = bounded(address, options.connect_timeout, what, connect).await?;
         self.authenticate(address, &mut connection).await?;
         Ok(connection)
     }
