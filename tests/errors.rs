@@ -167,3 +167,56 @@ fn a_hang_up_and_tls_to_a_plain_port_say_what_happened() {
         "did not answer within 300 ms (TLS connect); a node that speaks plain TCP never answers a TLS handshake",
     );
 }
+
+#[test]
+fn a_password_on_the_command_line_is_erased_from_ps_and_warned_about() {
+    let silent = mute_server(false);
+    let bounds = ["--timeout", "2s", "--connect-timeout", "2s"];
+    let native = |args: &[&str]| -> Vec<String> {
+        args.iter().chain(&bounds).map(|a| a.to_string()).collect()
+    };
+    for (args, warned) in [
+        (native(&["-a", "S3cr3tPw_xyz", "check", &silent]), true),
+        (
+            native(&["check", &silent, "--pass=S3cr3tPw_xyz", "--no-auth-warning"]),
+            false,
+        ),
+        (
+            [
+                "-u",
+                "redis://bob:S3cr3tPw_xyz@h:1",
+                "-t",
+                "2",
+                "--cluster",
+                "check",
+                &silent,
+            ]
+            .map(String::from)
+            .to_vec(),
+            true,
+        ),
+    ] {
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let visible = std::fs::read(format!("/proc/{}/cmdline", child.id())).unwrap();
+        let output = child.wait_with_output().unwrap();
+        let visible = String::from_utf8_lossy(&visible);
+        assert!(
+            !visible.contains("S3cr3tPw_xyz"),
+            "{args:?}: ps shows {visible}"
+        );
+        assert!(visible.contains("xxxxxxxxxxxx"), "{args:?}: {visible}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(
+            stderr.contains("Warning: Using a password"),
+            warned,
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("S3cr3tPw_xyz"), "{stderr}");
+    }
+}

@@ -1,5 +1,6 @@
 //! The command line: [`args`] (native clap definitions), [`compat`] (redis-cli syntax rewritten into
-//! native arguments), [`host_port`] (`HOST PORT` joined where an address goes) and [`run`], which
+//! native arguments), [`host_port`] (`HOST PORT` joined where an address goes), [`secrets`] (where
+//! passwords are on the command line) and [`run`], which
 //! parses, builds the session, dispatches to a command and turns the outcome into an exit status; the
 //! one printer shows the outcome or the error, once.
 
@@ -7,6 +8,7 @@ pub mod args;
 pub mod compat;
 pub mod completions;
 pub mod host_port;
+pub mod secrets;
 
 use crate::commands::{self, Context, Syntax};
 use crate::error::{Exit, UsageError};
@@ -40,7 +42,8 @@ pub async fn run(args: Vec<String>) -> i32 {
     };
     let printer = Arc::new(printer_for(&cli.global));
     let compat = cli.global.redis_cli_compat;
-    if compat && password_on_command_line && !cli.global.no_auth_warning {
+    let warned = password_on_command_line || secrets::secrets(&args).iter().any(|s| s.warned);
+    if warned && !cli.global.no_auth_warning {
         printer.print_warning(
             "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.",
         );

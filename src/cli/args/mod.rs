@@ -135,8 +135,8 @@ pub struct GlobalArgs {
     /// Set when the command line was given in redis-cli syntax.
     #[arg(long, global = true, hide = true)]
     pub redis_cli_compat: bool,
-    /// Do not warn about a password on the command line (redis-cli syntax).
-    #[arg(long, global = true, hide = true)]
+    /// Do not warn about a password given with -a or --pass.
+    #[arg(long, global = true, help_heading = "Authentication")]
     pub no_auth_warning: bool,
 }
 
