@@ -43,7 +43,7 @@ complete -c rcluster -n "__fish_rcluster_needs_command" -s q -l quiet -d 'Print 
 complete -c rcluster -n "__fish_rcluster_needs_command" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_needs_command" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_needs_command" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_needs_command" -s V -l version -d 'Print version'
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "create" -d 'Form a new cluster from empty nodes, with zone-aware replica placement'
@@ -89,7 +89,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s q -l quiet 
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l user -d 'ACL user name (needs a password)' -r
@@ -111,7 +111,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s q -l quiet -
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l user -d 'ACL user name (needs a password)' -r
@@ -133,7 +133,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s q -l quiet 
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l user -d 'ACL user name (needs a password)' -r
@@ -154,7 +154,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s q -l quiet -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l master-id -d 'The master the replica follows (id, or a unique prefix of 8 or more characters); default: the master with the fewest replicas. Ignored without --replica, as redis-cli ignores it' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l wait -d 'Bound on waiting for every node to know the new one' -r
@@ -178,7 +178,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s q -l quie
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l user -d 'ACL user name (needs a password)' -r
@@ -199,7 +199,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s q -l quie
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l user -d 'ACL user name (needs a password)' -r
@@ -222,7 +222,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s q -l quiet -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l user -d 'ACL user name (needs a password)' -r
@@ -243,7 +243,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s q -l q
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l node -d 'Reach the cluster through this node instead of the one the plan was made through' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
@@ -277,7 +277,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s q -l quiet -
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l weight -d 'A master\'s weight, ID=WEIGHT (id or unique prefix; default 1; 0 empties the master)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l threshold -d 'Only rebalance when a master is off its share by more than this percentage (0: balance exactly)' -r
@@ -317,7 +317,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s q -l qui
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l from -d 'Source masters: ids (or unique prefixes of 8 or more characters) separated by commas, or `all`' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l to -d 'The receiving master\'s id (or a unique prefix of 8 or more characters)' -r
@@ -355,7 +355,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s q -l quiet
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l journal -d 'The journal of an interrupted rcluster run to complete (default: the newest unfinished one for this cluster under ~/.local/state/rcluster/journals)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
@@ -385,7 +385,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s q -l quiet -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l snapshot-timeout -d 'Bound on each master\'s snapshot (its BGSAVE and the transfer)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
@@ -407,7 +407,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s q -l quiet 
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from -d 'The standalone server to import from (HOST:PORT; db 0)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-user -d 'The source\'s ACL user' -r
@@ -435,7 +435,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s q -l quiet 
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
@@ -467,7 +467,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s q -l quiet 
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l user -d 'ACL user name (needs a password)' -r
@@ -488,7 +488,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s q -l quiet
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l user -d 'ACL user name (needs a password)' -r
@@ -509,7 +509,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
@@ -541,7 +541,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l state-dir -d 'The folder `up` used (default: the same default as `up`)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
@@ -563,7 +563,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l state-dir -d 'The folder `up` used (default: the same default as `up`)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
@@ -585,7 +585,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
@@ -610,7 +610,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s q -l q
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s v -l verbose -d 'Print more: per-node and per-slot detail (-vv for even more)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-color -d 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
-complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-auth-warning -d 'Do not warn about a password on the command line (redis-cli syntax)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup import resume setslot local completions help" -f -a "create" -d 'Form a new cluster from empty nodes, with zone-aware replica placement'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup import resume setslot local completions help" -f -a "check" -d 'Check the cluster: slot agreement, open slots, coverage, node health, replica placement'

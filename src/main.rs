@@ -63,7 +63,7 @@ mod visible_args {
                     continue;
                 }
                 let len = libc::strlen(arg);
-                for offset in secret.from..len {
+                for offset in secret.from..secret.end.unwrap_or(len).min(len) {
                     *arg.add(offset) = b'x' as libc::c_char;
                 }
             }

@@ -83,6 +83,9 @@ fn backup_saves_every_master_and_the_topology() {
             master.id()
         ));
         assert!(file.exists(), "{}", file.display());
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a backup is readable by its owner only");
         let expected = match cluster.redis(master.address.port, &["DBSIZE"]) {
             redis::Value::Int(n) => n,
             other => panic!("{other:?}"),

@@ -271,6 +271,9 @@ fn plan_files_apply_once_and_refuse_a_changed_cluster() {
     let file: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
     assert_eq!(file["plan"]["moves"].as_array().unwrap().len(), 300);
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&plan).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "a plan is readable by its owner only");
     assert_eq!(slots_of(&cluster, &target), 5461, "--dry-run moved nothing");
 
     let applied = run(&["apply", plan_path, "--yes"]);

@@ -130,7 +130,23 @@ fn options_anywhere_and_password_handling() {
     let wrong = run(&["check", &seed, "-a", "not-the-password"]);
     assert_eq!(wrong.code, 2);
     assert!(wrong.stderr.contains("authentication"), "{}", wrong.stderr);
-    assert_eq!(wrong.stderr.lines().count(), 1, "{}", wrong.stderr);
+    assert!(
+        wrong.stderr.contains("WRONGPASS"),
+        "the server's words: {}",
+        wrong.stderr
+    );
+    let lines: Vec<&str> = wrong.stderr.lines().collect();
+    assert_eq!(
+        lines.len(),
+        2,
+        "the -a warning, then one error line: {}",
+        wrong.stderr
+    );
+    assert!(
+        lines[0].starts_with("Warning: Using a password"),
+        "{}",
+        wrong.stderr
+    );
     let missing = run(&["check", &seed]);
     assert_eq!(missing.code, 2, "{}", missing.stdout);
     for outcome in [&wrong, &missing, &warned] {

@@ -3,11 +3,12 @@
 //! those bytes from the process's visible arguments (`/proc/PID/cmdline`, hence `ps`) before the first
 //! connection, and `crate::cli::run` warns as redis-cli does.
 
-/// A secret inside argument `index`, from byte `from` to its end.
+/// A secret inside argument `index`: bytes `from` to `end` (the argument's end when `None`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Secret {
     pub index: usize,
     pub from: usize,
+    pub end: Option<usize>,
     /// Given with `-a`, `--pass` or `-u` (the options redis-cli warns about).
     pub warned: bool,
 }
@@ -33,6 +34,7 @@ pub fn secrets(args: &[String]) -> Vec<Secret> {
                 found.push(Secret {
                     index: index + 1,
                     from: 0,
+                    end: None,
                     warned,
                 });
             }
@@ -40,10 +42,11 @@ pub fn secrets(args: &[String]) -> Vec<Secret> {
             continue;
         }
         if arg == "-u" {
-            if let Some(from) = args.get(index + 1).and_then(|uri| uri_password(uri)) {
+            if let Some((from, end)) = args.get(index + 1).and_then(|uri| uri_password(uri)) {
                 found.push(Secret {
                     index: index + 1,
                     from,
+                    end: Some(end),
                     warned: true,
                 });
             }
@@ -61,6 +64,7 @@ pub fn secrets(args: &[String]) -> Vec<Secret> {
             Some(Secret {
                 index,
                 from: value_at,
+                end: None,
                 warned,
             })
         });
@@ -70,12 +74,16 @@ pub fn secrets(args: &[String]) -> Vec<Secret> {
     found
 }
 
-/// The byte where the password of `redis://user:pass@host:port` starts (the whole user part when
-/// there is no `:`).
-fn uri_password(uri: &str) -> Option<usize> {
+/// Where the password of `redis://user:pass@host:port` is (the whole user part when there is no
+/// `:`): its first byte and the `@` after it.
+fn uri_password(uri: &str) -> Option<(usize, usize)> {
     let start = uri.find("://").map_or(0, |at| at + 3);
-    let credentials = &uri[start..start + uri[start..].rfind('@')?];
-    Some(start + credentials.find(':').map_or(0, |colon| colon + 1))
+    let at = start + uri[start..].rfind('@')?;
+    let credentials = &uri[start..at];
+    Some((
+        start + credentials.find(':').map_or(0, |colon| colon + 1),
+        at,
+    ))
 }
 
 #[cfg(test)]
@@ -94,6 +102,13 @@ mod tests {
     }
 
     #[test]
+    fn only_a_uris_password_is_hidden() {
+        let args = ["rcluster", "-u", "redis://bob:pw@h:1"].map(String::from);
+        let secret = secrets(&args)[0];
+        assert_eq!(&args[2][secret.from..secret.end.unwrap()], "pw");
+    }
+
+    #[test]
     fn every_form_of_a_password_is_found() {
         assert_eq!(find("-a pw check h:1"), vec![(2, 0, true)]);
         assert_eq!(find("check h:1 --pass=pw"), vec![(3, 7, true)]);
@@ -104,7 +119,7 @@ mod tests {
         );
         assert_eq!(
             find("-u redis://bob:pw@h:1 --cluster check h:1"),
-            vec![(2, 14, true)]
+            vec![(2, 12, true)]
         );
         assert_eq!(
             find("-u rediss://pw@h:1 --cluster check h:1"),

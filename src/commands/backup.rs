@@ -203,7 +203,7 @@ async fn fetch_rdb(
         .strip_prefix('$')
         .and_then(|n| n.parse().ok())
         .ok_or_else(|| format!("unexpected reply to SYNC: {header}"))?;
-    let mut file = tokio::fs::File::create(path)
+    let mut file = crate::exec::private::create(path)
         .await
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     let copied = tokio::io::copy(&mut (&mut stream).take(length), &mut file)
@@ -292,6 +292,6 @@ fn write_nodes_json(view: &ClusterView, errors: Option<usize>, path: &Path) -> a
         })
         .collect();
     let text = serde_json::to_string_pretty(&records)?;
-    std::fs::write(path, text + "\n")
+    crate::exec::private::write(path, (text + "\n").as_bytes())
         .map_err(|e| anyhow::anyhow!("Could not save nodes to: {} ({e})", path.display()))
 }

@@ -327,7 +327,7 @@ pub fn write_plan_file(
         plan: plan.clone(),
     };
     let text = serde_json::to_string_pretty(&file)?;
-    std::fs::write(path, text + "\n")
+    crate::exec::private::write(path, (text + "\n").as_bytes())
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
     context.ui.hint(&format!(
         "plan written to {}: review it, then `rcluster apply {}`",
