@@ -6,7 +6,7 @@ use crate::plan::MovePlan;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -65,14 +65,6 @@ impl JournalState {
 pub const KEEP_NEWEST: usize = 20;
 /// Finished journals younger than this are kept however many.
 pub const KEEP_YOUNGER_THAN: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
-
-/// The folder, readable by its owner only.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-}
 
 /// Removes finished journals of `dir` beyond the newest `keep` that are older than `max_age`;
 /// unfinished ones (what `resume` and `fix` read) are always kept. Returns how many were removed.
@@ -151,7 +143,7 @@ impl Journal {
             Some(path) => path.to_path_buf(),
             None => {
                 let dir = default_dir();
-                create_private_dir(&dir)?;
+                super::private::create_dir(&dir)?;
                 prune(&dir, KEEP_NEWEST, KEEP_YOUNGER_THAN);
                 let stamp = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)

@@ -7,6 +7,7 @@
 //! Called by `commands::moves::start_run`, `commands::resume` and `commands::fix`.
 
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::io::AsRawFd;
 use std::path::{Path, PathBuf};
 
@@ -41,7 +42,7 @@ pub fn lock_cluster(dir: &Path, node_ids: &[String], command: &str) -> Result<Ru
         path: path.to_path_buf(),
         reason: e.to_string(),
     };
-    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    super::private::create_dir(dir).map_err(|e| io(dir, e))?;
     let mut ids: Vec<&String> = node_ids.iter().collect();
     ids.sort();
     ids.dedup();
@@ -53,6 +54,7 @@ pub fn lock_cluster(dir: &Path, node_ids: &[String], command: &str) -> Result<Ru
             .truncate(false)
             .read(true)
             .write(true)
+            .mode(0o600)
             .open(&path)
             .map_err(|e| io(&path, e))?;
         // SAFETY: flock on a file descriptor this function owns; no memory is shared.
@@ -90,5 +92,16 @@ mod tests {
         lock_cluster(dir.path(), &ids(&["c", "d"]), "fix").expect("other masters are free");
         drop(first);
         lock_cluster(dir.path(), &ids(&["a"]), "fix").expect("free once the first ends");
+    }
+
+    #[test]
+    fn locks_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let locks = dir.path().join("state/locks");
+        let _lock = lock_cluster(&locks, &["a".to_string()], "fix").unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&locks), 0o700);
+        assert_eq!(mode(&locks.join("a.lock")), 0o600);
     }
 }
