@@ -31,6 +31,12 @@ impl Exit {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// A node id that names no loaded master (a usage error, in redis-cli's words, which redis-cli
+/// prints on stdout).
+#[derive(Debug, thiserror::Error)]
+#[error("*** The specified node ({0}) is not known or not a master, please retry.")]
+pub struct UnknownMaster(pub String);
+
 /// The network error a cause is, directly or as the loader's or `create`'s.
 fn net_error<'a>(cause: &'a (dyn std::error::Error + 'static)) -> Option<&'a crate::net::NetError> {
     use crate::exec::create::CreateError;
@@ -57,6 +63,7 @@ pub fn kind_of(error: &anyhow::Error) -> &'static str {
     use crate::net::NetError;
     for cause in error.chain() {
         if cause.downcast_ref::<UsageError>().is_some()
+            || cause.downcast_ref::<UnknownMaster>().is_some()
             || cause.downcast_ref::<crate::net::AddressError>().is_some()
         {
             return "usage";

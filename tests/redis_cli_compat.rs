@@ -6,29 +6,46 @@ mod common;
 
 use common::{TestCluster, redis_cli, run, signal_lines};
 
-/// Runs `--cluster check` with both tools and compares exit code, signal lines and stdout shape.
+/// Runs `args` with redis-cli and rcluster: the same exit code and the same stdout (ids and ports
+/// normalised by `cluster` when given). Returns (redis-cli's, rcluster's).
+fn compare(cluster: Option<&TestCluster>, args: &[&str]) -> (common::Outcome, common::Outcome) {
+    let reference = redis_cli(args);
+    let ours = run(args);
+    assert_eq!(
+        ours.code, reference.code,
+        "{args:?}: exit codes differ\nredis-cli:\n{}\nrcluster:\n{}{}",
+        reference.stdout, ours.stdout, ours.stderr
+    );
+    let normalize = |text: &str| cluster.map_or(text.to_string(), |c| c.normalize(text));
+    assert_eq!(
+        normalize(&ours.stdout),
+        normalize(&reference.stdout),
+        "{args:?}: stdout differs from redis-cli"
+    );
+    (reference, ours)
+}
+
+/// Runs `--cluster check` with both tools and compares exit code, signal lines and stdout.
 fn compare_check(cluster: &TestCluster, extra: &[&str]) -> (common::Outcome, common::Outcome) {
     let port = cluster.port(0).to_string();
     let mut args = vec!["--cluster", "check", "127.0.0.1", port.as_str()];
     args.extend_from_slice(extra);
-    let reference = redis_cli(&args);
-    let ours = run(&args);
-    assert_eq!(
-        ours.code, reference.code,
-        "exit codes differ\nredis-cli:\n{}\nrcluster:\n{}",
-        reference.stdout, ours.stdout
-    );
+    let (reference, ours) = compare(Some(cluster), &args);
     assert_eq!(
         signal_lines(&ours.stdout),
         signal_lines(&reference.stdout),
         "signal lines differ"
     );
-    assert_eq!(
-        cluster.normalize(&ours.stdout),
-        cluster.normalize(&reference.stdout),
-        "stdout differs from redis-cli"
-    );
     (reference, ours)
+}
+
+/// A replica of `cluster`, as the seed sees it.
+fn a_replica(cluster: &TestCluster) -> rcluster::topology::NodeView {
+    let view = cluster.view();
+    view.nodes
+        .into_iter()
+        .find(|n| n.myself().flags.replica)
+        .expect("a replica")
 }
 
 #[test]
@@ -193,14 +210,7 @@ fn argument_errors_match_redis_cli_exit_codes() {
 fn a_dead_replica_is_named_on_stderr_as_redis_cli_does() {
     let cluster = TestCluster::start(3, 1);
     cluster.write_keys(100);
-    let view = cluster.view();
-    let replica = view
-        .nodes
-        .iter()
-        .find(|n| n.myself().flags.replica)
-        .expect("a replica")
-        .address
-        .port;
+    let replica = a_replica(&cluster).address.port;
     cluster.sandbox.signal(replica, libc::SIGKILL).unwrap();
     let expected =
         format!("Could not connect to Redis at 127.0.0.1:{replica}: Connection refused\n");
@@ -234,44 +244,18 @@ fn a_dead_replica_is_named_on_stderr_as_redis_cli_does() {
 #[test]
 fn rebalance_weights_are_looked_up_as_redis_cli_does() {
     let cluster = TestCluster::start(3, 1);
-    let view = cluster.view();
-    let replica = view
-        .nodes
-        .iter()
-        .find(|n| n.myself().flags.replica)
-        .expect("a replica")
-        .id()
-        .to_string();
+    let replica = a_replica(&cluster).id().to_string();
     let seed = cluster.seed();
     for weight in [format!("{}=5", &replica[..10]), "zzzzzz=1".to_string()] {
         let args = ["--cluster", "rebalance", &seed, "--cluster-weight", &weight];
-        let reference = redis_cli(&args);
-        let ours = run(&args);
-        assert_eq!(
-            ours.code, reference.code,
-            "{weight}: {}{}",
-            ours.stdout, ours.stderr
-        );
-        assert_eq!(
-            cluster.normalize(&ours.stdout),
-            cluster.normalize(&reference.stdout),
-            "{weight}"
-        );
+        let (reference, ours) = compare(Some(&cluster), &args);
         assert_eq!(ours.stderr, reference.stderr, "{weight}");
     }
 }
 
 /// Runs `args` with both tools: the same exit code and stdout; rcluster's advice may follow on stderr.
 fn same_as_redis_cli(args: &[&str]) -> common::Outcome {
-    let reference = redis_cli(args);
-    let ours = run(args);
-    assert_eq!(
-        ours.code, reference.code,
-        "{args:?}: {}{}",
-        ours.stdout, ours.stderr
-    );
-    assert_eq!(ours.stdout, reference.stdout, "{args:?}");
-    ours
+    compare(None, args).1
 }
 
 #[test]

@@ -290,11 +290,7 @@ pub enum Compat {
     /// No `--cluster`: native syntax, parse as is.
     Native,
     /// The native arguments to hand to clap.
-    Run {
-        args: Vec<String>,
-        /// A password was given on the command line (redis-cli warns on stderr).
-        password_on_command_line: bool,
-    },
+    Run { args: Vec<String> },
     /// `--cluster help`: print redis-cli's help, exit 1.
     Help,
     /// A message for stderr and the exit status.
@@ -316,7 +312,6 @@ pub fn translate(args: &[String]) -> Compat {
     let mut subcommand: Option<&str> = None;
     let mut positionals: Vec<String> = Vec::new();
     let mut options: Vec<String> = Vec::new();
-    let mut password_on_command_line = false;
     let mut index = 1;
     while index < args.len() {
         let arg = args[index].as_str();
@@ -365,7 +360,6 @@ pub fn translate(args: &[String]) -> Compat {
         match *translation {
             Flag(native) => options.push(native.into()),
             Value(native) => {
-                password_on_command_line |= native == "--pass";
                 options.push(format!("{native}={}", args[index]));
                 index += 1;
             }
@@ -402,7 +396,7 @@ pub fn translate(args: &[String]) -> Compat {
                 }
             }
             Uri => {
-                password_on_command_line |= uri_options(&args[index], &mut options);
+                uri_options(&args[index], &mut options);
                 index += 1;
             }
             ConnectTimeoutSeconds => {
@@ -424,7 +418,7 @@ pub fn translate(args: &[String]) -> Compat {
     let Some(name) = subcommand else {
         return usage_error(CLUSTER_USAGE);
     };
-    build_native(args, name, positionals, options, password_on_command_line)
+    build_native(args, name, positionals, options)
 }
 
 /// C's `atoi`: leading blanks, an optional sign, then the digits up to the first other character;
@@ -467,7 +461,6 @@ fn build_native(
     name: &str,
     positionals: Vec<String>,
     options: Vec<String>,
-    password_on_command_line: bool,
 ) -> Compat {
     let Some(sub) = SUBCOMMANDS.iter().find(|s| s.name == name) else {
         return usage_error("Unknown --cluster subcommand");
@@ -502,14 +495,11 @@ fn build_native(
         positionals
     };
     native.extend(positionals);
-    Compat::Run {
-        args: native,
-        password_on_command_line,
-    }
+    Compat::Run { args: native }
 }
 
 /// `redis://[user:pass@]host:port[/db]` or `rediss://...`: the credentials and TLS switch.
-fn uri_options(uri: &str, options: &mut Vec<String>) -> bool {
+fn uri_options(uri: &str, options: &mut Vec<String>) {
     let (tls, rest) = match uri.split_once("://") {
         Some(("rediss", rest)) => (true, rest),
         Some((_, rest)) => (false, rest),
@@ -519,7 +509,7 @@ fn uri_options(uri: &str, options: &mut Vec<String>) -> bool {
         options.push("--tls".into());
     }
     let Some((credentials, _)) = rest.rsplit_once('@') else {
-        return false;
+        return;
     };
     match credentials.split_once(':') {
         Some((user, pass)) => {
@@ -530,7 +520,6 @@ fn uri_options(uri: &str, options: &mut Vec<String>) -> bool {
         }
         None => options.push(format!("--pass={credentials}")),
     }
-    true
 }
 
 const CLUSTER_USAGE: &str =
@@ -712,11 +701,9 @@ mod tests {
             "--redis-cli-compat info --tls --user=bob --pass=pw h:1"
         );
         match run("-u redis://:pw@h:1 --cluster info h:1") {
-            Compat::Run {
-                args,
-                password_on_command_line,
-            } => {
-                assert!(password_on_command_line);
+            Compat::Run { args } => {
+                let secrets = crate::cli::secrets::secrets(&args);
+                assert!(secrets.iter().any(|s| s.warned), "warned about as -u");
                 assert_eq!(args[3..], ["--pass=pw", "h:1"]);
             }
             other => panic!("{other:?}"),

@@ -23,9 +23,15 @@ pub fn script(shell: Shell) -> String {
 
 type Table = [(&'static str, Vec<&'static str>)];
 
+/// The redis-cli subcommands, space-separated, for a completion word list.
+fn subcommand_words(table: &Table) -> String {
+    let names: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
+    names.join(" ")
+}
+
 /// A bash function that completes after `--cluster` and hands everything else to clap's.
 fn bash_redis_cli(table: &Table) -> String {
-    let subcommands: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
+    let subcommands = subcommand_words(table);
     let cases: String = table
         .iter()
         .map(|(name, options)| format!("        {name}) options=\"{}\" ;;\n", options.join(" ")))
@@ -57,13 +63,12 @@ _rcluster_redis_cli() {{
 }}
 complete -F _rcluster_redis_cli -o bashdefault -o default rcluster
 "#,
-        subcommands = subcommands.join(" "),
     )
 }
 
 /// zsh: a dispatcher in front of clap's `_rcluster` for words after `--cluster`.
 fn zsh_redis_cli(native: String, table: &Table) -> String {
-    let subcommands: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
+    let subcommands = subcommand_words(table);
     let cases: String = table
         .iter()
         .map(|(name, options)| format!("        ({name}) options=({}) ;;\n", options.join(" ")))
@@ -88,7 +93,6 @@ _rcluster_redis_cli() {{
     _files
 }}
 "#,
-        subcommands = subcommands.join(" "),
     );
     let tail = "if [ \"$funcstack[1]\" = \"_rcluster\" ]; then\n    _rcluster \"$@\"\nelse\n    compdef _rcluster rcluster\nfi\n";
     let routed = "if [ \"$funcstack[1]\" = \"_rcluster\" ]; then\n    _rcluster_redis_cli \"$@\"\nelse\n    compdef _rcluster_redis_cli rcluster\nfi\n";
@@ -100,10 +104,10 @@ _rcluster_redis_cli() {{
 
 /// fish: the subcommands after `--cluster`, then each one's `--cluster-*` options.
 fn fish_redis_cli(table: &Table) -> String {
-    let subcommands: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
+    let subcommands = subcommand_words(table);
     let mut text = format!(
         "\n# redis-cli syntax: rcluster --cluster SUBCOMMAND ARGS --cluster-OPTION ...\ncomplete -c rcluster -l cluster -d 'redis-cli syntax' -x -a '{}'\n",
-        subcommands.join(" ")
+        subcommands
     );
     for (name, options) in table {
         for option in options {

@@ -21,12 +21,9 @@ use std::sync::Arc;
 
 /// Runs rcluster with `args` (program name first) and returns the process exit status.
 pub async fn run(args: Vec<String>) -> i32 {
-    let (args, password_on_command_line, translated) = match compat::translate(&args) {
-        compat::Compat::Native => (host_port::join_host_port(args), false, false),
-        compat::Compat::Run {
-            args,
-            password_on_command_line,
-        } => (args, password_on_command_line, true),
+    let (args, translated) = match compat::translate(&args) {
+        compat::Compat::Native => (host_port::join_host_port(args), false),
+        compat::Compat::Run { args } => (args, true),
         compat::Compat::Help => {
             early_printer(&args).print_raw(compat::HELP);
             return 1;
@@ -42,7 +39,8 @@ pub async fn run(args: Vec<String>) -> i32 {
     };
     let printer = Arc::new(printer_for(&cli.global));
     let compat = cli.global.redis_cli_compat;
-    let warned = password_on_command_line || secrets::secrets(&args).iter().any(|s| s.warned);
+    // The native arguments: redis-cli's `-a` and `-u` have become `--pass` by now.
+    let warned = secrets::secrets(&args).iter().any(|s| s.warned);
     if warned && !cli.global.no_auth_warning {
         printer.print_warning(
             "Warning: Using a password with '-a' or '-u' option on the command line interface may not be safe.",

@@ -152,8 +152,8 @@ pub struct RebalancePlanReport {
 /// A master's balance: what it has now minus its share (slots, keys or bytes, as `by` says).
 #[derive(Debug, Serialize)]
 pub struct NodeBalance {
-    pub id: String,
-    pub address: String,
+    #[serde(flatten)]
+    pub node: NodeRef,
     pub balance: i64,
 }
 
@@ -176,13 +176,9 @@ impl RebalancePlanReport {
             balances: plan
                 .balances
                 .iter()
-                .map(|(id, balance)| {
-                    let node = NodeRef::of(view, id);
-                    NodeBalance {
-                        id: node.id,
-                        address: node.address,
-                        balance: *balance,
-                    }
+                .map(|(id, balance)| NodeBalance {
+                    node: NodeRef::of(view, id),
+                    balance: *balance,
                 })
                 .collect(),
             transfers: plan

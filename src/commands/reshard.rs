@@ -199,12 +199,7 @@ fn master_slots(view: &ClusterView) -> Vec<MasterSlots> {
 /// A loaded master by id or unique id prefix.
 fn resolve_master<'a>(view: &'a ClusterView, id: &str) -> anyhow::Result<&'a NodeView> {
     view.find_node(id, |n| n.is_loaded() && n.is_master())
-        .ok_or_else(|| {
-            UsageError(format!(
-                "*** The specified node ({id}) is not known or not a master, please retry."
-            ))
-            .into()
-        })
+        .ok_or_else(|| crate::error::UnknownMaster(id.to_string()).into())
 }
 
 fn make_plan(

@@ -283,10 +283,10 @@ fn redis_cli_error(error: &anyhow::Error) -> Vec<Line> {
             "[ERR] Invalid arguments: you need to pass either a valid address (ie. 120.0.0.1:7000) or space separated IP and port (ie. 120.0.0.1 7000)",
         )];
     }
+    if let Some(unknown) = error.downcast_ref::<crate::error::UnknownMaster>() {
+        return vec![Line::new(Level::Plain, unknown.to_string())];
+    }
     if let Some(UsageError(message)) = error.downcast_ref::<UsageError>() {
-        if message.starts_with("*** The specified node") {
-            return vec![Line::new(Level::Plain, message.clone())];
-        }
         return vec![Line::stderr(Level::Plain, message.clone())];
     }
     if let Some(CreateError::NotEmpty { address, .. }) = error.downcast_ref::<CreateError>() {

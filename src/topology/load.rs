@@ -64,15 +64,16 @@ async fn load(
         reply,
     };
     let entries = ordered_seed_first(parse_cluster_nodes(&seed_text).map_err(parse_error)?);
-    let seed_table = entries.clone();
+    let seed_table = Arc::new(entries.clone());
     let own_tables = concurrently(entries.clone(), |entry| {
         let session = Arc::clone(session);
+        let seed_table = Arc::clone(&seed_table);
         async move {
             if entry.flags.myself {
                 return None;
             }
             let started = Instant::now();
-            let own = read_own_table(&session, &entry, depth).await;
+            let own = read_own_table(&session, &entry, &seed_table, depth).await;
             Some((own, started.elapsed()))
         }
     })
@@ -87,15 +88,8 @@ async fn load(
                 NodeAddress::new(entry.addr.ip.clone(), entry.addr.port)
             };
             let (own, keys, latency) = match own {
-                None => (Ok(seed_table.clone()), Some(seed_keys), seed_latency),
-                Some((Ok((mut table, keys)), latency)) => {
-                    if depth == Depth::Summary {
-                        table
-                            .iter_mut()
-                            .for_each(|me| resolve_master(me, &entry, &seed_table));
-                    }
-                    (Ok(table), Some(keys), latency)
-                }
+                None => (Ok(seed_table.to_vec()), Some(seed_keys), seed_latency),
+                Some((Ok((table, keys)), latency)) => (Ok(table), Some(keys), latency),
                 Some((Err(reason), latency)) => (Err(reason), None, latency),
             };
             let mut node = NodeView::new(address, entry, own);
@@ -111,9 +105,13 @@ async fn load(
 }
 
 /// The seed's line about a node, with the role the node itself gave (`ROLE`), marked `myself`: the
-/// one-line own table of a summary load. A replica's master is named by the id the seed's line gives
-/// it, or by its address once the table is resolved ([`resolve_masters`]).
-fn as_it_says(entry: &super::NodeEntry, role: &crate::net::NodeRole) -> super::NodeEntry {
+/// one-line own table of a summary load. A replica's master is the node at the address `ROLE` names
+/// in the seed's table (the seed's own idea of the master when no node has that address).
+fn as_it_says(
+    entry: &super::NodeEntry,
+    role: &crate::net::NodeRole,
+    seed_table: &[super::NodeEntry],
+) -> super::NodeEntry {
     use crate::net::NodeRole;
     let mut me = entry.clone();
     me.flags.myself = true;
@@ -127,35 +125,23 @@ fn as_it_says(entry: &super::NodeEntry, role: &crate::net::NodeRole) -> super::N
             me.flags.master = false;
             me.flags.replica = true;
             me.slots = super::SlotSet::new();
-            me.master_id = Some(format!("{host}:{port}"));
+            let master = seed_table
+                .iter()
+                .find(|e| e.addr.ip == *host && e.addr.port == *port);
+            if let Some(master) = master {
+                me.master_id = Some(master.id.clone());
+            }
         }
         NodeRole::Unknown => {}
     }
     me
 }
 
-/// Summary loads: a replica's master, known by address from `ROLE`, becomes the id of the node at that
-/// address in the seed's table (the seed's own idea of the master when no node has that address).
-fn resolve_master(
-    me: &mut super::NodeEntry,
-    seen_by_seed: &super::NodeEntry,
-    seed_table: &[super::NodeEntry],
-) {
-    let Some(address) = me.master_id.clone().filter(|m| m.contains(':')) else {
-        return;
-    };
-    let by_address = seed_table
-        .iter()
-        .find(|e| format!("{}:{}", e.addr.ip, e.addr.port) == address);
-    me.master_id = by_address
-        .map(|e| e.id.clone())
-        .or_else(|| seen_by_seed.master_id.clone());
-}
-
 /// A node's own table (at `Depth::Summary`, its one line as it says it is) and key count.
 async fn read_own_table(
     session: &Session,
     entry: &super::NodeEntry,
+    seed_table: &[super::NodeEntry],
     depth: Depth,
 ) -> Result<(Vec<super::NodeEntry>, u64), Unread> {
     if entry.flags.noaddr || !entry.addr.is_usable() {
@@ -168,7 +154,7 @@ async fn read_own_table(
     let mut client = session.client(&address).await?;
     if depth == Depth::Summary {
         let (keys, role) = client.dbsize_and_role().await?;
-        return Ok((vec![as_it_says(entry, &role)], keys));
+        return Ok((vec![as_it_says(entry, &role, seed_table)], keys));
     }
     let (text, keys) = client.cluster_nodes_and_dbsize().await?;
     let table = parse_cluster_nodes(&text).map_err(|e| Unread::Other(e.to_string()))?;

@@ -25,11 +25,12 @@ impl Render for RebalancePlanReport {
             } else {
                 unit
             };
-            lines.extend(
-                self.balances.iter().map(|b| {
-                    Line::plain(format!("{} balance is {} {measure}", b.address, b.balance))
-                }),
-            );
+            lines.extend(self.balances.iter().map(|b| {
+                Line::plain(format!(
+                    "{} balance is {} {measure}",
+                    b.node.address, b.balance
+                ))
+            }));
         }
         for transfer in &self.transfers {
             let load = transfer
