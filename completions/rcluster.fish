@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_rcluster_global_optspecs
-    string join \n a/pass= user= askpass tls cacert= cacertdir= cert= key= sni= insecure connect-timeout= timeout= json events= q/quiet v/verbose no-color redis-cli-compat no-auth-warning h/help V/version
+    string join \n a/pass= user= askpass auth-file= tls cacert= cacertdir= cert= key= sni= insecure connect-timeout= timeout= json events= q/quiet v/verbose no-color redis-cli-compat no-auth-warning h/help V/version
 end
 
 function __fish_rcluster_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c rcluster -n "__fish_rcluster_needs_command" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_needs_command" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_needs_command" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_needs_command" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_needs_command" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_needs_command" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -70,6 +71,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l zone -d 'Th
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l wait -d 'Bound on waiting for the cluster to form and become healthy' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -93,6 +95,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l no-auth-war
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -115,6 +118,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l no-auth-warn
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -137,6 +141,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l no-auth-war
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -160,6 +165,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l master-id
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l wait -d 'Bound on waiting for every node to know the new one' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -182,6 +188,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-auth-w
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -203,6 +210,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l no-auth-w
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -226,6 +234,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l no-auth-warni
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -258,6 +267,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l window -d 'S
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -296,6 +306,7 @@ atomic\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves one slot at a time like redis-cli' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -335,6 +346,7 @@ atomic\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves one slot at a time like redis-cli' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -362,6 +374,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l pipeline -d 'K
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -390,6 +403,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s h -l help -d '
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l snapshot-timeout -d 'Bound on each master\'s snapshot (its BGSAVE and the transfer)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -415,6 +429,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-pass -
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -449,6 +464,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l plan-out -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l journal -d 'The journal of the run to finish (default: the newest unfinished run of this cluster, from ~/.local/state/rcluster/journals)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -471,6 +487,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l no-auth-war
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -492,6 +509,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l no-auth-wa
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -523,6 +541,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l state-dir -d 'Folder for the nodes\' files and pid files' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -546,6 +565,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l state-dir -d 'The folder `up` used (default: the same default as `up`)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -568,6 +588,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l state-dir -d 'The folder `up` used (default: the same default as `up`)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l cert -d 'Client certificate (with --tls and --key)' -r -F
@@ -593,6 +614,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l user -d 'ACL user name (needs a password)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l cacert -d 'CA certificate file to verify the nodes (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l cacertdir -d 'Folder of CA certificates (with --tls)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l cert -d 'Client certificate (with --tls and --key)' -r -F

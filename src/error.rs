@@ -68,6 +68,12 @@ pub fn kind_of(error: &anyhow::Error) -> &'static str {
         {
             return "usage";
         }
+        if cause
+            .downcast_ref::<crate::exec::permissions::PermissionDenied>()
+            .is_some()
+        {
+            return "permission";
+        }
         match net_error(cause) {
             Some(NetError::Server { .. } | NetError::Protocol { .. }) => return "server",
             Some(NetError::Auth { .. }) => return "auth",

@@ -5,26 +5,8 @@
 
 mod common;
 
-use common::{TestCluster, run};
+use common::{TestCluster, cached_server as server, run};
 use rcluster::sandbox::SandboxOptions;
-
-/// The cached server binary, or a clear failure saying how to get it.
-fn server(name: &str) -> String {
-    let cache = std::env::var_os("RCLUSTER_SERVER_CACHE")
-        .map(std::path::PathBuf::from)
-        .or_else(|| {
-            std::env::var_os("HOME")
-                .map(|h| std::path::PathBuf::from(h).join(".cache/rcluster/servers"))
-        })
-        .expect("HOME or RCLUSTER_SERVER_CACHE");
-    let path = cache.join("bin").join(name);
-    assert!(
-        path.exists(),
-        "{} is missing: run scripts/fetch-servers.sh (scripts/test.sh does)",
-        path.display()
-    );
-    path.to_string_lossy().into_owned()
-}
 
 /// A reshard with `--migration migration` keeps every key, leaves `check` clean and says which way
 /// it moved the slots (`expected`).

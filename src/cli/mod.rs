@@ -5,6 +5,7 @@
 //! one printer shows the outcome or the error, once.
 
 pub mod args;
+pub mod auth_file;
 pub mod compat;
 pub mod completions;
 pub mod host_port;
@@ -157,6 +158,23 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
     }
 }
 
+/// The credentials file to read: `--auth-file`, or the default one when it exists and no password was
+/// given otherwise.
+fn credentials_file(
+    global: &GlobalArgs,
+    have_password: bool,
+) -> Result<Option<std::path::PathBuf>, UsageError> {
+    match (&global.auth_file, have_password) {
+        (Some(_), true) => Err(UsageError(
+            "--auth-file and a password (-a/--pass or REDISCLI_AUTH) were both given: keep one"
+                .into(),
+        )),
+        (Some(file), false) => Ok(Some(file.clone())),
+        (None, true) => Ok(None),
+        (None, false) => Ok(auth_file::default_path().filter(|path| path.exists())),
+    }
+}
+
 /// Credentials, TLS and timeouts from the global options.
 fn connect_options(global: &GlobalArgs) -> anyhow::Result<ConnectOptions> {
     let mut password = global
@@ -172,9 +190,16 @@ fn connect_options(global: &GlobalArgs) -> anyhow::Result<ConnectOptions> {
         })?;
         password = Some(Secret::new(typed));
     }
-    if global.user.is_some() && password.is_none() {
+    let mut user = global.user.clone();
+    if let Some(file) = credentials_file(global, password.is_some())? {
+        let credentials = auth_file::load(&file).map_err(|e| UsageError(e.to_string()))?;
+        user = user.or(credentials.user);
+        password = Some(credentials.password);
+    }
+    if user.is_some() && password.is_none() {
         return Err(UsageError(
-            "--user needs a password: add -a/--pass, REDISCLI_AUTH or --askpass".into(),
+            "--user needs a password: add -a/--pass, REDISCLI_AUTH, --askpass or --auth-file"
+                .into(),
         )
         .into());
     }
@@ -199,7 +224,7 @@ fn connect_options(global: &GlobalArgs) -> anyhow::Result<ConnectOptions> {
         insecure: global.insecure,
     });
     Ok(ConnectOptions {
-        user: global.user.clone(),
+        user,
         password,
         tls,
         connect_timeout: global.connect_timeout,

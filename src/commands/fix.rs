@@ -14,6 +14,7 @@ use crate::exec::fix::{FixOutcome, execute_fix};
 use crate::exec::handoff::{Handoffs, node_timeout};
 use crate::exec::journal::{Journal, JournalState, Record, default_dir, find_unfinished, read};
 use crate::exec::migrate::{MigrateOptions, endpoints_of};
+use crate::exec::mover::Mover;
 use crate::net::NodeAddress;
 use crate::plan::fix::{FixOptions, FixPlan, Intent, Problem, SlotKeys, plan_fix, slots_to_count};
 use crate::report::Outcome;
@@ -191,6 +192,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         let report = FixReport::new(FixStage::DryRun, check, plan, addresses);
         return Ok(report.finish(false));
     }
+    super::moves::refuse_without_permission(context, &view, Mover::Legacy).await?;
     if !consent(context, options, &mut plan) {
         context.ui.hint("declined: nothing was changed");
         let report = FixReport::new(FixStage::Declined, check, plan, addresses);

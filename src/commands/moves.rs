@@ -7,6 +7,7 @@ use crate::exec::journal::{Journal, Record};
 use crate::exec::lock::{RunLock, lock_cluster};
 use crate::exec::migrate::{MigrateOptions, SlotLog, endpoints_of};
 use crate::exec::mover::{Mover, MoverChoice};
+use crate::exec::permissions::{Duty, preflight};
 use crate::exec::poll_until;
 use crate::net::NodeAddress;
 use crate::plan::MovePlan;
@@ -82,6 +83,22 @@ pub async fn choose_mover(
     Mover::choose(&context.session, &masters, choice, args.rate.is_some())
         .await
         .map_err(|reason| crate::error::UsageError(reason).into())
+}
+
+/// Refuses a run whose user may not send what `mover` sends, before anything changes (the probes of
+/// `exec::permissions`, on every master at once).
+pub async fn refuse_without_permission(
+    context: &Context,
+    view: &ClusterView,
+    mover: Mover,
+) -> anyhow::Result<()> {
+    let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let duty = match mover {
+        Mover::Legacy => Duty::LegacyMoves,
+        Mover::ValkeyAtomic => Duty::AtomicMoves,
+    };
+    preflight(&context.session, &masters, duty).await?;
+    Ok(())
 }
 
 /// How progress is shown in redis-cli syntax.
@@ -398,6 +415,7 @@ pub async fn start_run(
     refuse_unknown_targets(view, plan)?;
     let lock = lock_run(view, command)?;
     let mover = choose_mover(context, view, args).await?;
+    refuse_without_permission(context, view, mover).await?;
     let journal = Journal::create(
         args.journal.as_deref(),
         command,

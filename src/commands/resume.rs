@@ -74,6 +74,8 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
     refuse_stale_sources(&view, &state, &remaining)?;
     refuse_foreign_open_slots(&view, &remaining)?;
     let (announce, moves) = split_by_owner(&view, &remaining)?;
+    let mover = choose_mover(context, &view, &options.moves).await?;
+    super::moves::refuse_without_permission(context, &view, mover).await?;
     let journal = Journal::reopen(&path)
         .map_err(|e| UsageError(format!("cannot append to {}: {e}", path.display())))?;
     context.ui.step(&format!(
@@ -92,7 +94,6 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
         };
         return Ok(crate::report::Outcome::new(report, Exit::Ok));
     }
-    let mover = choose_mover(context, &view, &options.moves).await?;
     let run = Run {
         journal,
         mover,

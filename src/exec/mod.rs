@@ -9,6 +9,7 @@ pub mod journal;
 pub mod lock;
 pub mod migrate;
 pub mod mover;
+pub mod permissions;
 pub mod private;
 pub mod retry;
 

@@ -201,6 +201,24 @@ fn sort_node_blocks(text: &str) -> String {
     out.join("\n") + "\n"
 }
 
+/// The cached server binary, or a clear failure saying how to get it.
+pub fn cached_server(name: &str) -> String {
+    let cache = std::env::var_os("RCLUSTER_SERVER_CACHE")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .map(|h| std::path::PathBuf::from(h).join(".cache/rcluster/servers"))
+        })
+        .expect("HOME or RCLUSTER_SERVER_CACHE");
+    let path = cache.join("bin").join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: run scripts/fetch-servers.sh (scripts/test.sh does)",
+        path.display()
+    );
+    path.to_string_lossy().into_owned()
+}
+
 /// The `rcluster` binary with colours off.
 pub fn rcluster() -> Command {
     let mut command = Command::cargo_bin("rcluster").expect("binary");

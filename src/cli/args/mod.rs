@@ -78,6 +78,16 @@ pub struct GlobalArgs {
     /// Read the password from the terminal without echo.
     #[arg(long, global = true, help_heading = "Authentication")]
     pub askpass: bool,
+    /// Read `user = NAME` and `password = SECRET` from a file only its owner can read (default:
+    /// ~/.config/rcluster/auth, when it exists and no password is given otherwise).
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Authentication",
+        value_name = "FILE",
+        conflicts_with = "askpass"
+    )]
+    pub auth_file: Option<PathBuf>,
     /// Connect with TLS.
     #[arg(long, global = true, help_heading = "TLS")]
     pub tls: bool,

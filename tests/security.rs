@@ -1,0 +1,420 @@
+//! Least privilege and credentials on real servers: every ACL rule in docs/security.md (read from the
+//! document itself, so the page and the tests cannot drift) runs its group's commands, the other
+//! groups' commands fail cleanly with the server's NOPERM words and leave no slot open, and no key is
+//! lost; credentials files (`--auth-file`, the XDG default) are used, and refused when others can
+//! read them.
+
+mod common;
+
+use common::{TestCluster, assert_same_keys, cached_server, rcluster, run};
+use rcluster::sandbox::SandboxOptions;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+/// `(user, rule words)` for every `ACL SETUSER rcluster-...` line of docs/security.md.
+fn documented_rules() -> Vec<(String, Vec<String>)> {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/security.md"))
+        .expect("docs/security.md");
+    doc.lines()
+        .filter_map(|line| line.trim().strip_prefix("ACL SETUSER "))
+        .map(|rule| {
+            let mut words = rule.split_whitespace().map(String::from);
+            let user = words.next().unwrap();
+            (user, words.collect())
+        })
+        .collect()
+}
+
+fn password_of(user: &str) -> String {
+    format!("pw-{user}-7f3a")
+}
+
+/// Creates every documented user on every node of `clusters` (the rules valid on this server).
+fn add_users(clusters: &[&TestCluster], valkey: bool) {
+    for (user, words) in documented_rules() {
+        if user.ends_with("-valkey") && !valkey {
+            continue;
+        }
+        let words: Vec<String> = words
+            .into_iter()
+            .map(|w| w.replace("PASSWORD", &password_of(&user)))
+            .collect();
+        for cluster in clusters {
+            for node in &cluster.sandbox.nodes {
+                let mut args = vec!["ACL", "SETUSER", user.as_str()];
+                args.extend(words.iter().map(String::as_str));
+                cluster.redis(node.port, &args);
+            }
+        }
+    }
+}
+
+/// A credentials file for `user`, mode 0600.
+fn auth_file(dir: &Path, user: &str) -> PathBuf {
+    let path = dir.join(user);
+    std::fs::write(
+        &path,
+        format!("user = {user}\npassword = {}\n", password_of(user)),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+/// Runs `rcluster args... --auth-file FILE-of-user`.
+fn as_user(files: &Path, user: &str, args: &[&str]) -> common::Outcome {
+    let file = auth_file(files, user);
+    let mut all = args.to_vec();
+    all.extend(["--auth-file", file.to_str().unwrap()]);
+    run(&all)
+}
+
+#[track_caller]
+fn allowed(outcome: &common::Outcome, what: &str) {
+    assert_eq!(
+        outcome.code, 0,
+        "{what}: {}\n{}",
+        outcome.stdout, outcome.stderr
+    );
+}
+
+/// Refused by the server: exit 2, the server's NOPERM words on stderr, no password anywhere.
+#[track_caller]
+fn denied(outcome: &common::Outcome, what: &str) {
+    assert_eq!(
+        outcome.code, 2,
+        "{what}: {}\n{}",
+        outcome.stdout, outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("NOPERM") && outcome.stderr.contains("permissions to run"),
+        "{what}: {}",
+        outcome.stderr
+    );
+    assert!(!outcome.stderr.contains("-7f3a"), "{}", outcome.stderr);
+    assert!(!outcome.stdout.contains("-7f3a"), "{}", outcome.stdout);
+}
+
+#[track_caller]
+fn clean(cluster: &TestCluster) {
+    let check = run(&["check", &cluster.seed()]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    assert!(!cluster.any_slot_open());
+}
+
+#[test]
+fn each_documented_acl_rule_runs_its_group_and_no_other() {
+    let files = tempfile::tempdir().unwrap();
+    let files = files.path();
+    let cluster = TestCluster::start(3, 0);
+    let fresh = TestCluster::start_with(SandboxOptions {
+        masters: 5,
+        no_cluster: true,
+        ..Default::default()
+    });
+    let source = TestCluster::start_with(SandboxOptions {
+        masters: 1,
+        standalone: true,
+        ..Default::default()
+    });
+    add_users(&[&cluster, &fresh, &source], false);
+    cluster.write_keys(400);
+    for i in 0..50 {
+        source.redis(source.port(0), &["SET", &format!("imported:{i}"), "v"]);
+    }
+    let seed = cluster.seed();
+    let before = cluster.dump_all();
+    let target = cluster.id(cluster.port(0));
+    let fresh_address = |i: usize| fresh.sandbox.nodes[i].address().to_string();
+
+    // Read only.
+    for args in [
+        vec!["check", seed.as_str()],
+        vec!["info", seed.as_str()],
+        vec!["doctor", seed.as_str()],
+        vec![
+            "reshard",
+            &seed,
+            "--from",
+            "all",
+            "--to",
+            &target,
+            "--slots",
+            "10",
+            "--dry-run",
+        ],
+        vec![
+            "rebalance",
+            &seed,
+            "--weight",
+            &format!("{target}=3"),
+            "--dry-run",
+        ],
+    ] {
+        allowed(
+            &as_user(files, "rcluster-read", &args),
+            &format!("read: {args:?}"),
+        );
+    }
+    let moves = [
+        "reshard", &seed, "--from", "all", "--to", &target, "--slots", "500", "--yes",
+    ];
+    denied(&as_user(files, "rcluster-read", &moves), "read: reshard");
+    clean(&cluster);
+    let join = ["add-node", &fresh_address(3), &seed];
+    denied(&as_user(files, "rcluster-read", &join), "read: add-node");
+    // set-timeout reports each node as redis-cli does: `ERR setting node-timeout for H:P: NOPERM ...`.
+    let timeout = as_user(files, "rcluster-read", &["set-timeout", &seed, "3000"]);
+    assert_eq!(timeout.code, 1, "{}{}", timeout.stdout, timeout.stderr);
+    assert_eq!(
+        timeout.stdout.matches("NOPERM").count(),
+        3,
+        "{}",
+        timeout.stdout
+    );
+
+    // Moves.
+    allowed(&as_user(files, "rcluster-move", &moves), "move: reshard");
+    allowed(
+        &as_user(
+            files,
+            "rcluster-move",
+            &[
+                "rebalance",
+                &seed,
+                "--weight",
+                &format!("{target}=2"),
+                "--yes",
+            ],
+        ),
+        "move: rebalance",
+    );
+    let giver = cluster.port(1);
+    let slot = cluster
+        .view()
+        .loaded_masters()
+        .find(|m| m.address.port == giver)
+        .unwrap()
+        .myself()
+        .slots
+        .iter()
+        .next()
+        .unwrap();
+    let receiver = cluster.id(cluster.port(2));
+    cluster.redis(
+        giver,
+        &[
+            "CLUSTER",
+            "SETSLOT",
+            &slot.to_string(),
+            "MIGRATING",
+            &receiver,
+        ],
+    );
+    allowed(
+        &as_user(files, "rcluster-move", &["fix", &seed, "--yes"]),
+        "move: fix",
+    );
+    clean(&cluster);
+    let source_file = auth_file(files, "rcluster-import-source");
+    let _ = source_file;
+    let imported = as_user(
+        files,
+        "rcluster-move",
+        &[
+            "import",
+            &seed,
+            "--from",
+            &source.seed(),
+            "--from-user",
+            "rcluster-import-source",
+            "--from-pass",
+            &password_of("rcluster-import-source"),
+        ],
+    );
+    allowed(&imported, "move: import");
+    assert!(!imported.stderr.contains("-7f3a") && !imported.stdout.contains("-7f3a"));
+    denied(&as_user(files, "rcluster-move", &join), "move: add-node");
+
+    // Membership.
+    let new_cluster = [
+        "create",
+        &fresh_address(0),
+        &fresh_address(1),
+        &fresh_address(2),
+        "--yes",
+    ];
+    allowed(
+        &as_user(files, "rcluster-member", &new_cluster),
+        "member: create",
+    );
+    allowed(
+        &as_user(files, "rcluster-member", &join),
+        "member: add-node",
+    );
+    let replica = ["add-node", &fresh_address(4), &seed, "--replica"];
+    allowed(
+        &as_user(files, "rcluster-member", &replica),
+        "member: add-node --replica",
+    );
+    let replica_id = cluster.id(fresh.sandbox.nodes[4].port);
+    denied(
+        &as_user(
+            files,
+            "rcluster-member",
+            &[
+                "reshard", &seed, "--from", "all", "--to", &target, "--slots", "10", "--yes",
+            ],
+        ),
+        "member: reshard",
+    );
+    clean(&cluster);
+    allowed(
+        &as_user(files, "rcluster-member", &["del-node", &seed, &replica_id]),
+        "member: del-node",
+    );
+
+    // The rest.
+    allowed(
+        &as_user(files, "rcluster-timeout", &["set-timeout", &seed, "3000"]),
+        "timeout: set-timeout",
+    );
+    let backup = tempfile::tempdir().unwrap();
+    allowed(
+        &as_user(
+            files,
+            "rcluster-backup",
+            &["backup", &seed, backup.path().to_str().unwrap()],
+        ),
+        "backup: backup",
+    );
+
+    clean(&cluster);
+    let after = cluster.dump_all();
+    let mut expected = before.clone();
+    let imported_keys: Vec<_> = after
+        .iter()
+        .filter(|(k, _)| k.starts_with(b"imported:"))
+        .cloned()
+        .collect();
+    assert_eq!(imported_keys.len(), 50);
+    expected.extend(imported_keys);
+    expected.sort();
+    assert_same_keys(&expected, &after);
+}
+
+#[test]
+fn credentials_files_are_used_and_refused_when_others_can_read_them() {
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        password: Some("file-secret-9c1".into()),
+        ..Default::default()
+    });
+    let seed = cluster.seed();
+    let config = tempfile::tempdir().unwrap();
+    let folder = config.path().join("rcluster");
+    std::fs::create_dir_all(&folder).unwrap();
+    let file = folder.join("auth");
+    std::fs::write(&file, "# test\npassword = file-secret-9c1\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let with_default = |args: &[&str]| -> common::Outcome {
+        rcluster()
+            .env("XDG_CONFIG_HOME", config.path())
+            .args(args)
+            .output()
+            .unwrap()
+            .into()
+    };
+    let checked = with_default(&["check", &seed]);
+    assert_eq!(checked.code, 0, "{}{}", checked.stdout, checked.stderr);
+    let explicit = run(&["check", &seed, "--auth-file", file.to_str().unwrap()]);
+    assert_eq!(explicit.code, 0, "{}", explicit.stderr);
+    let both = run(&[
+        "check",
+        &seed,
+        "--auth-file",
+        file.to_str().unwrap(),
+        "-a",
+        "x",
+    ]);
+    assert_eq!(both.code, 2);
+    assert!(both.stderr.contains("keep one"), "{}", both.stderr);
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    for refused in [
+        with_default(&["check", &seed]),
+        run(&["check", &seed, "--auth-file", file.to_str().unwrap()]),
+    ] {
+        assert_eq!(refused.code, 2, "{}", refused.stdout);
+        assert_eq!(
+            refused.stderr.trim().lines().count(),
+            1,
+            "{}",
+            refused.stderr
+        );
+        assert!(refused.stderr.contains("chmod 600"), "{}", refused.stderr);
+        assert!(
+            !refused.stderr.contains("file-secret"),
+            "{}",
+            refused.stderr
+        );
+    }
+    let missing = run(&["check", &seed, "--auth-file", "/nonexistent/auth"]);
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("/nonexistent/auth"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
+fn on_valkey_the_atomic_rule_moves_and_the_legacy_rule_is_refused_before_anything_moves() {
+    let files = tempfile::tempdir().unwrap();
+    let files = files.path();
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        server_bin: cached_server("valkey-server-9.1"),
+        ..Default::default()
+    });
+    add_users(&[&cluster], true);
+    cluster.write_keys(300);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let target = cluster.id(cluster.port(0));
+    let moves = [
+        "reshard", &seed, "--from", "all", "--to", &target, "--slots", "400", "--yes",
+    ];
+    let refused = as_user(files, "rcluster-move", &moves);
+    denied(&refused, "legacy rule, atomic move");
+    assert!(
+        refused.stderr.contains("slotmigrations'") || refused.stderr.contains("migrateslots'"),
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("--migration legacy"),
+        "{}",
+        refused.stderr
+    );
+    clean(&cluster);
+    let mut legacy = moves.to_vec();
+    legacy.extend(["--migration", "legacy"]);
+    allowed(
+        &as_user(files, "rcluster-move", &legacy),
+        "legacy rule, legacy move",
+    );
+    let atomic = as_user(files, "rcluster-move-valkey", &moves);
+    allowed(&atomic, "valkey rule, atomic move");
+    assert!(
+        atomic.stdout.contains("atomic migration"),
+        "{}",
+        atomic.stdout
+    );
+    denied(
+        &as_user(files, "rcluster-read", &moves),
+        "read rule on valkey",
+    );
+    clean(&cluster);
+    assert_same_keys(&before, &cluster.dump_all());
+}
