@@ -42,6 +42,26 @@ pub struct SandboxTls {
     pub cert: PathBuf,
     pub key: PathBuf,
     pub ca: PathBuf,
+    /// `tls-auth-clients yes`: every client (the sandbox itself with `cert`/`key`) shows a
+    /// certificate signed by `ca`.
+    pub auth_clients: bool,
+}
+
+impl SandboxTls {
+    /// How a client reaches these nodes: trusting `ca`, with `cert`/`key` when clients must show one.
+    pub fn client_options(&self) -> TlsOptions {
+        let (cert, key) = if self.auth_clients {
+            (Some(self.cert.clone()), Some(self.key.clone()))
+        } else {
+            (None, None)
+        };
+        TlsOptions {
+            cacert: Some(self.ca.clone()),
+            cert,
+            key,
+            ..TlsOptions::default()
+        }
+    }
 }
 
 impl Default for SandboxOptions {
@@ -165,10 +185,7 @@ impl Drop for Sandbox {
 fn connect_options(options: &SandboxOptions) -> ConnectOptions {
     ConnectOptions {
         password: options.password.clone().map(Secret::new),
-        tls: options.tls.as_ref().map(|tls| TlsOptions {
-            cacert: Some(tls.ca.clone()),
-            ..TlsOptions::default()
-        }),
+        tls: options.tls.as_ref().map(SandboxTls::client_options),
         command_timeout: Duration::from_secs(5),
         ..ConnectOptions::default()
     }
@@ -274,7 +291,8 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
                 "--tls-cluster",
                 "yes",
             ])
-            .args(["--tls-replication", "yes", "--tls-auth-clients", "no"])
+            .args(["--tls-replication", "yes", "--tls-auth-clients"])
+            .arg(if tls.auth_clients { "yes" } else { "no" })
             .arg("--tls-cert-file")
             .arg(&tls.cert)
             .arg("--tls-key-file")

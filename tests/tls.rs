@@ -1,5 +1,8 @@
-//! TLS against real TLS-only redis-server nodes (certificates made with `openssl` for the test):
-//! `--tls --cacert`, `--cacertdir`, `--insecure`, `--sni`, and the errors without them.
+//! TLS against real TLS-only redis-server nodes (`port 0`, `tls-cluster yes`, `tls-replication yes`;
+//! certificates made with `openssl` for the test): `--tls --cacert`, `--cacertdir`, `--insecure`,
+//! `--sni`, a client certificate (`tls-auth-clients yes`) on every command that changes a cluster,
+//! and one-line errors for a missing TLS, TLS to a plain port, an unknown CA, a missing client
+//! certificate and an expired server certificate.
 
 mod common;
 
@@ -84,11 +87,98 @@ fn make_certificates(dir: &Path) -> SandboxTls {
     let cadir = dir.join("cadir");
     std::fs::create_dir_all(&cadir).unwrap();
     std::fs::copy(dir.join("ca.crt"), cadir.join("ca.pem")).unwrap();
+    sign(dir, "client", "/CN=rcluster-test-client", "2");
     SandboxTls {
         cert: dir.join("server.crt"),
         key: dir.join("server.key"),
         ca: dir.join("ca.crt"),
+        auth_clients: false,
     }
+}
+
+/// `NAME.key` and `NAME.crt` signed by the CA in `dir`, valid for `days`.
+fn sign(dir: &Path, name: &str, subject: &str, days: &str) {
+    let key = format!("{name}.key");
+    let csr = format!("{name}.csr");
+    let crt = format!("{name}.crt");
+    openssl(
+        dir,
+        &[
+            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &csr, "-subj", subject,
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            &crt,
+            "-days",
+            days,
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
+}
+
+/// `expired.crt`/`expired.key` for 127.0.0.1, signed by the CA in `dir`, valid only in 2020
+/// (`openssl ca`, the one openssl 3.0 command that sets dates).
+fn expired_certificate(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    std::fs::write(dir.join("index.txt"), "").unwrap();
+    std::fs::write(dir.join("serial"), "1000\n").unwrap();
+    std::fs::write(
+        dir.join("ca.cnf"),
+        "[ca]\ndefault_ca = test\n[test]\ndatabase = index.txt\nserial = serial\nnew_certs_dir = .\n\
+         default_md = sha256\npolicy = any\nunique_subject = no\n[any]\ncommonName = supplied\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "expired.key",
+            "-out",
+            "expired.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-cert",
+            "ca.crt",
+            "-keyfile",
+            "ca.key",
+            "-in",
+            "expired.csr",
+            "-out",
+            "expired.crt",
+            "-startdate",
+            "20200101000000Z",
+            "-enddate",
+            "20200102000000Z",
+            "-extfile",
+            "ext.cnf",
+        ],
+    );
+    (dir.join("expired.crt"), dir.join("expired.key"))
 }
 
 /// A 3-master TLS-only cluster, its certificates and their folder.
@@ -199,4 +289,200 @@ fn tls_backup_saves_every_master() {
     let dir = tempfile::tempdir().unwrap();
     let untrusted = run(&["backup", &seed, dir.path().to_str().unwrap(), "--tls"]);
     assert_ne!(untrusted.code, 0, "an unknown CA is refused");
+}
+
+/// `--tls --cacert CA --cert client.crt --key client.key` for `certs`.
+fn client_certificate_args(certs: &Path) -> Vec<String> {
+    let path = |name: &str| certs.join(name).to_string_lossy().into_owned();
+    vec![
+        "--tls".into(),
+        "--cacert".into(),
+        path("ca.crt"),
+        "--cert".into(),
+        path("client.crt"),
+        "--key".into(),
+        path("client.key"),
+    ]
+}
+
+#[test]
+fn every_command_that_changes_a_cluster_runs_on_a_tls_only_cluster_with_client_certificates() {
+    let certs = tempfile::tempdir().unwrap();
+    let mut tls = make_certificates(certs.path());
+    tls.auth_clients = true;
+    let nodes = TestCluster::start_with(SandboxOptions {
+        masters: 5,
+        no_cluster: true,
+        tls: Some(tls.clone()),
+        ..Default::default()
+    });
+    let source = TestCluster::start_with(SandboxOptions {
+        masters: 1,
+        standalone: true,
+        tls: Some(tls.clone()),
+        ..Default::default()
+    });
+    let tls_args = client_certificate_args(certs.path());
+    let run_tls = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(tls_args.iter().map(String::as_str));
+        let outcome = run(&all);
+        assert_eq!(
+            outcome.code, 0,
+            "{args:?}: {}\n{}",
+            outcome.stdout, outcome.stderr
+        );
+        outcome
+    };
+    let address = |i: usize| nodes.sandbox.nodes[i].address().to_string();
+    run_tls(&["create", &address(0), &address(1), &address(2), "--yes"]);
+    let seed = nodes.seed();
+    nodes.write_keys(300);
+    for i in 0..40 {
+        source.redis(source.port(0), &["SET", &format!("imported:{i}"), "v"]);
+    }
+    let before = nodes.dump_all();
+    let first = nodes.id(nodes.port(0));
+    run_tls(&[
+        "reshard", &seed, "--from", "all", "--to", &first, "--slots", "600", "--yes",
+    ]);
+    run_tls(&["rebalance", &seed, "--yes"]);
+    let giver = nodes.port(1);
+    let slot = nodes
+        .view()
+        .loaded_masters()
+        .find(|m| m.address.port == giver)
+        .and_then(|m| m.myself().slots.iter().next())
+        .unwrap();
+    let receiver = nodes.id(nodes.port(2));
+    nodes.redis(
+        giver,
+        &[
+            "CLUSTER",
+            "SETSLOT",
+            &slot.to_string(),
+            "MIGRATING",
+            &receiver,
+        ],
+    );
+    run_tls(&["fix", &seed, "--yes"]);
+    run_tls(&["add-node", &address(3), &seed]);
+    run_tls(&["add-node", &address(4), &seed, "--replica"]);
+    run_tls(&["rebalance", &seed, "--use-empty-masters", "--yes"]);
+    let replica = nodes.id(nodes.port(4));
+    run_tls(&["del-node", &seed, &replica]);
+    run_tls(&["import", &seed, "--from", &source.seed(), "--copy"]);
+    let checked = run_tls(&["check", &seed]);
+    assert!(
+        checked.stdout.contains("[OK] All 16384 slots covered."),
+        "{}",
+        checked.stdout
+    );
+    assert!(!nodes.any_slot_open());
+    let after = nodes.dump_all();
+    let mut expected = before;
+    expected.extend(
+        after
+            .iter()
+            .filter(|(key, _)| key.starts_with(b"imported:"))
+            .cloned(),
+    );
+    expected.sort();
+    assert_eq!(expected.len(), 340);
+    common::assert_same_keys(&expected, &after);
+
+    // Without the client certificate the node refuses the handshake: one line that says so.
+    let ca = certs.path().join("ca.crt");
+    let refused = run(&["check", &seed, "--tls", "--cacert", ca.to_str().unwrap()]);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    assert_eq!(
+        refused.stderr.trim().lines().count(),
+        1,
+        "{}",
+        refused.stderr
+    );
+    assert!(
+        refused.stderr.contains("--cert"),
+        "names the missing client certificate: {}",
+        refused.stderr
+    );
+}
+
+/// A TLS-only redis-server on a free port serving `cert`/`key`, stopped (by its PID) on drop.
+struct LoneTlsServer {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl LoneTlsServer {
+    fn start(cert: &Path, key: &Path, ca: &Path) -> LoneTlsServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new("redis-server")
+            .args(["--port", "0", "--tls-port", &port.to_string()])
+            .args([
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--tls-auth-clients",
+                "no",
+            ])
+            .arg("--tls-cert-file")
+            .arg(cert)
+            .arg("--tls-key-file")
+            .arg(key)
+            .arg("--tls-ca-cert-file")
+            .arg(ca)
+            .arg("--dir")
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("redis-server is not installed: run scripts/install-deps.sh");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "server did not start");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        LoneTlsServer {
+            child,
+            port,
+            _dir: dir,
+        }
+    }
+}
+
+impl Drop for LoneTlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_expired_server_certificate_and_a_plaintext_client_are_named() {
+    let certs = tempfile::tempdir().unwrap();
+    let tls = make_certificates(certs.path());
+    let (cert, key) = expired_certificate(certs.path());
+    let server = LoneTlsServer::start(&cert, &key, &tls.ca);
+    let address = format!("127.0.0.1:{}", server.port);
+    let ca = tls.ca.to_str().unwrap();
+    let expired = run(&["check", &address, "--tls", "--cacert", ca]);
+    assert_eq!(expired.code, 2, "{}", expired.stdout);
+    assert_eq!(
+        expired.stderr.trim().lines().count(),
+        1,
+        "{}",
+        expired.stderr
+    );
+    assert!(expired.stderr.contains("expired"), "{}", expired.stderr);
+    let plain = run(&["check", &address, "--timeout", "1s"]);
+    assert_eq!(plain.code, 2, "{}", plain.stdout);
+    assert_eq!(plain.stderr.trim().lines().count(), 1, "{}", plain.stderr);
+    assert!(plain.stderr.contains("--tls"), "{}", plain.stderr);
 }

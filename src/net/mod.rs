@@ -89,15 +89,66 @@ pub enum NetError {
     #[error("{address} replied with error: {message}")]
     Server { address: String, message: String },
     #[error(
-        "{address} closed the connection during {what} ({reason}); the node may have restarted, or it speaks only TLS (add --tls)"
+        "{address} closed the connection during {what} ({reason}); the node may have restarted, or {}",
+        .transport.closed_advice()
     )]
     Closed {
         address: String,
         what: String,
         reason: String,
+        /// How rcluster spoke to the node, which decides the likely cause.
+        transport: Transport,
     },
     #[error("{address}: unexpected reply to {what}")]
     Protocol { address: String, what: String },
+}
+
+/// How a connection is made: what a node that hangs up right away most likely wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Plain,
+    Tls,
+    TlsWithClientCertificate,
+}
+
+impl Transport {
+    fn of(options: &ConnectOptions) -> Transport {
+        match &options.tls {
+            None => Transport::Plain,
+            Some(tls) if tls.cert.is_some() => Transport::TlsWithClientCertificate,
+            Some(_) => Transport::Tls,
+        }
+    }
+
+    fn closed_advice(self) -> &'static str {
+        match self {
+            Transport::Plain => "it speaks only TLS (add --tls)",
+            Transport::Tls => {
+                "it asks clients for a certificate (tls-auth-clients yes: add --cert and --key)"
+            }
+            Transport::TlsWithClientCertificate => {
+                "it refused the client certificate (check that --cert and --key are signed by a CA the node trusts)"
+            }
+        }
+    }
+
+    /// `error` with this transport's advice when it is a hang-up.
+    fn explain(self, error: NetError) -> NetError {
+        match error {
+            NetError::Closed {
+                address,
+                what,
+                reason,
+                ..
+            } => NetError::Closed {
+                address,
+                what,
+                reason,
+                transport: self,
+            },
+            other => other,
+        }
+    }
 }
 
 impl NetError {
@@ -160,6 +211,7 @@ impl NetError {
                 address,
                 what: what.to_string(),
                 reason: first_line(&text),
+                transport: Transport::Plain,
             }
         } else if error.is_io_error() || error.is_connection_refusal() {
             let reason = first_line(&text);
@@ -284,6 +336,7 @@ impl Session {
             address: address.clone(),
             connection,
             timeout: self.options.command_timeout,
+            transport: Transport::of(&self.options),
         })
     }
 
@@ -328,7 +381,9 @@ impl Session {
         } else {
             "connect"
         };
-        let mut connection = bounded(address, options.connect_timeout, what, connect).await?;
+        let mut connection = bounded(address, options.connect_timeout, what, connect)
+            .await
+            .map_err(|e| Transport::of(options).explain(e))?;
         self.authenticate(address, &mut connection).await?;
         Ok(connection)
     }
@@ -352,6 +407,14 @@ impl Session {
         let reply = auth.query_async::<()>(connection);
         match tokio::time::timeout(options.connect_timeout, reply).await {
             Ok(Ok(())) => Ok(()),
+            Ok(Err(error)) if server_error_text(&error).is_none() && error.is_io_error() => {
+                Err(NetError::Closed {
+                    address: address.to_string(),
+                    what: "AUTH".into(),
+                    reason: first_line(&error.to_string()),
+                    transport: Transport::of(options),
+                })
+            }
             Ok(Err(error)) => Err(NetError::Auth {
                 address: address.to_string(),
                 reason: server_error_text(&error).unwrap_or_else(|| first_line(&error.to_string())),
@@ -388,6 +451,7 @@ pub struct NodeClient {
     address: NodeAddress,
     connection: MultiplexedConnection,
     timeout: Duration,
+    transport: Transport,
 }
 
 impl NodeClient {
@@ -422,7 +486,9 @@ impl NodeClient {
         what: &str,
     ) -> Result<T, NetError> {
         let future = command.query_async::<T>(&mut self.connection);
-        bounded(&self.address, self.timeout, what, future).await
+        bounded(&self.address, self.timeout, what, future)
+            .await
+            .map_err(|e| self.transport.explain(e))
     }
 
     /// Sends a command made of `args` and converts the reply, bounded by the command timeout.
@@ -433,7 +499,9 @@ impl NodeClient {
         }
         let what = args[..args.len().min(2)].join(" ");
         let future = command.query_async::<T>(&mut self.connection);
-        bounded(&self.address, self.timeout, &what, future).await
+        bounded(&self.address, self.timeout, &what, future)
+            .await
+            .map_err(|e| self.transport.explain(e))
     }
 
     /// Runs `pipe` (one round trip) and converts its replies, bounded by the command timeout.
@@ -443,7 +511,9 @@ impl NodeClient {
         what: &str,
     ) -> Result<T, NetError> {
         let future = pipe.query_async::<T>(&mut self.connection);
-        bounded(&self.address, self.timeout, what, future).await
+        bounded(&self.address, self.timeout, what, future)
+            .await
+            .map_err(|e| self.transport.explain(e))
     }
 
     /// Sends `args` verbatim. A server error reply is `Ok(Err(text))`; only I/O problems are `Err`.
@@ -463,7 +533,12 @@ impl NodeClient {
             Ok(Ok(value)) => Ok(Ok(value)),
             Ok(Err(error)) => match server_error_text(&error) {
                 Some(text) => Ok(Err(text)),
-                None => Err(NetError::classify(&self.address, name, error, self.timeout)),
+                None => Err(self.transport.explain(NetError::classify(
+                    &self.address,
+                    name,
+                    error,
+                    self.timeout,
+                ))),
             },
             Err(_) => Err(NetError::Timeout {
                 address: self.address.to_string(),
@@ -483,7 +558,9 @@ impl NodeClient {
         let mut command = redis::cmd("FUNCTION");
         command.arg("RESTORE").arg(payload);
         let future = command.query_async::<()>(&mut self.connection);
-        bounded(&self.address, self.timeout, "FUNCTION RESTORE", future).await
+        bounded(&self.address, self.timeout, "FUNCTION RESTORE", future)
+            .await
+            .map_err(|e| self.transport.explain(e))
     }
 
     /// The number of function libraries (`FUNCTION LIST`).

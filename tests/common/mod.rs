@@ -50,10 +50,10 @@ impl TestCluster {
             .expect("start test cluster");
         let session = Arc::new(Session::new(ConnectOptions {
             password: options.password.clone().map(rcluster::net::Secret::new),
-            tls: options.tls.as_ref().map(|tls| rcluster::net::TlsOptions {
-                cacert: Some(tls.ca.clone()),
-                ..Default::default()
-            }),
+            tls: options
+                .tls
+                .as_ref()
+                .map(rcluster::sandbox::SandboxTls::client_options),
             ..ConnectOptions::default()
         }));
         TestCluster {
