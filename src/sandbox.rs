@@ -239,15 +239,41 @@ fn port_pair_free(port: u16) -> bool {
     free(port) && free(port + 10000)
 }
 
+/// `value` as a double-quoted config value the server reads back byte for byte (`\\`, `\"` and
+/// `\xHH` for anything not printable).
+fn quote_config_value(value: &str) -> String {
+    let mut quoted = String::from("\"");
+    for byte in value.bytes() {
+        match byte {
+            b'"' | b'\\' => {
+                quoted.push('\\');
+                quoted.push(byte as char);
+            }
+            b' '..=b'~' => quoted.push(byte as char),
+            _ => quoted.push_str(&format!("\\x{byte:02x}")),
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
 fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode> {
     let dir = options.state_dir.join(port.to_string());
     // A fresh node every time: an old nodes.conf would bring back an old cluster.
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let log = std::fs::File::create(dir.join("node.log"))?;
-    // A config file (empty: the settings are arguments) so that CONFIG REWRITE works as in production.
+    // A config file so that CONFIG REWRITE works as in production. It holds the password (owner-only),
+    // which as an argument would show in `ps`; every other setting is an argument.
     let config = dir.join("node.conf");
-    std::fs::write(&config, "")?;
+    let secrets = match &options.password {
+        Some(password) => {
+            let quoted = quote_config_value(password);
+            format!("requirepass {quoted}\nmasterauth {quoted}\n")
+        }
+        None => String::new(),
+    };
+    crate::exec::private::write(&config, secrets.as_bytes())?;
     let mut command = Command::new(&options.server_bin);
     command
         .arg(&config)
@@ -278,9 +304,6 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
         ])
         .arg("--dir")
         .arg(&dir);
-    if let Some(password) = &options.password {
-        command.args(["--requirepass", password, "--masterauth", password]);
-    }
     if let Some(tls) = &options.tls {
         command
             .args([

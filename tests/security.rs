@@ -418,3 +418,176 @@ fn on_valkey_the_atomic_rule_moves_and_the_legacy_rule_is_refused_before_anythin
     clean(&cluster);
     assert_same_keys(&before, &cluster.dump_all());
 }
+
+/// Every file under `dir`, with its path.
+fn files_under(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                found.push((path.clone(), std::fs::read(&path).unwrap_or_default()));
+            }
+        }
+    }
+    found
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle.as_bytes())
+}
+
+#[test]
+fn a_password_appears_in_no_output_file_or_started_process() {
+    // A quote, a backslash and a blank: the server must read it back exactly from its config file.
+    const SECRET: &str = "s3cr\"et \\ word-4471";
+    const NEEDLE: &str = "word-4471";
+    const SOURCE_SECRET: &str = "source-pw-8812";
+    let work = tempfile::tempdir().unwrap();
+    let state = work.path().join("state");
+    let port = rcluster::sandbox::pick_ports(None, 3).unwrap()[0];
+    let seed = format!("127.0.0.1:{port}");
+    let secret_run = |args: &[&str]| -> common::Outcome {
+        rcluster()
+            .env("REDISCLI_AUTH", SECRET)
+            .args(args)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap()
+            .into()
+    };
+    let mut outputs = Vec::new();
+    let mut keep = |what: &str, outcome: common::Outcome| {
+        let expected = if what == "wrong password" { 2 } else { 0 };
+        assert_eq!(
+            outcome.code, expected,
+            "{what}: {}{}",
+            outcome.stdout, outcome.stderr
+        );
+        outputs.push((what.to_string(), outcome.stdout + &outcome.stderr));
+    };
+    let up = ["local", "up", "--masters", "3", "--port", &port.to_string()];
+    let mut up = up.to_vec();
+    up.extend(["--state-dir", state.to_str().unwrap()]);
+    keep("local up", secret_run(&up));
+    let status = secret_run(&[
+        "local",
+        "status",
+        "--state-dir",
+        state.to_str().unwrap(),
+        "--json",
+    ]);
+    let pids: Vec<u64> = common::json(&status.stdout)["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["pid"].as_u64().unwrap())
+        .collect();
+    assert_eq!(pids.len(), 3);
+    for pid in &pids {
+        let arguments = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+        assert!(
+            !contains(&arguments, NEEDLE),
+            "a node's arguments show the password"
+        );
+    }
+    let source = TestCluster::start_with(SandboxOptions {
+        masters: 1,
+        standalone: true,
+        password: Some(SOURCE_SECRET.into()),
+        ..Default::default()
+    });
+    for i in 0..30 {
+        source.redis(source.port(0), &["SET", &format!("imported:{i}"), "v"]);
+    }
+    let target = String::from_utf8(
+        std::process::Command::new("redis-cli")
+            .env("REDISCLI_AUTH", SECRET)
+            .args(["-p", &port.to_string(), "CLUSTER", "MYID"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let target = target.trim();
+    assert_eq!(target.len(), 40, "MYID: {target}");
+    let journal = work.path().join("journal.jsonl");
+    let plan = work.path().join("plan.json");
+    let backup = work.path().join("backup");
+    std::fs::create_dir_all(&backup).unwrap();
+    let moves = [
+        "reshard", &seed, "--from", "all", "--to", target, "--slots", "300",
+    ];
+    let mut planned = moves.to_vec();
+    planned.extend(["--dry-run", "--plan-out", plan.to_str().unwrap()]);
+    keep("reshard --plan-out", secret_run(&planned));
+    let mut moved = moves.to_vec();
+    moved.extend(["--yes", "-v", "--json", "--events", "json"]);
+    moved.extend(["--journal", journal.to_str().unwrap()]);
+    keep("reshard", secret_run(&moved));
+    let from = source.seed();
+    keep(
+        "import",
+        secret_run(&[
+            "import",
+            &seed,
+            "--from",
+            &from,
+            "--from-pass",
+            SOURCE_SECRET,
+            "-v",
+        ]),
+    );
+    keep(
+        "backup",
+        secret_run(&["backup", &seed, backup.to_str().unwrap()]),
+    );
+    keep(
+        "check --json",
+        secret_run(&["check", &seed, "--json", "-v"]),
+    );
+    let wrong = run(&["check", &seed, "-a", "wrong-pw-5530", "--json"]);
+    assert!(wrong.stdout.contains("WRONGPASS"), "{}", wrong.stdout);
+    keep("wrong password", wrong);
+    keep(
+        "local down",
+        secret_run(&["local", "down", "--state-dir", state.to_str().unwrap()]),
+    );
+
+    for (what, text) in &outputs {
+        for needle in [NEEDLE, SOURCE_SECRET, "wrong-pw-5530"] {
+            assert!(!text.contains(needle), "{what} shows a password:\n{text}");
+        }
+    }
+    let mut written = files_under(work.path());
+    assert!(written.iter().any(|(path, _)| path == &journal));
+    assert!(written.iter().any(|(path, _)| path == &plan));
+    assert!(
+        written
+            .iter()
+            .filter(|(path, _)| path.starts_with(&backup))
+            .count()
+            >= 4
+    );
+    for (path, bytes) in written.drain(..) {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        if name == "node.conf" {
+            // The server's own config holds requirepass, readable by its owner only.
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{}", path.display());
+            continue;
+        }
+        for needle in [NEEDLE, SOURCE_SECRET] {
+            assert!(
+                !contains(&bytes, needle),
+                "{} holds a password",
+                path.display()
+            );
+        }
+    }
+}
