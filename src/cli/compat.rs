@@ -583,6 +583,7 @@ Cluster Manager Options:
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::strategy::Strategy as _;
 
     fn run(line: &str) -> Compat {
         let args: Vec<String> = std::iter::once("rcluster")
@@ -763,5 +764,38 @@ mod tests {
             native("--cluster check h:1 -a -dash-"),
             "--redis-cli-compat check --pass=-dash- h:1"
         );
+    }
+
+    proptest::proptest! {
+        /// Any command line made of redis-cli's words, hostile values and noise is translated or
+        /// refused, never a panic; the secret scan never points outside the arguments.
+        #[test]
+        fn fuzz_redis_cli_lines_never_panic(
+            words in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "--cluster", "create", "check", "info", "fix", "reshard", "rebalance",
+                        "add-node", "del-node", "call", "set-timeout", "import", "backup", "help",
+                        "--cluster-from", "--cluster-to", "--cluster-slots", "--cluster-yes",
+                        "--cluster-weight", "--cluster-replicas", "--cluster-threshold",
+                        "--cluster-pipeline", "--cluster-timeout", "--cluster-from-pass",
+                        "--cluster-only-masters", "-a", "-u", "-h", "-p", "-t", "--tls", "--user",
+                        "--pass", "--", "-", "127.0.0.1", "7000", "127.0.0.1:7000", "a=1", "-1",
+                        "1e400", "nan", "abc", "", "redis://u:p@h:1", "rediss://:p@h:1/0",
+                        "redis://", "--pass=", "-ax",
+                    ]).prop_map(String::from),
+                    "\\PC{0,12}",
+                ],
+                0..12,
+            ),
+        ) {
+            let args: Vec<String> = std::iter::once("rcluster".to_string()).chain(words).collect();
+            let _ = translate(&args);
+            for secret in crate::cli::secrets::secrets(&args) {
+                proptest::prop_assert!(secret.index < args.len());
+                let end = secret.end.unwrap_or(args[secret.index].len());
+                proptest::prop_assert!(secret.from <= end && end <= args[secret.index].len());
+            }
+        }
     }
 }

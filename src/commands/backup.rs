@@ -199,10 +199,7 @@ async fn fetch_rdb(
             break line;
         }
     };
-    let length: u64 = header
-        .strip_prefix('$')
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| format!("unexpected reply to SYNC: {header}"))?;
+    let length = crate::exec::rdb::sync_length(&header).map_err(|e| e.to_string())?;
     let mut file = crate::exec::private::create(path)
         .await
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -213,7 +210,25 @@ async fn fetch_rdb(
         return Err(format!("transfer ended after {copied} of {length} bytes"));
     }
     file.sync_all().await.map_err(|e| e.to_string())?;
+    drop(file);
+    let head = read_head(path).await.map_err(|e| e.to_string())?;
+    if let Err(error) = crate::exec::rdb::rdb_version(&head) {
+        let _ = tokio::fs::remove_file(path).await;
+        return Err(error.to_string());
+    }
     Ok(length)
+}
+
+/// The first bytes of the file at `path` (up to an RDB header).
+async fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
+    use tokio::io::AsyncReadExt as _;
+    let mut head = Vec::with_capacity(crate::exec::rdb::HEADER_LEN);
+    tokio::fs::File::open(path)
+        .await?
+        .take(crate::exec::rdb::HEADER_LEN as u64)
+        .read_to_end(&mut head)
+        .await?;
+    Ok(head)
 }
 
 /// A byte stream to a node: plain TCP, or TLS with the cluster's settings.

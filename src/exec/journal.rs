@@ -206,9 +206,14 @@ impl Journal {
 
 /// Reads a journal; `None` when it has no readable start record.
 pub fn read(path: &Path) -> std::io::Result<Option<JournalState>> {
-    let file = std::fs::File::open(path)?;
+    read_from(std::io::BufReader::new(std::fs::File::open(path)?))
+}
+
+/// Reads a journal's lines: records after the first start record; unreadable lines are skipped
+/// (a crash may cut the last one short).
+pub fn read_from(reader: impl BufRead) -> std::io::Result<Option<JournalState>> {
     let mut state: Option<JournalState> = None;
-    for line in std::io::BufReader::new(file).lines() {
+    for line in reader.lines() {
         let Ok(record) = serde_json::from_str::<Record>(&line?) else {
             continue;
         };
@@ -354,5 +359,51 @@ mod tests {
         let found = find_unfinished(dir.path(), &["b".to_string()]).unwrap();
         assert_eq!(found.0, path);
         assert!(find_unfinished(dir.path(), &["z".to_string()]).is_none());
+    }
+
+    proptest::proptest! {
+        /// A journal of valid records and garbage lines, in any order, cut anywhere: reading it never
+        /// panics, and the slots it reports done are exactly the done records after the first start.
+        #[test]
+        fn fuzz_journals_never_panic(
+            lines in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(0u32),
+                    proptest::strategy::Just(1u32),
+                    proptest::strategy::Just(2u32),
+                    3u32..4,
+                ],
+                0..20,
+            ),
+            garbage in "\\PC{0,60}",
+            slot in 0u16..20000,
+            cut in 0usize..4000,
+        ) {
+            let start = serde_json::to_string(&Record::Start {
+                command: "reshard".into(),
+                seed: "127.0.0.1:1".into(),
+                plan: MovePlan::default(),
+                fingerprint: Vec::new(),
+            })
+            .unwrap();
+            let done = serde_json::to_string(&Record::SlotDone { slot }).unwrap();
+            let finished = serde_json::to_string(&Record::Finished).unwrap();
+            let text: String = lines
+                .iter()
+                .map(|kind| match kind {
+                    0 => start.clone(),
+                    1 => done.clone(),
+                    2 => finished.clone(),
+                    _ => garbage.clone(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            let cut = (0..=cut.min(text.len())).rev().find(|c| text.is_char_boundary(*c)).unwrap_or(0);
+            let text = &text[..cut];
+            let state = read_from(text.as_bytes()).unwrap();
+            if let Some(state) = state {
+                proptest::prop_assert!(state.done.is_empty() || state.done.contains(&slot));
+            }
+        }
     }
 }

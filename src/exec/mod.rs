@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod mover;
 pub mod permissions;
 pub mod private;
+pub mod rdb;
 pub mod retry;
 
 use std::time::{Duration, Instant};

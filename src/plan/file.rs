@@ -115,4 +115,34 @@ mod tests {
         let bad = r#"{"slot": 16384, "source": "a", "target": "b"}"#;
         assert!(serde_json::from_str::<super::super::SlotMove>(bad).is_err());
     }
+
+    proptest::proptest! {
+        /// Hostile plan files: arbitrary text, and a valid file with a span replaced, give a typed
+        /// error or a plan whose slots are all in range; comparing any fingerprint never panics.
+        #[test]
+        fn fuzz_plan_files_never_panic(
+            noise in "\\PC{0,200}",
+            at in 0usize..400,
+            cut in 0usize..12,
+            slots in "[0-9\\- ,a-z]{0,24}",
+        ) {
+            let file = PlanFile {
+                version: PLAN_FILE_VERSION,
+                command: "reshard".into(),
+                seed: "127.0.0.1:7000".into(),
+                fingerprint: vec![print("a", 1, "0-16383")],
+                plan: MovePlan { moves: vec![crate::plan::SlotMove::new(crate::topology::Slot::new(5).unwrap(), "a", "b")] },
+            };
+            let mut text = serde_json::to_string(&file).unwrap();
+            let at = at.min(text.len());
+            let end = (at + cut).min(text.len());
+            text.replace_range(at..end, &noise);
+            for candidate in [&noise, &text] {
+                if let Ok(read) = serde_json::from_str::<PlanFile>(candidate) {
+                    proptest::prop_assert!(read.plan.moves.iter().all(|m| m.slot.number() < 16384));
+                }
+            }
+            let _ = differences(&[print("a", 1, &slots)], &[print("a", 2, "0-16383")]);
+        }
+    }
 }

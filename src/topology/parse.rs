@@ -420,12 +420,12 @@ d64552469a86628f7a62a2efb4f359764e3d054b 127.0.0.1:41008@51008,node-b.local mast
 
     proptest! {
         #[test]
-        fn never_panics_on_arbitrary_text(text in "\\PC{0,400}") {
+        fn fuzz_cluster_nodes_text_never_panics(text in "\\PC{0,400}") {
             let _ = parse_cluster_nodes(&text);
         }
 
         #[test]
-        fn never_panics_on_mutated_replies(
+        fn fuzz_cluster_nodes_mutations_never_panic(
             position in 0usize..HEALTHY.len(),
             insert in "[ \\-\\[\\]<>@:,0-9a-z?]{0,6}",
             cut in 0usize..8,
