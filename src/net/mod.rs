@@ -89,7 +89,7 @@ pub enum NetError {
     #[error("{address} replied with error: {message}")]
     Server { address: String, message: String },
     #[error(
-        "{address} closed the connection during {what} ({reason}); the node may have restarted, or {}",
+        "{address} closed the connection during {what} ({reason}), or sent what is not a Redis reply; the node may have restarted, or {}",
         .transport.closed_advice()
     )]
     Closed {
@@ -122,7 +122,7 @@ impl Transport {
 
     fn closed_advice(self) -> &'static str {
         match self {
-            Transport::Plain => "it speaks only TLS (add --tls)",
+            Transport::Plain => "it is not a Redis server, or it speaks only TLS (add --tls)",
             Transport::Tls => {
                 "it asks clients for a certificate (tls-auth-clients yes: add --cert and --key)"
             }

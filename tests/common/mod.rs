@@ -589,3 +589,4 @@ pub fn drain_under_traffic(cluster: &TestCluster, extra: &[&str]) -> Traffic {
 pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not one JSON document ({e}): {text}"))
 }
+pub mod scripted;
