@@ -95,9 +95,17 @@ fn denied(outcome: &common::Outcome, what: &str) {
     assert!(!outcome.stdout.contains("-7f3a"), "{}", outcome.stdout);
 }
 
+/// The default user's password in the ACL tests, never given to rcluster's commands under test.
+const DEFAULT_PASSWORD: &str = "default-pw-3301";
+
 #[track_caller]
 fn clean(cluster: &TestCluster) {
-    let check = run(&["check", &cluster.seed()]);
+    let check = rcluster()
+        .env("REDISCLI_AUTH", DEFAULT_PASSWORD)
+        .args(["check", &cluster.seed()])
+        .output()
+        .unwrap();
+    let check = common::Outcome::from(check);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
     assert!(!cluster.any_slot_open());
 }
@@ -106,13 +114,21 @@ fn clean(cluster: &TestCluster) {
 fn each_documented_acl_rule_runs_its_group_and_no_other() {
     let files = tempfile::tempdir().unwrap();
     let files = files.path();
-    let cluster = TestCluster::start(3, 0);
-    let fresh = TestCluster::start_with(SandboxOptions {
+    // The default user has a password nobody gives rcluster: every connection rcluster makes, and
+    // every MIGRATE it sends (AUTH2 user pass), must authenticate as the documented user.
+    let locked = |options: SandboxOptions| {
+        TestCluster::start_with(SandboxOptions {
+            password: Some(DEFAULT_PASSWORD.into()),
+            ..options
+        })
+    };
+    let cluster = locked(SandboxOptions::default());
+    let fresh = locked(SandboxOptions {
         masters: 5,
         no_cluster: true,
         ..Default::default()
     });
-    let source = TestCluster::start_with(SandboxOptions {
+    let source = locked(SandboxOptions {
         masters: 1,
         standalone: true,
         ..Default::default()
@@ -375,6 +391,7 @@ fn on_valkey_the_atomic_rule_moves_and_the_legacy_rule_is_refused_before_anythin
     let cluster = TestCluster::start_with(SandboxOptions {
         masters: 3,
         server_bin: cached_server("valkey-server-9.1"),
+        password: Some(DEFAULT_PASSWORD.into()),
         ..Default::default()
     });
     add_users(&[&cluster], true);
