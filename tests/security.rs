@@ -608,3 +608,85 @@ fn a_password_appears_in_no_output_file_or_started_process() {
         }
     }
 }
+
+#[test]
+fn on_valkey_a_replication_user_without_the_migration_rule_is_named_before_anything_moves() {
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        server_bin: cached_server("valkey-server-9.1"),
+        password: Some(DEFAULT_PASSWORD.into()),
+        ..Default::default()
+    });
+    let files = tempfile::tempdir().unwrap();
+    add_users(&[&cluster], true);
+    let ports: Vec<u16> = cluster.sandbox.nodes.iter().map(|n| n.port).collect();
+    let set_replication_rule = |rule: &[&str]| {
+        for port in &ports {
+            let mut args = vec!["ACL", "SETUSER", "repl", "reset", "on", ">repl-pw-1"];
+            args.extend(rule);
+            cluster.redis(*port, &args);
+            cluster.redis(*port, &["CONFIG", "SET", "primaryuser", "repl"]);
+            cluster.redis(*port, &["CONFIG", "SET", "primaryauth", "repl-pw-1"]);
+        }
+    };
+    set_replication_rule(&["+psync", "+replconf", "+ping", "+select"]);
+    cluster.write_keys(200);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let target = cluster.id(ports[0]);
+    let moves = [
+        "reshard", &seed, "--from", "all", "--to", &target, "--slots", "300", "--yes",
+    ];
+    let as_admin = |args: &[&str]| -> common::Outcome {
+        rcluster()
+            .env("REDISCLI_AUTH", DEFAULT_PASSWORD)
+            .args(args)
+            .output()
+            .unwrap()
+            .into()
+    };
+    let refused = as_admin(&moves);
+    assert_eq!(refused.code, 2, "{}{}", refused.stdout, refused.stderr);
+    assert!(
+        refused.stderr.contains("replication user 'repl'")
+            && refused.stderr.contains("cluster|syncslots")
+            && refused.stderr.contains("--migration legacy"),
+        "{}",
+        refused.stderr
+    );
+    clean(&cluster);
+    let documented = "+psync +replconf +ping +cluster|syncslots +select +@write ~*";
+    set_replication_rule(&documented.split(' ').collect::<Vec<_>>());
+    let moved = as_admin(&moves);
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    assert!(
+        moved.stdout.contains("atomic migration"),
+        "{}",
+        moved.stdout
+    );
+    let unverified = as_user(
+        files.path(),
+        "rcluster-move-valkey",
+        &[
+            "reshard",
+            &seed,
+            "--from",
+            "all",
+            "--to",
+            &cluster.id(ports[1]),
+            "--slots",
+            "100",
+            "--yes",
+        ],
+    );
+    allowed(&unverified, "valkey rule, replication user unverifiable");
+    assert!(
+        unverified
+            .stderr
+            .contains("cannot check that the replication user 'repl'"),
+        "{}",
+        unverified.stderr
+    );
+    clean(&cluster);
+    assert_same_keys(&before, &cluster.dump_all());
+}

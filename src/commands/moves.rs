@@ -97,7 +97,9 @@ pub async fn refuse_without_permission(
         Mover::Legacy => Duty::LegacyMoves,
         Mover::ValkeyAtomic => Duty::AtomicMoves,
     };
-    preflight(&context.session, &masters, duty).await?;
+    for note in preflight(&context.session, &masters, duty).await? {
+        context.ui.hint(&note);
+    }
     Ok(())
 }
 

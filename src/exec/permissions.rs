@@ -6,7 +6,9 @@
 //! Every probe is a real command whose arguments make it do nothing: the server checks the ACL after
 //! the command's arity and before running it (`processCommand`), so an allowed probe comes back with
 //! an argument error, `NOKEY`, a redirection or an empty reply, and a denied one with `NOPERM`.
-//! `CLUSTER BUMPEPOCH` has no harmless form and is not probed.
+//! `CLUSTER BUMPEPOCH` has no harmless form and is not probed. Before a server-side (Valkey) migration,
+//! the node's replication user (`primaryuser`), which the servers use to carry the slots, is checked
+//! with `ACL DRYRUN` when this user may run it, and named in a hint when it may not.
 
 use crate::net::{NodeAddress, Session, concurrently};
 use std::sync::Arc;
@@ -41,7 +43,7 @@ pub struct PermissionDenied {
     pub address: String,
     /// The server's reply, as it wrote it (`NOPERM ...`).
     pub words: String,
-    pub advice: &'static str,
+    pub advice: String,
 }
 
 /// A key no run writes: probes that name a key name this one.
@@ -86,43 +88,128 @@ fn is_denial(reply: &str) -> bool {
     reply.starts_with("NOPERM")
 }
 
-/// Probes every node in `nodes` at once. `Ok` when every probe passed the ACL check; the first
-/// refusal otherwise. A node that cannot be reached is left to the run, which reports it in context.
+/// What the probes of one node found.
+enum Finding {
+    /// The node refuses this user a probe: the server's words.
+    Refused(String),
+    /// The node's replication user (`primaryuser`) lacks what a server-side migration needs.
+    ReplicationUser { user: String, words: String },
+    /// The replication user could not be checked (this user may not run `ACL DRYRUN`).
+    Unverified { user: String },
+}
+
+/// Probes every node in `nodes` at once. `Ok` with any notes (what could not be verified) when
+/// nothing was refused; the first refusal otherwise. A node that cannot be reached is left to the
+/// run, which reports it in context.
 pub async fn preflight(
     session: &Arc<Session>,
     nodes: &[NodeAddress],
     duty: Duty,
-) -> Result<(), PermissionDenied> {
-    let refusals = concurrently(nodes.to_vec(), |address| {
+) -> Result<Vec<String>, PermissionDenied> {
+    let findings = concurrently(nodes.to_vec(), |address| {
         let session = Arc::clone(session);
-        async move { refusal_of(&session, &address, duty).await }
+        async move {
+            (
+                address.to_string(),
+                findings_of(&session, &address, duty).await,
+            )
+        }
     })
     .await;
-    match refusals.into_iter().flatten().next() {
-        Some((address, words)) => Err(PermissionDenied {
-            address,
-            words,
-            advice: duty.advice(),
-        }),
-        None => Ok(()),
-    }
-}
-
-/// The first probe `address` refuses, with its words.
-async fn refusal_of(
-    session: &Session,
-    address: &NodeAddress,
-    duty: Duty,
-) -> Option<(String, String)> {
-    let mut client = session.client(address).await.ok()?;
-    for probe in probes(duty) {
-        match client.command_reply(&probe).await {
-            Ok(Err(words)) if is_denial(&words) => return Some((address.to_string(), words)),
-            Ok(_) => {}
-            Err(_) => return None,
+    let mut unverified = std::collections::BTreeSet::new();
+    for (address, found) in findings {
+        for finding in found {
+            match finding {
+                Finding::Refused(words) => {
+                    return Err(PermissionDenied {
+                        address,
+                        words,
+                        advice: duty.advice().to_string(),
+                    });
+                }
+                Finding::ReplicationUser { user, words } => {
+                    return Err(PermissionDenied {
+                        address,
+                        words: format!("its replication user '{user}' (primaryuser): {words}"),
+                        advice: format!(
+                            "a server-side migration of a slot with keys would fail (\"Connection lost to target\"); grant '{user}' {REPLICATION_RULE} on every node, or move with --migration legacy"
+                        ),
+                    });
+                }
+                Finding::Unverified { user } => {
+                    unverified.insert(user);
+                }
+            }
         }
     }
-    None
+    Ok(unverified
+        .into_iter()
+        .map(|user| format!(
+            "cannot check that the replication user '{user}' (primaryuser) holds {REPLICATION_RULE}, which a server-side migration needs (checking takes +acl|dryrun)"
+        ))
+        .collect())
+}
+
+/// What a Valkey replication user needs for a server-side migration (docs/security.md).
+const REPLICATION_RULE: &str = "+psync +replconf +ping +cluster|syncslots +select +@write ~*";
+
+/// The commands a replication user runs during a server-side migration, as `ACL DRYRUN` arguments.
+const REPLICATION_PROBES: &[&[&str]] = &[
+    &["PSYNC", "?", "-1"],
+    &["REPLCONF", "ack", "0"],
+    &["PING"],
+    &["CLUSTER", "SYNCSLOTS", "-", "-"],
+    &["SELECT", "0"],
+    &["SET", PROBE_KEY, "-"],
+];
+
+/// The probes `address` refuses (the first is enough), and for a server-side migration, what its
+/// replication user lacks.
+async fn findings_of(session: &Session, address: &NodeAddress, duty: Duty) -> Vec<Finding> {
+    let Ok(mut client) = session.client(address).await else {
+        return Vec::new();
+    };
+    for probe in probes(duty) {
+        match client.command_reply(&probe).await {
+            Ok(Err(words)) if is_denial(&words) => return vec![Finding::Refused(words)],
+            Ok(_) => {}
+            Err(_) => return Vec::new(),
+        }
+    }
+    if duty != Duty::AtomicMoves {
+        return Vec::new();
+    }
+    replication_user_findings(&mut client).await
+}
+
+/// What the node's `primaryuser` lacks, checked with `ACL DRYRUN`.
+async fn replication_user_findings(client: &mut crate::net::NodeClient) -> Vec<Finding> {
+    let ask = ["CONFIG", "GET", "primaryuser"].map(String::from);
+    let user = match client.command_reply(&ask).await {
+        Ok(Ok(redis::Value::Array(pair))) => match pair.get(1) {
+            Some(redis::Value::BulkString(name)) => String::from_utf8_lossy(name).into_owned(),
+            _ => String::new(),
+        },
+        _ => String::new(),
+    };
+    if user.is_empty() {
+        return Vec::new();
+    }
+    for probe in REPLICATION_PROBES {
+        let mut dryrun: Vec<String> = vec!["ACL".into(), "DRYRUN".into(), user.clone()];
+        dryrun.extend(probe.iter().map(|a| a.to_string()));
+        match client.command_reply(&dryrun).await {
+            Ok(Ok(redis::Value::Okay)) => {}
+            Ok(Ok(redis::Value::SimpleString(text))) if text == "OK" => {}
+            Ok(Ok(redis::Value::BulkString(text))) => {
+                let words = String::from_utf8_lossy(&text).into_owned();
+                return vec![Finding::ReplicationUser { user, words }];
+            }
+            Ok(Err(words)) if is_denial(&words) => return vec![Finding::Unverified { user }],
+            _ => return Vec::new(),
+        }
+    }
+    Vec::new()
 }
 
 #[cfg(test)]
