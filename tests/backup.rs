@@ -95,3 +95,177 @@ fn backup_saves_every_master_and_the_topology() {
     let missing = run(&["backup", &seed, "/nonexistent/folder"]);
     assert_eq!(missing.code, 2, "{}", missing.stderr);
 }
+
+/// The manifest of the backup in `dir`.
+fn manifest(dir: &std::path::Path) -> serde_json::Value {
+    common::json(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
+}
+
+/// Key names of every master of `cluster`, sorted.
+fn key_names(cluster: &TestCluster) -> Vec<Vec<u8>> {
+    cluster.dump_all().into_iter().map(|(key, _)| key).collect()
+}
+
+#[test]
+fn a_backup_restores_into_clusters_of_other_shapes_and_servers() {
+    let source = TestCluster::start(3, 1);
+    source.write_keys_pipelined(20_000);
+    source.write_mixed_keys(0);
+    for i in 0..20 {
+        let key = format!("ttl:{i}");
+        source.on_owner(
+            key.as_bytes(),
+            &[b"SET", key.as_bytes(), b"v", b"PX", b"600000"],
+        );
+    }
+    let before = source.dump_all();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().to_str().unwrap();
+    let saved = run(&["backup", &source.seed(), dir]);
+    assert_eq!(saved.code, 0, "{}{}", saved.stdout, saved.stderr);
+
+    // The manifest: every master's file, its checksum, its keys, its format; every node's files.
+    let doc = manifest(folder.path());
+    let masters = doc["masters"].as_array().unwrap();
+    assert_eq!(masters.len(), 3);
+    assert_eq!(doc["nodes"].as_array().unwrap().len(), 6);
+    let recorded: u64 = masters.iter().map(|m| m["dbsize"].as_u64().unwrap()).sum();
+    assert_eq!(recorded, before.len() as u64);
+    for master in masters {
+        let bytes = std::fs::read(folder.path().join(master["file"].as_str().unwrap())).unwrap();
+        assert_eq!(master["bytes"].as_u64().unwrap(), bytes.len() as u64);
+        assert_eq!(
+            master["sha256"].as_str().unwrap(),
+            rcluster::exec::manifest::sha256_hex(&bytes)
+        );
+        assert_eq!(master["rdb_magic"], "REDIS");
+        assert!(master["rdb_version"].as_u64().unwrap() >= 10, "{master}");
+    }
+    for node in &source.sandbox.nodes {
+        let files = folder
+            .path()
+            .join("nodes")
+            .join(format!("127.0.0.1-{}", node.port));
+        let config = std::fs::read_to_string(files.join("config.txt")).unwrap();
+        assert!(config.contains("cluster-enabled yes"), "{config}");
+        assert!(
+            std::fs::read_to_string(files.join("cluster-nodes.txt"))
+                .unwrap()
+                .contains("myself")
+        );
+    }
+    // A folder that holds files: refused natively unless --force; redis-cli syntax writes anyway.
+    let again = run(&["backup", &source.seed(), dir]);
+    assert_eq!(again.code, 2, "{}", again.stdout);
+    assert!(again.stderr.contains("--force"), "{}", again.stderr);
+    assert_eq!(run(&["backup", &source.seed(), dir, "--force"]).code, 0);
+
+    // Into 4 masters: every key equal, TTLs kept.
+    let four = TestCluster::start(4, 0);
+    let restored = run(&["restore", dir, &four.seed()]);
+    assert_eq!(restored.code, 0, "{}{}", restored.stdout, restored.stderr);
+    assert!(
+        restored.stdout.contains(&format!(
+            "[OK] Restored {} keys from 3 RDB files",
+            before.len()
+        )),
+        "{}",
+        restored.stdout
+    );
+    common::assert_same_keys(&before, &four.dump_all());
+    for i in 0..20 {
+        let key = format!("ttl:{i}");
+        let slot_owner = four
+            .view()
+            .loaded_masters()
+            .find(|m| {
+                m.myself()
+                    .slots
+                    .contains(rcluster::topology::key_slot(key.as_bytes()))
+            })
+            .map(|m| m.address.port)
+            .unwrap();
+        let redis::Value::Int(ttl) = four.redis(slot_owner, &["PTTL", &key]) else {
+            panic!("PTTL {key}")
+        };
+        assert!(ttl > 500_000 && ttl <= 600_000, "{key}: {ttl}");
+    }
+
+    // A changed byte: refused before anything is restored.
+    let valkey = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 3,
+        server_bin: common::cached_server("valkey-server-9.1"),
+        ..Default::default()
+    });
+    let corrupt = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(folder.path()).unwrap().flatten() {
+        if entry.path().is_file() {
+            std::fs::copy(entry.path(), corrupt.path().join(entry.file_name())).unwrap();
+        }
+    }
+    let victim = corrupt.path().join(masters[0]["file"].as_str().unwrap());
+    let mut bytes = std::fs::read(&victim).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x55;
+    std::fs::write(&victim, bytes).unwrap();
+    let refused = run(&["restore", corrupt.path().to_str().unwrap(), &valkey.seed()]);
+    assert_eq!(refused.code, 2, "{}{}", refused.stdout, refused.stderr);
+    assert!(
+        refused.stderr.contains("do not match the manifest"),
+        "{}",
+        refused.stderr
+    );
+    assert!(key_names(&valkey).is_empty());
+
+    // Into Valkey 9.1 (the RDB is loaded by redis-server, the keys land in Valkey), as JSON.
+    let restored = run(&["restore", dir, &valkey.seed(), "--json"]);
+    assert_eq!(restored.code, 0, "{}{}", restored.stdout, restored.stderr);
+    let doc = common::json(&restored.stdout);
+    assert_eq!(doc["restored"].as_u64().unwrap(), before.len() as u64);
+    assert_eq!(doc["recorded"], doc["restored"]);
+    let names: Vec<Vec<u8>> = before.iter().map(|(key, _)| key.clone()).collect();
+    assert_eq!(key_names(&valkey), names);
+}
+
+#[test]
+fn a_stopped_master_fails_its_backup_within_the_bound_and_a_restore_says_it_is_partial() {
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys_pipelined(3000);
+    let stopped = cluster.sandbox.nodes[1].pid;
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().to_str().unwrap();
+    // SAFETY: a signal to a process this test started.
+    unsafe { libc::kill(stopped as i32, libc::SIGSTOP) };
+    let saved = run(&[
+        "backup",
+        &cluster.seed(),
+        dir,
+        "--timeout",
+        "1s",
+        "--snapshot-timeout",
+        "5s",
+    ]);
+    unsafe { libc::kill(stopped as i32, libc::SIGCONT) };
+    assert_eq!(saved.code, 1, "{}{}", saved.stdout, saved.stderr);
+    assert!(
+        saved.stdout.contains("[ERR] Failed to back cluster!"),
+        "{}",
+        saved.stdout
+    );
+    let doc = manifest(folder.path());
+    assert_eq!(doc["masters"].as_array().unwrap().len(), 2);
+    assert_eq!(doc["missing"].as_array().unwrap().len(), 1);
+    let target = TestCluster::start(3, 0);
+    let restored = run(&["restore", dir, &target.seed()]);
+    assert_eq!(restored.code, 1, "{}{}", restored.stdout, restored.stderr);
+    assert!(
+        restored.stdout.contains("[ERR] Restore partial"),
+        "{}",
+        restored.stdout
+    );
+    assert!(
+        restored.stderr.contains("has no RDB of"),
+        "{}",
+        restored.stderr
+    );
+}

@@ -2,6 +2,10 @@
 //! at once) and `nodes.json` describing the cluster, as redis-cli writes them:
 //! `DIR/redis-node-<host>-<port>-<id>.rdb` and `DIR/nodes.json`.
 //!
+//! Beside them, for `restore` and for people: `DIR/manifest.json` (`exec::manifest`: every node's
+//! topology, and per master its file's size, sha256, DBSIZE and RDB version), and per node
+//! `DIR/nodes/<host>-<port>/config.txt` (`CONFIG GET *`, secrets masked) and `cluster-nodes.txt`.
+//!
 //! `SYNC` is the replication handshake, so this module speaks it on a raw stream (TCP, or TLS with the
 //! cluster's settings): the reply is `$<length>\r\n` (after newlines the master sends while its BGSAVE
 //! runs) and then the RDB itself; the connection is closed once the RDB is read.
@@ -14,6 +18,7 @@ use crate::topology::{ClusterView, NodeView, load_cluster_view};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
@@ -25,6 +30,8 @@ pub struct Options {
     /// An existing folder.
     pub dir: PathBuf,
     pub snapshot_timeout: Duration,
+    /// Write into a folder that is not empty.
+    pub force: bool,
 }
 
 /// One node in nodes.json, with redis-cli's field names.
@@ -53,6 +60,11 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         let folder = options.dir.display();
         return Err(UsageError(format!("{folder} is not a folder: create it first")).into());
     }
+    refuse_non_empty(context, options)?;
+    let created_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
     let seed = options.seed.clone();
     let view = load_cluster_view(&context.session, &seed).await?;
     let report = check_view(context, &view, false).await?;
@@ -69,11 +81,177 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let saved = save_rdbs(context, options, &view).await;
     let nodes_path = options.dir.join("nodes.json");
     write_nodes_json(&view, errors, &nodes_path)?;
+    let node_errors = save_node_files(context, &options.dir, &view).await;
+    for error in &node_errors {
+        context.ui.warn(error);
+    }
+    let manifest = manifest_of(&view, &saved, created_unix);
+    let manifest_path = options.dir.join(crate::exec::manifest::MANIFEST_FILE);
+    let text = serde_json::to_string_pretty(&manifest)? + "\n";
+    crate::exec::private::write(&manifest_path, text.as_bytes())
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", manifest_path.display()))?;
     Ok(report_backup(options, saved, errors.is_some(), &nodes_path))
 }
 
-/// One master's snapshot: where it went and its size, or why it failed.
-type Saved = (NodeAddress, PathBuf, Result<u64, String>);
+/// In native syntax a folder that already holds files is refused unless `--force` (redis-cli
+/// writes into any folder).
+fn refuse_non_empty(context: &Context, options: &Options) -> anyhow::Result<()> {
+    let has_files = std::fs::read_dir(&options.dir)
+        .map(|mut entries| entries.next().is_some())
+        .unwrap_or(false);
+    if has_files && !options.force && !context.redis_cli() {
+        return Err(UsageError(format!(
+            "{} is not empty: pick an empty folder, or add --force to write over what is there",
+            options.dir.display()
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+/// The manifest of this backup: every loaded node, and every master whose RDB was saved.
+fn manifest_of(
+    view: &ClusterView,
+    saved: &[Saved],
+    created_unix: u64,
+) -> crate::exec::manifest::Manifest {
+    use crate::exec::manifest::{MANIFEST_FORMAT, Manifest, ManifestNode, ManifestRdb};
+    let nodes = view
+        .loaded()
+        .map(|node| {
+            let me = node.myself();
+            ManifestNode {
+                id: node.id().to_string(),
+                address: node.address.to_string(),
+                role: if node.is_master() {
+                    "master"
+                } else {
+                    "replica"
+                }
+                .into(),
+                master_id: me.master_id.clone(),
+                slots: me
+                    .slots
+                    .ranges()
+                    .into_iter()
+                    .map(|(a, b)| [a.number(), b.number()])
+                    .collect(),
+                config_epoch: me.config_epoch,
+            }
+        })
+        .collect();
+    let masters = saved
+        .iter()
+        .filter_map(|(address, path, result)| {
+            let fetched = result.as_ref().ok()?;
+            let node = view.loaded().find(|n| &n.address == address)?;
+            Some(ManifestRdb {
+                id: node.id().to_string(),
+                address: address.to_string(),
+                file: path.file_name()?.to_string_lossy().into_owned(),
+                bytes: fetched.bytes,
+                sha256: fetched.sha256.clone(),
+                dbsize: node.keys,
+                rdb_version: fetched.header.version,
+                rdb_magic: fetched.header.magic.into(),
+            })
+        })
+        .collect();
+    let missing = saved
+        .iter()
+        .filter_map(|(address, _, result)| {
+            Some(crate::exec::manifest::MissingRdb {
+                address: address.to_string(),
+                error: result.as_ref().err()?.clone(),
+            })
+        })
+        .collect();
+    Manifest {
+        missing,
+        format: MANIFEST_FORMAT,
+        tool: format!("rcluster {}", env!("CARGO_PKG_VERSION")),
+        created_unix,
+        seed: view.seed.to_string(),
+        nodes,
+        masters,
+    }
+}
+
+/// Settings whose values are secrets: masked in config.txt.
+const SECRET_SETTINGS: &[&str] = &[
+    "requirepass",
+    "masterauth",
+    "primaryauth",
+    "tls-key-file-pass",
+    "tls-client-key-file-pass",
+];
+
+/// Per node, `nodes/<host>-<port>/config.txt` and `cluster-nodes.txt`, all nodes at once; the
+/// nodes that could not be saved, as warnings.
+async fn save_node_files(context: &Context, dir: &Path, view: &ClusterView) -> Vec<String> {
+    let nodes: Vec<NodeAddress> = view.loaded().map(|n| n.address.clone()).collect();
+    let results = concurrently(nodes, |address| {
+        let session = Arc::clone(&context.session);
+        let folder = dir
+            .join("nodes")
+            .join(format!("{}-{}", address.host, address.port));
+        async move {
+            save_one_node(&session, &address, &folder)
+                .await
+                .map_err(|e| {
+                    format!("{address}: its config.txt and cluster-nodes.txt were not saved: {e}")
+                })
+        }
+    })
+    .await;
+    results.into_iter().filter_map(Result::err).collect()
+}
+
+async fn save_one_node(
+    session: &crate::net::Session,
+    address: &NodeAddress,
+    folder: &Path,
+) -> anyhow::Result<()> {
+    let mut client = session.client(address).await?;
+    let settings: Vec<String> = client.query(&["CONFIG", "GET", "*"]).await?;
+    let table = client.cluster_nodes().await?;
+    crate::exec::private::create_dir(folder)?;
+    crate::exec::private::write(
+        &folder.join("config.txt"),
+        config_text(&settings).as_bytes(),
+    )?;
+    crate::exec::private::write(&folder.join("cluster-nodes.txt"), table.as_bytes())?;
+    Ok(())
+}
+
+/// `name value` lines sorted by name, secrets masked. Pure.
+fn config_text(pairs: &[String]) -> String {
+    let mut lines: Vec<String> = pairs
+        .chunks(2)
+        .filter_map(|pair| {
+            let [name, value] = pair else { return None };
+            let shown = if SECRET_SETTINGS.contains(&name.as_str()) && !value.is_empty() {
+                "(masked)"
+            } else {
+                value.as_str()
+            };
+            Some(format!("{name} {shown}"))
+        })
+        .collect();
+    lines.sort();
+    lines.join("\n") + "\n"
+}
+
+/// One master's snapshot: where it went and what was written, or why it failed.
+type Saved = (NodeAddress, PathBuf, Result<Fetched, String>);
+
+/// An RDB written to disk.
+#[derive(Debug, Clone)]
+struct Fetched {
+    bytes: u64,
+    sha256: String,
+    header: crate::exec::rdb::RdbHeader,
+}
 
 /// Every master's RDB, all at once, each bounded by `--snapshot-timeout`.
 async fn save_rdbs(context: &Context, options: &Options, view: &ClusterView) -> Vec<Saved> {
@@ -88,7 +266,7 @@ async fn save_rdbs(context: &Context, options: &Options, view: &ClusterView) -> 
         .map(|m| (m.address.clone(), options.dir.join(rdb_name(m))))
         .collect();
     let limit = options.snapshot_timeout;
-    concurrently(work, |(address, path)| {
+    let mut saved = concurrently(work, |(address, path)| {
         let connect = context.session.options().clone();
         async move {
             let saved = tokio::time::timeout(limit, fetch_rdb(&address, &connect, &path)).await;
@@ -96,7 +274,21 @@ async fn save_rdbs(context: &Context, options: &Options, view: &ClusterView) -> 
             (address, path, saved)
         }
     })
-    .await
+    .await;
+    // A master owning slots that did not answer is a failed snapshot, never a silent gap.
+    for node in view.nodes.iter().filter(|n| !n.is_loaded()) {
+        let seen = &node.seen_by_seed;
+        if seen.flags.master && !seen.slots.is_empty() {
+            let reason = node.error().map(|e| e.to_string()).unwrap_or_default();
+            let path = options.dir.join(rdb_name(node));
+            saved.push((
+                node.address.clone(),
+                path,
+                Err(format!("no snapshot: {reason}")),
+            ));
+        }
+    }
+    saved
 }
 
 /// What `backup` reports: every master's file, and the topology file.
@@ -138,7 +330,7 @@ fn report_backup(
         .map(|(address, file, result)| BackupFile {
             address: address.to_string(),
             file,
-            bytes: result.as_ref().ok().copied(),
+            bytes: result.as_ref().ok().map(|f| f.bytes),
             error: result.err(),
         })
         .collect();
@@ -167,7 +359,7 @@ async fn fetch_rdb(
     address: &NodeAddress,
     options: &crate::net::ConnectOptions,
     path: &Path,
-) -> Result<u64, String> {
+) -> Result<Fetched, String> {
     let stream = tokio::time::timeout(options.connect_timeout, connect(address, options))
         .await
         .map_err(|_| format!("no connection within {:?}", options.connect_timeout))??;
@@ -203,7 +395,7 @@ async fn fetch_rdb(
     let mut file = crate::exec::private::create(path)
         .await
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    let copied = tokio::io::copy(&mut (&mut stream).take(length), &mut file)
+    let (copied, head, sha256) = copy_hashing(&mut (&mut stream).take(length), &mut file)
         .await
         .map_err(|e| format!("transfer: {e}"))?;
     if copied != length {
@@ -211,24 +403,41 @@ async fn fetch_rdb(
     }
     file.sync_all().await.map_err(|e| e.to_string())?;
     drop(file);
-    let head = read_head(path).await.map_err(|e| e.to_string())?;
-    if let Err(error) = crate::exec::rdb::rdb_version(&head) {
-        let _ = tokio::fs::remove_file(path).await;
-        return Err(error.to_string());
+    match crate::exec::rdb::rdb_header(&head) {
+        Ok(header) => Ok(Fetched {
+            bytes: length,
+            sha256,
+            header,
+        }),
+        Err(error) => {
+            let _ = tokio::fs::remove_file(path).await;
+            Err(error.to_string())
+        }
     }
-    Ok(length)
 }
 
-/// The first bytes of the file at `path` (up to an RDB header).
-async fn read_head(path: &Path) -> std::io::Result<Vec<u8>> {
-    use tokio::io::AsyncReadExt as _;
+/// Copies `from` into `to`; returns the bytes copied, the first bytes (an RDB header's worth) and
+/// the sha256 of everything.
+async fn copy_hashing(
+    from: &mut (impl AsyncRead + Unpin),
+    to: &mut tokio::fs::File,
+) -> std::io::Result<(u64, Vec<u8>, String)> {
+    let mut sum = crate::exec::manifest::Checksum::default();
     let mut head = Vec::with_capacity(crate::exec::rdb::HEADER_LEN);
-    tokio::fs::File::open(path)
-        .await?
-        .take(crate::exec::rdb::HEADER_LEN as u64)
-        .read_to_end(&mut head)
-        .await?;
-    Ok(head)
+    let mut buffer = vec![0u8; 256 * 1024];
+    let mut copied = 0u64;
+    loop {
+        let read = from.read(&mut buffer).await?;
+        if read == 0 {
+            return Ok((copied, head, sum.hex()));
+        }
+        let chunk = &buffer[..read];
+        let wanted = crate::exec::rdb::HEADER_LEN.saturating_sub(head.len());
+        head.extend_from_slice(&chunk[..wanted.min(read)]);
+        sum.update(chunk);
+        to.write_all(chunk).await?;
+        copied += read as u64;
+    }
 }
 
 /// A byte stream to a node: plain TCP, or TLS with the cluster's settings.

@@ -31,8 +31,26 @@ pub struct Options {
     pub migrate_timeout: Duration,
 }
 
+/// How keys travel: copied or moved, replacing existing keys or not, and MIGRATE's bound.
+#[derive(Debug, Clone, Copy)]
+pub struct Transfer {
+    pub copy: bool,
+    pub replace: bool,
+    pub migrate_timeout: Duration,
+}
+
+impl Options {
+    fn transfer(&self) -> Transfer {
+        Transfer {
+            copy: self.copy,
+            replace: self.replace,
+            migrate_timeout: self.migrate_timeout,
+        }
+    }
+}
+
 /// Where each key goes.
-struct Owners {
+pub struct Owners {
     /// Owner address per slot.
     by_slot: Vec<Option<usize>>,
     /// (address rcluster shows, host the source's MIGRATE connects to, port).
@@ -40,7 +58,7 @@ struct Owners {
 }
 
 impl Owners {
-    fn of(view: &ClusterView) -> Owners {
+    pub fn of(view: &ClusterView) -> Owners {
         let endpoints = endpoints_of(view);
         let mut targets = Vec::new();
         let mut by_slot = vec![None; usize::from(crate::topology::SLOT_COUNT)];
@@ -80,7 +98,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
         .notice(&format!("*** Importing {keys} keys from DB 0"));
     let owners = Owners::of(&view);
     let started = Instant::now();
-    let outcome = import_all(context, options, &mut source, &owners).await;
+    let outcome = import_all(context, &options.transfer(), &mut source, &owners).await;
     let seconds = started.elapsed().as_secs_f64();
     Ok(report_import(&source_address, outcome, seconds))
 }
@@ -116,15 +134,16 @@ async fn connect_source(
 }
 
 /// What the import did: keys moved, and the error that stopped it.
-struct Moved {
-    moved: u64,
-    error: Option<String>,
+pub struct Moved {
+    pub moved: u64,
+    pub error: Option<String>,
 }
 
-/// Scans the source and moves each batch, owner by owner, until done or an error.
-async fn import_all(
+/// Scans the source and moves each batch, owner by owner, until done or an error. Also used by
+/// `restore`, whose source is a temporary server holding one RDB.
+pub async fn import_all(
     context: &Context,
-    options: &Options,
+    options: &Transfer,
     source: &mut NodeClient,
     owners: &Owners,
 ) -> Moved {
@@ -169,7 +188,7 @@ async fn import_all(
 /// One MIGRATE per owner for `keys`, pipelined; the first failing owner's error.
 async fn migrate_batch(
     context: &Context,
-    options: &Options,
+    options: &Transfer,
     source: &mut NodeClient,
     owners: &Owners,
     keys: Vec<Vec<u8>>,
@@ -252,7 +271,7 @@ fn migrate_failure(
 /// The source's MIGRATE of `keys` to one owner, with the cluster's credentials.
 fn migrate_command(
     context: &Context,
-    options: &Options,
+    options: &Transfer,
     (target, host): &(NodeAddress, String),
     keys: &[Vec<u8>],
 ) -> redis::Cmd {

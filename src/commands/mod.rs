@@ -16,6 +16,7 @@ pub mod local;
 pub mod moves;
 pub mod rebalance;
 pub mod reshard;
+pub mod restore;
 pub mod resume;
 pub mod set_timeout;
 pub mod setslot;
@@ -25,6 +26,7 @@ use std::sync::Arc;
 
 /// Shared by every command: the connection session, where events and questions go, and the syntax
 /// the command line was given in (redis-cli syntax keeps redis-cli's semantics, not only its lines).
+#[derive(Clone)]
 pub struct Context {
     pub session: Arc<Session>,
     pub ui: Arc<dyn crate::report::Reporter>,

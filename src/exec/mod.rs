@@ -7,12 +7,14 @@ pub mod fix;
 pub mod handoff;
 pub mod journal;
 pub mod lock;
+pub mod manifest;
 pub mod migrate;
 pub mod mover;
 pub mod permissions;
 pub mod private;
 pub mod rdb;
 pub mod retry;
+pub mod scratch;
 
 use std::time::{Duration, Instant};
 

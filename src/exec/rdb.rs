@@ -27,6 +27,25 @@ pub fn sync_length(line: &str) -> Result<u64, RdbError> {
         .ok_or_else(|| RdbError::NotALength(line.chars().take(80).collect()))
 }
 
+/// What an RDB header says: which server wrote it, and its format version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RdbHeader {
+    /// `REDIS` or `VALKEY`.
+    pub magic: &'static str,
+    pub version: u32,
+}
+
+/// The header of an RDB file, from its first bytes.
+pub fn rdb_header(head: &[u8]) -> Result<RdbHeader, RdbError> {
+    let version = rdb_version(head)?;
+    let magic = if head.starts_with(b"VALKEY") {
+        "VALKEY"
+    } else {
+        "REDIS"
+    };
+    Ok(RdbHeader { magic, version })
+}
+
 /// The format version in an RDB file's first bytes.
 pub fn rdb_version(head: &[u8]) -> Result<u32, RdbError> {
     let digits = |magic: &[u8], count: usize| -> Option<u32> {
@@ -54,6 +73,8 @@ mod tests {
     fn reads_redis_and_valkey_headers() {
         assert_eq!(rdb_version(b"REDIS0012\xfa\x09redis-ver"), Ok(12));
         assert_eq!(rdb_version(b"VALKEY080\xfa"), Ok(80));
+        assert_eq!(rdb_header(b"VALKEY080").unwrap().magic, "VALKEY");
+        assert_eq!(rdb_header(b"REDIS0011").unwrap().magic, "REDIS");
         assert!(rdb_version(b"REDIS").is_err());
         assert!(rdb_version(b"REDIS00x2").is_err());
         assert!(rdb_version(b"HTTP/1.1 400").is_err());

@@ -15,6 +15,9 @@ pub struct BackupArgs {
     /// Bound on each master's snapshot (its BGSAVE and the transfer).
     #[arg(long, default_value = "600s", value_parser = super::parse_duration, value_name = "TIME")]
     pub snapshot_timeout: Duration,
+    /// Write into a folder that already holds files (redis-cli syntax always does).
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl BackupArgs {
@@ -24,6 +27,7 @@ impl BackupArgs {
             seed: NodeAddress::parse(&self.node, None)?,
             dir: self.dir.clone(),
             snapshot_timeout: self.snapshot_timeout,
+            force: self.force,
         })
     }
 }

@@ -13,6 +13,7 @@ mod doctor;
 mod import;
 mod info;
 mod local;
+mod restore;
 mod set_timeout;
 mod setslot;
 mod values;
@@ -27,6 +28,7 @@ pub use doctor::DoctorArgs;
 pub use import::ImportArgs;
 pub use info::InfoArgs;
 pub use local::LocalArgs;
+pub use restore::RestoreArgs;
 pub use set_timeout::SetTimeoutArgs;
 pub use setslot::SetslotArgs;
 
@@ -213,6 +215,11 @@ pub enum Command {
     /// Save every master's RDB (SYNC, all at once) and nodes.json into a folder.
     #[command(after_help = "Examples:\n  rcluster backup 127.0.0.1:7000 /backups/2026-12-01")]
     Backup(BackupArgs),
+    /// Restore a backup into a running cluster of any shape (verified against its manifest first).
+    #[command(
+        after_help = "Examples:\n  rcluster backup 127.0.0.1:7000 /backups/today\n  rcluster restore /backups/today 127.0.0.1:8000\n  rcluster restore /backups/today 127.0.0.1:8000 --replace --json"
+    )]
+    Restore(RestoreArgs),
     /// Move every key of a standalone server (db 0) into the cluster, batched per owner.
     #[command(
         after_help = "Examples:\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379 --copy --replace"
@@ -259,6 +266,7 @@ impl Command {
             Command::Reshard(_) => "reshard",
             Command::Fix(_) => "fix",
             Command::Backup(_) => "backup",
+            Command::Restore(_) => "restore",
             Command::Import(_) => "import",
             Command::Resume(_) => "resume",
             Command::Setslot(_) => "setslot",

@@ -49,6 +49,7 @@ mod local;
 mod moves;
 mod rebalance;
 mod reshard;
+mod restore;
 mod resume;
 mod set_timeout;
 mod setslot;

@@ -1,0 +1,193 @@
+//! Temporary standalone servers that each load one RDB file, so that `restore` can stream its keys
+//! into a cluster of any shape with the import engine. A [`ScratchServer`] runs on a free loopback
+//! port in a private temporary folder, with no persistence; it is stopped (by its PID) and its folder
+//! removed when dropped, and the kernel stops it if rcluster dies first (`PR_SET_PDEATHSIG`).
+
+use crate::net::{ConnectOptions, NodeAddress, Session};
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Why an RDB could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScratchError {
+    #[error(
+        "cannot start '{server}' to load {file}: {reason}; install it, or pass --server-bin PATH"
+    )]
+    Start {
+        server: String,
+        file: String,
+        reason: String,
+    },
+    #[error(
+        "'{server}' could not load {file} ({magic} RDB format {version}): {log}; {}",
+        needed(.magic, *.version)
+    )]
+    Load {
+        server: String,
+        file: String,
+        magic: String,
+        version: u32,
+        log: String,
+    },
+    #[error("'{server}' did not finish loading {file} within {seconds} s (raise --load-timeout)")]
+    Slow {
+        server: String,
+        file: String,
+        seconds: u64,
+    },
+}
+
+/// Which server release first reads an RDB format, for the error that names it.
+fn needed(magic: &str, version: u32) -> String {
+    let release = match (magic, version) {
+        ("VALKEY", 80..) => "Valkey 9.0",
+        ("REDIS", 12) => "Redis 7.4 or Valkey 8.0",
+        ("REDIS", 11) => "Redis 7.2 or Valkey 7.2",
+        ("REDIS", 10) => "Redis 7.0",
+        ("REDIS", 9) => "Redis 5.0",
+        _ => return "pass --server-bin with a server that reads it".into(),
+    };
+    format!("it needs {release} or later: pass --server-bin with such a server")
+}
+
+/// One running temporary server.
+pub struct ScratchServer {
+    child: Child,
+    pub address: NodeAddress,
+    dir: PathBuf,
+}
+
+impl ScratchServer {
+    /// Starts `server` on a copy of `rdb` and waits until it has loaded it (bounded by `limit`).
+    pub async fn start(
+        server: &str,
+        rdb: &Path,
+        magic: &str,
+        version: u32,
+        limit: Duration,
+    ) -> Result<ScratchServer, ScratchError> {
+        let file = rdb.display().to_string();
+        let start_error = |reason: String| ScratchError::Start {
+            server: server.into(),
+            file: file.clone(),
+            reason,
+        };
+        let port = crate::sandbox::pick_ports(None, 1).map_err(|e| start_error(e.to_string()))?[0];
+        let dir =
+            std::env::temp_dir().join(format!("rcluster-restore-{}-{port}", std::process::id()));
+        crate::exec::private::create_dir(&dir).map_err(|e| start_error(e.to_string()))?;
+        std::fs::copy(rdb, dir.join("dump.rdb")).map_err(|e| start_error(e.to_string()))?;
+        let child = spawn(server, port, &dir).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&dir);
+            start_error(e.to_string())
+        })?;
+        let mut scratch = ScratchServer {
+            child,
+            address: NodeAddress::new("127.0.0.1", port),
+            dir,
+        };
+        scratch
+            .wait_loaded(server, &file, magic, version, limit)
+            .await?;
+        Ok(scratch)
+    }
+
+    /// Waits until the server answers PING (not LOADING), or says why it stopped.
+    async fn wait_loaded(
+        &mut self,
+        server: &str,
+        file: &str,
+        magic: &str,
+        version: u32,
+        limit: Duration,
+    ) -> Result<(), ScratchError> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return Err(ScratchError::Load {
+                    server: server.into(),
+                    file: file.into(),
+                    magic: magic.into(),
+                    version,
+                    log: last_log_line(&self.dir.join("server.log")),
+                });
+            }
+            let session = Session::new(ConnectOptions::default());
+            if let Ok(mut client) = session.client(&self.address).await {
+                let ping = ["PING"].map(String::from);
+                if let Ok(Ok(_)) = client.command_reply(&ping).await {
+                    return Ok(());
+                }
+            }
+            if Instant::now() > deadline {
+                return Err(ScratchError::Slow {
+                    server: server.into(),
+                    file: file.into(),
+                    seconds: limit.as_secs(),
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for ScratchServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn spawn(server: &str, port: u16, dir: &Path) -> std::io::Result<Child> {
+    let log = std::fs::File::create(dir.join("server.log"))?;
+    let mut command = Command::new(server);
+    command
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
+        .args(["--dbfilename", "dump.rdb"])
+        .arg("--dir")
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    // SAFETY: prctl is async-signal-safe and touches only the child's own process state.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    command.spawn()
+}
+
+/// The last line of the server's log that says something (why it stopped).
+fn last_log_line(path: &Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .rev()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .map(|line| {
+            // `PID:M 01 Jan 2026 00:00:00.000 # message`: keep the message.
+            line.split_once(" # ")
+                .or_else(|| line.split_once(" * "))
+                .map_or(line, |(_, message)| message)
+                .to_string()
+        })
+        .unwrap_or_else(|| "it stopped without a word".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_the_release_that_reads_a_format() {
+        assert!(needed("REDIS", 12).contains("Redis 7.4"));
+        assert!(needed("VALKEY", 80).contains("Valkey 9.0"));
+        assert!(needed("REDIS", 99).contains("--server-bin"));
+    }
+}

@@ -1,0 +1,61 @@
+//! `restore`'s view: each RDB's result, any difference from the manifest, and the result line.
+
+use super::{Render, RenderOptions, ok_line};
+use crate::commands::restore::RestoreReport;
+use crate::output::{Level, Line};
+
+impl Render for RestoreReport {
+    fn human(&self, options: &RenderOptions) -> Vec<Line> {
+        let mut lines = Vec::new();
+        for rdb in &self.rdbs {
+            if let Some(error) = &rdb.error {
+                lines.push(Line::new(
+                    Level::Err,
+                    format!("[ERR] {}: {error}", rdb.file),
+                ));
+            } else if !options.quiet {
+                lines.push(Line::plain(format!(
+                    "{}: {} keys restored (from {})",
+                    rdb.file, rdb.restored, rdb.from
+                )));
+            }
+        }
+        if let Some(recorded) = self.recorded.filter(|r| *r != self.restored) {
+            lines.push(Line::new(
+                Level::Warn,
+                format!(
+                    "[WARNING] the manifest recorded {recorded} keys at backup time; {} were restored",
+                    self.restored
+                ),
+            ));
+        }
+        let rate = self.restored as f64 / self.seconds.max(0.001);
+        lines.push(if self.complete() {
+            ok_line(format!(
+                "Restored {} keys from {} RDB files into {} in {:.2} s ({rate:.0} keys/s)",
+                self.restored,
+                self.rdbs.len(),
+                self.target,
+                self.seconds
+            ))
+        } else if !self.missing.is_empty() && self.restored == self.loaded {
+            Line::new(
+                Level::Err,
+                format!(
+                    "[ERR] Restore partial: {} keys restored, but the backup has no RDB of {}",
+                    self.restored,
+                    self.missing.join(", ")
+                ),
+            )
+        } else {
+            Line::new(
+                Level::Err,
+                format!(
+                    "[ERR] Restore incomplete: {} of {} loaded keys restored; keys restored stay restored, and running it again with --replace finishes it",
+                    self.restored, self.loaded
+                ),
+            )
+        });
+        lines
+    }
+}
