@@ -536,7 +536,9 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             break
         }
         'rcluster;import' {
-            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The standalone server to import from (HOST:PORT; db 0)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The standalone server to import from (HOST:PORT)')
+            [CompletionResult]::new('--from-cluster', '--from-cluster', [CompletionResultType]::ParameterName, 'Another cluster to import from, through any of its nodes: every master is read at once')
+            [CompletionResult]::new('--from-db', '--from-db', [CompletionResultType]::ParameterName, 'The source server''s database (a cluster has only 0)')
             [CompletionResult]::new('--from-user', '--from-user', [CompletionResultType]::ParameterName, 'The source''s ACL user')
             [CompletionResult]::new('--from-pass', '--from-pass', [CompletionResultType]::ParameterName, 'The source''s password')
             [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s timeout: `60s`, or milliseconds')

@@ -451,7 +451,9 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l no-color -
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from -d 'The standalone server to import from (HOST:PORT; db 0)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from -d 'The standalone server to import from (HOST:PORT)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-cluster -d 'Another cluster to import from, through any of its nodes: every master is read at once' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-db -d 'The source server\'s database (a cluster has only 0)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-user -d 'The source\'s ACL user' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-pass -d 'The source\'s password' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r

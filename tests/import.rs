@@ -79,8 +79,33 @@ fn import_moves_every_key_to_its_owner_and_stops_on_busykey() {
     assert!(landed == expected, "every key arrived with the same value");
     assert_eq!(run(&["check", &seed]).code, 0);
 
-    // A key that exists on both sides stops the import; --replace --copy finishes it.
+    // Natively a key the cluster holds with another value is left alone and named, exactly; the
+    // others move. In redis-cli syntax it stops the import; --replace --copy finishes it.
     plain.redis(port, &["SET", "imp:7", "other"]);
+    plain.redis(port, &["SET", "fresh", "1"]);
+    for i in 0..200 {
+        plain.redis(port, &["SET", &format!("new:{i}"), "n"]);
+    }
+    let skipped = run(&["import", &seed, "--from", &from]);
+    assert_eq!(skipped.code, 1, "{}{}", skipped.stdout, skipped.stderr);
+    assert!(
+        skipped.stderr.contains("were left alone: imp:7\n"),
+        "only the conflicting key is named: {}",
+        skipped.stderr
+    );
+    assert!(
+        skipped.stdout.contains("imported 201 keys, skipped 1 in"),
+        "{}",
+        skipped.stdout
+    );
+    assert_eq!(
+        dbsize(&plain, port),
+        1,
+        "only the conflicting key stays on the source"
+    );
+    let doc = common::json(&run(&["import", &seed, "--from", &from, "--json"]).stdout);
+    assert_eq!(doc["skipped"], 1, "{doc}");
+    assert_eq!(doc["skipped_keys"][0], "imp:7", "{doc}");
     plain.redis(port, &["SET", "fresh", "1"]);
     let busy = run(&["--cluster", "import", &seed, "--cluster-from", &from]);
     assert_eq!(busy.code, 1, "{}", busy.stdout);
@@ -138,4 +163,84 @@ fn import_refuses_a_cluster_node_as_source() {
     );
     let missing = run(&["--cluster", "import", &seed]);
     assert_eq!(missing.code, 1, "{}", missing.stderr);
+}
+
+#[test]
+fn import_reads_another_database_and_another_cluster() {
+    let cluster = TestCluster::start(4, 0);
+    let seed = cluster.seed();
+    let plain = source();
+    let port = plain.port(0);
+    // Keys in database 3 of a standalone server, written with redis-cli -n 3.
+    for i in 0..50 {
+        let status = std::process::Command::new("redis-cli")
+            .args([
+                "-p",
+                &port.to_string(),
+                "-n",
+                "3",
+                "SET",
+                &format!("db3:{i}"),
+                "v",
+            ])
+            .output()
+            .unwrap();
+        assert!(status.status.success());
+    }
+    let from = plain.seed();
+    let copied = run(&["import", &seed, "--from", &from, "--from-db", "3", "--copy"]);
+    assert_eq!(copied.code, 0, "{}{}", copied.stdout, copied.stderr);
+    assert!(
+        copied.stderr.contains("*** Importing 50 keys from DB 3"),
+        "{}",
+        copied.stderr
+    );
+    assert_eq!(cluster.dump_all().len(), 50);
+
+    let other = TestCluster::start(3, 0);
+    other.write_keys_pipelined(3000);
+    let expected = other.dump_all();
+    let itself = run(&["import", &seed, "--from-cluster", &seed]);
+    assert_eq!(itself.code, 2, "{}", itself.stderr);
+    assert!(
+        itself.stderr.contains("target cluster itself"),
+        "{}",
+        itself.stderr
+    );
+    let moved = run(&["import", &seed, "--from-cluster", &other.seed(), "--json"]);
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    assert_eq!(common::json(&moved.stdout)["moved"], 3000);
+    assert!(
+        other.dump_all().is_empty(),
+        "without --copy the source cluster is emptied"
+    );
+    let landed: Vec<_> = cluster
+        .dump_all()
+        .into_iter()
+        .filter(|(key, _)| !key.starts_with(b"db3:"))
+        .collect();
+    common::assert_same_keys(&expected, &landed);
+}
+
+#[test]
+fn a_wrong_source_password_moves_nothing_and_says_so() {
+    let cluster = TestCluster::start(3, 0);
+    let locked = TestCluster::start_with(SandboxOptions {
+        masters: 1,
+        standalone: true,
+        password: Some("source-pw-1".into()),
+        ..Default::default()
+    });
+    locked.redis(locked.port(0), &["SET", "k", "v"]);
+    let refused = run(&[
+        "import",
+        &cluster.seed(),
+        "--from",
+        &locked.seed(),
+        "--from-pass",
+        "nope",
+    ]);
+    assert_eq!(refused.code, 2, "{}{}", refused.stdout, refused.stderr);
+    assert!(refused.stderr.contains("WRONGPASS"), "{}", refused.stderr);
+    assert!(cluster.dump_all().is_empty());
 }

@@ -10,10 +10,11 @@
 use super::{Context, check::check_view};
 use crate::error::UsageError;
 use crate::exec::migrate::{endpoints_of, migrate_keys_command};
-use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session};
+use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session, concurrently};
 use crate::topology::{ClusterView, key_slot, load_cluster_view};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What `import` is asked to do, validated (built by `crate::cli::args::import`).
@@ -21,8 +22,10 @@ use std::time::{Duration, Instant};
 pub struct Options {
     /// The node to reach the cluster through.
     pub seed: NodeAddress,
-    /// The standalone server to import from.
-    pub from: NodeAddress,
+    /// Where the keys come from.
+    pub from: Source,
+    /// The source's database (a standalone server's; a cluster has only 0).
+    pub from_db: u32,
     pub from_user: Option<String>,
     pub from_pass: Option<String>,
     pub from_askpass: bool,
@@ -31,10 +34,29 @@ pub struct Options {
     pub migrate_timeout: Duration,
 }
 
+/// Where `import` reads keys.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// A standalone server (`--from`).
+    Server(NodeAddress),
+    /// Every master of another cluster, reached through this node (`--from-cluster`).
+    Cluster(NodeAddress),
+}
+
+impl Source {
+    pub fn address(&self) -> &NodeAddress {
+        match self {
+            Source::Server(address) | Source::Cluster(address) => address,
+        }
+    }
+}
+
 /// How keys travel: copied or moved, replacing existing keys or not, and MIGRATE's bound.
 #[derive(Debug, Clone, Copy)]
 pub struct Transfer {
     pub copy: bool,
+    /// One MIGRATE per slot (a cluster node as the source), not per owner.
+    pub per_slot: bool,
     pub replace: bool,
     pub migrate_timeout: Duration,
 }
@@ -43,6 +65,7 @@ impl Options {
     fn transfer(&self) -> Transfer {
         Transfer {
             copy: self.copy,
+            per_slot: matches!(self.from, Source::Cluster(_)),
             replace: self.replace,
             migrate_timeout: self.migrate_timeout,
         }
@@ -76,7 +99,7 @@ impl Owners {
 /// Runs `import`.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::report::Outcome> {
     let seed = options.seed.clone();
-    let source_address = options.from.clone();
+    let source_address = options.from.address().clone();
     context.ui.step(&format!(
         "Importing data from {source_address} to cluster {seed}"
     ));
@@ -91,24 +114,91 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
         ))
         .into());
     }
-    let mut source = connect_source(context, options, &source_address).await?;
-    let keys: u64 = source.dbsize().await?;
-    context
-        .ui
-        .notice(&format!("*** Importing {keys} keys from DB 0"));
-    let owners = Owners::of(&view);
+    let session = source_session(context, options)?;
+    let owners = Arc::new(Owners::of(&view));
     let started = Instant::now();
-    let outcome = import_all(context, &options.transfer(), &mut source, &owners).await;
+    let outcome = match &options.from {
+        Source::Server(address) => {
+            let mut source = connect_server(&session, options, address).await?;
+            let keys: u64 = source.dbsize().await?;
+            let db = options.from_db;
+            context
+                .ui
+                .notice(&format!("*** Importing {keys} keys from DB {db}"));
+            import_all(context, &options.transfer(), &mut source, &owners).await
+        }
+        Source::Cluster(address) => {
+            import_cluster(context, options, Arc::new(session), address, &view, owners).await?
+        }
+    };
     let seconds = started.elapsed().as_secs_f64();
     Ok(report_import(&source_address, outcome, seconds))
 }
 
-/// A session for the source, with its own credentials and the cluster's TLS settings.
-async fn connect_source(
+/// Every master of the source cluster at once, each key routed to its owner here.
+async fn import_cluster(
     context: &Context,
     options: &Options,
+    session: Arc<Session>,
     address: &NodeAddress,
-) -> anyhow::Result<NodeClient> {
+    target: &ClusterView,
+    owners: Arc<Owners>,
+) -> anyhow::Result<Moved> {
+    if options.from_db != 0 {
+        return Err(UsageError("a cluster has only database 0: drop --from-db".into()).into());
+    }
+    let source = load_cluster_view(&session, address).await?;
+    if source
+        .nodes
+        .iter()
+        .any(|n| target.node_by_id(n.id()).is_some())
+    {
+        return Err(UsageError(format!(
+            "{address} is a node of the target cluster itself: import from another cluster"
+        ))
+        .into());
+    }
+    if let Some(dead) = source
+        .nodes
+        .iter()
+        .find(|n| !n.is_loaded() && n.seen_by_seed.flags.master && !n.seen_by_seed.slots.is_empty())
+    {
+        return Err(UsageError(format!(
+            "source master {} does not answer, so its keys cannot be read: repair the source cluster first",
+            dead.address
+        ))
+        .into());
+    }
+    let masters: Vec<NodeAddress> = source.loaded_masters().map(|m| m.address.clone()).collect();
+    let keys: u64 = source.loaded_masters().filter_map(|m| m.keys).sum();
+    context.ui.notice(&format!(
+        "*** Importing {keys} keys from the {} masters of {address}",
+        masters.len()
+    ));
+    let transfer = options.transfer();
+    let tallies = concurrently(masters, |master| {
+        let (context, session, owners) =
+            (context.clone(), Arc::clone(&session), Arc::clone(&owners));
+        async move {
+            match session.client(&master).await {
+                Ok(mut client) => import_all(&context, &transfer, &mut client, &owners).await,
+                Err(error) => Moved {
+                    error: Some(error.to_string()),
+                    ..Moved::default()
+                },
+            }
+        }
+    })
+    .await;
+    let mut total = Moved::default();
+    for tally in tallies {
+        total.add(tally);
+    }
+    Ok(total)
+}
+
+/// A session for the source, with its own credentials and the cluster's TLS settings.
+fn source_session(context: &Context, options: &Options) -> anyhow::Result<Session> {
     let mut password = options.from_pass.clone().map(Secret::new);
     if options.from_askpass {
         let typed = context
@@ -118,11 +208,19 @@ async fn connect_source(
         password = Some(Secret::new(typed));
     }
     let cluster = context.session.options();
-    let session = Session::new(ConnectOptions {
+    Ok(Session::new(ConnectOptions {
         user: options.from_user.clone(),
         password,
         ..cluster.clone()
-    });
+    }))
+}
+
+/// The standalone source, on its database: a cluster node is refused (it has `--from-cluster`).
+async fn connect_server(
+    session: &Session,
+    options: &Options,
+    address: &NodeAddress,
+) -> anyhow::Result<NodeClient> {
     let mut client = session.client(address).await?;
     let info: String = client.query(&["INFO", "cluster"]).await?;
     if info.lines().any(|l| l.trim() == "cluster_enabled:1") {
@@ -130,13 +228,29 @@ async fn connect_source(
             UsageError("[ERR] The source node should not be a cluster node.".into()).into(),
         );
     }
+    if options.from_db != 0 {
+        let db = options.from_db.to_string();
+        client.query::<()>(&["SELECT", &db]).await?;
+    }
     Ok(client)
 }
 
-/// What the import did: keys moved, and the error that stopped it.
+/// What the import did: keys moved, keys left alone because the cluster holds them with other
+/// values (BUSYKEY, without --replace), and the error that stopped it.
+#[derive(Default)]
 pub struct Moved {
     pub moved: u64,
+    pub skipped: Vec<Vec<u8>>,
     pub error: Option<String>,
+}
+
+impl Moved {
+    /// Adds another source's tally.
+    pub fn add(&mut self, other: Moved) {
+        self.moved += other.moved;
+        self.skipped.extend(other.skipped);
+        self.error = self.error.take().or(other.error);
+    }
 }
 
 /// Scans the source and moves each batch, owner by owner, until done or an error. Also used by
@@ -147,10 +261,7 @@ pub async fn import_all(
     source: &mut NodeClient,
     owners: &Owners,
 ) -> Moved {
-    let mut outcome = Moved {
-        moved: 0,
-        error: None,
-    };
+    let mut outcome = Moved::default();
     let mut migrating = source
         .clone()
         .with_timeout(options.migrate_timeout + Duration::from_secs(5));
@@ -165,15 +276,8 @@ pub async fn import_all(
                 return outcome;
             }
         };
-        if let Err(error) = migrate_batch(
-            context,
-            options,
-            &mut migrating,
-            owners,
-            keys,
-            &mut outcome.moved,
-        )
-        .await
+        if let Err(error) =
+            migrate_batch(context, options, &mut migrating, owners, keys, &mut outcome).await
         {
             outcome.error = Some(error);
             return outcome;
@@ -192,9 +296,10 @@ async fn migrate_batch(
     source: &mut NodeClient,
     owners: &Owners,
     keys: Vec<Vec<u8>>,
-    moved: &mut u64,
+    tally: &mut Moved,
 ) -> Result<(), String> {
-    let mut by_owner: BTreeMap<usize, Vec<Vec<u8>>> = BTreeMap::new();
+    // A cluster node refuses a MIGRATE whose keys span slots (CROSSSLOT): from one, batch per slot.
+    let mut by_owner: BTreeMap<(usize, u16), Vec<Vec<u8>>> = BTreeMap::new();
     for key in keys {
         let Some(owner) = owners.by_slot[usize::from(key_slot(&key).number())] else {
             return Err(format!(
@@ -203,14 +308,19 @@ async fn migrate_batch(
                 String::from_utf8_lossy(&key)
             ));
         };
-        by_owner.entry(owner).or_default().push(key);
+        let slot = if options.per_slot {
+            key_slot(&key).number()
+        } else {
+            0
+        };
+        by_owner.entry((owner, slot)).or_default().push(key);
     }
     if by_owner.is_empty() {
         return Ok(());
     }
     let mut pipe = redis::pipe();
     pipe.ignore_errors();
-    for (owner, keys) in &by_owner {
+    for ((owner, _), keys) in &by_owner {
         pipe.add_command(migrate_command(
             context,
             options,
@@ -224,13 +334,29 @@ async fn migrate_batch(
         .map_err(|e| e.to_string())?;
     // Every owner's reply counts: the batches of the other owners moved even when one failed.
     let mut failure = None;
-    for ((owner, keys), reply) in by_owner.iter().zip(replies) {
+    for (((owner, _), keys), reply) in by_owner.iter().zip(replies) {
         let target = &owners.targets[*owner].0;
-        if let Err(error) = reply {
-            failure.get_or_insert_with(|| migrate_failure(source, target, keys, &error));
-            continue;
+        match reply {
+            Ok(_) => {}
+            // Natively a key the cluster already holds is left alone and named; the rest go on.
+            Err(error) if is_busykey(&error) && !context.redis_cli() => {
+                match conflicting_keys(context, source, target, keys, options.copy).await {
+                    Ok(conflicts) => {
+                        tally.moved += (keys.len() - conflicts.len()) as u64;
+                        tally.skipped.extend(conflicts);
+                    }
+                    Err(error) => {
+                        failure.get_or_insert(error);
+                    }
+                }
+                continue;
+            }
+            Err(error) => {
+                failure.get_or_insert_with(|| migrate_failure(source, target, keys, &error));
+                continue;
+            }
         }
-        *moved += keys.len() as u64;
+        tally.moved += keys.len() as u64;
         if context.redis_cli() {
             let lines: Vec<String> = keys
                 .iter()
@@ -242,6 +368,51 @@ async fn migrate_batch(
     failure.map_or(Ok(()), Err)
 }
 
+fn is_busykey(error: &redis::RedisError) -> bool {
+    crate::net::server_error_text(error)
+        .unwrap_or_else(|| error.to_string())
+        .contains("BUSYKEY")
+}
+
+/// After a batch's MIGRATE failed with BUSYKEY: the keys of `keys` the cluster holds with another
+/// value than the source's (or, when moving, that are still on the source). Keys that arrived are
+/// never among them.
+async fn conflicting_keys(
+    context: &Context,
+    source: &mut NodeClient,
+    target: &NodeAddress,
+    keys: &[Vec<u8>],
+    copy: bool,
+) -> Result<Vec<Vec<u8>>, String> {
+    let mut dumps = redis::pipe();
+    for key in keys {
+        dumps.cmd("DUMP").arg(key);
+    }
+    let on_source: Vec<Option<Vec<u8>>> = source
+        .pipeline(&dumps, "DUMP")
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut cluster = context
+        .session
+        .client(target)
+        .await
+        .map_err(|e| e.to_string())?;
+    let on_target: Vec<Option<Vec<u8>>> = cluster
+        .pipeline(&dumps, "DUMP")
+        .await
+        .map_err(|e| e.to_string())?;
+    let conflicts = keys
+        .iter()
+        .zip(on_source.into_iter().zip(on_target))
+        .filter(|(_, pair)| match pair {
+            (Some(here), Some(there)) => !copy || here != there,
+            _ => false,
+        })
+        .map(|(key, _)| key.clone())
+        .collect();
+    Ok(conflicts)
+}
+
 /// What stopped an owner's batch, in the source's words.
 fn migrate_failure(
     source: &NodeClient,
@@ -250,18 +421,12 @@ fn migrate_failure(
     error: &redis::RedisError,
 ) -> String {
     let text = crate::net::server_error_text(error).unwrap_or_else(|| error.to_string());
-    let names: Vec<String> = keys
-        .iter()
-        .take(5)
-        .map(|k| String::from_utf8_lossy(k).into_owned())
-        .collect();
     format!(
-        "Source {} replied with error:\n{text} (moving {} keys to {target}, among them {}){}",
+        "Source {} replied with error:\n{text} (moving a batch of {} keys to {target}){}",
         source.address(),
         keys.len(),
-        names.join(", "),
         if text.contains("BUSYKEY") {
-            "; rerun with --replace to overwrite them"
+            "; rerun with --replace to overwrite keys the cluster already holds"
         } else {
             ""
         }
@@ -300,16 +465,27 @@ pub struct ImportReport {
     pub source: String,
     /// Keys moved (or copied) into the cluster.
     pub moved: u64,
+    /// Keys left alone because the cluster holds them with another value (`--replace` overwrites).
+    pub skipped: u64,
+    /// The first of them, by name.
+    pub skipped_keys: Vec<String>,
     pub seconds: f64,
     /// What stopped the import; `null` when every key was moved.
     pub failure: Option<String>,
 }
 
 fn report_import(source: &NodeAddress, outcome: Moved, seconds: f64) -> crate::report::Outcome {
-    let ok = outcome.error.is_none();
+    let ok = outcome.error.is_none() && outcome.skipped.is_empty();
     let report = ImportReport {
         source: source.to_string(),
         moved: outcome.moved,
+        skipped: outcome.skipped.len() as u64,
+        skipped_keys: outcome
+            .skipped
+            .iter()
+            .take(10)
+            .map(|key| String::from_utf8_lossy(key).into_owned())
+            .collect(),
         seconds,
         failure: outcome.error,
     };

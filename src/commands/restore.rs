@@ -125,6 +125,8 @@ pub struct RdbRestore {
     pub loaded: Option<u64>,
     /// Keys copied into the cluster.
     pub restored: u64,
+    /// Keys the cluster already held with other values, left alone (`--replace` overwrites).
+    pub skipped: u64,
     pub error: Option<String>,
 }
 
@@ -148,6 +150,7 @@ async fn restore_one(
         server: server.clone(),
         loaded: None,
         restored: 0,
+        skipped: 0,
         error: None,
     };
     let path = options.dir.join(&rdb.file);
@@ -186,11 +189,13 @@ async fn restore_one(
     ));
     let transfer = Transfer {
         copy: true,
+        per_slot: false,
         replace: options.replace,
         migrate_timeout: options.migrate_timeout,
     };
     let moved = import_all(context, &transfer, &mut source, owners).await;
     outcome.restored = moved.moved;
+    outcome.skipped = moved.skipped.len() as u64;
     outcome.error = moved.error;
     drop(scratch);
     outcome

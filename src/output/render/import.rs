@@ -14,10 +14,25 @@ impl Render for ImportReport {
                 "keys already imported stay imported: run the same command again to continue",
             ));
         }
+        if self.skipped > 0 {
+            lines.push(Line::stderr(
+                Level::Warn,
+                format!(
+                    "[WARNING] {} keys the cluster already holds with other values were left alone: {}{}",
+                    self.skipped,
+                    self.skipped_keys.join(", "),
+                    if self.skipped as usize > self.skipped_keys.len() { ", ..." } else { "" }
+                ),
+            ));
+            lines.extend(hint_line(
+                options,
+                "--replace overwrites them with the source's values",
+            ));
+        }
         let rate = self.moved as f64 / self.seconds.max(0.001);
         lines.push(Line::plain(format!(
-            "imported {} keys in {:.2} s ({rate:.0} keys/s)",
-            self.moved, self.seconds
+            "imported {} keys, skipped {} in {:.2} s ({rate:.0} keys/s)",
+            self.moved, self.skipped, self.seconds
         )));
         lines
     }
