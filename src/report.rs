@@ -77,7 +77,7 @@ pub enum Event<'a> {
     MovesStarted(MovesStart),
     /// One slot moved.
     SlotMoved(&'a SlotMoved),
-    /// Slot moves ended (the progress bar goes away).
+    /// Slot moves or a transfer ended (the progress bar goes away).
     MovesFinished,
     /// A transfer of bytes progressed (backup): `done` of `total` when known.
     Transfer {

@@ -34,6 +34,36 @@ pub struct Options {
     pub migrate_timeout: Duration,
 }
 
+/// Keys done of all a command copies (several sources at once share one), shown as a progress bar.
+pub struct KeyProgress {
+    done: std::sync::atomic::AtomicU64,
+    total: u64,
+}
+
+impl KeyProgress {
+    pub fn new(total: u64) -> KeyProgress {
+        KeyProgress {
+            done: std::sync::atomic::AtomicU64::new(0),
+            total,
+        }
+    }
+
+    fn advance(&self, context: &Context, keys: u64) {
+        use std::sync::atomic::Ordering;
+        let done = self.done.fetch_add(keys, Ordering::Relaxed) + keys;
+        context.ui.event(crate::report::Event::Transfer {
+            what: "keys",
+            done,
+            total: Some(self.total),
+        });
+    }
+
+    /// The bar goes away.
+    pub fn finish(&self, context: &Context) {
+        context.ui.event(crate::report::Event::MovesFinished);
+    }
+}
+
 /// Where `import` reads keys.
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -125,7 +155,17 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
             context
                 .ui
                 .notice(&format!("*** Importing {keys} keys from DB {db}"));
-            import_all(context, &options.transfer(), &mut source, &owners).await
+            let progress = KeyProgress::new(keys);
+            let moved = import_all(
+                context,
+                &options.transfer(),
+                &mut source,
+                &owners,
+                &progress,
+            )
+            .await;
+            progress.finish(context);
+            moved
         }
         Source::Cluster(address) => {
             import_cluster(context, options, Arc::new(session), address, &view, owners).await?
@@ -176,12 +216,16 @@ async fn import_cluster(
         masters.len()
     ));
     let transfer = options.transfer();
+    let progress = Arc::new(KeyProgress::new(keys));
     let tallies = concurrently(masters, |master| {
         let (context, session, owners) =
             (context.clone(), Arc::clone(&session), Arc::clone(&owners));
+        let progress = Arc::clone(&progress);
         async move {
             match session.client(&master).await {
-                Ok(mut client) => import_all(&context, &transfer, &mut client, &owners).await,
+                Ok(mut client) => {
+                    import_all(&context, &transfer, &mut client, &owners, &progress).await
+                }
                 Err(error) => Moved {
                     error: Some(error.to_string()),
                     ..Moved::default()
@@ -190,6 +234,7 @@ async fn import_cluster(
         }
     })
     .await;
+    progress.finish(context);
     let mut total = Moved::default();
     for tally in tallies {
         total.add(tally);
@@ -260,6 +305,7 @@ pub async fn import_all(
     options: &Transfer,
     source: &mut NodeClient,
     owners: &Owners,
+    progress: &KeyProgress,
 ) -> Moved {
     let mut outcome = Moved::default();
     let mut migrating = source
@@ -276,9 +322,14 @@ pub async fn import_all(
                 return outcome;
             }
         };
-        if let Err(error) =
-            migrate_batch(context, options, &mut migrating, owners, keys, &mut outcome).await
-        {
+        let before = outcome.moved + outcome.skipped.len() as u64;
+        let batch =
+            migrate_batch(context, options, &mut migrating, owners, keys, &mut outcome).await;
+        progress.advance(
+            context,
+            outcome.moved + outcome.skipped.len() as u64 - before,
+        );
+        if let Err(error) = batch {
             outcome.error = Some(error);
             return outcome;
         }

@@ -8,7 +8,7 @@
 
 use super::Context;
 use super::check::check_view;
-use super::import::{Owners, Transfer, import_all};
+use super::import::{KeyProgress, Owners, Transfer, import_all};
 use crate::error::UsageError;
 use crate::exec::manifest::{self, Manifest, ManifestRdb};
 use crate::exec::scratch::ScratchServer;
@@ -74,11 +74,15 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     }
     let owners = Arc::new(Owners::of(&view));
     let started = Instant::now();
+    let recorded = manifest.masters.iter().filter_map(|m| m.dbsize).sum();
+    let progress = Arc::new(KeyProgress::new(recorded));
     let restored = concurrently(manifest.masters.clone(), |rdb| {
         let (context, options, owners) = (context.clone(), options.clone(), Arc::clone(&owners));
-        async move { restore_one(&context, &options, &rdb, &owners).await }
+        let progress = Arc::clone(&progress);
+        async move { restore_one(&context, &options, &rdb, &owners, &progress).await }
     })
     .await;
+    progress.finish(context);
     Ok(report_restore(
         options,
         &manifest,
@@ -136,6 +140,7 @@ async fn restore_one(
     options: &Options,
     rdb: &ManifestRdb,
     owners: &Owners,
+    progress: &KeyProgress,
 ) -> RdbRestore {
     let server = options.server_bin.clone().unwrap_or_else(|| {
         if rdb.rdb_magic == "VALKEY" {
@@ -193,7 +198,7 @@ async fn restore_one(
         replace: options.replace,
         migrate_timeout: options.migrate_timeout,
     };
-    let moved = import_all(context, &transfer, &mut source, owners).await;
+    let moved = import_all(context, &transfer, &mut source, owners, progress).await;
     outcome.restored = moved.moved;
     outcome.skipped = moved.skipped.len() as u64;
     outcome.error = moved.error;

@@ -198,6 +198,9 @@ impl Printer {
                 }
             }
             (_, Event::MovesFinished) => self.moves.finish(),
+            (mode, Event::Transfer { what, done, total }) if !quiet => {
+                self.moves.transfer(what, done, total, mode)
+            }
             _ => {}
         }
     }

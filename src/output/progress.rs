@@ -17,6 +17,8 @@ pub struct MoveDisplay {
 #[derive(Default)]
 struct State {
     bar: Option<ProgressBar>,
+    /// Keys copied (import, restore): `done` of `total`, keys/s, ETA.
+    transfer: Option<ProgressBar>,
     per_slot_lines: bool,
     keys: u64,
 }
@@ -88,18 +90,45 @@ impl MoveDisplay {
         }
     }
 
-    /// Runs `write` with the bar hidden, so a line does not tear it.
+    /// A transfer progressed: the bar (created on the first event) shows `done` of `total`.
+    pub fn transfer(&self, what: &str, done: u64, total: Option<u64>, mode: Mode) {
+        if !self.bar_allowed || mode != Mode::Human {
+            return;
+        }
+        let mut state = self.state();
+        let bar = state.transfer.get_or_insert_with(|| {
+            let bar = ProgressBar::new(total.unwrap_or(0));
+            let style = ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} {msg} [{elapsed_precise}, eta {eta}]",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar.set_style(style);
+            bar
+        });
+        if let Some(total) = total {
+            bar.set_length(total.max(done));
+        }
+        let rate = done as f64 / bar.elapsed().as_secs_f64().max(0.001);
+        bar.set_message(format!("{what}, {rate:.0} {what}/s"));
+        bar.set_position(done);
+    }
+
+    /// Runs `write` with the bars hidden, so a line does not tear them.
     pub fn suspend(&self, write: impl FnOnce()) {
         let state = self.state();
-        match &state.bar {
+        match state.bar.as_ref().or(state.transfer.as_ref()) {
             Some(bar) => bar.suspend(write),
             None => write(),
         }
     }
 
-    /// The run ended: the bar goes away.
+    /// The run ended: the bars go away.
     pub fn finish(&self) {
-        if let Some(bar) = self.state().bar.take() {
+        let mut state = self.state();
+        for bar in [state.bar.take(), state.transfer.take()]
+            .into_iter()
+            .flatten()
+        {
             bar.finish_and_clear();
         }
     }
