@@ -9,6 +9,7 @@ pub mod check;
 pub mod create;
 pub mod del_node;
 pub mod doctor;
+pub mod failover;
 pub mod fix;
 pub mod import;
 pub mod info;

@@ -10,6 +10,7 @@ mod check;
 mod create;
 mod del_node;
 mod doctor;
+mod failover;
 mod import;
 mod info;
 mod local;
@@ -25,6 +26,7 @@ pub use check::CheckArgs;
 pub use create::CreateArgs;
 pub use del_node::DelNodeArgs;
 pub use doctor::DoctorArgs;
+pub use failover::FailoverArgs;
 pub use import::ImportArgs;
 pub use info::InfoArgs;
 pub use local::LocalArgs;
@@ -220,6 +222,11 @@ pub enum Command {
         after_help = "Examples:\n  rcluster backup 127.0.0.1:7000 /backups/today\n  rcluster restore /backups/today 127.0.0.1:8000\n  rcluster restore /backups/today 127.0.0.1:8000 --replace --json"
     )]
     Restore(RestoreArgs),
+    /// Promote a replica (CLUSTER FAILOVER) and wait until its old master follows it and every node agrees.
+    #[command(
+        after_help = "Examples:\n  rcluster failover 127.0.0.1:7004\n  rcluster failover 127.0.0.1:7004 --force --wait 60s"
+    )]
+    Failover(FailoverArgs),
     /// Move every key of a standalone server (db 0) into the cluster, batched per owner.
     #[command(
         after_help = "Examples:\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379 --copy --replace"
@@ -267,6 +274,7 @@ impl Command {
             Command::Fix(_) => "fix",
             Command::Backup(_) => "backup",
             Command::Restore(_) => "restore",
+            Command::Failover(_) => "failover",
             Command::Import(_) => "import",
             Command::Resume(_) => "resume",
             Command::Setslot(_) => "setslot",

@@ -43,6 +43,7 @@ mod common;
 mod create;
 mod del_node;
 mod doctor;
+mod failover;
 mod fix;
 mod import;
 mod local;

@@ -1,0 +1,75 @@
+//! `failover` on real servers: a replica promoted with its master's agreement, then one whose master
+//! was killed (refused without --force, done with it); a master is refused. Each ends with every
+//! key in place and `check` clean.
+
+mod common;
+
+use common::{TestCluster, run};
+
+/// The port of a replica of the master on `master_port`.
+fn replica_of(cluster: &TestCluster, master_port: u16) -> u16 {
+    let id = cluster.id(master_port);
+    cluster
+        .view()
+        .loaded()
+        .find(|n| n.myself().master_id.as_deref() == Some(id.as_str()))
+        .map(|n| n.address.port)
+        .expect("a replica")
+}
+
+#[test]
+fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
+    let cluster = TestCluster::start(3, 1);
+    cluster.write_keys_pipelined(2000);
+    let before = cluster.dump_all();
+    let master = cluster.port(0);
+    let replica = replica_of(&cluster, master);
+    let replica_address = format!("127.0.0.1:{replica}");
+
+    let refused = run(&["failover", &format!("127.0.0.1:{master}")]);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    assert!(
+        refused.stderr.contains("is a master already"),
+        "{}",
+        refused.stderr
+    );
+
+    let done = run(&["failover", &replica_address, "--json"]);
+    assert_eq!(done.code, 0, "{}{}", done.stdout, done.stderr);
+    let doc = common::json(&done.stdout);
+    let phases = doc["phases"].as_array().unwrap();
+    assert_eq!(phases.len(), 3, "{doc}");
+    assert!(phases.iter().all(|p| p["ms"].is_u64()), "{doc}");
+    let redis::Value::Array(role) = cluster.redis(master, &["ROLE"]) else {
+        panic!("ROLE")
+    };
+    assert_eq!(role[0], redis::Value::BulkString(b"slave".to_vec()));
+    assert_eq!(run(&["check", &replica_address]).code, 0);
+    common::assert_same_keys(&before, &cluster.dump_all());
+
+    // The new replica's master dies: without --force it is refused, with it the replica takes over.
+    let promoted = replica;
+    let follower = master;
+    let pid = cluster
+        .sandbox
+        .nodes
+        .iter()
+        .find(|n| n.port == promoted)
+        .unwrap()
+        .pid;
+    // SAFETY: a signal to a process this test started.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    let follower_address = format!("127.0.0.1:{follower}");
+    let refused = run(&["failover", &follower_address, "--timeout", "1s"]);
+    assert_eq!(refused.code, 2, "{}{}", refused.stdout, refused.stderr);
+    assert!(refused.stderr.contains("--force"), "{}", refused.stderr);
+    let forced = run(&["failover", &follower_address, "--force", "--wait", "20s"]);
+    assert_eq!(forced.code, 0, "{}{}", forced.stdout, forced.stderr);
+    assert!(
+        forced
+            .stdout
+            .contains(&format!("[OK] {follower_address} is the master of")),
+        "{}",
+        forced.stdout
+    );
+}
