@@ -2,6 +2,7 @@
 //! asks every node for its own view concurrently and builds a [`ClusterView`], [`check`] finds problems
 //! in that view (pure), and [`slots`] holds slot arithmetic.
 
+pub mod audit;
 pub mod check;
 pub mod diagnose;
 #[cfg(test)]
