@@ -318,3 +318,16 @@ fn refusals_are_worded_and_placed_as_redis_cli_does() {
     let last = |text: &str| text.lines().last().unwrap_or_default().to_string();
     assert_eq!(last(&ours.stdout), last(&reference.stdout));
 }
+
+#[test]
+fn cluster_alone_prints_the_cluster_usage_on_stderr_and_help_on_stdout() {
+    let help = common::redis_cli(&["--cluster", "help"]);
+    let ours = run(&["--cluster", "help"]);
+    assert_eq!(ours.code, help.code);
+    assert_eq!(ours.stdout, help.stdout);
+    let alone = run(&["--cluster"]);
+    let theirs = common::redis_cli(&["--cluster"]);
+    assert_eq!(alone.code, theirs.code, "{}", theirs.stderr);
+    assert!(alone.stdout.is_empty() && theirs.stdout.is_empty());
+    assert_eq!(alone.stderr.trim_end(), help.stdout.trim_end());
+}

@@ -522,8 +522,9 @@ fn uri_options(uri: &str, options: &mut Vec<String>) {
     }
 }
 
-const CLUSTER_USAGE: &str =
-    "Cluster Manager Commands:\n  use `rcluster --cluster help` to list them";
+/// `--cluster` without a subcommand: the cluster commands' usage, on stderr with exit 1 (redis-cli
+/// prints its whole usage there; rcluster's redis-cli syntax has only `--cluster`).
+const CLUSTER_USAGE: &str = HELP;
 
 const WEIGHT_TWICE: &str = "WARNING: you cannot use --cluster-weight more than once.\n\
 You can set more weights by adding them as a space-separated list, ie:\n\
