@@ -6,24 +6,7 @@ use common::{TestCluster, run};
 use rcluster::sandbox::SandboxOptions;
 
 fn assert_one_line_error(args: &[&str], needle: &str) {
-    let outcome = run(args);
-    assert_eq!(
-        outcome.code, 2,
-        "{args:?}: {}{}",
-        outcome.stdout, outcome.stderr
-    );
-    assert!(outcome.stdout.is_empty(), "{args:?}: {}", outcome.stdout);
-    assert_eq!(
-        outcome.stderr.trim().lines().count(),
-        1,
-        "{args:?}: {}",
-        outcome.stderr
-    );
-    assert!(
-        outcome.stderr.contains(needle),
-        "{args:?}: {}",
-        outcome.stderr
-    );
+    common::assert_one_line_error(&run(args), needle);
 }
 
 #[test]

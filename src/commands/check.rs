@@ -69,6 +69,24 @@ impl<'a> CheckSection<'a> {
     }
 }
 
+/// Loads the cluster through `seed`, shows its check (as redis-cli does before it changes keys), and
+/// refuses a cluster with problems: the start of `import` and `restore`.
+pub async fn load_clean_view(
+    context: &Context,
+    seed: &crate::net::NodeAddress,
+) -> anyhow::Result<crate::topology::ClusterView> {
+    let view = crate::topology::load_cluster_view(&context.session, seed).await?;
+    let report = check_view(context, &view, false).await?;
+    context.ui.section(&CheckSection::new(&report));
+    if !report.is_clean_for_redis_cli() {
+        return Err(crate::error::UsageError(format!(
+            "the cluster has problems (see above): repair them first with `rcluster fix {seed}`"
+        ))
+        .into());
+    }
+    Ok(view)
+}
+
 /// Loads the cluster and runs the checks.
 pub async fn check_view(
     context: &Context,

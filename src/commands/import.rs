@@ -7,7 +7,7 @@
 //! for each). Keys are binary-safe. The first error stops the import and names the keys concerned;
 //! keys already moved stay moved, so running it again continues.
 
-use super::{Context, check::check_view};
+use super::Context;
 use crate::error::UsageError;
 use crate::exec::migrate::{endpoints_of, migrate_keys_command};
 use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session, concurrently};
@@ -133,17 +133,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
     context.ui.step(&format!(
         "Importing data from {source_address} to cluster {seed}"
     ));
-    let view = load_cluster_view(&context.session, &seed).await?;
-    let report = check_view(context, &view, false).await?;
-    context
-        .ui
-        .section(&super::check::CheckSection::new(&report));
-    if !report.is_clean_for_redis_cli() {
-        return Err(UsageError(format!(
-            "the cluster has problems (see above): repair them first with `rcluster fix {seed}`"
-        ))
-        .into());
-    }
+    let view = super::check::load_clean_view(context, &seed).await?;
     let session = source_session(context, options)?;
     let owners = Arc::new(Owners::of(&view));
     let started = Instant::now();

@@ -7,14 +7,12 @@
 //! the servers loaded and what the manifest recorded; any difference is exit 1.
 
 use super::Context;
-use super::check::check_view;
 use super::import::{KeyProgress, Owners, Transfer, import_all};
 use crate::error::UsageError;
 use crate::exec::manifest::{self, Manifest, ManifestRdb};
 use crate::exec::scratch::ScratchServer;
 use crate::net::{ConnectOptions, NodeAddress, Session, concurrently};
 use crate::report::Outcome;
-use crate::topology::load_cluster_view;
 use serde::Serialize;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -60,18 +58,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
             missing.address, missing.error
         ));
     }
-    let view = load_cluster_view(&context.session, &options.seed).await?;
-    let report = check_view(context, &view, false).await?;
-    context
-        .ui
-        .section(&super::check::CheckSection::new(&report));
-    if !report.is_clean_for_redis_cli() {
-        return Err(UsageError(format!(
-            "the cluster has problems (see above): repair them first with `rcluster fix {}`",
-            options.seed
-        ))
-        .into());
-    }
+    let view = super::check::load_clean_view(context, &options.seed).await?;
     let owners = Arc::new(Owners::of(&view));
     let started = Instant::now();
     let recorded = manifest.masters.iter().filter_map(|m| m.dbsize).sum();

@@ -243,6 +243,20 @@ impl From<std::process::Output> for Outcome {
     }
 }
 
+/// Asserts `outcome` is exit 2 with nothing on stdout and one line on stderr that holds `needle`.
+#[track_caller]
+pub fn assert_one_line_error(outcome: &Outcome, needle: &str) {
+    assert_eq!(outcome.code, 2, "{}{}", outcome.stdout, outcome.stderr);
+    assert!(outcome.stdout.is_empty(), "{}", outcome.stdout);
+    assert_eq!(
+        outcome.stderr.trim().lines().count(),
+        1,
+        "{}",
+        outcome.stderr
+    );
+    assert!(outcome.stderr.contains(needle), "{}", outcome.stderr);
+}
+
 /// Runs `rcluster args...` and captures everything.
 pub fn run(args: &[&str]) -> Outcome {
     let timeout = std::time::Duration::from_secs(60);
