@@ -61,6 +61,9 @@ _rcluster() {
             rcluster,local)
                 cmd="rcluster__subcmd__local"
                 ;;
+            rcluster,metrics)
+                cmd="rcluster__subcmd__metrics"
+                ;;
             rcluster,rebalance)
                 cmd="rcluster__subcmd__rebalance"
                 ;;
@@ -124,6 +127,9 @@ _rcluster() {
             rcluster__subcmd__help,local)
                 cmd="rcluster__subcmd__help__subcmd__local"
                 ;;
+            rcluster__subcmd__help,metrics)
+                cmd="rcluster__subcmd__help__subcmd__metrics"
+                ;;
             rcluster__subcmd__help,rebalance)
                 cmd="rcluster__subcmd__help__subcmd__rebalance"
                 ;;
@@ -182,7 +188,7 @@ _rcluster() {
 
     case "${cmd}" in
         rcluster)
-            opts="-a -q -v -h -V --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help --version create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover import resume setslot local completions help"
+            opts="-a -q -v -h -V --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help --version create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover metrics import resume setslot local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1002,7 +1008,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__help)
-            opts="create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover import resume setslot local completions help"
+            opts="create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover metrics import resume setslot local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1256,6 +1262,20 @@ _rcluster() {
         rcluster__subcmd__help__subcmd__local__subcmd__up)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__help__subcmd__metrics)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1791,6 +1811,72 @@ _rcluster() {
                     return 0
                     ;;
                 --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__metrics)
+            opts="-a -q -v -h --listen --once --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -3,7 +3,7 @@
 # (the TLS tests make certificates with it) and the Rust toolchain (cargo) are
 # on PATH. Installs Redis and openssl when missing, with
 # apt-get (Debian/Ubuntu: redis-server redis-tools) or brew (macOS); never
-# installs Rust. Debian's redis-server package also starts a system service
+# installs Rust. Also Prometheus (Debian's prometheus), for the metrics tests. Debian's redis-server package also starts a system service
 # on port 6379; nothing in this project relies on it.
 set -euo pipefail
 
@@ -20,6 +20,12 @@ as_root() {
     exit 1
   fi
 }
+
+# Prometheus: the metrics tests have a real Prometheus server scrape `rcluster metrics`.
+if ! have prometheus && have apt-get; then
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
+fi
 
 if ! have redis-server || ! have redis-cli || ! have openssl; then
   if have apt-get; then

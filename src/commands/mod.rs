@@ -14,6 +14,7 @@ pub mod fix;
 pub mod import;
 pub mod info;
 pub mod local;
+pub mod metrics;
 pub mod moves;
 pub mod rebalance;
 pub mod reshard;

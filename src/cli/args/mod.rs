@@ -14,6 +14,7 @@ mod failover;
 mod import;
 mod info;
 mod local;
+mod metrics;
 mod restore;
 mod set_timeout;
 mod setslot;
@@ -30,6 +31,7 @@ pub use failover::FailoverArgs;
 pub use import::ImportArgs;
 pub use info::InfoArgs;
 pub use local::LocalArgs;
+pub use metrics::MetricsArgs;
 pub use restore::RestoreArgs;
 pub use set_timeout::SetTimeoutArgs;
 pub use setslot::SetslotArgs;
@@ -227,6 +229,11 @@ pub enum Command {
         after_help = "Examples:\n  rcluster failover 127.0.0.1:7004\n  rcluster failover 127.0.0.1:7004 --force --wait 60s"
     )]
     Failover(FailoverArgs),
+    /// Prometheus exporter: every node's state, memory, ops/s and the cluster's slots, on /metrics.
+    #[command(
+        after_help = "Examples:\n  rcluster metrics 127.0.0.1:7000 --listen 127.0.0.1:9121\n  rcluster metrics 127.0.0.1:7000 --once > /var/lib/node_exporter/rcluster.prom"
+    )]
+    Metrics(MetricsArgs),
     /// Move every key of a standalone server (db 0) into the cluster, batched per owner.
     #[command(
         after_help = "Examples:\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379 --copy --replace"
@@ -275,6 +282,7 @@ impl Command {
             Command::Backup(_) => "backup",
             Command::Restore(_) => "restore",
             Command::Failover(_) => "failover",
+            Command::Metrics(_) => "metrics",
             Command::Import(_) => "import",
             Command::Resume(_) => "resume",
             Command::Setslot(_) => "setslot",

@@ -47,6 +47,7 @@ mod failover;
 mod fix;
 mod import;
 mod local;
+mod metrics;
 mod moves;
 mod rebalance;
 mod reshard;
