@@ -539,6 +539,9 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
         }
         'rcluster;failover' {
             [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Bound on the whole failover, until every node agrees')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long the drill''s traffic runs (the failover starts after a third of it)')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'The drill''s writes per second')
+            [CompletionResult]::new('--min-success', '--min-success', [CompletionResultType]::ParameterName, 'The success rate, in percent, below which the drill fails')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name (needs a password)')
@@ -553,6 +556,8 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Without the master''s agreement (it may be down); a majority of masters must vote')
             [CompletionResult]::new('--takeover', '--takeover', [CompletionResultType]::ParameterName, 'Without any vote (a partitioned minority): the replica takes a new epoch by itself')
+            [CompletionResult]::new('--drill', '--drill', [CompletionResultType]::ParameterName, 'A drill: write and read keys before, during and after the failover, and report what failed')
+            [CompletionResult]::new('--kill-master', '--kill-master', [CompletionResultType]::ParameterName, 'Kill the master''s process (on this host) instead of a controlled failover')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates')

@@ -454,6 +454,9 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l redis-cli-
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l wait -d 'Bound on the whole failover, until every node agrees' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l duration -d 'How long the drill\'s traffic runs (the failover starts after a third of it)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l rate -d 'The drill\'s writes per second' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l min-success -d 'The success rate, in percent, below which the drill fails' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -468,6 +471,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l events -d
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l force -d 'Without the master\'s agreement (it may be down); a majority of masters must vote'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l takeover -d 'Without any vote (a partitioned minority): the replica takes a new epoch by itself'
+complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l drill -d 'A drill: write and read keys before, during and after the failover, and report what failed'
+complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l kill-master -d 'Kill the master\'s process (on this host) instead of a controlled failover'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l insecure -d 'Do not verify the nodes\' certificates'

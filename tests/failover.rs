@@ -73,3 +73,62 @@ fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
         forced.stdout
     );
 }
+
+#[test]
+fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
+    let cluster = TestCluster::start(3, 1);
+    let replica = replica_of(&cluster, cluster.port(0));
+    let drilled = run(&[
+        "failover",
+        &format!("127.0.0.1:{replica}"),
+        "--drill",
+        "--duration",
+        "6s",
+        "--json",
+    ]);
+    assert_eq!(drilled.code, 0, "{}{}", drilled.stdout, drilled.stderr);
+    let doc = common::json(&drilled.stdout);
+    let drill = &doc["drill"];
+    assert!(drill["tried"].as_u64().unwrap() > 500, "{drill}");
+    assert!(drill["success_rate"].as_f64().unwrap() >= 99.0, "{drill}");
+    assert_eq!(drill["wrong"].as_array().unwrap().len(), 0, "{drill}");
+    assert_eq!(drill["lost"].as_array().unwrap().len(), 0, "{drill}");
+    assert!(
+        cluster
+            .dump_all()
+            .iter()
+            .all(|(key, _)| !key.starts_with(b"rcluster:drill:")),
+        "the drill leaves no key behind"
+    );
+
+    // The master's process killed: the replica is promoted by the cluster itself; the drill says
+    // how many writes failed meanwhile (a third of the slots were down for a node timeout).
+    let other = replica_of(&cluster, cluster.port(1));
+    let killed = run(&[
+        "failover",
+        &format!("127.0.0.1:{other}"),
+        "--drill",
+        "--kill-master",
+        "--duration",
+        "8s",
+        "--min-success",
+        "10",
+        "--json",
+    ]);
+    let doc = common::json(&killed.stdout);
+    // Asynchronous replication may lose the last writes a killed master acknowledged: then the
+    // drill names them and exits 1; anything else is a pass.
+    let lost = doc["drill"]["lost"].as_array().unwrap().len();
+    assert_eq!(
+        killed.code,
+        i32::from(lost > 0),
+        "{}{}",
+        killed.stdout,
+        killed.stderr
+    );
+    assert_eq!(doc["drill"]["wrong"].as_array().unwrap().len(), 0, "{doc}");
+    assert!(doc["drill"]["killed_pid"].is_u64(), "{doc}");
+    assert!(doc["drill"]["failed"].as_u64().unwrap() > 0, "{doc}");
+    assert!(doc["phases"][0]["ms"].is_u64(), "{doc}");
+    assert_eq!(doc["phases"].as_array().unwrap().len(), 2, "{doc}");
+}

@@ -4,6 +4,11 @@
 //! gives the promoted node the slots. Each phase's time is reported; a phase not reached in time is
 //! exit 1, naming it. Refused up front, with what to do instead: a master, a replica whose master
 //! does not answer (without `--force`/`--takeover`).
+//!
+//! `--drill` is the seed's FailoverTester made real: `exec::drill`'s client writes and reads keys at a
+//! steady rate before, during and after the failover (or, with `--kill-master`, after rcluster kills
+//! the master's process, on this host only), and the report adds what it saw. Exit 1 when the success
+//! rate is under `--min-success` or any value read back wrong or went missing.
 
 use super::Context;
 use crate::error::UsageError;
@@ -35,6 +40,39 @@ pub struct Options {
     pub mode: Mode,
     /// Bound on all three phases together.
     pub wait: Duration,
+    pub drill: Option<DrillOptions>,
+}
+
+/// A drill's settings.
+#[derive(Debug, Clone, Copy)]
+pub struct DrillOptions {
+    /// How long the traffic runs; the failover starts after a third of it.
+    pub duration: Duration,
+    /// Writes per second.
+    pub rate: u32,
+    /// The success rate (percent) below which the drill fails.
+    pub min_success: f64,
+    /// Kill the master's process instead of asking the replica to take over.
+    pub kill_master: bool,
+}
+
+/// What a drill saw.
+#[derive(Debug, Serialize)]
+pub struct DrillReport {
+    #[serde(flatten)]
+    pub tally: crate::exec::drill::Tally,
+    pub success_rate: f64,
+    pub min_success: f64,
+    /// The master's process rcluster killed (`--kill-master`).
+    pub killed_pid: Option<u32>,
+}
+
+impl DrillReport {
+    pub fn passed(&self) -> bool {
+        self.success_rate >= self.min_success
+            && self.tally.wrong.is_empty()
+            && self.tally.lost.is_empty()
+    }
 }
 
 /// One phase and when it was reached (milliseconds after the command was sent), or `null`.
@@ -53,11 +91,17 @@ pub struct FailoverReport {
     /// The promoted node's slots.
     pub slot_count: usize,
     pub phases: Vec<Phase>,
+    pub drill: Option<DrillReport>,
 }
 
 impl FailoverReport {
     pub fn complete(&self) -> bool {
         self.phases.iter().all(|p| p.ms.is_some())
+    }
+
+    /// Complete, and a drill (if any) passed.
+    pub fn passed(&self) -> bool {
+        self.complete() && self.drill.as_ref().is_none_or(DrillReport::passed)
     }
 }
 
@@ -92,26 +136,143 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let node = super::NodeRef::of(&view, me.id());
     let master_reachable = master.is_loaded();
     let master_address = master.address.clone();
-    let how = match options.mode {
-        Mode::Coordinated => "with its agreement",
-        Mode::Force => "without its agreement (FORCE)",
-        Mode::Takeover => "without any vote (TAKEOVER)",
+    let kill = match options.drill {
+        Some(drill) if drill.kill_master => {
+            Some(master_pid(&context.session, &master_address).await?)
+        }
+        _ => None,
     };
-    context.ui.step(&format!(
-        "Asking {} to take over from {master_address} {how}",
-        options.replica
-    ));
-    send_failover(&context.session, &options.replica, options.mode).await?;
+    let traffic = options
+        .drill
+        .map(|drill| start_traffic(context, &view, drill));
+    if let (Some(drill), Some(_)) = (options.drill, &traffic) {
+        context.ui.step(&format!(
+            "Drill: writing and reading {} keys/s for {} s; the failover starts after a third of it",
+            drill.rate,
+            drill.duration.as_secs()
+        ));
+        tokio::time::sleep(drill.duration / 3).await;
+    }
+    let triggered = Instant::now();
+    if let Some(traffic) = &traffic {
+        *traffic.started.lock().unwrap_or_else(|p| p.into_inner()) = Some(triggered);
+    }
+    match kill {
+        Some(pid) => {
+            context
+                .ui
+                .step(&format!("Killing the master's process {pid} (SIGKILL)"));
+            kill_process(pid)?;
+        }
+        None => {
+            let how = match options.mode {
+                Mode::Coordinated => "with its agreement",
+                Mode::Force => "without its agreement (FORCE)",
+                Mode::Takeover => "without any vote (TAKEOVER)",
+            };
+            context.ui.step(&format!(
+                "Asking {} to take over from {master_address} {how}",
+                options.replica
+            ));
+            send_failover(&context.session, &options.replica, options.mode).await?
+        }
+    }
+    let master_reachable = master_reachable && kill.is_none();
     let phases = follow(context, options, &view, &master_address, master_reachable).await;
+    let drill = match (traffic, options.drill) {
+        (Some(traffic), Some(settings)) => {
+            let total = settings.duration;
+            let spent = triggered.elapsed() + settings.duration / 3;
+            tokio::time::sleep(total.saturating_sub(spent).max(Duration::from_secs(1))).await;
+            let tally = traffic.finish().await;
+            Some(DrillReport {
+                success_rate: tally.success_rate(),
+                tally,
+                min_success: settings.min_success,
+                killed_pid: kill,
+            })
+        }
+        _ => None,
+    };
     let report = FailoverReport {
         node,
         old_master,
         mode: options.mode,
         slot_count,
         phases,
+        drill,
     };
-    let complete = report.complete();
-    Ok(Outcome::clean_if(report, complete))
+    let passed = report.passed();
+    Ok(Outcome::clean_if(report, passed))
+}
+
+/// The drill's traffic, running.
+struct Traffic {
+    stop: Arc<std::sync::atomic::AtomicBool>,
+    started: Arc<std::sync::Mutex<Option<Instant>>>,
+    task: tokio::task::JoinHandle<crate::exec::drill::Tally>,
+}
+
+impl Traffic {
+    async fn finish(self) -> crate::exec::drill::Tally {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.task.await.unwrap_or_default()
+    }
+}
+
+fn start_traffic(context: &Context, view: &ClusterView, drill: DrillOptions) -> Traffic {
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let started = Arc::new(std::sync::Mutex::new(None));
+    let known: Vec<NodeAddress> = view.loaded().map(|n| n.address.clone()).collect();
+    let task = tokio::spawn(crate::exec::drill::run_traffic(
+        Arc::clone(&context.session),
+        known,
+        drill.rate,
+        Arc::clone(&stop),
+        Arc::clone(&started),
+    ));
+    Traffic {
+        stop,
+        started,
+        task,
+    }
+}
+
+/// The PID of the master's process, when it runs on this host and rcluster may signal it.
+async fn master_pid(session: &Arc<Session>, master: &NodeAddress) -> anyhow::Result<u32> {
+    let local = ["127.0.0.1", "localhost", "::1"].contains(&master.host.as_str());
+    if !local {
+        return Err(UsageError(format!(
+            "--kill-master kills a process on this host only; {master} is not on it: drop --kill-master"
+        ))
+        .into());
+    }
+    let mut client = session.client(master).await?;
+    let info: String = client.query(&["INFO", "server"]).await?;
+    let pid: u32 = info
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("process_id:"))
+        .and_then(|pid| pid.parse().ok())
+        .ok_or_else(|| UsageError(format!("{master} did not say its process id")))?;
+    // SAFETY: signal 0 only asks whether this process may signal `pid`.
+    if unsafe { libc::kill(pid as i32, 0) } != 0 {
+        return Err(UsageError(format!(
+            "rcluster may not signal {master}'s process {pid}: run as its user, or drop --kill-master"
+        ))
+        .into());
+    }
+    Ok(pid)
+}
+
+fn kill_process(pid: u32) -> anyhow::Result<()> {
+    // SAFETY: a signal to the process checked by `master_pid`.
+    if unsafe { libc::kill(pid as i32, libc::SIGKILL) } != 0 {
+        return Err(anyhow::anyhow!(
+            "could not kill process {pid}: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    Ok(())
 }
 
 async fn send_failover(
@@ -166,7 +327,12 @@ async fn follow(
             ms: demoted.then(|| started.elapsed().as_millis()),
         });
     }
-    let addresses: Vec<NodeAddress> = view.loaded().map(|n| n.address.clone()).collect();
+    // A master that was killed (or did not answer) has no say.
+    let addresses: Vec<NodeAddress> = view
+        .loaded()
+        .map(|n| n.address.clone())
+        .filter(|a| master_reachable || a != master)
+        .collect();
     let agreed = promoted && poll_until(deadline, || slot_maps_agree(session, &addresses)).await;
     phases.push(Phase {
         name: "all_nodes_agree",

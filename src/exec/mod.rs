@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod create;
+pub mod drill;
 pub mod fix;
 pub mod handoff;
 pub mod journal;

@@ -1,6 +1,6 @@
 //! `failover`'s command line, turned into [`crate::commands::failover::Options`].
 
-use crate::commands::failover::{Mode, Options};
+use crate::commands::failover::{DrillOptions, Mode, Options};
 use crate::net::NodeAddress;
 use std::time::Duration;
 
@@ -18,6 +18,26 @@ pub struct FailoverArgs {
     /// Bound on the whole failover, until every node agrees.
     #[arg(long, default_value = "30s", value_parser = super::parse_duration, value_name = "TIME")]
     pub wait: Duration,
+    /// A drill: write and read keys before, during and after the failover, and report what failed.
+    #[arg(long)]
+    pub drill: bool,
+    /// How long the drill's traffic runs (the failover starts after a third of it).
+    #[arg(long, default_value = "15s", value_parser = super::parse_duration, value_name = "TIME", requires = "drill")]
+    pub duration: Duration,
+    /// The drill's writes per second.
+    #[arg(long, default_value_t = 200, value_name = "N", requires = "drill")]
+    pub rate: u32,
+    /// The success rate, in percent, below which the drill fails.
+    #[arg(
+        long,
+        default_value_t = 99.0,
+        value_name = "PERCENT",
+        requires = "drill"
+    )]
+    pub min_success: f64,
+    /// Kill the master's process (on this host) instead of a controlled failover.
+    #[arg(long, requires = "drill", conflicts_with_all = ["force", "takeover"])]
+    pub kill_master: bool,
 }
 
 impl FailoverArgs {
@@ -31,6 +51,12 @@ impl FailoverArgs {
                 _ => Mode::Coordinated,
             },
             wait: self.wait,
+            drill: self.drill.then_some(DrillOptions {
+                duration: self.duration,
+                rate: self.rate,
+                min_success: self.min_success,
+                kill_master: self.kill_master,
+            }),
         })
     }
 }

@@ -20,6 +20,43 @@ impl Render for FailoverReport {
                 )),
             }
         }
+        if let Some(drill) = &self.drill {
+            let tally = &drill.tally;
+            lines.push(Line::plain(format!(
+                "drill: {} operations, {} succeeded, {} failed: {:.2}% (at least {:.2}% wanted)",
+                tally.tried, tally.succeeded, tally.failed, drill.success_rate, drill.min_success
+            )));
+            lines.push(Line::plain(format!(
+                "drill: longest time without a successful write {} ms; writes succeeded again {} ms after the failover began",
+                tally.longest_gap_ms, tally.recovery_ms
+            )));
+            if let Some(pid) = drill.killed_pid {
+                lines.push(Line::plain(format!(
+                    "drill: the master's process {pid} was killed"
+                )));
+            }
+            for (what, keys) in [
+                ("read back wrong", &tally.wrong),
+                ("lost after it was acknowledged", &tally.lost),
+            ] {
+                if !keys.is_empty() {
+                    let shown: Vec<&str> = keys.iter().take(10).map(String::as_str).collect();
+                    lines.push(Line::new(
+                        Level::Err,
+                        format!("[ERR] {} key(s) {what}: {}", keys.len(), shown.join(", ")),
+                    ));
+                }
+            }
+            if drill.success_rate < drill.min_success {
+                lines.push(Line::new(
+                    Level::Err,
+                    format!(
+                        "[ERR] the success rate {:.2}% is under {:.2}%",
+                        drill.success_rate, drill.min_success
+                    ),
+                ));
+            }
+        }
         lines.push(if self.complete() {
             ok_line(format!(
                 "{} is the master of {} slots; {} follows it",
