@@ -64,6 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a running cluster of any shape (verified against its manifest first)')
             [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Promote a replica (CLUSTER FAILOVER) and wait until its old master follows it and every node agrees')
             [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Prometheus exporter: every node''s state, memory, ops/s and the cluster''s slots, on /metrics')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'The cluster live in the terminal: masters, replicas, failing nodes, open slots (q quits)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move every key of a standalone server (db 0) into the cluster, batched per owner')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Finish an interrupted reshard, rebalance or apply forward, from its journal')
             [CompletionResult]::new('setslot', 'setslot', [CompletionResultType]::ParameterValue, 'Low-level CLUSTER SETSLOT on one node')
@@ -603,6 +604,36 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'rcluster;watch' {
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between refreshes')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Without a terminal: stop after this many summaries')
+            [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
+            [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name (needs a password)')
+            [CompletionResult]::new('--auth-file', '--auth-file', [CompletionResultType]::ParameterName, 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'CA certificate file to verify the nodes (with --tls)')
+            [CompletionResult]::new('--cacertdir', '--cacertdir', [CompletionResultType]::ParameterName, 'Folder of CA certificates (with --tls)')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate (with --tls and --key)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Client private key (with --tls and --cert)')
+            [CompletionResult]::new('--sni', '--sni', [CompletionResultType]::ParameterName, 'Server name to send in the TLS handshake')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds')
+            [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line')
+            [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and the final result')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and the final result')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print more: per-node and per-slot detail (-vv for even more)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print more: per-node and per-slot detail (-vv for even more)')
+            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'Never colour the output (also with NO_COLOR set, or when stdout is not a terminal)')
+            [CompletionResult]::new('--redis-cli-compat', '--redis-cli-compat', [CompletionResultType]::ParameterName, 'Set when the command line was given in redis-cli syntax')
+            [CompletionResult]::new('--no-auth-warning', '--no-auth-warning', [CompletionResultType]::ParameterName, 'Do not warn about a password given with -a or --pass')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'rcluster;import' {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The standalone server to import from (HOST:PORT)')
             [CompletionResult]::new('--from-cluster', '--from-cluster', [CompletionResultType]::ParameterName, 'Another cluster to import from, through any of its nodes: every master is read at once')
@@ -894,6 +925,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('restore', 'restore', [CompletionResultType]::ParameterValue, 'Restore a backup into a running cluster of any shape (verified against its manifest first)')
             [CompletionResult]::new('failover', 'failover', [CompletionResultType]::ParameterValue, 'Promote a replica (CLUSTER FAILOVER) and wait until its old master follows it and every node agrees')
             [CompletionResult]::new('metrics', 'metrics', [CompletionResultType]::ParameterValue, 'Prometheus exporter: every node''s state, memory, ops/s and the cluster''s slots, on /metrics')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'The cluster live in the terminal: masters, replicas, failing nodes, open slots (q quits)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Move every key of a standalone server (db 0) into the cluster, batched per owner')
             [CompletionResult]::new('resume', 'resume', [CompletionResultType]::ParameterValue, 'Finish an interrupted reshard, rebalance or apply forward, from its journal')
             [CompletionResult]::new('setslot', 'setslot', [CompletionResultType]::ParameterValue, 'Low-level CLUSTER SETSLOT on one node')
@@ -948,6 +980,9 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             break
         }
         'rcluster;help;metrics' {
+            break
+        }
+        'rcluster;help;watch' {
             break
         }
         'rcluster;help;import' {

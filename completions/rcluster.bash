@@ -82,6 +82,9 @@ _rcluster() {
             rcluster,setslot)
                 cmd="rcluster__subcmd__setslot"
                 ;;
+            rcluster,watch)
+                cmd="rcluster__subcmd__watch"
+                ;;
             rcluster__subcmd__help,add-node)
                 cmd="rcluster__subcmd__help__subcmd__add__subcmd__node"
                 ;;
@@ -148,6 +151,9 @@ _rcluster() {
             rcluster__subcmd__help,setslot)
                 cmd="rcluster__subcmd__help__subcmd__setslot"
                 ;;
+            rcluster__subcmd__help,watch)
+                cmd="rcluster__subcmd__help__subcmd__watch"
+                ;;
             rcluster__subcmd__help__subcmd__local,down)
                 cmd="rcluster__subcmd__help__subcmd__local__subcmd__down"
                 ;;
@@ -188,7 +194,7 @@ _rcluster() {
 
     case "${cmd}" in
         rcluster)
-            opts="-a -q -v -h -V --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help --version create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover metrics import resume setslot local completions help"
+            opts="-a -q -v -h -V --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help --version create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover metrics watch import resume setslot local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1020,7 +1026,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__help)
-            opts="create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover metrics import resume setslot local completions help"
+            opts="create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover metrics watch import resume setslot local completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1370,6 +1376,20 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__help__subcmd__setslot)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__help__subcmd__watch)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2400,6 +2420,76 @@ _rcluster() {
                 return 0
             fi
             case "${prev}" in
+                --pass)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -a)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --auth-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacertdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sni)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --events)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        rcluster__subcmd__watch)
+            opts="-a -q -v -h --interval --count --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --interval)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pass)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

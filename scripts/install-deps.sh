@@ -21,10 +21,11 @@ as_root() {
   fi
 }
 
-# Prometheus: the metrics tests have a real Prometheus server scrape `rcluster metrics`.
-if ! have prometheus && have apt-get; then
+# Prometheus (the metrics tests have a real Prometheus server scrape `rcluster metrics`) and tmux
+# (the watch test reads the screen through tmux capture-pane).
+if { ! have prometheus || ! have tmux; } && have apt-get; then
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus tmux
 fi
 
 if ! have redis-server || ! have redis-cli || ! have openssl; then

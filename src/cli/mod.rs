@@ -154,6 +154,7 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
         Command::Restore(args) => commands::restore::run(&context, &args.options()?).await,
         Command::Failover(args) => commands::failover::run(&context, &args.options()?).await,
         Command::Metrics(args) => commands::metrics::run(&context, &args.options()?).await,
+        Command::Watch(args) => commands::watch::run(&context, &args.options()?).await,
         Command::Reshard(args) => commands::reshard::run(&context, &args.options()?).await,
         Command::Setslot(args) => commands::setslot::run(&context, &args.options()?).await,
         Command::Local(args) => commands::local::run(&context, &args.options()?).await,

@@ -126,7 +126,7 @@ pub async fn scrape(session: &Arc<Session>, seed: &NodeAddress) -> String {
 }
 
 /// Reads everything a scrape shows, all nodes at once.
-async fn snapshot(session: &Arc<Session>, seed: &NodeAddress) -> Snapshot {
+pub async fn snapshot(session: &Arc<Session>, seed: &NodeAddress) -> Snapshot {
     let mut snapshot = Snapshot::default();
     let Ok(view) = load_cluster_view(session, seed).await else {
         return snapshot;
@@ -183,6 +183,9 @@ async fn snapshot(session: &Arc<Session>, seed: &NodeAddress) -> Snapshot {
         }
     })
     .await;
+    snapshot
+        .nodes
+        .sort_by(|a, b| (a.role != "master", &a.addr).cmp(&(b.role != "master", &b.addr)));
     snapshot.master_slots = view
         .loaded_masters()
         .map(|m| (m.address.to_string(), m.myself().slots.len() as i64))

@@ -22,6 +22,7 @@ pub mod restore;
 pub mod resume;
 pub mod set_timeout;
 pub mod setslot;
+pub mod watch;
 
 use crate::net::Session;
 use std::sync::Arc;

@@ -19,6 +19,7 @@ mod restore;
 mod set_timeout;
 mod setslot;
 mod values;
+mod watch;
 
 pub use add_node::AddNodeArgs;
 pub use backup::BackupArgs;
@@ -35,6 +36,7 @@ pub use metrics::MetricsArgs;
 pub use restore::RestoreArgs;
 pub use set_timeout::SetTimeoutArgs;
 pub use setslot::SetslotArgs;
+pub use watch::WatchArgs;
 
 mod apply;
 mod fix;
@@ -234,6 +236,11 @@ pub enum Command {
         after_help = "Examples:\n  rcluster metrics 127.0.0.1:7000 --listen 127.0.0.1:9121\n  rcluster metrics 127.0.0.1:7000 --once > /var/lib/node_exporter/rcluster.prom"
     )]
     Metrics(MetricsArgs),
+    /// The cluster live in the terminal: masters, replicas, failing nodes, open slots (q quits).
+    #[command(
+        after_help = "Examples:\n  rcluster watch 127.0.0.1:7000\n  rcluster watch 127.0.0.1:7000 --interval 500ms"
+    )]
+    Watch(WatchArgs),
     /// Move every key of a standalone server (db 0) into the cluster, batched per owner.
     #[command(
         after_help = "Examples:\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379 --copy --replace"
@@ -283,6 +290,7 @@ impl Command {
             Command::Restore(_) => "restore",
             Command::Failover(_) => "failover",
             Command::Metrics(_) => "metrics",
+            Command::Watch(_) => "watch",
             Command::Import(_) => "import",
             Command::Resume(_) => "resume",
             Command::Setslot(_) => "setslot",

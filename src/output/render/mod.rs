@@ -56,6 +56,7 @@ mod resume;
 mod set_timeout;
 mod setslot;
 mod text;
+mod watch;
 
 pub use check::quiet_view;
 pub use text::Text;

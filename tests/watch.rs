@@ -1,0 +1,127 @@
+//! `watch` in a real terminal (tmux, read with capture-pane): it shows the masters, a killed
+//! replica shows as DOWN within a few refreshes, and `q` leaves a clean terminal with exit 0.
+//! Without a terminal it prints a plain summary every interval.
+
+mod common;
+
+use common::{TestCluster, run};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// A tmux session, killed when dropped.
+struct Session(String);
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
+    }
+}
+
+fn capture(session: &str) -> String {
+    let out = Command::new("tmux")
+        .args(["capture-pane", "-p", "-t", session])
+        .output()
+        .expect("tmux is not installed: run scripts/install-deps.sh");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn eventually(seconds: u64, mut probe: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    while Instant::now() < deadline {
+        if probe() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    false
+}
+
+#[test]
+fn watch_shows_the_cluster_live_and_q_restores_the_terminal() {
+    let cluster = TestCluster::start(3, 1);
+    let seed = cluster.seed();
+    let plain = run(&["watch", &seed, "--count", "2", "--interval", "100ms"]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert_eq!(
+        plain.stdout.matches("cluster_state:ok").count(),
+        2,
+        "{}",
+        plain.stdout
+    );
+    assert_eq!(
+        plain.stdout.matches(" master ").count(),
+        6,
+        "{}",
+        plain.stdout
+    );
+
+    let name = Session(format!("rcluster-watch-{}", std::process::id()));
+    let bin = assert_cmd::cargo::cargo_bin("rcluster");
+    let command = format!(
+        "{} watch {seed} --interval 300ms --timeout 500ms --connect-timeout 300ms; echo WATCH-EXIT=$?; sleep 60",
+        bin.display()
+    );
+    let started = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &name.0,
+            "-x",
+            "120",
+            "-y",
+            "30",
+            &command,
+        ])
+        .env("NO_COLOR", "1")
+        .status()
+        .expect("tmux is not installed: run scripts/install-deps.sh");
+    assert!(started.success());
+    assert!(
+        eventually(20, || {
+            let screen = capture(&name.0);
+            screen.contains("rcluster watch") && screen.matches(" master ").count() == 3
+        }),
+        "{}",
+        capture(&name.0)
+    );
+    let replica = cluster
+        .view()
+        .loaded()
+        .find(|n| !n.is_master())
+        .map(|n| n.address.port)
+        .unwrap();
+    let pid = cluster
+        .sandbox
+        .nodes
+        .iter()
+        .find(|n| n.port == replica)
+        .unwrap()
+        .pid;
+    // SAFETY: a signal to a process this test started.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    assert!(
+        eventually(20, || capture(&name.0).lines().any(|l| l
+            .contains(&format!("127.0.0.1:{replica}"))
+            && l.contains("DOWN"))),
+        "{}",
+        capture(&name.0)
+    );
+    let quit = Command::new("tmux")
+        .args(["send-keys", "-t", &name.0, "q"])
+        .status()
+        .unwrap();
+    assert!(quit.success());
+    assert!(
+        eventually(10, || capture(&name.0).contains("WATCH-EXIT=0")),
+        "{}",
+        capture(&name.0)
+    );
+    assert!(
+        !capture(&name.0).contains("rcluster watch"),
+        "the screen is restored: {}",
+        capture(&name.0)
+    );
+}
