@@ -71,13 +71,13 @@ async fn live(context: &Context, options: &Options) -> anyhow::Result<()> {
             while Instant::now() < until {
                 let wait = until.saturating_duration_since(Instant::now());
                 // The only task on this thread between refreshes: polling the keyboard may block it.
-                if event::poll(wait.min(Duration::from_millis(100)))? {
-                    if let Event::Key(key) = event::read()? {
-                        let ctrl_c = key.code == KeyCode::Char('c')
-                            && key.modifiers.contains(KeyModifiers::CONTROL);
-                        if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc) || ctrl_c {
-                            return Ok::<(), anyhow::Error>(());
-                        }
+                if event::poll(wait.min(Duration::from_millis(100)))?
+                    && let Event::Key(key) = event::read()?
+                {
+                    let ctrl_c = key.code == KeyCode::Char('c')
+                        && key.modifiers.contains(KeyModifiers::CONTROL);
+                    if matches!(key.code, KeyCode::Char('q') | KeyCode::Esc) || ctrl_c {
+                        return Ok::<(), anyhow::Error>(());
                     }
                 }
             }
