@@ -143,7 +143,33 @@ fn each_documented_acl_rule_runs_its_group_and_no_other() {
     let target = cluster.id(cluster.port(0));
     let fresh_address = |i: usize| fresh.sandbox.nodes[i].address().to_string();
 
-    // Read only. doctor runs (exit 1: its findings), and says what this user could not audit.
+    // Read only: the exporter and the live view see every node up.
+    let metrics = as_user(files, "rcluster-read", &["metrics", &seed, "--once"]);
+    allowed(&metrics, "read: metrics");
+    assert_eq!(
+        metrics.stdout.matches("redis_up{").count(),
+        3,
+        "{}",
+        metrics.stdout
+    );
+    assert!(
+        !metrics.stdout.contains("\"} 0\nredis_memory"),
+        "{}",
+        metrics.stdout
+    );
+    assert!(
+        metrics.stdout.contains("redis_cluster_state 1"),
+        "{}",
+        metrics.stdout
+    );
+    let watch = as_user(files, "rcluster-read", &["watch", &seed, "--count", "1"]);
+    allowed(&watch, "read: watch");
+    assert!(
+        watch.stdout.contains("cluster_state:ok | 3 nodes, 0 down"),
+        "{}",
+        watch.stdout
+    );
+    // doctor runs (exit 1: its findings), and says what this user could not audit.
     let doctor = as_user(files, "rcluster-read", &["doctor", &seed]);
     assert_eq!(doctor.code, 1, "{}{}", doctor.stdout, doctor.stderr);
     assert!(
@@ -284,20 +310,41 @@ fn each_documented_acl_rule_runs_its_group_and_no_other() {
         &as_user(files, "rcluster-member", &replica),
         "member: add-node --replica",
     );
-    let replica_id = cluster.id(fresh.sandbox.nodes[4].port);
+    let replica_port = fresh.sandbox.nodes[4].port;
+    let empty_id = cluster.id(fresh.sandbox.nodes[3].port);
+    assert!(
+        common_wait(|| {
+            let redis::Value::BulkString(text) =
+                cluster.redis(replica_port, &["INFO", "replication"])
+            else {
+                return false;
+            };
+            String::from_utf8_lossy(&text).contains("master_link_status:up")
+        }),
+        "the new replica never synced"
+    );
+    allowed(
+        &as_user(
+            files,
+            "rcluster-member",
+            &["failover", &fresh_address(4), "--wait", "30s"],
+        ),
+        "member: failover",
+    );
+    let promoted = cluster.id(replica_port);
     denied(
         &as_user(
             files,
             "rcluster-member",
             &[
-                "reshard", &seed, "--from", "all", "--to", &target, "--slots", "10", "--yes",
+                "reshard", &seed, "--from", "all", "--to", &promoted, "--slots", "10", "--yes",
             ],
         ),
         "member: reshard",
     );
     clean(&cluster);
     allowed(
-        &as_user(files, "rcluster-member", &["del-node", &seed, &replica_id]),
+        &as_user(files, "rcluster-member", &["del-node", &seed, &empty_id]),
         "member: del-node",
     );
 
@@ -700,4 +747,16 @@ fn on_valkey_a_replication_user_without_the_migration_rule_is_named_before_anyth
     );
     clean(&cluster);
     assert_same_keys(&before, &cluster.dump_all());
+}
+
+/// Polls `probe` every 100 ms for up to 20 s.
+fn common_wait(mut probe: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        if probe() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
 }

@@ -170,6 +170,9 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
                 Mode::Force => "without its agreement (FORCE)",
                 Mode::Takeover => "without any vote (TAKEOVER)",
             };
+            if options.mode == Mode::Coordinated {
+                wait_for_link(&context.session, &options.replica, options.wait).await?;
+            }
             context.ui.step(&format!(
                 "Asking {} to take over from {master_address} {how}",
                 options.replica
@@ -236,6 +239,31 @@ fn start_traffic(context: &Context, view: &ClusterView, drill: DrillOptions) -> 
         started,
         task,
     }
+}
+
+/// A coordinated failover needs the replica's link to its master: it waits (within `limit`) for
+/// `master_link_status:up`, as a replica that was just added or demoted may still be syncing.
+async fn wait_for_link(
+    session: &Arc<Session>,
+    replica: &NodeAddress,
+    limit: Duration,
+) -> anyhow::Result<()> {
+    let linked = poll_until(Instant::now() + limit, || async {
+        let Ok(mut client) = session.client(replica).await else {
+            return false;
+        };
+        let info: Result<String, _> = client.query(&["INFO", "replication"]).await;
+        info.is_ok_and(|text| text.lines().any(|l| l.trim() == "master_link_status:up"))
+    })
+    .await;
+    if linked {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "{replica}'s link to its master is not up (still syncing, or the master is unreachable) after {} s: wait and run again, or add --force",
+        limit.as_secs()
+    ))
+    .into())
 }
 
 /// The PID of the master's process, when it runs on this host and rcluster may signal it.
