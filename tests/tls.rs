@@ -1,6 +1,7 @@
 //! TLS against real TLS-only redis-server nodes (`port 0`, `tls-cluster yes`, `tls-replication yes`;
 //! certificates made with `openssl` for the test): `--tls --cacert`, `--cacertdir`, `--insecure`,
-//! `--sni`, a client certificate (`tls-auth-clients yes`) on every command that changes a cluster,
+//! `--sni`, a client certificate (`tls-auth-clients yes`) on every command that changes a cluster
+//! (failover included),
 //! and one-line errors for a missing TLS, TLS to a plain port, an unknown CA, a missing client
 //! certificate and an expired server certificate.
 
@@ -333,10 +334,19 @@ fn every_command_that_changes_a_cluster_runs_on_a_tls_only_cluster_with_client_c
     );
     run_tls(&["fix", &seed, "--yes"]);
     run_tls(&["add-node", &address(3), &seed]);
-    run_tls(&["add-node", &address(4), &seed, "--replica"]);
+    let second = nodes.id(nodes.port(1));
+    run_tls(&[
+        "add-node",
+        &address(4),
+        &seed,
+        "--replica",
+        "--master-id",
+        &second,
+    ]);
     run_tls(&["rebalance", &seed, "--use-empty-masters", "--yes"]);
-    let replica = nodes.id(nodes.port(4));
-    run_tls(&["del-node", &seed, &replica]);
+    // The replica takes over from its master, which then follows it and is removed.
+    run_tls(&["failover", &address(4), "--wait", "30s"]);
+    run_tls(&["del-node", &seed, &second]);
     run_tls(&["import", &seed, "--from", &source.seed(), "--copy"]);
     let checked = run_tls(&["check", &seed]);
     assert!(
