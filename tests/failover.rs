@@ -50,15 +50,7 @@ fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
     // The new replica's master dies: without --force it is refused, with it the replica takes over.
     let promoted = replica;
     let follower = master;
-    let pid = cluster
-        .sandbox
-        .nodes
-        .iter()
-        .find(|n| n.port == promoted)
-        .unwrap()
-        .pid;
-    // SAFETY: a signal to a process this test started.
-    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    cluster.sandbox.signal(promoted, libc::SIGKILL).unwrap();
     let follower_address = format!("127.0.0.1:{follower}");
     let refused = run(&["failover", &follower_address, "--timeout", "1s"]);
     assert_eq!(refused.code, 2, "{}{}", refused.stdout, refused.stderr);

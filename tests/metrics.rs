@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{TestCluster, run};
+use common::{TestCluster, eventually, run};
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -39,18 +39,6 @@ fn http_get(port: u16, path: &str) -> Option<String> {
     response
         .split_once("\r\n\r\n")
         .map(|(_, body)| body.to_string())
-}
-
-/// Polls `probe` every 200 ms for up to `seconds`.
-fn eventually(seconds: u64, mut probe: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    while Instant::now() < deadline {
-        if probe() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    false
 }
 
 /// The value of the first series of an instant query, from Prometheus's HTTP API.
@@ -143,15 +131,7 @@ fn prometheus_scrapes_the_cluster_and_sees_a_killed_replica_down() {
         .find(|n| !n.is_master())
         .map(|n| n.address.port)
         .unwrap();
-    let pid = cluster
-        .sandbox
-        .nodes
-        .iter()
-        .find(|n| n.port == replica)
-        .unwrap()
-        .pid;
-    // SAFETY: a signal to a process this test started.
-    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    cluster.sandbox.signal(replica, libc::SIGKILL).unwrap();
     let series = format!("redis_up{{addr=\"127.0.0.1:{replica}\"}}");
     assert!(
         eventually(60, || query(prometheus_port, &series).as_deref()

@@ -242,28 +242,7 @@ fn each_documented_acl_rule_runs_its_group_and_no_other() {
         ),
         "move: rebalance",
     );
-    let giver = cluster.port(1);
-    let slot = cluster
-        .view()
-        .loaded_masters()
-        .find(|m| m.address.port == giver)
-        .unwrap()
-        .myself()
-        .slots
-        .iter()
-        .next()
-        .unwrap();
-    let receiver = cluster.id(cluster.port(2));
-    cluster.redis(
-        giver,
-        &[
-            "CLUSTER",
-            "SETSLOT",
-            &slot.to_string(),
-            "MIGRATING",
-            &receiver,
-        ],
-    );
+    cluster.open_slot(cluster.port(1), cluster.port(2));
     allowed(
         &as_user(files, "rcluster-move", &["fix", &seed, "--yes"]),
         "move: fix",
@@ -313,7 +292,7 @@ fn each_documented_acl_rule_runs_its_group_and_no_other() {
     let replica_port = fresh.sandbox.nodes[4].port;
     let empty_id = cluster.id(fresh.sandbox.nodes[3].port);
     assert!(
-        common_wait(|| {
+        common::eventually(20, || {
             let redis::Value::BulkString(text) =
                 cluster.redis(replica_port, &["INFO", "replication"])
             else {
@@ -747,16 +726,4 @@ fn on_valkey_a_replication_user_without_the_migration_rule_is_named_before_anyth
     );
     clean(&cluster);
     assert_same_keys(&before, &cluster.dump_all());
-}
-
-/// Polls `probe` every 100 ms for up to 20 s.
-fn common_wait(mut probe: impl FnMut() -> bool) -> bool {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::time::Instant::now() < deadline {
-        if probe() {
-            return true;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
-    false
 }

@@ -314,24 +314,7 @@ fn every_command_that_changes_a_cluster_runs_on_a_tls_only_cluster_with_client_c
         "reshard", &seed, "--from", "all", "--to", &first, "--slots", "600", "--yes",
     ]);
     run_tls(&["rebalance", &seed, "--yes"]);
-    let giver = nodes.port(1);
-    let slot = nodes
-        .view()
-        .loaded_masters()
-        .find(|m| m.address.port == giver)
-        .and_then(|m| m.myself().slots.iter().next())
-        .unwrap();
-    let receiver = nodes.id(nodes.port(2));
-    nodes.redis(
-        giver,
-        &[
-            "CLUSTER",
-            "SETSLOT",
-            &slot.to_string(),
-            "MIGRATING",
-            &receiver,
-        ],
-    );
+    nodes.open_slot(nodes.port(1), nodes.port(2));
     run_tls(&["fix", &seed, "--yes"]);
     run_tls(&["add-node", &address(3), &seed]);
     let second = nodes.id(nodes.port(1));

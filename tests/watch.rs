@@ -4,9 +4,8 @@
 
 mod common;
 
-use common::{TestCluster, run};
+use common::{TestCluster, eventually, run};
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 /// A tmux session, killed when dropped.
 struct Session(String);
@@ -25,17 +24,6 @@ fn capture(session: &str) -> String {
         .output()
         .expect("tmux is not installed: run scripts/install-deps.sh");
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn eventually(seconds: u64, mut probe: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    while Instant::now() < deadline {
-        if probe() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    false
 }
 
 #[test]
@@ -93,15 +81,7 @@ fn watch_shows_the_cluster_live_and_q_restores_the_terminal() {
         .find(|n| !n.is_master())
         .map(|n| n.address.port)
         .unwrap();
-    let pid = cluster
-        .sandbox
-        .nodes
-        .iter()
-        .find(|n| n.port == replica)
-        .unwrap()
-        .pid;
-    // SAFETY: a signal to a process this test started.
-    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    cluster.sandbox.signal(replica, libc::SIGKILL).unwrap();
     assert!(
         eventually(20, || capture(&name.0).lines().any(|l| l
             .contains(&format!("127.0.0.1:{replica}"))

@@ -177,15 +177,6 @@ fn manifest_of(
     }
 }
 
-/// Settings whose values are secrets: masked in config.txt.
-const SECRET_SETTINGS: &[&str] = &[
-    "requirepass",
-    "masterauth",
-    "primaryauth",
-    "tls-key-file-pass",
-    "tls-client-key-file-pass",
-];
-
 /// Per node, `nodes/<host>-<port>/config.txt` and `cluster-nodes.txt`, all nodes at once; the
 /// nodes that could not be saved, as warnings.
 async fn save_node_files(context: &Context, dir: &Path, view: &ClusterView) -> Vec<String> {
@@ -230,7 +221,8 @@ fn config_text(pairs: &[String]) -> String {
         .chunks(2)
         .filter_map(|pair| {
             let [name, value] = pair else { return None };
-            let shown = if SECRET_SETTINGS.contains(&name.as_str()) && !value.is_empty() {
+            let shown = if crate::net::SECRET_SETTINGS.contains(&name.as_str()) && !value.is_empty()
+            {
                 "(masked)"
             } else {
                 value.as_str()

@@ -169,12 +169,14 @@ async fn findings_of(session: &Session, address: &NodeAddress, duty: Duty) -> Ve
     let Ok(mut client) = session.client(address).await else {
         return Vec::new();
     };
-    for probe in probes(duty) {
-        match client.command_reply(&probe).await {
-            Ok(Err(words)) if is_denial(&words) => return vec![Finding::Refused(words)],
-            Ok(_) => {}
-            Err(_) => return Vec::new(),
-        }
+    let Some(replies) = in_one_round_trip(&mut client, probes(duty)).await else {
+        return Vec::new();
+    };
+    if let Some(words) = replies
+        .into_iter()
+        .find_map(|reply| reply.err().filter(|w| is_denial(w)))
+    {
+        return vec![Finding::Refused(words)];
     }
     if duty != Duty::AtomicMoves {
         return Vec::new();
@@ -195,21 +197,55 @@ async fn replication_user_findings(client: &mut crate::net::NodeClient) -> Vec<F
     if user.is_empty() {
         return Vec::new();
     }
-    for probe in REPLICATION_PROBES {
-        let mut dryrun: Vec<String> = vec!["ACL".into(), "DRYRUN".into(), user.clone()];
-        dryrun.extend(probe.iter().map(|a| a.to_string()));
-        match client.command_reply(&dryrun).await {
-            Ok(Ok(redis::Value::Okay)) => {}
-            Ok(Ok(redis::Value::SimpleString(text))) if text == "OK" => {}
-            Ok(Ok(redis::Value::BulkString(text))) => {
+    let dryruns = REPLICATION_PROBES.iter().map(|probe| {
+        ["ACL", "DRYRUN", user.as_str()]
+            .iter()
+            .chain(probe.iter())
+            .map(|a| a.to_string())
+            .collect()
+    });
+    let Some(replies) = in_one_round_trip(client, dryruns.collect()).await else {
+        return Vec::new();
+    };
+    for reply in replies {
+        match reply {
+            Ok(redis::Value::BulkString(text)) => {
                 let words = String::from_utf8_lossy(&text).into_owned();
                 return vec![Finding::ReplicationUser { user, words }];
             }
-            Ok(Err(words)) if is_denial(&words) => return vec![Finding::Unverified { user }],
-            _ => return Vec::new(),
+            Err(words) if is_denial(&words) => return vec![Finding::Unverified { user }],
+            _ => {}
         }
     }
     Vec::new()
+}
+
+/// Sends `commands` pipelined and returns each reply, a server error as its words; `None` when the
+/// node did not answer.
+async fn in_one_round_trip(
+    client: &mut crate::net::NodeClient,
+    commands: Vec<Vec<String>>,
+) -> Option<Vec<Result<redis::Value, String>>> {
+    let mut pipe = redis::pipe();
+    pipe.ignore_errors();
+    for args in &commands {
+        let mut command = redis::cmd(&args[0]);
+        for arg in &args[1..] {
+            command.arg(arg);
+        }
+        pipe.add_command(command);
+    }
+    let replies: Vec<redis::RedisResult<redis::Value>> =
+        client.pipeline(&pipe, "permission probes").await.ok()?;
+    Some(
+        replies
+            .into_iter()
+            .map(|reply| {
+                reply
+                    .map_err(|e| crate::net::server_error_text(&e).unwrap_or_else(|| e.to_string()))
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]

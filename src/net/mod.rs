@@ -25,6 +25,16 @@ use std::time::Duration;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
+/// Server settings whose values are secrets: `backup` masks them in config.txt, `doctor` reads them
+/// only as set or unset.
+pub const SECRET_SETTINGS: &[&str] = &[
+    "requirepass",
+    "masterauth",
+    "primaryauth",
+    "tls-key-file-pass",
+    "tls-client-key-file-pass",
+];
+
 impl Secret {
     pub fn new(value: impl Into<String>) -> Secret {
         Secret(value.into())

@@ -45,7 +45,7 @@ pub const SETTINGS: &[&str] = &[
 ];
 
 /// Settings whose values are secrets: only "set" or "" reaches the audit.
-pub const SECRET_SETTINGS: &[&str] = &["requirepass", "masterauth"];
+pub use crate::net::SECRET_SETTINGS;
 
 /// One node's settings by name.
 pub type Settings = BTreeMap<String, String>;

@@ -96,6 +96,30 @@ impl TestCluster {
         })
     }
 
+    /// Leaves the first slot of the master on `giver` MIGRATING to the master on `receiver` (an
+    /// interrupted move for `fix`); returns the slot.
+    pub fn open_slot(&self, giver: u16, receiver: u16) -> u16 {
+        let slot = self
+            .view()
+            .loaded_masters()
+            .find(|m| m.address.port == giver)
+            .and_then(|m| m.myself().slots.iter().next())
+            .expect("the giver owns a slot")
+            .number();
+        let receiver = self.id(receiver);
+        self.redis(
+            giver,
+            &[
+                "CLUSTER",
+                "SETSLOT",
+                &slot.to_string(),
+                "MIGRATING",
+                &receiver,
+            ],
+        );
+        slot
+    }
+
     /// The id of the node on `port`.
     pub fn id(&self, port: u16) -> String {
         match self.redis(port, &["CLUSTER", "MYID"]) {
@@ -255,6 +279,18 @@ pub fn assert_one_line_error(outcome: &Outcome, needle: &str) {
         outcome.stderr
     );
     assert!(outcome.stderr.contains(needle), "{}", outcome.stderr);
+}
+
+/// Polls `probe` every 100 ms for up to `seconds`; whether it held.
+pub fn eventually(seconds: u64, mut probe: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < deadline {
+        if probe() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
 }
 
 /// Runs `rcluster args...` and captures everything.
