@@ -8,7 +8,7 @@ mod common;
 use common::{TestCluster, eventually, run};
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A child process killed (by its PID) when dropped.
 struct Guard(Child);
