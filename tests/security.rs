@@ -692,8 +692,23 @@ fn on_valkey_a_replication_user_without_the_migration_rule_is_named_before_anyth
         refused.stderr
     );
     clean(&cluster);
+    // doctor reports it as a warning (exit 1), with the rule that deals with it.
+    let doctor = as_admin(&["doctor", &seed]);
+    assert_eq!(doctor.code, 1, "{}{}", doctor.stdout, doctor.stderr);
+    assert!(
+        doctor.stdout.contains("replication user 'repl'")
+            && doctor.stdout.contains("cluster|syncslots"),
+        "{}",
+        doctor.stdout
+    );
     let documented = "+psync +replconf +ping +cluster|syncslots +select +@write ~*";
     set_replication_rule(&documented.split(' ').collect::<Vec<_>>());
+    let doctor = as_admin(&["doctor", &seed, "--json"]);
+    assert!(
+        !doctor.stdout.contains("replication user"),
+        "{}",
+        doctor.stdout
+    );
     let moved = as_admin(&moves);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     assert!(

@@ -1,8 +1,8 @@
 //! TLS against real TLS-only redis-server nodes (`port 0`, `tls-cluster yes`, `tls-replication yes`;
 //! certificates made with `openssl` for the test): `--tls --cacert`, `--cacertdir`, `--insecure`,
 //! `--sni`, a client certificate (`tls-auth-clients yes`) on every command that changes a cluster
-//! (failover included),
-//! and one-line errors for a missing TLS, TLS to a plain port, an unknown CA, a missing client
+//! (failover and restore included), and one-line errors for a missing TLS, TLS to a plain port, an
+//! unknown CA, a CA that did not sign the node's certificate, a missing or untrusted client
 //! certificate and an expired server certificate.
 
 mod common;
@@ -375,7 +375,7 @@ struct LoneTlsServer {
 }
 
 impl LoneTlsServer {
-    fn start(cert: &Path, key: &Path, ca: &Path) -> LoneTlsServer {
+    fn start(cert: &Path, key: &Path, ca: &Path, auth_clients: bool) -> LoneTlsServer {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -390,7 +390,7 @@ impl LoneTlsServer {
                 "--save",
                 "",
                 "--tls-auth-clients",
-                "no",
+                if auth_clients { "yes" } else { "no" },
             ])
             .arg("--tls-cert-file")
             .arg(cert)
@@ -428,7 +428,7 @@ fn an_expired_server_certificate_and_a_plaintext_client_are_named() {
     let certs = tempfile::tempdir().unwrap();
     let tls = make_certificates(certs.path());
     let (cert, key) = expired_certificate(certs.path());
-    let server = LoneTlsServer::start(&cert, &key, &tls.ca);
+    let server = LoneTlsServer::start(&cert, &key, &tls.ca, false);
     let address = format!("127.0.0.1:{}", server.port);
     let ca = tls.ca.to_str().unwrap();
     common::assert_one_line_error(
@@ -436,4 +436,97 @@ fn an_expired_server_certificate_and_a_plaintext_client_are_named() {
         "expired",
     );
     common::assert_one_line_error(&run(&["check", &address, "--timeout", "1s"]), "--tls");
+}
+
+#[test]
+fn a_tls_backup_restores_into_another_tls_only_cluster_with_client_certificates() {
+    let certs = tempfile::tempdir().unwrap();
+    let mut tls = make_certificates(certs.path());
+    tls.auth_clients = true;
+    let start = |masters| {
+        TestCluster::start_with(SandboxOptions {
+            masters,
+            tls: Some(tls.clone()),
+            ..Default::default()
+        })
+    };
+    let (three, four) = (start(3), start(4));
+    three.write_keys(2000);
+    let before = three.dump_all();
+    let tls_args = client_certificate_args(certs.path());
+    let with_tls = |args: &[&str]| {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(tls_args.iter().map(String::as_str));
+        run(&all)
+    };
+    let backup = tempfile::tempdir().unwrap();
+    let dir = backup.path().to_str().unwrap();
+    let saved = with_tls(&["backup", &three.seed(), dir]);
+    assert_eq!(saved.code, 0, "{}{}", saved.stdout, saved.stderr);
+
+    // The temporary servers need a certificate to show the nodes: without one, one line says so.
+    let ca = certs.path().join("ca.crt");
+    let refused = run(&[
+        "restore",
+        dir,
+        &four.seed(),
+        "--tls",
+        "--cacert",
+        ca.to_str().unwrap(),
+    ]);
+    common::assert_one_line_error(&refused, "--cert and --key");
+    assert_eq!(four.dump_all().len(), 0, "nothing restored");
+
+    let restored = with_tls(&["restore", dir, &four.seed()]);
+    assert_eq!(restored.code, 0, "{}{}", restored.stdout, restored.stderr);
+    common::assert_same_keys(&before, &four.dump_all());
+    assert!(!four.any_slot_open());
+}
+
+#[test]
+fn a_wrong_ca_is_named_for_the_server_and_for_the_client_certificate() {
+    let (certs, other) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let tls = make_certificates(certs.path());
+    make_certificates(other.path());
+    let server = LoneTlsServer::start(&tls.cert, &tls.key, &tls.ca, true);
+    let address = format!("127.0.0.1:{}", server.port);
+    let path = |dir: &Path, name: &str| dir.join(name).to_string_lossy().into_owned();
+    let (ca, other_ca) = (path(certs.path(), "ca.crt"), path(other.path(), "ca.crt"));
+    // The node's certificate is not signed by the CA given.
+    let client = ["--cert", &path(certs.path(), "client.crt")];
+    let key = ["--key", &path(certs.path(), "client.key")];
+    let mut args = vec!["check", &address, "--tls", "--cacert", &other_ca];
+    args.extend(client.iter().chain(&key).copied());
+    let wrong_ca = run(&args);
+    common::assert_one_line_error(&wrong_ca, "--cacert");
+    // The client certificate is signed by a CA the node does not trust.
+    let (foreign, foreign_key) = (
+        path(other.path(), "client.crt"),
+        path(other.path(), "client.key"),
+    );
+    let foreign_client = run(&[
+        "check",
+        &address,
+        "--tls",
+        "--cacert",
+        &ca,
+        "--cert",
+        &foreign,
+        "--key",
+        &foreign_key,
+    ]);
+    common::assert_one_line_error(&foreign_client, "--cert");
+    // The right pair is accepted (a lone server is not a cluster node: a usage error of its own).
+    let right = run(&[
+        "info",
+        &address,
+        "--tls",
+        "--cacert",
+        &ca,
+        "--cert",
+        &path(certs.path(), "client.crt"),
+        "--key",
+        &path(certs.path(), "client.key"),
+    ]);
+    assert!(!right.stderr.contains("--cert"), "{}", right.stderr);
 }

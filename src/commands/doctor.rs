@@ -1,11 +1,13 @@
 //! `rcluster doctor HOST:PORT`: `check`, then every finding explained (what it means for clients,
 //! the usual causes) with the commands that deal with it; then the audit of `topology::audit`:
 //! every node's production settings (read with one `CONFIG GET` per node, all at once), the
-//! placement of masters and replicas, and whether this user may move slots (`exec::permissions`).
+//! placement of masters and replicas, whether this user may move slots (`exec::permissions`), and on
+//! Valkey 9, whether each master's replication user may carry a server-side migration.
 //! Exit 0 only when nothing is at warning level or above, 1 otherwise, 2 when it could not run.
 
 use super::{Context, check::check_view};
-use crate::exec::permissions::{Duty, preflight};
+use crate::exec::atomic::supports_atomic;
+use crate::exec::permissions::{Duty, PermissionDenied, Whose, preflight};
 use crate::net::{NodeAddress, Session, concurrently};
 use crate::report::Outcome;
 use crate::topology::audit::{
@@ -111,12 +113,35 @@ async fn read_settings(session: &Session, address: &NodeAddress) -> Result<Setti
         .collect())
 }
 
-/// Whether this user may move slots (the probes a reshard runs first).
+/// Whether this user may move slots (the probes a reshard runs first), and on servers with
+/// server-side migration (Valkey 9), whether each master's replication user may carry it.
 async fn permission_advice(context: &Context, view: &ClusterView) -> Vec<Advice> {
     let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
-    match preflight(&context.session, &masters, Duty::LegacyMoves).await {
-        Ok(_) => Vec::new(),
-        Err(denied) => vec![Advice {
+    let duty = if supports_atomic(&context.session, &masters).await {
+        Duty::AtomicMoves
+    } else {
+        Duty::LegacyMoves
+    };
+    match preflight(&context.session, &masters, duty).await {
+        Ok(notes) => notes
+            .into_iter()
+            .map(|message| Advice {
+                level: Level::Note,
+                topic: "permissions",
+                message,
+                why: "A server-side migration of a slot with keys fails (\"Connection lost to target\") when the replication user lacks it.",
+                remedy: Some("run doctor as a user with +acl|dryrun".into()),
+            })
+            .collect(),
+        Err(denied) => vec![denial_advice(denied)],
+    }
+}
+
+/// A refused probe as advice: a note for this user (another may move slots), a warning for a
+/// replication user (no one's server-side migration of a slot with keys would work).
+fn denial_advice(denied: PermissionDenied) -> Advice {
+    match denied.whose {
+        Whose::ThisUser => Advice {
             level: Level::Note,
             topic: "permissions",
             message: format!(
@@ -125,6 +150,13 @@ async fn permission_advice(context: &Context, view: &ClusterView) -> Vec<Advice>
             ),
             why: "reshard, rebalance, fix and import would be refused before they start.",
             remedy: Some(denied.advice),
-        }],
+        },
+        Whose::ReplicationUser => Advice {
+            level: Level::Warning,
+            topic: "permissions",
+            message: format!("{}: {}", denied.address, denied.words),
+            why: "The servers carry a server-side migration as this user: moving a slot with keys would fail (\"Connection lost to target\"), whoever runs it.",
+            remedy: Some(denied.advice),
+        },
     }
 }

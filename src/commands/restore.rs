@@ -4,13 +4,14 @@
 //! (`exec::scratch`: `redis-server`, `valkey-server` for a Valkey RDB, or `--server-bin`), whose
 //! keys the import engine (`commands::import::import_all`) copies into the master that owns each
 //! key's slot. The backup is never changed. At the end the keys restored are checked against what
-//! the servers loaded and what the manifest recorded; any difference is exit 1.
+//! the servers loaded and what the manifest recorded; any difference is exit 1. Into a TLS-only
+//! cluster the temporary servers send the keys over TLS with the caller's client certificate.
 
 use super::Context;
 use super::import::{KeyProgress, Owners, Transfer, import_all};
 use crate::error::UsageError;
 use crate::exec::manifest::{self, Manifest, ManifestRdb};
-use crate::exec::scratch::ScratchServer;
+use crate::exec::scratch::{ScratchServer, ScratchTls};
 use crate::net::{ConnectOptions, NodeAddress, Session, concurrently};
 use crate::report::Outcome;
 use serde::Serialize;
@@ -37,12 +38,10 @@ pub struct Options {
 
 /// Runs `restore`.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
-    if context.session.options().tls.is_some() {
-        return Err(UsageError(
-            "restore into a TLS cluster is not supported yet: its temporary servers send keys over plain TCP".into(),
-        )
-        .into());
-    }
+    let tls = match &context.session.options().tls {
+        Some(tls) => Some(ScratchTls::from_client(tls).map_err(UsageError)?),
+        None => None,
+    };
     let manifest = manifest::read(&options.dir).map_err(|e| UsageError(e.to_string()))?;
     context.ui.step(&format!(
         "Verifying {} RDB files in {}",
@@ -65,8 +64,14 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let progress = Arc::new(KeyProgress::new(recorded));
     let restored = concurrently(manifest.masters.clone(), |rdb| {
         let (context, options, owners) = (context.clone(), options.clone(), Arc::clone(&owners));
-        let progress = Arc::clone(&progress);
-        async move { restore_one(&context, &options, &rdb, &owners, &progress).await }
+        let (progress, tls) = (Arc::clone(&progress), tls.clone());
+        async move {
+            let scratch = Scratch {
+                rdb: &rdb,
+                tls: tls.as_ref(),
+            };
+            restore_one(&context, &options, scratch, &owners, &progress).await
+        }
     })
     .await;
     progress.finish(context);
@@ -121,14 +126,21 @@ pub struct RdbRestore {
     pub error: Option<String>,
 }
 
-/// Loads `rdb` in a temporary server and copies its keys into the cluster.
+/// One RDB and how its temporary server reaches the cluster.
+struct Scratch<'a> {
+    rdb: &'a ManifestRdb,
+    tls: Option<&'a ScratchTls>,
+}
+
+/// Loads an RDB in a temporary server and copies its keys into the cluster.
 async fn restore_one(
     context: &Context,
     options: &Options,
-    rdb: &ManifestRdb,
+    scratch: Scratch<'_>,
     owners: &Owners,
     progress: &KeyProgress,
 ) -> RdbRestore {
+    let rdb = scratch.rdb;
     let server = options.server_bin.clone().unwrap_or_else(|| {
         if rdb.rdb_magic == "VALKEY" {
             "valkey-server".into()
@@ -149,8 +161,8 @@ async fn restore_one(
     let started = ScratchServer::start(
         &server,
         &path,
-        &rdb.rdb_magic,
-        rdb.rdb_version,
+        (&rdb.rdb_magic, rdb.rdb_version),
+        scratch.tls,
         options.load_timeout,
     )
     .await;

@@ -41,9 +41,20 @@ impl Duty {
 )]
 pub struct PermissionDenied {
     pub address: String,
+    /// Whose rights are missing: this connection's user, or the node's replication user.
+    pub whose: Whose,
     /// The server's reply, as it wrote it (`NOPERM ...`).
     pub words: String,
     pub advice: String,
+}
+
+/// Whose rights a [`PermissionDenied`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Whose {
+    /// The user rcluster connects as.
+    ThisUser,
+    /// The node's replication user (`primaryuser`), which carries a server-side migration.
+    ReplicationUser,
 }
 
 /// A key no run writes: probes that name a key name this one.
@@ -123,6 +134,7 @@ pub async fn preflight(
                 Finding::Refused(words) => {
                     return Err(PermissionDenied {
                         address,
+                        whose: Whose::ThisUser,
                         words,
                         advice: duty.advice().to_string(),
                     });
@@ -130,6 +142,7 @@ pub async fn preflight(
                 Finding::ReplicationUser { user, words } => {
                     return Err(PermissionDenied {
                         address,
+                        whose: Whose::ReplicationUser,
                         words: format!("its replication user '{user}' (primaryuser): {words}"),
                         advice: format!(
                             "a server-side migration of a slot with keys would fail (\"Connection lost to target\"); grant '{user}' {REPLICATION_RULE} on every node, or move with --migration legacy"

@@ -2,6 +2,9 @@
 //! into a cluster of any shape with the import engine. A [`ScratchServer`] runs on a free loopback
 //! port in a private temporary folder, with no persistence; it is stopped (by its PID) and its folder
 //! removed when dropped, and the kernel stops it if rcluster dies first (`PR_SET_PDEATHSIG`).
+//! For a TLS-only target it speaks TLS on its outgoing MIGRATE connections (`tls-cluster yes`),
+//! showing the caller's client certificate and trusting the caller's CA ([`ScratchTls`]); rcluster
+//! itself reaches it over plain TCP on loopback.
 
 use crate::net::{ConnectOptions, NodeAddress, Session};
 use std::os::unix::process::CommandExt as _;
@@ -52,6 +55,54 @@ fn needed(magic: &str, version: u32) -> String {
     format!("it needs {release} or later: pass --server-bin with such a server")
 }
 
+/// How a temporary server reaches a TLS-only cluster: the caller's `--cert`/`--key` as the
+/// certificate it shows when it MIGRATEs keys, and the caller's `--cacert`/`--cacertdir` to check
+/// the nodes' certificates.
+#[derive(Debug, Clone)]
+pub struct ScratchTls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub ca: Option<PathBuf>,
+    pub cadir: Option<PathBuf>,
+}
+
+impl ScratchTls {
+    /// The temporary servers' TLS, from the caller's; an error says which option is missing.
+    pub fn from_client(tls: &crate::net::TlsOptions) -> Result<ScratchTls, String> {
+        let (Some(cert), Some(key)) = (&tls.cert, &tls.key) else {
+            return Err("restore into a TLS cluster needs --cert and --key: its temporary servers show that certificate to the nodes when they send keys (MIGRATE)".into());
+        };
+        if tls.cacert.is_none() && tls.cacertdir.is_none() {
+            return Err("restore into a TLS cluster needs --cacert or --cacertdir: its temporary servers check the nodes' certificates (--insecure does not reach them)".into());
+        }
+        Ok(ScratchTls {
+            cert: cert.clone(),
+            key: key.clone(),
+            ca: tls.cacert.clone(),
+            cadir: tls.cacertdir.clone(),
+        })
+    }
+
+    /// The server arguments.
+    fn args(&self) -> Vec<std::ffi::OsString> {
+        let mut args: Vec<std::ffi::OsString> = vec![
+            "--tls-cluster".into(),
+            "yes".into(),
+            "--tls-cert-file".into(),
+            self.cert.clone().into(),
+            "--tls-key-file".into(),
+            self.key.clone().into(),
+        ];
+        if let Some(ca) = &self.ca {
+            args.extend(["--tls-ca-cert-file".into(), ca.clone().into()]);
+        }
+        if let Some(dir) = &self.cadir {
+            args.extend(["--tls-ca-cert-dir".into(), dir.clone().into()]);
+        }
+        args
+    }
+}
+
 /// One running temporary server.
 pub struct ScratchServer {
     child: Child,
@@ -64,10 +115,11 @@ impl ScratchServer {
     pub async fn start(
         server: &str,
         rdb: &Path,
-        magic: &str,
-        version: u32,
+        format: (&str, u32),
+        tls: Option<&ScratchTls>,
         limit: Duration,
     ) -> Result<ScratchServer, ScratchError> {
+        let (magic, version) = format;
         let file = rdb.display().to_string();
         let start_error = |reason: String| ScratchError::Start {
             server: server.into(),
@@ -79,7 +131,7 @@ impl ScratchServer {
             std::env::temp_dir().join(format!("rcluster-restore-{}-{port}", std::process::id()));
         crate::exec::private::create_dir(&dir).map_err(|e| start_error(e.to_string()))?;
         std::fs::copy(rdb, dir.join("dump.rdb")).map_err(|e| start_error(e.to_string()))?;
-        let child = spawn(server, port, &dir).map_err(|e| {
+        let child = spawn(server, port, &dir, tls).map_err(|e| {
             let _ = std::fs::remove_dir_all(&dir);
             start_error(e.to_string())
         })?;
@@ -141,7 +193,7 @@ impl Drop for ScratchServer {
     }
 }
 
-fn spawn(server: &str, port: u16, dir: &Path) -> std::io::Result<Child> {
+fn spawn(server: &str, port: u16, dir: &Path, tls: Option<&ScratchTls>) -> std::io::Result<Child> {
     let log = std::fs::File::create(dir.join("server.log"))?;
     let mut command = Command::new(server);
     command
@@ -150,6 +202,7 @@ fn spawn(server: &str, port: u16, dir: &Path) -> std::io::Result<Child> {
         .args(["--dbfilename", "dump.rdb"])
         .arg("--dir")
         .arg(dir)
+        .args(tls.map(ScratchTls::args).unwrap_or_default())
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log);

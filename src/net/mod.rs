@@ -82,6 +82,11 @@ pub enum NetError {
         "could not connect to {address}: {reason}; check the address and that the node is running"
     )]
     Connect { address: String, reason: String },
+    #[error(
+        "{address} presented a TLS certificate rcluster does not trust: {}",
+        certificate_advice(.reason)
+    )]
+    Certificate { address: String, reason: String },
     #[error("{address} did not answer within {timeout_ms} ms ({what}); {}", timeout_advice(.what))]
     Timeout {
         address: String,
@@ -202,6 +207,11 @@ impl NetError {
             NetError::NotCluster { address }
         } else if let Some(message) = server_error_text(&error) {
             NetError::Server { address, message }
+        } else if upper.contains("INVALID PEER CERTIFICATE") {
+            NetError::Certificate {
+                address,
+                reason: first_line(&text),
+            }
         } else if upper.contains("CERTIFICATE")
             || upper.contains("TLS")
             || upper.contains("HANDSHAKE")
@@ -241,6 +251,21 @@ impl NetError {
             }
         }
     }
+}
+
+/// What a certificate the TLS library refused means, and what to do, by the library's reason.
+fn certificate_advice(reason: &str) -> String {
+    let upper = reason.to_uppercase();
+    let advice = if upper.contains("EXPIRED") || upper.contains("NOTVALIDYET") {
+        "it has expired or is not valid yet: renew the node's certificate (or check this host's clock)"
+    } else if upper.contains("NOTVALIDFORNAME") {
+        "it does not name the host connected to: connect by a name it holds, or name one with --sni"
+    } else if upper.contains("BADSIGNATURE") || upper.contains("UNKNOWNISSUER") {
+        "it is not signed by the CA given: pass the CA that signed it with --cacert or --cacertdir (or --insecure to skip the check)"
+    } else {
+        "pass the CA that signed it with --cacert or --cacertdir, or --insecure to skip the check"
+    };
+    format!("{advice} ({reason})")
 }
 
 /// What to do about a time-out, by the bound that applied.
