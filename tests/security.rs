@@ -341,6 +341,16 @@ fn each_documented_acl_rule_runs_its_group_and_no_other() {
         ),
         "backup: backup",
     );
+    // restore is a move: the mover's rule loads the backup into the cluster `create` made above.
+    allowed(
+        &as_user(
+            files,
+            "rcluster-move",
+            &["restore", backup.path().to_str().unwrap(), &fresh_address(0)],
+        ),
+        "move: restore",
+    );
+    let restored = fresh.dump_all();
 
     clean(&cluster);
     let after = cluster.dump_all();
@@ -354,6 +364,7 @@ fn each_documented_acl_rule_runs_its_group_and_no_other() {
     expected.extend(imported_keys);
     expected.sort();
     assert_same_keys(&expected, &after);
+    assert_same_keys(&after, &restored);
 }
 
 #[test]
