@@ -1404,7 +1404,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__import)
-            opts="-a -q -v -h --from --from-cluster --from-db --from-user --from-pass --from-askpass --copy --replace --migrate-timeout --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --from --from-cluster --from-db --from-user --from-pass --from-askpass --copy --replace --migrate-timeout --from-tls --from-cacert --from-cacertdir --from-cert --from-key --from-sni --from-insecure --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1431,6 +1431,26 @@ _rcluster() {
                     return 0
                     ;;
                 --migrate-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-cacertdir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --from-sni)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -538,6 +538,11 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-db -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-user -d 'The source\'s ACL user' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-pass -d 'The source\'s password' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-cacert -d 'CA certificate file to verify the source (with --from-tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-cacertdir -d 'Folder of CA certificates to verify the source (with --from-tls)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-cert -d 'Client certificate shown to the source (with --from-tls and --from-key)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-key -d 'Client private key for the source (with --from-tls and --from-cert)' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-sni -d 'Server name to send in the TLS handshake with the source' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -553,6 +558,8 @@ json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-askpass -d 'Read the source\'s password from the terminal'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l copy -d 'Copy: leave the keys on the source too'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l replace -d 'Overwrite keys that already exist in the cluster'
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-tls -d 'Connect to the source with TLS, with the `--from-*` settings below (not the cluster\'s)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-insecure -d 'Do not verify the source\'s certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l insecure -d 'Do not verify the nodes\' certificates'

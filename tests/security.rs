@@ -346,7 +346,11 @@ fn each_documented_acl_rule_runs_its_group_and_no_other() {
         &as_user(
             files,
             "rcluster-move",
-            &["restore", backup.path().to_str().unwrap(), &fresh_address(0)],
+            &[
+                "restore",
+                backup.path().to_str().unwrap(),
+                &fresh_address(0),
+            ],
         ),
         "move: restore",
     );

@@ -530,3 +530,84 @@ fn a_wrong_ca_is_named_for_the_server_and_for_the_client_certificate() {
     ]);
     assert!(!right.stderr.contains("--cert"), "{}", right.stderr);
 }
+
+#[test]
+fn an_import_source_with_its_own_ca_is_reached_with_the_from_tls_options() {
+    let (target_certs, _, cluster) = tls_cluster();
+    let source_certs = tempfile::tempdir().unwrap();
+    let source_tls = make_certificates(source_certs.path());
+    // The source's MIGRATE checks the target's certificate too: it trusts both CAs.
+    let bundle = source_certs.path().join("both.crt");
+    let mut both = std::fs::read(target_certs.path().join("ca.crt")).unwrap();
+    both.extend(std::fs::read(&source_tls.ca).unwrap());
+    std::fs::write(&bundle, both).unwrap();
+    let source = TestCluster::start_with(SandboxOptions {
+        masters: 1,
+        standalone: true,
+        tls: Some(SandboxTls {
+            ca: bundle,
+            ..source_tls.clone()
+        }),
+        ..Default::default()
+    });
+    for i in 0..200 {
+        source.redis(
+            source.port(0),
+            &["SET", &format!("from-b:{i}"), &i.to_string()],
+        );
+    }
+    let target_ca = target_certs.path().join("ca.crt");
+    let source_ca = source_tls.ca.to_str().unwrap().to_string();
+    let (seed, from) = (cluster.seed(), source.seed());
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            seed.as_str(),
+            "--from",
+            from.as_str(),
+            "--copy",
+            "--tls",
+            "--cacert",
+            target_ca.to_str().unwrap(),
+        ];
+        args.extend(extra);
+        run(&args)
+    };
+    // Reached with the cluster's CA, the source's certificate is untrusted: the advice names the
+    // source's flag.
+    let untrusted = import(&[]);
+    assert_eq!(
+        untrusted.code, 2,
+        "{}{}",
+        untrusted.stdout, untrusted.stderr
+    );
+    let errors: Vec<&str> = untrusted
+        .stderr
+        .lines()
+        .filter(|l| l.contains("error"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", untrusted.stderr);
+    assert!(
+        errors[0].contains("--from-cacert") && errors[0].contains(&from),
+        "{}",
+        untrusted.stderr
+    );
+    common::assert_one_line_error(&import(&["--from-cacert", &source_ca]), "need --from-tls");
+    assert!(cluster.dump_all().is_empty());
+    let imported = import(&["--from-tls", "--from-cacert", &source_ca]);
+    assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);
+    let landed = cluster.dump_all();
+    assert_eq!(landed.len(), 200);
+    let mut sent: Vec<(Vec<u8>, Vec<u8>)> = (0..200)
+        .map(|i| {
+            let key = format!("from-b:{i}");
+            let redis::Value::BulkString(dump) = source.redis(source.port(0), &["DUMP", &key])
+            else {
+                panic!("{key} is not on the source");
+            };
+            (key.into_bytes(), dump)
+        })
+        .collect();
+    sent.sort();
+    common::assert_same_keys(&sent, &landed);
+}

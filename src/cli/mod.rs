@@ -233,5 +233,6 @@ fn connect_options(global: &GlobalArgs) -> anyhow::Result<ConnectOptions> {
         tls,
         connect_timeout: global.connect_timeout,
         command_timeout: global.timeout,
+        flags: crate::net::Flags::Cluster,
     })
 }

@@ -10,7 +10,9 @@
 use super::Context;
 use crate::error::UsageError;
 use crate::exec::migrate::{endpoints_of, migrate_keys_command};
-use crate::net::{ConnectOptions, NodeAddress, NodeClient, Secret, Session, concurrently};
+use crate::net::{
+    ConnectOptions, Flags, NodeAddress, NodeClient, Secret, Session, TlsOptions, concurrently,
+};
 use crate::topology::{ClusterView, key_slot, load_cluster_view};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -29,6 +31,8 @@ pub struct Options {
     pub from_user: Option<String>,
     pub from_pass: Option<String>,
     pub from_askpass: bool,
+    /// The source's own TLS settings (`--from-tls`); `None` reaches it as the cluster is.
+    pub from_tls: Option<TlsOptions>,
     pub copy: bool,
     pub replace: bool,
     pub migrate_timeout: Duration,
@@ -232,7 +236,8 @@ async fn import_cluster(
     Ok(total)
 }
 
-/// A session for the source, with its own credentials and the cluster's TLS settings.
+/// A session for the source, with its own credentials, and its own TLS settings (`--from-tls`) or
+/// else the cluster's; its errors name the `--from-*` flags.
 fn source_session(context: &Context, options: &Options) -> anyhow::Result<Session> {
     let mut password = options.from_pass.clone().map(Secret::new);
     if options.from_askpass {
@@ -246,6 +251,8 @@ fn source_session(context: &Context, options: &Options) -> anyhow::Result<Sessio
     Ok(Session::new(ConnectOptions {
         user: options.from_user.clone(),
         password,
+        tls: options.from_tls.clone().or_else(|| cluster.tls.clone()),
+        flags: Flags::ImportSource,
         ..cluster.clone()
     }))
 }

@@ -6,10 +6,13 @@
 
 mod address;
 mod concurrent;
+mod error;
 mod tls;
 
 pub use address::{AddressError, NodeAddress};
 pub use concurrent::concurrently;
+use error::first_line;
+pub use error::{ConnectHint, Flags, Link, NetError, Transport, server_error_text};
 pub use tls::TlsOptions;
 
 use redis::aio::MultiplexedConnection;
@@ -61,6 +64,8 @@ pub struct ConnectOptions {
     pub connect_timeout: Duration,
     /// Bound on each reply.
     pub command_timeout: Duration,
+    /// Whose command-line flags the errors' advice names.
+    pub flags: Flags,
 }
 
 impl Default for ConnectOptions {
@@ -71,237 +76,9 @@ impl Default for ConnectOptions {
             tls: None,
             connect_timeout: Duration::from_secs(2),
             command_timeout: Duration::from_secs(3),
+            flags: Flags::Cluster,
         }
     }
-}
-
-/// Why talking to a node failed. Messages say what to do and never contain credentials.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum NetError {
-    #[error(
-        "could not connect to {address}: {reason}; check the address and that the node is running"
-    )]
-    Connect { address: String, reason: String },
-    #[error(
-        "{address} presented a TLS certificate rcluster does not trust: {}",
-        certificate_advice(.reason)
-    )]
-    Certificate { address: String, reason: String },
-    #[error("{address} did not answer within {timeout_ms} ms ({what}); {}", timeout_advice(.what))]
-    Timeout {
-        address: String,
-        what: String,
-        timeout_ms: u128,
-    },
-    #[error(
-        "authentication to {address} failed: {reason}; check -a/--pass, REDISCLI_AUTH and --user"
-    )]
-    Auth { address: String, reason: String },
-    #[error(
-        "{address} is not configured as a cluster node (cluster-enabled no); start it with cluster-enabled yes"
-    )]
-    NotCluster { address: String },
-    #[error("{address} replied with error: {message}")]
-    Server { address: String, message: String },
-    #[error(
-        "{address} closed the connection during {what} ({reason}), or sent what is not a Redis reply; the node may have restarted, or {}",
-        .transport.closed_advice()
-    )]
-    Closed {
-        address: String,
-        what: String,
-        reason: String,
-        /// How rcluster spoke to the node, which decides the likely cause.
-        transport: Transport,
-    },
-    #[error("{address}: unexpected reply to {what}")]
-    Protocol { address: String, what: String },
-}
-
-/// How a connection is made: what a node that hangs up right away most likely wants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Transport {
-    Plain,
-    Tls,
-    TlsWithClientCertificate,
-}
-
-impl Transport {
-    fn of(options: &ConnectOptions) -> Transport {
-        match &options.tls {
-            None => Transport::Plain,
-            Some(tls) if tls.cert.is_some() => Transport::TlsWithClientCertificate,
-            Some(_) => Transport::Tls,
-        }
-    }
-
-    fn closed_advice(self) -> &'static str {
-        match self {
-            Transport::Plain => "it is not a Redis server, or it speaks only TLS (add --tls)",
-            Transport::Tls => {
-                "it asks clients for a certificate (tls-auth-clients yes: add --cert and --key)"
-            }
-            Transport::TlsWithClientCertificate => {
-                "it refused the client certificate (check that --cert and --key are signed by a CA the node trusts)"
-            }
-        }
-    }
-
-    /// `error` with this transport's advice when it is a hang-up.
-    fn explain(self, error: NetError) -> NetError {
-        match error {
-            NetError::Closed {
-                address,
-                what,
-                reason,
-                ..
-            } => NetError::Closed {
-                address,
-                what,
-                reason,
-                transport: self,
-            },
-            other => other,
-        }
-    }
-}
-
-impl NetError {
-    /// For a connection that failed, its reason in hiredis's words (`Connection refused`, without the
-    /// OS error number), as redis-cli prints it after `Could not connect to Redis at H:P: `.
-    pub fn hiredis_reason(&self) -> Option<&str> {
-        match self {
-            NetError::Connect { reason, .. } => reason.split(" (os error").next(),
-            _ => None,
-        }
-    }
-
-    fn classify(
-        address: &NodeAddress,
-        what: &str,
-        error: redis::RedisError,
-        timeout: Duration,
-    ) -> NetError {
-        let address = address.to_string();
-        let text = error.to_string();
-        let upper = text.to_ascii_uppercase();
-        if error.is_timeout() {
-            NetError::Timeout {
-                address,
-                what: what.to_string(),
-                timeout_ms: timeout.as_millis(),
-            }
-        } else if upper.contains("NOAUTH")
-            || upper.contains("WRONGPASS")
-            || upper.contains("INVALID PASSWORD")
-            || upper.contains("AUTH")
-                && (upper.contains("CALLED WITHOUT ANY PASSWORD") || upper.contains("NOPERM"))
-        {
-            NetError::Auth {
-                address,
-                reason: server_error_text(&error)
-                    .or_else(|| first_pipeline_error(&text))
-                    .unwrap_or_else(|| first_line(&text)),
-            }
-        } else if upper.contains("CLUSTER SUPPORT DISABLED") {
-            NetError::NotCluster { address }
-        } else if let Some(message) = server_error_text(&error) {
-            NetError::Server { address, message }
-        } else if upper.contains("INVALID PEER CERTIFICATE") {
-            NetError::Certificate {
-                address,
-                reason: first_line(&text),
-            }
-        } else if upper.contains("CERTIFICATE")
-            || upper.contains("TLS")
-            || upper.contains("HANDSHAKE")
-        {
-            NetError::Connect {
-                address,
-                reason: format!(
-                    "{} (TLS: pass the CA with --cacert, or --insecure)",
-                    first_line(&text)
-                ),
-            }
-        } else if error.is_io_error()
-            && !what.ends_with("connect")
-            && !error.is_connection_refusal()
-        {
-            NetError::Closed {
-                address,
-                what: what.to_string(),
-                reason: first_line(&text),
-                transport: Transport::Plain,
-            }
-        } else if error.is_io_error() || error.is_connection_refusal() {
-            let reason = first_line(&text);
-            let hint = if upper.contains("BROKEN PIPE") || upper.contains("RESET") {
-                " (if the node only speaks TLS, add --tls)"
-            } else {
-                ""
-            };
-            NetError::Connect {
-                address,
-                reason: format!("{reason}{hint}"),
-            }
-        } else {
-            NetError::Server {
-                address,
-                message: first_line(&text),
-            }
-        }
-    }
-}
-
-/// What a certificate the TLS library refused means, and what to do, by the library's reason.
-fn certificate_advice(reason: &str) -> String {
-    let upper = reason.to_uppercase();
-    let advice = if upper.contains("EXPIRED") || upper.contains("NOTVALIDYET") {
-        "it has expired or is not valid yet: renew the node's certificate (or check this host's clock)"
-    } else if upper.contains("NOTVALIDFORNAME") {
-        "it does not name the host connected to: connect by a name it holds, or name one with --sni"
-    } else if upper.contains("BADSIGNATURE") || upper.contains("UNKNOWNISSUER") {
-        "it is not signed by the CA given: pass the CA that signed it with --cacert or --cacertdir (or --insecure to skip the check)"
-    } else {
-        "pass the CA that signed it with --cacert or --cacertdir, or --insecure to skip the check"
-    };
-    format!("{advice} ({reason})")
-}
-
-/// What to do about a time-out, by the bound that applied.
-fn timeout_advice(what: &str) -> &'static str {
-    match what {
-        "connect" => "the node may be down or firewalled (raise --connect-timeout to wait longer)",
-        "TLS connect" => {
-            "a node that speaks plain TCP never answers a TLS handshake: drop --tls if it has no TLS port (or raise --connect-timeout)"
-        }
-        "AUTH" => "the node may be hung or overloaded (raise --connect-timeout to wait longer)",
-        _ => "the node may be hung or overloaded (raise --timeout to wait longer)",
-    }
-}
-
-/// A server's error reply as the server wrote it (`ERR unknown command ...`, `MOVED 6657 h:p`), or
-/// `None` when the error did not come from the server.
-pub fn server_error_text(error: &redis::RedisError) -> Option<String> {
-    let code = error.code()?;
-    Some(match error.detail() {
-        Some(detail) => format!("{code} {detail}"),
-        None => code.to_string(),
-    })
-}
-
-/// The first server error inside redis-rs's `Pipeline failures: [(Index 0, error: "CODE": detail), ...]`,
-/// as the server wrote it (`CODE detail`).
-fn first_pipeline_error(text: &str) -> Option<String> {
-    let (_, rest) = text.split_once("error: \"")?;
-    let (code, rest) = rest.split_once('"')?;
-    let detail = rest.trim_start_matches(':').trim_start();
-    let detail = detail.split("), (").next()?.trim_end_matches(")]").trim();
-    Some(format!("{code} {detail}"))
-}
-
-fn first_line(text: &str) -> String {
-    text.lines().next().unwrap_or_default().trim().to_string()
 }
 
 /// A `CLUSTER SETSLOT` action, with the node id it names.
@@ -362,7 +139,10 @@ impl Session {
         let connection = match cached {
             Some(connection) => connection,
             None => {
-                let connection = self.open(address).await?;
+                let connection = self
+                    .open(address)
+                    .await
+                    .map_err(|e| Transport::of(&self.options).explain(e))?;
                 self.lock().insert(address.clone(), connection.clone());
                 connection
             }
@@ -401,6 +181,8 @@ impl Session {
                     .map_err(|reason| NetError::Connect {
                         address: address.to_string(),
                         reason,
+                        hint: ConnectHint::None,
+                        flags: options.flags,
                     })?
             }
         };
@@ -416,9 +198,7 @@ impl Session {
         } else {
             "connect"
         };
-        let mut connection = bounded(address, options.connect_timeout, what, connect)
-            .await
-            .map_err(|e| Transport::of(options).explain(e))?;
+        let mut connection = bounded(address, options.connect_timeout, what, connect).await?;
         self.authenticate(address, &mut connection).await?;
         Ok(connection)
     }
@@ -453,11 +233,13 @@ impl Session {
             Ok(Err(error)) => Err(NetError::Auth {
                 address: address.to_string(),
                 reason: server_error_text(&error).unwrap_or_else(|| first_line(&error.to_string())),
+                flags: options.flags,
             }),
             Err(_) => Err(NetError::Timeout {
                 address: address.to_string(),
                 what: "AUTH".into(),
                 timeout_ms: options.connect_timeout.as_millis(),
+                flags: options.flags,
             }),
         }
     }
@@ -476,6 +258,7 @@ async fn bounded<T>(
             address: address.to_string(),
             what: what.to_string(),
             timeout_ms: timeout.as_millis(),
+            flags: Flags::default(),
         }),
     }
 }
@@ -579,6 +362,7 @@ impl NodeClient {
                 address: self.address.to_string(),
                 what: name.clone(),
                 timeout_ms: self.timeout.as_millis(),
+                flags: self.transport.flags,
             }),
         }
     }

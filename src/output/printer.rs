@@ -308,12 +308,12 @@ fn redis_cli_error(error: &anyhow::Error) -> Vec<Line> {
         Some(NetError::NotCluster { address }) => with_advice(format!(
             "[ERR] Node {address} is not configured as a cluster node."
         )),
-        Some(NetError::Auth { address, reason }) if reason.starts_with("NOAUTH") => {
-            with_advice(format!("[ERR] Node {address} {reason}"))
-        }
-        Some(NetError::Auth { address, reason }) => {
-            with_advice(format!("Node {address} replied with error:\n{reason}"))
-        }
+        Some(NetError::Auth {
+            address, reason, ..
+        }) if reason.starts_with("NOAUTH") => with_advice(format!("[ERR] Node {address} {reason}")),
+        Some(NetError::Auth {
+            address, reason, ..
+        }) => with_advice(format!("Node {address} replied with error:\n{reason}")),
         _ => vec![Line::stderr(Level::Plain, format!("[ERR] {error:#}"))],
     }
 }

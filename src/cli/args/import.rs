@@ -1,7 +1,9 @@
 //! `import`'s command line, turned into [`crate::commands::import::Options`].
 
 use crate::commands::import::{Options, Source};
-use crate::net::NodeAddress;
+use crate::error::UsageError;
+use crate::net::{NodeAddress, TlsOptions};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Arguments of `import`.
@@ -37,6 +39,65 @@ pub struct ImportArgs {
     /// MIGRATE's timeout: `60s`, or milliseconds.
     #[arg(long, default_value = "60s", value_parser = super::parse_duration, value_name = "TIME")]
     pub migrate_timeout: Duration,
+    #[command(flatten)]
+    pub from_tls: FromTlsArgs,
+}
+
+/// The source's own TLS settings; without `--from-tls` the source is reached as the cluster is.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Source TLS")]
+pub struct FromTlsArgs {
+    /// Connect to the source with TLS, with the `--from-*` settings below (not the cluster's).
+    #[arg(long)]
+    pub from_tls: bool,
+    /// CA certificate file to verify the source (with --from-tls).
+    #[arg(long, value_name = "FILE")]
+    pub from_cacert: Option<PathBuf>,
+    /// Folder of CA certificates to verify the source (with --from-tls).
+    #[arg(long, value_name = "DIR")]
+    pub from_cacertdir: Option<PathBuf>,
+    /// Client certificate shown to the source (with --from-tls and --from-key).
+    #[arg(long, value_name = "FILE")]
+    pub from_cert: Option<PathBuf>,
+    /// Client private key for the source (with --from-tls and --from-cert).
+    #[arg(long, value_name = "FILE")]
+    pub from_key: Option<PathBuf>,
+    /// Server name to send in the TLS handshake with the source.
+    #[arg(long, value_name = "NAME")]
+    pub from_sni: Option<String>,
+    /// Do not verify the source's certificates.
+    #[arg(long)]
+    pub from_insecure: bool,
+}
+
+impl FromTlsArgs {
+    /// The source's TLS settings, or `None` to reach it as the cluster is.
+    fn options(&self) -> Result<Option<TlsOptions>, UsageError> {
+        let given = self.from_cacert.is_some()
+            || self.from_cacertdir.is_some()
+            || self.from_cert.is_some()
+            || self.from_key.is_some()
+            || self.from_sni.is_some()
+            || self.from_insecure;
+        if given && !self.from_tls {
+            return Err(UsageError(
+                "--from-cacert, --from-cacertdir, --from-cert, --from-key, --from-sni and --from-insecure need --from-tls".into(),
+            ));
+        }
+        if self.from_cert.is_some() != self.from_key.is_some() {
+            return Err(UsageError(
+                "--from-cert and --from-key must be given together".into(),
+            ));
+        }
+        Ok(self.from_tls.then(|| TlsOptions {
+            cacert: self.from_cacert.clone(),
+            cacertdir: self.from_cacertdir.clone(),
+            cert: self.from_cert.clone(),
+            key: self.from_key.clone(),
+            sni: self.from_sni.clone(),
+            insecure: self.from_insecure,
+        }))
+    }
 }
 
 impl ImportArgs {
@@ -53,6 +114,7 @@ impl ImportArgs {
             from_user: self.from_user.clone(),
             from_pass: self.from_pass.clone(),
             from_askpass: self.from_askpass,
+            from_tls: self.from_tls.options()?,
             copy: self.copy,
             replace: self.replace,
             migrate_timeout: self.migrate_timeout,
