@@ -109,7 +109,7 @@ fn key_names(cluster: &TestCluster) -> Vec<Vec<u8>> {
 #[test]
 fn a_backup_restores_into_clusters_of_other_shapes_and_servers() {
     let source = TestCluster::start(3, 1);
-    source.write_keys_pipelined(20_000);
+    source.write_keys_pipelined(100_000);
     source.write_mixed_keys(0);
     for i in 0..20 {
         let key = format!("ttl:{i}");
@@ -268,4 +268,55 @@ fn a_stopped_master_fails_its_backup_within_the_bound_and_a_restore_says_it_is_p
         "{}",
         restored.stderr
     );
+}
+
+#[test]
+fn an_rdb_newer_than_the_loading_server_is_refused_with_the_release_it_needs() {
+    let redis_82 = common::cached_server("redis-server-8.2");
+    let shaped = |masters| {
+        TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+            masters,
+            server_bin: redis_82.clone(),
+            ..Default::default()
+        })
+    };
+    let source = shaped(3);
+    source.write_keys_pipelined(500);
+    let before = source.dump_all();
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().to_str().unwrap();
+    let saved = run(&["backup", &source.seed(), dir]);
+    assert_eq!(saved.code, 0, "{}{}", saved.stdout, saved.stderr);
+    let format = manifest(folder.path())["masters"][0]["rdb_version"]
+        .as_u64()
+        .unwrap();
+    assert!(format >= 12, "Redis 8.2 writes RDB {format}");
+
+    // The redis-server on PATH (7.0) reads RDB 10 at most: one line naming the release needed.
+    let target = shaped(4);
+    let refused = run(&["restore", dir, &target.seed()]);
+    common::assert_one_error(&refused, "Redis 7.4");
+    assert!(
+        refused.stderr.contains("--server-bin"),
+        "{}",
+        refused.stderr
+    );
+    assert!(key_names(&target).is_empty());
+
+    // A server that stops at once: each file is named, and the result says what to do.
+    let failed = run(&["restore", dir, &target.seed(), "--server-bin", "/bin/false"]);
+    assert_eq!(failed.code, 1, "{}{}", failed.stdout, failed.stderr);
+    assert!(
+        failed
+            .stdout
+            .contains("3 of 3 RDB files could not be loaded (above) and 0 keys were restored"),
+        "{}",
+        failed.stdout
+    );
+    assert!(key_names(&target).is_empty());
+
+    // With the server it names, every key lands.
+    let restored = run(&["restore", dir, &target.seed(), "--server-bin", &redis_82]);
+    assert_eq!(restored.code, 0, "{}{}", restored.stdout, restored.stderr);
+    common::assert_same_keys(&before, &target.dump_all());
 }

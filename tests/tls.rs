@@ -576,22 +576,8 @@ fn an_import_source_with_its_own_ca_is_reached_with_the_from_tls_options() {
     // Reached with the cluster's CA, the source's certificate is untrusted: the advice names the
     // source's flag.
     let untrusted = import(&[]);
-    assert_eq!(
-        untrusted.code, 2,
-        "{}{}",
-        untrusted.stdout, untrusted.stderr
-    );
-    let errors: Vec<&str> = untrusted
-        .stderr
-        .lines()
-        .filter(|l| l.contains("error"))
-        .collect();
-    assert_eq!(errors.len(), 1, "{}", untrusted.stderr);
-    assert!(
-        errors[0].contains("--from-cacert") && errors[0].contains(&from),
-        "{}",
-        untrusted.stderr
-    );
+    common::assert_one_error(&untrusted, "--from-cacert");
+    assert!(untrusted.stderr.contains(&from), "{}", untrusted.stderr);
     common::assert_one_line_error(&import(&["--from-cacert", &source_ca]), "need --from-tls");
     assert!(cluster.dump_all().is_empty());
     let imported = import(&["--from-tls", "--from-cacert", &source_ca]);

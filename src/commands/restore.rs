@@ -11,7 +11,8 @@ use super::Context;
 use super::import::{KeyProgress, Owners, Transfer, import_all};
 use crate::error::UsageError;
 use crate::exec::manifest::{self, Manifest, ManifestRdb};
-use crate::exec::scratch::{ScratchServer, ScratchTls};
+use crate::exec::rdb::RdbHeader;
+use crate::exec::scratch::{ScratchServer, ScratchTls, check_reads};
 use crate::net::{ConnectOptions, NodeAddress, Session, concurrently};
 use crate::report::Outcome;
 use serde::Serialize;
@@ -50,6 +51,21 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     ));
     for rdb in &manifest.masters {
         verify_file(&options.dir, rdb)?;
+    }
+    for rdb in &manifest.masters {
+        let header = RdbHeader {
+            magic: if rdb.rdb_magic == "VALKEY" {
+                "VALKEY"
+            } else {
+                "REDIS"
+            },
+            version: rdb.rdb_version,
+        };
+        check_reads(
+            &server_for(options, rdb),
+            &options.dir.join(&rdb.file),
+            header,
+        )?;
     }
     for missing in &manifest.missing {
         context.ui.warn(&format!(
@@ -109,6 +125,18 @@ fn verify_file(dir: &Path, rdb: &ManifestRdb) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The server that loads `rdb`: `--server-bin`, else `valkey-server` for a Valkey RDB and
+/// `redis-server` for the others.
+fn server_for(options: &Options, rdb: &ManifestRdb) -> String {
+    options.server_bin.clone().unwrap_or_else(|| {
+        if rdb.rdb_magic == "VALKEY" {
+            "valkey-server".into()
+        } else {
+            "redis-server".into()
+        }
+    })
+}
+
 /// One RDB's restore.
 #[derive(Debug, Serialize)]
 pub struct RdbRestore {
@@ -141,13 +169,7 @@ async fn restore_one(
     progress: &KeyProgress,
 ) -> RdbRestore {
     let rdb = scratch.rdb;
-    let server = options.server_bin.clone().unwrap_or_else(|| {
-        if rdb.rdb_magic == "VALKEY" {
-            "valkey-server".into()
-        } else {
-            "redis-server".into()
-        }
-    });
+    let server = server_for(options, rdb);
     let mut outcome = RdbRestore {
         file: rdb.file.clone(),
         from: rdb.address.clone(),

@@ -1,6 +1,7 @@
 //! What the reply to `SYNC` and the first bytes of an RDB file say, read without trusting them:
 //! the announced length (`$<length>`) and the RDB format version (`REDIS0012`, or Valkey's
-//! `VALKEY080`). Pure; called by `commands::backup` (and fuzzed by `scripts/fuzz.sh`).
+//! `VALKEY080`), and which server releases read which formats. Pure; called by `commands::backup`,
+//! `exec::scratch` for `restore` (and fuzzed by `scripts/fuzz.sh`).
 
 /// The number of bytes an RDB header occupies: the magic word and its version digits.
 pub const HEADER_LEN: usize = 9;
@@ -64,10 +65,102 @@ pub fn rdb_version(head: &[u8]) -> Result<u32, RdbError> {
         })
 }
 
+/// A server release, as `SERVER --version` names it (`Redis server v=7.0.15 ...`,
+/// `Valkey server v=9.1.2 ...`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Release {
+    pub valkey: bool,
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl std::fmt::Display for Release {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let name = if self.valkey { "Valkey" } else { "Redis" };
+        write!(f, "{name} {}.{}", self.major, self.minor)
+    }
+}
+
+impl Release {
+    /// The release named by `SERVER --version`'s output, or `None` when it names none.
+    pub fn parse(version_output: &str) -> Option<Release> {
+        let valkey = version_output.starts_with("Valkey server");
+        if !valkey && !version_output.starts_with("Redis server") {
+            return None;
+        }
+        let number = version_output
+            .split_whitespace()
+            .find_map(|w| w.strip_prefix("v="))?;
+        let mut parts = number.split('.').map(|part| part.parse::<u32>().ok());
+        let (Some(Some(major)), Some(Some(minor))) = (parts.next(), parts.next()) else {
+            return None;
+        };
+        Some(Release {
+            valkey,
+            major,
+            minor,
+        })
+    }
+
+    /// Whether this release reads an RDB file of `header`'s format: `Some(false)` only when it
+    /// certainly does not (from each release's `RDB_VERSION`), `None` when that is not known
+    /// (a newer release, or Valkey's foreign-format loading), so that the server itself decides.
+    pub fn reads(&self, header: RdbHeader) -> Option<bool> {
+        let at_least = |major, minor| (self.major, self.minor) >= (major, minor);
+        if header.magic == "VALKEY" {
+            return Some(self.valkey && self.major >= 9);
+        }
+        let newest = if self.valkey {
+            if header.version <= 11 {
+                return Some(true);
+            }
+            return None;
+        } else if at_least(7, 4) {
+            12
+        } else if at_least(7, 2) {
+            11
+        } else if at_least(7, 0) {
+            10
+        } else if at_least(5, 0) {
+            9
+        } else {
+            return None;
+        };
+        if header.version <= newest {
+            Some(true)
+        } else if at_least(8, 0) {
+            None
+        } else {
+            Some(false)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn releases_read_the_formats_of_their_rdb_version() {
+        let release = |text| Release::parse(text).unwrap();
+        let redis_70 =
+            release("Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64");
+        let redis_82 = release("Redis server v=8.2.1 sha=00000000:0 malloc=libc bits=64");
+        let valkey = release("Valkey server v=9.1.2 sha=00000000:1 malloc=libc bits=64");
+        let header = |magic, version| RdbHeader { magic, version };
+        assert_eq!(redis_70.to_string(), "Redis 7.0");
+        assert_eq!(redis_70.reads(header("REDIS", 10)), Some(true));
+        assert_eq!(redis_70.reads(header("REDIS", 12)), Some(false));
+        assert_eq!(redis_70.reads(header("VALKEY", 80)), Some(false));
+        assert_eq!(redis_82.reads(header("REDIS", 12)), Some(true));
+        assert_eq!(redis_82.reads(header("REDIS", 13)), None);
+        assert_eq!(valkey.reads(header("VALKEY", 80)), Some(true));
+        assert_eq!(valkey.reads(header("REDIS", 11)), Some(true));
+        assert_eq!(valkey.reads(header("REDIS", 12)), None);
+        assert_eq!(Release::parse("KeyDB server v=6.3.4"), None);
+        assert_eq!(Release::parse("Redis server v=x.y"), None);
+    }
 
     #[test]
     fn reads_redis_and_valkey_headers() {

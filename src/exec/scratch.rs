@@ -6,6 +6,7 @@
 //! showing the caller's client certificate and trusting the caller's CA ([`ScratchTls`]); rcluster
 //! itself reaches it over plain TCP on loopback.
 
+use crate::exec::rdb::{RdbHeader, Release};
 use crate::net::{ConnectOptions, NodeAddress, Session};
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
@@ -34,6 +35,17 @@ pub enum ScratchError {
         version: u32,
         log: String,
     },
+    #[error(
+        "{file} is in {magic} RDB format {version}, which '{server}' ({release}) cannot read; {}",
+        needed(.magic, *.version)
+    )]
+    TooNew {
+        server: String,
+        release: Release,
+        file: String,
+        magic: String,
+        version: u32,
+    },
     #[error("'{server}' did not finish loading {file} within {seconds} s (raise --load-timeout)")]
     Slow {
         server: String,
@@ -46,13 +58,40 @@ pub enum ScratchError {
 fn needed(magic: &str, version: u32) -> String {
     let release = match (magic, version) {
         ("VALKEY", 80..) => "Valkey 9.0",
-        ("REDIS", 12) => "Redis 7.4 or Valkey 8.0",
+        ("REDIS", 12) => "Redis 7.4",
         ("REDIS", 11) => "Redis 7.2 or Valkey 7.2",
         ("REDIS", 10) => "Redis 7.0",
         ("REDIS", 9) => "Redis 5.0",
         _ => return "pass --server-bin with a server that reads it".into(),
     };
     format!("it needs {release} or later: pass --server-bin with such a server")
+}
+
+/// Refuses, before any server starts, an RDB that `server` certainly cannot read (by the release its
+/// `--version` names; see [`Release::reads`]); a server that cannot be run is refused too.
+pub fn check_reads(server: &str, rdb: &Path, header: RdbHeader) -> Result<(), ScratchError> {
+    let file = rdb.display().to_string();
+    let output = Command::new(server)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| ScratchError::Start {
+            server: server.into(),
+            file: file.clone(),
+            reason: e.to_string(),
+        })?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    match Release::parse(&text) {
+        Some(release) if release.reads(header) == Some(false) => Err(ScratchError::TooNew {
+            server: server.into(),
+            release,
+            file,
+            magic: header.magic.into(),
+            version: header.version,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// How a temporary server reaches a TLS-only cluster: the caller's `--cert`/`--key` as the

@@ -281,6 +281,20 @@ pub fn assert_one_line_error(outcome: &Outcome, needle: &str) {
     assert!(outcome.stderr.contains(needle), "{}", outcome.stderr);
 }
 
+/// Exit 2 with exactly one `rcluster: error:` line on stderr (progress lines aside), which contains
+/// `needle`.
+#[track_caller]
+pub fn assert_one_error(outcome: &Outcome, needle: &str) {
+    assert_eq!(outcome.code, 2, "{}{}", outcome.stdout, outcome.stderr);
+    let errors: Vec<&str> = outcome
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("rcluster: error:"))
+        .collect();
+    assert_eq!(errors.len(), 1, "{}", outcome.stderr);
+    assert!(errors[0].contains(needle), "{}", outcome.stderr);
+}
+
 /// Polls `probe` every 100 ms for up to `seconds`; whether it held.
 pub fn eventually(seconds: u64, mut probe: impl FnMut() -> bool) -> bool {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);

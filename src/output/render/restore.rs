@@ -47,6 +47,15 @@ impl Render for RestoreReport {
                     self.missing.join(", ")
                 ),
             )
+        } else if let unloaded @ 1.. = self.rdbs.iter().filter(|r| r.loaded.is_none()).count() {
+            Line::new(
+                Level::Err,
+                format!(
+                    "[ERR] Restore incomplete: {unloaded} of {} RDB files could not be loaded (above) and {} keys were restored; keys restored stay restored: deal with the error, then run it again with --replace to finish",
+                    self.rdbs.len(),
+                    self.restored
+                ),
+            )
         } else {
             Line::new(
                 Level::Err,
