@@ -143,6 +143,17 @@ fn commands_succeed_with_one_document() {
         assert_envelope(&doc, command, out.code == 0);
     }
 
+    let folder = tempfile::tempdir().unwrap();
+    // A folder that does not exist yet is made (owner-only).
+    let inside = folder.path().join("new");
+    let saved = run(&["backup", &seed, inside.to_str().unwrap(), "--json"]);
+    let doc = document(&saved.stdout);
+    assert_envelope(&doc, "backup", true);
+    assert_eq!(doc["files"].as_array().unwrap().len(), 3, "{doc}");
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(&inside).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
+
     let moved = run(&[
         "reshard", &seed, "--to", &target, "--from", "all", "--slots", "10", "--yes", "--json",
     ]);

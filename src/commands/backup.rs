@@ -56,8 +56,12 @@ struct NodeRecord {
 
 /// Runs `backup`.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    let folder = options.dir.display();
+    if !options.dir.exists() && !context.redis_cli() {
+        crate::exec::private::create_dir(&options.dir)
+            .map_err(|e| UsageError(format!("cannot create {folder}: {e}")))?;
+    }
     if !options.dir.is_dir() {
-        let folder = options.dir.display();
         return Err(UsageError(format!("{folder} is not a folder: create it first")).into());
     }
     refuse_non_empty(context, options)?;
