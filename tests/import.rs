@@ -55,6 +55,7 @@ fn import_moves_every_key_to_its_owner_and_stops_on_busykey() {
     plain.redis(port, &["ZADD", "a-zset", "1", "a", "2", "b"]);
     plain.redis(port, &["XADD", "a-stream", "*", "f", "v"]);
     plain.redis(port, &["SET", "bin\0key\u{ff}", "bin\0value"]);
+    plain.redis(port, &["SET", "with-ttl", "v", "PX", "600000"]);
     let expected = dump_source(&plain, port);
     let seed = cluster.seed();
     let from = plain.seed();
@@ -65,7 +66,7 @@ fn import_moves_every_key_to_its_owner_and_stops_on_busykey() {
     assert!(
         imported
             .stderr
-            .contains("*** Importing 3005 keys from DB 0"),
+            .contains("*** Importing 3006 keys from DB 0"),
         "{}",
         imported.stderr
     );
@@ -77,6 +78,8 @@ fn import_moves_every_key_to_its_owner_and_stops_on_busykey() {
     let landed: BTreeMap<Vec<u8>, Vec<u8>> = cluster.dump_all().into_iter().collect();
     assert_eq!(landed.len(), expected.len());
     assert!(landed == expected, "every key arrived with the same value");
+    let ttl = cluster.pttl("with-ttl");
+    assert!(ttl > 500_000 && ttl <= 600_000, "the TTL is kept: {ttl}");
     assert_eq!(run(&["check", &seed]).code, 0);
 
     // Natively a key the cluster holds with another value is left alone and named, exactly; the

@@ -353,6 +353,19 @@ pub fn signal_lines(text: &str) -> Vec<String> {
 impl TestCluster {
     /// Runs a command with binary arguments on the master that owns `key`'s slot.
     pub fn on_owner(&self, key: &[u8], args: &[&[u8]]) {
+        self.ask_owner(key, args);
+    }
+
+    /// `PTTL key` on the master that owns its slot.
+    pub fn pttl(&self, key: &str) -> i64 {
+        match self.ask_owner(key.as_bytes(), &[b"PTTL", key.as_bytes()]) {
+            redis::Value::Int(ttl) => ttl,
+            other => panic!("PTTL {key}: {other:?}"),
+        }
+    }
+
+    /// Runs a command with binary arguments on the master that owns `key`'s slot; its reply.
+    pub fn ask_owner(&self, key: &[u8], args: &[&[u8]]) -> redis::Value {
         let view = self.view();
         let slot = key_slot(key);
         let owner = view
@@ -370,8 +383,8 @@ impl TestCluster {
             client
                 .run::<redis::Value>(&command, "test command")
                 .await
-                .expect("command");
-        });
+                .expect("command")
+        })
     }
 
     /// Keys of every type, binary names and a few large values, plus `plain` small strings.
