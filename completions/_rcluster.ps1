@@ -137,6 +137,8 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             break
         }
         'rcluster;doctor' {
+            [CompletionResult]::new('--zone', '--zone', [CompletionResultType]::ParameterName, 'The failure zone of a host, HOST=ZONE, or of one node, HOST:PORT=ZONE (repeat for each): placement is then judged by zone')
+            [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'The MIGRATE timeout slot moves will use, against which the biggest keys are judged')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name (needs a password)')

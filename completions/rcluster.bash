@@ -812,12 +812,20 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__doctor)
-            opts="-a -q -v -h --search-multiple-owners --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --search-multiple-owners --zone --migrate-timeout --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --migrate-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pass)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -120,6 +120,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l no-color -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l zone -d 'The failure zone of a host, HOST=ZONE, or of one node, HOST:PORT=ZONE (repeat for each): placement is then judged by zone' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l migrate-timeout -d 'The MIGRATE timeout slot moves will use, against which the biggest keys are judged' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F

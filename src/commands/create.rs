@@ -6,12 +6,11 @@
 use super::{Context, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::exec::create::{NewNode, apply_create, inspect_new_nodes, placement_nodes};
-use crate::net::NodeAddress;
+use crate::net::{NodeAddress, Zones};
 use crate::plan::create::{CreatePlan, plan_create};
 use crate::report::Outcome;
 use crate::topology::{SlotSet, load_cluster_view};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::time::Duration;
 
 /// What `create` is asked to do, validated (built by `crate::cli::args::create`).
@@ -109,12 +108,11 @@ pub struct CreatePlanSection<'a>(pub &'a CreateReport);
 /// Runs `create`.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     let addresses = options.nodes.clone();
-    let zones = parse_zones(&options.zones).await?;
+    let zones = Zones::parse(&options.zones).await?;
     let nodes = inspect_new_nodes(&context.session, &addresses).await?;
     reject_same_node_twice(&nodes)?;
     let placement = placement_nodes(&nodes, |n| {
-        let node_key = format!("{}:{}", n.ip, n.address.port);
-        zones.get(&node_key).or_else(|| zones.get(&n.ip)).cloned()
+        zones.of(&n.ip, n.address.port).map(str::to_string)
     });
     let missing_zone = placement.iter().find(|n| n.zone.is_none());
     if let Some(missing) = missing_zone.filter(|_| !zones.is_empty()) {
@@ -151,40 +149,6 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     report.applied = true;
     report.check = Some(check);
     Ok(Outcome::clean_if(report, ok))
-}
-
-/// `HOST=ZONE` and `HOST:PORT=ZONE` options as `IP` or `IP:PORT` -> zone (hosts resolved).
-async fn parse_zones(texts: &[String]) -> anyhow::Result<HashMap<String, String>> {
-    let mut zones = HashMap::new();
-    for text in texts {
-        let Some((target, zone)) = text
-            .rsplit_once('=')
-            .filter(|(h, z)| !h.is_empty() && !z.is_empty())
-        else {
-            return Err(UsageError(format!("--zone '{text}': expected HOST=ZONE or HOST:PORT=ZONE, e.g. --zone 10.0.1.1=us-east-1a")).into());
-        };
-        let (host, port) = match NodeAddress::parse(target, None) {
-            Ok(address) => (address.host, Some(address.port)),
-            Err(_) => (
-                target
-                    .trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .to_string(),
-                None,
-            ),
-        };
-        let ips = tokio::net::lookup_host((host.as_str(), 0))
-            .await
-            .map_err(|e| UsageError(format!("--zone '{text}': cannot resolve {host}: {e}")))?;
-        for ip in ips {
-            let key = match port {
-                Some(port) => format!("{}:{port}", ip.ip()),
-                None => ip.ip().to_string(),
-            };
-            zones.insert(key, zone.to_string());
-        }
-    }
-    Ok(zones)
 }
 
 /// The same server named twice (e.g. `localhost:7000` and `127.0.0.1:7000`).

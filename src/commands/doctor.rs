@@ -6,17 +6,24 @@
 //! Exit 0 only when nothing is at warning level or above, 1 otherwise, 2 when it could not run.
 
 use super::{Context, check::check_view};
+use crate::error::UsageError;
 use crate::exec::atomic::supports_atomic;
 use crate::exec::permissions::{Duty, PermissionDenied, Whose, preflight};
-use crate::net::{NodeAddress, Session, concurrently};
+use crate::net::{NetError, NodeAddress, NodeClient, Session, Zones, concurrently};
+use crate::plan::rebalance::{Participant, plan_rebalance};
+use crate::plan::reshard::MasterSlots;
 use crate::report::Outcome;
 use crate::topology::audit::{
-    Advice, Level, SECRET_SETTINGS, SETTINGS, Settings, audit_placement, audit_settings,
+    Advice, Level, SECRET_SETTINGS, SETTINGS, Settings, audit_domains, audit_placement,
+    audit_settings,
 };
+use crate::topology::capacity::{MasterLoad, audit_capacity};
+use crate::topology::check::FindingKind;
 use crate::topology::diagnose::{Diagnosis, diagnose};
-use crate::topology::{ClusterView, load_cluster_view};
+use crate::topology::{ClusterView, NodeView, load_cluster_view};
 use serde::Serialize;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What `doctor` is asked to do, validated (built by `crate::cli::args::doctor`).
 #[derive(Debug)]
@@ -24,6 +31,10 @@ pub struct Options {
     /// The node to reach the cluster through.
     pub seed: NodeAddress,
     pub search_multiple_owners: bool,
+    /// `--zone` options, unparsed.
+    pub zones: Vec<String>,
+    /// The MIGRATE timeout the biggest keys are judged against.
+    pub migrate_timeout: Duration,
 }
 
 /// What `doctor` reports.
@@ -47,10 +58,34 @@ impl DoctorReport {
 /// Runs `doctor`.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     let seed = options.seed.clone();
+    let zones = Zones::parse(&options.zones).await?;
     let view = load_cluster_view(&context.session, &seed).await?;
-    let report = check_view(context, &view, options.search_multiple_owners).await?;
+    let mut report = check_view(context, &view, options.search_multiple_owners).await?;
+    let zone_of = |node: &NodeView| {
+        zones
+            .of(&node.address.host, node.address.port)
+            .map(str::to_string)
+    };
+    if let Some(missing) = view
+        .loaded()
+        .find(|n| !zones.is_empty() && zone_of(n).is_none())
+    {
+        return Err(UsageError(format!(
+            "no --zone given for {}; give every node a zone, or none",
+            missing.address
+        ))
+        .into());
+    }
+    // Zones say where the nodes really run: placement is judged by zone, not by address.
+    if !zones.is_empty() {
+        report
+            .findings
+            .retain(|f| f.kind != FindingKind::ReplicaOnMasterHost);
+    }
     let mut audit = settings_advice(&context.session, &view).await;
     audit.extend(audit_placement(&view));
+    audit.extend(audit_domains(&view, &zone_of));
+    audit.extend(capacity_advice(&context.session, &view, options.migrate_timeout).await);
     audit.extend(permission_advice(context, &view).await);
     let doctor = DoctorReport {
         seed: seed.to_string(),
@@ -90,6 +125,109 @@ async fn settings_advice(session: &Arc<Session>, view: &ClusterView) -> Vec<Advi
         });
     }
     advice
+}
+
+/// Every master's memory, keys and biggest sampled key at once, and the slots a rebalance would
+/// move, then the capacity audit.
+async fn capacity_advice(
+    session: &Arc<Session>,
+    view: &ClusterView,
+    migrate_timeout: Duration,
+) -> Vec<Advice> {
+    let masters: Vec<(NodeAddress, Option<u64>)> = view
+        .loaded_masters()
+        .filter(|m| !m.myself().slots.is_empty())
+        .map(|m| (m.address.clone(), m.keys))
+        .collect();
+    let loads = concurrently(masters, |(address, keys)| {
+        let session = Arc::clone(session);
+        async move { read_load(&session, address, keys).await }
+    })
+    .await;
+    let participants: Vec<Participant> = view
+        .loaded_masters()
+        .filter(|m| !m.myself().slots.is_empty())
+        .map(|m| Participant {
+            master: MasterSlots {
+                id: m.id().to_string(),
+                slots: m.myself().slots.clone(),
+            },
+            weight: 1.0,
+        })
+        .collect();
+    let slots_to_move = plan_rebalance(&participants, 2.0)
+        .map(|plan| plan.transfers.iter().map(|t| t.slots).sum())
+        .unwrap_or(0);
+    audit_capacity(
+        &loads,
+        slots_to_move,
+        migrate_timeout,
+        &view.seed.to_string(),
+    )
+}
+
+/// Keys sampled per master for the biggest-key audit.
+const SAMPLE_KEYS: usize = 1000;
+
+/// One master's `INFO memory` and the biggest key of a bounded `SCAN` sample.
+async fn read_load(session: &Session, address: NodeAddress, keys: Option<u64>) -> MasterLoad {
+    let mut load = MasterLoad {
+        address: address.to_string(),
+        keys,
+        used_memory: None,
+        maxmemory: None,
+        biggest: Ok(None),
+    };
+    let mut client = match session.client(&address).await {
+        Ok(client) => client,
+        Err(error) => {
+            load.biggest = Err(error.to_string());
+            return load;
+        }
+    };
+    if let Ok(info) = client.query::<String>(&["INFO", "memory"]).await {
+        let field = |name: &str| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(name)?.strip_prefix(':')?.trim().parse().ok())
+        };
+        load.used_memory = field("used_memory");
+        load.maxmemory = field("maxmemory");
+    }
+    load.biggest = biggest_sampled(&mut client).await.map_err(|e| match e {
+        NetError::Server { message, .. } => message,
+        other => other.to_string(),
+    });
+    load
+}
+
+/// The biggest key of up to [`SAMPLE_KEYS`] keys (`SCAN`, then `MEMORY USAGE` pipelined).
+async fn biggest_sampled(client: &mut NodeClient) -> Result<Option<(String, u64)>, NetError> {
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    let mut cursor = 0u64;
+    loop {
+        let mut scan = redis::cmd("SCAN");
+        scan.arg(cursor).arg("COUNT").arg(200);
+        let (next, batch): (u64, Vec<Vec<u8>>) = client.run(&scan, "SCAN").await?;
+        keys.extend(batch);
+        cursor = next;
+        if cursor == 0 || keys.len() >= SAMPLE_KEYS {
+            break;
+        }
+    }
+    if keys.is_empty() {
+        return Ok(None);
+    }
+    let mut sizes = redis::pipe();
+    for key in &keys {
+        sizes.cmd("MEMORY").arg("USAGE").arg(key);
+    }
+    let sizes: Vec<Option<u64>> = client.pipeline(&sizes, "MEMORY USAGE").await?;
+    Ok(keys
+        .iter()
+        .zip(sizes)
+        .filter_map(|(key, size)| Some((key, size?)))
+        .max_by_key(|(_, size)| *size)
+        .map(|(key, size)| (String::from_utf8_lossy(key).into_owned(), size)))
 }
 
 /// One node's audited settings; secrets become "set" or "" here and go no further.

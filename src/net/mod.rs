@@ -8,12 +8,14 @@ mod address;
 mod concurrent;
 mod error;
 mod tls;
+mod zones;
 
 pub use address::{AddressError, NodeAddress};
 pub use concurrent::concurrently;
 use error::first_line;
 pub use error::{ConnectHint, Flags, Link, NetError, Transport, server_error_text};
 pub use tls::TlsOptions;
+pub use zones::Zones;
 
 use redis::aio::MultiplexedConnection;
 use redis::{

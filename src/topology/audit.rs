@@ -134,6 +134,27 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
             remedy: Some(format!("rcluster call {seed} CONFIG SET cluster-require-full-coverage no")),
         });
     }
+    let protected =
+        each(&|s| get(s, "protected-mode") == "yes" && get(s, "requirepass").is_empty());
+    if !protected.is_empty() {
+        advice.push(Advice {
+            level: Level::Note,
+            topic: "settings",
+            message: format!("protected-mode yes without a password on {} node(s)", protected.len()),
+            why: "Such a node answers only loopback clients: clients and tools on other hosts are refused (DENIED) while the cluster looks healthy from the node itself.",
+            remedy: Some(format!("rcluster call {seed} CONFIG SET requirepass PASSWORD")),
+        });
+    }
+    let disk_sync = each(&|s| get(s, "repl-diskless-sync") == "no");
+    if !disk_sync.is_empty() {
+        advice.push(Advice {
+            level: Level::Note,
+            topic: "settings",
+            message: format!("repl-diskless-sync no on {} node(s)", disk_sync.len()),
+            why: "A trade-off: a replica's full sync (after a failover, or a new replica) first writes an RDB to the master's disk; diskless sends it straight over the network, usually faster.",
+            remedy: Some(format!("rcluster call {seed} CONFIG SET repl-diskless-sync yes")),
+        });
+    }
     let unbounded = each(&|s| get(s, "maxmemory") == "0");
     if !unbounded.is_empty() {
         advice.push(Advice {
@@ -182,6 +203,78 @@ pub fn audit_placement(view: &ClusterView) -> Vec<Advice> {
             message: format!("uneven replica counts per master: {counts:?}"),
             why: "The masters with fewer replicas are the first to lose their slots when nodes fail.",
             remedy: Some("rcluster add-node NEW_HOST:PORT SEED --replica (replicas go to the master with fewest)".into()),
+        });
+    }
+    advice
+}
+
+/// The advice on failure domains: masters that share one (after failovers, or as built), and with
+/// zones, replicas in their master's zone. `zone_of` gives a node's `--zone`. Pure.
+pub fn audit_domains(
+    view: &ClusterView,
+    zone_of: &dyn Fn(&super::view::NodeView) -> Option<String>,
+) -> Vec<Advice> {
+    let domain = |node: &super::view::NodeView| match zone_of(node) {
+        Some(zone) => format!("zone {zone}"),
+        None => format!("host {}", node.address.host),
+    };
+    let mut advice = Vec::new();
+    let masters: Vec<_> = view
+        .loaded_masters()
+        .filter(|m| !m.myself().slots.is_empty())
+        .collect();
+    let mut by_domain: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for master in &masters {
+        by_domain
+            .entry(domain(master))
+            .or_default()
+            .push(master.address.to_string());
+    }
+    let domains: std::collections::BTreeSet<String> = view.loaded().map(domain).collect();
+    if domains.len() > 1 {
+        for (place, held) in by_domain.iter().filter(|(_, held)| held.len() > 1) {
+            advice.push(Advice {
+                level: Level::Warning,
+                topic: "placement",
+                message: format!(
+                    "{place} holds {} of the {} masters: {}",
+                    held.len(),
+                    masters.len(),
+                    held.join(", ")
+                ),
+                why: "Losing it loses these masters at once; when they are half of the masters or more, the others cannot vote their replicas in.",
+                remedy: Some("rcluster failover REPLICA:PORT    # a replica of one of them, elsewhere".into()),
+            });
+        }
+    }
+    let mut same_zone = Vec::new();
+    for replica in view.loaded().filter(|n| n.myself().flags.replica) {
+        let master = replica
+            .myself()
+            .master_id
+            .as_deref()
+            .and_then(|id| view.node_by_id(id));
+        let (Some(master), Some(zone)) = (master, zone_of(replica)) else {
+            continue;
+        };
+        if zone_of(master).as_deref() == Some(zone.as_str()) {
+            same_zone.push(format!(
+                "{} -> {} (zone {zone})",
+                replica.address, master.address
+            ));
+        }
+    }
+    if !same_zone.is_empty() {
+        advice.push(Advice {
+            level: Level::Warning,
+            topic: "placement",
+            message: format!(
+                "{} replica(s) in their master's zone: {}",
+                same_zone.len(),
+                same_zone.join(", ")
+            ),
+            why: "One zone lost loses the master and its replica together, and with them the slots.",
+            remedy: Some("add a replica in another zone (rcluster add-node HOST:PORT SEED --replica --master-id ID), then remove this one".into()),
         });
     }
     advice
@@ -241,5 +334,24 @@ mod tests {
             "{messages:?}"
         );
         assert!(found.iter().all(|a| a.level == Level::Warning));
+    }
+
+    #[test]
+    fn protected_mode_without_a_password_and_disk_sync_are_notes() {
+        let settings = [
+            ("protected-mode", "yes"),
+            ("requirepass", ""),
+            ("repl-diskless-sync", "no"),
+        ];
+        let found = audit_settings(&[node("a:1", &settings)], "a:1");
+        let messages: Vec<&str> = found.iter().map(|a| a.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "protected-mode yes without a password on 1 node(s)",
+                "repl-diskless-sync no on 1 node(s)"
+            ]
+        );
+        assert!(found.iter().all(|a| a.level == Level::Note));
     }
 }

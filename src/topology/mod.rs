@@ -3,6 +3,7 @@
 //! in that view (pure), and [`slots`] holds slot arithmetic.
 
 pub mod audit;
+pub mod capacity;
 pub mod check;
 pub mod diagnose;
 #[cfg(test)]

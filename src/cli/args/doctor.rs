@@ -2,6 +2,7 @@
 
 use crate::commands::doctor::Options;
 use crate::net::NodeAddress;
+use std::time::Duration;
 
 /// Arguments of `doctor`.
 #[derive(Debug, clap::Args)]
@@ -13,6 +14,13 @@ pub struct DoctorArgs {
     /// Also look for keys held by masters that do not own their slot.
     #[arg(long)]
     pub search_multiple_owners: bool,
+    /// The failure zone of a host, HOST=ZONE, or of one node, HOST:PORT=ZONE (repeat for each):
+    /// placement is then judged by zone.
+    #[arg(long = "zone", value_name = "HOST[:PORT]=ZONE")]
+    pub zones: Vec<String>,
+    /// The MIGRATE timeout slot moves will use, against which the biggest keys are judged.
+    #[arg(long, default_value = "60s", value_parser = super::parse_duration, value_name = "TIME")]
+    pub migrate_timeout: Duration,
 }
 
 impl DoctorArgs {
@@ -21,6 +29,8 @@ impl DoctorArgs {
         Ok(Options {
             seed: NodeAddress::parse(&self.node, self.port.as_deref())?,
             search_multiple_owners: self.search_multiple_owners,
+            zones: self.zones.clone(),
+            migrate_timeout: self.migrate_timeout,
         })
     }
 }
