@@ -331,3 +331,66 @@ fn cluster_alone_prints_the_cluster_usage_on_stderr_and_help_on_stdout() {
     assert!(alone.stdout.is_empty() && theirs.stdout.is_empty());
     assert_eq!(alone.stderr.trim_end(), help.stdout.trim_end());
 }
+
+/// Opens slot 0 on two identical clusters in the same way, then `--cluster fix` with redis-cli on
+/// one and rcluster on the other: the same exit code, the same stdout once ids and ports are
+/// normalised, and nothing on stderr (as redis-cli).
+fn compare_fix(clusters: &[TestCluster; 2], open: &dyn Fn(&TestCluster)) {
+    for cluster in clusters {
+        open(cluster);
+    }
+    let fix = |cluster: &TestCluster, tool: fn(&[&str]) -> common::Outcome| {
+        let outcome = tool(&["--cluster", "fix", &cluster.seed()]);
+        (outcome.code, cluster.normalize(&outcome.stdout), outcome)
+    };
+    let (reference_code, reference, _) = fix(&clusters[0], redis_cli);
+    let (code, ours, outcome) = fix(&clusters[1], run);
+    assert_eq!(
+        code, reference_code,
+        "redis-cli:\n{reference}\nrcluster:\n{ours}"
+    );
+    assert_eq!(ours, reference, "stderr: {}", outcome.stderr);
+    assert!(outcome.stderr.is_empty(), "{}", outcome.stderr);
+    for cluster in clusters {
+        assert!(!cluster.any_slot_open());
+    }
+}
+
+#[test]
+fn fix_repairs_open_slots_with_redis_cli_lines_in_redis_cli_order() {
+    let clusters = [TestCluster::start(3, 0), TestCluster::start(3, 0)];
+    for cluster in &clusters {
+        for i in 0..25 {
+            // "{06S}" hashes to slot 0, owned by the first master.
+            let key = format!("{{06S}}:{i}");
+            cluster.on_owner(key.as_bytes(), &[b"SET", key.as_bytes(), b"v"]);
+        }
+    }
+    let ids = |cluster: &TestCluster| {
+        let (owner, other) = (cluster.port(0), cluster.port(1));
+        (owner, other, cluster.id(owner), cluster.id(other))
+    };
+    // Case 1: migrating on the owner (with its keys), importing on another master.
+    compare_fix(&clusters, &|cluster| {
+        let (owner, other, owner_id, other_id) = ids(cluster);
+        cluster.redis(other, &["CLUSTER", "SETSLOT", "0", "IMPORTING", &owner_id]);
+        cluster.redis(owner, &["CLUSTER", "SETSLOT", "0", "MIGRATING", &other_id]);
+    });
+    // Case 4: migrating on the owner, importing nowhere (the keys are now on port(1)).
+    compare_fix(&clusters, &|cluster| {
+        let (_, now_owner, _, _) = ids(cluster);
+        let elsewhere = cluster.id(cluster.port(2));
+        cluster.redis(
+            now_owner,
+            &["CLUSTER", "SETSLOT", "0", "MIGRATING", &elsewhere],
+        );
+    });
+    // Case 2: importing on a master without keys, migrating nowhere.
+    compare_fix(&clusters, &|cluster| {
+        let owner_id = cluster.id(cluster.port(1));
+        cluster.redis(
+            cluster.port(2),
+            &["CLUSTER", "SETSLOT", "0", "IMPORTING", &owner_id],
+        );
+    });
+}

@@ -40,6 +40,20 @@ pub struct CheckSection<'a> {
     /// The `M:`/`S:` listing of every node (rebalance checks without it, as redis-cli does).
     #[serde(skip)]
     pub listing: bool,
+    /// All of it, or the part before or from `>>> Check slots coverage...` (redis-cli's `fix`
+    /// repairs open slots between the two).
+    #[serde(skip)]
+    pub part: CheckPart,
+}
+
+/// Which lines of a check a [`CheckSection`] shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckPart {
+    Whole,
+    /// Up to the open slots.
+    BeforeCoverage,
+    /// From `>>> Check slots coverage...` on.
+    FromCoverage,
 }
 
 impl<'a> CheckSection<'a> {
@@ -48,6 +62,7 @@ impl<'a> CheckSection<'a> {
             report,
             info: None,
             listing: true,
+            part: CheckPart::Whole,
         }
     }
 
@@ -59,6 +74,11 @@ impl<'a> CheckSection<'a> {
             info: Some(info),
             ..CheckSection::new(report)
         }
+    }
+
+    /// Only `part` of it.
+    pub fn part(self, part: CheckPart) -> CheckSection<'a> {
+        CheckSection { part, ..self }
     }
 
     pub fn without_listing(report: &'a CheckReport) -> CheckSection<'a> {

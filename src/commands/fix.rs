@@ -7,7 +7,7 @@
 //! direction it was moving them (`--no-journal` ignores it).
 
 use super::Context;
-use super::check::{CheckSection, check_view};
+use super::check::{CheckPart, CheckSection, check_view};
 use super::moves::{bounded_migrate_timeout, wait_for_agreement};
 use crate::error::UsageError;
 use crate::exec::fix::{FixOutcome, execute_fix};
@@ -147,7 +147,6 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     };
     let check = check_cluster(&view, unowned.as_ref());
     let info = super::info::build_info_report(&view);
-    context.ui.section(&CheckSection::with_info(&check, &info));
     super::refuse_during_atomic_migration(context, &view).await?;
     let _lock = super::moves::lock_run(&view, "fix")?;
     let mut keys = count_keys(context, &view).await?;
@@ -162,8 +161,21 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let planning = FixOptions {
         with_unreachable_masters: options.fix_with_unreachable_masters,
     };
-    let mut plan = plan_fix(&view, &keys, &intents, planning);
+    let plan = plan_fix(&view, &keys, &intents, planning);
     let addresses = Addresses::of(&view);
+    // redis-cli repairs open slots between the open-slot and the coverage parts of its check.
+    let open_first = context.redis_cli()
+        && !options.dry_run
+        && plan.refused.is_none()
+        && plan.repairs.iter().any(|r| r.problem == Problem::OpenSlot);
+    let part = if open_first {
+        CheckPart::BeforeCoverage
+    } else {
+        CheckPart::Whole
+    };
+    context
+        .ui
+        .section(&CheckSection::with_info(&check, &info).part(part));
     if plan.refused.is_some() {
         let report = FixReport::new(FixStage::Refused, check, plan, addresses);
         return Ok(report.finish(false));
@@ -193,27 +205,38 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         return Ok(report.finish(false));
     }
     super::moves::refuse_without_permission(context, &view, Mover::Legacy).await?;
-    if !consent(context, options, &mut plan) {
-        context.ui.hint("declined: nothing was changed");
-        let report = FixReport::new(FixStage::Declined, check, plan, addresses);
-        return Ok(report.finish(false));
-    }
-    if context.redis_cli() {
-        show_plan(&plan);
-    }
     let started = Instant::now();
-    let mut migrate = migrate_options(context, options);
-    let node_timeout = node_timeout(&context.session, &view.seed).await;
-    migrate.migrate_timeout = bounded_migrate_timeout(migrate.migrate_timeout, node_timeout);
-    let handoffs = Handoffs::new(Arc::clone(&context.session), &view, node_timeout);
-    let outcome = execute_fix(
-        &context.session,
-        &endpoints_of(&view),
-        &handoffs,
-        &plan,
-        &migrate,
-    )
-    .await;
+    let repairer = Repairer::new(context, options, &view).await;
+    let mut outcome = FixOutcome::default();
+    let mut rest = plan.clone();
+    if open_first {
+        let open = rest.take(|r| r.problem == Problem::OpenSlot);
+        let done = repairer.repair(&open).await;
+        context.ui.section(&OpenSlotSection {
+            plan: &open,
+            check: &check,
+            addresses: &addresses,
+            outcome: &done,
+        });
+        context
+            .ui
+            .section(&CheckSection::new(&check).part(CheckPart::FromCoverage));
+        outcome.merge(done);
+    }
+    if !rest.repairs.is_empty() {
+        let agreed = consent(context, options, &mut rest);
+        if !agreed && !open_first {
+            context.ui.hint("declined: nothing was changed");
+            let report = FixReport::new(FixStage::Declined, check, plan, addresses);
+            return Ok(report.finish(false));
+        }
+        if agreed {
+            if context.redis_cli() {
+                show_plan(&rest);
+            }
+            outcome.merge(repairer.repair(&rest).await);
+        }
+    }
     let seconds = started.elapsed().as_secs_f64();
     if let Some((path, state)) = &journal {
         record_in_journal(context, path, state, &plan, &outcome);
@@ -228,6 +251,52 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     report.seconds = Some(seconds);
     report.after = Some(after);
     Ok(report.finish(clean))
+}
+
+/// Carries out repairs: the migrate options, the node timeout and the hand-offs of one run.
+struct Repairer<'a> {
+    context: &'a Context,
+    view: &'a ClusterView,
+    migrate: MigrateOptions,
+    handoffs: Handoffs,
+}
+
+impl<'a> Repairer<'a> {
+    async fn new(context: &'a Context, options: &Options, view: &'a ClusterView) -> Repairer<'a> {
+        let mut migrate = migrate_options(context, options);
+        let node_timeout = node_timeout(&context.session, &view.seed).await;
+        migrate.migrate_timeout = bounded_migrate_timeout(migrate.migrate_timeout, node_timeout);
+        let handoffs = Handoffs::new(Arc::clone(&context.session), view, node_timeout);
+        Repairer {
+            context,
+            view,
+            migrate,
+            handoffs,
+        }
+    }
+
+    async fn repair(&self, plan: &FixPlan) -> FixOutcome {
+        execute_fix(
+            &self.context.session,
+            &endpoints_of(self.view),
+            &self.handoffs,
+            plan,
+            &self.migrate,
+        )
+        .await
+    }
+}
+
+/// In redis-cli syntax, the open slots just repaired, in redis-cli's words (`>>> Fixing open slot
+/// N`, where it was open, the case, the keys moved), before the coverage part of the check.
+#[derive(Serialize)]
+pub struct OpenSlotSection<'a> {
+    pub plan: &'a FixPlan,
+    #[serde(skip)]
+    pub check: &'a CheckReport,
+    #[serde(skip)]
+    pub addresses: &'a Addresses,
+    pub outcome: &'a FixOutcome,
 }
 
 /// A check's verdict, by redis-cli's rules in its syntax.

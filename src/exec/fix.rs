@@ -26,6 +26,16 @@ pub struct FixOutcome {
     pub warnings: Vec<String>,
 }
 
+impl FixOutcome {
+    /// Adds another run's outcome.
+    pub fn merge(&mut self, other: FixOutcome) {
+        self.fixed.extend(other.fixed);
+        self.keys_moved += other.keys_moved;
+        self.failed.extend(other.failed);
+        self.warnings.extend(other.warnings);
+    }
+}
+
 /// One command about one slot; an error containing `tolerate` counts as success.
 struct SlotCommand {
     slot: u16,

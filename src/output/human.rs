@@ -86,6 +86,9 @@ pub fn render_load_warnings(report: &CheckReport) -> Vec<Line> {
         .collect()
 }
 
+/// The line that starts the coverage part of a check.
+pub const COVERAGE_HEADER: &str = ">>> Check slots coverage...";
+
 /// `check`'s report after the info block. `compat` keeps exactly redis-cli's lines; otherwise the
 /// disagreement details and rcluster's extra findings follow.
 pub fn render_check(report: &CheckReport, compat: bool) -> Vec<Line> {
@@ -121,7 +124,7 @@ pub fn render_check_with(report: &CheckReport, compat: bool, listing: bool) -> V
     }
     lines.push(Line::new(Level::Info, ">>> Check for open slots..."));
     lines.extend(render_open_slots(report));
-    lines.push(Line::new(Level::Info, ">>> Check slots coverage..."));
+    lines.push(Line::new(Level::Info, COVERAGE_HEADER));
     if report.uncovered.is_empty() {
         lines.push(Line::new(Level::Success, "[OK] All 16384 slots covered."));
     } else {

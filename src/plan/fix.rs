@@ -141,6 +141,21 @@ pub struct FixPlan {
     pub notes: Vec<String>,
 }
 
+impl FixPlan {
+    /// Removes the repairs `which` picks and returns them as a plan of their own (no notes).
+    pub fn take(&mut self, which: impl Fn(&SlotRepair) -> bool) -> FixPlan {
+        let (taken, kept) = std::mem::take(&mut self.repairs)
+            .into_iter()
+            .partition(|r| which(r));
+        self.repairs = kept;
+        FixPlan {
+            repairs: taken,
+            refused: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// The slots whose key counts the planner needs: open, uncovered, claimed by several masters,
 /// disagreed about, or owned by an unreachable master.
 pub fn slots_to_count(view: &ClusterView) -> Vec<u16> {

@@ -1,9 +1,11 @@
 //! `check`'s views: the info block, redis-cli's check lines, then rcluster's own findings.
 
 use super::{Render, RenderOptions};
-use crate::commands::check::{CheckOutcome, CheckSection};
+use crate::commands::check::{CheckOutcome, CheckPart, CheckSection};
 use crate::commands::info::InfoReport;
-use crate::output::human::{render_check, render_check_with, render_info, render_load_warnings};
+use crate::output::human::{
+    COVERAGE_HEADER, render_check, render_check_with, render_info, render_load_warnings,
+};
 use crate::output::{Level, Line};
 use crate::topology::check::{OwnView, short_id};
 
@@ -103,7 +105,15 @@ impl CheckSection<'_> {
             lines.extend(render_info(info));
         }
         lines.extend(render_check_with(self.report, redis_cli, self.listing));
-        lines
+        let coverage = lines
+            .iter()
+            .position(|l| l.text == COVERAGE_HEADER)
+            .unwrap_or(lines.len());
+        match self.part {
+            CheckPart::Whole => lines,
+            CheckPart::BeforeCoverage => lines[..coverage].to_vec(),
+            CheckPart::FromCoverage => lines[coverage..].to_vec(),
+        }
     }
 }
 

@@ -2,11 +2,12 @@
 //! and the result of each way `fix` can end.
 
 use super::{Render, RenderOptions, hint_line};
-use crate::commands::fix::{Addresses, FixReport, FixStage, PlanSection};
+use crate::commands::fix::{Addresses, FixReport, FixStage, OpenSlotSection, PlanSection};
 use crate::exec::fix::FixOutcome;
 use crate::output::human::render_check_with;
 use crate::output::{Level, Line};
 use crate::plan::fix::{FixPlan, Problem, SlotRepair};
+use crate::topology::check::CheckReport;
 
 impl Render for FixReport {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
@@ -33,7 +34,7 @@ impl Render for FixReport {
                 Level::Warn,
                 format!("*** Not fixing: {}", self.refusal()),
             )],
-            FixStage::DryRun => plan_lines(&self.plan, &self.addresses),
+            FixStage::DryRun => plan_lines(&self.plan, &self.addresses, true),
             FixStage::NothingToDo | FixStage::Declined => Vec::new(),
             FixStage::Repaired => self.repaired(options, true),
         }
@@ -50,9 +51,19 @@ impl FixReport {
     fn repaired(&self, options: &RenderOptions, redis_cli: bool) -> Vec<Line> {
         let default = FixOutcome::default();
         let outcome = self.outcome.as_ref().unwrap_or(&default);
+        // In redis-cli syntax the open slots were reported as they were repaired.
+        let shown = |slot: &u16| {
+            redis_cli
+                && self
+                    .plan
+                    .repairs
+                    .iter()
+                    .any(|r| r.slot.number() == *slot && r.problem == Problem::OpenSlot)
+        };
         let mut lines: Vec<Line> = outcome
             .failed
             .iter()
+            .filter(|(slot, _)| !shown(slot))
             .map(|(slot, reason)| {
                 Line::new(
                     Level::Err,
@@ -60,6 +71,10 @@ impl FixReport {
                 )
             })
             .collect();
+        if redis_cli {
+            // redis-cli prints no result line.
+            return lines;
+        }
         let (level, tag) = if outcome.failed.is_empty() {
             (Level::Success, "[OK]")
         } else {
@@ -75,9 +90,6 @@ impl FixReport {
                 self.seconds.unwrap_or_default()
             ),
         ));
-        if redis_cli {
-            return lines;
-        }
         if let Some(after) = &self.after {
             // The findings only: the node listing was printed before the repair.
             lines.extend(render_check_with(after, false, false));
@@ -92,18 +104,142 @@ impl FixReport {
     }
 }
 
+impl Render for OpenSlotSection<'_> {
+    /// Shown in redis-cli syntax only (natively the plan table says it all).
+    fn human(&self, _: &RenderOptions) -> Vec<Line> {
+        Vec::new()
+    }
+
+    fn redis_cli(&self, _: &RenderOptions) -> Vec<Line> {
+        self.plan
+            .repairs
+            .iter()
+            .flat_map(|r| open_slot_lines(r, self.check, self.addresses, self.outcome))
+            .collect()
+    }
+}
+
+/// One open slot's repair as redis-cli words it: where it was open, the case that fits what was
+/// done, and a dot per key moved; rcluster's own reason goes to stderr when no case fits.
+fn open_slot_lines(
+    repair: &SlotRepair,
+    check: &CheckReport,
+    addresses: &Addresses,
+    outcome: &FixOutcome,
+) -> Vec<Line> {
+    let slot = repair.slot;
+    let open_in =
+        |pick: fn(&crate::topology::check::OpenSlotNode) -> &Vec<crate::topology::Slot>| {
+            check
+                .open_slot_nodes
+                .iter()
+                .filter(|n| pick(n).contains(&slot))
+                .map(|n| n.address.clone())
+                .collect::<Vec<_>>()
+        };
+    let (migrating, importing) = (open_in(|n| &n.migrating), open_in(|n| &n.importing));
+    let target = addresses.get(&repair.target);
+    let mut lines = vec![Line::new(
+        Level::Info,
+        format!(">>> Fixing open slot {slot}"),
+    )];
+    if !migrating.is_empty() {
+        lines.push(Line::plain(format!(
+            "Set as migrating in: {}",
+            migrating.join(",")
+        )));
+    }
+    if !importing.is_empty() {
+        lines.push(Line::plain(format!(
+            "Set as importing in: {}",
+            importing.join(",")
+        )));
+    }
+    if let Some(reason) = outcome.failed.get(&slot.number()) {
+        lines.push(Line::new(
+            Level::Err,
+            format!("[ERR] slot {slot} was not repaired: {reason}"),
+        ));
+        return lines;
+    }
+    let moves = |lines: &mut Vec<Line>| {
+        for drain in &repair.drains {
+            lines.push(Line::plain(format!(
+                "Moving slot {slot} from {} to {target}: {}",
+                addresses.get(&drain.node),
+                ".".repeat(drain.keys as usize)
+            )));
+        }
+    };
+    let drained_from = |address: &str| {
+        repair
+            .drains
+            .iter()
+            .any(|d| addresses.get(&d.node) == address)
+    };
+    match (migrating.as_slice(), importing.as_slice()) {
+        ([from], [to]) if *to == target && (repair.drains.is_empty() || drained_from(from)) => {
+            lines.push(Line::new(
+                Level::Info,
+                format!(">>> Case 1: Moving slot {slot} from {from} to {to}"),
+            ));
+            lines.push(Line::plain(format!(
+                "Moving slot {slot} from {from} to {to}: {}",
+                ".".repeat(repair.drains.iter().map(|d| d.keys).sum::<u64>() as usize)
+            )));
+        }
+        ([], [_, ..]) => {
+            lines.push(Line::new(
+                Level::Info,
+                format!(">>> Case 2: Moving all the {slot} slot keys to its owner {target}"),
+            ));
+            for node in importing.iter().filter(|n| **n != target) {
+                let keys: u64 = repair
+                    .drains
+                    .iter()
+                    .filter(|d| addresses.get(&d.node) == *node)
+                    .map(|d| d.keys)
+                    .sum();
+                lines.push(Line::plain(format!(
+                    "Moving slot {slot} from {node} to {target}: {}",
+                    ".".repeat(keys as usize)
+                )));
+                lines.push(Line::new(
+                    Level::Info,
+                    format!(">>> Setting {slot} as STABLE in {node}"),
+                ));
+            }
+        }
+        ([node], []) if repair.drains.is_empty() => {
+            lines.push(Line::new(
+                Level::Info,
+                format!(">>> Case 4: Closing slot {slot} on {node}"),
+            ));
+        }
+        _ => {
+            moves(&mut lines);
+            lines.push(Line::stderr(
+                Level::Plain,
+                format!("*** slot {slot}: {}", repair.reason),
+            ));
+        }
+    }
+    lines
+}
+
 impl Render for PlanSection<'_> {
     fn human(&self, _: &RenderOptions) -> Vec<Line> {
         plan_table(self.plan, self.addresses)
     }
 
     fn redis_cli(&self, _: &RenderOptions) -> Vec<Line> {
-        plan_lines(self.plan, self.addresses)
+        plan_lines(self.plan, self.addresses, false)
     }
 }
 
-/// redis-cli's lines: a `>>>` header and the reason, per slot.
-fn plan_lines(plan: &FixPlan, addresses: &Addresses) -> Vec<Line> {
+/// redis-cli's lines: a `>>>` header per slot, and with `reasons` (a dry run, which redis-cli
+/// does not have) rcluster's reason for it.
+fn plan_lines(plan: &FixPlan, addresses: &Addresses, reasons: bool) -> Vec<Line> {
     plan.repairs
         .iter()
         .flat_map(|r| {
@@ -119,10 +255,9 @@ fn plan_lines(plan: &FixPlan, addresses: &Addresses) -> Vec<Line> {
                 ),
                 Problem::Disagreement => format!(">>> Announcing the owner of slot {}", r.slot),
             };
-            [
-                Line::new(Level::Info, head),
-                Line::plain(format!("*** {}: {}", addresses.get(&r.target), r.reason)),
-            ]
+            let reason = reasons
+                .then(|| Line::plain(format!("*** {}: {}", addresses.get(&r.target), r.reason)));
+            std::iter::once(Line::new(Level::Info, head)).chain(reason)
         })
         .collect()
 }
