@@ -394,3 +394,119 @@ fn fix_repairs_open_slots_with_redis_cli_lines_in_redis_cli_order() {
         );
     });
 }
+
+/// The same lines, or the first that differs (whole outputs can be thousands of lines).
+#[track_caller]
+fn assert_same_lines(reference: &str, ours: &str) {
+    let (theirs, mine): (Vec<&str>, Vec<&str>) =
+        (reference.lines().collect(), ours.lines().collect());
+    if let Some(at) = (0..theirs.len().max(mine.len())).find(|&i| theirs.get(i) != mine.get(i)) {
+        panic!(
+            "line {at} differs:\nredis-cli: {:?}\nrcluster:  {:?}\n({} and {} lines)",
+            theirs.get(at),
+            mine.get(at),
+            theirs.len(),
+            mine.len()
+        );
+    }
+}
+
+/// A loopback port nothing listens on.
+fn refused_address() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("127.0.0.1:{port}")
+}
+
+#[test]
+fn every_subcommand_against_a_refused_port_matches_redis_cli() {
+    let dead = refused_address();
+    let other = refused_address();
+    let id = "0123456789012345678901234567890123456789";
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().to_str().unwrap();
+    let matrix: Vec<Vec<&str>> = vec![
+        vec!["create", &dead, &other, &other],
+        vec!["check", &dead],
+        vec!["info", &dead],
+        vec!["fix", &dead],
+        vec!["reshard", &dead],
+        vec!["rebalance", &dead],
+        vec!["add-node", &other, &dead],
+        vec!["del-node", &dead, id],
+        vec!["call", &dead, "PING"],
+        vec!["set-timeout", &dead, "3000"],
+        vec!["set-timeout", &dead, "abc"],
+        vec!["import", &dead, "--cluster-from", &other],
+        vec!["backup", &dead, dir],
+    ];
+    for case in matrix {
+        let mut args = vec!["--cluster"];
+        args.extend(case);
+        let reference = redis_cli(&args);
+        let ours = run(&args);
+        assert_eq!(
+            (ours.code, &ours.stdout, &ours.stderr),
+            (reference.code, &reference.stdout, &reference.stderr),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn call_and_set_timeout_answer_in_redis_cli_node_order() {
+    let cluster = TestCluster::start(3, 1);
+    let seed = cluster.seed();
+    for args in [
+        vec!["--cluster", "call", seed.as_str(), "ROLE"],
+        vec!["--cluster", "set-timeout", seed.as_str(), "3000"],
+    ] {
+        let reference = redis_cli(&args);
+        let ours = run(&args);
+        // No sorting of node blocks here: the order is the point.
+        assert_eq!(
+            (ours.code, &ours.stdout, &ours.stderr),
+            (reference.code, &reference.stdout, &reference.stderr),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn too_many_slots_and_a_node_of_another_cluster_match_redis_cli() {
+    let clusters = [TestCluster::start(3, 0), TestCluster::start(3, 0)];
+    let outputs: Vec<(i32, String)> = clusters
+        .iter()
+        .zip([redis_cli as fn(&[&str]) -> common::Outcome, run])
+        .map(|(cluster, tool)| {
+            let (from, to) = (cluster.id(cluster.port(1)), cluster.id(cluster.port(0)));
+            let out = tool(&[
+                "--cluster",
+                "reshard",
+                &cluster.seed(),
+                "--cluster-from",
+                &from,
+                "--cluster-to",
+                &to,
+                "--cluster-slots",
+                "9000",
+                "--cluster-yes",
+            ]);
+            (out.code, cluster.normalize(&out.stdout))
+        })
+        .collect();
+    assert_eq!(outputs[0].0, 0, "redis-cli moves all the source owns");
+    assert_eq!(outputs[1].0, outputs[0].0);
+    assert_same_lines(&outputs[0].1, &outputs[1].1);
+    // A node that belongs to another cluster is not empty: redis-cli's words on stdout.
+    let stranger = clusters[1].sandbox.nodes[2].address().to_string();
+    let args = ["--cluster", "add-node", &stranger, &clusters[0].seed()];
+    let (reference, ours) = (redis_cli(&args), run(&args));
+    assert_eq!(
+        (ours.code, &ours.stdout),
+        (reference.code, &reference.stdout)
+    );
+}

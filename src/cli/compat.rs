@@ -489,11 +489,15 @@ fn build_native(
         }
     }
     // Options first: positionals never start with '-' here, and `call` takes the rest verbatim.
-    let positionals = if HOST_PORT_FORM.contains(&sub.name) {
+    let mut positionals = if HOST_PORT_FORM.contains(&sub.name) {
         positionals.into_iter().take(2).collect()
     } else {
         positionals
     };
+    // redis-cli reads set-timeout's milliseconds with atoi: junk is 0, refused as too low.
+    if sub.name == "set-timeout" {
+        positionals[1] = atoi(&positionals[1]).max(0).to_string();
+    }
     native.extend(positionals);
     Compat::Run { args: native }
 }
@@ -745,6 +749,10 @@ mod tests {
         assert_eq!(
             native("--cluster set-timeout h:1 5000"),
             "--redis-cli-compat set-timeout h:1 5000"
+        );
+        assert_eq!(
+            native("--cluster set-timeout h:1 abc"),
+            "--redis-cli-compat set-timeout h:1 0"
         );
         let (message, status) = fail("--cluster import h:1 --cluster-yes");
         assert_eq!(status, 1);

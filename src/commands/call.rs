@@ -1,6 +1,6 @@
 //! `rcluster call HOST:PORT [--only-masters|--only-replicas] COMMAND [ARG...]`: runs one command on
 //! every node at once and prints each node's reply in redis-cli's raw style, one node after another in
-//! address order. Exit 1 when any node failed or replied with an error.
+//! address order (in redis-cli syntax, redis-cli's order: the seed, then its CLUSTER NODES). Exit 1 when any node failed or replied with an error.
 
 use super::Context;
 use crate::net::{NodeAddress, concurrently};
@@ -19,7 +19,7 @@ pub struct Options {
     pub command: Vec<String>,
 }
 
-/// What `call` reports: the command and every node's reply, in address order.
+/// What `call` reports: the command and every node's reply, in address order (redis-cli's order in its syntax).
 #[derive(Debug, Clone, Serialize)]
 pub struct CallReport {
     /// The command sent and its arguments (`command` is the envelope's: `"call"`).
@@ -44,8 +44,14 @@ pub struct CallResult {
     pub raw: String,
 }
 
-/// The nodes a fan-out command addresses: every node with an address, filtered by role, by address.
-pub fn target_nodes(view: &ClusterView, only_masters: bool, only_replicas: bool) -> Vec<&NodeView> {
+/// The nodes a fan-out command addresses: every node with an address, filtered by role; by address
+/// natively, and in redis-cli's order in its syntax (the seed, then the seed's `CLUSTER NODES`).
+pub fn target_nodes<'a>(
+    context: &Context,
+    view: &'a ClusterView,
+    only_masters: bool,
+    only_replicas: bool,
+) -> Vec<&'a NodeView> {
     let wanted = |node: &&NodeView| {
         let flags = &node.seen_by_seed.flags;
         let addressable = flags.myself || (!flags.handshake && node.seen_by_seed.addr.is_usable());
@@ -58,7 +64,9 @@ pub fn target_nodes(view: &ClusterView, only_masters: bool, only_replicas: bool)
         addressable && role_wanted
     };
     let mut nodes: Vec<&NodeView> = view.nodes.iter().filter(wanted).collect();
-    nodes.sort_by(|a, b| a.address.cmp(&b.address));
+    if !context.redis_cli() {
+        nodes.sort_by(|a, b| a.address.cmp(&b.address));
+    }
     nodes
 }
 
@@ -67,7 +75,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let seed = options.seed.clone();
     let view = load_cluster_summary(&context.session, &seed).await?;
     let targets: Vec<(NodeAddress, String, &'static str)> =
-        target_nodes(&view, options.only_masters, options.only_replicas)
+        target_nodes(context, &view, options.only_masters, options.only_replicas)
             .into_iter()
             .map(|n| (n.address.clone(), n.id().to_string(), role(n)))
             .collect();

@@ -90,6 +90,10 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         requested: options.node_id.clone(),
         ..DelNodeReport::default()
     };
+    context.ui.step(&format!(
+        "Removing node {} from cluster {seed}",
+        options.node_id
+    ));
     let view = load_cluster_view(&context.session, &seed).await?;
     let Some(doomed) = view.find_node_exact(&options.node_id, |_| true) else {
         if context.redis_cli() {

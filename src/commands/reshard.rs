@@ -40,6 +40,10 @@ pub struct ReshardPlan {
     /// The masters that give slots, in the order of the plan.
     pub sources: Vec<NodeRef>,
     pub slot_count: usize,
+    /// The count `Ready to move N slots.` names: in redis-cli syntax the one asked for, which may
+    /// exceed what the sources own (redis-cli then moves all they own).
+    #[serde(skip)]
+    pub announced: usize,
     pub moves: Vec<PlannedMove>,
     /// The check's listing of each source, then of the target, for the text views.
     #[serde(skip)]
@@ -64,6 +68,7 @@ impl ReshardPlan {
             target: NodeRef::of(view, target.id()),
             sources: sources.iter().map(|id| NodeRef::of(view, id)).collect(),
             slot_count: plan.moves.len(),
+            announced: plan.moves.len(),
             moves: planned_moves(view, plan),
             listing,
         }
@@ -110,7 +115,10 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         from.as_deref(),
         context.redis_cli(),
     )?;
-    let shown = ReshardPlan::new(&view, &report.nodes, &plan, target);
+    let mut shown = ReshardPlan::new(&view, &report.nodes, &plan, target);
+    if let Some(asked) = count.filter(|_| context.redis_cli()) {
+        shown.announced = asked;
+    }
     super::moves::write_plan_file(context, &options.moves, "reshard", &view, &plan)?;
     if options.dry_run {
         return Ok(Outcome::new(shown, Exit::Ok));

@@ -46,10 +46,11 @@ pub const TOO_LOW: &str = "Setting a node timeout of less than 100 milliseconds 
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     let seed = options.seed.clone();
     let view = load_cluster_summary(&context.session, &seed).await?;
-    let targets: Vec<(NodeAddress, String, &'static str)> = target_nodes(&view, false, false)
-        .into_iter()
-        .map(|n| (n.address.clone(), n.id().to_string(), role(n)))
-        .collect();
+    let targets: Vec<(NodeAddress, String, &'static str)> =
+        target_nodes(context, &view, false, false)
+            .into_iter()
+            .map(|n| (n.address.clone(), n.id().to_string(), role(n)))
+            .collect();
     let value = options.milliseconds.to_string();
     let nodes = concurrently(targets, |(address, id, role)| {
         let session = context.session.clone();

@@ -7,13 +7,7 @@ use crate::output::{Level, Line};
 
 impl DelNodeReport {
     fn lines(&self) -> Vec<Line> {
-        let mut lines = vec![Line::new(
-            Level::Info,
-            format!(
-                ">>> Removing node {} from cluster {}",
-                self.requested, self.seed
-            ),
-        )];
+        let mut lines = Vec::new();
         let address = self.address.as_deref().unwrap_or_default();
         match self.state {
             DelNodeState::NotFound => {

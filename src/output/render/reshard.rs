@@ -21,7 +21,7 @@ impl ReshardPlan {
         };
         let mut lines = vec![
             Line::plain(""),
-            Line::plain(format!("Ready to move {} slots.", self.slot_count)),
+            Line::plain(format!("Ready to move {} slots.", self.announced)),
             Line::plain("  Source nodes:"),
         ];
         self.sources
