@@ -411,6 +411,17 @@ fn assert_same_lines(reference: &str, ours: &str) {
     }
 }
 
+/// `args` with both tools: the same exit code, stdout and stderr, byte for byte.
+#[track_caller]
+fn assert_byte_for_byte(args: &[&str]) {
+    let (reference, ours) = (redis_cli(args), run(args));
+    assert_eq!(
+        (ours.code, &ours.stdout, &ours.stderr),
+        (reference.code, &reference.stdout, &reference.stderr),
+        "{args:?}"
+    );
+}
+
 /// A loopback port nothing listens on.
 fn refused_address() -> String {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -446,13 +457,7 @@ fn every_subcommand_against_a_refused_port_matches_redis_cli() {
     for case in matrix {
         let mut args = vec!["--cluster"];
         args.extend(case);
-        let reference = redis_cli(&args);
-        let ours = run(&args);
-        assert_eq!(
-            (ours.code, &ours.stdout, &ours.stderr),
-            (reference.code, &reference.stdout, &reference.stderr),
-            "{args:?}"
-        );
+        assert_byte_for_byte(&args);
     }
 }
 
@@ -464,14 +469,8 @@ fn call_and_set_timeout_answer_in_redis_cli_node_order() {
         vec!["--cluster", "call", seed.as_str(), "ROLE"],
         vec!["--cluster", "set-timeout", seed.as_str(), "3000"],
     ] {
-        let reference = redis_cli(&args);
-        let ours = run(&args);
         // No sorting of node blocks here: the order is the point.
-        assert_eq!(
-            (ours.code, &ours.stdout, &ours.stderr),
-            (reference.code, &reference.stdout, &reference.stderr),
-            "{args:?}"
-        );
+        assert_byte_for_byte(&args);
     }
 }
 
@@ -509,4 +508,49 @@ fn too_many_slots_and_a_node_of_another_cluster_match_redis_cli() {
         (ours.code, &ours.stdout),
         (reference.code, &reference.stdout)
     );
+}
+
+#[test]
+fn import_prints_one_line_per_key_with_its_real_owner_as_redis_cli_does() {
+    let clusters = [TestCluster::start(3, 0), TestCluster::start(3, 0)];
+    let sources = [0, 1].map(|_| {
+        TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+            masters: 1,
+            standalone: true,
+            ..Default::default()
+        })
+    });
+    let outputs: Vec<(i32, Vec<String>)> = clusters
+        .iter()
+        .zip(&sources)
+        .zip([redis_cli as fn(&[&str]) -> common::Outcome, run])
+        .map(|((cluster, source), tool)| {
+            for i in 0..60 {
+                source.redis(source.port(0), &["SET", &format!("key:{i}"), "v"]);
+            }
+            let from = source.seed();
+            let out = tool(&[
+                "--cluster",
+                "import",
+                &cluster.seed(),
+                "--cluster-from",
+                &from,
+            ]);
+            let text = cluster
+                .normalize(&out.stdout)
+                .replace(&from, "127.0.0.1:<source>");
+            // SCAN order is the servers' own: compare the lines as a set.
+            let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+            lines.sort();
+            (out.code, lines)
+        })
+        .collect();
+    assert_eq!(outputs[0].0, 0);
+    assert_eq!(outputs[1], outputs[0]);
+    let moved = outputs[1]
+        .1
+        .iter()
+        .filter(|l| l.starts_with("Migrating key:"))
+        .count();
+    assert_eq!(moved, 60);
 }

@@ -10,8 +10,7 @@ use crate::error::UsageError;
 use crate::exec::atomic::supports_atomic;
 use crate::exec::permissions::{Duty, PermissionDenied, Whose, preflight};
 use crate::net::{NetError, NodeAddress, NodeClient, Session, Zones, concurrently};
-use crate::plan::rebalance::{Participant, plan_rebalance};
-use crate::plan::reshard::MasterSlots;
+use crate::plan::rebalance::{equal_participants, plan_rebalance};
 use crate::report::Outcome;
 use crate::topology::audit::{
     Advice, Level, SECRET_SETTINGS, SETTINGS, Settings, audit_domains, audit_placement,
@@ -144,18 +143,7 @@ async fn capacity_advice(
         async move { read_load(&session, address, keys).await }
     })
     .await;
-    let participants: Vec<Participant> = view
-        .loaded_masters()
-        .filter(|m| !m.myself().slots.is_empty())
-        .map(|m| Participant {
-            master: MasterSlots {
-                id: m.id().to_string(),
-                slots: m.myself().slots.clone(),
-            },
-            weight: 1.0,
-        })
-        .collect();
-    let slots_to_move = plan_rebalance(&participants, 2.0)
+    let slots_to_move = plan_rebalance(&equal_participants(view, false), 2.0)
         .map(|plan| plan.transfers.iter().map(|t| t.slots).sum())
         .unwrap_or(0);
     audit_capacity(

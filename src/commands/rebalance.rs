@@ -8,8 +8,10 @@ use super::{Context, NodeRef, RedisCliRefusal, check::CheckSection, check::check
 use crate::error::{Exit, UsageError};
 use crate::net::{NodeAddress, concurrently};
 use crate::plan::balance_load::{SlotLoads, plan_rebalance_by_load};
-use crate::plan::rebalance::{Participant, RebalanceError, RebalancePlan, plan_rebalance};
-use crate::plan::reshard::MasterSlots;
+use crate::plan::rebalance::{
+    Participant, RebalanceError, RebalancePlan, equal_participants, plan_rebalance,
+};
+
 use crate::report::Outcome;
 use crate::topology::load::count_keys_on_masters;
 use crate::topology::{ClusterView, load_cluster_view};
@@ -268,17 +270,7 @@ fn participants(
     options: &Options,
     redis_cli: bool,
 ) -> anyhow::Result<Vec<Participant>> {
-    let mut participants: Vec<Participant> = view
-        .loaded_masters()
-        .filter(|m| options.use_empty_masters || !m.myself().slots.is_empty())
-        .map(|m| Participant {
-            master: MasterSlots {
-                id: m.id().to_string(),
-                slots: m.myself().slots.clone(),
-            },
-            weight: 1.0,
-        })
-        .collect();
+    let mut participants = equal_participants(view, options.use_empty_masters);
     for Weight {
         text,
         prefix,

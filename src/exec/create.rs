@@ -453,13 +453,7 @@ fn view_is_formed(view: Option<ClusterView>, nodes: usize, replicas: usize) -> b
         let attached = view
             .loaded()
             .filter(|n| n.myself().flags.replica)
-            .filter(|n| {
-                n.myself()
-                    .master_id
-                    .as_deref()
-                    .and_then(|id| view.node_by_id(id))
-                    .is_some()
-            })
+            .filter(|n| view.master_of(n).is_some())
             .count();
         report.is_clean_for_redis_cli() && view.loaded().count() == nodes && attached == replicas
     })

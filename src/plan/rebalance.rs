@@ -18,6 +18,23 @@ pub struct Participant {
     pub weight: f64,
 }
 
+/// The loaded masters with slots (and the empty ones with `with_empty`), each of weight 1.
+pub fn equal_participants(
+    view: &crate::topology::ClusterView,
+    with_empty: bool,
+) -> Vec<Participant> {
+    view.loaded_masters()
+        .filter(|m| with_empty || !m.myself().slots.is_empty())
+        .map(|m| Participant {
+            master: MasterSlots {
+                id: m.id().to_string(),
+                slots: m.myself().slots.clone(),
+            },
+            weight: 1.0,
+        })
+        .collect()
+}
+
 /// One source -> target transfer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Transfer {

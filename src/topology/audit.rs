@@ -249,11 +249,7 @@ pub fn audit_domains(
     }
     let mut same_zone = Vec::new();
     for replica in view.loaded().filter(|n| n.myself().flags.replica) {
-        let master = replica
-            .myself()
-            .master_id
-            .as_deref()
-            .and_then(|id| view.node_by_id(id));
+        let master = view.master_of(replica);
         let (Some(master), Some(zone)) = (master, zone_of(replica)) else {
             continue;
         };

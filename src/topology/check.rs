@@ -706,11 +706,7 @@ fn check_replication(view: &ClusterView, findings: &mut Vec<Finding>) {
     let mut same_host = Vec::new();
     let mut nodes = Vec::new();
     for replica in view.loaded().filter(|n| n.myself().flags.replica) {
-        let master = replica
-            .myself()
-            .master_id
-            .as_deref()
-            .and_then(|id| view.node_by_id(id));
+        let master = view.master_of(replica);
         if let Some(master) = master.filter(|m| m.address.host == replica.address.host) {
             same_host.push(format!("{} -> {}", replica.address, master.address));
             nodes.push(replica.address.to_string());

@@ -149,6 +149,12 @@ impl ClusterView {
         self.nodes.iter().find(|n| n.id().eq_ignore_ascii_case(id))
     }
 
+    /// The master a replica follows, by the replica's own table.
+    pub fn master_of(&self, replica: &NodeView) -> Option<&NodeView> {
+        let id = replica.myself().master_id.as_deref()?;
+        self.node_by_id(id)
+    }
+
     /// The node among those `wanted` whose id is `id`, or the only one whose id starts with it (ids
     /// as users type them: full, or a prefix of at least [`MIN_ID_PREFIX`] characters that is unique;
     /// any case).
