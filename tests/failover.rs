@@ -1,5 +1,6 @@
 //! `failover` on real servers: a replica promoted with its master's agreement, then one whose master
-//! was killed (refused without --force, done with it); a master is refused. Each ends with every
+//! was killed (refused without --force, done with it); a master is refused, and so is a vote that
+//! cannot pass (most masters stopped). Each ends with every
 //! key in place and `check` clean.
 
 mod common;
@@ -63,6 +64,23 @@ fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
             .contains(&format!("[OK] {follower_address} is the master of")),
         "{}",
         forced.stdout
+    );
+
+    // Two of the three masters stopped: no vote can pass, so it is refused before anything is sent.
+    let (second, third) = (cluster.port(1), cluster.port(2));
+    let voter_replica = format!("127.0.0.1:{}", replica_of(&cluster, second));
+    for port in [second, third] {
+        cluster.sandbox.signal(port, libc::SIGSTOP).unwrap();
+    }
+    let no_quorum = run(&["failover", &voter_replica, "--force", "--timeout", "1s"]);
+    for port in [second, third] {
+        cluster.sandbox.signal(port, libc::SIGCONT).unwrap();
+    }
+    common::assert_one_error(&no_quorum, "needs the votes of 2 of the 3 masters");
+    assert!(
+        no_quorum.stderr.contains("--takeover"),
+        "{}",
+        no_quorum.stderr
     );
 }
 

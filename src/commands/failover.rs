@@ -131,6 +131,9 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         ))
         .into());
     }
+    if options.mode != Mode::Takeover {
+        refuse_without_quorum(&view, &options.replica)?;
+    }
     let slot_count = master.seen_by_seed.slots.len();
     let old_master = super::NodeRef::of(&view, master.id());
     let node = super::NodeRef::of(&view, me.id());
@@ -207,6 +210,31 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     };
     let passed = report.passed();
     Ok(Outcome::clean_if(report, passed))
+}
+
+/// A vote needs a majority of the masters that serve slots to answer: refused, naming those that
+/// do not, when fewer answer.
+fn refuse_without_quorum(view: &ClusterView, replica: &NodeAddress) -> Result<(), UsageError> {
+    let voters: Vec<&crate::topology::NodeView> = view
+        .nodes
+        .iter()
+        .filter(|n| n.seen_by_seed.flags.master && !n.seen_by_seed.slots.is_empty())
+        .collect();
+    let needed = voters.len() / 2 + 1;
+    let silent: Vec<String> = voters
+        .iter()
+        .filter(|n| !n.is_loaded())
+        .map(|n| n.address.to_string())
+        .collect();
+    let answering = voters.len() - silent.len();
+    if answering >= needed {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "{replica} cannot be voted in: a failover needs the votes of {needed} of the {} masters that serve slots, and only {answering} answer (not {}); bring them back, or use --takeover if they are gone for good (it takes no vote)",
+        voters.len(),
+        silent.join(", ")
+    )))
 }
 
 /// The drill's traffic, running.
