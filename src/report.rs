@@ -77,9 +77,12 @@ pub enum Event<'a> {
     MovesStarted(MovesStart),
     /// One slot moved.
     SlotMoved(&'a SlotMoved),
-    /// Slot moves or a transfer ended (the progress bar goes away).
+    /// Slot moves ended (the progress bar goes away).
     MovesFinished,
-    /// A transfer of bytes progressed (backup): `done` of `total` when known.
+    /// A transfer ended (its progress bar goes away).
+    TransferFinished { what: &'a str },
+    /// A transfer progressed (bytes of a backup, keys of an import or restore): `done` of `total`
+    /// when known.
     Transfer {
         what: &'a str,
         done: u64,
@@ -108,6 +111,9 @@ impl Event<'_> {
                 json!({ "event": "slot_moved", "slot": moved.slot, "source": moved.source, "target": moved.target, "keys": moved.keys })
             }
             Event::MovesFinished => json!({ "event": "moves_finished" }),
+            Event::TransferFinished { what } => {
+                json!({ "event": "transfer_finished", "what": what })
+            }
             Event::Transfer { what, done, total } => {
                 json!({ "event": "transfer", "what": what, "done": done, "total": total })
             }

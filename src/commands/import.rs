@@ -64,7 +64,9 @@ impl KeyProgress {
 
     /// The bar goes away.
     pub fn finish(&self, context: &Context) {
-        context.ui.event(crate::report::Event::MovesFinished);
+        context
+            .ui
+            .event(crate::report::Event::TransferFinished { what: "keys" });
     }
 }
 

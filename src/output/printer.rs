@@ -197,7 +197,7 @@ impl Printer {
                     self.print_lines(&[line]);
                 }
             }
-            (_, Event::MovesFinished) => self.moves.finish(),
+            (_, Event::MovesFinished | Event::TransferFinished { .. }) => self.moves.finish(),
             (mode, Event::Transfer { what, done, total }) if !quiet => {
                 self.moves.transfer(what, done, total, mode)
             }
