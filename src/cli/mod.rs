@@ -207,26 +207,16 @@ fn connect_options(global: &GlobalArgs) -> anyhow::Result<ConnectOptions> {
         )
         .into());
     }
-    let tls_file_options = global.cacert.is_some()
-        || global.cacertdir.is_some()
-        || global.cert.is_some()
-        || global.key.is_some()
-        || global.sni.is_some()
-        || global.insecure;
-    if tls_file_options && !global.tls {
-        return Err(UsageError(
-            "--cacert, --cacertdir, --cert, --key, --sni and --insecure need --tls".into(),
-        )
-        .into());
-    }
-    let tls = global.tls.then(|| TlsOptions {
+    let given = TlsOptions {
         cacert: global.cacert.clone(),
         cacertdir: global.cacertdir.clone(),
         cert: global.cert.clone(),
         key: global.key.clone(),
         sni: global.sni.clone(),
         insecure: global.insecure,
-    });
+    };
+    let tls = TlsOptions::from_flags(global.tls, given, crate::net::Flags::Cluster)
+        .map_err(UsageError)?;
     Ok(ConnectOptions {
         user,
         password,

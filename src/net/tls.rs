@@ -27,6 +27,43 @@ pub struct TlsOptions {
 }
 
 impl TlsOptions {
+    /// The settings as given on the command line under `flags`' names: `None` without the switch
+    /// (`--tls`, `--from-tls`), refused when a setting comes without it, or a certificate without
+    /// its key.
+    pub fn from_flags(
+        enabled: bool,
+        given: TlsOptions,
+        flags: super::Flags,
+    ) -> Result<Option<TlsOptions>, String> {
+        let any = given.cacert.is_some()
+            || given.cacertdir.is_some()
+            || given.cert.is_some()
+            || given.key.is_some()
+            || given.sni.is_some()
+            || given.insecure;
+        let name = |flag| flags.tls(flag);
+        if any && !enabled {
+            return Err(format!(
+                "{}, {}, {}, {}, {} and {} need {}",
+                name("cacert"),
+                name("cacertdir"),
+                name("cert"),
+                name("key"),
+                name("sni"),
+                name("insecure"),
+                name("tls")
+            ));
+        }
+        if given.cert.is_some() != given.key.is_some() {
+            return Err(format!(
+                "{} and {} must be given together",
+                name("cert"),
+                name("key")
+            ));
+        }
+        Ok(enabled.then_some(given))
+    }
+
     pub(super) fn client(
         &self,
         address: &NodeAddress,

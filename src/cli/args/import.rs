@@ -2,7 +2,7 @@
 
 use crate::commands::import::{Options, Source};
 use crate::error::UsageError;
-use crate::net::{NodeAddress, TlsOptions};
+use crate::net::{Flags, NodeAddress, TlsOptions};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -73,30 +73,15 @@ pub struct FromTlsArgs {
 impl FromTlsArgs {
     /// The source's TLS settings, or `None` to reach it as the cluster is.
     fn options(&self) -> Result<Option<TlsOptions>, UsageError> {
-        let given = self.from_cacert.is_some()
-            || self.from_cacertdir.is_some()
-            || self.from_cert.is_some()
-            || self.from_key.is_some()
-            || self.from_sni.is_some()
-            || self.from_insecure;
-        if given && !self.from_tls {
-            return Err(UsageError(
-                "--from-cacert, --from-cacertdir, --from-cert, --from-key, --from-sni and --from-insecure need --from-tls".into(),
-            ));
-        }
-        if self.from_cert.is_some() != self.from_key.is_some() {
-            return Err(UsageError(
-                "--from-cert and --from-key must be given together".into(),
-            ));
-        }
-        Ok(self.from_tls.then(|| TlsOptions {
+        let given = TlsOptions {
             cacert: self.from_cacert.clone(),
             cacertdir: self.from_cacertdir.clone(),
             cert: self.from_cert.clone(),
             key: self.from_key.clone(),
             sni: self.from_sni.clone(),
             insecure: self.from_insecure,
-        }))
+        };
+        TlsOptions::from_flags(self.from_tls, given, Flags::ImportSource).map_err(UsageError)
     }
 }
 
