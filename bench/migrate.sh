@@ -45,7 +45,8 @@ for pipeline in ${PIPELINES:-10 100 1000}; do
   before=$(redis-cli -p $((base + 1)) dbsize)
   cpu_total "$base" $((base + 1)) $((base + 2)) >"$state/cpu0"
   t0=$(now)
-  RCLUSTER_PROFILE=1 "$rc_bin" reshard "$seed" --from "$a" --to "$b" --slots "$slots" --yes >/dev/null 2>"$state/profile"
+  # shellcheck disable=SC2086
+  RCLUSTER_PROFILE=1 "$rc_bin" reshard "$seed" --from "$a" --to "$b" --slots "$slots" --yes ${RC_ARGS:-} >/dev/null 2>"$state/profile"
   t1=$(now)
   cpu_total "$base" $((base + 1)) $((base + 2)) >"$state/cpu1"
   moved=$(($(redis-cli -p $((base + 1)) dbsize) - before))

@@ -39,7 +39,8 @@ ports=$(seq $((first + 4)) $((first + 7)))
 # shellcheck disable=SC2086
 cpu_total $ports >"${bench_states[0]}/cpu0"
 t0=$(now)
-RCLUSTER_PROFILE=1 "$rc_bin" rebalance "127.0.0.1:$((first + 4))" --use-empty-masters --yes >/dev/null 2>"${bench_states[0]}/profile"
+# shellcheck disable=SC2086
+RCLUSTER_PROFILE=1 "$rc_bin" rebalance "127.0.0.1:$((first + 4))" --use-empty-masters --yes ${RC_ARGS:-} >/dev/null 2>"${bench_states[0]}/profile"
 t1=$(now)
 # shellcheck disable=SC2086
 cpu_total $ports >"${bench_states[0]}/cpu1"

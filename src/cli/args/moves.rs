@@ -5,6 +5,13 @@ use super::values::MigrationArg;
 use crate::commands::moves::MoveOptions;
 use std::time::Duration;
 
+/// Slots per window by default. Each window is handed off as one group (docs/handoff.md), and
+/// the groups of all sources run one at a time, so small windows make the hand-offs the critical
+/// path when several sources move at once (`RC_ARGS="--window N" bash bench/rebalance.sh`, wall/floor:
+/// 64: 1.63, 256: 1.44, 1024: 1.24-1.26). A stop (Ctrl-C, a closed output) finishes the windows in
+/// flight (two per source), so a bigger default would make a stop take that much longer.
+pub const DEFAULT_WINDOW: usize = 256;
+
 /// Options of the migration engine.
 #[derive(Debug, Clone, clap::Args)]
 pub struct MoveArgs {
@@ -36,9 +43,9 @@ pub struct MoveArgs {
     /// given).
     #[arg(long, value_enum, default_value_t = MigrationArg::Auto)]
     pub migration: MigrationArg,
-    /// Slots of one source in flight together (each protocol step pipelined for all of them); 1 moves
-    /// one slot at a time like redis-cli.
-    #[arg(long, default_value_t = 64)]
+    /// Slots of one source in flight together (each protocol step pipelined for all of them, and one
+    /// hand-off for the window); 1 moves one slot at a time like redis-cli.
+    #[arg(long, default_value_t = DEFAULT_WINDOW)]
     pub window: usize,
 }
 
