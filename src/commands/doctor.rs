@@ -81,11 +81,17 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
             .findings
             .retain(|f| f.kind != FindingKind::ReplicaOnMasterHost);
     }
-    let mut audit = settings_advice(&context.session, &view).await;
+    // The three reads are independent: every node is asked for all of them at once.
+    let (settings, capacity, permissions) = tokio::join!(
+        settings_advice(&context.session, &view),
+        capacity_advice(&context.session, &view, options.migrate_timeout),
+        permission_advice(context, &view),
+    );
+    let mut audit = settings;
     audit.extend(audit_placement(&view));
     audit.extend(audit_domains(&view, &zone_of));
-    audit.extend(capacity_advice(&context.session, &view, options.migrate_timeout).await);
-    audit.extend(permission_advice(context, &view).await);
+    audit.extend(capacity);
+    audit.extend(permissions);
     let doctor = DoctorReport {
         seed: seed.to_string(),
         masters: view.loaded_masters().count(),
@@ -159,13 +165,7 @@ const SAMPLE_KEYS: usize = 1000;
 
 /// One master's `INFO memory` and the biggest key of a bounded `SCAN` sample.
 async fn read_load(session: &Session, address: NodeAddress, keys: Option<u64>) -> MasterLoad {
-    let mut load = MasterLoad {
-        address: address.to_string(),
-        keys,
-        used_memory: None,
-        maxmemory: None,
-        biggest: Ok(None),
-    };
+    let mut load = MasterLoad::new(address.to_string(), keys);
     let mut client = match session.client(&address).await {
         Ok(client) => client,
         Err(error) => {

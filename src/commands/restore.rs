@@ -52,21 +52,19 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     for rdb in &manifest.masters {
         verify_file(&options.dir, rdb)?;
     }
-    for rdb in &manifest.masters {
-        let header = RdbHeader {
-            magic: if rdb.rdb_magic == "VALKEY" {
-                "VALKEY"
-            } else {
-                "REDIS"
-            },
-            version: rdb.rdb_version,
-        };
-        check_reads(
-            &server_for(options, rdb),
-            &options.dir.join(&rdb.file),
-            header,
-        )?;
-    }
+    let files: Vec<_> = manifest
+        .masters
+        .iter()
+        .map(|rdb| {
+            let header = RdbHeader::recorded(&rdb.rdb_magic, rdb.rdb_version);
+            (
+                server_for(options, rdb),
+                options.dir.join(&rdb.file),
+                header,
+            )
+        })
+        .collect();
+    check_reads(&files)?;
     for missing in &manifest.missing {
         context.ui.warn(&format!(
             "the backup has no RDB of {} ({}): its keys cannot be restored",

@@ -47,6 +47,14 @@ pub fn rdb_header(head: &[u8]) -> Result<RdbHeader, RdbError> {
     Ok(RdbHeader { magic, version })
 }
 
+impl RdbHeader {
+    /// The header a manifest records (`rdb_magic`, `rdb_version`): `VALKEY`, or else `REDIS`.
+    pub fn recorded(magic: &str, version: u32) -> RdbHeader {
+        let magic = if magic == "VALKEY" { "VALKEY" } else { "REDIS" };
+        RdbHeader { magic, version }
+    }
+}
+
 /// The format version in an RDB file's first bytes.
 pub fn rdb_version(head: &[u8]) -> Result<u32, RdbError> {
     let digits = |magic: &[u8], count: usize| -> Option<u32> {

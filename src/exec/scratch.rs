@@ -67,31 +67,46 @@ fn needed(magic: &str, version: u32) -> String {
     format!("it needs {release} or later: pass --server-bin with such a server")
 }
 
-/// Refuses, before any server starts, an RDB that `server` certainly cannot read (by the release its
-/// `--version` names; see [`Release::reads`]); a server that cannot be run is refused too.
-pub fn check_reads(server: &str, rdb: &Path, header: RdbHeader) -> Result<(), ScratchError> {
-    let file = rdb.display().to_string();
+/// Refuses, before any server starts, an RDB that its server certainly cannot read (by the release
+/// its `--version` names; see [`Release::reads`]); a server that cannot be run is refused too.
+/// `files` are (server, RDB path, header); each server is asked once.
+pub fn check_reads(files: &[(String, PathBuf, RdbHeader)]) -> Result<(), ScratchError> {
+    let mut releases: std::collections::HashMap<&str, Option<Release>> = Default::default();
+    for (server, rdb, header) in files {
+        let file = rdb.display().to_string();
+        let release = match releases.get(server.as_str()) {
+            Some(known) => *known,
+            None => {
+                let asked = release_of(server).map_err(|reason| ScratchError::Start {
+                    server: server.clone(),
+                    file: file.clone(),
+                    reason,
+                })?;
+                *releases.entry(server).or_insert(asked)
+            }
+        };
+        if let Some(release) = release.filter(|r| r.reads(*header) == Some(false)) {
+            return Err(ScratchError::TooNew {
+                server: server.clone(),
+                release,
+                file,
+                magic: header.magic.into(),
+                version: header.version,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The release `server --version` names, `None` when it names none.
+fn release_of(server: &str) -> Result<Option<Release>, String> {
     let output = Command::new(server)
         .arg("--version")
         .stdin(Stdio::null())
         .stderr(Stdio::null())
         .output()
-        .map_err(|e| ScratchError::Start {
-            server: server.into(),
-            file: file.clone(),
-            reason: e.to_string(),
-        })?;
-    let text = String::from_utf8_lossy(&output.stdout);
-    match Release::parse(&text) {
-        Some(release) if release.reads(header) == Some(false) => Err(ScratchError::TooNew {
-            server: server.into(),
-            release,
-            file,
-            magic: header.magic.into(),
-            version: header.version,
-        }),
-        _ => Ok(()),
-    }
+        .map_err(|e| e.to_string())?;
+    Ok(Release::parse(&String::from_utf8_lossy(&output.stdout)))
 }
 
 /// How a temporary server reaches a TLS-only cluster: the caller's `--cert`/`--key` as the

@@ -30,6 +30,19 @@ pub struct MasterLoad {
     pub biggest: Result<Option<(String, u64)>, String>,
 }
 
+impl MasterLoad {
+    /// A master whose memory and sample are not read yet.
+    pub fn new(address: String, keys: Option<u64>) -> MasterLoad {
+        MasterLoad {
+            address,
+            keys,
+            used_memory: None,
+            maxmemory: None,
+            biggest: Ok(None),
+        }
+    }
+}
+
 /// The capacity advice. `slots_to_move` is what `rebalance` (default threshold) would move;
 /// `migrate_timeout` the bound a slot move gives one `MIGRATE`.
 pub fn audit_capacity(
@@ -179,11 +192,9 @@ mod tests {
 
     fn load(address: &str, keys: u64, used: u64, max: u64) -> MasterLoad {
         MasterLoad {
-            address: address.into(),
-            keys: Some(keys),
             used_memory: Some(used),
             maxmemory: Some(max),
-            biggest: Ok(None),
+            ..MasterLoad::new(address.into(), Some(keys))
         }
     }
 
