@@ -212,6 +212,13 @@ fn a_dead_replica_is_named_on_stderr_as_redis_cli_does() {
     cluster.write_keys(100);
     let replica = a_replica(&cluster).address.port;
     cluster.sandbox.signal(replica, libc::SIGKILL).unwrap();
+    // The signal is delivered before the process is gone: until its port refuses, a connection
+    // can still be accepted and then reset, which redis-cli reports differently.
+    assert!(
+        common::eventually(10, || std::net::TcpStream::connect(("127.0.0.1", replica))
+            .is_err()),
+        "the killed replica's port still accepts"
+    );
     let expected =
         format!("Could not connect to Redis at 127.0.0.1:{replica}: Connection refused\n");
     let compare = |when: &str| {
