@@ -642,3 +642,50 @@ fn a_key_with_different_values_on_both_sides_stops_its_slot_until_replace() {
     );
     assert_same_keys(&before, &cluster.dump_all());
 }
+
+/// A master frozen while two slots are half-moved comes back as a replica of its replacement. The
+/// importing master then sees those slots served by nobody: it dropped the demoted node's slots
+/// (`clusterProcessPacket`) and ignores every claim for a slot it imports
+/// (`clusterUpdateSlotsConfigWith`). Neither a MIGRATE from it nor a RESTORE into it works until it
+/// is told the owner (`CLUSTERDOWN Hash slot not served`), so `fix` tells it first.
+#[test]
+fn an_importing_master_that_lost_track_of_the_owner_is_told_it_before_keys_move() {
+    let cluster = TestCluster::start(3, 1);
+    let seed = cluster.seed();
+    let (a, b) = (cluster.port(1), cluster.port(2));
+    let (id_a, id_b) = (cluster.id(a), cluster.id(b));
+    let slots = slots_of(&cluster, a, 2);
+    for &slot in &slots {
+        fill_slot(&cluster, slot, 100);
+    }
+    let before = cluster.dump_all();
+    for &slot in &slots {
+        setslot(b, slot, "importing", Some(&id_a));
+        setslot(a, slot, "migrating", Some(&id_b));
+        migrate_some(&cluster, slot, a, b, 30, false);
+    }
+    // The replica that takes over must have every write (its first sync can take seconds).
+    let synced = || cluster.redis(a, &["WAIT", "1", "2000"]) == redis::Value::Int(1);
+    assert!(common::eventually(30, synced), "the replica did not sync");
+    cluster.sandbox.signal(a, libc::SIGSTOP).unwrap();
+    wait_for_failover(&cluster, &id_a);
+    cluster.sandbox.signal(a, libc::SIGCONT).unwrap();
+    let served_by_nobody_on_b = || {
+        let view = cluster.view();
+        let Some(table) = view.node_by_id(&id_b).and_then(|n| n.own_table()) else {
+            return false;
+        };
+        slots.iter().all(|&slot| {
+            let slot = rcluster::topology::Slot::new(u64::from(slot)).unwrap();
+            table.iter().all(|entry| !entry.slots.contains(slot))
+        })
+    };
+    assert!(
+        common::eventually(30, served_by_nobody_on_b),
+        "the importing master still names an owner"
+    );
+    let fixed = run(&["fix", &seed, "--yes", "--no-journal"]);
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    assert_clean(&seed);
+    assert_same_keys(&before, &cluster.dump_all());
+}

@@ -100,6 +100,9 @@ fn prepare(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
     let mut bump: Vec<(&str, u16)> = Vec::new();
     for repair in repairs {
         let slot = repair.slot.number();
+        for node in &repair.tell_owner {
+            commands.push((node.clone(), setslot(slot, SetSlot::Node(repair.owner()))));
+        }
         if repair.stabilize_target {
             commands.push((repair.target.clone(), setslot(slot, SetSlot::Stable)));
         }

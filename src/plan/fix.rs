@@ -129,6 +129,27 @@ pub struct SlotRepair {
     pub close: Vec<String>,
     /// Primaries of replicas that show the slot open: told the owner again, which they replicate.
     pub via_primary: Vec<String>,
+    /// Masters that will send or receive the slot's keys but whose own table does not give the slot
+    /// to its current owner ([`SlotRepair::owner`]): told it first (`SETSLOT NODE`). A master that
+    /// imports a slot ignores every claim for it (`clusterUpdateSlotsConfigWith`), and drops it when
+    /// its old owner turns replica (`clusterProcessPacket`); with the slot served by nobody it
+    /// answers MIGRATE and RESTORE alike with `CLUSTERDOWN Hash slot not served`.
+    pub tell_owner: Vec<String>,
+}
+
+impl SlotRepair {
+    /// The master that owns the slot while its keys move: the one the target imports from, or the
+    /// target itself.
+    pub fn owner(&self) -> &str {
+        owner_while_moving(&self.prepare, &self.target)
+    }
+}
+
+fn owner_while_moving<'p>(prepare: &'p Prepare, target: &'p str) -> &'p str {
+    match prepare {
+        Prepare::Import(from) => from,
+        Prepare::Owns | Prepare::Claim => target,
+    }
 }
 
 /// Everything `fix` will do, or why it will not.
@@ -368,6 +389,18 @@ impl<'a> Facts<'a> {
         }
     }
 
+    /// Whether master `id`'s own table gives `slot` to `owner`.
+    fn names_owner(&self, id: &str, slot: u16, owner: &str) -> bool {
+        let slot = slot_of(slot);
+        self.master(id)
+            .and_then(|m| m.own_table())
+            .is_some_and(|table| {
+                table
+                    .iter()
+                    .any(|entry| entry.id == owner && entry.slots.contains(slot))
+            })
+    }
+
     fn master(&self, id: &str) -> Option<&'a NodeView> {
         self.masters.iter().copied().find(|m| m.id() == id)
     }
@@ -454,6 +487,18 @@ impl<'a> Facts<'a> {
             .unwrap_or_default();
         via_primary.sort();
         via_primary.dedup();
+        let owner = owner_while_moving(&prepare, target);
+        let tell_owner = std::iter::once(target)
+            .filter(|_| matches!(prepare, Prepare::Import(_)))
+            .chain(
+                drains
+                    .iter()
+                    .map(|d| d.node.as_str())
+                    .filter(|id| !claims.contains(id)),
+            )
+            .filter(|id| !self.names_owner(id, slot, owner))
+            .map(str::to_string)
+            .collect();
         SlotRepair {
             slot: slot_of(slot),
             problem,
@@ -471,6 +516,7 @@ impl<'a> Facts<'a> {
             drains,
             close,
             via_primary,
+            tell_owner,
         }
     }
 }

@@ -133,6 +133,43 @@ fn migrating_and_importing_with_keys_on_both_sides_completes_forward() {
     assert_eq!(r.drains, vec![drain(A, 900, Open::AsIs)]);
     assert_eq!(r.close, vec![A.to_string()]);
     assert!(!r.bump_epoch);
+    assert!(r.tell_owner.is_empty(), "B's table names A");
+}
+
+/// B imports slot 100 but its table gives it to nobody (its source turned replica, and B ignores
+/// claims for a slot it imports): whichever way the keys go, B is told the owner first.
+#[test]
+fn an_importer_whose_table_lost_the_owner_is_told_it() {
+    let v = view(
+        &[],
+        &[(
+            B,
+            &[
+                (A, "0-99 101-5460"),
+                (
+                    B,
+                    "5461-10922 [100-<-dddddddddddddddddddddddddddddddddddddddd]",
+                ),
+            ],
+        )],
+    );
+    let counts = keys(&[(A, 100, 70), (B, 100, 30)]);
+    let r = only(&plan(&v, &counts)).clone();
+    assert_eq!((r.target.as_str(), r.owner()), (A, A));
+    assert_eq!(r.drains, vec![drain(B, 30, Open::AsIs)]);
+    assert_eq!(r.tell_owner, vec![B.to_string()]);
+    let intent = Intent {
+        source: A.into(),
+        target: B.into(),
+        journal: "/tmp/j.jsonl".into(),
+        command: "reshard".into(),
+    };
+    let intents = HashMap::from([(100, intent)]);
+    let p = plan_fix(&v, &counts, &intents, FixOptions::default());
+    let r = only(&p);
+    assert_eq!(r.prepare, Prepare::Import(A.into()));
+    assert_eq!(r.owner(), A);
+    assert_eq!(r.tell_owner, vec![B.to_string()]);
 }
 
 #[test]
