@@ -136,6 +136,10 @@ struct Epochs {
 
 /// The hand-off desk of one run: knows every master (to tell) and every node (to wait for).
 pub struct Handoffs {
+    /// Connections of its own: on the movers' multiplexed connections a hand-off's probes
+    /// (`COUNTKEYSINSLOT` on a giver, `CLUSTER INFO`) would queue behind every MIGRATE already sent
+    /// for the next window (about 200 ms of them with a 256-slot window). Nothing here depends on
+    /// the order of the two streams: a window is handed off only after its MIGRATE replies came back.
     session: Arc<Session>,
     /// Every master: id -> address.
     masters: BTreeMap<String, NodeAddress>,
@@ -164,7 +168,7 @@ impl Handoffs {
             .map(|m| (m.id().to_string(), m.myself().slots.len()))
             .collect();
         Handoffs {
-            session,
+            session: Arc::new(Session::new(session.options().clone())),
             masters,
             nodes,
             settle_limit: (node_timeout * 2).max(Duration::from_secs(3)),
