@@ -30,6 +30,7 @@ echo "keys: A=$(keys_in "$base") B=$(keys_in $((base + 1))); moving $slots slots
 now() { date +%s%N; }
 results=()
 floors=()
+serials=()
 best_redis=""
 for pipeline in ${PIPELINES:-10 100 1000}; do
   before=$(redis-cli -p "$base" dbsize)
@@ -53,7 +54,11 @@ for pipeline in ${PIPELINES:-10 100 1000}; do
   ms=$(((t1 - t0) / 1000000))
   floor=$(cpu_floor "$state/cpu0" "$state/cpu1" "$(nproc)")
   ratio=$(awk -v w="$ms" -v f="$floor" 'BEGIN { printf "%.2f", w / 1000 / f }')
+  serial=$(cpu_sum "$state/cpu0" "$state/cpu1")
+  serial_ratio=$(awk -v w="$ms" -v f="$serial" 'BEGIN { printf "%.2f", w / 1000 / f }')
   results+=("rcluster (defaults):            $ms ms, $moved keys, $((moved * 1000 / (ms + 1))) keys/s, CPU floor $floor s, wall/floor $ratio")
+  results+=("  source + target CPU (a synchronous MIGRATE cannot overlap them) $serial s, wall/that $serial_ratio")
+  serials+=("$serial_ratio")
   results+=("  $(grep '^profile' "$state/profile" || true)")
   ours_ms+=("$ms")
   floors+=("$ratio")
@@ -62,5 +67,7 @@ done
 printf '%s\n' "${results[@]}"
 best_ours=$(printf '%s\n' "${ours_ms[@]}" | sort -n | head -1)
 awk -v r="$best_redis" -v o="$best_ours" 'BEGIN { printf "reshard %s slots: redis-cli best %d ms, rcluster best %d ms, speedup %.2fx\n", "'"$slots"'", r, o, r / o }'
-echo "rcluster wall time / CPU floor, median: $(printf '%s\n' "${floors[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')"
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+echo "rcluster wall time / CPU floor, median: $(printf '%s\n' "${floors[@]}" | median)"
+echo "rcluster wall time / (source + target CPU), median: $(printf '%s\n' "${serials[@]}" | median)"
 "$rc_bin" check "$seed" -q >/dev/null && echo "check after the runs: clean"

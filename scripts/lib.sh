@@ -60,6 +60,12 @@ cpu_total() {
 
 # cpu_floor BEFORE AFTER CORES: the CPU floor of a move from two cpu_total outputs (files): the
 # larger of the busiest server's CPU seconds and all servers' CPU seconds over the cores.
+# cpu_sum BEFORE AFTER: every server's CPU seconds added up. For one source and one target this is
+# the floor of a synchronous MIGRATE: the source's thread waits while the target restores.
+cpu_sum() {
+  paste "$1" "$2" | awk '{ sum += $2 - $1 } END { printf "%.3f\n", sum }'
+}
+
 cpu_floor() {
   paste "$1" "$2" | awk -v cores="$3" '{ d = $2 - $1; sum += d; if (d > max) max = d }
     END { f = sum / cores; if (max > f) f = max; printf "%.3f\n", f }'
