@@ -26,17 +26,25 @@ b=$(redis-cli -p $((base + 1)) cluster myid)
 echo "nproc: $(nproc); $("$server" --version | cut -d' ' -f1-3); $("$rc_bin" --version)"
 
 now() { date +%s%N; }
-# move NAME FROM_PORT TO_PORT COMMAND...: run COMMAND, print its time and the keys TO_PORT gained.
+ports="$base $((base + 1)) $((base + 2))"
+# move NAME FROM_PORT TO_PORT COMMAND...: run COMMAND, print its time, the keys TO_PORT gained, and
+# its wall time over the CPU floor (scripts/lib.sh: the servers' and their children's CPU seconds).
 move() {
-  local name=$1 to=$3 before t0 t1 ms moved
+  local name=$1 to=$3 before t0 t1 ms moved floor
   shift 3
   before=$(redis-cli -p "$to" dbsize)
+  # shellcheck disable=SC2086
+  cpu_total $ports >"$state/cpu0"
   t0=$(now)
   "$@" >/dev/null 2>&1
   t1=$(now)
+  # shellcheck disable=SC2086
+  cpu_total $ports >"$state/cpu1"
   moved=$(($(redis-cli -p "$to" dbsize) - before))
   ms=$(((t1 - t0) / 1000000))
-  printf '%-34s %6d ms, %7d keys, %7d keys/s\n' "$name" "$ms" "$moved" $((moved * 1000 / (ms + 1)))
+  floor=$(cpu_floor "$state/cpu0" "$state/cpu1" "$(nproc)")
+  printf '%-34s %6d ms, %7d keys, %7d keys/s, CPU floor %s s, wall/floor %s\n' "$name" "$ms" "$moved" \
+    $((moved * 1000 / (ms + 1))) "$floor" "$(awk -v w="$ms" -v f="$floor" 'BEGIN { printf "%.2f", w / 1000 / f }')"
   sleep 1
 }
 for ((run = 1; run <= ${RUNS:-2}; run++)); do

@@ -49,23 +49,27 @@ bench_cleanup() {
   done
 }
 
-# cpu_total PORT...: print the summed used_cpu_sys + used_cpu_user (seconds) of each port, one per line.
+# cpu_total PORT...: for each port, two lines: the server's used_cpu_sys + used_cpu_user (seconds), and
+# the same for its forked children (a snapshot, or Valkey's atomic slot migration), which run as
+# processes of their own.
 cpu_total() {
   local port
   for port in "$@"; do
     redis-cli -p "$port" info cpu | tr -d '\r' |
-      awk -F: '/^used_cpu_(sys|user):/ { s += $2 } END { printf "%.6f\n", s }'
+      awk -F: '/^used_cpu_(sys|user):/ { s += $2 } /^used_cpu_(sys|user)_children:/ { c += $2 }
+        END { printf "%.6f\n%.6f\n", s, c }'
   done
 }
 
-# cpu_floor BEFORE AFTER CORES: the CPU floor of a move from two cpu_total outputs (files): the
-# larger of the busiest server's CPU seconds and all servers' CPU seconds over the cores.
 # cpu_sum BEFORE AFTER: every server's CPU seconds added up. For one source and one target this is
 # the floor of a synchronous MIGRATE: the source's thread waits while the target restores.
 cpu_sum() {
   paste "$1" "$2" | awk '{ sum += $2 - $1 } END { printf "%.3f\n", sum }'
 }
 
+# cpu_floor BEFORE AFTER CORES: the CPU floor of a move from two cpu_total outputs (files): the
+# larger of the busiest process's CPU seconds (a server, or a server's children) and all of their
+# CPU seconds over the cores.
 cpu_floor() {
   paste "$1" "$2" | awk -v cores="$3" '{ d = $2 - $1; sum += d; if (d > max) max = d }
     END { f = sum / cores; if (max > f) f = max; printf "%.3f\n", f }'
