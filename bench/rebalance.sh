@@ -39,8 +39,9 @@ ports=$(seq $((first + 4)) $((first + 7)))
 # shellcheck disable=SC2086
 cpu_total $ports >"${bench_states[0]}/cpu0"
 t0=$(now)
+TIMEFORMAT='%U %S'
 # shellcheck disable=SC2086
-RCLUSTER_PROFILE=1 "$rc_bin" rebalance "127.0.0.1:$((first + 4))" --use-empty-masters --yes ${RC_ARGS:-} >/dev/null 2>"${bench_states[0]}/profile"
+{ time RCLUSTER_PROFILE=1 "$rc_bin" rebalance "127.0.0.1:$((first + 4))" --use-empty-masters --yes ${RC_ARGS:-} >/dev/null 2>"${bench_states[0]}/profile"; } 2>"${bench_states[0]}/tool"
 t1=$(now)
 # shellcheck disable=SC2086
 cpu_total $ports >"${bench_states[0]}/cpu1"
@@ -50,5 +51,6 @@ ours_keys=$(redis-cli -p $((first + 7)) dbsize)
 echo "redis-cli rebalance (defaults): $redis_ms ms, $redis_keys keys moved, $((redis_keys * 1000 / (redis_ms + 1))) keys/s"
 echo "rcluster rebalance (defaults):  $ours_ms ms, $ours_keys keys moved, $((ours_keys * 1000 / (ours_ms + 1))) keys/s"
 grep '^profile' "${bench_states[0]}/profile" || true
+awk '{ printf "rcluster its own CPU (user + sys): %.3f s\n", $1 + $2 }' "${bench_states[0]}/tool"
 awk -v r="$redis_ms" -v o="$ours_ms" -v f="$floor" 'BEGIN { printf "rebalance onto an empty 4th master: speedup %.2fx; rcluster CPU floor %.3f s, wall/floor %.2f\n", r / o, f, o / 1000 / f }'
 "$rc_bin" check "127.0.0.1:$first" -q >/dev/null && "$rc_bin" check "127.0.0.1:$((first + 4))" -q >/dev/null && echo "both clusters check clean"
