@@ -276,17 +276,18 @@ impl SourceRun {
                 last_change = Instant::now();
                 let ours = moves.iter().filter(|m| m.target == target);
                 if job.state == "success" {
-                    for step in ours {
-                        let slot = SlotDone {
+                    let finished: Vec<SlotDone> = ours
+                        .map(|step| SlotDone {
                             slot: step.slot.number(),
                             source: step.source.clone(),
                             target: step.target.clone(),
                             keys: keys.get(&step.slot.number()).copied().unwrap_or(0),
-                        };
-                        self.progress
-                            .slot_done(&slot, source, &self.endpoints[&target]);
-                        done.push(slot);
-                    }
+                        })
+                        .collect();
+                    // One journal sync for the job's slots (one per slot took 0.7 s for 4096).
+                    self.progress
+                        .slots_done(&finished, source, &self.endpoints[&target]);
+                    done.extend(finished);
                 } else if cancelled && job.state == "cancelled" {
                     notes.push(format!(
                         "cancelled the server-side migration of {} slots from {} to {}; the source confirmed it (job state `cancelled`, its keys stay on the source)",
