@@ -9,7 +9,7 @@ use super::{Context, check::check_view};
 use crate::error::UsageError;
 use crate::exec::atomic::supports_atomic;
 use crate::exec::permissions::{Duty, PermissionDenied, Whose, preflight};
-use crate::net::{NetError, NodeAddress, NodeClient, Session, Zones, concurrently};
+use crate::net::{NetError, NodeAddress, NodeClient, Session, Zones, concurrently, info_field};
 use crate::plan::rebalance::{equal_participants, plan_rebalance};
 use crate::report::Outcome;
 use crate::topology::audit::{
@@ -174,10 +174,7 @@ async fn read_load(session: &Session, address: NodeAddress, keys: Option<u64>) -
         }
     };
     if let Ok(info) = client.query::<String>(&["INFO", "memory"]).await {
-        let field = |name: &str| {
-            info.lines()
-                .find_map(|l| l.strip_prefix(name)?.strip_prefix(':')?.trim().parse().ok())
-        };
+        let field = |name: &str| info_field(&info, name)?.parse().ok();
         load.used_memory = field("used_memory");
         load.maxmemory = field("maxmemory");
     }

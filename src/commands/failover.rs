@@ -305,9 +305,7 @@ async fn master_pid(session: &Arc<Session>, master: &NodeAddress) -> anyhow::Res
     }
     let mut client = session.client(master).await?;
     let info: String = client.query(&["INFO", "server"]).await?;
-    let pid: u32 = info
-        .lines()
-        .find_map(|line| line.trim().strip_prefix("process_id:"))
+    let pid: u32 = crate::net::info_field(&info, "process_id")
         .and_then(|pid| pid.parse().ok())
         .ok_or_else(|| UsageError(format!("{master} did not say its process id")))?;
     // SAFETY: signal 0 only asks whether this process may signal `pid`.

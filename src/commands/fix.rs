@@ -13,7 +13,7 @@ use crate::error::UsageError;
 use crate::exec::fix::{FixOutcome, execute_fix};
 use crate::exec::handoff::{Handoffs, node_timeout};
 use crate::exec::journal::{Journal, JournalState, Record, default_dir, find_unfinished, read};
-use crate::exec::migrate::{MigrateOptions, endpoints_of};
+use crate::exec::migrate::{Endpoint, MigrateOptions, endpoints_of};
 use crate::exec::mover::Mover;
 use crate::net::NodeAddress;
 use crate::plan::fix::{FixOptions, FixPlan, Intent, Problem, SlotKeys, plan_fix, slots_to_count};
@@ -256,20 +256,20 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
 /// Carries out repairs: the migrate options, the node timeout and the hand-offs of one run.
 struct Repairer<'a> {
     context: &'a Context,
-    view: &'a ClusterView,
+    endpoints: HashMap<String, Endpoint>,
     migrate: MigrateOptions,
     handoffs: Handoffs,
 }
 
 impl<'a> Repairer<'a> {
-    async fn new(context: &'a Context, options: &Options, view: &'a ClusterView) -> Repairer<'a> {
+    async fn new(context: &'a Context, options: &Options, view: &ClusterView) -> Repairer<'a> {
         let mut migrate = migrate_options(context, options);
         let node_timeout = node_timeout(&context.session, &view.seed).await;
         migrate.migrate_timeout = bounded_migrate_timeout(migrate.migrate_timeout, node_timeout);
         let handoffs = Handoffs::new(Arc::clone(&context.session), view, node_timeout);
         Repairer {
             context,
-            view,
+            endpoints: endpoints_of(view),
             migrate,
             handoffs,
         }
@@ -278,7 +278,7 @@ impl<'a> Repairer<'a> {
     async fn repair(&self, plan: &FixPlan) -> FixOutcome {
         execute_fix(
             &self.context.session,
-            &endpoints_of(self.view),
+            &self.endpoints,
             &self.handoffs,
             plan,
             &self.migrate,

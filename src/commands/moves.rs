@@ -199,9 +199,6 @@ pub async fn execute_plan(
     let interrupted = errors.is_empty() && summary.slots < plan.moves.len();
     if errors.is_empty() && !interrupted {
         let _ = journal.append(&Record::Finished);
-        if atomic {
-            tell_bystanders(context, view, plan).await;
-        }
     }
     let agreed = errors.is_empty() && verified.is_none() && settle(context, view, plan).await;
     let errors: Vec<String> = errors
@@ -275,27 +272,6 @@ pub async fn wait_for_agreement(context: &Context, view: &ClusterView, limit: Du
         slot_maps_agree(&context.session, &addresses)
     })
     .await
-}
-
-/// After every server-side job succeeded: the masters that neither gave nor received a slot are told
-/// its new owner (`SETSLOT NODE`, no epoch change), as the per-slot hand-off tells them, instead of
-/// waiting for gossip (about a second). They hold no keys of it, and the new owner already won it
-/// with a greater epoch, so the claim they record is the one gossip would bring.
-async fn tell_bystanders(context: &Context, view: &ClusterView, plan: &MovePlan) {
-    let mut by_target: BTreeMap<&str, (Vec<u16>, Vec<&str>)> = BTreeMap::new();
-    for step in &plan.moves {
-        let (slots, sources) = by_target.entry(step.target.as_str()).or_default();
-        slots.push(step.slot.number());
-        sources.push(step.source.as_str());
-    }
-    for (target, (slots, sources)) in by_target {
-        let bystanders: Vec<NodeAddress> = view
-            .loaded_masters()
-            .filter(|m| m.id() != target && !sources.contains(&m.id()))
-            .map(|m| m.address.clone())
-            .collect();
-        let _ = announce_owner(&context.session, bystanders, &slots, target).await;
-    }
 }
 
 /// Waits for agreement; if a replica still shows a moved slot open (seen on Valkey 9, whose replicas

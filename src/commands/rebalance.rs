@@ -250,10 +250,8 @@ async fn bytes_per_key(
                 .await?
                 .query(&["INFO", "memory"])
                 .await?;
-            let dataset: u64 = info
-                .lines()
-                .find_map(|l| l.strip_prefix("used_memory_dataset:"))
-                .and_then(|v| v.trim().parse().ok())
+            let dataset: u64 = crate::net::info_field(&info, "used_memory_dataset")
+                .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
             Ok::<_, crate::net::NetError>((id, (dataset / keys).max(1)))
         }

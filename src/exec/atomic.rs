@@ -4,10 +4,12 @@
 //! Each source gets one `CLUSTER MIGRATESLOTS SLOTSRANGE a b ... NODE target ...` for all of its moves
 //! (one job per target, run by the servers), then `CLUSTER GETSLOTMIGRATIONS` is polled until every
 //! job has succeeded, failed or been cancelled. Slots of a job are reported (and journaled) when the
-//! job succeeds. A job that fails or makes no progress for the migrate timeout is cancelled
+//! job succeeds, and the masters outside it are then told the new owner through
+//! [`super::handoff::announce_owner`] rather than left to gossip. A job that fails or makes no progress for the migrate timeout is cancelled
 //! (`CLUSTER CANCELSLOTMIGRATIONS`); the servers roll it back, so its slots stay with the source
 //! and nothing is left open. Ctrl-C cancels the same way.
 
+use super::handoff::announce_owner;
 use super::migrate::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep};
 use crate::net::{NetError, NodeAddress, NodeClient, Session, concurrently};
 use crate::plan::{MovePlan, SlotMove};
@@ -287,6 +289,7 @@ impl SourceRun {
                     // One journal sync for the job's slots (one per slot took 0.7 s for 4096).
                     self.progress
                         .slots_done(&finished, source, &self.endpoints[&target]);
+                    self.tell_bystanders(&finished, &target).await;
                     done.extend(finished);
                 } else if cancelled && job.state == "cancelled" {
                     notes.push(format!(
@@ -312,6 +315,24 @@ impl SourceRun {
             }
         }
         (done, errors, notes)
+    }
+
+    /// After a job succeeded: the masters that neither gave nor received its slots are told the new
+    /// owner (`SETSLOT NODE`, no epoch moves), as the per-slot hand-off tells them, instead of
+    /// waiting for gossip (about a second). They hold no keys of those slots, and the target has
+    /// already won them with a greater epoch, so they record the claim gossip would bring.
+    async fn tell_bystanders(&self, finished: &[SlotDone], target: &str) {
+        let Some(first) = finished.first() else {
+            return;
+        };
+        let bystanders: Vec<NodeAddress> = self
+            .endpoints
+            .values()
+            .filter(|e| e.id != target && e.id != first.source)
+            .map(|e| e.address.clone())
+            .collect();
+        let slots: Vec<u16> = finished.iter().map(|d| d.slot).collect();
+        let _ = announce_owner(&self.session, bystanders, &slots, target).await;
     }
 
     fn pending_errors(

@@ -4,7 +4,7 @@
 //! whose phase fails drops out of the later phases (it stays as it was, open at worst, never with a
 //! second owner), and its error says so.
 
-use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command};
+use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command, tell_owners};
 use super::migrate::{Endpoint, MigrateOptions, drain_slots};
 use crate::net::{NodeAddress, Session, concurrently};
 use crate::plan::fix::{FixPlan, Open, Prepare, SlotRepair};
@@ -67,7 +67,9 @@ pub async fn execute_fix(
         outcome: FixOutcome::default(),
     };
     let repairs: Vec<&SlotRepair> = plan.repairs.iter().collect();
-    run.phase("taking the slot on its new owner", prepare(&repairs))
+    run.tell_owners(&repairs).await;
+    let live = run.live(&repairs);
+    run.phase("taking the slot on its new owner", prepare(&live))
         .await;
     let live = run.live(&repairs);
     run.phase("opening the slot on a node holding its keys", open(&live))
@@ -100,9 +102,6 @@ fn prepare(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
     let mut bump: Vec<(&str, u16)> = Vec::new();
     for repair in repairs {
         let slot = repair.slot.number();
-        for node in &repair.tell_owner {
-            commands.push((node.clone(), setslot(slot, SetSlot::Node(repair.owner()))));
-        }
         if repair.stabilize_target {
             commands.push((repair.target.clone(), setslot(slot, SetSlot::Stable)));
         }
@@ -206,6 +205,27 @@ impl Run<'_> {
 
     fn fail(&mut self, slot: u16, reason: String) {
         self.outcome.failed.entry(slot).or_insert(reason);
+    }
+
+    /// Phase 0: masters whose table does not name a slot's owner (`SlotRepair::tell_owner`) record
+    /// it, through the hand-off module; a node that cannot be told fails those slots.
+    async fn tell_owners(&mut self, repairs: &[&SlotRepair]) {
+        let mut by_node: BTreeMap<&str, Vec<(u16, String)>> = BTreeMap::new();
+        for repair in repairs {
+            for node in &repair.tell_owner {
+                let pair = (repair.slot.number(), repair.owner().to_string());
+                by_node.entry(node).or_default().push(pair);
+            }
+        }
+        let work = by_node
+            .into_iter()
+            .map(|(node, pairs)| (self.endpoints[node].address.clone(), pairs))
+            .collect();
+        for (address, slots, error) in tell_owners(self.session, work).await {
+            for slot in slots {
+                self.fail(slot, format!("telling {address} the slot's owner: {error}"));
+            }
+        }
     }
 
     /// Sends `commands` (by node id), one pipeline per node, all nodes at once; a failing command

@@ -431,12 +431,7 @@ impl Handoffs {
                 if !is_master {
                     return None;
                 }
-                let field = |name: &str| {
-                    info.lines()
-                        .find_map(|line| line.trim().strip_prefix(name)?.strip_prefix(':'))?
-                        .parse::<u64>()
-                        .ok()
-                };
+                let field = |name: &str| crate::net::info_field(&info, name)?.parse::<u64>().ok();
                 Some((
                     id,
                     Epochs {
@@ -573,12 +568,7 @@ impl Handoffs {
             })
             .filter(|(_, slots): &(NodeAddress, Vec<(u16, String)>)| !slots.is_empty())
             .collect();
-        let results = concurrently(work, |(address, slots)| {
-            let session = Arc::clone(&self.session);
-            async move { tell(&session, &address, &slots).await.err() }
-        })
-        .await;
-        results.into_iter().flatten().collect()
+        not_told(tell_owners(&self.session, work).await)
     }
 
     /// Polls every node's table until each records every unsettled slot under its new owner.
@@ -855,21 +845,14 @@ async fn claim(
 
 /// `SETSLOT slot NODE owner` for each `(slot, owner)` on the master at `address`, one pipeline; a
 /// master that turned replica (it gave its last slot away) counts as told. A line on failure.
+/// `SETSLOT NODE owner` for each of `slots` on `address`, one pipeline; the server's reason when it
+/// refuses one (a replica's "only with masters" counts as told) or cannot be reached.
 async fn tell(
     session: &Arc<Session>,
     address: &NodeAddress,
     slots: &[(u16, String)],
 ) -> Result<(), String> {
-    let fail = |e: String| {
-        let numbers: Vec<u16> = slots.iter().map(|(s, _)| *s).collect();
-        format!(
-            "{address} was not told the new owner of slots {numbers:?} ({e}); gossip will tell it"
-        )
-    };
-    let mut client = session
-        .client(address)
-        .await
-        .map_err(|e| fail(e.to_string()))?;
+    let mut client = session.client(address).await.map_err(|e| e.to_string())?;
     let mut pipe = redis::pipe();
     pipe.ignore_errors();
     for (slot, owner) in slots {
@@ -878,35 +861,61 @@ async fn tell(
     let replies: Vec<redis::RedisResult<redis::Value>> = client
         .pipeline(&pipe, "CLUSTER SETSLOT NODE")
         .await
-        .map_err(|e| fail(e.to_string()))?;
+        .map_err(|e| e.to_string())?;
     for reply in replies {
         if let Err(error) = reply {
             let text = crate::net::server_error_text(&error).unwrap_or_else(|| error.to_string());
             if decide(classify_text(&text)) != Decision::Done {
-                return Err(fail(text));
+                return Err(text);
             }
         }
     }
     Ok(())
 }
 
-/// `SETSLOT NODE owner` for `slots` on every node of `addresses` at once (one pipeline each), for a
-/// slot whose owner already won everywhere that matters; returns a line per node that could not be
-/// told (a replica's "only with masters" counts as told). No epoch moves.
+/// `SETSLOT NODE owner` for each node's (slot, owner) pairs, every node at once (one pipeline each),
+/// where no epoch may move: the owner has already won, or the node only has to record who owns a slot
+/// it does not hold (`fix` telling an importing master whose table lost the owner). Returns each node
+/// that could not be told, with its slots and the reason.
+pub async fn tell_owners(
+    session: &Arc<Session>,
+    work: Vec<(NodeAddress, Vec<(u16, String)>)>,
+) -> Vec<(NodeAddress, Vec<u16>, String)> {
+    let results = concurrently(work, |(address, slots)| {
+        let session = Arc::clone(session);
+        async move {
+            let error = tell(&session, &address, &slots).await.err()?;
+            Some((address, slots.iter().map(|(s, _)| *s).collect(), error))
+        }
+    })
+    .await;
+    results.into_iter().flatten().collect()
+}
+
+/// `SETSLOT NODE owner` for `slots` on every node of `addresses` at once, for a slot whose owner
+/// already won everywhere that matters; returns a line per node that could not be told. No epoch
+/// moves.
 pub async fn announce_owner(
     session: &Arc<Session>,
     addresses: Vec<NodeAddress>,
     slots: &[u16],
     owner: &str,
 ) -> Vec<String> {
-    let slots: Vec<(u16, String)> = slots.iter().map(|s| (*s, owner.to_string())).collect();
-    let results = concurrently(addresses, |address| {
-        let session = Arc::clone(session);
-        let slots = slots.clone();
-        async move { tell(&session, &address, &slots).await.err() }
-    })
-    .await;
-    results.into_iter().flatten().collect()
+    let pairs: Vec<(u16, String)> = slots.iter().map(|s| (*s, owner.to_string())).collect();
+    let work = addresses.into_iter().map(|a| (a, pairs.clone())).collect();
+    not_told(tell_owners(session, work).await)
+}
+
+/// A warning per node [`tell_owners`] could not tell.
+fn not_told(failures: Vec<(NodeAddress, Vec<u16>, String)>) -> Vec<String> {
+    failures
+        .into_iter()
+        .map(|(address, numbers, error)| {
+            format!(
+                "{address} was not told the new owner of slots {numbers:?} ({error}); gossip will tell it"
+            )
+        })
+        .collect()
 }
 
 /// `cluster-node-timeout` when the servers do not say (Redis's default).

@@ -73,6 +73,18 @@ pub fn rdb_version(head: &[u8]) -> Result<u32, RdbError> {
         })
 }
 
+/// Each Redis release that raised its `RDB_VERSION`, and that version (the newest RDB format it
+/// reads), oldest first: (major, minor, format).
+const REDIS_FORMATS: [(u32, u32, u32); 4] = [(5, 0, 9), (7, 0, 10), (7, 2, 11), (7, 4, 12)];
+
+/// The first Redis release (major, minor) that reads RDB format `version`, when the table knows it.
+pub fn first_redis_reading(version: u32) -> Option<(u32, u32)> {
+    REDIS_FORMATS
+        .iter()
+        .find(|(_, _, format)| *format == version)
+        .map(|(major, minor, _)| (*major, *minor))
+}
+
 /// A server release, as `SERVER --version` names it (`Redis server v=7.0.15 ...`,
 /// `Valkey server v=9.1.2 ...`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,22 +130,14 @@ impl Release {
         if header.magic == "VALKEY" {
             return Some(self.valkey && self.major >= 9);
         }
-        let newest = if self.valkey {
-            if header.version <= 11 {
-                return Some(true);
-            }
-            return None;
-        } else if at_least(7, 4) {
-            12
-        } else if at_least(7, 2) {
-            11
-        } else if at_least(7, 0) {
-            10
-        } else if at_least(5, 0) {
-            9
-        } else {
-            return None;
-        };
+        if self.valkey {
+            return (header.version <= 11).then_some(true);
+        }
+        let (_, _, newest) = REDIS_FORMATS
+            .iter()
+            .rev()
+            .find(|(major, minor, _)| at_least(*major, *minor))?;
+        let newest = *newest;
         if header.version <= newest {
             Some(true)
         } else if at_least(8, 0) {

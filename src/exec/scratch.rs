@@ -6,7 +6,7 @@
 //! showing the caller's client certificate and trusting the caller's CA ([`ScratchTls`]); rcluster
 //! itself reaches it over plain TCP on loopback.
 
-use crate::exec::rdb::{RdbHeader, Release};
+use crate::exec::rdb::{RdbHeader, Release, first_redis_reading};
 use crate::net::{ConnectOptions, NodeAddress, Session};
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
@@ -57,11 +57,12 @@ pub enum ScratchError {
 /// Which server release first reads an RDB format, for the error that names it.
 fn needed(magic: &str, version: u32) -> String {
     let release = match (magic, version) {
-        ("VALKEY", 80..) => "Valkey 9.0",
-        ("REDIS", 12) => "Redis 7.4",
-        ("REDIS", 11) => "Redis 7.2 or Valkey 7.2",
-        ("REDIS", 10) => "Redis 7.0",
-        ("REDIS", 9) => "Redis 5.0",
+        ("VALKEY", 80..) => "Valkey 9.0".to_string(),
+        ("REDIS", _) => match first_redis_reading(version) {
+            Some((7, 2)) => "Redis 7.2 or Valkey 7.2".to_string(),
+            Some((major, minor)) => format!("Redis {major}.{minor}"),
+            None => return "pass --server-bin with a server that reads it".into(),
+        },
         _ => return "pass --server-bin with a server that reads it".into(),
     };
     format!("it needs {release} or later: pass --server-bin with such a server")

@@ -485,10 +485,24 @@ impl NodeRole {
     }
 }
 
+/// The value of `name` in an `INFO` (or `CLUSTER INFO`) reply: the text after `name:` on its line.
+pub fn info_field<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    text.lines()
+        .find_map(|line| line.trim().strip_prefix(name)?.strip_prefix(':'))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::NodeRole;
+    use super::{NodeRole, info_field};
     use redis::Value;
+
+    #[test]
+    fn info_fields_are_read_by_their_whole_name() {
+        let info = "# Memory\r\nused_memory_human:1.00M\r\nused_memory:1048576\r\nmaxmemory:0\r\n";
+        assert_eq!(info_field(info, "used_memory"), Some("1048576"));
+        assert_eq!(info_field(info, "maxmemory"), Some("0"));
+        assert_eq!(info_field(info, "used_memory_peak"), None);
+    }
 
     fn bulk(text: &str) -> Value {
         Value::BulkString(text.as_bytes().to_vec())
