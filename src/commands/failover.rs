@@ -404,7 +404,7 @@ async fn role_is(
     let Ok(mut client) = session.client(address).await else {
         return false;
     };
-    match client.dbsize_and_role().await {
+    match client.keyspace_and_role().await {
         Ok((_, role)) => wanted(&role),
         Err(_) => false,
     }

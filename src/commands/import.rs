@@ -146,7 +146,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
     let outcome = match &options.from {
         Source::Server(address) => {
             let mut source = connect_server(&session, options, address).await?;
-            let keys: u64 = source.dbsize().await?;
+            let keys: u64 = source.query(&["DBSIZE"]).await?;
             let db = options.from_db;
             context
                 .ui

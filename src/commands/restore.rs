@@ -205,7 +205,7 @@ async fn restore_one(
             return outcome;
         }
     };
-    outcome.loaded = source.dbsize().await.ok();
+    outcome.loaded = source.keyspace().await.ok().map(|k| k.total());
     context.ui.step(&format!(
         "{}: {} keys loaded by {server}, restoring",
         rdb.file,

@@ -72,7 +72,7 @@ pub async fn inspect_new_nodes(
 async fn inspect_one(session: &Session, address: NodeAddress) -> Result<NewNode, CreateError> {
     let mut client = session.client(&address).await?;
     let info = client.cluster_info().await?;
-    let keys = client.dbsize().await?;
+    let keys = client.keyspace().await?.total();
     let text = client.cluster_nodes().await?;
     let known = info
         .get("cluster_known_nodes")

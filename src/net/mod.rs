@@ -7,6 +7,7 @@
 mod address;
 mod concurrent;
 mod error;
+mod keyspace;
 mod tls;
 mod zones;
 
@@ -14,6 +15,7 @@ pub use address::{AddressError, NodeAddress};
 pub use concurrent::concurrently;
 use error::first_line;
 pub use error::{ConnectHint, Flags, Link, NetError, Transport, server_error_text};
+pub use keyspace::{Keyspace, in_database, select};
 pub use tls::TlsOptions;
 pub use zones::Zones;
 
@@ -395,11 +397,12 @@ impl NodeClient {
         self.query(&["CLUSTER", "NODES"]).await
     }
 
-    /// `CLUSTER NODES` and `DBSIZE` in one round trip.
-    pub async fn cluster_nodes_and_dbsize(&mut self) -> Result<(String, u64), NetError> {
+    /// `CLUSTER NODES` and the keys of every database (`INFO keyspace`) in one round trip.
+    pub async fn cluster_nodes_and_keyspace(&mut self) -> Result<(String, Keyspace), NetError> {
         let mut pipe = redis::pipe();
-        pipe.cmd("CLUSTER").arg("NODES").cmd("DBSIZE");
-        self.pipeline(&pipe, "CLUSTER NODES").await
+        pipe.cmd("CLUSTER").arg("NODES").cmd("INFO").arg("keyspace");
+        let (nodes, info): (String, String) = self.pipeline(&pipe, "CLUSTER NODES").await?;
+        Ok((nodes, Keyspace::parse(&info)))
     }
 
     /// `CLUSTER INFO` as `field -> value`.
@@ -412,17 +415,19 @@ impl NodeClient {
             .collect())
     }
 
-    /// `DBSIZE` and `ROLE`, in one round trip: the node's key count and what it says it is.
-    pub async fn dbsize_and_role(&mut self) -> Result<(u64, NodeRole), NetError> {
+    /// The keys of every database and `ROLE`, in one round trip: what the node holds and what it
+    /// says it is.
+    pub async fn keyspace_and_role(&mut self) -> Result<(Keyspace, NodeRole), NetError> {
         let mut pipe = redis::pipe();
-        pipe.cmd("DBSIZE").cmd("ROLE");
-        let (keys, role): (u64, redis::Value) = self.pipeline(&pipe, "ROLE").await?;
-        Ok((keys, NodeRole::of(&role)))
+        pipe.cmd("INFO").arg("keyspace").cmd("ROLE");
+        let (info, role): (String, redis::Value) = self.pipeline(&pipe, "ROLE").await?;
+        Ok((Keyspace::parse(&info), NodeRole::of(&role)))
     }
 
-    /// `DBSIZE`.
-    pub async fn dbsize(&mut self) -> Result<u64, NetError> {
-        self.query(&["DBSIZE"]).await
+    /// The node's keys per database (`INFO keyspace`); [`Keyspace::total`] is every database's.
+    pub async fn keyspace(&mut self) -> Result<Keyspace, NetError> {
+        let info: String = self.query(&["INFO", "keyspace"]).await?;
+        Ok(Keyspace::parse(&info))
     }
 
     /// `CLUSTER SETSLOT slot IMPORTING|MIGRATING|NODE id` or `STABLE`.
@@ -431,13 +436,51 @@ impl NodeClient {
         self.run::<()>(&setslot_command(slot, action), &what).await
     }
 
-    /// `CLUSTER COUNTKEYSINSLOT` for every slot in `slots`, pipelined.
+    /// The keys of each slot in `slots`, summed over every database that holds keys: one pipeline
+    /// (`INFO keyspace` and `COUNTKEYSINSLOT` in database 0), then one per other database listed.
+    /// A database empty at the first reply gains no key of a slot that is MIGRATING (a new key is
+    /// sent to the importing node), nor of a slot nobody serves; for any other slot the count is a
+    /// snapshot, as it always was.
     pub async fn count_keys_in_slots(&mut self, slots: &[u16]) -> Result<Vec<u64>, NetError> {
         let mut pipe = redis::pipe();
-        for slot in slots {
-            pipe.cmd("CLUSTER").arg("COUNTKEYSINSLOT").arg(*slot);
+        pipe.cmd("INFO").arg("keyspace");
+        add_counts(&mut pipe, slots);
+        let replies: Vec<redis::Value> = self.pipeline(&pipe, "CLUSTER COUNTKEYSINSLOT").await?;
+        let unreadable = || NetError::Protocol {
+            address: self.address.to_string(),
+            what: "CLUSTER COUNTKEYSINSLOT".into(),
+        };
+        let Some((info, counts)) = replies.split_first() else {
+            return Err(unreadable());
+        };
+        let info: String = redis::from_redis_value(info.clone()).map_err(|_| unreadable())?;
+        let mut counts: Vec<u64> = redis::from_redis_value(redis::Value::Array(counts.to_vec()))
+            .map_err(|_| unreadable())?;
+        for db in Keyspace::parse(&info).others() {
+            let more = self.count_keys_in_database(db, slots).await?;
+            for (count, extra) in counts.iter_mut().zip(more) {
+                *count += extra;
+            }
         }
+        Ok(counts)
+    }
+
+    /// `COUNTKEYSINSLOT` of each slot in database `db` only.
+    pub async fn count_keys_in_database(
+        &mut self,
+        db: u16,
+        slots: &[u16],
+    ) -> Result<Vec<u64>, NetError> {
+        let mut pipe = redis::pipe();
+        in_database(&mut pipe, db, |pipe| add_counts(pipe, slots));
         self.pipeline(&pipe, "CLUSTER COUNTKEYSINSLOT").await
+    }
+}
+
+/// `CLUSTER COUNTKEYSINSLOT` for each slot.
+fn add_counts(pipe: &mut redis::Pipeline, slots: &[u16]) {
+    for slot in slots {
+        pipe.cmd("CLUSTER").arg("COUNTKEYSINSLOT").arg(*slot);
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::parse::{ParseError, parse_cluster_nodes};
 use super::view::{ClusterView, NodeView, Unread, ordered_seed_first};
-use crate::net::{NetError, NodeAddress, Session, concurrently};
+use crate::net::{Keyspace, NetError, NodeAddress, Session, concurrently};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -23,7 +23,7 @@ pub enum LoadError {
     },
 }
 
-/// Loads the cluster reachable from `seed`: every node's own table and key count.
+/// Loads the cluster reachable from `seed`: every node's own table and keys (every database).
 pub async fn load_cluster_view(
     session: &Arc<Session>,
     seed: &NodeAddress,
@@ -31,9 +31,9 @@ pub async fn load_cluster_view(
     load(session, seed, Depth::Full).await
 }
 
-/// Loads the seed's table and every node's key count (`DBSIZE`) only: roles and slots are the seed's
+/// Loads the seed's table and every node's keys (`INFO keyspace`) only: roles and slots are the seed's
 /// opinion. For `info`, `setslot` and other commands that do not judge agreement; a tenth of the
-/// server work of a full load (`CLUSTER NODES` costs each node far more than `DBSIZE`).
+/// server work of a full load (`CLUSTER NODES` costs each node far more than `INFO keyspace`).
 pub async fn load_cluster_summary(
     session: &Arc<Session>,
     seed: &NodeAddress,
@@ -44,9 +44,9 @@ pub async fn load_cluster_summary(
 /// How much to ask of each node other than the seed.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Depth {
-    /// `CLUSTER NODES` and `DBSIZE`.
+    /// `CLUSTER NODES` and `INFO keyspace`.
     Full,
-    /// `DBSIZE` only; the node's own table is left empty.
+    /// `INFO keyspace` and `ROLE` only; the node's own table is the seed's line about it.
     Summary,
 }
 
@@ -57,7 +57,7 @@ async fn load(
 ) -> Result<ClusterView, LoadError> {
     let started = Instant::now();
     let mut client = session.client(seed).await?;
-    let (seed_text, seed_keys) = client.cluster_nodes_and_dbsize().await?;
+    let (seed_text, seed_keys) = client.cluster_nodes_and_keyspace().await?;
     let seed_latency = started.elapsed();
     let parse_error = |reply| LoadError::Parse {
         address: seed.clone(),
@@ -88,12 +88,13 @@ async fn load(
                 NodeAddress::new(entry.addr.ip.clone(), entry.addr.port)
             };
             let (own, keys, latency) = match own {
-                None => (Ok(seed_table.to_vec()), Some(seed_keys), seed_latency),
+                None => (Ok(seed_table.to_vec()), Some(seed_keys.clone()), seed_latency),
                 Some((Ok((table, keys)), latency)) => (Ok(table), Some(keys), latency),
                 Some((Err(reason), latency)) => (Err(reason), None, latency),
             };
             let mut node = NodeView::new(address, entry, own);
-            node.keys = keys;
+            node.keys = keys.as_ref().map(Keyspace::total);
+            node.keyspace = keys;
             node.latency = Some(latency);
             node
         })
@@ -143,7 +144,7 @@ async fn read_own_table(
     entry: &super::NodeEntry,
     seed_table: &[super::NodeEntry],
     depth: Depth,
-) -> Result<(Vec<super::NodeEntry>, u64), Unread> {
+) -> Result<(Vec<super::NodeEntry>, Keyspace), Unread> {
     if entry.flags.noaddr || !entry.addr.is_usable() {
         return Err(Unread::NoAddress);
     }
@@ -153,10 +154,10 @@ async fn read_own_table(
     let address = NodeAddress::new(entry.addr.ip.clone(), entry.addr.port);
     let mut client = session.client(&address).await?;
     if depth == Depth::Summary {
-        let (keys, role) = client.dbsize_and_role().await?;
+        let (keys, role) = client.keyspace_and_role().await?;
         return Ok((vec![as_it_says(entry, &role, seed_table)], keys));
     }
-    let (text, keys) = client.cluster_nodes_and_dbsize().await?;
+    let (text, keys) = client.cluster_nodes_and_keyspace().await?;
     let table = parse_cluster_nodes(&text).map_err(|e| Unread::Other(e.to_string()))?;
     Ok((table, keys))
 }
@@ -179,7 +180,7 @@ pub async fn load_keys_in_unowned_slots(
 }
 
 /// Per loaded master id, the slots among `slots_of(master)` where it holds keys, with their counts
-/// (one COUNTKEYSINSLOT pipeline per master, masters concurrently).
+/// (COUNTKEYSINSLOT in every database that holds keys, masters concurrently).
 pub async fn count_keys_on_masters(
     session: &Arc<Session>,
     view: &ClusterView,

@@ -38,8 +38,11 @@ pub struct NodeView {
     pub own: Result<Vec<NodeEntry>, Unread>,
     /// The node's own `myself` line, or the seed's line when it did not answer.
     me: NodeEntry,
-    /// `DBSIZE`, asked in the same round trip as `CLUSTER NODES` (live views only).
+    /// Keys in every database (`INFO keyspace`), asked in the same round trip as `CLUSTER NODES`
+    /// (live views only).
     pub keys: Option<u64>,
+    /// The same per database (Valkey 9 serves several in cluster mode).
+    pub keyspace: Option<crate::net::Keyspace>,
     /// How long the node took to answer (connection included; live views only).
     pub latency: Option<std::time::Duration>,
 }
@@ -62,6 +65,7 @@ impl NodeView {
             own,
             me,
             keys: None,
+            keyspace: None,
             latency: None,
         }
     }
