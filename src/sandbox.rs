@@ -34,6 +34,8 @@ pub struct SandboxOptions {
     pub standalone: bool,
     /// Serve TLS only (clients and cluster bus) with these PEM files.
     pub tls: Option<SandboxTls>,
+    /// `cluster-databases` of every node when above 1 (Valkey 9 or later).
+    pub databases: u16,
 }
 
 /// Certificate files for a TLS sandbox.
@@ -77,6 +79,7 @@ impl Default for SandboxOptions {
             no_cluster: false,
             standalone: false,
             tls: None,
+            databases: 1,
         }
     }
 }
@@ -304,6 +307,9 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
         ])
         .arg("--dir")
         .arg(&dir);
+    if options.databases > 1 && !options.standalone {
+        command.args(["--cluster-databases", &options.databases.to_string()]);
+    }
     if let Some(tls) = &options.tls {
         command
             .args([

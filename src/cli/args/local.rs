@@ -37,6 +37,9 @@ pub enum LocalAction {
         /// Start empty cluster-mode nodes and do not form a cluster (to try `create`).
         #[arg(long)]
         no_create: bool,
+        /// Numbered databases per node in cluster mode (`cluster-databases`; Valkey 9 or later).
+        #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+        databases: u16,
     },
     /// Stop the nodes `up` started (by their pid files) and nothing else.
     Down {
@@ -65,6 +68,7 @@ impl LocalArgs {
                 node_timeout,
                 state_dir,
                 no_create,
+                databases,
             } => Options::Up(SandboxOptions {
                 masters: *masters,
                 replicas: *replicas,
@@ -76,6 +80,7 @@ impl LocalArgs {
                 no_cluster: *no_create,
                 standalone: false,
                 tls: None,
+                databases: *databases,
             }),
             LocalAction::Down { state_dir } => Options::Down {
                 state_dir: dir(state_dir),
