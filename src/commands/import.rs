@@ -501,6 +501,7 @@ fn migrate_command(
     let auth = (connect.user.as_deref(), connect.password.as_ref());
     migrate_keys_command(
         (host, target.port),
+        0,
         options.migrate_timeout,
         &flags,
         auth,

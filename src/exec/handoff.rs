@@ -71,6 +71,10 @@ pub enum HandoffError {
         nodes: Vec<String>,
         waited_ms: u128,
     },
+    /// A giver still holds keys of slots it handed over (counted in every database at the end of the
+    /// run): their new owner's claim will make it delete them.
+    #[error("{}", describe_left(left))]
+    KeysLeft { left: Vec<KeyLoss> },
     /// Keys vanished from slots after their hand-off.
     #[error("KEYS LOST after the hand-off: {}", losses.iter().map(|l| format!("slot {} had {} keys on {} and now has {}", l.slot, l.before, l.owner, l.after)).collect::<Vec<_>>().join("; "))]
     KeysLost { losses: Vec<KeyLoss> },
@@ -85,8 +89,24 @@ impl HandoffError {
                 slots.clone()
             }
             HandoffError::KeysLost { losses } => losses.iter().map(|l| l.slot).collect(),
+            HandoffError::KeysLeft { left } => left.iter().map(|l| l.slot).collect(),
         }
     }
+}
+
+/// The lines of [`HandoffError::KeysLeft`].
+fn describe_left(left: &[KeyLoss]) -> String {
+    let line = |l: &KeyLoss| {
+        let what = match l.after {
+            u64::MAX => "keys that could not be counted".to_string(),
+            n => format!("{n} of its keys"),
+        };
+        format!(
+            "slot {} was handed over but {} may still hold {what}: run `rcluster fix` now, before gossip makes it drop them",
+            l.slot, l.owner
+        )
+    };
+    left.iter().map(line).collect::<Vec<_>>().join("; ")
 }
 
 /// A slot that holds fewer keys on its new owner than it did at the hand-off.
@@ -118,6 +138,8 @@ struct Ledger {
     givers: BTreeSet<String>,
     /// Each handed-off slot's keys on its new owner at the hand-off: slot -> (owner id, keys).
     counted: BTreeMap<u16, (String, u64)>,
+    /// Each handed-off slot's giver (verified empty at the end of the run): slot -> giver id.
+    given: BTreeMap<u16, String>,
     /// Slots each master owns now (from the view, then kept up to date by every hand-off).
     owned: BTreeMap<String, usize>,
     /// Targets of hand-offs that failed: they may hold keys of a slot they do not own.
@@ -145,6 +167,10 @@ pub struct Handoffs {
     masters: BTreeMap<String, NodeAddress>,
     /// Every node, replicas too.
     nodes: Vec<NodeAddress>,
+    /// Per master address, the slots its own table gave it when the run loaded the view: a node that
+    /// cannot be told a new owner may be left to gossip only if it did not think it owned the slot,
+    /// or it was the slot's giver and was counted empty (docs/handoff.md, "Nodes left to gossip").
+    thought_owned: HashMap<NodeAddress, crate::topology::SlotSet>,
     /// How long nodes may take to agree before the run stops.
     settle_limit: Duration,
     ledger: tokio::sync::Mutex<Ledger>,
@@ -163,6 +189,10 @@ impl Handoffs {
             .map(|m| (m.id().to_string(), m.address.clone()))
             .collect();
         let nodes = view.loaded().map(|n| n.address.clone()).collect();
+        let thought_owned = view
+            .loaded_masters()
+            .map(|m| (m.address.clone(), m.myself().slots.clone()))
+            .collect();
         let owned = view
             .loaded_masters()
             .map(|m| (m.id().to_string(), m.myself().slots.len()))
@@ -171,6 +201,7 @@ impl Handoffs {
             session: Arc::new(Session::new(session.options().clone())),
             masters,
             nodes,
+            thought_owned,
             settle_limit: (node_timeout * 2).max(Duration::from_secs(3)),
             ledger: tokio::sync::Mutex::new(Ledger {
                 owned,
@@ -267,11 +298,16 @@ impl Handoffs {
         let _ = announce_owner(&self.session, vec![address.clone()], slots, owner).await;
     }
 
-    /// Waits until every node records the new owners, then checks that no handed-off slot holds
-    /// fewer keys on its owner than at its hand-off.
+    /// Waits until every node records the new owners, then checks that every giver holds no key of
+    /// the slots it gave in any database, and that no handed-off slot holds fewer keys on its owner
+    /// than at its hand-off.
     pub async fn finish(&self) -> Result<HandoffReport, HandoffError> {
         let mut ledger = self.ledger.lock().await;
         self.settle(&mut ledger).await?;
+        let left = self.count_left_on_givers(&ledger).await;
+        if !left.is_empty() {
+            return Err(HandoffError::KeysLeft { left });
+        }
         let losses = self.count_losses(&ledger).await;
         let report = HandoffReport {
             slots_verified: ledger.counted.len(),
@@ -313,8 +349,9 @@ impl Handoffs {
             .collect();
         let (claimed, mut failures) = self.claim_on_targets(ledger, &ready, floor).await;
         failures.extend(leftovers);
-        let warnings = self.tell_other_masters(&claimed).await;
+        let (warnings, told_failures) = self.tell_other_masters(&claimed).await;
         ledger.warnings.extend(warnings);
+        failures.extend(told_failures);
         for handoff in &claimed {
             ledger.unsettled.insert(handoff.slot, handoff.to.clone());
             if let Some(from) = &handoff.from {
@@ -371,8 +408,10 @@ impl Handoffs {
         }
     }
 
-    /// Slots of `group` whose giver still holds keys (`COUNTKEYSINSLOT` on each giver, all at once):
-    /// they are not handed off, since the new owner's claim would make the giver delete them.
+    /// Slots of `group` whose giver still holds keys in any database (`COUNTKEYSINSLOT` in every
+    /// database that holds keys, on each giver, all at once), or whose giver could not be counted:
+    /// they are not handed off, since the new owner's claim would make the giver delete them. A count
+    /// that cannot be read is never taken for zero.
     async fn keys_left_on_givers(&self, group: &[Handoff]) -> Vec<HandoffError> {
         let mut by_giver: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
         for handoff in group {
@@ -387,23 +426,32 @@ impl Handoffs {
         let results = concurrently(work, |(address, slots)| {
             let session = Arc::clone(&self.session);
             async move {
-                let Ok(mut client) = session.client(&address).await else {
-                    return Vec::new();
+                let counts = match session.client(&address).await {
+                    Ok(mut client) => client.count_keys_in_slots(&slots).await,
+                    Err(error) => Err(error),
                 };
-                let Ok(counts) = client.count_keys_in_slots(&slots).await else {
-                    return Vec::new();
-                };
-                slots
-                    .iter()
-                    .zip(counts)
-                    .filter(|(_, keys)| *keys > 0)
-                    .map(|(slot, keys)| HandoffError::Slot {
-                        slot: *slot,
-                        reason: format!(
-                            "{address} still holds {keys} of its keys, so it was not handed over; it stays open, finish it with `rcluster resume` or `rcluster fix`"
-                        ),
-                    })
-                    .collect::<Vec<_>>()
+                match counts {
+                    Ok(counts) => slots
+                        .iter()
+                        .zip(counts)
+                        .filter(|(_, keys)| *keys > 0)
+                        .map(|(slot, keys)| HandoffError::Slot {
+                            slot: *slot,
+                            reason: format!(
+                                "{address} still holds {keys} of its keys, so it was not handed over; it stays open, finish it with `rcluster resume` or `rcluster fix`"
+                            ),
+                        })
+                        .collect::<Vec<_>>(),
+                    Err(error) => slots
+                        .iter()
+                        .map(|slot| HandoffError::Slot {
+                            slot: *slot,
+                            reason: format!(
+                                "its keys on {address} could not be counted ({error}), so it was not handed over; it stays open, finish it with `rcluster resume` or `rcluster fix`"
+                            ),
+                        })
+                        .collect(),
+                }
             }
         })
         .await;
@@ -506,6 +554,9 @@ impl Handoffs {
                         ledger
                             .counted
                             .insert(handoff.slot, (handoff.to.clone(), keys));
+                        if let Some(from) = handoff.from.as_ref().filter(|f| **f != handoff.to) {
+                            ledger.given.insert(handoff.slot, from.clone());
+                        }
                         *ledger.owned.entry(handoff.to.clone()).or_default() += 1;
                         if let Some(n) = ledger.incoming.get_mut(&handoff.to) {
                             *n = n.saturating_sub(1);
@@ -549,8 +600,10 @@ impl Handoffs {
         }
     }
 
-    /// Every master but the target told each claimed slot's owner, all masters at once.
-    async fn tell_other_masters(&self, claimed: &[Handoff]) -> Vec<String> {
+    /// Every master but the target told each claimed slot's owner, all masters at once. A node that
+    /// could not be told is a warning only where [`left_to_gossip`] says no key can be lost; every
+    /// other one is an error for its slots.
+    async fn tell_other_masters(&self, claimed: &[Handoff]) -> (Vec<String>, Vec<HandoffError>) {
         let mut by_target: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
         for handoff in claimed {
             by_target.entry(&handoff.to).or_default().push(handoff.slot);
@@ -568,7 +621,47 @@ impl Handoffs {
             })
             .filter(|(_, slots): &(NodeAddress, Vec<(u16, String)>)| !slots.is_empty())
             .collect();
-        not_told(tell_owners(&self.session, work).await)
+        let givers: BTreeMap<u16, &str> = claimed
+            .iter()
+            .filter_map(|h| Some((h.slot, h.from.as_deref()?)))
+            .collect();
+        let failures = tell_owners(&self.session, work).await;
+        let mut warnings = Vec::new();
+        let mut errors = Vec::new();
+        for (address, slots, reason) in failures {
+            let giver_id = self.id_of(&address);
+            let (gossip, unsafe_slots): (Vec<u16>, Vec<u16>) = slots.iter().partition(|slot| {
+                let was_giver = giver_id.is_some_and(|id| givers.get(slot) == Some(&id));
+                left_to_gossip(&reason, was_giver, self.thought_it_owned(&address, **slot))
+            });
+            if !gossip.is_empty() {
+                warnings.extend(not_told(vec![(address.clone(), gossip, reason.clone())]));
+            }
+            errors.extend(unsafe_slots.into_iter().map(|slot| HandoffError::Slot {
+                slot,
+                reason: format!(
+                    "{address} was not told its new owner ({reason}) and may still hold keys of it: run `rcluster fix` now, before gossip tells it (it would drop them)"
+                ),
+            }));
+        }
+        (warnings, errors)
+    }
+
+    /// The id of the master at `address`.
+    fn id_of(&self, address: &NodeAddress) -> Option<&str> {
+        self.masters
+            .iter()
+            .find(|(_, a)| *a == address)
+            .map(|(id, _)| id.as_str())
+    }
+
+    /// Whether the master at `address` owned `slot` by its own table when the run loaded the view.
+    fn thought_it_owned(&self, address: &NodeAddress, slot: u16) -> bool {
+        let slot = crate::topology::Slot::new(u64::from(slot));
+        match (self.thought_owned.get(address), slot) {
+            (Some(owned), Some(slot)) => owned.contains(slot),
+            _ => true,
+        }
     }
 
     /// Polls every node's table until each records every unsettled slot under its new owner.
@@ -604,6 +697,51 @@ impl Handoffs {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+
+    /// Handed-off slots whose giver still holds keys, in any database. A giver that turned replica
+    /// (it gave its last slot) holds its new master's data and is skipped; a giver that cannot be
+    /// counted is reported with `u64::MAX` keys, never taken for empty.
+    async fn count_left_on_givers(&self, ledger: &Ledger) -> Vec<KeyLoss> {
+        let mut by_giver: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+        for (slot, giver) in &ledger.given {
+            by_giver.entry(giver).or_default().push(*slot);
+        }
+        let work: Vec<(NodeAddress, Vec<u16>)> = by_giver
+            .into_iter()
+            .filter_map(|(giver, slots)| Some((self.masters.get(giver)?.clone(), slots)))
+            .collect();
+        let results = concurrently(work, |(address, slots)| {
+            let session = Arc::clone(&self.session);
+            async move {
+                let counted = async {
+                    let mut client = session.client(&address).await?;
+                    let (_, role) = client.keyspace_and_role().await?;
+                    if matches!(role, crate::net::NodeRole::Replica { .. }) {
+                        return Ok(None);
+                    }
+                    client.count_keys_in_slots(&slots).await.map(Some)
+                };
+                let counts: Vec<u64> = match counted.await {
+                    Ok(None) => return Vec::new(),
+                    Ok(Some(counts)) => counts,
+                    Err(_) => vec![u64::MAX; slots.len()],
+                };
+                slots
+                    .iter()
+                    .zip(counts)
+                    .filter(|(_, keys)| *keys > 0)
+                    .map(|(slot, keys)| KeyLoss {
+                        slot: *slot,
+                        owner: address.to_string(),
+                        before: 0,
+                        after: keys,
+                    })
+                    .collect::<Vec<_>>()
+            }
+        })
+        .await;
+        results.into_iter().flatten().collect()
     }
 
     /// Slots holding fewer keys on their owner than at their hand-off.
@@ -795,6 +933,13 @@ async fn claim(
         Ok(client) => client,
         Err(error) => return fail_all(handoffs, error.to_string()),
     };
+    // Keys of the databases other than 0 first (a target gains keys until its claim, never loses
+    // them to us, so counting them a moment early only lowers the figure `finish` checks against).
+    let slots: Vec<u16> = handoffs.iter().map(|h| h.slot).collect();
+    let elsewhere = match other_databases(&mut client, &slots).await {
+        Ok(counts) => counts,
+        Err(error) => return fail_all(handoffs, error.to_string()),
+    };
     let mut pipe = redis::pipe();
     pipe.ignore_errors();
     for handoff in &handoffs {
@@ -827,20 +972,35 @@ async fn claim(
     });
     let outcomes = handoffs
         .into_iter()
-        .zip(counts.iter().zip(claims))
-        .map(|(handoff, (count, claimed))| {
+        .zip(counts.iter().zip(claims).zip(elsewhere))
+        .map(|(handoff, ((count, claimed), elsewhere))| {
             let outcome = match (count, claimed) {
                 (_, Err(error)) => Err(format!(
                     "{address} replied to CLUSTER SETSLOT NODE: {}",
                     crate::net::server_error_text(error).unwrap_or_else(|| error.to_string())
                 )),
-                (Ok(redis::Value::Int(keys)), Ok(_)) => Ok((*keys).max(0) as u64),
-                (_, Ok(_)) => Ok(0),
+                (Ok(redis::Value::Int(keys)), Ok(_)) => Ok((*keys).max(0) as u64 + elsewhere),
+                (_, Ok(_)) => Ok(elsewhere),
             };
             (handoff, outcome)
         })
         .collect();
     (outcomes, behind, epoch)
+}
+
+/// Per slot, the keys a node holds in its databases other than 0 (none on Redis).
+async fn other_databases(
+    client: &mut crate::net::NodeClient,
+    slots: &[u16],
+) -> Result<Vec<u64>, crate::net::NetError> {
+    let mut total = vec![0u64; slots.len()];
+    for db in client.keyspace().await?.others() {
+        let counts = client.count_keys_in_database(db, slots).await?;
+        for (sum, count) in total.iter_mut().zip(counts) {
+            *sum += count;
+        }
+    }
+    Ok(total)
 }
 
 /// `SETSLOT slot NODE owner` for each `(slot, owner)` on the master at `address`, one pipeline; a
@@ -906,13 +1066,23 @@ pub async fn announce_owner(
     not_told(tell_owners(session, work).await)
 }
 
+/// Whether a master that could not be told a slot's new owner may be left to learn it by gossip
+/// (docs/handoff.md, "Nodes left to gossip"): never when it says it still holds keys; otherwise when
+/// it was the slot's giver (counted empty in every database just before the claim, and a MIGRATING
+/// giver gains no key of the slot), or when its own table did not give it the slot (it serves no
+/// key of it, so learning the owner deletes nothing).
+fn left_to_gossip(reason: &str, was_giver: bool, thought_it_owned: bool) -> bool {
+    let holds_keys = reason.contains("still hold keys") || reason.contains("I still hold keys");
+    !holds_keys && (was_giver || !thought_it_owned)
+}
+
 /// A warning per node [`tell_owners`] could not tell.
 fn not_told(failures: Vec<(NodeAddress, Vec<u16>, String)>) -> Vec<String> {
     failures
         .into_iter()
         .map(|(address, numbers, error)| {
             format!(
-                "{address} was not told the new owner of slots {numbers:?} ({error}); gossip will tell it"
+                "{address} was not told the new owner of slots {numbers:?} ({error}); gossip will tell it, and it holds no key of them (docs/handoff.md, nodes left to gossip)"
             )
         })
         .collect()

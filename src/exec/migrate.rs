@@ -10,7 +10,9 @@
 use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command};
 use super::journal::{Journal, Record};
 use super::retry::{Decision, classify, decide};
-use crate::net::{NetError, NodeAddress, NodeClient, Secret, Session, concurrently};
+use crate::net::{
+    NetError, NodeAddress, NodeClient, Secret, Session, concurrently, in_database,
+};
 use crate::plan::{MovePlan, SlotMove};
 use crate::report::{Event, Reporter, SlotMoved};
 use serde::Serialize;
@@ -660,12 +662,43 @@ impl Engine {
         self.session.client(address).await
     }
 
-    /// GETKEYSINSLOT for every open slot, then one MIGRATE per slot with keys, both pipelined, until no slot has keys left; returns
-    /// the keys moved per slot. A slot that returned fewer keys than asked for is drained once they
-    /// moved (a MIGRATING source sends clients of a missing key to the target, so none can appear);
-    /// the hand-off counts the source's keys again before it claims (docs/handoff.md).
+    /// Every key of `slots`, database by database: the source's databases that hold keys are read
+    /// once the slots are open (MIGRATING: a key created afterwards goes to the target, so a
+    /// database empty now gains none of these slots' keys), and each is drained in turn. Returns the
+    /// keys moved per slot, summed over the databases.
     async fn move_keys(
         &self,
+        slots: &[u16],
+        source: &mut NodeClient,
+        target: &mut NodeClient,
+        to: &Endpoint,
+    ) -> Result<Vec<u64>, (u16, String)> {
+        let first = slots.first().copied().unwrap_or(0);
+        let keyspace = source
+            .keyspace()
+            .await
+            .map_err(|e| (first, format!("its databases could not be read: {e}")))?;
+        let mut moved = vec![0u64; slots.len()];
+        for db in keyspace.numbers() {
+            let in_db = self
+                .move_keys_in(db, slots, source, target, to)
+                .await?;
+            for (total, keys) in moved.iter_mut().zip(in_db) {
+                *total += keys;
+            }
+        }
+        Ok(moved)
+    }
+
+    /// GETKEYSINSLOT for every open slot, then one MIGRATE per slot with keys, both pipelined and
+    /// both in database `db` (the MIGRATE stores into the same database on the target), until no slot
+    /// has keys left; returns the keys moved per slot. A slot that returned fewer keys than asked for
+    /// is drained once they moved (a MIGRATING source sends clients of a missing key to the target,
+    /// so none can appear); the hand-off counts the source's keys again, in every database, before
+    /// it claims (docs/handoff.md).
+    async fn move_keys_in(
+        &self,
+        db: u16,
         slots: &[u16],
         source: &mut NodeClient,
         target: &mut NodeClient,
@@ -680,12 +713,14 @@ impl Engine {
         while !open.is_empty() {
             let asked_for = batch.size;
             let mut get = redis::pipe();
-            for &index in &open {
-                get.cmd("CLUSTER")
-                    .arg("GETKEYSINSLOT")
-                    .arg(slots[index])
-                    .arg(asked_for);
-            }
+            in_database(&mut get, db, |get| {
+                for &index in &open {
+                    get.cmd("CLUSTER")
+                        .arg("GETKEYSINSLOT")
+                        .arg(slots[index])
+                        .arg(asked_for);
+                }
+            });
             let asked = Instant::now();
             let found: Vec<Vec<Vec<u8>>> = source
                 .pipeline(&get, "CLUSTER GETKEYSINSLOT")
@@ -708,20 +743,19 @@ impl Engine {
             }
             // One MIGRATE per slot: the source refuses keys of several slots (CROSSSLOT).
             let started = Instant::now();
-            let mut pipe = redis::pipe();
-            pipe.ignore_errors();
-            for (_, keys) in &work {
-                pipe.add_command(self.migrate_command(to, keys, self.options.replace));
-            }
-            let replies: Vec<redis::RedisResult<redis::Value>> = migrating
-                .pipeline(&pipe, "MIGRATE")
+            let commands: Vec<redis::Cmd> = work
+                .iter()
+                .map(|(_, keys)| self.migrate_command(to, db, keys, self.options.replace))
+                .collect();
+            let replies = migrating
+                .pipeline_in(db, &commands, "MIGRATE")
                 .await
                 .map_err(|e| (slots[work[0].0], e.to_string()))?;
             PhaseClock::add(&self.clock.migrate, started);
             let largest = work.iter().map(|(_, keys)| keys.len()).max().unwrap_or(0);
             batch.adapt(largest, started.elapsed() / work.len() as u32);
             for ((index, keys), reply) in work.iter().zip(replies) {
-                self.settle_migrate_reply(reply, &mut migrating, target, to, keys)
+                self.settle_migrate_reply(reply, &mut migrating, target, to, db, keys)
                     .await
                     .map_err(|e| (slots[*index], e))?;
                 moved[*index] += keys.len() as u64;
@@ -743,10 +777,11 @@ impl Engine {
         migrating: &mut NodeClient,
         target: &mut NodeClient,
         to: &Endpoint,
+        db: u16,
         keys: &[Vec<u8>],
     ) -> Result<(), String> {
         let reply = match reply {
-            Err(error) if is_transient(&error) => self.retry_migrate(migrating, to, keys).await,
+            Err(error) if is_transient(&error) => self.retry_migrate(migrating, to, db, keys).await,
             other => other,
         };
         let Err(error) = reply else {
@@ -754,7 +789,8 @@ impl Engine {
         };
         match crate::net::server_error_text(&error) {
             Some(_) if decide(classify(&error)) == Decision::ResolveBusyKeys => {
-                self.resolve_busy_keys(migrating, target, to, keys).await
+                self.resolve_busy_keys(migrating, target, to, db, keys)
+                    .await
             }
             Some(text) => Err(format!(
                 "{} replied with error: {text}",
@@ -764,12 +800,19 @@ impl Engine {
         }
     }
 
-    /// This engine's MIGRATE of `keys` to `to`.
-    fn migrate_command(&self, to: &Endpoint, keys: &[Vec<u8>], replace: bool) -> redis::Cmd {
+    /// This engine's MIGRATE of `keys` to database `db` of `to` (the source must have `db` selected).
+    fn migrate_command(
+        &self,
+        to: &Endpoint,
+        db: u16,
+        keys: &[Vec<u8>],
+        replace: bool,
+    ) -> redis::Cmd {
         let flags: &[&str] = if replace { &["REPLACE"] } else { &[] };
         let auth = (self.options.user.as_deref(), self.options.password.as_ref());
         migrate_keys_command(
             (&to.migrate_host, to.address.port),
+            db,
             self.options.migrate_timeout,
             flags,
             auth,
@@ -784,14 +827,14 @@ impl Engine {
         &self,
         source: &mut NodeClient,
         to: &Endpoint,
+        db: u16,
         keys: &[Vec<u8>],
     ) -> redis::RedisResult<redis::Value> {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             tokio::time::sleep(Duration::from_millis(100)).await;
-            let reply = source
-                .run_raw(&self.migrate_command(to, keys, self.options.replace))
-                .await;
+            let command = self.migrate_command(to, db, keys, self.options.replace);
+            let reply = source.run_raw_in(db, &command).await;
             match reply {
                 Err(error) if is_transient(&error) && Instant::now() < deadline => continue,
                 other => return other,
@@ -799,18 +842,23 @@ impl Engine {
         }
     }
 
-    /// One MIGRATE on the source (OK, or NOKEY when the keys vanished meanwhile).
+    /// One MIGRATE on the source from database `db` (OK, or NOKEY when the keys vanished meanwhile).
     async fn migrate(
         &self,
         source: &mut NodeClient,
         to: &Endpoint,
+        db: u16,
         keys: &[Vec<u8>],
         replace: bool,
-    ) -> Result<(), NetError> {
-        source
-            .run::<redis::Value>(&self.migrate_command(to, keys, replace), "MIGRATE")
-            .await
-            .map(|_| ())
+    ) -> Result<(), String> {
+        let command = self.migrate_command(to, db, keys, replace);
+        match source.run_raw_in(db, &command).await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(match crate::net::server_error_text(&error) {
+                Some(text) => format!("{} replied with error: {text}", source.address()),
+                None => error.to_string(),
+            }),
+        }
     }
 
     /// BUSYKEY without --replace: keys whose values are the same on both sides (same DUMP payload) are
@@ -820,6 +868,7 @@ impl Engine {
         source: &mut NodeClient,
         target: &mut NodeClient,
         to: &Endpoint,
+        db: u16,
         keys: &[Vec<u8>],
     ) -> Result<(), String> {
         if self.options.replace {
@@ -827,10 +876,12 @@ impl Engine {
         }
         let dumps = |client: &mut NodeClient| {
             let mut pipe = redis::pipe();
-            for key in keys {
-                // ASKING: an importing node answers only for keys it was asked about this way.
-                pipe.cmd("ASKING").ignore().cmd("DUMP").arg(key);
-            }
+            in_database(&mut pipe, db, |pipe| {
+                for key in keys {
+                    // ASKING: an importing node answers only for keys it was asked about this way.
+                    pipe.cmd("ASKING").ignore().cmd("DUMP").arg(key);
+                }
+            });
             let mut client = client.clone();
             async move { client.pipeline::<Vec<Option<Vec<u8>>>>(&pipe, "DUMP").await }
         };
@@ -852,16 +903,16 @@ impl Engine {
                 different.join(", ")
             ));
         }
-        self.migrate(source, to, keys, true)
-            .await
-            .map_err(|e| e.to_string())
+        self.migrate(source, to, db, keys, true).await
     }
 }
 
-/// `MIGRATE host port "" 0 timeout [flags...] [AUTH pw | AUTH2 user pw] KEYS k...`: the source sends
-/// `keys` to `target` (`flags`: `COPY`, `REPLACE`), authenticating with the cluster's credentials.
+/// `MIGRATE host port "" db timeout [flags...] [AUTH pw | AUTH2 user pw] KEYS k...`: the source sends
+/// `keys` of its selected database to database `db` of `target` (`flags`: `COPY`, `REPLACE`),
+/// authenticating with the cluster's credentials.
 pub fn migrate_keys_command(
     (host, port): (&str, u16),
+    db: u16,
     timeout: Duration,
     flags: &[&str],
     (user, password): (Option<&str>, Option<&Secret>),
@@ -872,7 +923,7 @@ pub fn migrate_keys_command(
         .arg(host)
         .arg(port)
         .arg("")
-        .arg(0)
+        .arg(db)
         .arg(timeout.as_millis() as u64);
     for flag in flags {
         command.arg(*flag);

@@ -338,6 +338,75 @@ impl NodeClient {
             .map_err(|e| self.transport.explain(e))
     }
 
+    /// Runs `commands` in database `db` as one pipeline (`SELECT db` first and `SELECT 0` last when
+    /// `db` is not 0) and returns each command's own result. A refused `SELECT` is an error, so the
+    /// replies are never taken for another database's.
+    pub async fn pipeline_in(
+        &mut self,
+        db: u16,
+        commands: &[redis::Cmd],
+        what: &str,
+    ) -> Result<Vec<redis::RedisResult<redis::Value>>, NetError> {
+        let mut pipe = redis::pipe();
+        pipe.ignore_errors();
+        if db != 0 {
+            pipe.add_command(select(db));
+        }
+        for command in commands {
+            pipe.add_command(command.clone());
+        }
+        if db != 0 {
+            pipe.add_command(select(0)).ignore();
+        }
+        let mut replies: Vec<redis::RedisResult<redis::Value>> = self.pipeline(&pipe, what).await?;
+        if db != 0 {
+            if let Err(error) = replies.remove(0) {
+                return Err(NetError::Server {
+                    address: self.address.to_string(),
+                    message: format!(
+                        "SELECT {db}: {}",
+                        server_error_text(&error).unwrap_or_else(|| error.to_string())
+                    ),
+                });
+            }
+        }
+        Ok(replies)
+    }
+
+    /// [`NodeClient::run_raw`] of one command in database `db`.
+    pub async fn run_raw_in(
+        &mut self,
+        db: u16,
+        command: &redis::Cmd,
+    ) -> redis::RedisResult<redis::Value> {
+        if db == 0 {
+            return self.run_raw(command).await;
+        }
+        let mut pipe = redis::pipe();
+        pipe.ignore_errors()
+            .add_command(select(db))
+            .add_command(command.clone())
+            .add_command(select(0))
+            .ignore();
+        let reply = tokio::time::timeout(
+            self.timeout,
+            pipe.query_async::<Vec<redis::RedisResult<redis::Value>>>(&mut self.connection),
+        )
+        .await;
+        match reply {
+            Ok(Ok(replies)) => {
+                let mut replies = replies.into_iter();
+                match (replies.next(), replies.next()) {
+                    (Some(Err(refused)), _) => Err(refused),
+                    (Some(Ok(_)), Some(result)) => result,
+                    _ => Err((redis::ErrorKind::UnexpectedReturnType, "missing reply").into()),
+                }
+            }
+            Ok(Err(error)) => Err(error),
+            Err(_) => Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "timed out").into()),
+        }
+    }
+
     /// Sends `args` verbatim. A server error reply is `Ok(Err(text))`; only I/O problems are `Err`.
     pub async fn command_reply(
         &mut self,
