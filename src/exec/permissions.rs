@@ -67,6 +67,7 @@ fn probes(duty: Duty) -> Vec<Vec<String>> {
         &["CLUSTER", "GETKEYSINSLOT", "0", "0"],
         &["CLUSTER", "COUNTKEYSINSLOT", "0"],
         &["CONFIG", "GET", "cluster-node-timeout"],
+        &["INFO", "keyspace"],
     ];
     match duty {
         Duty::LegacyMoves => probes.extend([
