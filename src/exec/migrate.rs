@@ -10,9 +10,7 @@
 use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command};
 use super::journal::{Journal, Record};
 use super::retry::{Decision, classify, decide};
-use crate::net::{
-    NetError, NodeAddress, NodeClient, Secret, Session, concurrently, in_database,
-};
+use crate::net::{NetError, NodeAddress, NodeClient, Secret, Session, concurrently, in_database};
 use crate::plan::{MovePlan, SlotMove};
 use crate::report::{Event, Reporter, SlotMoved};
 use serde::Serialize;
@@ -680,9 +678,7 @@ impl Engine {
             .map_err(|e| (first, format!("its databases could not be read: {e}")))?;
         let mut moved = vec![0u64; slots.len()];
         for db in keyspace.numbers() {
-            let in_db = self
-                .move_keys_in(db, slots, source, target, to)
-                .await?;
+            let in_db = self.move_keys_in(db, slots, source, target, to).await?;
             for (total, keys) in moved.iter_mut().zip(in_db) {
                 *total += keys;
             }

@@ -359,16 +359,16 @@ impl NodeClient {
             pipe.add_command(select(0)).ignore();
         }
         let mut replies: Vec<redis::RedisResult<redis::Value>> = self.pipeline(&pipe, what).await?;
-        if db != 0 {
-            if let Err(error) = replies.remove(0) {
-                return Err(NetError::Server {
-                    address: self.address.to_string(),
-                    message: format!(
-                        "SELECT {db}: {}",
-                        server_error_text(&error).unwrap_or_else(|| error.to_string())
-                    ),
-                });
-            }
+        if db != 0
+            && let Err(error) = replies.remove(0)
+        {
+            return Err(NetError::Server {
+                address: self.address.to_string(),
+                message: format!(
+                    "SELECT {db}: {}",
+                    server_error_text(&error).unwrap_or_else(|| error.to_string())
+                ),
+            });
         }
         Ok(replies)
     }
