@@ -68,7 +68,7 @@ fn open_slots_everywhere(cluster: &TestCluster, slots: std::ops::Range<u16>, ran
             let keys: Vec<Vec<u8>> = giver.run(&get, "GETKEYSINSLOT").await.expect("keys");
             let share = random.below(keys.len() + 1);
             if share > 0 {
-                let command = rcluster::exec::migrate::migrate_keys_command(
+                let command = rcluster::exec::moves::migrate_keys_command(
                     ("127.0.0.1", other_address.port),
                     0,
                     std::time::Duration::from_secs(10),

@@ -9,7 +9,7 @@
 
 use super::Context;
 use crate::error::UsageError;
-use crate::exec::migrate::{endpoints_of, migrate_keys_command};
+use crate::exec::moves::{endpoints_of, migrate_keys_command};
 use crate::net::{
     ConnectOptions, Flags, NodeAddress, NodeClient, Secret, Session, TlsOptions, concurrently,
 };

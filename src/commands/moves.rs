@@ -5,8 +5,8 @@ use super::Context;
 use crate::exec::handoff::{HandoffError, Handoffs, announce_owner, node_timeout};
 use crate::exec::journal::{Journal, Record};
 use crate::exec::lock::{RunLock, lock_cluster};
-use crate::exec::migrate::{MigrateOptions, SlotLog, endpoints_of};
 use crate::exec::mover::{Mover, MoverChoice};
+use crate::exec::moves::{MigrateOptions, SlotLog, endpoints_of};
 use crate::exec::permissions::{Duty, preflight};
 use crate::exec::poll_until;
 use crate::net::NodeAddress;
@@ -236,7 +236,7 @@ pub struct MoveRunReport {
     pub migration: String,
     /// Slots in the plan.
     pub planned: usize,
-    pub summary: crate::exec::migrate::MoveSummary,
+    pub summary: crate::exec::moves::MoveSummary,
     /// Each failure, in words that say what to run.
     pub errors: Vec<String>,
     /// `host:port` of the seed, for the commands the hints name.
@@ -260,7 +260,7 @@ pub fn bounded_migrate_timeout(requested: Duration, node_timeout: Duration) -> D
 #[derive(Debug, thiserror::Error)]
 enum RunError {
     #[error(transparent)]
-    Move(crate::exec::migrate::MoveError),
+    Move(crate::exec::moves::MoveError),
     #[error(transparent)]
     Handoff(HandoffError),
 }

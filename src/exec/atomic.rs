@@ -10,7 +10,7 @@
 //! and nothing is left open. Ctrl-C cancels the same way.
 
 use super::handoff::announce_owner;
-use super::migrate::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep};
+use super::moves::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep};
 use crate::net::{NetError, NodeAddress, NodeClient, Session, concurrently};
 use crate::plan::{MovePlan, SlotMove};
 use crate::topology::{Slot, SlotSet};

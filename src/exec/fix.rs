@@ -5,7 +5,8 @@
 //! second owner), and its error says so.
 
 use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command, tell_owners};
-use super::migrate::{Endpoint, MigrateOptions, drain_slots};
+use super::migrate::drain_slots;
+use super::moves::{Endpoint, MigrateOptions};
 use crate::net::{NodeAddress, Session, concurrently};
 use crate::plan::fix::{FixPlan, Open, Prepare, SlotRepair};
 use serde::Serialize;

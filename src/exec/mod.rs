@@ -11,6 +11,7 @@ pub mod lock;
 pub mod manifest;
 pub mod migrate;
 pub mod mover;
+pub mod moves;
 pub mod permissions;
 pub mod private;
 pub mod rdb;

@@ -7,7 +7,8 @@
 
 use super::atomic::{execute_atomic, running_jobs, supports_atomic};
 use super::handoff::Handoffs;
-use super::migrate::{Endpoint, MigrateOptions, MoveError, MoveSummary, SlotLog, execute_moves};
+use super::migrate::execute_moves;
+use super::moves::{Endpoint, MigrateOptions, MoveError, MoveSummary, SlotLog};
 use crate::net::{NodeAddress, Session};
 use crate::plan::MovePlan;
 use std::collections::HashMap;

@@ -1,0 +1,233 @@
+//! The vocabulary every mover shares: how to move (`MigrateOptions`), the masters taking part
+//! (`Endpoint`), where a slot's move stopped (`SlotStep`, `MoveError`), finished slots (`SlotDone`,
+//! recorded by `SlotLog` in the journal and shown to the reporter), what a run did (`MoveSummary`),
+//! and the MIGRATE command every key copy sends. Used by the legacy engine (`exec::migrate`), the
+//! server-side engines (`exec::atomic`), `exec::fix`, `import`, and the commands that run moves.
+
+use super::journal::{Journal, Record};
+use crate::net::{NodeAddress, Secret};
+use crate::report::{Event, Reporter, SlotMoved};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// How to move keys.
+#[derive(Debug, Clone)]
+pub struct MigrateOptions {
+    /// Keys per `GETKEYSINSLOT` / `MIGRATE`.
+    pub pipeline: usize,
+    /// MIGRATE's own timeout.
+    pub migrate_timeout: Duration,
+    /// Overwrite keys that already exist on the target.
+    pub replace: bool,
+    /// Sources moving at once.
+    pub parallel: usize,
+    /// Slots of one source moved together (each step pipelined for all of them).
+    pub window: usize,
+    /// At most this many keys per second over all sources (production throttle).
+    pub rate: Option<u64>,
+    /// Credentials the source uses to authenticate to the target.
+    pub user: Option<String>,
+    pub password: Option<Secret>,
+}
+
+/// A master taking part in the moves.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub id: String,
+    /// Where rcluster connects.
+    pub address: NodeAddress,
+    /// Where the source's MIGRATE connects (the node's announced IP).
+    pub migrate_host: String,
+}
+
+/// Every loaded master of `view` as an endpoint, by id.
+pub fn endpoints_of(view: &crate::topology::ClusterView) -> HashMap<String, Endpoint> {
+    view.loaded_masters()
+        .map(|m| {
+            let announced = m.myself().addr.ip.clone();
+            let migrate_host = if announced.is_empty() {
+                m.address.host.clone()
+            } else {
+                announced
+            };
+            let endpoint = Endpoint {
+                id: m.id().to_string(),
+                address: m.address.clone(),
+                migrate_host,
+            };
+            (endpoint.id.clone(), endpoint)
+        })
+        .collect()
+}
+
+/// Where a slot's move stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlotStep {
+    /// Nothing changed yet.
+    Untouched,
+    /// The target imports; the source is untouched.
+    Importing,
+    /// Both sides are open; keys may be on both.
+    Migrating,
+    /// The target owns the slot; some nodes may not know yet.
+    Assigned,
+}
+
+impl SlotStep {
+    fn describe(self) -> &'static str {
+        match self {
+            SlotStep::Untouched => "nothing was changed for it",
+            SlotStep::Importing => "it is open (importing) on the target only",
+            SlotStep::Migrating => {
+                "it is open on both nodes and its keys may be split between them"
+            }
+            SlotStep::Assigned => "it belongs to the target; some masters were not told yet",
+        }
+    }
+}
+
+/// A slot whose move failed.
+#[derive(Debug, thiserror::Error)]
+#[error("slot {slot} ({source_address} -> {target_address}) stopped at {step:?}: {reason}; {}", step.describe())]
+pub struct MoveError {
+    pub slot: u16,
+    pub source_address: String,
+    pub target_address: String,
+    pub step: SlotStep,
+    pub reason: String,
+}
+
+/// One finished move.
+#[derive(Debug, Clone, Serialize)]
+pub struct SlotDone {
+    pub slot: u16,
+    pub source: String,
+    pub target: String,
+    pub keys: u64,
+}
+
+/// Where the engines put each finished slot: first in the run's journal (so that a run killed
+/// right after never forgets a completed move), then as [`Event::SlotMoved`] to the reporter. When
+/// the reporter's stdout is gone (a closed pipe), the run is stopped: no new window opens, so no
+/// slot is left open by it.
+pub struct SlotLog {
+    journal: Option<Arc<Journal>>,
+    ui: Arc<dyn Reporter>,
+    stop: Arc<AtomicBool>,
+}
+
+impl SlotLog {
+    pub fn new(journal: Arc<Journal>, ui: Arc<dyn Reporter>, stop: Arc<AtomicBool>) -> SlotLog {
+        SlotLog {
+            journal: Some(journal),
+            ui,
+            stop,
+        }
+    }
+
+    /// Records nothing and shows nothing (a drain of keys outside any run).
+    pub fn silent() -> SlotLog {
+        SlotLog {
+            journal: None,
+            ui: Arc::new(crate::report::Silent),
+            stop: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    pub fn slot_done(&self, done: &SlotDone, source: &Endpoint, target: &Endpoint) {
+        self.slots_done(std::slice::from_ref(done), source, target);
+    }
+
+    /// A window of slots completed together: one journal sync for all of them.
+    pub fn slots_done(&self, done: &[SlotDone], source: &Endpoint, target: &Endpoint) {
+        if let Some(journal) = &self.journal {
+            let records: Vec<Record> = done
+                .iter()
+                .map(|d| Record::SlotDone { slot: d.slot })
+                .collect();
+            if let Err(error) = journal.append_all(&records) {
+                self.ui.warn(&format!(
+                    "rcluster: warning: cannot write the journal {}: {error}",
+                    journal.path.display()
+                ));
+            }
+        }
+        for slot in done {
+            self.ui.event(Event::SlotMoved(&SlotMoved {
+                slot: slot.slot,
+                source: source.address.to_string(),
+                target: target.address.to_string(),
+                keys: slot.keys,
+            }));
+        }
+        if self.ui.output_closed() {
+            self.stop.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Where a legacy run's time went, summed over all sources (seconds): the profile `bench/` reads.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct PhaseTimes {
+    /// `SETSLOT IMPORTING` + `MIGRATING` round trips.
+    pub open: f64,
+    /// `CLUSTER GETKEYSINSLOT` round trips.
+    pub getkeys: f64,
+    /// `MIGRATE` round trips (the source's own work).
+    pub migrate: f64,
+    /// Hand-offs, waits for the hand-off lock and for the key-flow rule included.
+    pub handoff: f64,
+}
+
+/// What a run did.
+#[derive(Debug, Default, Serialize)]
+pub struct MoveSummary {
+    /// Slots moved (a count: `slot_count`, as everywhere).
+    #[serde(rename = "slot_count")]
+    pub slots: usize,
+    pub keys: u64,
+    pub seconds: f64,
+    /// Where the time went (legacy engine only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phases: Option<PhaseTimes>,
+    /// Notes for the user (server-side jobs cancelled and confirmed).
+    pub warnings: Vec<String>,
+}
+
+/// `MIGRATE host port "" db timeout [flags...] [AUTH pw | AUTH2 user pw] KEYS k...`: the source sends
+/// `keys` of its selected database to database `db` of `target` (`flags`: `COPY`, `REPLACE`),
+/// authenticating with the cluster's credentials.
+pub fn migrate_keys_command(
+    (host, port): (&str, u16),
+    db: u16,
+    timeout: Duration,
+    flags: &[&str],
+    (user, password): (Option<&str>, Option<&Secret>),
+    keys: &[Vec<u8>],
+) -> redis::Cmd {
+    let mut command = redis::cmd("MIGRATE");
+    command
+        .arg(host)
+        .arg(port)
+        .arg("")
+        .arg(db)
+        .arg(timeout.as_millis() as u64);
+    for flag in flags {
+        command.arg(*flag);
+    }
+    match (user, password) {
+        (Some(user), Some(password)) => {
+            command.arg("AUTH2").arg(user).arg(password.expose());
+        }
+        (None, Some(password)) => {
+            command.arg("AUTH").arg(password.expose());
+        }
+        _ => {}
+    }
+    command.arg("KEYS").arg(keys);
+    command
+}
