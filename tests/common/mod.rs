@@ -167,6 +167,109 @@ impl TestCluster {
         sort_node_blocks(&text)
     }
 
+    /// Waits until every replica of every master has what its master held at the start of the wait
+    /// (see [`TestCluster::wait_replicas_of`]). A test that kills, freezes or fails over a master
+    /// calls this after writing its keys and before the fault: Redis 7.0's diskless full sync waits
+    /// `repl-diskless-sync-delay` (5 s) before it starts, so a replica promoted sooner holds nothing.
+    pub fn wait_replicas_synced(&self) {
+        let view = self.view();
+        let masters: Vec<u16> = view
+            .loaded_masters()
+            .filter(|m| view.loaded_replica_count(m.id()) > 0)
+            .map(|m| m.address.port)
+            .collect();
+        for master in masters {
+            self.wait_replicas_of(master);
+        }
+    }
+
+    /// Waits (bounded: 30 s, polled every 50 ms) until each replica of the master on `master` says
+    /// `master_link_status:up`, `master_sync_in_progress:0`, follows that master, and has processed
+    /// the replication stream up to the master's `master_repl_offset` read when the wait began.
+    /// Panics naming the lagging replicas and their offsets; also when the master has no replica.
+    pub fn wait_replicas_of(&self, master: u16) {
+        let bound = std::time::Duration::from_secs(30);
+        let master_id = self.id(master);
+        let replicas: Vec<u16> = self
+            .view()
+            .loaded()
+            .filter(|n| n.myself().master_id.as_deref() == Some(master_id.as_str()))
+            .map(|n| n.address.port)
+            .collect();
+        assert!(
+            !replicas.is_empty(),
+            "the master on port {master} has no replica to wait for"
+        );
+        let info = self.info_replication(master).unwrap_or_else(|| {
+            panic!("INFO replication of the master on port {master} did not answer")
+        });
+        let target: u64 = rcluster::net::info_field(&info, "master_repl_offset")
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no master_repl_offset from port {master}: {info}"));
+        let started = std::time::Instant::now();
+        let deadline = started + bound;
+        loop {
+            let lagging: Vec<String> = replicas
+                .iter()
+                .filter_map(|&replica| self.replica_lag(replica, master, target))
+                .collect();
+            if lagging.is_empty() {
+                eprintln!(
+                    "replicas {replicas:?} of port {master} reached offset {target} in {:?}",
+                    started.elapsed()
+                );
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the replicas of the master on port {master} did not sync within {bound:?} (master_repl_offset {target} when the wait began): {}",
+                lagging.join("; ")
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Why the replica on `replica` has not yet caught up with `target` of the master on `master`;
+    /// `None` once it has.
+    fn replica_lag(&self, replica: u16, master: u16, target: u64) -> Option<String> {
+        let Some(info) = self.info_replication(replica) else {
+            return Some(format!("127.0.0.1:{replica} does not answer INFO replication"));
+        };
+        let field = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|name| rcluster::net::info_field(&info, name))
+                .map(str::trim)
+                .unwrap_or("?")
+                .to_string()
+        };
+        let link = field(&["master_link_status"]);
+        let syncing = field(&["master_sync_in_progress"]);
+        let port = field(&["master_port"]);
+        // `slave_repl_offset` is what the replica has processed; `master_repl_offset` is the same
+        // on a replica, read when a server lacks the first.
+        let offset = field(&["slave_repl_offset", "replica_repl_offset", "master_repl_offset"]);
+        let caught_up = offset.parse::<u64>().is_ok_and(|o| o >= target);
+        if link == "up" && syncing == "0" && port == master.to_string() && caught_up {
+            return None;
+        }
+        Some(format!(
+            "replica 127.0.0.1:{replica}: master_port:{port} master_link_status:{link} master_sync_in_progress:{syncing} offset:{offset} (needs {target})"
+        ))
+    }
+
+    /// `INFO replication` of the node on `port`, when it answers.
+    fn info_replication(&self, port: u16) -> Option<String> {
+        let session = self.session();
+        self.runtime.block_on(async {
+            let mut client = session
+                .client(&NodeAddress::new("127.0.0.1", port))
+                .await
+                .ok()?;
+            client.query::<String>(&["INFO", "replication"]).await.ok()
+        })
+    }
+
     /// The id of the node on `port`, when it answers.
     pub fn try_id(&self, port: u16) -> Option<String> {
         let session = self.session();
