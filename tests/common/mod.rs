@@ -233,7 +233,9 @@ impl TestCluster {
     /// `None` once it has.
     fn replica_lag(&self, replica: u16, master: u16, target: u64) -> Option<String> {
         let Some(info) = self.info_replication(replica) else {
-            return Some(format!("127.0.0.1:{replica} does not answer INFO replication"));
+            return Some(format!(
+                "127.0.0.1:{replica} does not answer INFO replication"
+            ));
         };
         let field = |names: &[&str]| {
             names
@@ -248,7 +250,11 @@ impl TestCluster {
         let port = field(&["master_port"]);
         // `slave_repl_offset` is what the replica has processed; `master_repl_offset` is the same
         // on a replica, read when a server lacks the first.
-        let offset = field(&["slave_repl_offset", "replica_repl_offset", "master_repl_offset"]);
+        let offset = field(&[
+            "slave_repl_offset",
+            "replica_repl_offset",
+            "master_repl_offset",
+        ]);
         let caught_up = offset.parse::<u64>().is_ok_and(|o| o >= target);
         if link == "up" && syncing == "0" && port == master.to_string() && caught_up {
             return None;
@@ -605,7 +611,10 @@ impl TestCluster {
 
     /// Every key of databases `dbs` on every master, with the master holding it and its payload
     /// (as in `dump_all`). Commands for a database other than 0 go in pipelines that end with
-    /// `SELECT 0`, so the shared connections stay in database 0.
+    /// `SELECT 0`, so the shared connections stay in database 0. Each key command follows an
+    /// `ASKING`, so a master importing the key's slot answers for it; a master that neither serves
+    /// nor imports the slot answers MOVED to any key command, and such a key's payload is
+    /// [`NOT_SERVED`] (its name and holder are still exact).
     pub fn held_keys(&self, dbs: &[u16]) -> Vec<HeldKey> {
         let view = self.view();
         let session = self.session();
@@ -623,47 +632,68 @@ impl TestCluster {
                         let mut replies: Vec<(u64, Vec<Vec<u8>>)> =
                             client.pipeline(&scan, "SCAN").await.expect("scan");
                         let (next, keys) = replies.pop().expect("a SCAN reply");
-                        if !keys.is_empty() {
-                            let mut kinds = redis::pipe();
-                            in_db(&mut kinds, db, |pipe| {
-                                for key in &keys {
-                                    pipe.cmd("TYPE").arg(key);
+                        let kinds: Vec<Option<String>> = asking_in_db(
+                            &mut client,
+                            db,
+                            keys.iter().map(|key| {
+                                let mut command = redis::cmd("TYPE");
+                                command.arg(key);
+                                command
+                            }),
+                        )
+                        .await
+                        .into_iter()
+                        .map(|reply| match reply {
+                            Ok(kind) => Some(redis::from_redis_value(kind).expect("TYPE")),
+                            Err(e) if e.code() == Some("MOVED") => None,
+                            Err(e) => panic!("TYPE in db{db} on {}: {e}", master.address),
+                        })
+                        .collect();
+                        let served: Vec<(&Vec<u8>, &String)> = keys
+                            .iter()
+                            .zip(&kinds)
+                            .filter_map(|(key, kind)| Some((key, kind.as_ref()?)))
+                            .collect();
+                        let mut payloads = asking_in_db(
+                            &mut client,
+                            db,
+                            served.iter().map(|(key, kind)| {
+                                let mut command =
+                                    redis::cmd(if *kind == "set" { "SMEMBERS" } else { "DUMP" });
+                                command.arg(*key);
+                                command
+                            }),
+                        )
+                        .await
+                        .into_iter();
+                        for (key, kind) in keys.iter().zip(&kinds) {
+                            let payload: Vec<u8> = match kind {
+                                None => NOT_SERVED.to_vec(),
+                                Some(kind) => {
+                                    let reply =
+                                        payloads.next().expect("a payload").unwrap_or_else(|e| {
+                                            panic!(
+                                                "DUMP of {} in db{db} on {}: {e}",
+                                                String::from_utf8_lossy(key),
+                                                master.address
+                                            )
+                                        });
+                                    if kind == "set" {
+                                        let mut members: Vec<Vec<u8>> =
+                                            redis::from_redis_value(reply).expect("smembers");
+                                        members.sort();
+                                        members.join(&b"\n"[..])
+                                    } else {
+                                        redis::from_redis_value(reply).expect("dump")
+                                    }
                                 }
+                            };
+                            all.push(HeldKey {
+                                db,
+                                port: master.address.port,
+                                key: key.clone(),
+                                payload,
                             });
-                            let kinds: Vec<String> =
-                                client.pipeline(&kinds, "TYPE").await.expect("type");
-                            let mut payloads = redis::pipe();
-                            in_db(&mut payloads, db, |pipe| {
-                                for (key, kind) in keys.iter().zip(&kinds) {
-                                    let command = if kind == "set" { "SMEMBERS" } else { "DUMP" };
-                                    pipe.cmd(command).arg(key);
-                                }
-                            });
-                            let payloads: Vec<redis::Value> =
-                                client.pipeline(&payloads, "DUMP").await.expect("dump");
-                            for ((key, kind), payload) in keys.into_iter().zip(&kinds).zip(payloads)
-                            {
-                                let payload: Vec<u8> = if kind == "set" {
-                                    let mut members: Vec<Vec<u8>> =
-                                        redis::from_redis_value(payload).expect("smembers");
-                                    members.sort();
-                                    members.join(&b"\n"[..])
-                                } else {
-                                    redis::from_redis_value(payload).unwrap_or_else(|e| {
-                                        panic!(
-                                            "DUMP of {} in db{db} on {}: {e}",
-                                            String::from_utf8_lossy(&key),
-                                            master.address
-                                        )
-                                    })
-                                };
-                                all.push(HeldKey {
-                                    db,
-                                    port: master.address.port,
-                                    key,
-                                    payload,
-                                });
-                            }
                         }
                         if next == 0 {
                             break;
@@ -675,6 +705,57 @@ impl TestCluster {
         }
         all
     }
+}
+
+/// The payload `held_keys` records for a key on a master that neither serves nor imports its slot
+/// (every key command there is answered MOVED, DUMP included).
+pub const NOT_SERVED: &[u8] = b"(held by a master that does not serve its slot)";
+
+/// Runs each of `commands` after an `ASKING` in database `db` of `client`'s node (one pipeline,
+/// ending with `SELECT 0` when `db` is not 0); each command's own reply, an error reply included.
+/// Panics when a `SELECT` or an `ASKING` is refused, so no reply is read as another database's.
+async fn asking_in_db(
+    client: &mut rcluster::net::NodeClient,
+    db: u16,
+    commands: impl Iterator<Item = redis::Cmd>,
+) -> Vec<redis::RedisResult<redis::Value>> {
+    let mut pipe = redis::pipe();
+    pipe.ignore_errors();
+    if db != 0 {
+        pipe.cmd("SELECT").arg(db);
+    }
+    let mut count = 0;
+    for command in commands {
+        pipe.cmd("ASKING").add_command(command);
+        count += 1;
+    }
+    if count == 0 {
+        return Vec::new();
+    }
+    if db != 0 {
+        pipe.cmd("SELECT").arg(0);
+    }
+    let mut replies: Vec<redis::RedisResult<redis::Value>> = client
+        .pipeline(&pipe, "key commands")
+        .await
+        .unwrap_or_else(|e| panic!("db{db} on {}: {e}", client.address()));
+    if db != 0 {
+        let last = replies.pop().expect("SELECT 0");
+        let first = replies.remove(0);
+        assert!(
+            first.is_ok() && last.is_ok(),
+            "SELECT {db} / SELECT 0 on {}: {first:?} {last:?}",
+            client.address()
+        );
+    }
+    assert_eq!(replies.len(), 2 * count, "one reply per command");
+    replies
+        .chunks_exact(2)
+        .map(|pair| {
+            assert!(pair[0].is_ok(), "ASKING: {:?}", pair[0]);
+            pair[1].clone()
+        })
+        .collect()
 }
 
 /// One key found on a master by `TestCluster::held_keys`.
@@ -754,16 +835,20 @@ pub const FOUR_DATABASES: [u16; 4] = [0, 1, 2, 3];
 pub fn database_key(db: u16, i: usize) -> (String, Vec<String>) {
     let tag = format!("db{db}");
     let n = i.to_string();
-    if i % 10 == 0 {
+    if i.is_multiple_of(10) {
         let key = format!("same:{i}");
         let command = vec!["SET".into(), key.clone(), format!("{tag}-same-{i}")];
         return (key, command);
     }
     let key = format!("{tag}:key:{i}");
     let command: Vec<String> = match i % 5 {
-        1 => ["HSET", &key, "f", &tag, "g", &n].map(String::from).to_vec(),
+        1 => ["HSET", &key, "f", &tag, "g", &n]
+            .map(String::from)
+            .to_vec(),
         2 => ["RPUSH", &key, "a", &tag, &n].map(String::from).to_vec(),
-        3 => ["ZADD", &key, "1", &tag, "2", &n].map(String::from).to_vec(),
+        3 => ["ZADD", &key, "1", &tag, "2", &n]
+            .map(String::from)
+            .to_vec(),
         _ => vec!["SET".into(), key.clone(), format!("{tag}-value-{i}")],
     };
     (key, command)
@@ -828,7 +913,12 @@ impl TestCluster {
 
     /// Runs `commands` in database `db` of the node on `port`, in one pipeline that ends with
     /// `SELECT 0`; their replies. Panics on an error reply.
-    pub fn redis_in_db_many(&self, port: u16, db: u16, commands: &[Vec<String>]) -> Vec<redis::Value> {
+    pub fn redis_in_db_many(
+        &self,
+        port: u16,
+        db: u16,
+        commands: &[Vec<String>],
+    ) -> Vec<redis::Value> {
         let session = self.session();
         self.runtime.block_on(async {
             let mut client = session
@@ -865,7 +955,9 @@ impl TestCluster {
     pub fn dump_databases(&self, dbs: &[u16]) -> Databases {
         let mut all: Databases = dbs.iter().map(|&db| (db, Vec::new())).collect();
         for held in self.held_keys(dbs) {
-            all.entry(held.db).or_default().push((held.key, held.payload));
+            all.entry(held.db)
+                .or_default()
+                .push((held.key, held.payload));
         }
         for keys in all.values_mut() {
             keys.sort();
