@@ -22,6 +22,8 @@ fn replica_of(cluster: &TestCluster, master_port: u16) -> u16 {
 fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
     let cluster = TestCluster::start(3, 1);
     cluster.write_keys_pipelined(2000);
+    // The promoted replicas must hold their masters' keys.
+    cluster.wait_replicas_synced();
     let before = cluster.dump_all();
     let master = cluster.port(0);
     let replica = replica_of(&cluster, master);
@@ -51,6 +53,7 @@ fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
     // The new replica's master dies: without --force it is refused, with it the replica takes over.
     let promoted = replica;
     let follower = master;
+    cluster.wait_replicas_of(promoted);
     cluster.sandbox.signal(promoted, libc::SIGKILL).unwrap();
     let follower_address = format!("127.0.0.1:{follower}");
     let refused = run(&["failover", &follower_address, "--timeout", "1s"]);
@@ -87,6 +90,8 @@ fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
 #[test]
 fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
     let cluster = TestCluster::start(3, 1);
+    // The drill counts a write the promoted replica lacks as lost: replication must be running.
+    cluster.wait_replicas_synced();
     let replica = replica_of(&cluster, cluster.port(0));
     let drilled = run(&[
         "failover",
@@ -114,6 +119,7 @@ fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
     // The master's process killed: the replica is promoted by the cluster itself; the drill says
     // how many writes failed meanwhile (a third of the slots were down for a node timeout).
     let other = replica_of(&cluster, cluster.port(1));
+    cluster.wait_replicas_synced();
     let killed = run(&[
         "failover",
         &format!("127.0.0.1:{other}"),

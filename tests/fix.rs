@@ -401,6 +401,8 @@ fn start_slow_move(source: usize, target: usize) -> Moving {
     for slot in slots_of(&cluster, source, 8) {
         fill_slot(&cluster, slot, 100);
     }
+    // The faults that follow promote replicas: each must hold its master's keys first.
+    cluster.wait_replicas_synced();
     let (seed, state) = (cluster.seed(), tempfile::tempdir().unwrap());
     let (source_id, target_id) = (cluster.id(source), cluster.id(target));
     let before = cluster.dump_all();
@@ -483,6 +485,8 @@ fn a_target_killed_mid_move_is_repaired_after_failover_and_then_forgotten() {
         ..
     } = start_slow_move(0, 1);
     assert!(kill_when_open(&cluster, &mut child) > 0);
+    // The replica that takes over must hold what the move gave the target before it was stopped.
+    cluster.wait_replicas_of(target);
     cluster.sandbox.signal(target, libc::SIGKILL).unwrap();
     wait_for_failover(&cluster, &target_id);
 
@@ -538,6 +542,9 @@ fn a_source_frozen_past_the_node_timeout_is_repaired_after_it_returns() {
         assert!(Instant::now() < deadline);
         std::thread::sleep(Duration::from_millis(20));
     }
+    // The replica that takes over must hold the source's keys (the move goes on meanwhile: what it
+    // sends after this point may be left on both sides, which fix merges).
+    cluster.wait_replicas_of(source);
     cluster.sandbox.signal(source, libc::SIGSTOP).unwrap();
     child.kill().unwrap();
     child.wait().unwrap();
@@ -686,8 +693,7 @@ fn lost_owner_is_told(cluster: TestCluster, unserved: bool) {
         migrate_some(&cluster, slot, a, b, 30, false);
     }
     // The replica that takes over must have every write (its first sync can take seconds).
-    let synced = || cluster.redis(a, &["WAIT", "1", "2000"]) == redis::Value::Int(1);
-    assert!(common::eventually(30, synced), "the replica did not sync");
+    cluster.wait_replicas_of(a);
     cluster.sandbox.signal(a, libc::SIGSTOP).unwrap();
     wait_for_failover(&cluster, &id_a);
     cluster.sandbox.signal(a, libc::SIGCONT).unwrap();

@@ -302,6 +302,7 @@ fn each_documented_acl_rule_runs_its_group_and_no_other() {
         }),
         "the new replica never synced"
     );
+    cluster.wait_replicas_synced();
     allowed(
         &as_user(
             files,

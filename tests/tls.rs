@@ -327,7 +327,9 @@ fn every_command_that_changes_a_cluster_runs_on_a_tls_only_cluster_with_client_c
         &second,
     ]);
     run_tls(&["rebalance", &seed, "--use-empty-masters", "--yes"]);
-    // The replica takes over from its master, which then follows it and is removed.
+    // The replica takes over from its master, which then follows it and is removed: it must hold
+    // the master's keys first.
+    nodes.wait_replicas_of(nodes.port(1));
     run_tls(&["failover", &address(4), "--wait", "30s"]);
     run_tls(&["del-node", &seed, &second]);
     run_tls(&["import", &seed, "--from", &source.seed(), "--copy"]);

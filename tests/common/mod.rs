@@ -167,6 +167,115 @@ impl TestCluster {
         sort_node_blocks(&text)
     }
 
+    /// Waits until every replica of every master has what its master held at the start of the wait
+    /// (see [`TestCluster::wait_replicas_of`]). A test that kills, freezes or fails over a master
+    /// calls this after writing its keys and before the fault: Redis 7.0's diskless full sync waits
+    /// `repl-diskless-sync-delay` (5 s) before it starts, so a replica promoted sooner holds nothing.
+    pub fn wait_replicas_synced(&self) {
+        let view = self.view();
+        let masters: Vec<u16> = view
+            .loaded_masters()
+            .filter(|m| view.loaded_replica_count(m.id()) > 0)
+            .map(|m| m.address.port)
+            .collect();
+        for master in masters {
+            self.wait_replicas_of(master);
+        }
+    }
+
+    /// Waits (bounded: 30 s, polled every 50 ms) until each replica of the master on `master` says
+    /// `master_link_status:up`, `master_sync_in_progress:0`, follows that master, and has processed
+    /// the replication stream up to the master's `master_repl_offset` read when the wait began.
+    /// Panics naming the lagging replicas and their offsets; also when the master has no replica.
+    pub fn wait_replicas_of(&self, master: u16) {
+        let bound = std::time::Duration::from_secs(30);
+        let master_id = self.id(master);
+        let replicas: Vec<u16> = self
+            .view()
+            .loaded()
+            .filter(|n| n.myself().master_id.as_deref() == Some(master_id.as_str()))
+            .map(|n| n.address.port)
+            .collect();
+        assert!(
+            !replicas.is_empty(),
+            "the master on port {master} has no replica to wait for"
+        );
+        let info = self.info_replication(master).unwrap_or_else(|| {
+            panic!("INFO replication of the master on port {master} did not answer")
+        });
+        let target: u64 = rcluster::net::info_field(&info, "master_repl_offset")
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no master_repl_offset from port {master}: {info}"));
+        let started = std::time::Instant::now();
+        let deadline = started + bound;
+        loop {
+            let lagging: Vec<String> = replicas
+                .iter()
+                .filter_map(|&replica| self.replica_lag(replica, master, target))
+                .collect();
+            if lagging.is_empty() {
+                eprintln!(
+                    "replicas {replicas:?} of port {master} reached offset {target} in {:?}",
+                    started.elapsed()
+                );
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the replicas of the master on port {master} did not sync within {bound:?} (master_repl_offset {target} when the wait began): {}",
+                lagging.join("; ")
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
+
+    /// Why the replica on `replica` has not yet caught up with `target` of the master on `master`;
+    /// `None` once it has.
+    fn replica_lag(&self, replica: u16, master: u16, target: u64) -> Option<String> {
+        let Some(info) = self.info_replication(replica) else {
+            return Some(format!(
+                "127.0.0.1:{replica} does not answer INFO replication"
+            ));
+        };
+        let field = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|name| rcluster::net::info_field(&info, name))
+                .map(str::trim)
+                .unwrap_or("?")
+                .to_string()
+        };
+        let link = field(&["master_link_status"]);
+        let syncing = field(&["master_sync_in_progress"]);
+        let port = field(&["master_port"]);
+        // `slave_repl_offset` is what the replica has processed; `master_repl_offset` is the same
+        // on a replica, read when a server lacks the first.
+        let offset = field(&[
+            "slave_repl_offset",
+            "replica_repl_offset",
+            "master_repl_offset",
+        ]);
+        let caught_up = offset.parse::<u64>().is_ok_and(|o| o >= target);
+        if link == "up" && syncing == "0" && port == master.to_string() && caught_up {
+            return None;
+        }
+        Some(format!(
+            "replica 127.0.0.1:{replica}: master_port:{port} master_link_status:{link} master_sync_in_progress:{syncing} offset:{offset} (needs {target})"
+        ))
+    }
+
+    /// `INFO replication` of the node on `port`, when it answers.
+    fn info_replication(&self, port: u16) -> Option<String> {
+        let session = self.session();
+        self.runtime.block_on(async {
+            let mut client = session
+                .client(&NodeAddress::new("127.0.0.1", port))
+                .await
+                .ok()?;
+            client.query::<String>(&["INFO", "replication"]).await.ok()
+        })
+    }
+
     /// The id of the node on `port`, when it answers.
     pub fn try_id(&self, port: u16) -> Option<String> {
         let session = self.session();
@@ -489,64 +598,192 @@ impl TestCluster {
 
     /// Every key of every master with its DUMP payload (for sets, their sorted members: a hashtable
     /// set's DUMP follows its iteration order, which a RESTORE may change), sorted by key: equal before
-    /// and after a move means nothing was lost or changed.
+    /// and after a move means nothing was lost or changed. Database 0 only; see `dump_databases`.
     pub fn dump_all(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let mut all: Vec<(Vec<u8>, Vec<u8>)> = self
+            .held_keys(&[0])
+            .into_iter()
+            .map(|held| (held.key, held.payload))
+            .collect();
+        all.sort();
+        all
+    }
+
+    /// Every key of databases `dbs` on every master, with the master holding it and its payload
+    /// (as in `dump_all`). Commands for a database other than 0 go in pipelines that end with
+    /// `SELECT 0`, so the shared connections stay in database 0. Each key command follows an
+    /// `ASKING`, so a master importing the key's slot answers for it; a master that neither serves
+    /// nor imports the slot answers MOVED to any key command, and such a key's payload is
+    /// [`NOT_SERVED`] (its name and holder are still exact).
+    pub fn held_keys(&self, dbs: &[u16]) -> Vec<HeldKey> {
         let view = self.view();
         let session = self.session();
         let mut all = Vec::new();
         for master in view.loaded_masters() {
-            self.runtime.block_on(async {
-                let mut client = session.client(&master.address).await.expect("connect");
-                let mut cursor = 0u64;
-                loop {
-                    let mut scan = redis::cmd("SCAN");
-                    scan.arg(cursor).arg("COUNT").arg(1000);
-                    let (next, keys): (u64, Vec<Vec<u8>>) =
-                        client.run(&scan, "SCAN").await.expect("scan");
-                    if keys.is_empty() {
+            for &db in dbs {
+                self.runtime.block_on(async {
+                    let mut client = session.client(&master.address).await.expect("connect");
+                    let mut cursor = 0u64;
+                    loop {
+                        let mut scan = redis::pipe();
+                        in_db(&mut scan, db, |pipe| {
+                            pipe.cmd("SCAN").arg(cursor).arg("COUNT").arg(1000);
+                        });
+                        let mut replies: Vec<(u64, Vec<Vec<u8>>)> =
+                            client.pipeline(&scan, "SCAN").await.expect("scan");
+                        let (next, keys) = replies.pop().expect("a SCAN reply");
+                        let kinds: Vec<Option<String>> = asking_in_db(
+                            &mut client,
+                            db,
+                            keys.iter().map(|key| {
+                                let mut command = redis::cmd("TYPE");
+                                command.arg(key);
+                                command
+                            }),
+                        )
+                        .await
+                        .into_iter()
+                        .map(|reply| match reply {
+                            Ok(kind) => Some(redis::from_redis_value(kind).expect("TYPE")),
+                            Err(e) if e.code() == Some("MOVED") => None,
+                            Err(e) => panic!("TYPE in db{db} on {}: {e}", master.address),
+                        })
+                        .collect();
+                        let served: Vec<(&Vec<u8>, &String)> = keys
+                            .iter()
+                            .zip(&kinds)
+                            .filter_map(|(key, kind)| Some((key, kind.as_ref()?)))
+                            .collect();
+                        let mut payloads = asking_in_db(
+                            &mut client,
+                            db,
+                            served.iter().map(|(key, kind)| {
+                                let mut command =
+                                    redis::cmd(if *kind == "set" { "SMEMBERS" } else { "DUMP" });
+                                command.arg(*key);
+                                command
+                            }),
+                        )
+                        .await
+                        .into_iter();
+                        for (key, kind) in keys.iter().zip(&kinds) {
+                            let payload: Vec<u8> = match kind {
+                                None => NOT_SERVED.to_vec(),
+                                Some(kind) => {
+                                    let reply =
+                                        payloads.next().expect("a payload").unwrap_or_else(|e| {
+                                            panic!(
+                                                "DUMP of {} in db{db} on {}: {e}",
+                                                String::from_utf8_lossy(key),
+                                                master.address
+                                            )
+                                        });
+                                    if kind == "set" {
+                                        let mut members: Vec<Vec<u8>> =
+                                            redis::from_redis_value(reply).expect("smembers");
+                                        members.sort();
+                                        members.join(&b"\n"[..])
+                                    } else {
+                                        redis::from_redis_value(reply).expect("dump")
+                                    }
+                                }
+                            };
+                            all.push(HeldKey {
+                                db,
+                                port: master.address.port,
+                                key: key.clone(),
+                                payload,
+                            });
+                        }
                         if next == 0 {
                             break;
                         }
                         cursor = next;
-                        continue;
                     }
-                    let mut kinds = redis::pipe();
-                    for key in &keys {
-                        kinds.cmd("TYPE").arg(key);
-                    }
-                    let kinds: Vec<String> = client.pipeline(&kinds, "TYPE").await.expect("type");
-                    let mut payloads = redis::pipe();
-                    for (key, kind) in keys.iter().zip(&kinds) {
-                        let command = if kind == "set" { "SMEMBERS" } else { "DUMP" };
-                        payloads.cmd(command).arg(key);
-                    }
-                    let payloads: Vec<redis::Value> =
-                        client.pipeline(&payloads, "DUMP").await.expect("dump");
-                    for ((key, kind), payload) in keys.into_iter().zip(&kinds).zip(payloads) {
-                        let payload: Vec<u8> = if kind == "set" {
-                            let mut members: Vec<Vec<u8>> =
-                                redis::from_redis_value(payload).expect("smembers");
-                            members.sort();
-                            members.join(&b"\n"[..])
-                        } else {
-                            redis::from_redis_value(payload).expect("dump")
-                        };
-                        all.push((key, payload));
-                    }
-                    if next == 0 {
-                        break;
-                    }
-                    cursor = next;
-                }
-            });
+                });
+            }
         }
-        all.sort();
         all
     }
 }
 
-/// Asserts two `dump_all` results are equal, naming a few keys that differ instead of printing all.
-pub fn assert_same_keys(before: &[(Vec<u8>, Vec<u8>)], after: &[(Vec<u8>, Vec<u8>)]) {
+/// The payload `held_keys` records for a key on a master that neither serves nor imports its slot
+/// (every key command there is answered MOVED, DUMP included).
+pub const NOT_SERVED: &[u8] = b"(held by a master that does not serve its slot)";
+
+/// Runs each of `commands` after an `ASKING` in database `db` of `client`'s node (one pipeline,
+/// ending with `SELECT 0` when `db` is not 0); each command's own reply, an error reply included.
+/// Panics when a `SELECT` or an `ASKING` is refused, so no reply is read as another database's.
+async fn asking_in_db(
+    client: &mut rcluster::net::NodeClient,
+    db: u16,
+    commands: impl Iterator<Item = redis::Cmd>,
+) -> Vec<redis::RedisResult<redis::Value>> {
+    let mut pipe = redis::pipe();
+    pipe.ignore_errors();
+    if db != 0 {
+        pipe.cmd("SELECT").arg(db);
+    }
+    let mut count = 0;
+    for command in commands {
+        pipe.cmd("ASKING").add_command(command);
+        count += 1;
+    }
+    if count == 0 {
+        return Vec::new();
+    }
+    if db != 0 {
+        pipe.cmd("SELECT").arg(0);
+    }
+    let mut replies: Vec<redis::RedisResult<redis::Value>> = client
+        .pipeline(&pipe, "key commands")
+        .await
+        .unwrap_or_else(|e| panic!("db{db} on {}: {e}", client.address()));
+    if db != 0 {
+        let last = replies.pop().expect("SELECT 0");
+        let first = replies.remove(0);
+        assert!(
+            first.is_ok() && last.is_ok(),
+            "SELECT {db} / SELECT 0 on {}: {first:?} {last:?}",
+            client.address()
+        );
+    }
+    assert_eq!(replies.len(), 2 * count, "one reply per command");
+    replies
+        .chunks_exact(2)
+        .map(|pair| {
+            assert!(pair[0].is_ok(), "ASKING: {:?}", pair[0]);
+            pair[1].clone()
+        })
+        .collect()
+}
+
+/// One key found on a master by `TestCluster::held_keys`.
+#[derive(Debug, Clone)]
+pub struct HeldKey {
+    pub db: u16,
+    /// The port of the master holding it.
+    pub port: u16,
+    pub key: Vec<u8>,
+    /// DUMP, or for a set its sorted members.
+    pub payload: Vec<u8>,
+}
+
+/// Adds `add`'s commands to `pipe` so that they run in database `db`: between `SELECT db` and
+/// `SELECT 0` unless `db` is 0. The harness's own copy (not `rcluster::net::in_database`), so a test
+/// does not lean on the code it checks.
+fn in_db(pipe: &mut redis::Pipeline, db: u16, add: impl FnOnce(&mut redis::Pipeline)) {
+    if db != 0 {
+        pipe.cmd("SELECT").arg(db).ignore();
+    }
+    add(pipe);
+    if db != 0 {
+        pipe.cmd("SELECT").arg(0).ignore();
+    }
+}
+
+/// Lost, extra and changed keys between two key lists (a few of each, by name); `None` when equal.
+fn key_differences(before: &[(Vec<u8>, Vec<u8>)], after: &[(Vec<u8>, Vec<u8>)]) -> Option<String> {
     let name = |key: &[u8]| String::from_utf8_lossy(key).into_owned();
     let old: std::collections::BTreeMap<&[u8], &[u8]> = before
         .iter()
@@ -556,29 +793,250 @@ pub fn assert_same_keys(before: &[(Vec<u8>, Vec<u8>)], after: &[(Vec<u8>, Vec<u8
         .iter()
         .map(|(k, v)| (k.as_slice(), v.as_slice()))
         .collect();
-    let lost: Vec<String> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .take(5)
-        .map(|k| name(k))
-        .collect();
-    let extra: Vec<String> = new
-        .keys()
-        .filter(|k| !old.contains_key(*k))
-        .take(5)
-        .map(|k| name(k))
-        .collect();
-    let changed: Vec<String> = old
+    let lost: Vec<&&[u8]> = old.keys().filter(|k| !new.contains_key(*k)).collect();
+    let extra: Vec<&&[u8]> = new.keys().filter(|k| !old.contains_key(*k)).collect();
+    let changed: Vec<&&[u8]> = old
         .iter()
         .filter(|(k, v)| new.get(*k).is_some_and(|n| n != *v))
-        .take(5)
-        .map(|(k, _)| name(k))
+        .map(|(k, _)| k)
         .collect();
-    assert!(
-        lost.is_empty() && extra.is_empty() && changed.is_empty(),
-        "keys differ: {} before, {} after; lost {lost:?}, extra {extra:?}, changed {changed:?}",
+    if lost.is_empty() && extra.is_empty() && changed.is_empty() {
+        return None;
+    }
+    let few = |keys: &[&&[u8]]| -> Vec<String> { keys.iter().take(5).map(|k| name(k)).collect() };
+    Some(format!(
+        "{} before, {} after; lost {} {:?}, extra {} {:?}, changed {} {:?}",
         before.len(),
-        after.len()
+        after.len(),
+        lost.len(),
+        few(&lost),
+        extra.len(),
+        few(&extra),
+        changed.len(),
+        few(&changed)
+    ))
+}
+
+/// Asserts two `dump_all` results are equal, naming a few keys that differ instead of printing all.
+#[track_caller]
+pub fn assert_same_keys(before: &[(Vec<u8>, Vec<u8>)], after: &[(Vec<u8>, Vec<u8>)]) {
+    if let Some(difference) = key_differences(before, after) {
+        panic!("keys differ: {difference}");
+    }
+}
+
+/// Every database a `TestCluster::valkey_databases(.., 4)` serves.
+pub const FOUR_DATABASES: [u16; 4] = [0, 1, 2, 3];
+
+/// Key `i` of database `db` written by `write_keys_in_databases`: its name and the command that
+/// writes it. Every tenth name (`same:{i}`) is the same in every database, with a value that names
+/// the database, so a key moved into the wrong database shows as changed; the others are
+/// `db{db}:key:{i}`, strings, hashes, lists and sorted sets in turn.
+pub fn database_key(db: u16, i: usize) -> (String, Vec<String>) {
+    let tag = format!("db{db}");
+    let n = i.to_string();
+    if i.is_multiple_of(10) {
+        let key = format!("same:{i}");
+        let command = vec!["SET".into(), key.clone(), format!("{tag}-same-{i}")];
+        return (key, command);
+    }
+    let key = format!("{tag}:key:{i}");
+    let command: Vec<String> = match i % 5 {
+        1 => ["HSET", &key, "f", &tag, "g", &n]
+            .map(String::from)
+            .to_vec(),
+        2 => ["RPUSH", &key, "a", &tag, &n].map(String::from).to_vec(),
+        3 => ["ZADD", &key, "1", &tag, "2", &n]
+            .map(String::from)
+            .to_vec(),
+        _ => vec!["SET".into(), key.clone(), format!("{tag}-value-{i}")],
+    };
+    (key, command)
+}
+
+impl TestCluster {
+    /// `masters` Valkey 9.1 masters with `replicas` replicas each, serving `databases` databases in
+    /// cluster mode (`--cluster-databases`).
+    pub fn valkey_databases(masters: usize, replicas: usize, databases: u16) -> TestCluster {
+        TestCluster::start_with(SandboxOptions {
+            masters,
+            replicas,
+            databases,
+            server_bin: cached_server("valkey-server-9.1"),
+            ..SandboxOptions::default()
+        })
+    }
+
+    /// The port of the master that owns `slot`, as the seed's view says.
+    pub fn owner_of(&self, slot: u16) -> u16 {
+        let slot = rcluster::topology::Slot::new(u64::from(slot)).expect("a slot");
+        self.view()
+            .loaded_masters()
+            .find(|m| m.myself().slots.contains(slot))
+            .map(|m| m.address.port)
+            .unwrap_or_else(|| panic!("no master owns slot {}", slot.number()))
+    }
+
+    /// Writes `per_db` keys (`database_key(db, 0..per_db)`) into each database of `dbs`, each on the
+    /// master owning its slot, pipelined per master and database.
+    pub fn write_keys_in_databases(&self, per_db: usize, dbs: &[u16]) {
+        let view = self.view();
+        for &db in dbs {
+            let mut by_owner: std::collections::BTreeMap<u16, Vec<Vec<String>>> =
+                std::collections::BTreeMap::new();
+            for i in 0..per_db {
+                let (key, command) = database_key(db, i);
+                let slot = key_slot(key.as_bytes());
+                let owner = view
+                    .loaded_masters()
+                    .find(|m| m.myself().slots.contains(slot))
+                    .map(|m| m.address.port)
+                    .expect("slot owner");
+                by_owner.entry(owner).or_default().push(command);
+            }
+            for (port, commands) in by_owner {
+                for chunk in commands.chunks(500) {
+                    self.redis_in_db_many(port, db, chunk);
+                }
+            }
+        }
+    }
+
+    /// Runs one command in database `db` of the node on `port` (in a pipeline that ends with
+    /// `SELECT 0`); its reply. Panics on an error reply.
+    pub fn redis_in_db(&self, port: u16, db: u16, args: &[&str]) -> redis::Value {
+        let command: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        self.redis_in_db_many(port, db, &[command])
+            .pop()
+            .expect("a reply")
+    }
+
+    /// Runs `commands` in database `db` of the node on `port`, in one pipeline that ends with
+    /// `SELECT 0`; their replies. Panics on an error reply.
+    pub fn redis_in_db_many(
+        &self,
+        port: u16,
+        db: u16,
+        commands: &[Vec<String>],
+    ) -> Vec<redis::Value> {
+        let session = self.session();
+        self.runtime.block_on(async {
+            let mut client = session
+                .client(&NodeAddress::new("127.0.0.1", port))
+                .await
+                .expect("connect");
+            let mut pipe = redis::pipe();
+            in_db(&mut pipe, db, |pipe| {
+                for command in commands {
+                    let mut cmd = redis::cmd(&command[0]);
+                    for arg in &command[1..] {
+                        cmd.arg(arg);
+                    }
+                    pipe.add_command(cmd);
+                }
+            });
+            client
+                .pipeline::<Vec<redis::Value>>(&pipe, "test commands")
+                .await
+                .unwrap_or_else(|e| panic!("db{db} on port {port}: {commands:?}: {e}"))
+        })
+    }
+
+    /// The keys of `slot` in database `db` of the node on `port` (`CLUSTER COUNTKEYSINSLOT`).
+    pub fn count_in_db(&self, port: u16, db: u16, slot: u16) -> i64 {
+        match self.redis_in_db(port, db, &["CLUSTER", "COUNTKEYSINSLOT", &slot.to_string()]) {
+            redis::Value::Int(n) => n,
+            other => panic!("COUNTKEYSINSLOT: {other:?}"),
+        }
+    }
+
+    /// Per database of `dbs`, every key of every master with its payload (as `dump_all`), sorted;
+    /// a key held by two masters appears twice. Compare with `assert_same_databases`.
+    pub fn dump_databases(&self, dbs: &[u16]) -> Databases {
+        let mut all: Databases = dbs.iter().map(|&db| (db, Vec::new())).collect();
+        for held in self.held_keys(dbs) {
+            all.entry(held.db)
+                .or_default()
+                .push((held.key, held.payload));
+        }
+        for keys in all.values_mut() {
+            keys.sort();
+        }
+        all
+    }
+
+    /// Asserts that every key of databases `dbs` is on the master that owns its slot (one a client
+    /// reaches without a redirection), naming a few that are not.
+    #[track_caller]
+    pub fn assert_keys_on_owners(&self, dbs: &[u16]) {
+        let view = self.view();
+        let owner = |key: &[u8]| {
+            let slot = key_slot(key);
+            view.loaded_masters()
+                .find(|m| m.myself().slots.contains(slot))
+                .map(|m| m.address.port)
+        };
+        let misplaced: Vec<String> = self
+            .held_keys(dbs)
+            .iter()
+            .filter(|held| owner(&held.key) != Some(held.port))
+            .map(|held| {
+                format!(
+                    "db{} {} on port {} (slot {} owned by {:?})",
+                    held.db,
+                    String::from_utf8_lossy(&held.key),
+                    held.port,
+                    key_slot(&held.key).number(),
+                    owner(&held.key)
+                )
+            })
+            .collect();
+        assert!(
+            misplaced.is_empty(),
+            "{} keys are not on their slot's owner, e.g. {:?}",
+            misplaced.len(),
+            &misplaced[..misplaced.len().min(5)]
+        );
+    }
+}
+
+/// Per database, its keys and payloads (`TestCluster::dump_databases`).
+pub type Databases = std::collections::BTreeMap<u16, Vec<(Vec<u8>, Vec<u8>)>>;
+
+/// Asserts two `dump_databases` results are equal database by database: the same number of keys
+/// (a key on two masters counts twice), none lost, added or changed. Names, per database, what
+/// differs.
+#[track_caller]
+pub fn assert_same_databases(before: &Databases, after: &Databases) {
+    let empty = Vec::new();
+    let dbs: std::collections::BTreeSet<u16> = before.keys().chain(after.keys()).copied().collect();
+    let mut problems = Vec::new();
+    for db in dbs {
+        let old = before.get(&db).unwrap_or(&empty);
+        let new = after.get(&db).unwrap_or(&empty);
+        let mut twice: Vec<String> = new
+            .windows(2)
+            .filter(|pair| pair[0].0 == pair[1].0)
+            .map(|pair| String::from_utf8_lossy(&pair[0].0).into_owned())
+            .collect();
+        twice.dedup();
+        if let Some(difference) = key_differences(old, new) {
+            problems.push(format!("db{db}: {difference}"));
+        } else if old.len() != new.len() || !twice.is_empty() {
+            problems.push(format!(
+                "db{db}: {} keys before, {} after; held by two masters: {} {:?}",
+                old.len(),
+                new.len(),
+                twice.len(),
+                &twice[..twice.len().min(5)]
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "keys differ in {} database(s):\n{}",
+        problems.len(),
+        problems.join("\n")
     );
 }
 
