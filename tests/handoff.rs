@@ -70,6 +70,7 @@ fn open_slots_everywhere(cluster: &TestCluster, slots: std::ops::Range<u16>, ran
             if share > 0 {
                 let command = rcluster::exec::migrate::migrate_keys_command(
                     ("127.0.0.1", other_address.port),
+                    0,
                     std::time::Duration::from_secs(10),
                     &[],
                     (None, None),

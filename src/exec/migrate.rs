@@ -770,6 +770,7 @@ impl Engine {
         let auth = (self.options.user.as_deref(), self.options.password.as_ref());
         migrate_keys_command(
             (&to.migrate_host, to.address.port),
+            0,
             self.options.migrate_timeout,
             flags,
             auth,
@@ -858,10 +859,12 @@ impl Engine {
     }
 }
 
-/// `MIGRATE host port "" 0 timeout [flags...] [AUTH pw | AUTH2 user pw] KEYS k...`: the source sends
-/// `keys` to `target` (`flags`: `COPY`, `REPLACE`), authenticating with the cluster's credentials.
+/// `MIGRATE host port "" db timeout [flags...] [AUTH pw | AUTH2 user pw] KEYS k...`: the source sends
+/// `keys` of its selected database to database `db` of `target` (`flags`: `COPY`, `REPLACE`),
+/// authenticating with the cluster's credentials.
 pub fn migrate_keys_command(
     (host, port): (&str, u16),
+    db: u16,
     timeout: Duration,
     flags: &[&str],
     (user, password): (Option<&str>, Option<&Secret>),
@@ -872,7 +875,7 @@ pub fn migrate_keys_command(
         .arg(host)
         .arg(port)
         .arg("")
-        .arg(0)
+        .arg(db)
         .arg(timeout.as_millis() as u64);
     for flag in flags {
         command.arg(*flag);
