@@ -457,11 +457,17 @@ impl TestCluster {
 
     /// Writes `count` keys `k:i` (values `value-of-k:i`), pipelined per owner.
     pub fn write_keys_pipelined(&self, count: usize) {
+        self.write_keys_in(0, "k", count);
+    }
+
+    /// Writes `count` keys `PREFIX:i` (values `value-of-PREFIX:i`) into database `db`, pipelined
+    /// per owner (each pipeline between `SELECT db` and `SELECT 0`).
+    pub fn write_keys_in(&self, db: u16, prefix: &str, count: usize) {
         let view = self.view();
         let mut by_owner: std::collections::HashMap<NodeAddress, Vec<String>> =
             std::collections::HashMap::new();
         for i in 0..count {
-            let key = format!("k:{i}");
+            let key = format!("{prefix}:{i}");
             let slot = key_slot(key.as_bytes());
             let owner = view
                 .loaded_masters()
@@ -475,12 +481,14 @@ impl TestCluster {
                 let mut client = session.client(&address).await.expect("connect");
                 for chunk in keys.chunks(1000) {
                     let mut pipe = redis::pipe();
-                    for key in chunk {
-                        pipe.cmd("SET")
-                            .arg(key)
-                            .arg(format!("value-of-{key}"))
-                            .ignore();
-                    }
+                    rcluster::net::in_database(&mut pipe, db, |pipe| {
+                        for key in chunk {
+                            pipe.cmd("SET")
+                                .arg(key)
+                                .arg(format!("value-of-{key}"))
+                                .ignore();
+                        }
+                    });
                     client.pipeline::<()>(&pipe, "SET").await.expect("set");
                 }
             }
@@ -491,6 +499,16 @@ impl TestCluster {
     /// set's DUMP follows its iteration order, which a RESTORE may change), sorted by key: equal before
     /// and after a move means nothing was lost or changed.
     pub fn dump_all(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.dump_db(0)
+    }
+
+    /// [`TestCluster::dump_all`] of database `db` (each pipeline between `SELECT db` and `SELECT 0`).
+    pub fn dump_db(&self, db: u16) -> Vec<(Vec<u8>, Vec<u8>)> {
+        let in_db = |add: &dyn Fn(&mut redis::Pipeline)| {
+            let mut pipe = redis::pipe();
+            rcluster::net::in_database(&mut pipe, db, |pipe| add(pipe));
+            pipe
+        };
         let view = self.view();
         let session = self.session();
         let mut all = Vec::new();
@@ -499,10 +517,12 @@ impl TestCluster {
                 let mut client = session.client(&master.address).await.expect("connect");
                 let mut cursor = 0u64;
                 loop {
-                    let mut scan = redis::cmd("SCAN");
-                    scan.arg(cursor).arg("COUNT").arg(1000);
-                    let (next, keys): (u64, Vec<Vec<u8>>) =
-                        client.run(&scan, "SCAN").await.expect("scan");
+                    let scan = in_db(&|pipe| {
+                        pipe.cmd("SCAN").arg(cursor).arg("COUNT").arg(1000);
+                    });
+                    let mut pages: Vec<(u64, Vec<Vec<u8>>)> =
+                        client.pipeline(&scan, "SCAN").await.expect("scan");
+                    let (next, keys) = pages.remove(0);
                     if keys.is_empty() {
                         if next == 0 {
                             break;
@@ -510,16 +530,18 @@ impl TestCluster {
                         cursor = next;
                         continue;
                     }
-                    let mut kinds = redis::pipe();
-                    for key in &keys {
-                        kinds.cmd("TYPE").arg(key);
-                    }
+                    let kinds = in_db(&|pipe| {
+                        for key in &keys {
+                            pipe.cmd("TYPE").arg(key);
+                        }
+                    });
                     let kinds: Vec<String> = client.pipeline(&kinds, "TYPE").await.expect("type");
-                    let mut payloads = redis::pipe();
-                    for (key, kind) in keys.iter().zip(&kinds) {
-                        let command = if kind == "set" { "SMEMBERS" } else { "DUMP" };
-                        payloads.cmd(command).arg(key);
-                    }
+                    let payloads = in_db(&|pipe| {
+                        for (key, kind) in keys.iter().zip(&kinds) {
+                            let command = if kind == "set" { "SMEMBERS" } else { "DUMP" };
+                            pipe.cmd(command).arg(key);
+                        }
+                    });
                     let payloads: Vec<redis::Value> =
                         client.pipeline(&payloads, "DUMP").await.expect("dump");
                     for ((key, kind), payload) in keys.into_iter().zip(&kinds).zip(payloads) {
