@@ -639,7 +639,8 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
         'rcluster;import' {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The standalone server to import from (HOST:PORT)')
             [CompletionResult]::new('--from-cluster', '--from-cluster', [CompletionResultType]::ParameterName, 'Another cluster to import from, through any of its nodes: every master is read at once')
-            [CompletionResult]::new('--from-db', '--from-db', [CompletionResultType]::ParameterName, 'The source server''s database (a cluster has only 0)')
+            [CompletionResult]::new('--from-db', '--from-db', [CompletionResultType]::ParameterName, 'The source''s database [default: 0 for --from; every one that holds keys for --from-cluster]')
+            [CompletionResult]::new('--to-db', '--to-db', [CompletionResultType]::ParameterName, 'The cluster''s database the keys go to [default: the source''s number]')
             [CompletionResult]::new('--from-user', '--from-user', [CompletionResultType]::ParameterName, 'The source''s ACL user')
             [CompletionResult]::new('--from-pass', '--from-pass', [CompletionResultType]::ParameterName, 'The source''s password')
             [CompletionResult]::new('--migrate-timeout', '--migrate-timeout', [CompletionResultType]::ParameterName, 'MIGRATE''s timeout: `60s`, or milliseconds')
@@ -784,6 +785,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--server-bin', '--server-bin', [CompletionResultType]::ParameterName, 'Server binary, e.g. valkey-server or a path')
             [CompletionResult]::new('--node-timeout', '--node-timeout', [CompletionResultType]::ParameterName, 'cluster-node-timeout of every node, in milliseconds')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'Folder for the nodes'' files and pid files')
+            [CompletionResult]::new('--databases', '--databases', [CompletionResultType]::ParameterName, 'Numbered databases per node in cluster mode (`cluster-databases`; Valkey 9 or later)')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name (needs a password)')

@@ -536,7 +536,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand watch" -l no-auth-warn
 complete -c rcluster -n "__fish_rcluster_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from -d 'The standalone server to import from (HOST:PORT)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-cluster -d 'Another cluster to import from, through any of its nodes: every master is read at once' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-db -d 'The source server\'s database (a cluster has only 0)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-db -d 'The source\'s database [default: 0 for --from; every one that holds keys for --from-cluster]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l to-db -d 'The cluster\'s database the keys go to [default: the source\'s number]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-user -d 'The source\'s ACL user' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-pass -d 'The source\'s password' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
@@ -659,6 +660,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l server-bin -d 'Server binary, e.g. valkey-server or a path' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l node-timeout -d 'cluster-node-timeout of every node, in milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l state-dir -d 'Folder for the nodes\' files and pid files' -r -F
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l databases -d 'Numbered databases per node in cluster mode (`cluster-databases`; Valkey 9 or later)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
