@@ -366,10 +366,11 @@ fn info_metrics_and_watch_count_the_keys_of_every_database_on_valkey() {
 
     let watch = run(&["watch", &seed, "--count", "1"]);
     for master in masters {
-        let (address, keys) = (master["address"].as_str().unwrap(), &master["keys"]);
+        let address = master["address"].as_str().unwrap();
+        let keys = master["keys"].as_u64().unwrap().to_string();
         let row = watch.stdout.lines().find(|l| l.contains(address)).unwrap();
         assert!(
-            row.split_whitespace().any(|cell| cell == keys.to_string()),
+            row.split_whitespace().any(|cell| cell == keys),
             "{row}: {keys}"
         );
     }
