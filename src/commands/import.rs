@@ -180,10 +180,7 @@ async fn import_server(
     target: &ClusterView,
     owners: &Owners,
 ) -> anyhow::Result<Moved> {
-    let [(from, to)] = database_pairs(options.from_db, options.to_db, &BTreeSet::from([0]))?[..]
-    else {
-        unreachable!("one source database gives one pair")
-    };
+    let (from, to) = one_pair(options.from_db, options.to_db);
     let mut source = connect_server(session, address, from).await?;
     refuse_missing_database(context, target, to).await?;
     let keys: u64 = source.query(&["DBSIZE"]).await?;
@@ -208,20 +205,25 @@ async fn import_server(
     Ok(moved)
 }
 
-/// Which source databases go into which of the cluster's, as (from, to): `--from-db` (a server's
-/// 0 when not given, so `holding` is `{0}` for a server) into `--to-db` or the same number;
-/// without `--from-db`, every database in `holding` (a source cluster's that hold keys) into the
-/// same number. Pure.
+/// One source database into one of the cluster's, as (from, to): `--from-db` (0 when not given)
+/// into `--to-db` or the same number. Pure.
+fn one_pair(from_db: Option<u16>, to_db: Option<u16>) -> (u16, u16) {
+    let from = from_db.unwrap_or(0);
+    (from, to_db.unwrap_or(from))
+}
+
+/// A source cluster's databases into the cluster's, as (from, to): without `--from-db` or
+/// `--to-db`, every database in `holding` (those that hold keys) into the same number; otherwise
+/// [`one_pair`], which `--to-db` alone may name only when the source holds keys in database 0 at
+/// most. Pure.
 fn database_pairs(
     from_db: Option<u16>,
     to_db: Option<u16>,
     holding: &BTreeSet<u16>,
 ) -> Result<Vec<(u16, u16)>, UsageError> {
     match (from_db, to_db) {
-        (Some(from), to) => Ok(vec![(from, to.unwrap_or(from))]),
         (None, None) => Ok(holding.iter().map(|db| (*db, *db)).collect()),
-        (None, Some(to)) if holding.iter().all(|db| *db == 0) => Ok(vec![(0, to)]),
-        (None, Some(_)) => Err(UsageError(format!(
+        (None, Some(_)) if holding.iter().any(|db| *db != 0) => Err(UsageError(format!(
             "the source holds keys in databases {}: add --from-db to say which one goes into --to-db",
             holding
                 .iter()
@@ -229,6 +231,7 @@ fn database_pairs(
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
+        _ => Ok(vec![one_pair(from_db, to_db)]),
     }
 }
 
@@ -704,16 +707,22 @@ fn report_import(source: &NodeAddress, outcome: Moved, seconds: f64) -> crate::r
 
 #[cfg(test)]
 mod tests {
-    use super::database_pairs;
+    use super::{database_pairs, one_pair};
     use std::collections::BTreeSet;
 
     #[test]
     fn databases_go_to_the_same_number_unless_told() {
-        let server = BTreeSet::from([0]);
-        assert_eq!(database_pairs(None, None, &server).unwrap(), [(0, 0)]);
-        assert_eq!(database_pairs(Some(3), None, &server).unwrap(), [(3, 3)]);
-        assert_eq!(database_pairs(Some(3), Some(1), &server).unwrap(), [(3, 1)]);
-        assert_eq!(database_pairs(None, Some(2), &server).unwrap(), [(0, 2)]);
+        assert_eq!(one_pair(None, None), (0, 0));
+        assert_eq!(one_pair(Some(3), None), (3, 3));
+        assert_eq!(one_pair(Some(3), Some(1)), (3, 1));
+        assert_eq!(one_pair(None, Some(2)), (0, 2));
+        let only_0 = BTreeSet::from([0]);
+        assert_eq!(database_pairs(None, Some(2), &only_0).unwrap(), [(0, 2)]);
+        assert!(
+            database_pairs(None, None, &BTreeSet::new())
+                .unwrap()
+                .is_empty()
+        );
         let cluster = BTreeSet::from([0, 1, 3]);
         assert_eq!(
             database_pairs(None, None, &cluster).unwrap(),
