@@ -1412,7 +1412,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__import)
-            opts="-a -q -v -h --from --from-cluster --from-db --from-user --from-pass --from-askpass --copy --replace --migrate-timeout --from-tls --from-cacert --from-cacertdir --from-cert --from-key --from-sni --from-insecure --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --from --from-cluster --from-db --to-db --from-user --from-pass --from-askpass --copy --replace --migrate-timeout --from-tls --from-cacert --from-cacertdir --from-cert --from-key --from-sni --from-insecure --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1427,6 +1427,10 @@ _rcluster() {
                     return 0
                     ;;
                 --from-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to-db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1844,7 +1848,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__local__subcmd__up)
-            opts="-a -q -v -h --masters --replicas --port --server-bin --node-timeout --state-dir --no-create --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --masters --replicas --port --server-bin --node-timeout --state-dir --no-create --databases --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1871,6 +1875,10 @@ _rcluster() {
                     return 0
                     ;;
                 --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --databases)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -311,3 +311,92 @@ fn an_rdb_newer_than_the_loading_server_is_refused_with_the_release_it_needs() {
     assert_eq!(restored.code, 0, "{}{}", restored.stdout, restored.stderr);
     common::assert_same_keys(&before, &target.dump_all());
 }
+
+#[test]
+fn a_valkey_backup_restores_every_database_and_refuses_a_cluster_with_fewer() {
+    let valkey = common::cached_server("valkey-server-9.1");
+    let shaped = |masters, databases| {
+        TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+            masters,
+            databases,
+            server_bin: valkey.clone(),
+            ..Default::default()
+        })
+    };
+    let source = shaped(3, 4);
+    let counts = [1000, 1300, 1600, 1918];
+    let mut before = Vec::new();
+    for (db, count) in (0..4).zip(counts) {
+        source.write_keys_in(db, &format!("d{db}"), count);
+        before.push(source.dump_db(db));
+    }
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().to_str().unwrap();
+    let saved = run(&["backup", &source.seed(), dir]);
+    assert_eq!(saved.code, 0, "{}{}", saved.stdout, saved.stderr);
+
+    // The manifest: per master its keys in all (dbsize) and per database.
+    let doc = manifest(folder.path());
+    let masters = doc["masters"].as_array().unwrap();
+    let total: u64 = masters.iter().map(|m| m["dbsize"].as_u64().unwrap()).sum();
+    assert_eq!(total, counts.iter().sum::<usize>() as u64, "{doc}");
+    for (db, count) in counts.iter().enumerate() {
+        let recorded: u64 = masters
+            .iter()
+            .map(|m| m["databases"][db.to_string()].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(recorded, *count as u64, "database {db}: {doc}");
+    }
+
+    // A cluster of one database: one line, before any temporary server loads an RDB.
+    let single = shaped(3, 1);
+    let refused = run(&["restore", dir, &single.seed(), "--server-bin", &valkey]);
+    common::assert_one_error(&refused, "serves database 0 only");
+    assert!(
+        !refused.stderr.contains("keys loaded by"),
+        "{}",
+        refused.stderr
+    );
+    assert!(key_names(&single).is_empty());
+
+    // Into 4 masters of 4 databases: every database into the same number, every key equal.
+    let four = shaped(4, 4);
+    let restored = run(&["restore", dir, &four.seed(), "--server-bin", &valkey]);
+    assert_eq!(restored.code, 0, "{}{}", restored.stdout, restored.stderr);
+    assert!(
+        restored
+            .stdout
+            .contains("Keys restored per database: db0 1000, db1 1300, db2 1600, db3 1918"),
+        "{}",
+        restored.stdout
+    );
+    assert!(
+        restored
+            .stdout
+            .contains("[OK] Restored 5818 keys from 3 RDB files"),
+        "{}",
+        restored.stdout
+    );
+    for (db, expected) in before.iter().enumerate() {
+        common::assert_same_keys(expected, &four.dump_db(db as u16));
+    }
+
+    // Again, as JSON: the keys are there with the same values, so each counts as restored.
+    let again = run(&[
+        "restore",
+        dir,
+        &four.seed(),
+        "--server-bin",
+        &valkey,
+        "--json",
+    ]);
+    assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
+    let doc = common::json(&again.stdout);
+    for (db, count) in counts.iter().enumerate() {
+        let keys = &doc["databases"][db.to_string()];
+        assert_eq!(keys["restored"], *count, "{doc}");
+        assert_eq!(keys["loaded"], *count, "{doc}");
+        assert_eq!(keys["recorded"], *count, "{doc}");
+    }
+    assert_eq!(doc["restored"], 5818, "{doc}");
+}

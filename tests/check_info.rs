@@ -1,6 +1,7 @@
 //! `check`, `info` and `setslot` against real redis-server clusters: healthy, open slot, uncovered
 //! slots, a SIGSTOPped master, disagreeing nodes. Human output is snapshotted (ids and ports
-//! normalised); JSON is parsed back.
+//! normalised); JSON is parsed back. On a Valkey cluster of 4 databases, `info`, `metrics`, `watch`
+//! and `doctor` count (and sample) the keys of every database.
 
 mod common;
 
@@ -295,4 +296,82 @@ fn doctor_explains_each_finding_with_a_command() {
         serde_json::from_str(&run(&["doctor", &seed, "--json"]).stdout).unwrap();
     assert_eq!(json["ok"], false);
     assert!(json["diagnoses"].as_array().unwrap().len() >= 2);
+}
+
+#[test]
+fn info_metrics_and_watch_count_the_keys_of_every_database_on_valkey() {
+    let cluster = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 3,
+        databases: 4,
+        server_bin: common::cached_server("valkey-server-9.1"),
+        ..Default::default()
+    });
+    let seed = cluster.seed();
+    let counts = [500u64, 0, 300, 218];
+    for (db, count) in (0..4).zip(counts) {
+        cluster.write_keys_in(db, &format!("d{db}"), count as usize);
+    }
+    let doc = json(&run(&["info", &seed, "--json"]).stdout);
+    assert_eq!(doc["total_keys"], 1018, "{doc}");
+    let masters = doc["masters"].as_array().unwrap();
+    for (db, count) in counts.iter().enumerate() {
+        let held: u64 = masters
+            .iter()
+            .map(|m| m["databases"][db.to_string()].as_u64().unwrap_or(0))
+            .sum();
+        assert_eq!(held, *count, "database {db}: {doc}");
+    }
+    let info = run(&["--cluster", "info", &seed]);
+    assert!(
+        info.stdout.contains("[OK] 1018 keys in 3 masters."),
+        "{}",
+        info.stdout
+    );
+
+    let metrics = run(&["metrics", &seed, "--once"]);
+    let in_db3: u64 = metrics
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("redis_db_keys{") && l.contains("db=\"db3\""))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(in_db3, 218, "{}", metrics.stdout);
+
+    // doctor samples every database that holds keys: a big key in database 3 is named.
+    let owner = cluster
+        .view()
+        .loaded_masters()
+        .find(|m| {
+            m.myself()
+                .slots
+                .contains(rcluster::topology::key_slot(b"blob"))
+        })
+        .map(|m| m.address.port)
+        .unwrap();
+    let mut db3 = redis::Client::open(format!("redis://127.0.0.1:{owner}/3"))
+        .and_then(|client| client.get_connection())
+        .unwrap();
+    redis::cmd("SET")
+        .arg("blob")
+        .arg(vec![b'x'; 11 * 1024 * 1024])
+        .query::<()>(&mut db3)
+        .unwrap();
+    let doctor = run(&["doctor", &seed]);
+    assert!(
+        doctor.stdout.contains("key \"blob (db 3)\" uses"),
+        "{}",
+        doctor.stdout
+    );
+    redis::cmd("DEL").arg("blob").query::<()>(&mut db3).unwrap();
+
+    let watch = run(&["watch", &seed, "--count", "1"]);
+    for master in masters {
+        let address = master["address"].as_str().unwrap();
+        let keys = master["keys"].as_u64().unwrap().to_string();
+        let row = watch.stdout.lines().find(|l| l.contains(address)).unwrap();
+        assert!(
+            row.split_whitespace().any(|cell| cell == keys),
+            "{row}: {keys}"
+        );
+    }
 }

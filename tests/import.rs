@@ -1,11 +1,15 @@
 //! `import` against real servers: every key of a standalone server's db 0 (several types, binary
 //! names) lands on the master owning its slot with the same DUMP; BUSYKEY stops it and names the
-//! keys; `--replace --copy` (in redis-cli syntax) finishes and leaves the source intact.
+//! keys; `--replace --copy` (in redis-cli syntax) finishes and leaves the source intact. Into a
+//! Valkey 9 cluster of 4 databases: `--from-db` lands in the same database or `--to-db`'s, a
+//! database the cluster does not serve is refused before any key moves, and `--from-cluster`
+//! copies every database into the same number.
 
 mod common;
 
 use common::{TestCluster, run};
 use rcluster::sandbox::SandboxOptions;
+use rcluster::topology::key_slot;
 use std::collections::BTreeMap;
 
 fn source() -> TestCluster {
@@ -16,20 +20,20 @@ fn source() -> TestCluster {
     })
 }
 
-/// Every key of the standalone server on `port` with its DUMP payload.
-fn dump_source(server: &TestCluster, port: u16) -> BTreeMap<Vec<u8>, Vec<u8>> {
-    let redis::Value::Array(keys) = server.redis(port, &["KEYS", "*"]) else {
-        panic!("KEYS")
-    };
+/// A connection of its own to database `db` of the server on `port`.
+fn connect_db(port: u16, db: u16) -> redis::Connection {
+    redis::Client::open(format!("redis://127.0.0.1:{port}/{db}"))
+        .and_then(|client| client.get_connection())
+        .expect("standalone server")
+}
+
+/// Every key of database `db` of the standalone server on `port` with its DUMP payload.
+fn dump_source(port: u16, db: u16) -> BTreeMap<Vec<u8>, Vec<u8>> {
+    let mut connection = connect_db(port, db);
+    let keys: Vec<Vec<u8>> = redis::cmd("KEYS").arg("*").query(&mut connection).unwrap();
     keys.into_iter()
         .map(|key| {
-            let redis::Value::BulkString(key) = key else {
-                panic!("key")
-            };
-            let name = String::from_utf8(key.clone()).unwrap();
-            let redis::Value::BulkString(dump) = server.redis(port, &["DUMP", &name]) else {
-                panic!("DUMP {name}")
-            };
+            let dump: Vec<u8> = redis::cmd("DUMP").arg(&key).query(&mut connection).unwrap();
             (key, dump)
         })
         .collect()
@@ -56,7 +60,7 @@ fn import_moves_every_key_to_its_owner_and_stops_on_busykey() {
     plain.redis(port, &["XADD", "a-stream", "*", "f", "v"]);
     plain.redis(port, &["SET", "bin\0key\u{ff}", "bin\0value"]);
     plain.redis(port, &["SET", "with-ttl", "v", "PX", "600000"]);
-    let expected = dump_source(&plain, port);
+    let expected = dump_source(port, 0);
     let seed = cluster.seed();
     let from = plain.seed();
 
@@ -191,10 +195,29 @@ fn import_reads_another_database_and_another_cluster() {
         assert!(status.status.success());
     }
     let from = plain.seed();
-    let copied = run(&["import", &seed, "--from", &from, "--from-db", "3", "--copy"]);
+    // Into database 3 by default, which a Redis cluster does not serve: refused, nothing moved.
+    let refused = run(&["import", &seed, "--from", &from, "--from-db", "3"]);
+    common::assert_one_error(
+        &refused,
+        "serves database 0 only, not database 3: pass --to-db",
+    );
+    assert!(cluster.dump_all().is_empty());
+    let copied = run(&[
+        "import",
+        &seed,
+        "--from",
+        &from,
+        "--from-db",
+        "3",
+        "--to-db",
+        "0",
+        "--copy",
+    ]);
     assert_eq!(copied.code, 0, "{}{}", copied.stdout, copied.stderr);
     assert!(
-        copied.stderr.contains("*** Importing 50 keys from DB 3"),
+        copied
+            .stderr
+            .contains("*** Importing 50 keys from DB 3 into DB 0"),
         "{}",
         copied.stderr
     );
@@ -246,4 +269,151 @@ fn a_wrong_source_password_moves_nothing_and_says_so() {
     assert_eq!(refused.code, 2, "{}{}", refused.stdout, refused.stderr);
     assert!(refused.stderr.contains("WRONGPASS"), "{}", refused.stderr);
     assert!(cluster.dump_all().is_empty());
+}
+
+/// A Valkey 9.1 cluster of `masters` masters serving 4 databases.
+fn valkey_cluster(masters: usize) -> TestCluster {
+    TestCluster::start_with(SandboxOptions {
+        masters,
+        databases: 4,
+        server_bin: common::cached_server("valkey-server-9.1"),
+        ..Default::default()
+    })
+}
+
+/// Keys of several types, one with a TTL, into database `db` of the standalone server on `port`.
+fn write_standalone(port: u16, db: u16, count: usize) {
+    let mut pipe = redis::pipe();
+    for i in 0..count {
+        pipe.cmd("SET")
+            .arg(format!("s:{i}"))
+            .arg(format!("v{i}"))
+            .ignore();
+    }
+    pipe.cmd("HSET").arg("s:hash").arg("f").arg("1").ignore();
+    pipe.cmd("RPUSH").arg("s:list").arg("x").arg("y").ignore();
+    pipe.cmd("ZADD").arg("s:zset").arg(1).arg("a").ignore();
+    pipe.cmd("SET")
+        .arg("s:ttl")
+        .arg("v")
+        .arg("PX")
+        .arg(600_000)
+        .ignore();
+    pipe.query::<()>(&mut connect_db(port, db)).unwrap();
+}
+
+/// The keys of `dump` whose name starts with `prefix`.
+fn with_prefix(dump: Vec<(Vec<u8>, Vec<u8>)>, prefix: &str) -> Vec<(Vec<u8>, Vec<u8>)> {
+    dump.into_iter()
+        .filter(|(key, _)| key.starts_with(prefix.as_bytes()))
+        .collect()
+}
+
+#[test]
+fn import_lands_in_the_databases_it_is_told_on_valkey() {
+    let cluster = valkey_cluster(3);
+    let seed = cluster.seed();
+    let plain = TestCluster::start_with(SandboxOptions {
+        masters: 1,
+        standalone: true,
+        server_bin: common::cached_server("valkey-server-9.1"),
+        ..Default::default()
+    });
+    let port = plain.port(0);
+    write_standalone(port, 3, 1000);
+    let expected: Vec<_> = dump_source(port, 3).into_iter().collect();
+    let from = plain.seed();
+
+    // A database the cluster does not serve: one line, before any key moves (no --copy here).
+    let refused = run(&[
+        "import",
+        &seed,
+        "--from",
+        &from,
+        "--from-db",
+        "3",
+        "--to-db",
+        "7",
+    ]);
+    common::assert_one_error(&refused, "serves databases 0-3, not database 7");
+    assert_eq!(
+        dump_source(port, 3).len(),
+        expected.len(),
+        "the source is intact"
+    );
+    assert!((0..4).all(|db| cluster.dump_db(db).is_empty()));
+
+    // --from-db 3 lands in database 3, every key DUMP-equal.
+    let into_3 = run(&[
+        "import",
+        &seed,
+        "--from",
+        &from,
+        "--from-db",
+        "3",
+        "--copy",
+        "--json",
+    ]);
+    assert_eq!(into_3.code, 0, "{}{}", into_3.stdout, into_3.stderr);
+    let doc = common::json(&into_3.stdout);
+    assert_eq!(doc["moved"], expected.len(), "{doc}");
+    assert_eq!(doc["databases"]["3"], expected.len(), "{doc}");
+    common::assert_same_keys(&expected, &cluster.dump_db(3));
+    assert!(cluster.dump_db(0).is_empty(), "nothing lands in database 0");
+    let owner = cluster
+        .view()
+        .loaded_masters()
+        .find(|m| m.myself().slots.contains(key_slot(b"s:ttl")))
+        .map(|m| m.address.port)
+        .unwrap();
+    let ttl: i64 = redis::cmd("PTTL")
+        .arg("s:ttl")
+        .query(&mut connect_db(owner, 3))
+        .unwrap();
+    assert!(ttl > 500_000 && ttl <= 600_000, "the TTL is kept: {ttl}");
+
+    // --to-db 1 lands in database 1.
+    let into_1 = run(&[
+        "import",
+        &seed,
+        "--from",
+        &from,
+        "--from-db",
+        "3",
+        "--to-db",
+        "1",
+    ]);
+    assert_eq!(into_1.code, 0, "{}{}", into_1.stdout, into_1.stderr);
+    assert!(
+        into_1.stdout.contains(&format!(
+            "imported {} keys (db1 {})",
+            expected.len(),
+            expected.len()
+        )),
+        "{}",
+        into_1.stdout
+    );
+    common::assert_same_keys(&expected, &cluster.dump_db(1));
+    assert!(
+        dump_source(port, 3).is_empty(),
+        "without --copy the source is emptied"
+    );
+
+    // Another Valkey cluster with keys in databases 0-3: each into the same number.
+    let other = valkey_cluster(3);
+    let mut before = Vec::new();
+    for db in 0..4 {
+        other.write_keys_in(db, &format!("c{db}"), 300 + 100 * usize::from(db));
+        before.push(other.dump_db(db));
+    }
+    let moved = run(&["import", &seed, "--from-cluster", &other.seed(), "--json"]);
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    let doc = common::json(&moved.stdout);
+    assert_eq!(doc["moved"], 1800, "{doc}");
+    for (db, expected) in before.iter().enumerate() {
+        assert_eq!(doc["databases"][db.to_string()], expected.len(), "{doc}");
+        let landed = with_prefix(cluster.dump_db(db as u16), &format!("c{db}:"));
+        common::assert_same_keys(expected, &landed);
+        assert!(other.dump_db(db as u16).is_empty(), "the source is emptied");
+    }
 }

@@ -3,7 +3,7 @@
 //! `DIR/redis-node-<host>-<port>-<id>.rdb` and `DIR/nodes.json`.
 //!
 //! Beside them, for `restore` and for people: `DIR/manifest.json` (`exec::manifest`: every node's
-//! topology, and per master its file's size, sha256, DBSIZE and RDB version), and per node
+//! topology, and per master its file's size, sha256, keys per database and RDB version), and per node
 //! `DIR/nodes/<host>-<port>/config.txt` (`CONFIG GET *`, secrets masked) and `cluster-nodes.txt`.
 //!
 //! `SYNC` is the replication handshake, so this module speaks it on a raw stream (TCP, or TLS with the
@@ -156,6 +156,7 @@ fn manifest_of(
                 bytes: fetched.bytes,
                 sha256: fetched.sha256.clone(),
                 dbsize: node.keys,
+                databases: node.keyspace.as_ref().map(|k| k.databases.clone()),
                 rdb_version: fetched.header.version,
                 rdb_magic: fetched.header.magic.into(),
             })

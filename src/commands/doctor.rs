@@ -9,7 +9,10 @@ use super::{Context, check::check_view};
 use crate::error::UsageError;
 use crate::exec::atomic::supports_atomic;
 use crate::exec::permissions::{Duty, PermissionDenied, Whose, preflight};
-use crate::net::{NetError, NodeAddress, NodeClient, Session, Zones, concurrently, info_field};
+use crate::net::{
+    Keyspace, NetError, NodeAddress, NodeClient, Session, Zones, concurrently, in_database,
+    info_field,
+};
 use crate::plan::rebalance::{equal_participants, plan_rebalance};
 use crate::report::Outcome;
 use crate::topology::audit::{
@@ -139,14 +142,17 @@ async fn capacity_advice(
     view: &ClusterView,
     migrate_timeout: Duration,
 ) -> Vec<Advice> {
-    let masters: Vec<(NodeAddress, Option<u64>)> = view
+    let masters: Vec<(NodeAddress, Option<u64>, Vec<u16>)> = view
         .loaded_masters()
         .filter(|m| !m.myself().slots.is_empty())
-        .map(|m| (m.address.clone(), m.keys))
+        .map(|m| {
+            let databases = m.keyspace.as_ref().map(Keyspace::numbers);
+            (m.address.clone(), m.keys, databases.unwrap_or_default())
+        })
         .collect();
-    let loads = concurrently(masters, |(address, keys)| {
+    let loads = concurrently(masters, |(address, keys, databases)| {
         let session = Arc::clone(session);
-        async move { read_load(&session, address, keys).await }
+        async move { read_load(&session, address, keys, &databases).await }
     })
     .await;
     let slots_to_move = plan_rebalance(&equal_participants(view, false), 2.0)
@@ -163,8 +169,14 @@ async fn capacity_advice(
 /// Keys sampled per master for the biggest-key audit.
 const SAMPLE_KEYS: usize = 1000;
 
-/// One master's `INFO memory` and the biggest key of a bounded `SCAN` sample.
-async fn read_load(session: &Session, address: NodeAddress, keys: Option<u64>) -> MasterLoad {
+/// One master's `INFO memory` and the biggest key of a bounded `SCAN` sample of the databases
+/// that hold keys.
+async fn read_load(
+    session: &Session,
+    address: NodeAddress,
+    keys: Option<u64>,
+    databases: &[u16],
+) -> MasterLoad {
     let mut load = MasterLoad::new(address.to_string(), keys);
     let mut client = match session.client(&address).await {
         Ok(client) => client,
@@ -178,41 +190,97 @@ async fn read_load(session: &Session, address: NodeAddress, keys: Option<u64>) -
         load.used_memory = field("used_memory");
         load.maxmemory = field("maxmemory");
     }
-    load.biggest = biggest_sampled(&mut client).await.map_err(|e| match e {
-        NetError::Server { message, .. } => message,
-        other => other.to_string(),
-    });
+    load.biggest = biggest_sampled(&mut client, databases)
+        .await
+        .map_err(|e| match e {
+            NetError::Server { message, .. } => message,
+            other => other.to_string(),
+        });
     load
 }
 
-/// The biggest key of up to [`SAMPLE_KEYS`] keys (`SCAN`, then `MEMORY USAGE` pipelined).
-async fn biggest_sampled(client: &mut NodeClient) -> Result<Option<(String, u64)>, NetError> {
-    let mut keys: Vec<Vec<u8>> = Vec::new();
-    let mut cursor = 0u64;
-    loop {
-        let mut scan = redis::cmd("SCAN");
-        scan.arg(cursor).arg("COUNT").arg(200);
-        let (next, batch): (u64, Vec<Vec<u8>>) = client.run(&scan, "SCAN").await?;
-        keys.extend(batch);
-        cursor = next;
-        if cursor == 0 || keys.len() >= SAMPLE_KEYS {
+/// The biggest key of up to [`SAMPLE_KEYS`] keys over `databases` (`SCAN`, then `MEMORY USAGE`
+/// pipelined, in each database in turn); a key outside database 0 is named with its database.
+async fn biggest_sampled(
+    client: &mut NodeClient,
+    databases: &[u16],
+) -> Result<Option<(String, u64)>, NetError> {
+    // With no keys anywhere, database 0 is still asked, so that a refused SCAN is found.
+    let databases = if databases.is_empty() {
+        &[0][..]
+    } else {
+        databases
+    };
+    let mut biggest: Option<(String, u64)> = None;
+    let mut budget = SAMPLE_KEYS;
+    for db in databases.iter().copied() {
+        if budget == 0 {
             break;
         }
+        let keys = sample_keys(client, db, budget).await?;
+        budget = budget.saturating_sub(keys.len());
+        let Some((key, size)) = biggest_of(client, db, &keys).await? else {
+            continue;
+        };
+        if biggest.as_ref().is_none_or(|(_, most)| size > *most) {
+            let name = String::from_utf8_lossy(key).into_owned();
+            let name = match db {
+                0 => name,
+                _ => format!("{name} (db {db})"),
+            };
+            biggest = Some((name, size));
+        }
     }
+    Ok(biggest)
+}
+
+/// The biggest of `keys` in database `db` by `MEMORY USAGE` (one pipeline).
+async fn biggest_of<'a>(
+    client: &mut NodeClient,
+    db: u16,
+    keys: &'a [Vec<u8>],
+) -> Result<Option<(&'a [u8], u64)>, NetError> {
     if keys.is_empty() {
         return Ok(None);
     }
     let mut sizes = redis::pipe();
-    for key in &keys {
-        sizes.cmd("MEMORY").arg("USAGE").arg(key);
-    }
+    in_database(&mut sizes, db, |pipe| {
+        for key in keys {
+            pipe.cmd("MEMORY").arg("USAGE").arg(key);
+        }
+    });
     let sizes: Vec<Option<u64>> = client.pipeline(&sizes, "MEMORY USAGE").await?;
     Ok(keys
         .iter()
         .zip(sizes)
-        .filter_map(|(key, size)| Some((key, size?)))
-        .max_by_key(|(_, size)| *size)
-        .map(|(key, size)| (String::from_utf8_lossy(key).into_owned(), size)))
+        .filter_map(|(key, size)| Some((key.as_slice(), size?)))
+        .max_by_key(|(_, size)| *size))
+}
+
+/// Up to `limit` keys of database `db` (a bounded `SCAN`).
+async fn sample_keys(
+    client: &mut NodeClient,
+    db: u16,
+    limit: usize,
+) -> Result<Vec<Vec<u8>>, NetError> {
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    let mut cursor = 0u64;
+    while keys.len() < limit {
+        let mut scan = redis::pipe();
+        in_database(&mut scan, db, |pipe| {
+            pipe.cmd("SCAN").arg(cursor).arg("COUNT").arg(200);
+        });
+        let mut pages: Vec<(u64, Vec<Vec<u8>>)> = client.pipeline(&scan, "SCAN").await?;
+        let Some((next, batch)) = pages.pop() else {
+            break;
+        };
+        keys.extend(batch);
+        cursor = next;
+        if cursor == 0 {
+            break;
+        }
+    }
+    Ok(keys)
 }
 
 /// One node's audited settings; secrets become "set" or "" here and go no further.

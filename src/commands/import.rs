@@ -1,21 +1,29 @@
-//! `rcluster import HOST:PORT --from SRC_HOST:SRC_PORT [--copy] [--replace]`: moves every key of a
-//! standalone server's db 0 into the cluster, each to the master owning its slot.
+//! `rcluster import HOST:PORT --from SRC_HOST:SRC_PORT [--from-db N] [--to-db M] [--copy] [--replace]`:
+//! moves every key of a standalone server's database N (0 by default) into database M of the
+//! cluster (N by default; redis-cli's syntax has neither flag: 0 into 0), each to the master owning
+//! its slot. With `--from-cluster`, every master of another cluster at once, and every database
+//! that holds keys into the same-numbered one (or `--from-db` into `--to-db`). A database the
+//! cluster does not serve (Redis: only 0; Valkey 9: `cluster-databases`) is refused before any key
+//! moves.
 //!
-//! The source is scanned (`SCAN ... COUNT 1000`); each batch's keys are grouped by their owner and
-//! sent with one `MIGRATE host port "" 0 timeout [COPY] [REPLACE] [AUTH ...] KEYS ...` per owner,
-//! the batches of all owners pipelined on the source (redis-cli sends one MIGRATE per key and waits
-//! for each). Keys are binary-safe. The first error stops the import and names the keys concerned;
-//! keys already moved stay moved, so running it again continues.
+//! Each source database is read on a connection of its own that selected it
+//! (`Session::dedicated_client`), because `SCAN` and `MIGRATE` act on the selected database. It is
+//! scanned (`SCAN ... COUNT 1000`); each batch's keys are grouped by their owner and sent with one
+//! `MIGRATE host port "" M timeout [COPY] [REPLACE] [AUTH ...] KEYS ...` per owner, the batches of
+//! all owners pipelined on the source (redis-cli sends one MIGRATE per key and waits for each).
+//! Keys are binary-safe. The first error stops the import and names the keys concerned; keys
+//! already moved stay moved, so running it again continues.
 
 use super::Context;
 use crate::error::UsageError;
 use crate::exec::moves::{endpoints_of, migrate_keys_command};
 use crate::net::{
     ConnectOptions, Flags, NodeAddress, NodeClient, Secret, Session, TlsOptions, concurrently,
+    in_database,
 };
 use crate::topology::{ClusterView, key_slot, load_cluster_view};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,8 +34,11 @@ pub struct Options {
     pub seed: NodeAddress,
     /// Where the keys come from.
     pub from: Source,
-    /// The source's database (a standalone server's; a cluster has only 0).
-    pub from_db: u32,
+    /// The source's database (`--from-db`): a server's is 0 when not given; a cluster's are then
+    /// every one that holds keys.
+    pub from_db: Option<u16>,
+    /// The cluster's database the keys go to (`--to-db`): the source's number when not given.
+    pub to_db: Option<u16>,
     pub from_user: Option<String>,
     pub from_pass: Option<String>,
     pub from_askpass: bool,
@@ -87,10 +98,13 @@ impl Source {
     }
 }
 
-/// How keys travel: copied or moved, replacing existing keys or not, and MIGRATE's bound.
+/// How keys travel: copied or moved, replacing existing keys or not, into which database of the
+/// cluster, and MIGRATE's bound.
 #[derive(Debug, Clone, Copy)]
 pub struct Transfer {
     pub copy: bool,
+    /// The cluster's database the keys go to (MIGRATE's destination-db).
+    pub db: u16,
     /// One MIGRATE per slot (a cluster node as the source), not per owner.
     pub per_slot: bool,
     pub replace: bool,
@@ -98,9 +112,11 @@ pub struct Transfer {
 }
 
 impl Options {
-    fn transfer(&self) -> Transfer {
+    /// How keys travel into database `db` of the cluster.
+    fn transfer(&self, db: u16) -> Transfer {
         Transfer {
             copy: self.copy,
+            db,
             per_slot: matches!(self.from, Source::Cluster(_)),
             replace: self.replace,
             migrate_timeout: self.migrate_timeout,
@@ -145,23 +161,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
     let started = Instant::now();
     let outcome = match &options.from {
         Source::Server(address) => {
-            let mut source = connect_server(&session, options, address).await?;
-            let keys: u64 = source.query(&["DBSIZE"]).await?;
-            let db = options.from_db;
-            context
-                .ui
-                .notice(&format!("*** Importing {keys} keys from DB {db}"));
-            let progress = KeyProgress::new(keys);
-            let moved = import_all(
-                context,
-                &options.transfer(),
-                &mut source,
-                &owners,
-                &progress,
-            )
-            .await;
-            progress.finish(context);
-            moved
+            import_server(context, options, &session, address, &view, &owners).await?
         }
         Source::Cluster(address) => {
             import_cluster(context, options, Arc::new(session), address, &view, owners).await?
@@ -171,7 +171,115 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
     Ok(report_import(&source_address, outcome, seconds))
 }
 
-/// Every master of the source cluster at once, each key routed to its owner here.
+/// A standalone server's database `--from-db` into the cluster's `--to-db`.
+async fn import_server(
+    context: &Context,
+    options: &Options,
+    session: &Session,
+    address: &NodeAddress,
+    target: &ClusterView,
+    owners: &Owners,
+) -> anyhow::Result<Moved> {
+    let (from, to) = one_pair(options.from_db, options.to_db);
+    let mut source = connect_server(session, address, from).await?;
+    refuse_missing_database(context, target, to).await?;
+    let keys: u64 = source.query(&["DBSIZE"]).await?;
+    let into = if to == from {
+        String::new()
+    } else {
+        format!(" into DB {to}")
+    };
+    context
+        .ui
+        .notice(&format!("*** Importing {keys} keys from DB {from}{into}"));
+    let progress = KeyProgress::new(keys);
+    let moved = import_all(
+        context,
+        &options.transfer(to),
+        &mut source,
+        owners,
+        &progress,
+    )
+    .await;
+    progress.finish(context);
+    Ok(moved)
+}
+
+/// One source database into one of the cluster's, as (from, to): `--from-db` (0 when not given)
+/// into `--to-db` or the same number. Pure.
+fn one_pair(from_db: Option<u16>, to_db: Option<u16>) -> (u16, u16) {
+    let from = from_db.unwrap_or(0);
+    (from, to_db.unwrap_or(from))
+}
+
+/// A source cluster's databases into the cluster's, as (from, to): without `--from-db` or
+/// `--to-db`, every database in `holding` (those that hold keys) into the same number; otherwise
+/// [`one_pair`], which `--to-db` alone may name only when the source holds keys in database 0 at
+/// most. Pure.
+fn database_pairs(
+    from_db: Option<u16>,
+    to_db: Option<u16>,
+    holding: &BTreeSet<u16>,
+) -> Result<Vec<(u16, u16)>, UsageError> {
+    match (from_db, to_db) {
+        (None, None) => Ok(holding.iter().map(|db| (*db, *db)).collect()),
+        (None, Some(_)) if holding.iter().any(|db| *db != 0) => Err(UsageError(format!(
+            "the source holds keys in databases {}: add --from-db to say which one goes into --to-db",
+            holding
+                .iter()
+                .map(u16::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        _ => Ok(vec![one_pair(from_db, to_db)]),
+    }
+}
+
+/// How many databases every master of the cluster serves (the fewest any serves): 1 on Redis,
+/// `cluster-databases` on Valkey 9; all masters asked at once.
+pub async fn cluster_databases(context: &Context, view: &ClusterView) -> anyhow::Result<u16> {
+    let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let counts = concurrently(masters, |address| {
+        let session = Arc::clone(&context.session);
+        async move { session.client(&address).await?.cluster_databases().await }
+    })
+    .await;
+    let counts = counts.into_iter().collect::<Result<Vec<u16>, _>>()?;
+    Ok(counts.into_iter().min().unwrap_or(1))
+}
+
+/// `database 0 only` or `databases 0-3`: what a cluster of `count` databases serves.
+pub fn databases_served(count: u16) -> String {
+    match count {
+        0 | 1 => "database 0 only".into(),
+        _ => format!("databases 0-{}", count - 1),
+    }
+}
+
+/// Refuses, before any key moves, a target database the cluster does not serve (database 0 always
+/// exists, so it is not asked).
+async fn refuse_missing_database(
+    context: &Context,
+    view: &ClusterView,
+    db: u16,
+) -> anyhow::Result<()> {
+    if db == 0 {
+        return Ok(());
+    }
+    let count = cluster_databases(context, view).await?;
+    if db < count {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "the cluster of {} serves {}, not database {db}: pass --to-db with a database it serves; nothing was imported",
+        view.seed,
+        databases_served(count)
+    ))
+    .into())
+}
+
+/// Every master of the source cluster at once, each of its databases on a connection of its own,
+/// each key routed to its owner here.
 async fn import_cluster(
     context: &Context,
     options: &Options,
@@ -180,45 +288,42 @@ async fn import_cluster(
     target: &ClusterView,
     owners: Arc<Owners>,
 ) -> anyhow::Result<Moved> {
-    if options.from_db != 0 {
-        return Err(UsageError("a cluster has only database 0: drop --from-db".into()).into());
-    }
     let source = load_cluster_view(&session, address).await?;
-    if source
-        .nodes
-        .iter()
-        .any(|n| target.node_by_id(n.id()).is_some())
-    {
-        return Err(UsageError(format!(
-            "{address} is a node of the target cluster itself: import from another cluster"
-        ))
-        .into());
+    refuse_source_cluster(&source, target, address)?;
+    let holding: BTreeSet<u16> = source
+        .loaded_masters()
+        .filter_map(|m| m.keyspace.as_ref())
+        .flat_map(|keyspace| keyspace.numbers())
+        .collect();
+    let pairs = database_pairs(options.from_db, options.to_db, &holding)?;
+    if let Some(highest) = pairs.iter().map(|(_, to)| *to).max() {
+        refuse_missing_database(context, target, highest).await?;
     }
-    if let Some(dead) = source
-        .nodes
+    let masters: Vec<&crate::topology::NodeView> = source.loaded_masters().collect();
+    let keys: u64 = masters
         .iter()
-        .find(|n| !n.is_loaded() && n.seen_by_seed.flags.master && !n.seen_by_seed.slots.is_empty())
-    {
-        return Err(UsageError(format!(
-            "source master {} does not answer, so its keys cannot be read: repair the source cluster first",
-            dead.address
-        ))
-        .into());
-    }
-    let masters: Vec<NodeAddress> = source.loaded_masters().map(|m| m.address.clone()).collect();
-    let keys: u64 = source.loaded_masters().filter_map(|m| m.keys).sum();
+        .filter_map(|m| m.keyspace.as_ref())
+        .flat_map(|keyspace| {
+            pairs
+                .iter()
+                .filter_map(|(from, _)| keyspace.databases.get(from))
+        })
+        .sum();
     context.ui.notice(&format!(
         "*** Importing {keys} keys from the {} masters of {address}",
         masters.len()
     ));
-    let transfer = options.transfer();
+    let jobs: Vec<(NodeAddress, (u16, u16))> = masters
+        .iter()
+        .flat_map(|m| pairs.iter().map(|pair| (m.address.clone(), *pair)))
+        .collect();
     let progress = Arc::new(KeyProgress::new(keys));
-    let tallies = concurrently(masters, |master| {
+    let tallies = concurrently(jobs, |(master, (from, to))| {
         let (context, session, owners) =
             (context.clone(), Arc::clone(&session), Arc::clone(&owners));
-        let progress = Arc::clone(&progress);
+        let (progress, transfer) = (Arc::clone(&progress), options.transfer(to));
         async move {
-            match session.client(&master).await {
+            match session.dedicated_client(&master, from).await {
                 Ok(mut client) => {
                     import_all(&context, &transfer, &mut client, &owners, &progress).await
                 }
@@ -236,6 +341,34 @@ async fn import_cluster(
         total.add(tally);
     }
     Ok(total)
+}
+
+/// A source cluster that is the target itself, or whose master owning slots does not answer.
+fn refuse_source_cluster(
+    source: &ClusterView,
+    target: &ClusterView,
+    address: &NodeAddress,
+) -> Result<(), UsageError> {
+    if source
+        .nodes
+        .iter()
+        .any(|n| target.node_by_id(n.id()).is_some())
+    {
+        return Err(UsageError(format!(
+            "{address} is a node of the target cluster itself: import from another cluster"
+        )));
+    }
+    if let Some(dead) = source
+        .nodes
+        .iter()
+        .find(|n| !n.is_loaded() && n.seen_by_seed.flags.master && !n.seen_by_seed.slots.is_empty())
+    {
+        return Err(UsageError(format!(
+            "source master {} does not answer, so its keys cannot be read: repair the source cluster first",
+            dead.address
+        )));
+    }
+    Ok(())
 }
 
 /// A session for the source, with its own credentials, and its own TLS settings (`--from-tls`) or
@@ -259,31 +392,34 @@ fn source_session(context: &Context, options: &Options) -> anyhow::Result<Sessio
     }))
 }
 
-/// The standalone source, on its database: a cluster node is refused (it has `--from-cluster`).
+/// The standalone source, on a connection of its own that selected database `db`: a cluster node
+/// is refused first (it has `--from-cluster`).
 async fn connect_server(
     session: &Session,
-    options: &Options,
     address: &NodeAddress,
+    db: u16,
 ) -> anyhow::Result<NodeClient> {
-    let mut client = session.client(address).await?;
-    let info: String = client.query(&["INFO", "cluster"]).await?;
+    let info: String = session
+        .client(address)
+        .await?
+        .query(&["INFO", "cluster"])
+        .await?;
     if info.lines().any(|l| l.trim() == "cluster_enabled:1") {
         return Err(
             UsageError("[ERR] The source node should not be a cluster node.".into()).into(),
         );
     }
-    if options.from_db != 0 {
-        let db = options.from_db.to_string();
-        client.query::<()>(&["SELECT", &db]).await?;
-    }
-    Ok(client)
+    Ok(session.dedicated_client(address, db).await?)
 }
 
-/// What the import did: keys moved, keys left alone because the cluster holds them with other
-/// values (BUSYKEY, without --replace), and the error that stopped it.
+/// What the import did: keys moved (in all, and per database of the cluster), keys left alone
+/// because the cluster holds them with other values (BUSYKEY, without --replace), and the error
+/// that stopped it.
 #[derive(Default)]
 pub struct Moved {
     pub moved: u64,
+    /// Keys moved into each database of the cluster.
+    pub databases: BTreeMap<u16, u64>,
     pub skipped: Vec<Vec<u8>>,
     pub error: Option<String>,
 }
@@ -292,14 +428,30 @@ impl Moved {
     /// Adds another source's tally.
     pub fn add(&mut self, other: Moved) {
         self.moved += other.moved;
+        for (db, keys) in other.databases {
+            *self.databases.entry(db).or_default() += keys;
+        }
         self.skipped.extend(other.skipped);
         self.error = self.error.take().or(other.error);
     }
 }
 
-/// Scans the source and moves each batch, owner by owner, until done or an error. Also used by
-/// `restore`, whose source is a temporary server holding one RDB.
+/// Scans the source's selected database and moves each batch, owner by owner, into database
+/// `options.db` of the cluster, until done or an error. Also used by `restore`, whose source is a
+/// temporary server holding one RDB.
 pub async fn import_all(
+    context: &Context,
+    options: &Transfer,
+    source: &mut NodeClient,
+    owners: &Owners,
+    progress: &KeyProgress,
+) -> Moved {
+    let mut outcome = scan_and_move(context, options, source, owners, progress).await;
+    outcome.databases.insert(options.db, outcome.moved);
+    outcome
+}
+
+async fn scan_and_move(
     context: &Context,
     options: &Transfer,
     source: &mut NodeClient,
@@ -390,7 +542,9 @@ async fn migrate_batch(
             Ok(_) => {}
             // Natively a key the cluster already holds is left alone and named; the rest go on.
             Err(error) if is_busykey(&error) && !context.redis_cli() => {
-                match conflicting_keys(context, source, target, keys, options.copy).await {
+                match conflicting_keys(context, source, (target, options.db), keys, options.copy)
+                    .await
+                {
                     Ok(conflicts) => {
                         tally.moved += (keys.len() - conflicts.len()) as u64;
                         tally.skipped.extend(conflicts);
@@ -424,20 +578,23 @@ fn is_busykey(error: &redis::RedisError) -> bool {
         .contains("BUSYKEY")
 }
 
-/// After a batch's MIGRATE failed with BUSYKEY: the keys of `keys` the cluster holds with another
-/// value than the source's (or, when moving, that are still on the source). Keys that arrived are
-/// never among them.
+/// After a batch's MIGRATE failed with BUSYKEY: the keys of `keys` the cluster (`target`, in
+/// database `db`) holds with another value than the source's (or, when moving, that are still on
+/// the source). Keys that arrived are never among them.
 async fn conflicting_keys(
     context: &Context,
     source: &mut NodeClient,
-    target: &NodeAddress,
+    (target, db): (&NodeAddress, u16),
     keys: &[Vec<u8>],
     copy: bool,
 ) -> Result<Vec<Vec<u8>>, String> {
+    let add_dumps = |pipe: &mut redis::Pipeline| {
+        for key in keys {
+            pipe.cmd("DUMP").arg(key);
+        }
+    };
     let mut dumps = redis::pipe();
-    for key in keys {
-        dumps.cmd("DUMP").arg(key);
-    }
+    add_dumps(&mut dumps);
     let on_source: Vec<Option<Vec<u8>>> = source
         .pipeline(&dumps, "DUMP")
         .await
@@ -447,8 +604,10 @@ async fn conflicting_keys(
         .client(target)
         .await
         .map_err(|e| e.to_string())?;
+    let mut there = redis::pipe();
+    in_database(&mut there, db, add_dumps);
     let on_target: Vec<Option<Vec<u8>>> = cluster
-        .pipeline(&dumps, "DUMP")
+        .pipeline(&there, "DUMP")
         .await
         .map_err(|e| e.to_string())?;
     let conflicts = keys
@@ -501,7 +660,7 @@ fn migrate_command(
     let auth = (connect.user.as_deref(), connect.password.as_ref());
     migrate_keys_command(
         (host, target.port),
-        0,
+        options.db,
         options.migrate_timeout,
         &flags,
         auth,
@@ -516,6 +675,8 @@ pub struct ImportReport {
     pub source: String,
     /// Keys moved (or copied) into the cluster.
     pub moved: u64,
+    /// Keys moved into each database of the cluster, by number.
+    pub databases: BTreeMap<u16, u64>,
     /// Keys left alone because the cluster holds them with another value (`--replace` overwrites).
     pub skipped: u64,
     /// The first of them, by name.
@@ -530,6 +691,7 @@ fn report_import(source: &NodeAddress, outcome: Moved, seconds: f64) -> crate::r
     let report = ImportReport {
         source: source.to_string(),
         moved: outcome.moved,
+        databases: outcome.databases,
         skipped: outcome.skipped.len() as u64,
         skipped_keys: outcome
             .skipped
@@ -541,4 +703,33 @@ fn report_import(source: &NodeAddress, outcome: Moved, seconds: f64) -> crate::r
         failure: outcome.error,
     };
     crate::report::Outcome::clean_if(report, ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{database_pairs, one_pair};
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn databases_go_to_the_same_number_unless_told() {
+        assert_eq!(one_pair(None, None), (0, 0));
+        assert_eq!(one_pair(Some(3), None), (3, 3));
+        assert_eq!(one_pair(Some(3), Some(1)), (3, 1));
+        assert_eq!(one_pair(None, Some(2)), (0, 2));
+        let only_0 = BTreeSet::from([0]);
+        assert_eq!(database_pairs(None, Some(2), &only_0).unwrap(), [(0, 2)]);
+        assert!(
+            database_pairs(None, None, &BTreeSet::new())
+                .unwrap()
+                .is_empty()
+        );
+        let cluster = BTreeSet::from([0, 1, 3]);
+        assert_eq!(
+            database_pairs(None, None, &cluster).unwrap(),
+            [(0, 0), (1, 1), (3, 3)]
+        );
+        assert_eq!(database_pairs(Some(1), None, &cluster).unwrap(), [(1, 1)]);
+        let refused = database_pairs(None, Some(2), &cluster).unwrap_err();
+        assert!(refused.0.contains("--from-db"), "{}", refused.0);
+    }
 }

@@ -1,7 +1,9 @@
-//! `rcluster info HOST:PORT`: per master its keys (DBSIZE), slots and replicas, then the totals, as
-//! redis-cli prints them; `--json` gives the same report. Every node is asked at once for DBSIZE and
-//! ROLE (one round trip each), so each node's role is its own, as redis-cli reads it (right after
-//! `create` the seed may not yet know who became a replica); slots are the seed's view.
+//! `rcluster info HOST:PORT`: per master its keys (of every database: on Redis, and on Valkey with
+//! one database, that is redis-cli's DBSIZE), slots and replicas, then the totals, as redis-cli
+//! prints them; `--json` gives the same report, with the keys per database. Every node is asked at
+//! once for `INFO keyspace` and ROLE (one round trip each), so each node's role is its own, as
+//! redis-cli reads it (right after `create` the seed may not yet know who became a replica); slots
+//! are the seed's view.
 
 use super::Context;
 use crate::error::Exit;
@@ -22,8 +24,10 @@ pub struct Options {
 pub struct MasterInfo {
     pub address: String,
     pub id: String,
-    /// DBSIZE, or `None` with `error` when it failed.
+    /// Keys in every database, or `None` with `error` when they could not be read.
     pub keys: Option<u64>,
+    /// Keys per database that holds any, by number.
+    pub databases: std::collections::BTreeMap<u16, u64>,
     pub error: Option<String>,
     pub slots: SlotSet,
     pub slot_count: usize,
@@ -36,11 +40,11 @@ pub struct InfoReport {
     pub masters: Vec<MasterInfo>,
     pub total_keys: u64,
     pub keys_per_slot: f64,
-    /// Every master answered DBSIZE.
+    /// Every master said how many keys it holds.
     pub complete: bool,
 }
 
-/// Builds the report from the view (the loader asked every node's DBSIZE with its CLUSTER NODES).
+/// Builds the report from the view (the loader asked every node's `INFO keyspace` with its ROLE).
 pub fn build_info_report(view: &ClusterView) -> InfoReport {
     let masters: Vec<MasterInfo> = view
         .loaded_masters()
@@ -48,10 +52,15 @@ pub fn build_info_report(view: &ClusterView) -> InfoReport {
             address: node.address.to_string(),
             id: node.id().to_string(),
             keys: node.keys,
+            databases: node
+                .keyspace
+                .as_ref()
+                .map(|keyspace| keyspace.databases.clone())
+                .unwrap_or_default(),
             error: node
                 .keys
                 .is_none()
-                .then(|| "DBSIZE was not answered".to_string()),
+                .then(|| "INFO keyspace was not answered".to_string()),
             slots: node.myself().slots.clone(),
             slot_count: node.myself().slots.len(),
             replicas: view.loaded_replica_count(node.id()),

@@ -1,13 +1,14 @@
 //! `rcluster metrics HOST:PORT`: a Prometheus exporter. Every scrape reads the cluster concurrently,
 //! bounded by `--timeout` (the seed's `CLUSTER INFO`, every node's own view and `INFO`), and answers
 //! with redis_exporter's metric names where one exists (`redis_up`, `redis_cluster_state`,
-//! `redis_memory_used_bytes`...; per node with `addr` and `role` labels), plus rcluster's own:
+//! `redis_memory_used_bytes`...; per node with `addr` and `role` labels, and `redis_db_keys` per
+//! database that holds keys with a `db` label, `db0`, `db3`...), plus rcluster's own:
 //! slots per master, open slots, replica lag in bytes, and whether the nodes disagree about slots.
 //! A node that is down is `redis_up 0`, not a failed scrape. `--once` prints one scrape to stdout;
 //! `--listen` serves `GET /metrics` (tiny_http, on a blocking thread) until stopped.
 
 use super::Context;
-use crate::net::{NodeAddress, Session, concurrently};
+use crate::net::{Keyspace, NodeAddress, Session, concurrently};
 use crate::report::Outcome;
 use crate::topology::check::{FindingKind, check_cluster};
 use crate::topology::load_cluster_view;
@@ -76,6 +77,13 @@ struct NodeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DbLabels {
+    addr: String,
+    role: String,
+    db: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct AddrLabels {
     addr: String,
 }
@@ -118,6 +126,8 @@ pub struct NodeSample {
     pub up: bool,
     /// From `INFO`, by field name.
     pub info: HashMap<String, String>,
+    /// Keys per database, from the same `INFO`.
+    pub keyspace: Keyspace,
 }
 
 /// Reads the cluster through `seed` and encodes what it found.
@@ -174,11 +184,14 @@ pub async fn snapshot(session: &Arc<Session>, seed: &NodeAddress) -> Snapshot {
             } else {
                 None
             };
+            let up = info.is_some();
+            let (info, keyspace) = info.unwrap_or_default();
             NodeSample {
                 addr: address.to_string(),
                 role,
-                up: info.is_some(),
-                info: info.unwrap_or_default(),
+                up,
+                info,
+                keyspace,
             }
         }
     })
@@ -199,16 +212,19 @@ pub async fn snapshot(session: &Arc<Session>, seed: &NodeAddress) -> Snapshot {
     snapshot
 }
 
-/// A node's `INFO` as field → value, or `None` when it does not answer.
-async fn read_info(session: &Session, address: &NodeAddress) -> Option<HashMap<String, String>> {
+/// A node's `INFO` as field → value, and its keys per database; `None` when it does not answer.
+async fn read_info(
+    session: &Session,
+    address: &NodeAddress,
+) -> Option<(HashMap<String, String>, Keyspace)> {
     let mut client = session.client(address).await.ok()?;
     let text: String = client.query(&["INFO"]).await.ok()?;
-    Some(
-        text.lines()
-            .filter_map(|line| line.trim().split_once(':'))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    )
+    let fields = text
+        .lines()
+        .filter_map(|line| line.trim().split_once(':'))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Some((fields, Keyspace::parse(&text)))
 }
 
 /// From a master's `INFO replication`: each replica's address and how many bytes it is behind.
@@ -297,6 +313,18 @@ pub fn encode(snapshot: &Snapshot) -> String {
         }
         registry.register(name, help, family);
     }
+    let keys = Family::<DbLabels, Gauge>::default();
+    for node in &snapshot.nodes {
+        for (db, count) in &node.keyspace.databases {
+            let labels = DbLabels {
+                addr: node.addr.clone(),
+                role: node.role.to_string(),
+                db: format!("db{db}"),
+            };
+            keys.get_or_create(&labels).set(*count as i64);
+        }
+    }
+    registry.register("redis_db_keys", "Keys in each database", keys);
     let by_addr = |name: &'static str,
                    help: &'static str,
                    values: &[(String, i64)],
@@ -366,12 +394,13 @@ mod tests {
                     role: "master",
                     up: true,
                     info,
+                    keyspace: Keyspace::parse("db0:keys=5,expires=0\r\ndb3:keys=2,expires=0\r\n"),
                 },
                 NodeSample {
                     addr: "127.0.0.1:7003".into(),
                     role: "slave",
                     up: false,
-                    info: HashMap::new(),
+                    ..NodeSample::default()
                 },
             ],
             ..Snapshot::default()
@@ -386,5 +415,9 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("redis_cluster_state 1"), "{text}");
+        assert!(
+            text.contains("redis_db_keys{addr=\"127.0.0.1:7000\",role=\"master\",db=\"db3\"} 2"),
+            "{text}"
+        );
     }
 }

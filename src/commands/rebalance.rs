@@ -199,7 +199,7 @@ impl RebalancePlanReport {
 }
 
 /// The load of every owned slot per master: its key count, or for memory its key count times the
-/// master's dataset bytes per key (`INFO memory` used_memory_dataset / DBSIZE).
+/// master's dataset bytes per key (`INFO memory` used_memory_dataset / the keys of every database).
 async fn slot_loads(
     context: &Context,
     view: &ClusterView,
@@ -227,7 +227,8 @@ async fn slot_loads(
         .collect())
 }
 
-/// Per master id, `INFO memory` used_memory_dataset / DBSIZE (at least 1), asked of all at once.
+/// Per master id, `INFO memory` used_memory_dataset / the keys of every database (at least 1),
+/// asked of all at once.
 async fn bytes_per_key(
     context: &Context,
     view: &ClusterView,

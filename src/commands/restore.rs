@@ -3,12 +3,17 @@
 //! and sha256); then every RDB is loaded at once, each by a temporary standalone server
 //! (`exec::scratch`: `redis-server`, `valkey-server` for a Valkey RDB, or `--server-bin`), whose
 //! keys the import engine (`commands::import::import_all`) copies into the master that owns each
-//! key's slot. The backup is never changed. At the end the keys restored are checked against what
-//! the servers loaded and what the manifest recorded; any difference is exit 1. Into a TLS-only
-//! cluster the temporary servers send the keys over TLS with the caller's client certificate.
+//! key's slot, every database into the same-numbered one (each read on a connection of its own
+//! that selected it). A cluster serving fewer databases than the backup holds keys in is refused
+//! before any server starts. The backup is never changed. At the end the keys restored are checked
+//! per database against what the servers loaded and what the manifest recorded; any difference is
+//! exit 1. Into a TLS-only cluster the temporary servers send the keys over TLS with the caller's
+//! client certificate.
 
 use super::Context;
-use super::import::{KeyProgress, Owners, Transfer, import_all};
+use super::import::{
+    KeyProgress, Moved, Owners, Transfer, cluster_databases, databases_served, import_all,
+};
 use crate::error::UsageError;
 use crate::exec::manifest::{self, Manifest, ManifestRdb};
 use crate::exec::rdb::RdbHeader;
@@ -16,6 +21,7 @@ use crate::exec::scratch::{ScratchServer, ScratchTls, check_reads};
 use crate::net::{ConnectOptions, NodeAddress, Session, concurrently};
 use crate::report::Outcome;
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -72,6 +78,8 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         ));
     }
     let view = super::check::load_clean_view(context, &options.seed).await?;
+    let highest_db = manifest.databases().last().copied().unwrap_or(0);
+    refuse_fewer_databases(context, &view, highest_db).await?;
     let owners = Arc::new(Owners::of(&view));
     let started = Instant::now();
     let recorded = manifest.masters.iter().filter_map(|m| m.dbsize).sum();
@@ -83,6 +91,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
             let scratch = Scratch {
                 rdb: &rdb,
                 tls: tls.as_ref(),
+                highest_db,
             };
             restore_one(&context, &options, scratch, &owners, &progress).await
         }
@@ -95,6 +104,29 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         restored,
         started.elapsed().as_secs_f64(),
     ))
+}
+
+/// Refuses, before any server starts, a cluster that serves fewer databases than the backup holds
+/// keys in (database 0 always exists, so it is not asked).
+async fn refuse_fewer_databases(
+    context: &Context,
+    view: &crate::topology::ClusterView,
+    highest_db: u16,
+) -> anyhow::Result<()> {
+    if highest_db == 0 {
+        return Ok(());
+    }
+    let count = cluster_databases(context, view).await?;
+    if highest_db < count {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "the backup holds keys in databases up to {highest_db}, but the cluster of {} serves {}: restore into a cluster with cluster-databases {} or more (Valkey 9); nothing was restored",
+        view.seed,
+        databases_served(count),
+        u32::from(highest_db) + 1
+    ))
+    .into())
 }
 
 /// Checks one RDB file against the manifest, reading it in chunks.
@@ -147,18 +179,60 @@ pub struct RdbRestore {
     pub loaded: Option<u64>,
     /// Keys copied into the cluster.
     pub restored: u64,
+    /// Per database (by number) that was loaded, restored or recorded: its keys.
+    pub databases: BTreeMap<u16, DatabaseKeys>,
     /// Keys the cluster already held with other values, left alone (`--replace` overwrites).
     pub skipped: u64,
     pub error: Option<String>,
+}
+
+/// One database's keys: loaded by the temporary servers, restored into the same-numbered database
+/// of the cluster, and recorded by the manifest (`None` when it does not say).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct DatabaseKeys {
+    pub loaded: u64,
+    pub restored: u64,
+    pub recorded: Option<u64>,
+}
+
+impl DatabaseKeys {
+    /// Every key loaded was restored, as many as recorded.
+    pub fn complete(&self) -> bool {
+        self.restored == self.loaded && self.recorded.is_none_or(|r| r == self.restored)
+    }
+}
+
+/// Per database in `loaded`, `restored` or `recorded_in`: its keys, `recorded(db)` as the
+/// manifest's. Pure.
+fn database_keys(
+    loaded: &BTreeMap<u16, u64>,
+    restored: &BTreeMap<u16, u64>,
+    recorded_in: &BTreeSet<u16>,
+    recorded: impl Fn(u16) -> Option<u64>,
+) -> BTreeMap<u16, DatabaseKeys> {
+    let numbers = loaded.keys().chain(restored.keys()).chain(recorded_in);
+    numbers
+        .map(|db| {
+            let keys = DatabaseKeys {
+                loaded: loaded.get(db).copied().unwrap_or(0),
+                restored: restored.get(db).copied().unwrap_or(0),
+                recorded: recorded(*db),
+            };
+            (*db, keys)
+        })
+        .collect()
 }
 
 /// One RDB and how its temporary server reaches the cluster.
 struct Scratch<'a> {
     rdb: &'a ManifestRdb,
     tls: Option<&'a ScratchTls>,
+    /// The highest database the backup holds keys in, which the temporary server must serve.
+    highest_db: u16,
 }
 
-/// Loads an RDB in a temporary server and copies its keys into the cluster.
+/// Loads an RDB in a temporary server and copies the keys of each of its databases into the
+/// same-numbered database of the cluster.
 async fn restore_one(
     context: &Context,
     options: &Options,
@@ -167,62 +241,83 @@ async fn restore_one(
     progress: &KeyProgress,
 ) -> RdbRestore {
     let rdb = scratch.rdb;
-    let server = server_for(options, rdb);
-    let mut outcome = RdbRestore {
+    let (loaded, moved, error) =
+        match load_and_copy(context, options, &scratch, owners, progress).await {
+            Ok((loaded, moved)) => (Some(loaded), moved, None),
+            Err(error) => (None, Moved::default(), Some(error)),
+        };
+    let loaded_keys = loaded.as_ref().map(|l| l.values().sum());
+    RdbRestore {
         file: rdb.file.clone(),
         from: rdb.address.clone(),
-        server: server.clone(),
-        loaded: None,
-        restored: 0,
-        skipped: 0,
-        error: None,
-    };
-    let path = options.dir.join(&rdb.file);
-    let started = ScratchServer::start(
+        server: server_for(options, rdb),
+        loaded: loaded_keys,
+        restored: moved.moved,
+        databases: database_keys(
+            &loaded.unwrap_or_default(),
+            &moved.databases,
+            &rdb.recorded_databases(),
+            |db| rdb.recorded_keys(db),
+        ),
+        skipped: moved.skipped.len() as u64,
+        error: error.or(moved.error),
+    }
+}
+
+/// Starts the RDB's temporary server; returns the keys it loaded per database, and what copying
+/// each database into the same-numbered one of the cluster did (one database after the other, each
+/// on a connection of its own that selected it). `Err` when the server did not load the RDB or
+/// could not be asked what it loaded.
+async fn load_and_copy(
+    context: &Context,
+    options: &Options,
+    scratch: &Scratch<'_>,
+    owners: &Owners,
+    progress: &KeyProgress,
+) -> Result<(BTreeMap<u16, u64>, Moved), String> {
+    let rdb = scratch.rdb;
+    let server = server_for(options, rdb);
+    let running = ScratchServer::start(
         &server,
-        &path,
+        &options.dir.join(&rdb.file),
         (&rdb.rdb_magic, rdb.rdb_version),
+        scratch.highest_db,
         scratch.tls,
         options.load_timeout,
     )
-    .await;
-    let scratch = match started {
-        Ok(scratch) => scratch,
-        Err(error) => {
-            outcome.error = Some(error.to_string());
-            return outcome;
-        }
-    };
+    .await
+    .map_err(|e| e.to_string())?;
     let session = Session::new(ConnectOptions {
         command_timeout: context.session.options().command_timeout,
         ..ConnectOptions::default()
     });
-    let client = session.client(&scratch.address).await;
-    let mut source = match client {
-        Ok(client) => client,
-        Err(error) => {
-            outcome.error = Some(error.to_string());
-            return outcome;
-        }
-    };
-    outcome.loaded = source.keyspace().await.ok().map(|k| k.total());
+    let keyspace = async { session.client(&running.address).await?.keyspace().await };
+    let loaded = keyspace.await.map_err(|e| e.to_string())?.databases;
     context.ui.step(&format!(
         "{}: {} keys loaded by {server}, restoring",
         rdb.file,
-        outcome.loaded.unwrap_or_default()
+        loaded.values().sum::<u64>()
     ));
-    let transfer = Transfer {
-        copy: true,
-        per_slot: false,
-        replace: options.replace,
-        migrate_timeout: options.migrate_timeout,
-    };
-    let moved = import_all(context, &transfer, &mut source, owners, progress).await;
-    outcome.restored = moved.moved;
-    outcome.skipped = moved.skipped.len() as u64;
-    outcome.error = moved.error;
-    drop(scratch);
-    outcome
+    let mut moved = Moved::default();
+    for db in loaded.keys().copied() {
+        let transfer = Transfer {
+            copy: true,
+            db,
+            per_slot: false,
+            replace: options.replace,
+            migrate_timeout: options.migrate_timeout,
+        };
+        match session.dedicated_client(&running.address, db).await {
+            Ok(mut source) => {
+                moved.add(import_all(context, &transfer, &mut source, owners, progress).await)
+            }
+            Err(error) => moved.error = Some(error.to_string()),
+        }
+        if moved.error.is_some() {
+            break;
+        }
+    }
+    Ok((loaded, moved))
 }
 
 /// What `restore` did.
@@ -237,20 +332,21 @@ pub struct RestoreReport {
     pub loaded: u64,
     /// Keys the manifest recorded at backup time (`null` when it does not say).
     pub recorded: Option<u64>,
+    /// Per database (by number): keys loaded, restored and recorded, over every RDB.
+    pub databases: BTreeMap<u16, DatabaseKeys>,
     /// Masters the backup could not save (their keys are not in it).
     pub missing: Vec<String>,
     pub seconds: f64,
 }
 
 impl RestoreReport {
-    /// Every RDB restored, every key loaded restored, as many as the manifest recorded.
+    /// Every RDB restored, every key loaded restored, and in every database as many as the
+    /// manifest recorded.
     pub fn complete(&self) -> bool {
         self.missing.is_empty()
             && self.rdbs.iter().all(|r| r.error.is_none())
             && self.restored == self.loaded
-            && self
-                .recorded
-                .is_none_or(|recorded| recorded == self.restored)
+            && self.databases.values().all(DatabaseKeys::complete)
     }
 }
 
@@ -265,6 +361,11 @@ fn report_restore(
         .iter()
         .map(|m| m.dbsize)
         .sum::<Option<u64>>();
+    let (mut loaded, mut restored) = (BTreeMap::new(), BTreeMap::new());
+    for (db, keys) in rdbs.iter().flat_map(|r| &r.databases) {
+        *loaded.entry(*db).or_default() += keys.loaded;
+        *restored.entry(*db).or_default() += keys.restored;
+    }
     let report = RestoreReport {
         backup: options.dir.clone(),
         target: options.seed.to_string(),
@@ -272,9 +373,51 @@ fn report_restore(
         loaded: rdbs.iter().filter_map(|r| r.loaded).sum(),
         rdbs,
         recorded,
+        databases: database_keys(&loaded, &restored, &manifest.databases(), |db| {
+            manifest.recorded_keys(db)
+        }),
         missing: manifest.missing.iter().map(|m| m.address.clone()).collect(),
         seconds,
     };
     let complete = report.complete();
     Outcome::clean_if(report, complete)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_database_is_checked_against_its_own_record() {
+        let loaded = BTreeMap::from([(0, 10), (3, 5)]);
+        let restored = BTreeMap::from([(0, 10), (3, 5)]);
+        let recorded = |db| {
+            [(0, 10), (3, 5)]
+                .into_iter()
+                .find(|(d, _)| *d == db)
+                .map(|(_, n)| n)
+        };
+        let keys = database_keys(&loaded, &restored, &BTreeSet::from([0, 1, 3]), |db| {
+            recorded(db).or(Some(0))
+        });
+        assert_eq!(keys.keys().copied().collect::<Vec<_>>(), [0, 1, 3]);
+        assert!(keys.values().all(DatabaseKeys::complete));
+        // A database the manifest recorded that nothing loaded, or fewer restored than loaded.
+        let lost = database_keys(&loaded, &restored, &BTreeSet::from([2]), |db| {
+            Some(if db == 2 {
+                7
+            } else {
+                recorded(db).unwrap_or(0)
+            })
+        });
+        assert!(!lost[&2].complete());
+        let short = database_keys(
+            &loaded,
+            &BTreeMap::from([(0, 10)]),
+            &BTreeSet::new(),
+            |_| None,
+        );
+        assert!(!short[&3].complete());
+        assert!(short[&0].complete());
+    }
 }

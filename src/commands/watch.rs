@@ -144,12 +144,7 @@ fn row(snapshot: &Snapshot, node: &NodeSample) -> Vec<String> {
         .iter()
         .find(|(addr, _)| *addr == node.addr)
         .map_or("-".into(), |(_, n)| n.to_string());
-    let keys = node
-        .info
-        .get("db0")
-        .and_then(|db| db.split(',').find_map(|f| f.strip_prefix("keys=")))
-        .unwrap_or("0")
-        .to_string();
+    let keys = node.keyspace.total().to_string();
     let lag = snapshot
         .replica_lag
         .iter()

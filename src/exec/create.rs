@@ -83,7 +83,7 @@ async fn inspect_one(session: &Session, address: NodeAddress) -> Result<NewNode,
         .map(String::as_str)
         .unwrap_or("0");
     let why = if keys > 0 {
-        Some(format!("{keys} keys in db0"))
+        Some(format!("{keys} keys"))
     } else if known != "1" {
         Some(format!("it already knows {known} nodes"))
     } else if assigned != "0" {

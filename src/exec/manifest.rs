@@ -1,10 +1,12 @@
 //! The backup manifest (`DIR/manifest.json`): what `backup` saw and wrote, so that `restore` can
 //! verify a backup before it trusts it. The topology of every node when it was saved, and per master
-//! its RDB file's name, size, sha256, DBSIZE and RDB version. Written by `commands::backup`, read and
-//! checked by `commands::restore`; the checks are pure functions of the manifest and file bytes.
+//! its RDB file's name, size, sha256, keys (in all and per database) and RDB version. Written by
+//! `commands::backup`, read and checked by `commands::restore`; the checks are pure functions of
+//! the manifest and file bytes.
 
 use serde::{Deserialize, Serialize};
 use sha2::Digest as _;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// The manifest's format version; a reader refuses a newer one.
@@ -58,12 +60,53 @@ pub struct ManifestRdb {
     pub file: String,
     pub bytes: u64,
     pub sha256: String,
-    /// Keys in the master (DBSIZE) when the backup read the cluster.
+    /// Keys in the master, every database together, when the backup read the cluster (manifests
+    /// written before `databases` existed counted database 0 only).
     pub dbsize: Option<u64>,
+    /// Keys per database that held any (`INFO keyspace`), when the backup read the cluster; absent
+    /// from older manifests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub databases: Option<BTreeMap<u16, u64>>,
     /// From the file's header: `REDIS0011` is 11, `VALKEY080` is 80.
     pub rdb_version: u32,
     /// `REDIS` or `VALKEY`: which server can load it.
     pub rdb_magic: String,
+}
+
+impl ManifestRdb {
+    /// The keys the backup recorded in database `db` of this master: from `databases` (absent is
+    /// 0); from an older manifest, `dbsize` for database 0 (all it counted) and `None` for others.
+    pub fn recorded_keys(&self, db: u16) -> Option<u64> {
+        match (&self.databases, db) {
+            (Some(databases), _) => Some(databases.get(&db).copied().unwrap_or(0)),
+            (None, 0) => self.dbsize,
+            (None, _) => None,
+        }
+    }
+
+    /// The databases the backup recorded keys in for this master (`{0}` for an older manifest).
+    pub fn recorded_databases(&self) -> BTreeSet<u16> {
+        match &self.databases {
+            Some(databases) => databases.keys().copied().collect(),
+            None => BTreeSet::from([0]),
+        }
+    }
+}
+
+impl Manifest {
+    /// The keys the backup recorded in database `db` over every saved master; `None` when any
+    /// master's count is unknown.
+    pub fn recorded_keys(&self, db: u16) -> Option<u64> {
+        self.masters.iter().map(|m| m.recorded_keys(db)).sum()
+    }
+
+    /// The databases the backup recorded keys in, over every saved master.
+    pub fn databases(&self) -> BTreeSet<u16> {
+        self.masters
+            .iter()
+            .flat_map(ManifestRdb::recorded_databases)
+            .collect()
+    }
 }
 
 /// Why a backup cannot be trusted.
@@ -177,6 +220,7 @@ mod tests {
             bytes: bytes.len() as u64,
             sha256: sha256_hex(bytes),
             dbsize: Some(1),
+            databases: None,
             rdb_version: 10,
             rdb_magic: "REDIS".into(),
         }
@@ -201,6 +245,35 @@ mod tests {
             sha256_hex(b""),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
+    }
+
+    #[test]
+    fn keys_are_recorded_per_database_and_older_manifests_count_database_0() {
+        let old = entry(b"x");
+        assert_eq!(old.recorded_keys(0), Some(1));
+        assert_eq!(old.recorded_keys(3), None);
+        let new = ManifestRdb {
+            dbsize: Some(7),
+            databases: Some(BTreeMap::from([(0, 3), (2, 4)])),
+            ..entry(b"y")
+        };
+        assert_eq!(new.recorded_keys(2), Some(4));
+        assert_eq!(new.recorded_keys(1), Some(0));
+        let manifest = Manifest {
+            format: MANIFEST_FORMAT,
+            tool: "rcluster".into(),
+            created_unix: 0,
+            seed: "127.0.0.1:7000".into(),
+            nodes: Vec::new(),
+            masters: vec![old, new],
+            missing: Vec::new(),
+        };
+        assert_eq!(manifest.recorded_keys(0), Some(4));
+        assert_eq!(manifest.recorded_keys(2), None);
+        assert_eq!(manifest.databases().into_iter().collect::<Vec<_>>(), [0, 2]);
+        let text = serde_json::to_string(&manifest).unwrap();
+        assert!(text.contains(r#""databases":{"0":3,"2":4}"#), "{text}");
+        assert_eq!(serde_json::from_str::<Manifest>(&text).unwrap(), manifest);
     }
 
     #[test]

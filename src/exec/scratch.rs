@@ -1,7 +1,9 @@
 //! Temporary standalone servers that each load one RDB file, so that `restore` can stream its keys
 //! into a cluster of any shape with the import engine. A [`ScratchServer`] runs on a free loopback
 //! port in a private temporary folder, with no persistence; it is stopped (by its PID) and its folder
-//! removed when dropped, and the kernel stops it if rcluster dies first (`PR_SET_PDEATHSIG`).
+//! removed when dropped, and the kernel stops it if rcluster dies first (`PR_SET_PDEATHSIG`). It is
+//! started with as many databases as the RDB uses (`--databases`, at least the servers' 16), since
+//! a standalone server refuses an RDB with a database beyond its own.
 //! For a TLS-only target it speaks TLS on its outgoing MIGRATE connections (`tls-cluster yes`),
 //! showing the caller's client certificate and trusting the caller's CA ([`ScratchTls`]); rcluster
 //! itself reaches it over plain TCP on loopback.
@@ -166,11 +168,13 @@ pub struct ScratchServer {
 }
 
 impl ScratchServer {
-    /// Starts `server` on a copy of `rdb` and waits until it has loaded it (bounded by `limit`).
+    /// Starts `server` on a copy of `rdb`, serving databases 0 to `highest_db` (at least 16), and
+    /// waits until it has loaded it (bounded by `limit`).
     pub async fn start(
         server: &str,
         rdb: &Path,
         format: (&str, u32),
+        highest_db: u16,
         tls: Option<&ScratchTls>,
         limit: Duration,
     ) -> Result<ScratchServer, ScratchError> {
@@ -186,7 +190,8 @@ impl ScratchServer {
             std::env::temp_dir().join(format!("rcluster-restore-{}-{port}", std::process::id()));
         crate::exec::private::create_dir(&dir).map_err(|e| start_error(e.to_string()))?;
         std::fs::copy(rdb, dir.join("dump.rdb")).map_err(|e| start_error(e.to_string()))?;
-        let child = spawn(server, port, &dir, tls).map_err(|e| {
+        let databases = (u32::from(highest_db) + 1).max(16);
+        let child = spawn(server, (port, databases), &dir, tls).map_err(|e| {
             let _ = std::fs::remove_dir_all(&dir);
             start_error(e.to_string())
         })?;
@@ -248,11 +253,17 @@ impl Drop for ScratchServer {
     }
 }
 
-fn spawn(server: &str, port: u16, dir: &Path, tls: Option<&ScratchTls>) -> std::io::Result<Child> {
+fn spawn(
+    server: &str,
+    (port, databases): (u16, u32),
+    dir: &Path,
+    tls: Option<&ScratchTls>,
+) -> std::io::Result<Child> {
     let log = std::fs::File::create(dir.join("server.log"))?;
     let mut command = Command::new(server);
     command
         .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--databases", &databases.to_string()])
         .args(["--save", "", "--appendonly", "no", "--daemonize", "no"])
         .args(["--dbfilename", "dump.rdb"])
         .arg("--dir")

@@ -62,6 +62,19 @@ impl Keyspace {
     }
 }
 
+/// The databases a cluster node serves, from `CONFIG GET cluster-databases`'s reply (`name value`
+/// pairs): the value, or 1 when the server has no such setting (an empty reply, as Redis gives).
+pub fn cluster_databases_of(reply: &[String]) -> u16 {
+    reply
+        .chunks(2)
+        .find_map(|pair| match pair {
+            [name, value] if name == "cluster-databases" => value.parse().ok(),
+            _ => None,
+        })
+        .unwrap_or(1)
+        .max(1)
+}
+
 /// Adds `add`'s commands to `pipe` so that they run in database `db`: between `SELECT db` and
 /// `SELECT 0` when `db` is not 0 (the connection's resting database), as they are otherwise. The
 /// `SELECT` replies are ignored; in a pipeline without `ignore_errors` a refused `SELECT` still fails
@@ -96,6 +109,15 @@ mod tests {
         assert_eq!(keyspace.numbers(), vec![0, 2]);
         assert_eq!(keyspace.others(), vec![2]);
         assert_eq!(Keyspace::parse("# Keyspace\r\n").total(), 0);
+    }
+
+    #[test]
+    fn cluster_databases_default_to_one() {
+        use super::cluster_databases_of;
+        let reply = |pairs: &[&str]| pairs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(cluster_databases_of(&reply(&["cluster-databases", "4"])), 4);
+        assert_eq!(cluster_databases_of(&reply(&[])), 1);
+        assert_eq!(cluster_databases_of(&reply(&["cluster-databases", "0"])), 1);
     }
 
     #[test]

@@ -15,7 +15,7 @@ pub use address::{AddressError, NodeAddress};
 pub use concurrent::concurrently;
 use error::first_line;
 pub use error::{ConnectHint, Flags, Link, NetError, Transport, server_error_text};
-pub use keyspace::{Keyspace, in_database, select};
+pub use keyspace::{Keyspace, cluster_databases_of, in_database, select};
 pub use tls::TlsOptions;
 pub use zones::Zones;
 
@@ -143,20 +143,47 @@ impl Session {
         let connection = match cached {
             Some(connection) => connection,
             None => {
-                let connection = self
-                    .open(address)
-                    .await
-                    .map_err(|e| Transport::of(&self.options).explain(e))?;
+                let connection = self.open_explained(address).await?;
                 self.lock().insert(address.clone(), connection.clone());
                 connection
             }
         };
-        Ok(NodeClient {
+        Ok(self.node_client(address, connection))
+    }
+
+    /// A connection of its own to `address` (never cached, so never shared) whose selected database
+    /// is `db`: for commands that act on the selected database, such as `SCAN` and `MIGRATE` on an
+    /// import source, which the rule of `keyspace.rs` (shared connections rest in database 0)
+    /// cannot scope to a pipeline.
+    pub async fn dedicated_client(
+        &self,
+        address: &NodeAddress,
+        db: u16,
+    ) -> Result<NodeClient, NetError> {
+        let connection = self.open_explained(address).await?;
+        let mut client = self.node_client(address, connection);
+        if db != 0 {
+            client.run::<()>(&select(db), "SELECT").await?;
+        }
+        Ok(client)
+    }
+
+    fn node_client(&self, address: &NodeAddress, connection: MultiplexedConnection) -> NodeClient {
+        NodeClient {
             address: address.clone(),
             connection,
             timeout: self.options.command_timeout,
             transport: Transport::of(&self.options),
-        })
+        }
+    }
+
+    async fn open_explained(
+        &self,
+        address: &NodeAddress,
+    ) -> Result<MultiplexedConnection, NetError> {
+        self.open(address)
+            .await
+            .map_err(|e| Transport::of(&self.options).explain(e))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<NodeAddress, MultiplexedConnection>> {
@@ -497,6 +524,13 @@ impl NodeClient {
     pub async fn keyspace(&mut self) -> Result<Keyspace, NetError> {
         let info: String = self.query(&["INFO", "keyspace"]).await?;
         Ok(Keyspace::parse(&info))
+    }
+
+    /// How many numbered databases the node serves in cluster mode: Valkey's `cluster-databases`,
+    /// 1 where the server has no such setting (Redis serves database 0 only).
+    pub async fn cluster_databases(&mut self) -> Result<u16, NetError> {
+        let reply: Vec<String> = self.query(&["CONFIG", "GET", "cluster-databases"]).await?;
+        Ok(cluster_databases_of(&reply))
     }
 
     /// `CLUSTER SETSLOT slot IMPORTING|MIGRATING|NODE id` or `STABLE`.

@@ -1,7 +1,8 @@
 //! `doctor`'s capacity audit: memory against `maxmemory`, keys and slots spread over the masters,
 //! and the biggest keys of a bounded sample against the time a `MIGRATE` may take. Pure: a function
-//! of what `commands::doctor` read from each master (`INFO memory`, `DBSIZE`, `SCAN` + `MEMORY
-//! USAGE`) and of the slots the rebalance planner would move.
+//! of what `commands::doctor` read from each master (`INFO memory`, the keys of every database from
+//! `INFO keyspace`, `SCAN` + `MEMORY USAGE` in each database that holds keys) and of the slots the
+//! rebalance planner would move.
 
 use super::audit::{Advice, Level};
 use std::time::Duration;
@@ -20,6 +21,7 @@ pub const MIGRATE_BYTES_PER_SECOND: u64 = 50 * 1024 * 1024;
 pub struct MasterLoad {
     /// `host:port`.
     pub address: String,
+    /// Keys in every database.
     pub keys: Option<u64>,
     /// `used_memory` (INFO memory).
     pub used_memory: Option<u64>,

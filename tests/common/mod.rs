@@ -566,11 +566,17 @@ impl TestCluster {
 
     /// Writes `count` keys `k:i` (values `value-of-k:i`), pipelined per owner.
     pub fn write_keys_pipelined(&self, count: usize) {
+        self.write_keys_in(0, "k", count);
+    }
+
+    /// Writes `count` keys `PREFIX:i` (values `value-of-PREFIX:i`) into database `db`, pipelined
+    /// per owner (each pipeline between `SELECT db` and `SELECT 0`).
+    pub fn write_keys_in(&self, db: u16, prefix: &str, count: usize) {
         let view = self.view();
         let mut by_owner: std::collections::HashMap<NodeAddress, Vec<String>> =
             std::collections::HashMap::new();
         for i in 0..count {
-            let key = format!("k:{i}");
+            let key = format!("{prefix}:{i}");
             let slot = key_slot(key.as_bytes());
             let owner = view
                 .loaded_masters()
@@ -584,12 +590,14 @@ impl TestCluster {
                 let mut client = session.client(&address).await.expect("connect");
                 for chunk in keys.chunks(1000) {
                     let mut pipe = redis::pipe();
-                    for key in chunk {
-                        pipe.cmd("SET")
-                            .arg(key)
-                            .arg(format!("value-of-{key}"))
-                            .ignore();
-                    }
+                    rcluster::net::in_database(&mut pipe, db, |pipe| {
+                        for key in chunk {
+                            pipe.cmd("SET")
+                                .arg(key)
+                                .arg(format!("value-of-{key}"))
+                                .ignore();
+                        }
+                    });
                     client.pipeline::<()>(&pipe, "SET").await.expect("set");
                 }
             }
@@ -600,8 +608,13 @@ impl TestCluster {
     /// set's DUMP follows its iteration order, which a RESTORE may change), sorted by key: equal before
     /// and after a move means nothing was lost or changed. Database 0 only; see `dump_databases`.
     pub fn dump_all(&self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.dump_db(0)
+    }
+
+    /// [`TestCluster::dump_all`] of database `db`.
+    pub fn dump_db(&self, db: u16) -> Vec<(Vec<u8>, Vec<u8>)> {
         let mut all: Vec<(Vec<u8>, Vec<u8>)> = self
-            .held_keys(&[0])
+            .held_keys(&[db])
             .into_iter()
             .map(|held| (held.key, held.payload))
             .collect();

@@ -18,9 +18,12 @@ pub struct ImportArgs {
     /// Another cluster to import from, through any of its nodes: every master is read at once.
     #[arg(long, value_name = "HOST:PORT")]
     pub from_cluster: Option<String>,
-    /// The source server's database (a cluster has only 0).
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub from_db: u32,
+    /// The source's database [default: 0 for --from; every one that holds keys for --from-cluster].
+    #[arg(long, value_name = "N")]
+    pub from_db: Option<u16>,
+    /// The cluster's database the keys go to [default: the source's number].
+    #[arg(long, value_name = "N")]
+    pub to_db: Option<u16>,
     /// The source's ACL user.
     #[arg(long, value_name = "USER")]
     pub from_user: Option<String>,
@@ -96,6 +99,7 @@ impl ImportArgs {
                 (None, None) => unreachable!("clap requires one of them"),
             },
             from_db: self.from_db,
+            to_db: self.to_db,
             from_user: self.from_user.clone(),
             from_pass: self.from_pass.clone(),
             from_askpass: self.from_askpass,

@@ -241,9 +241,9 @@ pub enum Command {
         after_help = "Examples:\n  rcluster watch 127.0.0.1:7000\n  rcluster watch 127.0.0.1:7000 --interval 500ms"
     )]
     Watch(WatchArgs),
-    /// Move every key of a standalone server (db 0) into the cluster, batched per owner.
+    /// Move every key of a standalone server's database (or of another cluster) into the cluster, batched per owner.
     #[command(
-        after_help = "Examples:\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379 --copy --replace"
+        after_help = "Examples:\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379 --copy --replace\n  rcluster import 127.0.0.1:7000 --from 127.0.0.1:6379 --from-db 3 --to-db 1"
     )]
     Import(ImportArgs),
     /// Finish an interrupted reshard, rebalance or apply forward, from its journal.

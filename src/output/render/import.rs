@@ -1,7 +1,7 @@
 //! `import`'s view: the error that stopped it (on stdout, where redis-cli prints it) and natively the
 //! result line and how to continue.
 
-use super::{Render, RenderOptions, hint_line};
+use super::{Render, RenderOptions, hint_line, per_database};
 use crate::commands::import::ImportReport;
 use crate::output::{Level, Line};
 
@@ -30,8 +30,11 @@ impl Render for ImportReport {
             ));
         }
         let rate = self.moved as f64 / self.seconds.max(0.001);
+        let databases = per_database(self.databases.iter().map(|(db, n)| (*db, *n)))
+            .map(|shown| format!(" ({shown})"))
+            .unwrap_or_default();
         lines.push(Line::plain(format!(
-            "imported {} keys, skipped {} in {:.2} s ({rate:.0} keys/s)",
+            "imported {} keys{databases}, skipped {} in {:.2} s ({rate:.0} keys/s)",
             self.moved, self.skipped, self.seconds
         )));
         lines

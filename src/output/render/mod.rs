@@ -35,6 +35,17 @@ pub fn ok_line(text: impl Into<String>) -> Line {
     Line::new(Level::Success, format!("[OK] {}", text.into()))
 }
 
+/// `db0 1500, db3 40`: keys per database, for a report that spans more than database 0; `None`
+/// when every key is in database 0 (the line a single-database cluster never needed).
+pub fn per_database(counts: impl IntoIterator<Item = (u16, u64)>) -> Option<String> {
+    let counts: Vec<(u16, u64)> = counts.into_iter().collect();
+    if counts.iter().all(|(db, _)| *db == 0) {
+        return None;
+    }
+    let shown: Vec<String> = counts.iter().map(|(db, n)| format!("db{db} {n}")).collect();
+    Some(shown.join(", "))
+}
+
 mod add_node;
 mod backup;
 mod call;

@@ -1,6 +1,6 @@
 //! `restore`'s view: each RDB's result, any difference from the manifest, and the result line.
 
-use super::{Render, RenderOptions, ok_line};
+use super::{Render, RenderOptions, ok_line, per_database};
 use crate::commands::restore::RestoreReport;
 use crate::output::{Level, Line};
 
@@ -20,14 +20,26 @@ impl Render for RestoreReport {
                 )));
             }
         }
-        if let Some(recorded) = self.recorded.filter(|r| *r != self.restored) {
+        let several = self.databases.keys().any(|db| *db != 0);
+        for (db, keys) in &self.databases {
+            let Some(recorded) = keys.recorded.filter(|r| *r != keys.restored) else {
+                continue;
+            };
+            let which = if several {
+                format!("database {db}: ")
+            } else {
+                String::new()
+            };
             lines.push(Line::new(
                 Level::Warn,
                 format!(
-                    "[WARNING] the manifest recorded {recorded} keys at backup time; {} were restored",
-                    self.restored
+                    "[WARNING] {which}the manifest recorded {recorded} keys at backup time; {} were restored",
+                    keys.restored
                 ),
             ));
+        }
+        if let Some(shown) = per_database(self.databases.iter().map(|(db, k)| (*db, k.restored))) {
+            lines.push(Line::plain(format!("Keys restored per database: {shown}")));
         }
         let rate = self.restored as f64 / self.seconds.max(0.001);
         lines.push(if self.complete() {
