@@ -54,7 +54,11 @@ impl Keyspace {
 
     /// Databases other than 0 that hold keys: the ones a command must `SELECT`.
     pub fn others(&self) -> Vec<u16> {
-        self.databases.keys().copied().filter(|db| *db != 0).collect()
+        self.databases
+            .keys()
+            .copied()
+            .filter(|db| *db != 0)
+            .collect()
     }
 }
 

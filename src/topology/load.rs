@@ -88,7 +88,11 @@ async fn load(
                 NodeAddress::new(entry.addr.ip.clone(), entry.addr.port)
             };
             let (own, keys, latency) = match own {
-                None => (Ok(seed_table.to_vec()), Some(seed_keys.clone()), seed_latency),
+                None => (
+                    Ok(seed_table.to_vec()),
+                    Some(seed_keys.clone()),
+                    seed_latency,
+                ),
                 Some((Ok((table, keys)), latency)) => (Ok(table), Some(keys), latency),
                 Some((Err(reason), latency)) => (Err(reason), None, latency),
             };
