@@ -43,11 +43,13 @@ pub const RENEW_EVERY: Duration = Duration::from_secs(10);
 /// At most this many redirects per call (a slot moves once at a time: two are enough; more is a loop).
 const MAX_HOPS: usize = 5;
 
-/// Bound on releasing the lease at the end of a run (the command waits for it).
-const RELEASE_BOUND: Duration = Duration::from_secs(5);
+/// Bound on one renewal, and on the release at the end of a run (the command waits for it).
+const CALL_BOUND: Duration = Duration::from_secs(5);
 
 /// Every step on the lease, atomic on the server. KEYS[1] the lease; ARGV: the step (`take`, `break`
-/// or `release`), this run's token, the holder's words (`host pid command`), the TTL in ms. Returns
+/// or `release`), this run's token, the holder's words (`host pid command`), the TTL in ms, and for
+/// `break` the value to break (empty: whatever it holds; otherwise a value changed meanwhile, say by
+/// another run that broke it first, is left alone and answered as `held`). Returns
 /// `{outcome, value, pttl, now}`: `taken` (value: the holder it replaced, or empty), `renewed`,
 /// `held` (value and pttl: the other holder's), `released`; `now` is the server's clock in ms.
 pub const SCRIPT: &str = r#"
@@ -63,7 +65,7 @@ if mine then
   redis.call('PEXPIRE', KEYS[1], ARGV[4])
   return {'renewed', '', 0, now}
 end
-if held and ARGV[1] ~= 'break' then
+if held and (ARGV[1] ~= 'break' or (ARGV[5] ~= '' and held ~= ARGV[5])) then
   return {'held', held, redis.call('PTTL', KEYS[1]), now}
 end
 redis.call('SET', KEYS[1], ARGV[2] .. ' ' .. string.format('%d', now) .. ' ' .. ARGV[3], 'PX', ARGV[4])
@@ -71,22 +73,23 @@ return {'taken', held or '', 0, now}
 "#;
 
 /// A step on the lease.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// Take it when free, renew it when ours.
     Take,
-    /// Take it whoever holds it.
-    Break,
+    /// Take it whoever holds it (`None`), or only while it still holds this value.
+    Break(Option<String>),
     /// Delete it when ours.
     Release,
 }
 
 impl Step {
-    fn word(self) -> &'static str {
+    /// The script's step word and its expected value.
+    fn words(&self) -> (&'static str, &str) {
         match self {
-            Step::Take => "take",
-            Step::Break => "break",
-            Step::Release => "release",
+            Step::Take => ("take", ""),
+            Step::Break(only) => ("break", only.as_deref().unwrap_or_default()),
+            Step::Release => ("release", ""),
         }
     }
 }
@@ -245,10 +248,14 @@ pub async fn take(
         words: format!("{} {} {command}", this_host(), std::process::id()),
         route,
     };
-    let step = if breaking { Step::Break } else { Step::Take };
+    let step = if breaking {
+        Step::Break(None)
+    } else {
+        Step::Take
+    };
     let answer = match lease.call(session, step).await? {
         Answer::Held { value, .. } if Holder::parse(&value).is_some_and(|h| h.is_dead_here()) => {
-            lease.call(session, Step::Break).await?
+            lease.call(session, Step::Break(Some(value))).await?
         }
         answer => answer,
     };
@@ -272,7 +279,7 @@ impl Lease {
     /// Runs the script for `step` on the first node of the route that answers, following redirects;
     /// the node that answered leads the route from then on.
     pub async fn call(&mut self, session: &Session, step: Step) -> Result<Answer, LeaseError> {
-        let args = self.script_args(step);
+        let args = self.script_args(&step);
         let mut last = String::from("no node to ask");
         let mut dead = Vec::new();
         for start in self.route.clone() {
@@ -291,16 +298,18 @@ impl Lease {
         Err(LeaseError::Unavailable { reason: last })
     }
 
-    fn script_args(&self, step: Step) -> Vec<String> {
+    fn script_args(&self, step: &Step) -> Vec<String> {
+        let (word, only) = step.words();
         [
             "EVAL",
             SCRIPT,
             "1",
             LEASE_KEY,
-            step.word(),
+            word,
             &self.token,
             &self.words,
             &LEASE_TTL.as_millis().to_string(),
+            only,
         ]
         .map(String::from)
         .to_vec()
@@ -412,7 +421,8 @@ impl Keeper {
 }
 
 impl Drop for Keeper {
-    /// Stops renewing and waits (at most [`RELEASE_BOUND`]) for the lease to be released.
+    /// Stops renewing and waits for the lease to be released (a renewal under way, then the
+    /// release: each at most [`CALL_BOUND`]).
     fn drop(&mut self) {
         drop(self.stop.take());
         if let Some(thread) = self.thread.take() {
@@ -442,7 +452,7 @@ fn keep(
             continue;
         }
         let answer = runtime.block_on(async {
-            tokio::time::timeout(RENEW_EVERY, lease.call(&session, Step::Take)).await
+            tokio::time::timeout(CALL_BOUND, lease.call(&session, Step::Take)).await
         });
         let answer = answer.unwrap_or_else(|_| {
             Err(LeaseError::Unavailable {
@@ -455,7 +465,7 @@ fn keep(
     }
     if !renewal.lost {
         let _ = runtime.block_on(async {
-            tokio::time::timeout(RELEASE_BOUND, lease.call(&session, Step::Release)).await
+            tokio::time::timeout(CALL_BOUND, lease.call(&session, Step::Release)).await
         });
     }
 }
