@@ -442,7 +442,10 @@ fn keep(
         .enable_all()
         .build()
     else {
-        ui.warn("cannot start renewing the cluster's lock: it expires in 30 s");
+        ui.warn(&format!(
+            "cannot start renewing the cluster's lock: it expires in {} s",
+            LEASE_TTL.as_secs()
+        ));
         return;
     };
     let session = Session::new(options);
