@@ -256,7 +256,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__add__subcmd__node)
-            opts="-a -q -v -h --replica --master-id --wait --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --replica --master-id --wait --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -326,7 +326,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__apply)
-            opts="-y -a -q -v -h --node --yes --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --plan-out --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --node --yes --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --break-lock --plan-out --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -750,7 +750,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__del__subcmd__node)
-            opts="-a -q -v -h --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -882,7 +882,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__failover)
-            opts="-a -q -v -h --force --takeover --wait --drill --duration --rate --min-success --kill-master --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --force --takeover --wait --drill --duration --rate --min-success --kill-master --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -960,7 +960,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__fix)
-            opts="-y -a -q -v -h --dry-run --yes --search-multiple-owners --fix-with-unreachable-masters --journal --no-journal --replace --pipeline --migrate-timeout --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --dry-run --yes --search-multiple-owners --fix-with-unreachable-masters --journal --no-journal --replace --pipeline --migrate-timeout --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1412,7 +1412,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__import)
-            opts="-a -q -v -h --from --from-cluster --from-db --to-db --from-user --from-pass --from-askpass --copy --replace --migrate-timeout --from-tls --from-cacert --from-cacertdir --from-cert --from-key --from-sni --from-insecure --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --from --from-cluster --from-db --to-db --from-user --from-pass --from-askpass --copy --replace --migrate-timeout --from-tls --from-cacert --from-cacertdir --from-cert --from-key --from-sni --from-insecure --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2004,7 +2004,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__rebalance)
-            opts="-y -a -q -v -h --weight --use-empty-masters --threshold --by --dry-run --yes --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --weight --use-empty-masters --threshold --by --dry-run --yes --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2110,7 +2110,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__reshard)
-            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2220,7 +2220,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__restore)
-            opts="-a -q -v -h --replace --server-bin --load-timeout --migrate-timeout --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --replace --server-bin --load-timeout --migrate-timeout --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2294,7 +2294,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__resume)
-            opts="-a -q -v -h --rate --pipeline --migrate-timeout --replace --parallel --migration --window --plan-out --journal --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --rate --pipeline --migrate-timeout --replace --parallel --migration --window --break-lock --plan-out --journal --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2450,7 +2450,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__setslot)
-            opts="-a -q -v -h --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help importing migrating node stable"
+            opts="-a -q -v -h --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help importing migrating node stable"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

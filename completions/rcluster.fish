@@ -182,6 +182,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l timeout -
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l replica -d 'Add the node as a replica'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -204,6 +205,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l connect-t
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -285,6 +287,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l events -d 'S
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s y -l yes -d 'Apply without asking'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -326,6 +329,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l use-empt
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l dry-run -d 'Show the moves and stop'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s y -l yes -d 'Move without asking (redis-cli syntax never asks, as redis-cli does not)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -365,6 +369,7 @@ json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s y -l yes -d 'Move without asking'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l dry-run -d 'Show the plan and stop'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -396,6 +401,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l search-multipl
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l fix-with-unreachable-masters -d 'Give the slots of unreachable masters to reachable ones (keys the unreachable masters hold in them are lost)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l no-journal -d 'Ignore journals: decide from the cluster\'s own state only'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l replace -d 'Overwrite keys that already exist on the new owner (otherwise equal values are merged and different ones stop that slot\'s repair)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -446,6 +452,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l timeout -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l replace -d 'Overwrite keys the cluster already holds'
+complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -476,6 +483,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l force -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l takeover -d 'Without any vote (a partitioned minority): the replica takes a new epoch by itself'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l drill -d 'A drill: write and read keys before, during and after the failover, and report what failed'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l kill-master -d 'Kill the master\'s process (on this host) instead of a controlled failover'
+complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -563,6 +571,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l copy -d 'Co
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l replace -d 'Overwrite keys that already exist in the cluster'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-tls -d 'Connect to the source with TLS, with the `--from-*` settings below (not the cluster\'s)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-insecure -d 'Do not verify the source\'s certificates'
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -596,6 +605,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l timeout -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -618,6 +628,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l connect-ti
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l insecure -d 'Do not verify the nodes\' certificates'

@@ -561,3 +561,77 @@ fn create_output_matches_redis_cli_line_for_line() {
         mask(reference_nodes.normalize(&reference_text))
     );
 }
+
+/// A master that owns no slot is still refused by `del-node` while it takes part in a move (a slot
+/// open towards it) or holds keys: forgetting it would leave those keys outside the cluster. In
+/// redis-cli syntax, a master holding keys gets redis-cli's "not empty" line. Nothing is sent.
+#[test]
+fn del_node_refuses_a_master_that_holds_keys_or_takes_part_in_a_move() {
+    let cluster = TestCluster::start(3, 0);
+    let spare = fresh_nodes(1);
+    let seed = cluster.seed();
+    let address = spare.sandbox.nodes[0].address().to_string();
+    let port = spare.sandbox.nodes[0].port;
+    let added = run(&["add-node", &address, &seed]);
+    assert_eq!(added.code, 0, "{}{}", added.stdout, added.stderr);
+    let id = spare.id(port);
+    let key = "held-by-a-slotless-master";
+    let slot = rcluster::topology::key_slot(key.as_bytes())
+        .number()
+        .to_string();
+    let owner = cluster
+        .view()
+        .loaded_masters()
+        .find(|m| {
+            m.myself()
+                .slots
+                .iter()
+                .any(|s| s.number().to_string() == slot)
+        })
+        .unwrap()
+        .id()
+        .to_string();
+
+    // The new master imports a slot: it takes part in a move, with no key yet.
+    spare.redis(port, &["CLUSTER", "SETSLOT", &slot, "IMPORTING", &owner]);
+    let moving = run(&["del-node", &seed, &id]);
+    assert_eq!(moving.code, 1, "{}{}", moving.stdout, moving.stderr);
+    let line = format!(
+        "[ERR] Node {address} takes part in an unfinished move (slot {slot} importing from {owner} on {address})"
+    );
+    assert!(moving.stdout.contains(&line), "{}", moving.stdout);
+    assert!(moving.stdout.contains("rcluster fix"), "{}", moving.stdout);
+
+    // A key arrives (as a move's RESTORE would put it there), then the slot is closed on it alone.
+    spare.redis(port, &["ASKING"]);
+    spare.redis(port, &["SET", key, "value"]);
+    spare.redis(port, &["CLUSTER", "SETSLOT", &slot, "STABLE"]);
+    let holding = run(&["del-node", &seed, &id]);
+    assert_eq!(holding.code, 1, "{}{}", holding.stdout, holding.stderr);
+    let line = format!("[ERR] Node {address} holds 1 keys but owns no slot");
+    assert!(holding.stdout.contains(&line), "{}", holding.stdout);
+    assert_eq!(holding.stdout.lines().count(), 1, "{}", holding.stdout);
+    let json = run(&["del-node", &seed, &id, "--json"]);
+    let doc = common::json(&json.stdout);
+    assert_eq!(
+        (json.code, &doc["state"], &doc["keys"]),
+        (1, &serde_json::json!("holds_keys"), &serde_json::json!(1))
+    );
+
+    let redis_cli_syntax = run(&["--cluster", "del-node", &seed, &id]);
+    assert_eq!(redis_cli_syntax.code, 1, "{}", redis_cli_syntax.stderr);
+    assert_eq!(
+        redis_cli_syntax.stdout,
+        format!(
+            ">>> Removing node {id} from cluster {seed}\n[ERR] Node {address} is not empty! Reshard data away and try again.\n"
+        )
+    );
+    assert!(
+        cluster.view().node_by_id(&id).is_some(),
+        "every node still knows it"
+    );
+
+    spare.redis(port, &["FLUSHALL"]);
+    let removed = run(&["del-node", &seed, &id]);
+    assert_eq!(removed.code, 0, "{}{}", removed.stdout, removed.stderr);
+}

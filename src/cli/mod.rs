@@ -55,7 +55,7 @@ pub async fn run(args: Vec<String>) -> i32 {
         }
         Err(error) => {
             printer.print_error(command, &error);
-            Exit::Error
+            crate::error::exit_of(&error)
         }
     };
     match (compat, exit) {
@@ -135,6 +135,7 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
         } else {
             Syntax::Native
         },
+        break_lock: cli.command.break_lock(),
     };
     match &cli.command {
         Command::Create(args) => commands::create::run(&context, &args.options()?).await,

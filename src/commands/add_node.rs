@@ -74,6 +74,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         .ui
         .step(&format!("Adding node {new_address} to cluster {seed}"));
     let view = load_cluster_view(&context.session, &seed).await?;
+    let _lock = super::take_lock(context, &view, "add-node").await?;
     let report = check_view(context, &view, false).await?;
     context
         .ui

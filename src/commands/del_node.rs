@@ -1,9 +1,16 @@
 //! `rcluster del-node HOST:PORT NODE_ID`: remove a node that owns no slots, also when it is dead or
 //! unreachable. Its replicas are re-pointed first, then every other node forgets it at once (so it cannot
 //! come back through gossip), and the node itself is reset when it answers.
+//!
+//! Under the cluster's lock (read again once it is held), a master is refused, before anything
+//! changes, while a move could still put keys on it or take them off: it owns slots (redis-cli's
+//! refusal), it holds keys in any database although it owns no slot, it is the source or target of a
+//! slot some node shows open, or of a server-side migration not yet ended. Forgetting it then would
+//! leave its keys outside the cluster.
 
 use super::Context;
 use crate::error::UsageError;
+use crate::exec::atomic::{Job, unfinished_jobs};
 use crate::net::{NetError, NodeAddress, concurrently};
 use crate::report::Outcome;
 use crate::topology::{ClusterView, NodeView, load_cluster_view};
@@ -32,6 +39,10 @@ pub struct DelNodeReport {
     pub address: Option<String>,
     /// How many slots it owns (a node that owns slots is not removed).
     pub slot_count: usize,
+    /// The keys it holds in every database, when it answered (a master holding keys is not removed).
+    pub keys: Option<u64>,
+    /// The unfinished moves it takes part in (such a node is not removed), one line each.
+    pub moving: Vec<String>,
     /// Its replicas, each told to replicate another master.
     pub repointed: Vec<Repoint>,
     /// The nodes that forgot it.
@@ -52,6 +63,10 @@ pub enum DelNodeState {
     NotFound,
     /// The node owns slots.
     NotEmpty,
+    /// The node is a master that owns no slot but holds keys.
+    HoldsKeys,
+    /// The node is the source or target of an unfinished move.
+    Moving,
 }
 
 /// A replica moved to another master.
@@ -95,22 +110,27 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         options.node_id
     ));
     let view = load_cluster_view(&context.session, &seed).await?;
+    if view.find_node_exact(&options.node_id, |_| true).is_none() {
+        return not_found(context, options, report);
+    }
+    // Read again under the lock: a run that ended meanwhile may have given the node slots or keys.
+    let _lock = super::take_lock(context, &view, "del-node").await?;
+    let view = load_cluster_view(&context.session, &seed).await?;
     let Some(doomed) = view.find_node_exact(&options.node_id, |_| true) else {
-        if context.redis_cli() {
-            report.state = DelNodeState::NotFound;
-            return Ok(Outcome::clean_if(report, false));
-        }
-        return Err(UsageError(format!(
-            "no node with id '{}' in the cluster of {seed}: del-node takes the full 40-character id, as `rcluster check {seed}` lists it",
-            options.node_id
-        ))
-        .into());
+        return not_found(context, options, report);
     };
     report.id = Some(doomed.id().to_string());
     report.address = Some(doomed.address.to_string());
     report.slot_count = doomed.myself().slots.len();
-    if report.slot_count > 0 {
-        report.state = DelNodeState::NotEmpty;
+    report.keys = doomed.keys;
+    let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let jobs = unfinished_jobs(&context.session, &masters).await;
+    // A replica's open slots and keys are its primary's, copied.
+    if doomed.is_master() {
+        report.moving = moves_naming(&view, doomed, &jobs);
+    }
+    if let Some(state) = refusal(doomed, &report) {
+        report.state = state;
         return Ok(Outcome::clean_if(report, false));
     }
     repoint_replicas(context, &view, doomed, &mut report).await;
@@ -128,6 +148,73 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     }
     let ok = report.ok();
     Ok(Outcome::clean_if(report, ok))
+}
+
+/// No node has the id: redis-cli's line in its syntax, a usage error natively.
+fn not_found(
+    context: &Context,
+    options: &Options,
+    mut report: DelNodeReport,
+) -> anyhow::Result<Outcome> {
+    if context.redis_cli() {
+        report.state = DelNodeState::NotFound;
+        return Ok(Outcome::clean_if(report, false));
+    }
+    Err(UsageError(format!(
+        "no node with id '{}' in the cluster of {}: del-node takes the full 40-character id, as `rcluster check {}` lists it",
+        options.node_id, options.seed, options.seed
+    ))
+    .into())
+}
+
+/// Why `doomed` may not be removed yet, if it may not: it owns slots, takes part in an unfinished
+/// move, or is a master holding keys (a replica's keys are copies).
+fn refusal(doomed: &NodeView, report: &DelNodeReport) -> Option<DelNodeState> {
+    if report.slot_count > 0 {
+        Some(DelNodeState::NotEmpty)
+    } else if !report.moving.is_empty() {
+        Some(DelNodeState::Moving)
+    } else if doomed.is_master() && report.keys.is_some_and(|keys| keys > 0) {
+        Some(DelNodeState::HoldsKeys)
+    } else {
+        None
+    }
+}
+
+/// The unfinished moves `doomed` takes part in: slots any node's own table shows open from or to it
+/// (or open on it), and server-side jobs (`jobs`, with the node that listed each) from or to it, or
+/// listed by it.
+pub fn moves_naming(
+    view: &ClusterView,
+    doomed: &NodeView,
+    jobs: &[(NodeAddress, Job)],
+) -> Vec<String> {
+    let id = doomed.id();
+    let mut moving = Vec::new();
+    for node in view.loaded() {
+        let me = node.myself();
+        let open = [
+            ("migrating to", &me.migrating),
+            ("importing from", &me.importing),
+        ];
+        for (how, slots) in open {
+            for (slot, peer) in slots.iter() {
+                if peer == id || node.id() == id {
+                    moving.push(format!(
+                        "slot {} {how} {peer} on {}",
+                        slot.number(),
+                        node.address
+                    ));
+                }
+            }
+        }
+    }
+    for (address, job) in jobs {
+        if job.source == id || job.target == id || *address == doomed.address {
+            moving.push(format!("server-side migration: {}", job.describe(address)));
+        }
+    }
+    moving
 }
 
 /// Each reachable replica of `doomed` replicates the master with the fewest replicas instead,
@@ -213,5 +300,58 @@ async fn forget_everywhere(
             Ok(()) => report.forgot.push(address.to_string()),
             Err(error) => report.fail(&address, error),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::topology::fixtures::view;
+
+    #[test]
+    fn both_ends_of_an_open_slot_and_of_a_server_job_take_part_in_a_move() {
+        let view = view(
+            "open_slot.migrating_view.txt",
+            &["open_slot.importing_view.txt"],
+            &[],
+        );
+        let node = |prefix: &str| {
+            view.nodes
+                .iter()
+                .find(|n| n.id().starts_with(prefix))
+                .unwrap()
+        };
+        let (source, target, bystander) = (node("455c"), node("2ce1"), node("fb5c"));
+        let moving = moves_naming(&view, target, &[]);
+        assert_eq!(moving.len(), 2, "{moving:?}");
+        assert!(
+            moving[0].starts_with("slot 3300 migrating to 2ce1"),
+            "{moving:?}"
+        );
+        assert_eq!(moves_naming(&view, source, &[]).len(), 2);
+        assert!(moves_naming(&view, bystander, &[]).is_empty());
+        let job = |source: &str, target: &str, state: &str| {
+            let listing = redis::Value::Array(vec![redis::Value::Array(
+                [
+                    ("operation", "EXPORT"),
+                    ("slot_ranges", "0-9"),
+                    ("source_node", source),
+                    ("target_node", target),
+                    ("state", state),
+                ]
+                .iter()
+                .flat_map(|(k, v)| [k, v].map(|t| redis::Value::BulkString(t.as_bytes().to_vec())))
+                .collect(),
+            )]);
+            crate::exec::atomic::parse_jobs(&listing).remove(0)
+        };
+        let elsewhere = NodeAddress::new("127.0.0.1", 1);
+        let running = job(source.id(), bystander.id(), "snapshotting");
+        let jobs = [(elsewhere.clone(), running)];
+        let found = moves_naming(&view, bystander, &jobs);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].contains("server-side migration"), "{found:?}");
+        let done = job(source.id(), bystander.id(), "success");
+        assert!(done.finished());
     }
 }

@@ -134,6 +134,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     if options.mode != Mode::Takeover {
         refuse_without_quorum(&view, &options.replica)?;
     }
+    let _lock = super::take_lock(context, &view, "failover").await?;
     let slot_count = master.seen_by_seed.slots.len();
     let old_master = super::NodeRef::of(&view, master.id());
     let node = super::NodeRef::of(&view, me.id());

@@ -148,7 +148,11 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let check = check_cluster(&view, unowned.as_ref());
     let info = super::info::build_info_report(&view);
     super::refuse_during_atomic_migration(context, &view).await?;
-    let _lock = super::moves::lock_run(&view, "fix")?;
+    let _lock = if options.dry_run {
+        super::take_local_lock(&view, "fix")?
+    } else {
+        super::take_lock(context, &view, "fix").await?
+    };
     let mut keys = count_keys(context, &view).await?;
     for (id, found) in unowned.into_iter().flatten() {
         keys.entry(id).or_default().extend(found);

@@ -156,6 +156,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
         "Importing data from {source_address} to cluster {seed}"
     ));
     let view = super::check::load_clean_view(context, &seed).await?;
+    let _lock = super::take_lock(context, &view, "import").await?;
     let session = source_session(context, options)?;
     let owners = Arc::new(Owners::of(&view));
     let started = Instant::now();

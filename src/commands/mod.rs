@@ -34,6 +34,8 @@ pub struct Context {
     pub session: Arc<Session>,
     pub ui: Arc<dyn crate::report::Reporter>,
     pub syntax: Syntax,
+    /// `--break-lock`: take the cluster's lock whoever holds it (docs/lock.md).
+    pub break_lock: bool,
 }
 
 /// How the command line was written.
@@ -87,6 +89,32 @@ impl Unreachable {
 /// Says which nodes could not be reached, as redis-cli does while loading (its view only).
 pub fn report_unreachable_like_redis_cli(context: &Context, view: &crate::topology::ClusterView) {
     context.ui.section(&Unreachable::of(view));
+}
+
+/// Takes the cluster's lock for `command` (this host's and the cluster's lease, docs/lock.md): every
+/// command that changes membership or slot ownership holds it while it runs. Refused (exit 1),
+/// naming the holder, when another run holds it.
+pub async fn take_lock(
+    context: &Context,
+    view: &crate::topology::ClusterView,
+    command: &str,
+) -> anyhow::Result<crate::exec::lock::ClusterLock> {
+    let request = crate::exec::lock::LockRequest {
+        session: &context.session,
+        ui: &context.ui,
+        command,
+        break_lock: context.break_lock,
+    };
+    Ok(crate::exec::lock::lock(view, request).await?)
+}
+
+/// This host's lock alone, for a dry run: it changes nothing (and needs no right to write the
+/// lease), but should not plan over a run of this host.
+pub fn take_local_lock(
+    view: &crate::topology::ClusterView,
+    command: &str,
+) -> anyhow::Result<crate::exec::lock::ClusterLock> {
+    Ok(crate::exec::lock::lock_here(view, command)?.into())
 }
 
 /// Slots a server is moving itself (Valkey's atomic migration) are not ours to repair or move

@@ -4,7 +4,7 @@
 use super::Context;
 use crate::exec::handoff::{HandoffError, Handoffs, announce_owner, node_timeout};
 use crate::exec::journal::{Journal, Record};
-use crate::exec::lock::{RunLock, lock_cluster};
+use crate::exec::lock::ClusterLock;
 use crate::exec::mover::{Mover, MoverChoice};
 use crate::exec::moves::{MigrateOptions, SlotLog, endpoints_of};
 use crate::exec::permissions::{Duty, preflight};
@@ -361,15 +361,7 @@ pub fn write_plan_file(
 pub struct Run {
     pub journal: Journal,
     pub mover: Mover,
-    pub lock: RunLock,
-}
-
-/// Takes this host's lock on every master of `view` for `command` (a usage error, exit 2, when
-/// another run holds one).
-pub fn lock_run(view: &ClusterView, command: &str) -> anyhow::Result<RunLock> {
-    let ids: Vec<String> = view.loaded_masters().map(|m| m.id().to_string()).collect();
-    lock_cluster(&crate::exec::lock::default_dir(), &ids, command)
-        .map_err(|e| crate::error::UsageError(e.to_string()).into())
+    pub lock: ClusterLock,
 }
 
 /// Why a move refuses an unhealthy cluster, and what to run: open slots mean another run is moving
@@ -415,7 +407,7 @@ pub async fn start_run(
     plan: &MovePlan,
 ) -> anyhow::Result<Run> {
     refuse_unknown_targets(view, plan)?;
-    let lock = lock_run(view, command)?;
+    let lock = super::take_lock(context, view, command).await?;
     let mover = choose_mover(context, view, args).await?;
     refuse_without_permission(context, view, mover).await?;
     let journal = Journal::create(

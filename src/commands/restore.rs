@@ -80,6 +80,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let view = super::check::load_clean_view(context, &options.seed).await?;
     let highest_db = manifest.databases().last().copied().unwrap_or(0);
     refuse_fewer_databases(context, &view, highest_db).await?;
+    let _lock = super::take_lock(context, &view, "restore").await?;
     let owners = Arc::new(Owners::of(&view));
     let started = Instant::now();
     let recorded = manifest.masters.iter().filter_map(|m| m.dbsize).sum();

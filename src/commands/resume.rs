@@ -60,7 +60,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
         };
         return Ok(crate::report::Outcome::new(report, Exit::Ok));
     }
-    let lock = super::moves::lock_run(&view, "resume")?;
+    let lock = super::take_lock(context, &view, "resume").await?;
     super::refuse_during_atomic_migration(context, &view).await?;
     if let Some(newer) = newer_finished(&default_dir(), &ids, &path) {
         return Err(UsageError(format!(

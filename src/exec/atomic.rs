@@ -36,56 +36,120 @@ pub async fn supports_atomic(session: &Arc<Session>, masters: &[NodeAddress]) ->
 /// Server-side migration jobs still running on any of `masters` (servers without atomic migration
 /// have none), one line each: node, slots, state.
 pub async fn running_jobs(session: &Arc<Session>, masters: &[NodeAddress]) -> Vec<String> {
+    unfinished_jobs(session, masters)
+        .await
+        .into_iter()
+        .map(|(address, job)| job.describe(&address))
+        .collect()
+}
+
+/// Server-side migration jobs not in a final state on any of `masters`, with the node that listed
+/// each: Valkey 9's `CLUSTER GETSLOTMIGRATIONS`, else Redis 8.4's `CLUSTER MIGRATION STATUS ALL` (a
+/// server with neither command has none).
+pub async fn unfinished_jobs(
+    session: &Arc<Session>,
+    masters: &[NodeAddress],
+) -> Vec<(NodeAddress, Job)> {
     let found = concurrently(masters.to_vec(), |address| {
         let session = Arc::clone(session);
         async move {
-            let Ok(mut client) = session.client(&address).await else {
-                return Vec::new();
+            let jobs = match session.client(&address).await {
+                Ok(mut client) => listed_jobs(&mut client).await,
+                Err(_) => Vec::new(),
             };
-            let Ok(reply) = client
-                .query::<redis::Value>(&["CLUSTER", "GETSLOTMIGRATIONS"])
-                .await
-            else {
-                return Vec::new();
-            };
-            parse_jobs(&reply)
-                .into_iter()
+            jobs.into_iter()
                 .filter(|job| !job.finished())
-                .map(|job| {
-                    format!(
-                        "{address} {} slots {} ({})",
-                        job.operation.to_lowercase(),
-                        job.slots.to_compact(),
-                        job.state
-                    )
-                })
-                .collect()
+                .map(|job| (address.clone(), job))
+                .collect::<Vec<_>>()
         }
     })
     .await;
     found.into_iter().flatten().collect()
 }
 
-/// One job as `CLUSTER GETSLOTMIGRATIONS` lists it.
+/// Every job one node lists, in whichever dialect it speaks.
+async fn listed_jobs(client: &mut NodeClient) -> Vec<Job> {
+    let ask = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    let valkey = client
+        .command_reply(&ask(&["CLUSTER", "GETSLOTMIGRATIONS"]))
+        .await;
+    if let Ok(Ok(reply)) = valkey {
+        return parse_jobs(&reply);
+    }
+    let redis = client
+        .command_reply(&ask(&["CLUSTER", "MIGRATION", "STATUS", "ALL"]))
+        .await;
+    match redis {
+        Ok(Ok(reply)) => parse_listing(&reply, &REDIS_FIELDS),
+        _ => Vec::new(),
+    }
+}
+
+/// One job as `CLUSTER GETSLOTMIGRATIONS` (or Redis 8.4's `CLUSTER MIGRATION STATUS`) lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Job {
-    operation: String,
-    slots: SlotSet,
-    target: String,
-    state: String,
+pub struct Job {
+    pub operation: String,
+    pub slots: SlotSet,
+    /// The ids of the node giving and of the node receiving the slots.
+    pub source: String,
+    pub target: String,
+    pub state: String,
     message: String,
     create_time: u64,
     last_update_time: u64,
 }
 
 impl Job {
-    fn finished(&self) -> bool {
-        matches!(self.state.as_str(), "success" | "failed" | "cancelled")
+    /// Ended: Valkey's `success`, `failed`, `cancelled`; Redis's `completed`, `failed`, `canceled`.
+    pub fn finished(&self) -> bool {
+        matches!(
+            self.state.as_str(),
+            "success" | "completed" | "failed" | "cancelled" | "canceled"
+        )
+    }
+
+    /// `host:port export slots 0-99 (state)`, as the node at `address` lists it.
+    pub fn describe(&self, address: &NodeAddress) -> String {
+        format!(
+            "{address} {} slots {} ({})",
+            self.operation.to_lowercase(),
+            self.slots.to_compact(),
+            self.state
+        )
     }
 }
 
+/// The names a server gives a job's fields.
+struct Fields {
+    slots: &'static str,
+    source: &'static str,
+    target: &'static str,
+    message: &'static str,
+}
+
+/// Valkey 9's `CLUSTER GETSLOTMIGRATIONS`.
+const VALKEY_FIELDS: Fields = Fields {
+    slots: "slot_ranges",
+    source: "source_node",
+    target: "target_node",
+    message: "message",
+};
+
+/// Redis 8.4's `CLUSTER MIGRATION STATUS`.
+const REDIS_FIELDS: Fields = Fields {
+    slots: "slots",
+    source: "source",
+    target: "dest",
+    message: "last_error",
+};
+
 /// Reads the flat field/value lists of `CLUSTER GETSLOTMIGRATIONS`.
-fn parse_jobs(reply: &redis::Value) -> Vec<Job> {
+pub fn parse_jobs(reply: &redis::Value) -> Vec<Job> {
+    parse_listing(reply, &VALKEY_FIELDS)
+}
+
+/// Reads a list of jobs, each a flat field/value list (RESP2) or a map (RESP3).
+fn parse_listing(reply: &redis::Value, names: &Fields) -> Vec<Job> {
     let text = |value: &redis::Value| match value {
         redis::Value::BulkString(bytes) => String::from_utf8_lossy(bytes).into_owned(),
         redis::Value::SimpleString(s) => s.clone(),
@@ -109,10 +173,11 @@ fn parse_jobs(reply: &redis::Value) -> Vec<Job> {
             let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
             Some(Job {
                 operation: field("operation"),
-                slots: parse_ranges(&field("slot_ranges")),
-                target: field("target_node"),
+                slots: parse_ranges(&field(names.slots)),
+                source: field(names.source),
+                target: field(names.target),
                 state: field("state"),
-                message: field("message"),
+                message: field(names.message),
                 create_time: field("create_time").parse().unwrap_or(0),
                 last_update_time: field("last_update_time").parse().unwrap_or(0),
             })
@@ -120,10 +185,10 @@ fn parse_jobs(reply: &redis::Value) -> Vec<Job> {
         .collect()
 }
 
-/// `0-99 200-299 5` as a slot set.
+/// `0-99 200-299 5` (or comma-separated) as a slot set.
 fn parse_ranges(text: &str) -> SlotSet {
     let mut slots = SlotSet::new();
-    for part in text.split_whitespace() {
+    for part in text.split([' ', ',']).filter(|p| !p.is_empty()) {
         let (first, last) = part.split_once('-').unwrap_or((part, part));
         if let (Ok(first), Ok(last)) = (first.parse::<Slot>(), last.parse::<Slot>()) {
             slots.insert_range(first, last);
@@ -420,6 +485,7 @@ mod tests {
         assert_eq!(jobs.len(), 1);
         assert_eq!(jobs[0].slots.len(), 201);
         assert!(jobs[0].finished());
+        assert_eq!(jobs[0].source, "9a0a");
         let wanted = parse_ranges("0-99 500 200-299");
         assert!(newest_job(&jobs, "f420", &wanted, 1795623282).is_some());
         assert!(
@@ -427,6 +493,37 @@ mod tests {
             "an older job is not ours"
         );
         assert!(newest_job(&jobs, "other", &wanted, 0).is_none());
+    }
+
+    #[test]
+    fn redis_tasks_are_read_with_their_own_field_names() {
+        let fields = [
+            ("id", "24cf"),
+            ("slots", "0-1000,2000-2000"),
+            ("source", "9a0a"),
+            ("dest", "f420"),
+            ("operation", "import"),
+            ("state", "in_progress"),
+            ("last_error", ""),
+        ];
+        let task = redis::Value::Array(
+            fields
+                .iter()
+                .flat_map(|(k, v)| [bulk(k), bulk(v)])
+                .collect(),
+        );
+        let jobs = parse_listing(&redis::Value::Array(vec![task]), &REDIS_FIELDS);
+        assert_eq!(jobs[0].slots.len(), 1002);
+        assert_eq!(
+            (jobs[0].source.as_str(), jobs[0].target.as_str()),
+            ("9a0a", "f420")
+        );
+        assert!(!jobs[0].finished());
+        let done = Job {
+            state: "completed".into(),
+            ..jobs[0].clone()
+        };
+        assert!(done.finished());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod drill;
 pub mod fix;
 pub mod handoff;
 pub mod journal;
+pub mod lease;
 pub mod lock;
 pub mod manifest;
 pub mod migrate;

@@ -439,6 +439,23 @@ impl NodeClient {
         &mut self,
         args: &[String],
     ) -> Result<Result<redis::Value, String>, NetError> {
+        self.reply(args, false).await
+    }
+
+    /// [`NodeClient::command_reply`] preceded by `ASKING` on the same connection: how a client follows
+    /// an `ASK` redirect to the node importing the key's slot.
+    pub async fn command_reply_asking(
+        &mut self,
+        args: &[String],
+    ) -> Result<Result<redis::Value, String>, NetError> {
+        self.reply(args, true).await
+    }
+
+    async fn reply(
+        &mut self,
+        args: &[String],
+        asking: bool,
+    ) -> Result<Result<redis::Value, String>, NetError> {
         let Some((name, rest)) = args.split_first() else {
             return Ok(Err("empty command".into()));
         };
@@ -446,7 +463,16 @@ impl NodeClient {
         for arg in rest {
             command.arg(arg.as_bytes());
         }
-        let future = command.query_async::<redis::Value>(&mut self.connection);
+        let connection = &mut self.connection;
+        let future = async move {
+            if !asking {
+                return command.query_async::<redis::Value>(connection).await;
+            }
+            let mut pipe = redis::pipe();
+            pipe.cmd("ASKING").ignore().add_command(command);
+            let (value,): (redis::Value,) = pipe.query_async(connection).await?;
+            Ok(value)
+        };
         match tokio::time::timeout(self.timeout, future).await {
             Ok(Ok(value)) => Ok(Ok(value)),
             Ok(Err(error)) => match server_error_text(&error) {

@@ -21,6 +21,8 @@ pub struct AddNodeArgs {
     /// Bound on waiting for every node to know the new one.
     #[arg(long, default_value = "30s", value_parser = super::parse_duration, value_name = "TIME")]
     pub wait: Duration,
+    #[command(flatten)]
+    pub lock: super::lock::LockArgs,
 }
 
 impl AddNodeArgs {

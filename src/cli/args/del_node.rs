@@ -10,6 +10,8 @@ pub struct DelNodeArgs {
     pub node: String,
     /// The full id of the node to remove (as `check` lists it; a prefix is not enough here).
     pub node_id: String,
+    #[command(flatten)]
+    pub lock: super::lock::LockArgs,
 }
 
 impl DelNodeArgs {

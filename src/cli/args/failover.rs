@@ -38,6 +38,8 @@ pub struct FailoverArgs {
     /// Kill the master's process (on this host) instead of a controlled failover.
     #[arg(long, requires = "drill", conflicts_with_all = ["force", "takeover"])]
     pub kill_master: bool,
+    #[command(flatten)]
+    pub lock: super::lock::LockArgs,
 }
 
 impl FailoverArgs {

@@ -42,6 +42,8 @@ pub struct FixArgs {
     /// MIGRATE's timeout: `60s`, or milliseconds.
     #[arg(long, default_value = "60s", value_parser = super::parse_duration, value_name = "TIME")]
     pub migrate_timeout: Duration,
+    #[command(flatten)]
+    pub lock: super::lock::LockArgs,
 }
 
 impl FixArgs {

@@ -44,6 +44,8 @@ pub struct ImportArgs {
     pub migrate_timeout: Duration,
     #[command(flatten)]
     pub from_tls: FromTlsArgs,
+    #[command(flatten)]
+    pub lock: super::lock::LockArgs,
 }
 
 /// The source's own TLS settings; without `--from-tls` the source is reached as the cluster is.

@@ -14,6 +14,7 @@ mod failover;
 mod import;
 mod info;
 mod local;
+mod lock;
 mod metrics;
 mod restore;
 mod set_timeout;
@@ -32,6 +33,7 @@ pub use failover::FailoverArgs;
 pub use import::ImportArgs;
 pub use info::InfoArgs;
 pub use local::LocalArgs;
+pub use lock::LockArgs;
 pub use metrics::MetricsArgs;
 pub use restore::RestoreArgs;
 pub use set_timeout::SetTimeoutArgs;
@@ -297,6 +299,25 @@ impl Command {
             Command::Local(_) => "local",
             Command::Completions { .. } => "completions",
         }
+    }
+
+    /// Whether `--break-lock` was given (only the commands that take the cluster's lock have it).
+    pub fn break_lock(&self) -> bool {
+        let lock = match self {
+            Command::AddNode(args) => args.lock,
+            Command::DelNode(args) => args.lock,
+            Command::Failover(args) => args.lock,
+            Command::Import(args) => args.lock,
+            Command::Restore(args) => args.lock,
+            Command::Setslot(args) => args.lock,
+            Command::Fix(args) => args.lock,
+            Command::Apply(args) => args.moves.lock,
+            Command::Rebalance(args) => args.moves.lock,
+            Command::Reshard(args) => args.moves.lock,
+            Command::Resume(args) => args.moves.lock,
+            _ => LockArgs::default(),
+        };
+        lock.break_lock
     }
 }
 

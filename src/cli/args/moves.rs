@@ -47,6 +47,8 @@ pub struct MoveArgs {
     /// hand-off for the window); 1 moves one slot at a time like redis-cli.
     #[arg(long, default_value_t = DEFAULT_WINDOW)]
     pub window: usize,
+    #[command(flatten)]
+    pub lock: super::lock::LockArgs,
 }
 
 impl MoveArgs {

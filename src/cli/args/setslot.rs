@@ -16,6 +16,8 @@ pub struct SetslotArgs {
     pub state: SlotStateArg,
     /// The other node's id (required except for `stable`).
     pub node_id: Option<String>,
+    #[command(flatten)]
+    pub lock: super::lock::LockArgs,
 }
 
 impl SetslotArgs {

@@ -18,10 +18,11 @@ impl DelNodeReport {
                 return lines;
             }
             DelNodeState::NotEmpty => {
-                lines.push(Line::new(
-                    Level::Err,
-                    format!("[ERR] Node {address} is not empty! Reshard data away and try again."),
-                ));
+                lines.push(Line::new(Level::Err, not_empty(address)));
+                return lines;
+            }
+            DelNodeState::HoldsKeys | DelNodeState::Moving => {
+                lines.push(Line::new(Level::Err, self.unfinished_move()));
                 return lines;
             }
             DelNodeState::Removed => {}
@@ -51,6 +52,28 @@ impl DelNodeReport {
         lines
     }
 
+    /// Why a node taking part in a move is kept, and what to do, in one line.
+    fn unfinished_move(&self) -> String {
+        let address = self.address.as_deref().unwrap_or_default();
+        let why = match (self.state, self.moving.split_first()) {
+            (DelNodeState::Moving, Some((first, []))) => {
+                format!("takes part in an unfinished move ({first})")
+            }
+            (DelNodeState::Moving, Some((first, rest))) => format!(
+                "takes part in unfinished moves ({first}, and {} more)",
+                rest.len()
+            ),
+            _ => format!(
+                "holds {} keys but owns no slot (a move onto or off it is unfinished)",
+                self.keys.unwrap_or_default()
+            ),
+        };
+        let seed = &self.seed;
+        format!(
+            "[ERR] Node {address} {why}: let the move finish (`rcluster resume {seed}` completes an interrupted one) or repair it with `rcluster fix {seed}`, then remove the node"
+        )
+    }
+
     fn hint(&self) -> Option<String> {
         let (seed, id) = (&self.seed, self.id.as_deref().unwrap_or_default());
         match self.state {
@@ -66,13 +89,24 @@ impl DelNodeReport {
     }
 }
 
+/// redis-cli's refusal of a node that is not empty.
+fn not_empty(address: &str) -> String {
+    format!("[ERR] Node {address} is not empty! Reshard data away and try again.")
+}
+
 impl Render for DelNodeReport {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
         let hint = self.hint().and_then(|text| hint_line(options, text));
         self.lines().into_iter().chain(hint).collect()
     }
 
+    /// redis-cli refuses only a node that owns slots; a master holding keys gets the same words (it
+    /// is not empty), a node in an unfinished move without keys gets rcluster's line.
     fn redis_cli(&self, _: &RenderOptions) -> Vec<Line> {
+        if self.state == DelNodeState::HoldsKeys {
+            let address = self.address.as_deref().unwrap_or_default();
+            return vec![Line::new(Level::Err, not_empty(address))];
+        }
         self.lines()
     }
 }
