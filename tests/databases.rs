@@ -375,3 +375,62 @@ fn redis_8_2_reshard_then_fix_of_an_open_slot_keep_every_key() {
     reshard_keeps_every_database(&cluster, &[0], PER_DB, &["--migration", "legacy"]);
     fix_repairs_open_slots(&cluster, &[0], PER_DB, &[0]);
 }
+
+/// A giver that holds a key when its slot is about to be handed over (issue 23: "a hand-off never
+/// shrugs off a refusal"). The reshard of one slot pauses before its hand-off (failpoint
+/// `before-handoff`); meanwhile the test makes the giver stable again and writes a key of the slot
+/// into its database 3, which the mover has already drained. The hand-off must count it and stop:
+/// exit 1, the slot left open and named with `rcluster fix`, and `fix` then keeps every key,
+/// the late one included.
+#[test]
+fn a_giver_that_holds_a_key_at_its_hand_off_stops_the_move_and_loses_nothing() {
+    let cluster = four_databases();
+    let (giver, taker) = (cluster.port(0), cluster.port(1));
+    let slot = free_slots(&cluster, giver, 1)[0];
+    for db in [1, 3] {
+        fill_slot_in_db(&cluster, giver, db, slot, 30);
+    }
+    let seed = cluster.seed();
+    let taker_id = cluster.id(taker);
+    let range = slot.to_string();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
+        .args([
+            "reshard",
+            &seed,
+            "--slot-ranges",
+            &range,
+            "--to",
+            &taker_id,
+            "--yes",
+            "--migration",
+            "legacy",
+        ])
+        .env("RCLUSTER_FAILPOINT", "before-handoff:5000")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn rcluster");
+    // The pause: the slot is open on both sides and the giver holds none of its keys.
+    let drained = common::eventually(20, || {
+        cluster.any_slot_open()
+            && ALL
+                .iter()
+                .all(|&db| cluster.count_in_db(giver, db, slot) == 0)
+            && cluster.count_in_db(taker, 1, slot) == 30
+    });
+    assert!(drained, "the move never reached its hand-off");
+    setslot(&cluster, giver, slot, "STABLE", None);
+    let tag = tag_for(slot);
+    cluster.redis_in_db(giver, 3, &["SET", &format!("{{{tag}}}:late"), "late"]);
+    let output = child.wait_with_output().expect("reshard ends");
+    let moved: Outcome = output.into();
+    let before = cluster.dump_databases(&ALL);
+    assert_eq!(moved.code, 1, "{}{}", moved.stdout, moved.stderr);
+    let said = format!("{}{}", moved.stdout, moved.stderr);
+    assert!(said.contains("still holds 1 of its keys"), "{said}");
+    assert!(said.contains("rcluster fix"), "{said}");
+    assert_eq!(cluster.count_in_db(giver, 3, slot), 1, "the late key stays");
+    let fixed = run(&["fix", &seed, "--yes"]);
+    assert_intact(&cluster, &fixed, &before, &ALL);
+}

@@ -335,6 +335,7 @@ impl Handoffs {
         if targets.iter().any(|t| ledger.givers.contains(*t)) {
             self.settle(ledger).await.map_err(|e| vec![e])?;
         }
+        crate::exec::failpoint::pause("before-handoff").await;
         let (leftovers, floor) = tokio::join!(
             self.keys_left_on_givers(group),
             self.make_epochs_safe(ledger, group)
