@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{TestCluster, assert_same_keys, redis_cli, run};
+use common::{
+    FOUR_DATABASES, TestCluster, assert_same_databases, assert_same_keys, redis_cli, run,
+};
 use rcluster::topology::key_slot;
 use std::time::{Duration, Instant};
 
@@ -390,13 +392,40 @@ struct Moving {
     target: u16,
     source_id: String,
     target_id: String,
-    before: Vec<(Vec<u8>, Vec<u8>)>,
+    /// The databases holding keys, and every key of them before the move.
+    dbs: &'static [u16],
+    before: common::Databases,
     child: std::process::Child,
 }
 
-fn start_slow_move(source: usize, target: usize) -> Moving {
-    let cluster = TestCluster::start(3, 1);
-    cluster.write_keys(20_000);
+/// The servers a fault case runs on: Redis 7.0 (database 0), or Valkey 9.1 with keys in four
+/// databases (issue 23: a repair must carry every database).
+#[derive(Clone, Copy)]
+enum Servers {
+    Redis,
+    ValkeyDatabases,
+}
+
+impl Servers {
+    /// A 3+1 cluster holding 20,000 keys over its databases.
+    fn start(self) -> (TestCluster, &'static [u16]) {
+        match self {
+            Servers::Redis => {
+                let cluster = TestCluster::start(3, 1);
+                cluster.write_keys(20_000);
+                (cluster, &[0])
+            }
+            Servers::ValkeyDatabases => {
+                let cluster = TestCluster::valkey_databases(3, 1, 4);
+                cluster.write_keys_in_databases(5_000, &FOUR_DATABASES);
+                (cluster, &FOUR_DATABASES)
+            }
+        }
+    }
+}
+
+fn start_slow_move(source: usize, target: usize, servers: Servers) -> Moving {
+    let (cluster, dbs) = servers.start();
     let (source, target) = (cluster.port(source), cluster.port(target));
     for slot in slots_of(&cluster, source, 8) {
         fill_slot(&cluster, slot, 100);
@@ -405,7 +434,7 @@ fn start_slow_move(source: usize, target: usize) -> Moving {
     cluster.wait_replicas_synced();
     let (seed, state) = (cluster.seed(), tempfile::tempdir().unwrap());
     let (source_id, target_id) = (cluster.id(source), cluster.id(target));
-    let before = cluster.dump_all();
+    let before = cluster.dump_databases(dbs);
     let child = spawn_rcluster(
         &[
             "reshard",
@@ -434,6 +463,7 @@ fn start_slow_move(source: usize, target: usize) -> Moving {
         target,
         source_id,
         target_id,
+        dbs,
         before,
         child,
     }
@@ -474,16 +504,26 @@ fn wait_for_failover(cluster: &TestCluster, dead_id: &str) {
 
 #[test]
 fn a_target_killed_mid_move_is_repaired_after_failover_and_then_forgotten() {
+    target_killed_mid_move(Servers::Redis);
+}
+
+#[test]
+fn a_target_killed_mid_move_is_repaired_on_four_valkey_databases() {
+    target_killed_mid_move(Servers::ValkeyDatabases);
+}
+
+fn target_killed_mid_move(servers: Servers) {
     let Moving {
         cluster,
         seed,
         state: _state,
         target,
         target_id,
+        dbs,
         before,
         mut child,
         ..
-    } = start_slow_move(0, 1);
+    } = start_slow_move(0, 1, servers);
     assert!(kill_when_open(&cluster, &mut child) > 0);
     // The replica that takes over must hold what the move gave the target before it was stopped.
     cluster.wait_replicas_of(target);
@@ -516,21 +556,31 @@ fn a_target_killed_mid_move_is_repaired_after_failover_and_then_forgotten() {
     let forgotten = run(&["del-node", &seed, &target_id]);
     assert_eq!(forgotten.code, 0, "{}", forgotten.stderr);
     assert_clean(&seed);
-    assert_same_keys(&before, &cluster.dump_all());
+    assert_same_databases(&before, &cluster.dump_databases(dbs));
 }
 
 #[test]
 fn a_source_frozen_past_the_node_timeout_is_repaired_after_it_returns() {
+    source_frozen_past_the_node_timeout(Servers::Redis);
+}
+
+#[test]
+fn a_source_frozen_past_the_node_timeout_is_repaired_on_four_valkey_databases() {
+    source_frozen_past_the_node_timeout(Servers::ValkeyDatabases);
+}
+
+fn source_frozen_past_the_node_timeout(servers: Servers) {
     let Moving {
         cluster,
         seed,
         state,
         source,
         source_id,
+        dbs,
         before,
         mut child,
         ..
-    } = start_slow_move(1, 2);
+    } = start_slow_move(1, 2, servers);
     std::thread::sleep(Duration::from_millis(200));
     // Freeze the source while keys are moving, and stop the tool as an operator would.
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -566,7 +616,7 @@ fn a_source_frozen_past_the_node_timeout_is_repaired_after_it_returns() {
     let fixed = fix_with_journals(&seed, state.path());
     assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
     assert_clean(&seed);
-    assert_same_keys(&before, &cluster.dump_all());
+    assert_same_databases(&before, &cluster.dump_databases(dbs));
 }
 
 #[test]
