@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TestCluster, assert_same_keys, run};
+use common::{FOUR_DATABASES, TestCluster, assert_same_databases, assert_same_keys, run};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -110,7 +110,21 @@ fn a_second_move_on_the_same_cluster_is_refused_while_the_first_completes() {
 fn a_frozen_target_stops_the_move_within_the_node_timeout_and_fix_repairs_it() {
     let cluster = TestCluster::start(3, 0);
     cluster.write_keys(20_000);
-    let before = cluster.dump_all();
+    frozen_target_stops_the_move(cluster, &[0]);
+}
+
+/// The same on Valkey 9.1 with keys in four databases (issue 23).
+#[test]
+fn a_frozen_target_stops_the_move_and_fix_repairs_it_on_four_valkey_databases() {
+    let cluster = TestCluster::valkey_databases(3, 0, 4);
+    cluster.write_keys_in_databases(5_000, &FOUR_DATABASES);
+    frozen_target_stops_the_move(cluster, &FOUR_DATABASES);
+}
+
+/// A reshard whose target is frozen (SIGSTOP) while keys move stops within the node timeout, names
+/// `rcluster fix`, and fix then keeps every key of `dbs`.
+fn frozen_target_stops_the_move(cluster: TestCluster, dbs: &[u16]) {
+    let before = cluster.dump_databases(dbs);
     let seed = cluster.seed();
     let target_port = cluster.port(0);
     let target = cluster.id(target_port);
@@ -157,7 +171,7 @@ fn a_frozen_target_stops_the_move_within_the_node_timeout_and_fix_repairs_it() {
     );
     let fixed = run_in(&["fix", &seed, "--yes"], state.path());
     assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
-    assert_same_keys(&before, &cluster.dump_all());
+    assert_same_databases(&before, &cluster.dump_databases(dbs));
 }
 
 #[test]
