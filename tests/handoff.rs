@@ -128,7 +128,15 @@ fn a_many_slot_fix_where_every_master_gives_and_receives_loses_no_key() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(10);
-    let cluster = TestCluster::start(10, 0);
+    // `RCLUSTER_HANDOFF_SERVER=redis-server-8.6` (a name in the server cache) for other servers.
+    let cluster = match std::env::var("RCLUSTER_HANDOFF_SERVER") {
+        Ok(name) => TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+            masters: 10,
+            server_bin: common::cached_server(&name),
+            ..Default::default()
+        }),
+        Err(_) => TestCluster::start(10, 0),
+    };
     cluster.write_keys_pipelined(40_000);
     let before = cluster.dump_all();
     assert_eq!(before.len(), 40_000);
