@@ -9,6 +9,8 @@ pub enum Exit {
     Ok,
     Problems,
     Error,
+    /// A second Ctrl-C left a run at once (130, as a shell reports SIGINT).
+    Interrupted,
 }
 
 impl Exit {
@@ -17,6 +19,7 @@ impl Exit {
             Exit::Ok => 0,
             Exit::Problems => 1,
             Exit::Error => 2,
+            Exit::Interrupted => 130,
         }
     }
 
@@ -87,6 +90,12 @@ enum LockState {
 /// The exit status of a command that ended with `error`: 1 when another run holds the cluster's lock
 /// (the command ran and found the cluster busy), 2 otherwise.
 pub fn exit_of(error: &anyhow::Error) -> Exit {
+    if error
+        .chain()
+        .any(|cause| cause.is::<crate::exec::run::Aborted>())
+    {
+        return Exit::Interrupted;
+    }
     let busy = error
         .chain()
         .any(|cause| lock_error(cause) == Some(LockState::Busy));

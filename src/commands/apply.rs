@@ -2,7 +2,7 @@
 //! through the same engine, after checking the cluster is healthy and still exactly as the plan saw it
 //! (each master's slots and config epoch); otherwise refuse and name what changed.
 
-use super::moves::{MoveOptions, Style, execute_plan};
+use super::moves::{MoveOptions, Style};
 use super::{Context, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::net::NodeAddress;
@@ -68,10 +68,16 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         context.ui.hint("declined: nothing was moved");
         return Ok(Outcome::new((), Exit::Problems));
     }
-    let run =
-        super::moves::start_run(context, &options.moves, &file.command, &view, &file.plan).await?;
-    execute_plan(
-        context,
+    let run = crate::exec::run::open(
+        &context.driver(),
+        &options.moves,
+        &file.command,
+        &view,
+        &file.plan,
+    )
+    .await?;
+    crate::exec::run::execute(
+        &context.driver(),
         &view,
         &file.plan,
         &options.moves,

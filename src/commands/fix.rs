@@ -8,13 +8,13 @@
 
 use super::Context;
 use super::check::{CheckPart, CheckSection, check_view};
-use super::moves::{bounded_migrate_timeout, wait_for_agreement};
 use crate::error::UsageError;
 use crate::exec::fix::{FixOutcome, execute_fix};
-use crate::exec::handoff::{Handoffs, node_timeout};
+use crate::exec::handoff::Handoffs;
 use crate::exec::journal::{Journal, JournalState, Record, default_dir, find_unfinished, read};
 use crate::exec::mover::Mover;
 use crate::exec::moves::{Endpoint, MigrateOptions, endpoints_of};
+use crate::exec::run::{bounded_migrate_timeout, wait_for_agreement};
 use crate::net::NodeAddress;
 use crate::plan::fix::{FixOptions, FixPlan, Intent, Problem, SlotKeys, plan_fix, slots_to_count};
 use crate::report::Outcome;
@@ -24,7 +24,6 @@ use crate::topology::{ClusterView, load_cluster_view};
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What `fix` is asked to do, validated (built by `crate::cli::args::fix`).
@@ -208,7 +207,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         let report = FixReport::new(FixStage::DryRun, check, plan, addresses);
         return Ok(report.finish(false));
     }
-    super::moves::refuse_without_permission(context, &view, Mover::Legacy).await?;
+    crate::exec::run::refuse_without_permission(&context.driver(), &view, Mover::Legacy).await?;
     let started = Instant::now();
     let repairer = Repairer::new(context, options, &view).await;
     let mut outcome = FixOutcome::default();
@@ -245,7 +244,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     if let Some((path, state)) = &journal {
         record_in_journal(context, path, state, &plan, &outcome);
     }
-    wait_for_agreement(context, &view, Duration::from_secs(10)).await;
+    wait_for_agreement(&context.driver(), &view, Duration::from_secs(10)).await;
     let after_view = load_cluster_view(&context.session, &seed).await?;
     let after = check_view(context, &after_view, options.search_multiple_owners).await?;
     let clean = clean_for(context, &after);
@@ -268,9 +267,9 @@ struct Repairer<'a> {
 impl<'a> Repairer<'a> {
     async fn new(context: &'a Context, options: &Options, view: &ClusterView) -> Repairer<'a> {
         let mut migrate = migrate_options(context, options);
-        let node_timeout = node_timeout(&context.session, &view.seed).await;
+        let (handoffs, node_timeout) =
+            crate::exec::run::hand_off_desk(&context.session, view).await;
         migrate.migrate_timeout = bounded_migrate_timeout(migrate.migrate_timeout, node_timeout);
-        let handoffs = Handoffs::new(Arc::clone(&context.session), view, node_timeout);
         Repairer {
             context,
             endpoints: endpoints_of(view),

@@ -46,6 +46,15 @@ pub enum Syntax {
 }
 
 impl Context {
+    /// What the run driver (`exec::run`) works with.
+    pub fn driver(&self) -> crate::exec::run::Driver {
+        crate::exec::run::Driver {
+            session: Arc::clone(&self.session),
+            ui: Arc::clone(&self.ui),
+            break_lock: self.break_lock,
+        }
+    }
+
     /// Whether the command line was in redis-cli syntax.
     pub fn redis_cli(&self) -> bool {
         self.syntax == Syntax::RedisCli
@@ -99,13 +108,7 @@ pub async fn take_lock(
     view: &crate::topology::ClusterView,
     command: &str,
 ) -> anyhow::Result<crate::exec::lock::ClusterLock> {
-    let request = crate::exec::lock::LockRequest {
-        session: &context.session,
-        ui: &context.ui,
-        command,
-        break_lock: context.break_lock,
-    };
-    Ok(crate::exec::lock::lock(view, request).await?)
+    context.driver().lock(view, command).await
 }
 
 /// This host's lock alone, for a dry run: it changes nothing (and needs no right to write the

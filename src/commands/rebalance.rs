@@ -3,7 +3,7 @@
 //! different sources at once. Weight 0 drains a master; threshold 0 balances exactly. `--by keys` or
 //! `--by memory` balances that load instead, moving as few slots as possible.
 
-use super::moves::{MoveOptions, PlannedMove, Style, execute_plan, planned_moves};
+use super::moves::{MoveOptions, PlannedMove, Style, planned_moves};
 use super::{Context, NodeRef, RedisCliRefusal, check::CheckSection, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::net::{NodeAddress, concurrently};
@@ -118,10 +118,16 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         context.ui.hint("declined: nothing was moved");
         return Ok(Outcome::new((), Exit::Problems));
     }
-    let run =
-        super::moves::start_run(context, &options.moves, "rebalance", &view, &plan.moves).await?;
-    execute_plan(
-        context,
+    let run = crate::exec::run::open(
+        &context.driver(),
+        &options.moves,
+        "rebalance",
+        &view,
+        &plan.moves,
+    )
+    .await?;
+    crate::exec::run::execute(
+        &context.driver(),
         &view,
         &plan.moves,
         &options.moves,

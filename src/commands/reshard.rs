@@ -2,7 +2,7 @@
 //! check the cluster, plan exactly the slots asked for, show the plan, ask, move the slots (several
 //! sources at once, pipelined key batches), wait until every node agrees, report.
 
-use super::moves::{MoveOptions, PlannedMove, Style, execute_plan, planned_moves};
+use super::moves::{MoveOptions, PlannedMove, Style, planned_moves};
 use super::{Context, NodeRef, RedisCliRefusal, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::net::NodeAddress;
@@ -133,8 +133,17 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         context.ui.hint("declined: nothing was moved");
         return Ok(Outcome::new((), Exit::Problems));
     }
-    let run = super::moves::start_run(context, &options.moves, "reshard", &view, &plan).await?;
-    execute_plan(context, &view, &plan, &options.moves, Style::PerSlot, run).await
+    let run =
+        crate::exec::run::open(&context.driver(), &options.moves, "reshard", &view, &plan).await?;
+    crate::exec::run::execute(
+        &context.driver(),
+        &view,
+        &plan,
+        &options.moves,
+        Style::PerSlot,
+        run,
+    )
+    .await
 }
 
 /// One non-empty answer; a closed stdin is a usage error naming the option to pass instead.

@@ -3,9 +3,8 @@
 //! the target already owns are only announced; slots still at their source (open or not) are moved.
 
 use super::Context;
-use super::moves::{MoveOptions, Run, Style, choose_mover, execute_plan};
+use super::moves::{MoveOptions, Run, Style};
 use crate::error::{Exit, UsageError};
-use crate::exec::handoff::{Handoff, Handoffs, node_timeout};
 use crate::exec::journal::{Journal, Record, default_dir, find_unfinished, newer_finished, read};
 use crate::net::NodeAddress;
 use crate::plan::{MovePlan, SlotMove};
@@ -74,8 +73,8 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
     refuse_stale_sources(&view, &state, &remaining)?;
     refuse_foreign_open_slots(&view, &remaining)?;
     let (announce, moves) = split_by_owner(&view, &remaining)?;
-    let mover = choose_mover(context, &view, &options.moves).await?;
-    super::moves::refuse_without_permission(context, &view, mover).await?;
+    let mover = crate::exec::run::choose_mover(&context.driver(), &view, &options.moves).await?;
+    crate::exec::run::refuse_without_permission(&context.driver(), &view, mover).await?;
     let journal = Journal::reopen(&path)
         .map_err(|e| UsageError(format!("cannot append to {}: {e}", path.display())))?;
     context.ui.step(&format!(
@@ -85,7 +84,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
         moves.moves.len(),
         announce.len()
     ));
-    announce_owners(context, &view, &announce, &journal).await?;
+    crate::exec::run::hand_off_again(&context.driver(), &view, &announce, &journal).await?;
     if moves.moves.is_empty() {
         journal.append(&Record::Finished)?;
         let report = NothingToResume {
@@ -99,7 +98,15 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
         mover,
         lock,
     };
-    execute_plan(context, &view, &moves, &options.moves, Style::PerSlot, run).await
+    crate::exec::run::execute(
+        &context.driver(),
+        &view,
+        &moves,
+        &options.moves,
+        Style::PerSlot,
+        run,
+    )
+    .await
 }
 
 /// Open slots that the journal does not explain are not ours to finish.
@@ -229,36 +236,4 @@ fn split_by_owner(
         }
     }
     Ok((announce, MovePlan { moves }))
-}
-
-/// Slots the target already owns are handed off again through the hand-off protocol (the target's
-/// epoch is made greater than the source's, then every master is told), then journaled.
-async fn announce_owners(
-    context: &Context,
-    view: &ClusterView,
-    announce: &[SlotMove],
-    journal: &Journal,
-) -> anyhow::Result<()> {
-    if announce.is_empty() {
-        return Ok(());
-    }
-    let node_timeout = node_timeout(&context.session, &view.seed).await;
-    let handoffs = Handoffs::new(std::sync::Arc::clone(&context.session), view, node_timeout);
-    let group: Vec<Handoff> = announce
-        .iter()
-        .map(|s| Handoff::of_move(s, false))
-        .collect();
-    if let Some(failure) = handoffs.hand_off(&group).await.first() {
-        anyhow::bail!("{failure}; run `rcluster resume` again once it answers, or `rcluster fix`");
-    }
-    let report = handoffs.finish().await?;
-    for warning in &report.warnings {
-        context.ui.warn(warning);
-    }
-    for step in announce {
-        journal.append(&Record::SlotDone {
-            slot: step.slot.number(),
-        })?;
-    }
-    Ok(())
 }

@@ -18,6 +18,7 @@ pub mod permissions;
 pub mod private;
 pub mod rdb;
 pub mod retry;
+pub mod run;
 pub mod scratch;
 
 use std::time::{Duration, Instant};

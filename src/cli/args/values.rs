@@ -1,9 +1,9 @@
 //! The value sets of options (clap `ValueEnum`), each mapped to the core's own enum so that clap's
 //! derive stays on this side of the edge.
 
-use crate::commands::moves::Migration;
 use crate::commands::rebalance::Balance;
 use crate::commands::setslot::SlotState;
+use crate::exec::mover::MoverChoice as Migration;
 use clap::ValueEnum;
 
 /// The state to put the slot in.

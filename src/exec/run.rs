@@ -1,0 +1,432 @@
+//! The run driver of every slot move. `reshard`, `rebalance`, `apply` and `resume` pass the same
+//! gates in one order ([`open`]: unknown targets, the cluster's lock, the mover's choice, the
+//! permissions, the journal), then [`execute`] builds the hand-off desk, bounds MIGRATE by the node
+//! timeout, watches Ctrl-C (the first stops new windows, a second returns [`Aborted`], which the CLI
+//! turns into exit 130), waits for every node to agree and reports. `fix` and `resume` build their
+//! hand-off desks with [`hand_off_desk`]. Commands only resolve, load, plan, confirm, call this and
+//! return the report.
+
+use super::handoff::{Handoff, HandoffError, Handoffs, announce_owner, node_timeout};
+use super::journal::{Journal, Record};
+use super::lock::{ClusterLock, LockRequest};
+use super::mover::{Mover, MoverChoice};
+use super::moves::{MigrateOptions, SlotLog, endpoints_of};
+use super::permissions::{Duty, preflight};
+use super::poll_until;
+use crate::net::{NodeAddress, Session};
+use crate::plan::MovePlan;
+use crate::report::{Event, MovesStart, Outcome, Reporter};
+use crate::topology::ClusterView;
+use crate::topology::load::slot_maps_agree;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// What the driver works with: the connections, where events go, and `--break-lock`.
+#[derive(Clone)]
+pub struct Driver {
+    pub session: Arc<Session>,
+    pub ui: Arc<dyn Reporter>,
+    pub break_lock: bool,
+}
+
+impl Driver {
+    /// The cluster's lock for `command` (this host's flock and the cluster's lease, docs/lock.md).
+    pub async fn lock(&self, view: &ClusterView, command: &str) -> anyhow::Result<ClusterLock> {
+        let request = LockRequest {
+            session: &self.session,
+            ui: &self.ui,
+            command,
+            break_lock: self.break_lock,
+        };
+        Ok(super::lock::lock(view, request).await?)
+    }
+}
+
+/// The hand-off desk of a run on `view` (every owner change goes through it), with the cluster's
+/// `cluster-node-timeout` it was sized by.
+pub async fn hand_off_desk(session: &Arc<Session>, view: &ClusterView) -> (Handoffs, Duration) {
+    let node_timeout = node_timeout(session, &view.seed).await;
+    let desk = Handoffs::new(Arc::clone(session), view, node_timeout);
+    (desk, node_timeout)
+}
+
+/// The migration engine's options, validated (built by `crate::cli::args::moves`).
+#[derive(Debug, Clone)]
+pub struct MoveOptions {
+    /// Also write the plan to this file for `rcluster apply`.
+    pub plan_out: Option<std::path::PathBuf>,
+    /// At most this many keys per second over all sources.
+    pub rate: Option<u64>,
+    /// The journal to record progress in (or, for `resume`, to read).
+    pub journal: Option<std::path::PathBuf>,
+    /// Keys per batch (at least 1).
+    pub pipeline: usize,
+    pub migrate_timeout: Duration,
+    pub replace: bool,
+    /// Sources moving slots at once.
+    pub parallel: usize,
+    pub migration: MoverChoice,
+    /// Slots of one source in flight together (at least 1).
+    pub window: usize,
+}
+
+/// The backend for this run; an error when the choice cannot be honoured. [`start_run`] asks
+/// before writing a journal, so a refused run leaves none behind.
+pub async fn choose_mover(
+    driver: &Driver,
+    view: &ClusterView,
+    args: &MoveOptions,
+) -> anyhow::Result<Mover> {
+    let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    Mover::choose(
+        &driver.session,
+        &masters,
+        args.migration,
+        args.rate.is_some(),
+    )
+    .await
+    .map_err(|reason| crate::error::UsageError(reason).into())
+}
+
+/// Refuses a run whose user may not send what `mover` sends, before anything changes (the probes of
+/// `exec::permissions`, on every master at once).
+pub async fn refuse_without_permission(
+    driver: &Driver,
+    view: &ClusterView,
+    mover: Mover,
+) -> anyhow::Result<()> {
+    let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let duty = match mover {
+        Mover::Legacy => Duty::LegacyMoves,
+        Mover::ValkeyAtomic => Duty::AtomicMoves,
+    };
+    for note in preflight(&driver.session, &masters, duty).await? {
+        driver.ui.hint(&note);
+    }
+    Ok(())
+}
+
+/// How progress is shown in redis-cli syntax.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `Moving slot N from A to B: ...` per slot (reshard).
+    PerSlot,
+    /// Nothing per slot (rebalance prints its own lines).
+    Quiet,
+}
+
+/// Moves the slots, waits until every node agrees, and reports.
+pub async fn execute(
+    driver: &Driver,
+    view: &ClusterView,
+    plan: &MovePlan,
+    args: &MoveOptions,
+    style: Style,
+    run: Run,
+) -> anyhow::Result<Outcome> {
+    let Run {
+        journal,
+        mover,
+        lock: _lock,
+    } = run;
+    let atomic = mover == Mover::ValkeyAtomic;
+    let endpoints = endpoints_of(view);
+    let (handoffs, node_timeout) = hand_off_desk(&driver.session, view).await;
+    let handoffs = Arc::new(handoffs);
+    // A server-side job does not block its source: there the timeout is the no-progress limit.
+    let migrate_timeout = match mover {
+        Mover::Legacy => bounded_migrate_timeout(args.migrate_timeout, node_timeout),
+        Mover::ValkeyAtomic => args.migrate_timeout,
+    };
+    if migrate_timeout < args.migrate_timeout {
+        driver.ui.hint(&format!(
+            "MIGRATE's timeout is {} ms, half the cluster-node-timeout ({} ms): a source blocked longer in MIGRATE could be failed over",
+            migrate_timeout.as_millis(),
+            node_timeout.as_millis()
+        ));
+    }
+    let options = driver.session.options();
+    let migrate = MigrateOptions {
+        pipeline: args.pipeline,
+        migrate_timeout,
+        replace: args.replace,
+        parallel: args.parallel,
+        window: args.window,
+        rate: args.rate,
+        user: options.user.clone(),
+        password: options.password.clone(),
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    driver.ui.event(Event::MovesStarted(MovesStart {
+        slots: plan.moves.len(),
+        per_slot_lines: style == Style::PerSlot,
+    }));
+    let journal = Arc::new(journal);
+    let progress = Arc::new(SlotLog::new(
+        Arc::clone(&journal),
+        Arc::clone(&driver.ui),
+        Arc::clone(&stop),
+    ));
+    let aborted = Arc::new(tokio::sync::Notify::new());
+    let interrupt = tokio::spawn(stop_on_ctrl_c(
+        Arc::clone(&stop),
+        Arc::clone(&aborted),
+        Arc::clone(&driver.ui),
+    ));
+    let moving = mover.execute(
+        Arc::clone(&driver.session),
+        endpoints,
+        Arc::clone(&handoffs),
+        plan,
+        migrate,
+        progress,
+        Arc::clone(&stop),
+    );
+    let (summary, errors) = tokio::select! {
+        done = moving => done,
+        () = aborted.notified() => return Err(Aborted.into()),
+    };
+    interrupt.abort();
+    driver.ui.event(Event::MovesFinished);
+    // Every hand-off settled and its keys counted again (docs/handoff.md, "Detect").
+    let verified = if atomic {
+        None
+    } else {
+        match handoffs.finish().await {
+            Ok(report) => {
+                for warning in &report.warnings {
+                    driver.ui.warn(warning);
+                }
+                None
+            }
+            Err(error) => Some(error),
+        }
+    };
+    let interrupted = errors.is_empty() && summary.slots < plan.moves.len();
+    if errors.is_empty() && !interrupted {
+        let _ = journal.append(&Record::Finished);
+    }
+    let agreed = errors.is_empty() && verified.is_none() && settle(driver, view, plan).await;
+    let errors: Vec<String> = errors
+        .into_iter()
+        .map(RunError::Move)
+        .chain(verified.map(RunError::Handoff))
+        .map(|e| e.to_string())
+        .collect();
+    let clean = errors.is_empty() && !interrupted;
+    let report = MoveRunReport {
+        applied: true,
+        interrupted,
+        agreed,
+        migration: mover.name().to_string(),
+        planned: plan.moves.len(),
+        profile: std::env::var_os("RCLUSTER_PROFILE").is_some(),
+        summary,
+        errors,
+        seed: view.seed.to_string(),
+        journal: journal.path.clone(),
+    };
+    Ok(Outcome::clean_if(report, clean))
+}
+
+/// What a run of slot moves did.
+#[derive(Debug, serde::Serialize)]
+pub struct MoveRunReport {
+    /// Always true: the moves ran (a dry run or a declined prompt has no run).
+    pub applied: bool,
+    /// Stopped by Ctrl-C or a closed stdout before every slot moved (none left open).
+    pub interrupted: bool,
+    /// Every node's table showed the same owners at the end.
+    pub agreed: bool,
+    /// `legacy` or `atomic`.
+    pub migration: String,
+    /// Slots in the plan.
+    pub planned: usize,
+    pub summary: crate::exec::moves::MoveSummary,
+    /// Each failure, in words that say what to run.
+    pub errors: Vec<String>,
+    /// `host:port` of the seed, for the commands the hints name.
+    pub seed: String,
+    /// The journal `rcluster resume` reads.
+    pub journal: std::path::PathBuf,
+    /// Show where the time went (`RCLUSTER_PROFILE` set).
+    #[serde(skip)]
+    pub profile: bool,
+}
+
+/// MIGRATE blocks its source while it waits for the target: never longer than half the
+/// cluster-node-timeout, so a stalled target cannot get a healthy source failed over.
+pub fn bounded_migrate_timeout(requested: Duration, node_timeout: Duration) -> Duration {
+    requested
+        .min(node_timeout / 2)
+        .max(Duration::from_millis(100))
+}
+
+/// A failure of a run: a slot's move, or the hand-off's own check.
+#[derive(Debug, thiserror::Error)]
+enum RunError {
+    #[error(transparent)]
+    Move(crate::exec::moves::MoveError),
+    #[error(transparent)]
+    Handoff(HandoffError),
+}
+
+/// Waits (at most 10 s) until every loaded node's table shows the same slot owners.
+pub async fn wait_for_agreement(driver: &Driver, view: &ClusterView, limit: Duration) -> bool {
+    let addresses: Vec<_> = view.loaded().map(|n| n.address.clone()).collect();
+    poll_until(Instant::now() + limit, || {
+        slot_maps_agree(&driver.session, &addresses)
+    })
+    .await
+}
+
+/// Waits for agreement; if a replica still shows a moved slot open (seen on Valkey 9, whose replicas
+/// follow their primary's slot states), sends the slot's final owner to that replica's primary again,
+/// which replicates it, and waits once more.
+async fn settle(driver: &Driver, view: &ClusterView, plan: &MovePlan) -> bool {
+    if wait_for_agreement(driver, view, Duration::from_secs(3)).await {
+        return true;
+    }
+    let targets: HashMap<u16, &str> = plan
+        .moves
+        .iter()
+        .map(|m| (m.slot.number(), m.target.as_str()))
+        .collect();
+    let addresses: Vec<_> = view.loaded().map(|n| n.address.clone()).collect();
+    let tables = crate::topology::load::load_tables(&driver.session, &addresses).await;
+    let mut resend: BTreeMap<(NodeAddress, &str), Vec<u16>> = BTreeMap::new();
+    for me in tables
+        .iter()
+        .flatten()
+        .filter_map(|t| t.iter().find(|e| e.flags.myself))
+    {
+        let Some(primary) = me.master_id.as_deref().and_then(|id| view.node_by_id(id)) else {
+            continue;
+        };
+        for (slot, _) in me.migrating.iter().chain(&me.importing) {
+            if let Some(target) = targets.get(&slot.number()) {
+                resend
+                    .entry((primary.address.clone(), *target))
+                    .or_default()
+                    .push(slot.number());
+            }
+        }
+    }
+    for ((primary, target), slots) in resend {
+        let _ = announce_owner(&driver.session, vec![primary], &slots, target).await;
+    }
+    wait_for_agreement(driver, view, Duration::from_secs(10)).await
+}
+
+/// First Ctrl-C: finish the slots in flight, start no more. Second: leave at once.
+async fn stop_on_ctrl_c(
+    stop: Arc<AtomicBool>,
+    aborted: Arc<tokio::sync::Notify>,
+    ui: Arc<dyn Reporter>,
+) {
+    if tokio::signal::ctrl_c().await.is_err() {
+        return;
+    }
+    stop.store(true, Ordering::SeqCst);
+    ui.warn(
+        "\nstopping: finishing the slots in flight, cancelling server-side jobs (Ctrl-C again to abort at once, leaving them open)",
+    );
+    if tokio::signal::ctrl_c().await.is_ok() {
+        aborted.notify_one();
+    }
+}
+
+/// A second Ctrl-C: the run was left at once; `cli` exits 130, as a shell does for SIGINT.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "aborted: slots in flight are left open; `rcluster check` names them, `rcluster resume` finishes them"
+)]
+pub struct Aborted;
+
+/// What a run is decided to be before anything moves: its journal, how slots move, and the lock
+/// that keeps a second run off this cluster while it lives.
+pub struct Run {
+    pub journal: Journal,
+    pub mover: Mover,
+    pub lock: ClusterLock,
+}
+
+/// Refuses a plan whose target some node does not know: `SETSLOT NODE` would fail there half-way.
+pub fn refuse_unknown_targets(view: &ClusterView, plan: &MovePlan) -> anyhow::Result<()> {
+    let missing = crate::topology::check::missing_members(view);
+    let targets: std::collections::BTreeSet<&str> =
+        plan.moves.iter().map(|m| m.target.as_str()).collect();
+    for target in targets {
+        if let Some(lacking) = missing.get(target) {
+            return Err(crate::error::UsageError(format!(
+                "the target {target} is not known by {}: wait until every node knows it (`rcluster check`), or meet it again, before moving slots to it",
+                lacking.join(", ")
+            ))
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// Decides the migration method (an error if it cannot be honoured), then opens the journal for a
+/// new run, writing the plan, before anything is moved.
+pub async fn open(
+    driver: &Driver,
+    args: &MoveOptions,
+    command: &str,
+    view: &ClusterView,
+    plan: &MovePlan,
+) -> anyhow::Result<Run> {
+    refuse_unknown_targets(view, plan)?;
+    let lock = driver.lock(view, command).await?;
+    let mover = choose_mover(driver, view, args).await?;
+    refuse_without_permission(driver, view, mover).await?;
+    let journal = Journal::create(
+        args.journal.as_deref(),
+        command,
+        &view.seed.to_string(),
+        plan,
+        crate::plan::file::fingerprint(view),
+    )
+    .map_err(|e| {
+        anyhow::anyhow!("cannot write the journal: {e}; pass a writable --journal PATH")
+    })?;
+    Ok(Run {
+        journal,
+        mover,
+        lock,
+    })
+}
+
+/// Slots the target already owns are handed off again through the hand-off protocol (the target's
+/// epoch is made greater than the source's, then every master is told), then journaled.
+pub async fn hand_off_again(
+    driver: &Driver,
+    view: &ClusterView,
+    announce: &[crate::plan::SlotMove],
+    journal: &Journal,
+) -> anyhow::Result<()> {
+    if announce.is_empty() {
+        return Ok(());
+    }
+    let (handoffs, _) = hand_off_desk(&driver.session, view).await;
+    let group: Vec<Handoff> = announce
+        .iter()
+        .map(|s| Handoff::of_move(s, false))
+        .collect();
+    if let Some(failure) = handoffs.hand_off(&group).await.first() {
+        anyhow::bail!("{failure}; run `rcluster resume` again once it answers, or `rcluster fix`");
+    }
+    let report = handoffs.finish().await?;
+    for warning in &report.warnings {
+        driver.ui.warn(warning);
+    }
+    for step in announce {
+        journal.append(&Record::SlotDone {
+            slot: step.slot.number(),
+        })?;
+    }
+    Ok(())
+}
