@@ -251,6 +251,79 @@ fn ctrl_c_finishes_the_slots_in_flight_and_leaves_none_open() {
     common::assert_same_keys(&before, &cluster.dump_all());
 }
 
+/// A second Ctrl-C leaves at once: exit 130, the slots in flight named as left open, and `resume`
+/// then finishes the run with every key.
+#[test]
+fn a_second_ctrl_c_exits_130_and_resume_finishes_the_run() {
+    use std::io::BufRead;
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys(5000);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let target = cluster.id(cluster.port(0));
+    let state = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
+        .args([
+            "reshard", &seed, "--from", "all", "--to", &target, "--slots", "10000", "--yes",
+        ])
+        .args([
+            "--window",
+            "1",
+            "--parallel",
+            "1",
+            "--pipeline",
+            "1",
+            "--rate",
+            "500",
+        ])
+        .env("XDG_STATE_HOME", state.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline && !cluster.any_slot_open() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let pid = child.id() as i32;
+    // SAFETY: kill(2) on the child we started.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    // The second only once the first was taken (its "stopping:" line).
+    let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut said = String::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        said.push_str(&line);
+        said.push('\n');
+        if line.starts_with("stopping:") {
+            break;
+        }
+    }
+    assert!(said.contains("stopping:"), "{said}");
+    // SAFETY: as above.
+    unsafe { libc::kill(pid, libc::SIGINT) };
+    for line in lines {
+        said.push_str(&line.unwrap());
+        said.push('\n');
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "{said}");
+    assert!(
+        said.contains("aborted: slots in flight are left open"),
+        "{said}"
+    );
+    let resumed = common::rcluster()
+        .args(["resume", &seed])
+        .env("XDG_STATE_HOME", state.path())
+        .output()
+        .unwrap();
+    let resumed: common::Outcome = resumed.into();
+    assert_eq!(resumed.code, 0, "{}{}", resumed.stdout, resumed.stderr);
+    let check = run(&["check", &seed, "--json"]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    common::assert_same_keys(&before, &cluster.dump_all());
+}
+
 #[test]
 fn plan_files_apply_once_and_refuse_a_changed_cluster() {
     let cluster = TestCluster::start(3, 0);
