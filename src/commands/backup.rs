@@ -6,9 +6,8 @@
 //! topology, and per master its file's size, sha256, keys per database and RDB version), and per node
 //! `DIR/nodes/<host>-<port>/config.txt` (`CONFIG GET *`, secrets masked) and `cluster-nodes.txt`.
 //!
-//! `SYNC` is the replication handshake, so this module speaks it on a raw stream (TCP, or TLS with the
-//! cluster's settings): the reply is `$<length>\r\n` (after newlines the master sends while its BGSAVE
-//! runs) and then the RDB itself; the connection is closed once the RDB is read.
+//! The RDBs come by `SYNC`, the replication handshake: `net::start_sync` speaks it on a raw stream
+//! (TCP, or TLS with the cluster's settings) and `exec::snapshot` writes each into its file.
 
 use super::{Context, check::check_view};
 use crate::error::UsageError;
@@ -20,7 +19,6 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 
 /// What `backup` is asked to do, validated (built by `crate::cli::args::backup`).
 #[derive(Debug)]
@@ -240,15 +238,11 @@ fn config_text(pairs: &[String]) -> String {
 }
 
 /// One master's snapshot: where it went and what was written, or why it failed.
-type Saved = (NodeAddress, PathBuf, Result<Fetched, String>);
-
-/// An RDB written to disk.
-#[derive(Debug, Clone)]
-struct Fetched {
-    bytes: u64,
-    sha256: String,
-    header: crate::exec::rdb::RdbHeader,
-}
+type Saved = (
+    NodeAddress,
+    PathBuf,
+    Result<crate::exec::snapshot::Fetched, String>,
+);
 
 /// Every master's RDB, all at once, each bounded by `--snapshot-timeout`.
 async fn save_rdbs(context: &Context, options: &Options, view: &ClusterView) -> Vec<Saved> {
@@ -266,7 +260,11 @@ async fn save_rdbs(context: &Context, options: &Options, view: &ClusterView) -> 
     let mut saved = concurrently(work, |(address, path)| {
         let connect = context.session.options().clone();
         async move {
-            let saved = tokio::time::timeout(limit, fetch_rdb(&address, &connect, &path)).await;
+            let saved = tokio::time::timeout(
+                limit,
+                crate::exec::snapshot::fetch_rdb(&address, &connect, &path),
+            )
+            .await;
             let saved = saved.unwrap_or_else(|_| Err(format!("no snapshot within {limit:?}")));
             (address, path, saved)
         }
@@ -349,130 +347,6 @@ fn rdb_name(node: &NodeView) -> String {
         node.address.port,
         node.id()
     )
-}
-
-/// Sends `SYNC` and writes the RDB that comes back to `path`; returns its size.
-async fn fetch_rdb(
-    address: &NodeAddress,
-    options: &crate::net::ConnectOptions,
-    path: &Path,
-) -> Result<Fetched, String> {
-    let stream = tokio::time::timeout(options.connect_timeout, connect(address, options))
-        .await
-        .map_err(|_| format!("no connection within {:?}", options.connect_timeout))??;
-    let mut stream = BufReader::new(stream);
-    if let Some(password) = &options.password {
-        let mut auth = redis::cmd("AUTH");
-        if let Some(user) = &options.user {
-            auth.arg(user);
-        }
-        auth.arg(password.expose());
-        stream
-            .get_mut()
-            .write_all(&auth.get_packed_command())
-            .await
-            .map_err(|e| e.to_string())?;
-        let reply = read_line(&mut stream).await?;
-        if !reply.starts_with('+') {
-            return Err("AUTH failed".into());
-        }
-    }
-    stream
-        .get_mut()
-        .write_all(b"SYNC\r\n")
-        .await
-        .map_err(|e| e.to_string())?;
-    let header = loop {
-        let line = read_line(&mut stream).await?;
-        if !line.is_empty() {
-            break line;
-        }
-    };
-    let length = crate::exec::rdb::sync_length(&header).map_err(|e| e.to_string())?;
-    let mut file = crate::exec::private::create(path)
-        .await
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    let (copied, head, sha256) = copy_hashing(&mut (&mut stream).take(length), &mut file)
-        .await
-        .map_err(|e| format!("transfer: {e}"))?;
-    if copied != length {
-        return Err(format!("transfer ended after {copied} of {length} bytes"));
-    }
-    file.sync_all().await.map_err(|e| e.to_string())?;
-    drop(file);
-    match crate::exec::rdb::rdb_header(&head) {
-        Ok(header) => Ok(Fetched {
-            bytes: length,
-            sha256,
-            header,
-        }),
-        Err(error) => {
-            let _ = tokio::fs::remove_file(path).await;
-            Err(error.to_string())
-        }
-    }
-}
-
-/// Copies `from` into `to`; returns the bytes copied, the first bytes (an RDB header's worth) and
-/// the sha256 of everything.
-async fn copy_hashing(
-    from: &mut (impl AsyncRead + Unpin),
-    to: &mut tokio::fs::File,
-) -> std::io::Result<(u64, Vec<u8>, String)> {
-    let mut sum = crate::exec::manifest::Checksum::default();
-    let mut head = Vec::with_capacity(crate::exec::rdb::HEADER_LEN);
-    let mut buffer = vec![0u8; 256 * 1024];
-    let mut copied = 0u64;
-    loop {
-        let read = from.read(&mut buffer).await?;
-        if read == 0 {
-            return Ok((copied, head, sum.hex()));
-        }
-        let chunk = &buffer[..read];
-        let wanted = crate::exec::rdb::HEADER_LEN.saturating_sub(head.len());
-        head.extend_from_slice(&chunk[..wanted.min(read)]);
-        sum.update(chunk);
-        to.write_all(chunk).await?;
-        copied += read as u64;
-    }
-}
-
-/// A byte stream to a node: plain TCP, or TLS with the cluster's settings.
-trait RawStream: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> RawStream for T {}
-
-async fn connect(
-    address: &NodeAddress,
-    options: &crate::net::ConnectOptions,
-) -> Result<Box<dyn RawStream>, String> {
-    let tcp = tokio::net::TcpStream::connect((address.host.as_str(), address.port))
-        .await
-        .map_err(|e| format!("cannot connect: {e}"))?;
-    let Some(tls) = &options.tls else {
-        return Ok(Box::new(tcp));
-    };
-    let (connector, name) = tls.connector(address)?;
-    let stream = connector
-        .connect(name, tcp)
-        .await
-        .map_err(|e| format!("TLS handshake: {e}"))?;
-    Ok(Box::new(stream))
-}
-
-/// One protocol line without its `\r\n` (the master sends bare `\n` keepalives while it saves).
-async fn read_line(stream: &mut BufReader<Box<dyn RawStream>>) -> Result<String, String> {
-    let mut line = String::new();
-    let read = stream
-        .read_line(&mut line)
-        .await
-        .map_err(|e| e.to_string())?;
-    if read == 0 {
-        return Err("the node closed the connection".into());
-    }
-    if line.starts_with('-') {
-        return Err(line.trim().to_string());
-    }
-    Ok(line.trim_end_matches(['\r', '\n']).to_string())
 }
 
 /// nodes.json: every loaded node as redis-cli describes it.

@@ -20,6 +20,7 @@ pub mod rdb;
 pub mod retry;
 pub mod run;
 pub mod scratch;
+pub mod snapshot;
 
 use std::time::{Duration, Instant};
 

@@ -8,6 +8,7 @@ mod address;
 mod concurrent;
 mod error;
 mod keyspace;
+mod sync;
 mod tls;
 mod zones;
 
@@ -16,6 +17,7 @@ pub use concurrent::concurrently;
 use error::first_line;
 pub use error::{ConnectHint, Flags, Link, NetError, Transport, server_error_text};
 pub use keyspace::{Keyspace, cluster_databases_of, in_database, select};
+pub use sync::{RawStream, SyncReply, start_sync};
 pub use tls::TlsOptions;
 pub use zones::Zones;
 
