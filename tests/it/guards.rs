@@ -2,9 +2,8 @@
 //! same cluster, a frozen target, a stale journal, a target some master does not know, and output
 //! that can no longer be written. Each ends with every key intact.
 
-mod common;
 
-use common::{FOUR_DATABASES, TestCluster, assert_same_databases, assert_same_keys, run};
+use crate::common::{FOUR_DATABASES, TestCluster, assert_same_databases, assert_same_keys, run};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -21,8 +20,8 @@ fn spawn(args: &[&str], state: &std::path::Path) -> std::process::Child {
 }
 
 /// `rcluster ARGS` run to the end with its state under `state`.
-fn run_in(args: &[&str], state: &std::path::Path) -> common::Outcome {
-    common::rcluster()
+fn run_in(args: &[&str], state: &std::path::Path) -> crate::common::Outcome {
+    crate::common::rcluster()
         .args(args)
         .env("XDG_STATE_HOME", state)
         .timeout(Duration::from_secs(120))
@@ -343,7 +342,7 @@ fn fresh_node() -> TestCluster {
 }
 
 #[track_caller]
-fn assert_refused_by_lease(outcome: &common::Outcome, holder: &str) {
+fn assert_refused_by_lease(outcome: &crate::common::Outcome, holder: &str) {
     assert_eq!(outcome.code, 1, "{}{}", outcome.stdout, outcome.stderr);
     let error = outcome
         .stderr
@@ -386,7 +385,7 @@ fn del_node_of_a_master_a_rebalance_is_filling_is_refused_and_no_key_is_lost() {
     );
     let holds_keys = || spare.redis(spare.port(0), &["DBSIZE"]) != redis::Value::Int(0);
     assert!(
-        common::eventually(30, holds_keys),
+        crate::common::eventually(30, holds_keys),
         "the new master never got a key"
     );
     let removed = run_in(&["del-node", &seed, &empty_id], second.path());
@@ -446,7 +445,7 @@ fn a_run_with_another_state_folder_is_refused_by_the_clusters_lease() {
     assert_refused_by_lease(&fixing, &holder);
     let json = run_in(&["fix", &seed, "--yes", "--json"], second.path());
     assert_eq!(json.code, 1);
-    assert_eq!(common::json(&json.stdout)["error"]["kind"], "locked");
+    assert_eq!(crate::common::json(&json.stdout)["error"]["kind"], "locked");
     let output = moving.wait_with_output().unwrap();
     assert_eq!(
         output.status.code(),

@@ -2,9 +2,8 @@
 //! document on stdout, with `schema`, `command`, `ok` and `error`, on success and on failure alike.
 //! Documents are parsed back and their fields asserted, never compared as strings.
 
-mod common;
 
-use common::{TestCluster, run};
+use crate::common::{TestCluster, run};
 use serde_json::Value;
 
 /// Parses stdout as exactly one JSON document.

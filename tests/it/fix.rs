@@ -2,9 +2,8 @@
 //! frozen master), then repaired; each ends with `check` clean and every key intact (count and a
 //! DUMP of every key compared with before).
 
-mod common;
 
-use common::{
+use crate::common::{
     FOUR_DATABASES, TestCluster, assert_same_databases, assert_same_keys, redis_cli, run,
 };
 use rcluster::topology::key_slot;
@@ -226,7 +225,7 @@ fn uncovered_slots_are_covered_where_their_keys_are_in_redis_cli_syntax() {
     let seed = cluster.seed();
     assert_eq!(run(&["--cluster", "check", &seed]).code, 1);
 
-    let declined = common::rcluster()
+    let declined = crate::common::rcluster()
         .args(["--cluster", "fix", &seed])
         .write_stdin("")
         .output()
@@ -236,7 +235,7 @@ fn uncovered_slots_are_covered_where_their_keys_are_in_redis_cli_syntax() {
         Some(1),
         "a closed stdin declines, it does not loop"
     );
-    let fixed = common::rcluster()
+    let fixed = crate::common::rcluster()
         .args(["--cluster", "fix", &seed])
         .write_stdin("yes\nyes\n")
         .output()
@@ -264,8 +263,8 @@ fn uncovered_slots_are_covered_where_their_keys_are_in_redis_cli_syntax() {
 }
 
 /// `rcluster fix SEED --yes` finding its journals under `state`.
-fn fix_with_journals(seed: &str, state: &std::path::Path) -> common::Outcome {
-    common::rcluster()
+fn fix_with_journals(seed: &str, state: &std::path::Path) -> crate::common::Outcome {
+    crate::common::rcluster()
         .args(["fix", seed, "--yes"])
         .env("XDG_STATE_HOME", state)
         .output()
@@ -394,7 +393,7 @@ struct Moving {
     target_id: String,
     /// The databases holding keys, and every key of them before the move.
     dbs: &'static [u16],
-    before: common::Databases,
+    before: crate::common::Databases,
     child: std::process::Child,
 }
 
@@ -718,7 +717,7 @@ fn an_importing_master_that_lost_track_of_the_owner_is_told_it_on_valkey() {
         TestCluster::start_with(rcluster::sandbox::SandboxOptions {
             masters: 3,
             replicas: 1,
-            server_bin: common::cached_server("valkey-server-9.1"),
+            server_bin: crate::common::cached_server("valkey-server-9.1"),
             ..Default::default()
         }),
         false,
@@ -754,7 +753,7 @@ fn lost_owner_is_told(cluster: TestCluster, unserved: bool) {
             .is_some_and(|n| n.is_loaded() && !n.is_master())
     };
     assert!(
-        common::eventually(30, old_source_is_replica),
+        crate::common::eventually(30, old_source_is_replica),
         "the old source did not rejoin as a replica"
     );
     let served_by_nobody_on_b = || {
@@ -768,7 +767,7 @@ fn lost_owner_is_told(cluster: TestCluster, unserved: bool) {
         })
     };
     assert!(
-        !unserved || common::eventually(30, served_by_nobody_on_b),
+        !unserved || crate::common::eventually(30, served_by_nobody_on_b),
         "the importing master still names an owner"
     );
     let fixed = run(&["fix", &seed, "--yes", "--no-journal"]);

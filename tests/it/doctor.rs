@@ -2,9 +2,8 @@
 //! (settings that differ, requirepass without masterauth, no persistence, an even number of masters,
 //! no replicas) gets each of them, exit 1, and never shows a password.
 
-mod common;
 
-use common::{TestCluster, rcluster};
+use crate::common::{TestCluster, rcluster};
 use rcluster::sandbox::SandboxOptions;
 
 #[test]
@@ -18,7 +17,7 @@ fn doctor_audits_settings_placement_and_permissions() {
     let (one, two) = (cluster.port(1), cluster.port(2));
     cluster.redis(one, &["CONFIG", "SET", "cluster-node-timeout", "3000"]);
     cluster.redis(two, &["CONFIG", "SET", "masterauth", ""]);
-    let doctor: common::Outcome = rcluster()
+    let doctor: crate::common::Outcome = rcluster()
         .env("REDISCLI_AUTH", PASSWORD)
         .args(["doctor", &cluster.seed(), "--json"])
         .output()
@@ -26,7 +25,7 @@ fn doctor_audits_settings_placement_and_permissions() {
         .into();
     assert_eq!(doctor.code, 1, "{}{}", doctor.stdout, doctor.stderr);
     assert!(!doctor.stdout.contains(PASSWORD), "{}", doctor.stdout);
-    let doc = common::json(&doctor.stdout);
+    let doc = crate::common::json(&doctor.stdout);
     let messages: Vec<String> = doc["audit"]
         .as_array()
         .unwrap()
@@ -68,8 +67,8 @@ fn args(list: &[String]) -> Vec<&str> {
 fn audit(cluster: &TestCluster, args: &[&str]) -> (i32, Vec<String>, String) {
     let mut all = vec!["doctor".to_string(), cluster.seed(), "--json".into()];
     all.extend(args.iter().map(|a| a.to_string()));
-    let out: common::Outcome = rcluster().args(&all).output().unwrap().into();
-    let doc = common::json(&out.stdout);
+    let out: crate::common::Outcome = rcluster().args(&all).output().unwrap().into();
+    let doc = crate::common::json(&out.stdout);
     let messages = doc["audit"]
         .as_array()
         .unwrap()
@@ -113,12 +112,12 @@ fn a_well_placed_cluster_is_clean_and_zones_and_capacity_are_audited() {
     assert_eq!(code, 0, "{warnings_spread:?} {out}");
     // Zones for some nodes only: refused in one line.
     let partial = format!("--zone={}=a", masters[0].address);
-    let refused: common::Outcome = rcluster()
+    let refused: crate::common::Outcome = rcluster()
         .args(["doctor", &cluster.seed(), &partial])
         .output()
         .unwrap()
         .into();
-    common::assert_one_error(&refused, "give every node a zone, or none");
+    crate::common::assert_one_error(&refused, "give every node a zone, or none");
     // Every replica in its master's zone.
     let together = zone_args(&|i| i, &|i| i);
     let (code, warnings, out) = audit(&cluster, &args(&together));

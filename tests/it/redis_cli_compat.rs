@@ -2,13 +2,12 @@
 //! `rcluster --cluster`, comparing exit codes and the signal lines scripts grep; stderr stays empty.
 //! Also the argument errors and their exit codes.
 
-mod common;
 
-use common::{TestCluster, redis_cli, run, signal_lines};
+use crate::common::{TestCluster, redis_cli, run, signal_lines};
 
 /// Runs `args` with redis-cli and rcluster: the same exit code and the same stdout (ids and ports
 /// normalised by `cluster` when given). Returns (redis-cli's, rcluster's).
-fn compare(cluster: Option<&TestCluster>, args: &[&str]) -> (common::Outcome, common::Outcome) {
+fn compare(cluster: Option<&TestCluster>, args: &[&str]) -> (crate::common::Outcome, crate::common::Outcome) {
     let reference = redis_cli(args);
     let ours = run(args);
     assert_eq!(
@@ -26,7 +25,7 @@ fn compare(cluster: Option<&TestCluster>, args: &[&str]) -> (common::Outcome, co
 }
 
 /// Runs `--cluster check` with both tools and compares exit code, signal lines and stdout.
-fn compare_check(cluster: &TestCluster, extra: &[&str]) -> (common::Outcome, common::Outcome) {
+fn compare_check(cluster: &TestCluster, extra: &[&str]) -> (crate::common::Outcome, crate::common::Outcome) {
     let port = cluster.port(0).to_string();
     let mut args = vec!["--cluster", "check", "127.0.0.1", port.as_str()];
     args.extend_from_slice(extra);
@@ -170,7 +169,7 @@ fn options_anywhere_and_password_handling() {
         assert!(!outcome.stdout.contains("s3cret") && !outcome.stderr.contains("s3cret"));
         assert!(!outcome.stderr.contains("not-the-password"));
     }
-    let from_env = common::rcluster()
+    let from_env = crate::common::rcluster()
         .env("REDISCLI_AUTH", "s3cret-pw")
         .args(["info", &seed])
         .output()
@@ -215,7 +214,7 @@ fn a_dead_replica_is_named_on_stderr_as_redis_cli_does() {
     // The signal is delivered before the process is gone: until its port refuses, a connection
     // can still be accepted and then reset, which redis-cli reports differently.
     assert!(
-        common::eventually(10, || std::net::TcpStream::connect(("127.0.0.1", replica))
+        crate::common::eventually(10, || std::net::TcpStream::connect(("127.0.0.1", replica))
             .is_err()),
         "the killed replica's port still accepts"
     );
@@ -261,7 +260,7 @@ fn rebalance_weights_are_looked_up_as_redis_cli_does() {
 }
 
 /// Runs `args` with both tools: the same exit code and stdout; rcluster's advice may follow on stderr.
-fn same_as_redis_cli(args: &[&str]) -> common::Outcome {
+fn same_as_redis_cli(args: &[&str]) -> crate::common::Outcome {
     compare(None, args).1
 }
 
@@ -328,12 +327,12 @@ fn refusals_are_worded_and_placed_as_redis_cli_does() {
 
 #[test]
 fn cluster_alone_prints_the_cluster_usage_on_stderr_and_help_on_stdout() {
-    let help = common::redis_cli(&["--cluster", "help"]);
+    let help = crate::common::redis_cli(&["--cluster", "help"]);
     let ours = run(&["--cluster", "help"]);
     assert_eq!(ours.code, help.code);
     assert_eq!(ours.stdout, help.stdout);
     let alone = run(&["--cluster"]);
-    let theirs = common::redis_cli(&["--cluster"]);
+    let theirs = crate::common::redis_cli(&["--cluster"]);
     assert_eq!(alone.code, theirs.code, "{}", theirs.stderr);
     assert!(alone.stdout.is_empty() && theirs.stdout.is_empty());
     assert_eq!(alone.stderr.trim_end(), help.stdout.trim_end());
@@ -346,7 +345,7 @@ fn compare_fix(clusters: &[TestCluster; 2], open: &dyn Fn(&TestCluster)) {
     for cluster in clusters {
         open(cluster);
     }
-    let fix = |cluster: &TestCluster, tool: fn(&[&str]) -> common::Outcome| {
+    let fix = |cluster: &TestCluster, tool: fn(&[&str]) -> crate::common::Outcome| {
         let outcome = tool(&["--cluster", "fix", &cluster.seed()]);
         (outcome.code, cluster.normalize(&outcome.stdout), outcome)
     };
@@ -486,7 +485,7 @@ fn too_many_slots_and_a_node_of_another_cluster_match_redis_cli() {
     let clusters = [TestCluster::start(3, 0), TestCluster::start(3, 0)];
     let outputs: Vec<(i32, String)> = clusters
         .iter()
-        .zip([redis_cli as fn(&[&str]) -> common::Outcome, run])
+        .zip([redis_cli as fn(&[&str]) -> crate::common::Outcome, run])
         .map(|(cluster, tool)| {
             let (from, to) = (cluster.id(cluster.port(1)), cluster.id(cluster.port(0)));
             let out = tool(&[
@@ -530,7 +529,7 @@ fn import_prints_one_line_per_key_with_its_real_owner_as_redis_cli_does() {
     let outputs: Vec<(i32, Vec<String>)> = clusters
         .iter()
         .zip(&sources)
-        .zip([redis_cli as fn(&[&str]) -> common::Outcome, run])
+        .zip([redis_cli as fn(&[&str]) -> crate::common::Outcome, run])
         .map(|((cluster, source), tool)| {
             for i in 0..60 {
                 source.redis(source.port(0), &["SET", &format!("key:{i}"), "v"]);

@@ -3,9 +3,8 @@
 //! command) in redis-cli syntax. The JSON view of each is parsed back and its fields asserted, and
 //! no view writes anything to stdout that another mode puts on stderr.
 
-mod common;
 
-use common::{TestCluster, json, run};
+use crate::common::{TestCluster, json, run};
 
 #[test]
 fn every_view_of_check_info_doctor_and_plans() {

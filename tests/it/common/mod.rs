@@ -1,7 +1,6 @@
 //! Shared test harness: real `redis-server` clusters started through rcluster's own sandbox (free
 //! loopback ports, temp dirs, stopped on drop even when a test panics), the `rcluster` binary, key
 //! loading, and output normalisation for snapshots.
-#![allow(dead_code)]
 
 use assert_cmd::Command;
 use rcluster::net::{ConnectOptions, NodeAddress, Session};

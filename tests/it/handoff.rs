@@ -2,9 +2,8 @@
 //! receiving others, the shape that made concurrent `SETSLOT NODE` lose keys to epoch races. Every
 //! run must end with every key intact (count and DUMP), `check` clean and one slot table.
 
-mod common;
 
-use common::{FOUR_DATABASES as ALL, TestCluster, assert_same_databases, assert_same_keys, run};
+use crate::common::{FOUR_DATABASES as ALL, TestCluster, assert_same_databases, assert_same_keys, run};
 use rcluster::net::NodeAddress;
 use rcluster::topology::key_slot;
 
@@ -98,7 +97,7 @@ fn report_loss(
     cluster: &TestCluster,
     before: &[(Vec<u8>, Vec<u8>)],
     after: &[(Vec<u8>, Vec<u8>)],
-    fixed: &common::Outcome,
+    fixed: &crate::common::Outcome,
 ) {
     let kept: std::collections::BTreeSet<&[u8]> = after.iter().map(|(k, _)| k.as_slice()).collect();
     let mut slots: std::collections::BTreeMap<u16, usize> = Default::default();
@@ -132,7 +131,7 @@ fn a_many_slot_fix_where_every_master_gives_and_receives_loses_no_key() {
     let cluster = match std::env::var("RCLUSTER_HANDOFF_SERVER") {
         Ok(name) => TestCluster::start_with(rcluster::sandbox::SandboxOptions {
             masters: 10,
-            server_bin: common::cached_server(&name),
+            server_bin: crate::common::cached_server(&name),
             ..Default::default()
         }),
         Err(_) => TestCluster::start(10, 0),
@@ -258,7 +257,7 @@ fn a_plan_of_crossing_moves_is_applied_under_traffic_without_a_failure_or_a_lost
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let client = {
         let (port, stop) = (cluster.port(0), std::sync::Arc::clone(&stop));
-        std::thread::spawn(move || common::client_traffic(port, stop))
+        std::thread::spawn(move || crate::common::client_traffic(port, stop))
     };
     std::thread::sleep(std::time::Duration::from_millis(300));
     let applied = run(&["apply", path.to_str().unwrap(), "--yes", "--window", "16"]);
@@ -304,20 +303,20 @@ fn a_many_source_move_killed_at_any_moment_is_finished_by_resume_without_a_lost_
         std::thread::sleep(std::time::Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();
-        let resumed = common::rcluster()
+        let resumed = crate::common::rcluster()
             .args(["resume", &seed])
             .env("XDG_STATE_HOME", state.path())
             .timeout(std::time::Duration::from_secs(120))
             .output()
             .unwrap();
-        let resumed: common::Outcome = resumed.into();
-        let fixed = common::rcluster()
+        let resumed: crate::common::Outcome = resumed.into();
+        let fixed = crate::common::rcluster()
             .args(["fix", &seed, "--yes"])
             .env("XDG_STATE_HOME", state.path())
             .timeout(std::time::Duration::from_secs(120))
             .output()
             .unwrap();
-        let fixed: common::Outcome = fixed.into();
+        let fixed: crate::common::Outcome = fixed.into();
         assert_same_keys(&before, &cluster.dump_all());
         assert!(
             resumed.code == 0 || resumed.stderr.contains("no unfinished journal"),

@@ -1,9 +1,8 @@
 //! Membership commands against real servers: `call`, `set-timeout` (and, as they land, `create`,
 //! `add-node`, `del-node`).
 
-mod common;
 
-use common::{TestCluster, redis_cli, run};
+use crate::common::{TestCluster, redis_cli, run};
 
 #[test]
 fn call_runs_everywhere_and_reports_a_dead_node() {
@@ -315,7 +314,7 @@ fn create_refuses_bad_input_before_changing_anything() {
         "{}",
         not_empty.stderr
     );
-    let declined = common::rcluster()
+    let declined = crate::common::rcluster()
         .args(["create", &addrs[0], &addrs[1], &addrs[2]])
         .write_stdin("no\n")
         .output()
@@ -612,7 +611,7 @@ fn del_node_refuses_a_master_that_holds_keys_or_takes_part_in_a_move() {
     assert!(holding.stdout.contains(&line), "{}", holding.stdout);
     assert_eq!(holding.stdout.lines().count(), 1, "{}", holding.stdout);
     let json = run(&["del-node", &seed, &id, "--json"]);
-    let doc = common::json(&json.stdout);
+    let doc = crate::common::json(&json.stdout);
     assert_eq!(
         (json.code, &doc["state"], &doc["keys"]),
         (1, &serde_json::json!("holds_keys"), &serde_json::json!(1))

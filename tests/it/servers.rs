@@ -3,9 +3,8 @@
 //! its server-side atomic migration and with the legacy protocol).
 //! `scripts/fetch-servers.sh` (run by `scripts/test.sh`) puts them in the cache folder.
 
-mod common;
 
-use common::{TestCluster, cached_server as server, run};
+use crate::common::{TestCluster, cached_server as server, run};
 use rcluster::sandbox::SandboxOptions;
 
 /// A reshard with `--migration migration` keeps every key, leaves `check` clean and says which way
@@ -22,7 +21,7 @@ fn reshard_keeps_every_key(server_bin: String, migration: &str, expected: &str) 
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(1));
     let moved =
-        common::reshard_from_all(&seed, &target, "3000", &["--yes", "--migration", migration]);
+        crate::common::reshard_from_all(&seed, &target, "3000", &["--yes", "--migration", migration]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     assert!(
         moved.stdout.contains(&format!("{expected} migration")),
@@ -32,7 +31,7 @@ fn reshard_keeps_every_key(server_bin: String, migration: &str, expected: &str) 
     let check = run(&["check", &seed]);
     assert_eq!(check.code, 0, "{}", check.stdout);
     assert!(check.stdout.contains("[OK] All 16384 slots covered."));
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
 }
 
 #[test]
@@ -56,7 +55,7 @@ fn atomic_is_refused_where_the_server_lacks_it() {
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(1));
     let refused =
-        common::reshard_from_all(&seed, &target, "10", &["--yes", "--migration", "atomic"]);
+        crate::common::reshard_from_all(&seed, &target, "10", &["--yes", "--migration", "atomic"]);
     assert_eq!(refused.code, 2, "{}", refused.stderr);
     assert!(
         refused.stderr.contains("--migration legacy"),
@@ -74,7 +73,7 @@ fn valkey_9_1_atomic_drain_under_client_traffic() {
         ..Default::default()
     });
     cluster.write_keys(30_000);
-    common::drain_under_traffic(&cluster, &["--migration", "atomic"]);
+    crate::common::drain_under_traffic(&cluster, &["--migration", "atomic"]);
 }
 
 #[test]
@@ -130,5 +129,5 @@ fn ctrl_c_cancels_a_valkey_atomic_move_and_the_servers_confirm_it() {
     );
     let check = run(&["check", &seed]);
     assert_eq!(check.code, 0, "{}", check.stdout);
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
 }

@@ -11,9 +11,8 @@
 //! Redis 7.0's reshard, throttled reshard, rebalance and fix are covered by migrate.rs, guards.rs
 //! and fix.rs.
 
-mod common;
 
-use common::{
+use crate::common::{
     Databases, FOUR_DATABASES as ALL, Outcome, TestCluster, assert_same_databases, cached_server,
     database_key, run,
 };
@@ -301,7 +300,7 @@ fn del_node_refuses_a_master_holding_keys(
         _ => false,
     };
     assert!(
-        common::eventually(20, knows_giver),
+        crate::common::eventually(20, knows_giver),
         "the new master never learnt of the giver"
     );
     let slot = free_slots(cluster, giver, 1)[0];
@@ -412,7 +411,7 @@ fn a_giver_that_holds_a_key_at_its_hand_off_stops_the_move_and_loses_nothing() {
         .spawn()
         .expect("spawn rcluster");
     // The pause: the slot is open on both sides and the giver holds none of its keys.
-    let drained = common::eventually(20, || {
+    let drained = crate::common::eventually(20, || {
         cluster.any_slot_open()
             && ALL
                 .iter()

@@ -3,9 +3,8 @@
 //! normalised); JSON is parsed back. On a Valkey cluster of 4 databases, `info`, `metrics`, `watch`
 //! and `doctor` count (and sample) the keys of every database.
 
-mod common;
 
-use common::{TestCluster, json, run};
+use crate::common::{TestCluster, json, run};
 use std::time::{Duration, Instant};
 
 #[test]
@@ -303,7 +302,7 @@ fn info_metrics_and_watch_count_the_keys_of_every_database_on_valkey() {
     let cluster = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
         masters: 3,
         databases: 4,
-        server_bin: common::cached_server("valkey-server-9.1"),
+        server_bin: crate::common::cached_server("valkey-server-9.1"),
         ..Default::default()
     });
     let seed = cluster.seed();

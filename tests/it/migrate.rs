@@ -2,9 +2,8 @@
 //! moves exactly what was planned, in redis-cli syntax prints what redis-cli prints, and a
 //! cluster-aware client keeps working while slots move.
 
-mod common;
 
-use common::{TestCluster, redis_cli, run};
+use crate::common::{TestCluster, redis_cli, run};
 
 fn slots_of(cluster: &TestCluster, id: &str) -> usize {
     cluster.view().node_by_id(id).unwrap().myself().slots.len()
@@ -20,7 +19,7 @@ fn reshard_moves_exactly_the_slots_and_keeps_every_key() {
     let target = cluster.id(cluster.port(0));
     let target_slots = slots_of(&cluster, &target);
 
-    let dry = common::reshard_from_all(&seed, &target, "2000", &["--dry-run"]);
+    let dry = crate::common::reshard_from_all(&seed, &target, "2000", &["--dry-run"]);
     assert_eq!(dry.code, 0, "{}", dry.stderr);
     assert_eq!(
         slots_of(&cluster, &target),
@@ -28,7 +27,7 @@ fn reshard_moves_exactly_the_slots_and_keeps_every_key() {
         "--dry-run moved something"
     );
 
-    let moved = common::reshard_from_all(&seed, &target, "2000", &["--yes", "--pipeline", "7"]);
+    let moved = crate::common::reshard_from_all(&seed, &target, "2000", &["--yes", "--pipeline", "7"]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     assert_eq!(slots_of(&cluster, &target), target_slots + 2000);
     assert_eq!(
@@ -36,7 +35,7 @@ fn reshard_moves_exactly_the_slots_and_keeps_every_key() {
         0,
         "check is clean after the reshard"
     );
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
 
     let exact = run(&[
         "reshard",
@@ -57,7 +56,7 @@ fn reshard_moves_exactly_the_slots_and_keeps_every_key() {
             .slots
             .contains(rcluster::topology::Slot::new(s).unwrap())
     }));
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
 }
 
 #[test]
@@ -128,7 +127,7 @@ fn reshard_refuses_an_unhealthy_cluster() {
         ],
     );
     let target = cluster.id(cluster.port(0));
-    let refused = common::reshard_from_all(&seed, &target, "10", &["--yes"]);
+    let refused = crate::common::reshard_from_all(&seed, &target, "10", &["--yes"]);
     assert_eq!(refused.code, 2);
     assert!(refused.stderr.contains("fix"), "{}", refused.stderr);
     let compat = run(&[
@@ -193,7 +192,7 @@ fn rebalance_fills_an_empty_master_and_drains_it_again() {
         4096,
         "an even quarter, exactly"
     );
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
     let balanced = run(&["rebalance", &seed]);
     assert!(
         balanced
@@ -214,7 +213,7 @@ fn rebalance_fills_an_empty_master_and_drains_it_again() {
         0,
         "weight 0 empties the master"
     );
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
     assert_eq!(run(&["check", &seed, "--json"]).code, 0);
 }
 
@@ -248,7 +247,7 @@ fn ctrl_c_finishes_the_slots_in_flight_and_leaves_none_open() {
     assert!(stderr.contains("no slot was left open"), "{stderr}");
     let check = run(&["check", &seed, "--json"]);
     assert_eq!(check.code, 0, "{}", check.stdout);
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
 }
 
 /// A second Ctrl-C leaves at once: exit 130, the slots in flight named as left open, and `resume`
@@ -312,16 +311,16 @@ fn a_second_ctrl_c_exits_130_and_resume_finishes_the_run() {
         said.contains("aborted: slots in flight are left open"),
         "{said}"
     );
-    let resumed = common::rcluster()
+    let resumed = crate::common::rcluster()
         .args(["resume", &seed])
         .env("XDG_STATE_HOME", state.path())
         .output()
         .unwrap();
-    let resumed: common::Outcome = resumed.into();
+    let resumed: crate::common::Outcome = resumed.into();
     assert_eq!(resumed.code, 0, "{}{}", resumed.stdout, resumed.stderr);
     let check = run(&["check", &seed, "--json"]);
     assert_eq!(check.code, 0, "{}", check.stdout);
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
 }
 
 #[test]
@@ -334,7 +333,7 @@ fn plan_files_apply_once_and_refuse_a_changed_cluster() {
     let plan = dir.path().join("plan.json");
     let plan_path = plan.to_str().unwrap();
     let target = cluster.id(cluster.port(2));
-    let planned = common::reshard_from_all(
+    let planned = crate::common::reshard_from_all(
         &seed,
         &target,
         "300",
@@ -352,7 +351,7 @@ fn plan_files_apply_once_and_refuse_a_changed_cluster() {
     let applied = run(&["apply", plan_path, "--yes"]);
     assert_eq!(applied.code, 0, "{}{}", applied.stdout, applied.stderr);
     assert_eq!(slots_of(&cluster, &target), 5761);
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
 
     let again = run(&["apply", plan_path, "--yes"]);
     assert_eq!(
@@ -431,7 +430,7 @@ fn resume_finishes_a_killed_reshard_forward_with_every_key() {
         0,
         "no slot left open"
     );
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
     let again = run(&["resume", &seed, "--journal", journal_path]);
     assert_eq!(again.code, 0);
     assert!(
@@ -445,7 +444,7 @@ fn resume_finishes_a_killed_reshard_forward_with_every_key() {
 fn a_client_writing_and_reading_during_a_rebalance_sees_no_failure() {
     let cluster = TestCluster::start(3, 0);
     cluster.write_keys(30_000);
-    common::drain_under_traffic(&cluster, &[]);
+    crate::common::drain_under_traffic(&cluster, &[]);
 }
 
 #[test]
@@ -454,7 +453,7 @@ fn rebalance_by_keys_evens_out_key_counts_with_every_key() {
     cluster.write_keys(6000);
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(0));
-    let skewed = common::reshard_from_all(&seed, &target, "3000", &["--yes"]);
+    let skewed = crate::common::reshard_from_all(&seed, &target, "3000", &["--yes"]);
     assert_eq!(skewed.code, 0, "{}", skewed.stderr);
     let before = cluster.dump_all();
     let dbsize = |port: u16| match cluster.redis(port, &["DBSIZE"]) {
@@ -485,7 +484,7 @@ fn rebalance_by_keys_evens_out_key_counts_with_every_key() {
         );
     }
     assert_eq!(run(&["check", &seed]).code, 0);
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
 }
 
 #[test]
@@ -494,7 +493,7 @@ fn reshard_in_redis_cli_syntax_asks_what_is_missing_as_redis_cli_does() {
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(1));
     let before = slots_of(&cluster, &target);
-    let answered = common::rcluster()
+    let answered = crate::common::rcluster()
         .args(["--cluster", "reshard", &seed])
         .write_stdin(format!("2\n{target}\nall\nyes\n"))
         .output()
@@ -511,7 +510,7 @@ fn reshard_in_redis_cli_syntax_asks_what_is_missing_as_redis_cli_does() {
         assert!(stdout.contains(question), "{question:?} in {stdout}");
     }
     assert_eq!(slots_of(&cluster, &target), before + 2);
-    let closed = common::rcluster()
+    let closed = crate::common::rcluster()
         .args(["--cluster", "reshard", &seed])
         .write_stdin("")
         .output()

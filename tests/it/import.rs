@@ -5,9 +5,8 @@
 //! database the cluster does not serve is refused before any key moves, and `--from-cluster`
 //! copies every database into the same number.
 
-mod common;
 
-use common::{TestCluster, run};
+use crate::common::{TestCluster, run};
 use rcluster::sandbox::SandboxOptions;
 use rcluster::topology::key_slot;
 use std::collections::BTreeMap;
@@ -110,7 +109,7 @@ fn import_moves_every_key_to_its_owner_and_stops_on_busykey() {
         1,
         "only the conflicting key stays on the source"
     );
-    let doc = common::json(&run(&["import", &seed, "--from", &from, "--json"]).stdout);
+    let doc = crate::common::json(&run(&["import", &seed, "--from", &from, "--json"]).stdout);
     assert_eq!(doc["skipped"], 1, "{doc}");
     assert_eq!(doc["skipped_keys"][0], "imp:7", "{doc}");
     plain.redis(port, &["SET", "fresh", "1"]);
@@ -197,7 +196,7 @@ fn import_reads_another_database_and_another_cluster() {
     let from = plain.seed();
     // Into database 3 by default, which a Redis cluster does not serve: refused, nothing moved.
     let refused = run(&["import", &seed, "--from", &from, "--from-db", "3"]);
-    common::assert_one_error(
+    crate::common::assert_one_error(
         &refused,
         "serves database 0 only, not database 3: pass --to-db",
     );
@@ -235,7 +234,7 @@ fn import_reads_another_database_and_another_cluster() {
     );
     let moved = run(&["import", &seed, "--from-cluster", &other.seed(), "--json"]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
-    assert_eq!(common::json(&moved.stdout)["moved"], 3000);
+    assert_eq!(crate::common::json(&moved.stdout)["moved"], 3000);
     assert!(
         other.dump_all().is_empty(),
         "without --copy the source cluster is emptied"
@@ -245,7 +244,7 @@ fn import_reads_another_database_and_another_cluster() {
         .into_iter()
         .filter(|(key, _)| !key.starts_with(b"db3:"))
         .collect();
-    common::assert_same_keys(&expected, &landed);
+    crate::common::assert_same_keys(&expected, &landed);
 }
 
 #[test]
@@ -276,7 +275,7 @@ fn valkey_cluster(masters: usize) -> TestCluster {
     TestCluster::start_with(SandboxOptions {
         masters,
         databases: 4,
-        server_bin: common::cached_server("valkey-server-9.1"),
+        server_bin: crate::common::cached_server("valkey-server-9.1"),
         ..Default::default()
     })
 }
@@ -316,7 +315,7 @@ fn import_lands_in_the_databases_it_is_told_on_valkey() {
     let plain = TestCluster::start_with(SandboxOptions {
         masters: 1,
         standalone: true,
-        server_bin: common::cached_server("valkey-server-9.1"),
+        server_bin: crate::common::cached_server("valkey-server-9.1"),
         ..Default::default()
     });
     let port = plain.port(0);
@@ -335,7 +334,7 @@ fn import_lands_in_the_databases_it_is_told_on_valkey() {
         "--to-db",
         "7",
     ]);
-    common::assert_one_error(&refused, "serves databases 0-3, not database 7");
+    crate::common::assert_one_error(&refused, "serves databases 0-3, not database 7");
     assert_eq!(
         dump_source(port, 3).len(),
         expected.len(),
@@ -355,10 +354,10 @@ fn import_lands_in_the_databases_it_is_told_on_valkey() {
         "--json",
     ]);
     assert_eq!(into_3.code, 0, "{}{}", into_3.stdout, into_3.stderr);
-    let doc = common::json(&into_3.stdout);
+    let doc = crate::common::json(&into_3.stdout);
     assert_eq!(doc["moved"], expected.len(), "{doc}");
     assert_eq!(doc["databases"]["3"], expected.len(), "{doc}");
-    common::assert_same_keys(&expected, &cluster.dump_db(3));
+    crate::common::assert_same_keys(&expected, &cluster.dump_db(3));
     assert!(cluster.dump_db(0).is_empty(), "nothing lands in database 0");
     let owner = cluster
         .view()
@@ -393,7 +392,7 @@ fn import_lands_in_the_databases_it_is_told_on_valkey() {
         "{}",
         into_1.stdout
     );
-    common::assert_same_keys(&expected, &cluster.dump_db(1));
+    crate::common::assert_same_keys(&expected, &cluster.dump_db(1));
     assert!(
         dump_source(port, 3).is_empty(),
         "without --copy the source is emptied"
@@ -408,12 +407,12 @@ fn import_lands_in_the_databases_it_is_told_on_valkey() {
     }
     let moved = run(&["import", &seed, "--from-cluster", &other.seed(), "--json"]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
-    let doc = common::json(&moved.stdout);
+    let doc = crate::common::json(&moved.stdout);
     assert_eq!(doc["moved"], 1800, "{doc}");
     for (db, expected) in before.iter().enumerate() {
         assert_eq!(doc["databases"][db.to_string()], expected.len(), "{doc}");
         let landed = with_prefix(cluster.dump_db(db as u16), &format!("c{db}:"));
-        common::assert_same_keys(expected, &landed);
+        crate::common::assert_same_keys(expected, &landed);
         assert!(other.dump_db(db as u16).is_empty(), "the source is emptied");
     }
 }

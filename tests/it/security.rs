@@ -4,9 +4,8 @@
 //! lost; credentials files (`--auth-file`, the XDG default) are used, and refused when others can
 //! read them.
 
-mod common;
 
-use common::{TestCluster, assert_same_keys, cached_server, rcluster, run};
+use crate::common::{TestCluster, assert_same_keys, cached_server, rcluster, run};
 use rcluster::sandbox::SandboxOptions;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -62,7 +61,7 @@ fn auth_file(dir: &Path, user: &str) -> PathBuf {
 }
 
 /// Runs `rcluster args... --auth-file FILE-of-user`.
-fn as_user(files: &Path, user: &str, args: &[&str]) -> common::Outcome {
+fn as_user(files: &Path, user: &str, args: &[&str]) -> crate::common::Outcome {
     let file = auth_file(files, user);
     let mut all = args.to_vec();
     all.extend(["--auth-file", file.to_str().unwrap()]);
@@ -70,7 +69,7 @@ fn as_user(files: &Path, user: &str, args: &[&str]) -> common::Outcome {
 }
 
 #[track_caller]
-fn allowed(outcome: &common::Outcome, what: &str) {
+fn allowed(outcome: &crate::common::Outcome, what: &str) {
     assert_eq!(
         outcome.code, 0,
         "{what}: {}\n{}",
@@ -80,7 +79,7 @@ fn allowed(outcome: &common::Outcome, what: &str) {
 
 /// Refused by the server: exit 2, the server's NOPERM words on stderr, no password anywhere.
 #[track_caller]
-fn denied(outcome: &common::Outcome, what: &str) {
+fn denied(outcome: &crate::common::Outcome, what: &str) {
     assert_eq!(
         outcome.code, 2,
         "{what}: {}\n{}",
@@ -105,7 +104,7 @@ fn clean(cluster: &TestCluster) {
         .args(["check", &cluster.seed()])
         .output()
         .unwrap();
-    let check = common::Outcome::from(check);
+    let check = crate::common::Outcome::from(check);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
     assert!(!cluster.any_slot_open());
 }
@@ -292,7 +291,7 @@ fn each_documented_acl_rule_runs_its_group_and_no_other() {
     let replica_port = fresh.sandbox.nodes[4].port;
     let empty_id = cluster.id(fresh.sandbox.nodes[3].port);
     assert!(
-        common::eventually(20, || {
+        crate::common::eventually(20, || {
             let redis::Value::BulkString(text) =
                 cluster.redis(replica_port, &["INFO", "replication"])
             else {
@@ -386,7 +385,7 @@ fn credentials_files_are_used_and_refused_when_others_can_read_them() {
     let file = folder.join("auth");
     std::fs::write(&file, "# test\npassword = file-secret-9c1\n").unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let with_default = |args: &[&str]| -> common::Outcome {
+    let with_default = |args: &[&str]| -> crate::common::Outcome {
         rcluster()
             .env("XDG_CONFIG_HOME", config.path())
             .args(args)
@@ -522,7 +521,7 @@ fn a_password_appears_in_no_output_file_or_started_process() {
     let state = work.path().join("state");
     let port = rcluster::sandbox::pick_ports(None, 3).unwrap()[0];
     let seed = format!("127.0.0.1:{port}");
-    let secret_run = |args: &[&str]| -> common::Outcome {
+    let secret_run = |args: &[&str]| -> crate::common::Outcome {
         rcluster()
             .env("REDISCLI_AUTH", SECRET)
             .args(args)
@@ -532,7 +531,7 @@ fn a_password_appears_in_no_output_file_or_started_process() {
             .into()
     };
     let mut outputs = Vec::new();
-    let mut keep = |what: &str, outcome: common::Outcome| {
+    let mut keep = |what: &str, outcome: crate::common::Outcome| {
         let expected = if what == "wrong password" { 2 } else { 0 };
         assert_eq!(
             outcome.code, expected,
@@ -552,7 +551,7 @@ fn a_password_appears_in_no_output_file_or_started_process() {
         state.to_str().unwrap(),
         "--json",
     ]);
-    let pids: Vec<u64> = common::json(&status.stdout)["nodes"]
+    let pids: Vec<u64> = crate::common::json(&status.stdout)["nodes"]
         .as_array()
         .unwrap()
         .iter()
@@ -690,7 +689,7 @@ fn on_valkey_a_replication_user_without_the_migration_rule_is_named_before_anyth
     let moves = [
         "reshard", &seed, "--from", "all", "--to", &target, "--slots", "300", "--yes",
     ];
-    let as_admin = |args: &[&str]| -> common::Outcome {
+    let as_admin = |args: &[&str]| -> crate::common::Outcome {
         rcluster()
             .env("REDISCLI_AUTH", DEFAULT_PASSWORD)
             .args(args)

@@ -5,9 +5,8 @@
 //! unknown CA, a CA that did not sign the node's certificate, a missing or untrusted client
 //! certificate and an expired server certificate.
 
-mod common;
 
-use common::{TestCluster, run};
+use crate::common::{TestCluster, run};
 use rcluster::sandbox::{SandboxOptions, SandboxTls};
 use std::path::Path;
 use std::process::Command;
@@ -350,7 +349,7 @@ fn every_command_that_changes_a_cluster_runs_on_a_tls_only_cluster_with_client_c
     );
     expected.sort();
     assert_eq!(expected.len(), 340);
-    common::assert_same_keys(&expected, &after);
+    crate::common::assert_same_keys(&expected, &after);
 
     // Without the client certificate the node refuses the handshake: one line that says so.
     let ca = certs.path().join("ca.crt");
@@ -433,11 +432,11 @@ fn an_expired_server_certificate_and_a_plaintext_client_are_named() {
     let server = LoneTlsServer::start(&cert, &key, &tls.ca, false);
     let address = format!("127.0.0.1:{}", server.port);
     let ca = tls.ca.to_str().unwrap();
-    common::assert_one_line_error(
+    crate::common::assert_one_line_error(
         &run(&["check", &address, "--tls", "--cacert", ca]),
         "expired",
     );
-    common::assert_one_line_error(&run(&["check", &address, "--timeout", "1s"]), "--tls");
+    crate::common::assert_one_line_error(&run(&["check", &address, "--timeout", "1s"]), "--tls");
 }
 
 #[test]
@@ -476,12 +475,12 @@ fn a_tls_backup_restores_into_another_tls_only_cluster_with_client_certificates(
         "--cacert",
         ca.to_str().unwrap(),
     ]);
-    common::assert_one_line_error(&refused, "--cert and --key");
+    crate::common::assert_one_line_error(&refused, "--cert and --key");
     assert_eq!(four.dump_all().len(), 0, "nothing restored");
 
     let restored = with_tls(&["restore", dir, &four.seed()]);
     assert_eq!(restored.code, 0, "{}{}", restored.stdout, restored.stderr);
-    common::assert_same_keys(&before, &four.dump_all());
+    crate::common::assert_same_keys(&before, &four.dump_all());
     assert!(!four.any_slot_open());
 }
 
@@ -500,7 +499,7 @@ fn a_wrong_ca_is_named_for_the_server_and_for_the_client_certificate() {
     let mut args = vec!["check", &address, "--tls", "--cacert", &other_ca];
     args.extend(client.iter().chain(&key).copied());
     let wrong_ca = run(&args);
-    common::assert_one_line_error(&wrong_ca, "--cacert");
+    crate::common::assert_one_line_error(&wrong_ca, "--cacert");
     // The client certificate is signed by a CA the node does not trust.
     let (foreign, foreign_key) = (
         path(other.path(), "client.crt"),
@@ -517,7 +516,7 @@ fn a_wrong_ca_is_named_for_the_server_and_for_the_client_certificate() {
         "--key",
         &foreign_key,
     ]);
-    common::assert_one_line_error(&foreign_client, "--cert");
+    crate::common::assert_one_line_error(&foreign_client, "--cert");
     // The right pair is accepted (a lone server is not a cluster node: a usage error of its own).
     let right = run(&[
         "info",
@@ -578,9 +577,9 @@ fn an_import_source_with_its_own_ca_is_reached_with_the_from_tls_options() {
     // Reached with the cluster's CA, the source's certificate is untrusted: the advice names the
     // source's flag.
     let untrusted = import(&[]);
-    common::assert_one_error(&untrusted, "--from-cacert");
+    crate::common::assert_one_error(&untrusted, "--from-cacert");
     assert!(untrusted.stderr.contains(&from), "{}", untrusted.stderr);
-    common::assert_one_line_error(&import(&["--from-cacert", &source_ca]), "need --from-tls");
+    crate::common::assert_one_line_error(&import(&["--from-cacert", &source_ca]), "need --from-tls");
     assert!(cluster.dump_all().is_empty());
     let imported = import(&["--from-tls", "--from-cacert", &source_ca]);
     assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);
@@ -597,5 +596,5 @@ fn an_import_source_with_its_own_ca_is_reached_with_the_from_tls_options() {
         })
         .collect();
     sent.sort();
-    common::assert_same_keys(&sent, &landed);
+    crate::common::assert_same_keys(&sent, &landed);
 }

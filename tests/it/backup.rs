@@ -1,9 +1,8 @@
 //! `backup` against real servers: one RDB per master and nodes.json; each RDB, loaded into a fresh
 //! standalone server, holds exactly the keys its master held; redis-cli syntax prints redis-cli's lines.
 
-mod common;
 
-use common::{TestCluster, run};
+use crate::common::{TestCluster, run};
 use std::time::{Duration, Instant};
 
 /// Starts a standalone redis-server on `rdb` (copied into a temp dir) and returns its key count.
@@ -96,12 +95,12 @@ fn backup_saves_every_master_and_the_topology() {
     let blocker = tempfile::NamedTempFile::new().unwrap();
     let impossible = blocker.path().join("folder");
     let missing = run(&["backup", &seed, impossible.to_str().unwrap()]);
-    common::assert_one_error(&missing, "cannot create");
+    crate::common::assert_one_error(&missing, "cannot create");
 }
 
 /// The manifest of the backup in `dir`.
 fn manifest(dir: &std::path::Path) -> serde_json::Value {
-    common::json(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
+    crate::common::json(&std::fs::read_to_string(dir.join("manifest.json")).unwrap())
 }
 
 /// Key names of every master of `cluster`, sorted.
@@ -175,7 +174,7 @@ fn a_backup_restores_into_clusters_of_other_shapes_and_servers() {
         "{}",
         restored.stdout
     );
-    common::assert_same_keys(&before, &four.dump_all());
+    crate::common::assert_same_keys(&before, &four.dump_all());
     for i in 0..20 {
         let key = format!("ttl:{i}");
         let ttl = four.pttl(&key);
@@ -185,7 +184,7 @@ fn a_backup_restores_into_clusters_of_other_shapes_and_servers() {
     // A changed byte: refused before anything is restored.
     let valkey = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
         masters: 3,
-        server_bin: common::cached_server("valkey-server-9.1"),
+        server_bin: crate::common::cached_server("valkey-server-9.1"),
         ..Default::default()
     });
     let corrupt = tempfile::tempdir().unwrap();
@@ -211,7 +210,7 @@ fn a_backup_restores_into_clusters_of_other_shapes_and_servers() {
     // Into Valkey 9.1 (the RDB is loaded by redis-server, the keys land in Valkey), as JSON.
     let restored = run(&["restore", dir, &valkey.seed(), "--json"]);
     assert_eq!(restored.code, 0, "{}{}", restored.stdout, restored.stderr);
-    let doc = common::json(&restored.stdout);
+    let doc = crate::common::json(&restored.stdout);
     assert_eq!(doc["restored"].as_u64().unwrap(), before.len() as u64);
     assert_eq!(doc["recorded"], doc["restored"]);
     let names: Vec<Vec<u8>> = before.iter().map(|(key, _)| key.clone()).collect();
@@ -263,7 +262,7 @@ fn a_stopped_master_fails_its_backup_within_the_bound_and_a_restore_says_it_is_p
 
 #[test]
 fn an_rdb_newer_than_the_loading_server_is_refused_with_the_release_it_needs() {
-    let redis_82 = common::cached_server("redis-server-8.2");
+    let redis_82 = crate::common::cached_server("redis-server-8.2");
     let shaped = |masters| {
         TestCluster::start_with(rcluster::sandbox::SandboxOptions {
             masters,
@@ -286,7 +285,7 @@ fn an_rdb_newer_than_the_loading_server_is_refused_with_the_release_it_needs() {
     // The redis-server on PATH (7.0) reads RDB 10 at most: one line naming the release needed.
     let target = shaped(4);
     let refused = run(&["restore", dir, &target.seed()]);
-    common::assert_one_error(&refused, "Redis 7.4");
+    crate::common::assert_one_error(&refused, "Redis 7.4");
     assert!(
         refused.stderr.contains("--server-bin"),
         "{}",
@@ -309,12 +308,12 @@ fn an_rdb_newer_than_the_loading_server_is_refused_with_the_release_it_needs() {
     // With the server it names, every key lands.
     let restored = run(&["restore", dir, &target.seed(), "--server-bin", &redis_82]);
     assert_eq!(restored.code, 0, "{}{}", restored.stdout, restored.stderr);
-    common::assert_same_keys(&before, &target.dump_all());
+    crate::common::assert_same_keys(&before, &target.dump_all());
 }
 
 #[test]
 fn a_valkey_backup_restores_every_database_and_refuses_a_cluster_with_fewer() {
-    let valkey = common::cached_server("valkey-server-9.1");
+    let valkey = crate::common::cached_server("valkey-server-9.1");
     let shaped = |masters, databases| {
         TestCluster::start_with(rcluster::sandbox::SandboxOptions {
             masters,
@@ -351,7 +350,7 @@ fn a_valkey_backup_restores_every_database_and_refuses_a_cluster_with_fewer() {
     // A cluster of one database: one line, before any temporary server loads an RDB.
     let single = shaped(3, 1);
     let refused = run(&["restore", dir, &single.seed(), "--server-bin", &valkey]);
-    common::assert_one_error(&refused, "serves database 0 only");
+    crate::common::assert_one_error(&refused, "serves database 0 only");
     assert!(
         !refused.stderr.contains("keys loaded by"),
         "{}",
@@ -378,7 +377,7 @@ fn a_valkey_backup_restores_every_database_and_refuses_a_cluster_with_fewer() {
         restored.stdout
     );
     for (db, expected) in before.iter().enumerate() {
-        common::assert_same_keys(expected, &four.dump_db(db as u16));
+        crate::common::assert_same_keys(expected, &four.dump_db(db as u16));
     }
 
     // Again, as JSON: the keys are there with the same values, so each counts as restored.
@@ -391,7 +390,7 @@ fn a_valkey_backup_restores_every_database_and_refuses_a_cluster_with_fewer() {
         "--json",
     ]);
     assert_eq!(again.code, 0, "{}{}", again.stdout, again.stderr);
-    let doc = common::json(&again.stdout);
+    let doc = crate::common::json(&again.stdout);
     for (db, count) in counts.iter().enumerate() {
         let keys = &doc["databases"][db.to_string()];
         assert_eq!(keys["restored"], *count, "{doc}");

@@ -2,10 +2,9 @@
 //! trickling): each ends within its bounds with a non-zero exit and an error on stderr that names
 //! the node, never a panic, a hang or a library's internals.
 
-mod common;
 
-use common::run;
-use common::scripted::{self, Hostile};
+use crate::common::run;
+use crate::common::scripted::{self, Hostile};
 
 const ID: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 

@@ -1,9 +1,8 @@
 //! The command line itself: `local up|status|down` through the binary, committed completions up to
 //! date, help and version.
 
-mod common;
 
-use common::run;
+use crate::common::run;
 
 #[test]
 fn local_up_status_down_stops_exactly_its_nodes() {
@@ -68,7 +67,7 @@ fn assert_committed(path: &std::path::Path, generated: &str) {
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         committed == generated,
-        "{} is out of date: run `UPDATE_COMPLETIONS=1 cargo test --test cli` and commit",
+        "{} is out of date: run `UPDATE_COMPLETIONS=1 cargo test --test it cli::` and commit",
         path.display()
     );
 }

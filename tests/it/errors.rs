@@ -1,12 +1,11 @@
 //! Bad input and unreachable or unsuitable nodes: a one-line error that says what to do, exit 2.
 
-mod common;
 
-use common::{TestCluster, run};
+use crate::common::{TestCluster, run};
 use rcluster::sandbox::SandboxOptions;
 
 fn assert_one_line_error(args: &[&str], needle: &str) {
-    common::assert_one_line_error(&run(args), needle);
+    crate::common::assert_one_line_error(&run(args), needle);
 }
 
 #[test]

@@ -3,9 +3,8 @@
 //! cannot pass (most masters stopped). Each ends with every
 //! key in place and `check` clean.
 
-mod common;
 
-use common::{TestCluster, run};
+use crate::common::{TestCluster, run};
 
 /// The port of a replica of the master on `master_port`.
 fn replica_of(cluster: &TestCluster, master_port: u16) -> u16 {
@@ -39,7 +38,7 @@ fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
 
     let done = run(&["failover", &replica_address, "--json"]);
     assert_eq!(done.code, 0, "{}{}", done.stdout, done.stderr);
-    let doc = common::json(&done.stdout);
+    let doc = crate::common::json(&done.stdout);
     let phases = doc["phases"].as_array().unwrap();
     assert_eq!(phases.len(), 3, "{doc}");
     assert!(phases.iter().all(|p| p["ms"].is_u64()), "{doc}");
@@ -48,7 +47,7 @@ fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
     };
     assert_eq!(role[0], redis::Value::BulkString(b"slave".to_vec()));
     assert_eq!(run(&["check", &replica_address]).code, 0);
-    common::assert_same_keys(&before, &cluster.dump_all());
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
 
     // The new replica's master dies: without --force it is refused, with it the replica takes over.
     let promoted = replica;
@@ -79,7 +78,7 @@ fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
     for port in [second, third] {
         cluster.sandbox.signal(port, libc::SIGCONT).unwrap();
     }
-    common::assert_one_error(&no_quorum, "needs the votes of 2 of the 3 masters");
+    crate::common::assert_one_error(&no_quorum, "needs the votes of 2 of the 3 masters");
     assert!(
         no_quorum.stderr.contains("--takeover"),
         "{}",
@@ -102,7 +101,7 @@ fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
         "--json",
     ]);
     assert_eq!(drilled.code, 0, "{}{}", drilled.stdout, drilled.stderr);
-    let doc = common::json(&drilled.stdout);
+    let doc = crate::common::json(&drilled.stdout);
     let drill = &doc["drill"];
     assert!(drill["tried"].as_u64().unwrap() > 500, "{drill}");
     assert!(drill["success_rate"].as_f64().unwrap() >= 99.0, "{drill}");
@@ -131,7 +130,7 @@ fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
         "10",
         "--json",
     ]);
-    let doc = common::json(&killed.stdout);
+    let doc = crate::common::json(&killed.stdout);
     // Asynchronous replication may lose the last writes a killed master acknowledged: then the
     // drill names them and exits 1; anything else is a pass.
     let lost = doc["drill"]["lost"].as_array().unwrap().len();

@@ -2,9 +2,8 @@
 //! replica shows as DOWN within a few refreshes, and `q` leaves a clean terminal with exit 0.
 //! Without a terminal it prints a plain summary every interval.
 
-mod common;
 
-use common::{TestCluster, eventually, run};
+use crate::common::{TestCluster, eventually, run};
 use std::process::Command;
 
 /// A tmux session, killed when dropped.

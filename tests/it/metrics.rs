@@ -3,9 +3,8 @@
 //! Prometheus, whose HTTP API then shows `redis_cluster_state` 1 and, for a killed replica,
 //! `redis_up` 0.
 
-mod common;
 
-use common::{TestCluster, eventually, run};
+use crate::common::{TestCluster, eventually, run};
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
