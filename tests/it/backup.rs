@@ -1,7 +1,6 @@
 //! `backup` against real servers: one RDB per master and nodes.json; each RDB, loaded into a fresh
 //! standalone server, holds exactly the keys its master held; redis-cli syntax prints redis-cli's lines.
 
-
 use crate::common::{TestCluster, run};
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,6 @@
 //! normalised); JSON is parsed back. On a Valkey cluster of 4 databases, `info`, `metrics`, `watch`
 //! and `doctor` count (and sample) the keys of every database.
 
-
 use crate::common::{TestCluster, json, run};
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,6 @@
 //! The command line itself: `local up|status|down` through the binary, committed completions up to
 //! date, help and version.
 
-
 use crate::common::run;
 
 #[test]

@@ -11,7 +11,6 @@
 //! Redis 7.0's reshard, throttled reshard, rebalance and fix are covered by migrate.rs, guards.rs
 //! and fix.rs.
 
-
 use crate::common::{
     Databases, FOUR_DATABASES as ALL, Outcome, TestCluster, assert_same_databases, cached_server,
     database_key, run,

@@ -2,7 +2,6 @@
 //! (settings that differ, requirepass without masterauth, no persistence, an even number of masters,
 //! no replicas) gets each of them, exit 1, and never shows a password.
 
-
 use crate::common::{TestCluster, rcluster};
 use rcluster::sandbox::SandboxOptions;
 

@@ -1,6 +1,5 @@
 //! Bad input and unreachable or unsuitable nodes: a one-line error that says what to do, exit 2.
 
-
 use crate::common::{TestCluster, run};
 use rcluster::sandbox::SandboxOptions;
 

@@ -3,7 +3,6 @@
 //! cannot pass (most masters stopped). Each ends with every
 //! key in place and `check` clean.
 
-
 use crate::common::{TestCluster, run};
 
 /// The port of a replica of the master on `master_port`.

@@ -2,7 +2,6 @@
 //! frozen master), then repaired; each ends with `check` clean and every key intact (count and a
 //! DUMP of every key compared with before).
 
-
 use crate::common::{
     FOUR_DATABASES, TestCluster, assert_same_databases, assert_same_keys, redis_cli, run,
 };

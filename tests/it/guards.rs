@@ -2,7 +2,6 @@
 //! same cluster, a frozen target, a stale journal, a target some master does not know, and output
 //! that can no longer be written. Each ends with every key intact.
 
-
 use crate::common::{FOUR_DATABASES, TestCluster, assert_same_databases, assert_same_keys, run};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

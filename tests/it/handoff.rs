@@ -2,8 +2,9 @@
 //! receiving others, the shape that made concurrent `SETSLOT NODE` lose keys to epoch races. Every
 //! run must end with every key intact (count and DUMP), `check` clean and one slot table.
 
-
-use crate::common::{FOUR_DATABASES as ALL, TestCluster, assert_same_databases, assert_same_keys, run};
+use crate::common::{
+    FOUR_DATABASES as ALL, TestCluster, assert_same_databases, assert_same_keys, run,
+};
 use rcluster::net::NodeAddress;
 use rcluster::topology::key_slot;
 

@@ -2,7 +2,6 @@
 //! trickling): each ends within its bounds with a non-zero exit and an error on stderr that names
 //! the node, never a panic, a hang or a library's internals.
 
-
 use crate::common::run;
 use crate::common::scripted::{self, Hostile};
 

@@ -5,7 +5,6 @@
 //! database the cluster does not serve is refused before any key moves, and `--from-cluster`
 //! copies every database into the same number.
 
-
 use crate::common::{TestCluster, run};
 use rcluster::sandbox::SandboxOptions;
 use rcluster::topology::key_slot;

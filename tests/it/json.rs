@@ -2,7 +2,6 @@
 //! document on stdout, with `schema`, `command`, `ok` and `error`, on success and on failure alike.
 //! Documents are parsed back and their fields asserted, never compared as strings.
 
-
 use crate::common::{TestCluster, run};
 use serde_json::Value;
 

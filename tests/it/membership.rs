@@ -1,7 +1,6 @@
 //! Membership commands against real servers: `call`, `set-timeout` (and, as they land, `create`,
 //! `add-node`, `del-node`).
 
-
 use crate::common::{TestCluster, redis_cli, run};
 
 #[test]

@@ -3,7 +3,6 @@
 //! Prometheus, whose HTTP API then shows `redis_cluster_state` 1 and, for a killed replica,
 //! `redis_up` 0.
 
-
 use crate::common::{TestCluster, eventually, run};
 use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};

@@ -2,7 +2,6 @@
 //! moves exactly what was planned, in redis-cli syntax prints what redis-cli prints, and a
 //! cluster-aware client keeps working while slots move.
 
-
 use crate::common::{TestCluster, redis_cli, run};
 
 fn slots_of(cluster: &TestCluster, id: &str) -> usize {
@@ -27,7 +26,8 @@ fn reshard_moves_exactly_the_slots_and_keeps_every_key() {
         "--dry-run moved something"
     );
 
-    let moved = crate::common::reshard_from_all(&seed, &target, "2000", &["--yes", "--pipeline", "7"]);
+    let moved =
+        crate::common::reshard_from_all(&seed, &target, "2000", &["--yes", "--pipeline", "7"]);
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     assert_eq!(slots_of(&cluster, &target), target_slots + 2000);
     assert_eq!(

@@ -2,12 +2,14 @@
 //! `rcluster --cluster`, comparing exit codes and the signal lines scripts grep; stderr stays empty.
 //! Also the argument errors and their exit codes.
 
-
 use crate::common::{TestCluster, redis_cli, run, signal_lines};
 
 /// Runs `args` with redis-cli and rcluster: the same exit code and the same stdout (ids and ports
 /// normalised by `cluster` when given). Returns (redis-cli's, rcluster's).
-fn compare(cluster: Option<&TestCluster>, args: &[&str]) -> (crate::common::Outcome, crate::common::Outcome) {
+fn compare(
+    cluster: Option<&TestCluster>,
+    args: &[&str],
+) -> (crate::common::Outcome, crate::common::Outcome) {
     let reference = redis_cli(args);
     let ours = run(args);
     assert_eq!(
@@ -25,7 +27,10 @@ fn compare(cluster: Option<&TestCluster>, args: &[&str]) -> (crate::common::Outc
 }
 
 /// Runs `--cluster check` with both tools and compares exit code, signal lines and stdout.
-fn compare_check(cluster: &TestCluster, extra: &[&str]) -> (crate::common::Outcome, crate::common::Outcome) {
+fn compare_check(
+    cluster: &TestCluster,
+    extra: &[&str],
+) -> (crate::common::Outcome, crate::common::Outcome) {
     let port = cluster.port(0).to_string();
     let mut args = vec!["--cluster", "check", "127.0.0.1", port.as_str()];
     args.extend_from_slice(extra);

@@ -4,7 +4,6 @@
 //! lost; credentials files (`--auth-file`, the XDG default) are used, and refused when others can
 //! read them.
 
-
 use crate::common::{TestCluster, assert_same_keys, cached_server, rcluster, run};
 use rcluster::sandbox::SandboxOptions;
 use std::os::unix::fs::PermissionsExt;

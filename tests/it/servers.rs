@@ -3,7 +3,6 @@
 //! its server-side atomic migration and with the legacy protocol).
 //! `scripts/fetch-servers.sh` (run by `scripts/test.sh`) puts them in the cache folder.
 
-
 use crate::common::{TestCluster, cached_server as server, run};
 use rcluster::sandbox::SandboxOptions;
 
@@ -20,8 +19,12 @@ fn reshard_keeps_every_key(server_bin: String, migration: &str, expected: &str) 
     let before = cluster.dump_all();
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(1));
-    let moved =
-        crate::common::reshard_from_all(&seed, &target, "3000", &["--yes", "--migration", migration]);
+    let moved = crate::common::reshard_from_all(
+        &seed,
+        &target,
+        "3000",
+        &["--yes", "--migration", migration],
+    );
     assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     assert!(
         moved.stdout.contains(&format!("{expected} migration")),

@@ -5,7 +5,6 @@
 //! unknown CA, a CA that did not sign the node's certificate, a missing or untrusted client
 //! certificate and an expired server certificate.
 
-
 use crate::common::{TestCluster, run};
 use rcluster::sandbox::{SandboxOptions, SandboxTls};
 use std::path::Path;
@@ -579,7 +578,10 @@ fn an_import_source_with_its_own_ca_is_reached_with_the_from_tls_options() {
     let untrusted = import(&[]);
     crate::common::assert_one_error(&untrusted, "--from-cacert");
     assert!(untrusted.stderr.contains(&from), "{}", untrusted.stderr);
-    crate::common::assert_one_line_error(&import(&["--from-cacert", &source_ca]), "need --from-tls");
+    crate::common::assert_one_line_error(
+        &import(&["--from-cacert", &source_ca]),
+        "need --from-tls",
+    );
     assert!(cluster.dump_all().is_empty());
     let imported = import(&["--from-tls", "--from-cacert", &source_ca]);
     assert_eq!(imported.code, 0, "{}{}", imported.stdout, imported.stderr);

@@ -3,7 +3,6 @@
 //! command) in redis-cli syntax. The JSON view of each is parsed back and its fields asserted, and
 //! no view writes anything to stdout that another mode puts on stderr.
 
-
 use crate::common::{TestCluster, json, run};
 
 #[test]

@@ -2,7 +2,6 @@
 //! replica shows as DOWN within a few refreshes, and `q` leaves a clean terminal with exit 0.
 //! Without a terminal it prints a plain summary every interval.
 
-
 use crate::common::{TestCluster, eventually, run};
 use std::process::Command;
 
