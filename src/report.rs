@@ -1,14 +1,13 @@
 //! What commands give back, and what they say while they run. Every command's `run` returns an
 //! [`Outcome`]: a report (plain data, `Serialize`) and an exit status. Long-running commands also send
 //! typed [`Event`]s to a [`Reporter`], and ask for consent through it. Commands never write to a stream:
-//! the one printer (`crate::output::Printer`) implements [`Reporter`] and renders every report as the
-//! human, redis-cli or JSON view (`crate::output::render`).
+//! the one printer (`output::Printer`) implements [`Reporter`] and renders every report as the
+//! human, redis-cli or JSON view (`output::render`).
 //!
-//! Called by every command (`crate::commands`), by the slot-move engine (`crate::exec::migrate`) for
+//! Called by every command (`commands/`), by the slot-move engine (`crate::exec::migrate`) for
 //! its per-slot events, and by `crate::cli`, which hands the outcome to the printer.
 
 use crate::error::Exit;
-use crate::output::render::Render;
 use serde::Serialize;
 
 /// A report: its JSON view comes from `Serialize`, its text views from [`Render`].
@@ -188,5 +187,89 @@ impl Reporter for Silent {
 
     fn output_closed(&self) -> bool {
         false
+    }
+}
+
+// The text views every report gives (rendered by `output/`, which re-exports these).
+
+/// The kind of a line, which decides its colour (as redis-cli colours its log levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Node listings and figures: never coloured.
+    Plain,
+    /// `>>>` step headers (bold).
+    Info,
+    /// `***` notices (yellow).
+    Warn,
+    /// `[ERR]` and the open-slot `[WARNING]` lines (red).
+    Err,
+    /// `[OK]` lines (green).
+    Success,
+}
+
+/// Which stream a rendered line goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// One line of text output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub level: Level,
+    pub text: String,
+    pub stream: Stream,
+}
+
+impl Line {
+    /// A line for stdout.
+    pub fn new(level: Level, text: impl Into<String>) -> Line {
+        Line {
+            level,
+            text: text.into(),
+            stream: Stream::Stdout,
+        }
+    }
+
+    /// A plain line for stdout.
+    pub fn plain(text: impl Into<String>) -> Line {
+        Line::new(Level::Plain, text)
+    }
+
+    /// A line for stderr.
+    pub fn stderr(level: Level, text: impl Into<String>) -> Line {
+        Line {
+            level,
+            text: text.into(),
+            stream: Stream::Stderr,
+        }
+    }
+}
+
+/// What a renderer may take into account besides the report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// `-q`: only errors and the final result.
+    pub quiet: bool,
+    /// `-v` (1) and `-vv` (2): per-node and per-slot detail.
+    pub verbose: u8,
+}
+
+/// The text views of a report.
+pub trait Render {
+    /// rcluster's own text.
+    fn human(&self, options: &RenderOptions) -> Vec<Line>;
+
+    /// redis-cli 7.0's lines for the same report; the human view where redis-cli has no such command.
+    fn redis_cli(&self, options: &RenderOptions) -> Vec<Line> {
+        self.human(options)
+    }
+}
+
+/// A report with nothing to show in text (its result is its exit status).
+impl Render for () {
+    fn human(&self, _: &RenderOptions) -> Vec<Line> {
+        Vec::new()
     }
 }

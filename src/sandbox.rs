@@ -12,7 +12,6 @@ use anyhow::{Context as _, anyhow, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
 
 /// What to start.
@@ -84,13 +83,11 @@ impl Default for SandboxOptions {
     }
 }
 
+pub use crate::net::pick_ports;
+
 /// `$XDG_STATE_HOME/rcluster/local` or `~/.local/state/rcluster/local`.
 pub fn default_state_dir() -> PathBuf {
-    let base = std::env::var_os("XDG_STATE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/state")))
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("rcluster").join("local")
+    crate::exec::state_dir().join("local")
 }
 
 /// One started server.
@@ -192,54 +189,6 @@ fn connect_options(options: &SandboxOptions) -> ConnectOptions {
         command_timeout: Duration::from_secs(5),
         ..ConnectOptions::default()
     }
-}
-
-static NEXT_PORT: AtomicU16 = AtomicU16::new(0);
-
-/// Ports whose server port and bus port (+10000) are free. Picked below the kernel's ephemeral
-/// range (32768+) so outgoing connections cannot steal them.
-pub fn pick_ports(base: Option<u16>, count: usize) -> anyhow::Result<Vec<u16>> {
-    if let Some(base) = base {
-        let last = base as usize + count - 1;
-        if last + 10000 > u16::MAX as usize {
-            bail!(
-                "ports {base}..{last} leave no room for bus ports (+10000); choose a lower --port"
-            );
-        }
-        let ports: Vec<u16> = (base..=last as u16).collect();
-        if let Some(busy) = ports.iter().find(|&&p| !port_pair_free(p)) {
-            bail!(
-                "port {busy} or its bus port {} is in use; choose another --port",
-                busy + 10000
-            );
-        }
-        return Ok(ports);
-    }
-    const LOW: u16 = 11000;
-    const SPAN: u16 = 11000;
-    if NEXT_PORT.load(Ordering::Relaxed) == 0 {
-        let offset = (std::process::id() % u32::from(SPAN)) as u16;
-        let _ = NEXT_PORT.compare_exchange(0, offset, Ordering::Relaxed, Ordering::Relaxed);
-    }
-    let mut ports = Vec::new();
-    for _ in 0..SPAN {
-        let port = LOW + NEXT_PORT.fetch_add(1, Ordering::Relaxed) % SPAN;
-        if port_pair_free(port) {
-            ports.push(port);
-            if ports.len() == count {
-                return Ok(ports);
-            }
-        }
-    }
-    bail!(
-        "no free loopback ports found between {LOW} and {}",
-        LOW + SPAN
-    )
-}
-
-fn port_pair_free(port: u16) -> bool {
-    let free = |p: u16| std::net::TcpListener::bind(("127.0.0.1", p)).is_ok();
-    free(port) && free(port + 10000)
 }
 
 /// `value` as a double-quoted config value the server reads back byte for byte (`\\`, `\"` and

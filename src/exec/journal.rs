@@ -123,10 +123,7 @@ pub fn newer_finished(dir: &Path, node_ids: &[String], than: &Path) -> Option<Pa
 
 /// `$XDG_STATE_HOME/rcluster/journals` or `~/.local/state/rcluster/journals`.
 pub fn default_dir() -> PathBuf {
-    crate::sandbox::default_state_dir()
-        .parent()
-        .map(|p| p.join("journals"))
-        .unwrap_or_else(|| PathBuf::from("rcluster-journals"))
+    super::state_dir().join("journals")
 }
 
 impl Journal {

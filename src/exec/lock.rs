@@ -147,10 +147,7 @@ fn broken_warning(value: &str, asked: bool) -> String {
 
 /// `$XDG_STATE_HOME/rcluster/locks` or `~/.local/state/rcluster/locks`.
 pub fn default_dir() -> PathBuf {
-    crate::sandbox::default_state_dir()
-        .parent()
-        .map(|p| p.join("locks"))
-        .unwrap_or_else(|| PathBuf::from("rcluster-locks"))
+    super::state_dir().join("locks")
 }
 
 /// Locks every id of `node_ids` (sorted, so two runs never wait on each other) for `command`, in `dir`.

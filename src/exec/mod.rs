@@ -40,3 +40,15 @@ where
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// rcluster's state folder: `$XDG_STATE_HOME/rcluster` or `~/.local/state/rcluster` (journals, locks,
+/// and `local`'s servers live under it).
+pub fn state_dir() -> std::path::PathBuf {
+    std::env::var_os("XDG_STATE_HOME")
+        .map(std::path::PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".local/state"))
+        })
+        .unwrap_or_else(std::env::temp_dir)
+        .join("rcluster")
+}

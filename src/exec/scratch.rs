@@ -185,7 +185,7 @@ impl ScratchServer {
             file: file.clone(),
             reason,
         };
-        let port = crate::sandbox::pick_ports(None, 1).map_err(|e| start_error(e.to_string()))?[0];
+        let port = crate::net::pick_ports(None, 1).map_err(|e| start_error(e.to_string()))?[0];
         let dir =
             std::env::temp_dir().join(format!("rcluster-restore-{}-{port}", std::process::id()));
         crate::exec::private::create_dir(&dir).map_err(|e| start_error(e.to_string()))?;

@@ -14,64 +14,10 @@ pub mod progress;
 pub mod prompt;
 pub mod render;
 
+pub use crate::report::{Level, Line, Stream};
 pub use printer::{EventsFormat, Mode, Printer};
 
 use std::io::Write;
-
-/// The kind of a line, which decides its colour (as redis-cli colours its log levels).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
-    /// Node listings and figures: never coloured.
-    Plain,
-    /// `>>>` step headers (bold).
-    Info,
-    /// `***` notices (yellow).
-    Warn,
-    /// `[ERR]` and the open-slot `[WARNING]` lines (red).
-    Err,
-    /// `[OK]` lines (green).
-    Success,
-}
-
-/// Which stream a rendered line goes to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stream {
-    Stdout,
-    Stderr,
-}
-
-/// One line of text output.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Line {
-    pub level: Level,
-    pub text: String,
-    pub stream: Stream,
-}
-
-impl Line {
-    /// A line for stdout.
-    pub fn new(level: Level, text: impl Into<String>) -> Line {
-        Line {
-            level,
-            text: text.into(),
-            stream: Stream::Stdout,
-        }
-    }
-
-    /// A plain line for stdout.
-    pub fn plain(text: impl Into<String>) -> Line {
-        Line::new(Level::Plain, text)
-    }
-
-    /// A line for stderr.
-    pub fn stderr(level: Level, text: impl Into<String>) -> Line {
-        Line {
-            level,
-            text: text.into(),
-            stream: Stream::Stderr,
-        }
-    }
-}
 
 /// `line` with its level's colour (as redis-cli colours its log levels) when `color`.
 fn paint(line: &Line, color: bool) -> String {

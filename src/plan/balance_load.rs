@@ -9,7 +9,7 @@
 
 use super::rebalance::{Participant, RebalanceError, RebalancePlan, Transfer};
 use super::{MovePlan, SlotMove};
-use crate::plan::reshard::MasterSlots;
+use crate::plan::MasterSlots;
 use crate::topology::Slot;
 use std::collections::HashMap;
 

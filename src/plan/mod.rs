@@ -9,9 +9,15 @@ pub mod rebalance;
 pub mod reshard;
 
 use crate::topology::Slot;
-use reshard::MasterSlots;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
+
+/// A master as the planners see it: its id and the slots it owns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MasterSlots {
+    pub id: String,
+    pub slots: crate::topology::SlotSet,
+}
 
 /// One slot to move.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@
 //! over-full, each source giving its lowest slots.
 
 use super::{MovePlan, SlotMove};
-use crate::plan::reshard::MasterSlots;
+use crate::plan::MasterSlots;
 use crate::topology::SLOT_COUNT;
 use serde::Serialize;
 

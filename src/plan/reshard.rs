@@ -5,15 +5,9 @@
 //! share and the others the rounded-down share, each its lowest slots first; any shortfall from
 //! rounding is then taken, one slot at a time, from the source with the most slots left.
 
+use super::MasterSlots;
 use super::{MovePlan, SlotMove};
 use crate::topology::{Slot, SlotSet};
-
-/// A master as the planner sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MasterSlots {
-    pub id: String,
-    pub slots: SlotSet,
-}
 
 /// Why no plan could be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

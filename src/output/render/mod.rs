@@ -2,33 +2,7 @@
 //! each line on its stream. One file per command's report; the printer picks the view.
 
 use super::{Level, Line};
-
-/// What a renderer may take into account besides the report.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
-    /// `-q`: only errors and the final result.
-    pub quiet: bool,
-    /// `-v` (1) and `-vv` (2): per-node and per-slot detail.
-    pub verbose: u8,
-}
-
-/// The text views of a report.
-pub trait Render {
-    /// rcluster's own text.
-    fn human(&self, options: &RenderOptions) -> Vec<Line>;
-
-    /// redis-cli 7.0's lines for the same report; the human view where redis-cli has no such command.
-    fn redis_cli(&self, options: &RenderOptions) -> Vec<Line> {
-        self.human(options)
-    }
-}
-
-/// A report with nothing to show in text (its result is its exit status).
-impl Render for () {
-    fn human(&self, _: &RenderOptions) -> Vec<Line> {
-        Vec::new()
-    }
-}
+pub use crate::report::{Render, RenderOptions};
 
 /// A `[OK] ...` line.
 pub fn ok_line(text: impl Into<String>) -> Line {
