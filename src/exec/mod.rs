@@ -19,6 +19,7 @@ pub mod private;
 pub mod rdb;
 pub mod retry;
 pub mod run;
+pub mod sample;
 pub mod scratch;
 pub mod snapshot;
 

@@ -9,10 +9,12 @@
 //! command as its [`Reporter`](crate::report::Reporter).
 
 pub mod human;
+pub mod metrics;
 pub mod printer;
 pub mod progress;
 pub mod prompt;
 pub mod render;
+pub mod watch;
 
 pub use crate::report::{Level, Line, Stream};
 pub use printer::{EventsFormat, Mode, Printer};
