@@ -3,7 +3,8 @@
 //! master (when reachable) calls itself the replica's replica, and every reachable node's table
 //! gives the promoted node the slots. Each phase's time is reported; a phase not reached in time is
 //! exit 1, naming it. Refused up front, with what to do instead: a master, a replica whose master
-//! does not answer (without `--force`/`--takeover`).
+//! does not answer (without `--force`/`--takeover`), and, without the master's agreement, a replica
+//! that does not hold its master's data (unless `--accept-data-loss`).
 //!
 //! `--drill` is the seed's FailoverTester made real: `exec::drill`'s client writes and reads keys at a
 //! steady rate before, during and after the failover (or, with `--kill-master`, after rcluster kills
@@ -40,6 +41,8 @@ pub struct Options {
     pub mode: Mode,
     /// Bound on all three phases together.
     pub wait: Duration,
+    /// Promote a replica that does not hold its master's data.
+    pub accept_data_loss: bool,
     pub drill: Option<DrillOptions>,
 }
 
@@ -134,6 +137,10 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     if options.mode != Mode::Takeover {
         refuse_without_quorum(&view, &options.replica)?;
     }
+    let kills = options.drill.is_some_and(|d| d.kill_master);
+    if (options.mode != Mode::Coordinated || kills) && !options.accept_data_loss {
+        refuse_data_loss(me, master)?;
+    }
     let _lock = super::take_lock(context, &view, "failover").await?;
     let slot_count = master.seen_by_seed.slots.len();
     let old_master = super::NodeRef::of(&view, master.id());
@@ -211,6 +218,33 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     };
     let passed = report.passed();
     Ok(Outcome::clean_if(report, passed))
+}
+
+/// A failover without the master's agreement (`--force`, `--takeover`, a killed master) toward a
+/// replica that does not hold its master's data loses the keys only the master holds: refused,
+/// with the figures, unless `--accept-data-loss`. (A coordinated failover waits for the offsets on
+/// the server side.)
+fn refuse_data_loss(
+    replica: &crate::topology::NodeView,
+    master: &crate::topology::NodeView,
+) -> Result<(), UsageError> {
+    let Some(state) = &replica.replication else {
+        return Ok(());
+    };
+    let master_offset = master.replication.as_ref().and_then(|r| r.offset);
+    let Some(gap) = crate::net::ReplicaGap::of(state, master_offset) else {
+        return Ok(());
+    };
+    let figures = match (state.replica_offset, master_offset) {
+        (Some(mine), Some(theirs)) => format!(" (offset {mine}, its master's {theirs})"),
+        (Some(mine), None) => format!(" (offset {mine}; its master's could not be read)"),
+        _ => String::new(),
+    };
+    Err(UsageError(format!(
+        "{} {}{figures}: promoted now, it would take over without its master's keys; wait until it is in sync (`rcluster check`), or add --accept-data-loss",
+        replica.address,
+        gap.describe()
+    )))
 }
 
 /// A vote needs a majority of the masters that serve slots to answer: refused, naming those that

@@ -9,6 +9,7 @@ mod concurrent;
 mod error;
 mod keyspace;
 mod ports;
+mod replication;
 mod sync;
 mod tls;
 mod zones;
@@ -19,6 +20,7 @@ use error::first_line;
 pub use error::{ConnectHint, Flags, Link, NetError, Transport, server_error_text};
 pub use keyspace::{Keyspace, cluster_databases_of, in_database, select};
 pub use ports::pick_ports;
+pub use replication::{LAG_BOUND_BYTES, ReplicaGap, Replication};
 pub use sync::{RawStream, SyncReply, start_sync};
 pub use tls::TlsOptions;
 pub use zones::Zones;
@@ -523,12 +525,25 @@ impl NodeClient {
         self.query(&["CLUSTER", "NODES"]).await
     }
 
-    /// `CLUSTER NODES` and the keys of every database (`INFO keyspace`) in one round trip.
-    pub async fn cluster_nodes_and_keyspace(&mut self) -> Result<(String, Keyspace), NetError> {
+    /// `CLUSTER NODES`, the keys of every database and the replication state (`INFO replication
+    /// keyspace`) in one round trip.
+    pub async fn cluster_nodes_and_keyspace(
+        &mut self,
+    ) -> Result<(String, Keyspace, Replication), NetError> {
         let mut pipe = redis::pipe();
-        pipe.cmd("CLUSTER").arg("NODES").cmd("INFO").arg("keyspace");
+        pipe.cmd("CLUSTER")
+            .arg("NODES")
+            .cmd("INFO")
+            .arg("replication")
+            .arg("keyspace");
         let (nodes, info): (String, String) = self.pipeline(&pipe, "CLUSTER NODES").await?;
-        Ok((nodes, Keyspace::parse(&info)))
+        Ok((nodes, Keyspace::parse(&info), Replication::parse(&info)))
+    }
+
+    /// The node's replication state (`INFO replication`).
+    pub async fn replication(&mut self) -> Result<Replication, NetError> {
+        let info: String = self.query(&["INFO", "replication"]).await?;
+        Ok(Replication::parse(&info))
     }
 
     /// `CLUSTER INFO` as `field -> value`.

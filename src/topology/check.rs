@@ -35,6 +35,9 @@ pub enum FindingKind {
     PartialMembership,
     NoReplicas,
     ReplicaOnMasterHost,
+    /// A replica that does not hold its master's data: first sync pending or running, link down, or
+    /// far behind its master's offset.
+    ReplicaNotSynced,
 }
 
 impl FindingKind {
@@ -712,6 +715,7 @@ fn check_replication(view: &ClusterView, findings: &mut Vec<Finding>) {
             nodes.push(replica.address.to_string());
         }
     }
+    check_replica_sync(view, findings);
     if !same_host.is_empty() {
         same_host.sort();
         nodes.sort();
@@ -727,6 +731,47 @@ fn check_replication(view: &ClusterView, findings: &mut Vec<Finding>) {
             SlotSet::new(),
         ));
     }
+}
+
+/// Replicas that do not hold their master's data (`INFO replication` of both, read with the view):
+/// a failover to one of them loses the keys that exist only on the master.
+fn check_replica_sync(view: &ClusterView, findings: &mut Vec<Finding>) {
+    let mut lines = Vec::new();
+    let mut nodes = Vec::new();
+    for replica in view.loaded().filter(|n| n.myself().flags.replica) {
+        let Some(state) = &replica.replication else {
+            continue;
+        };
+        let master = view.master_of(replica);
+        let master_offset = master
+            .and_then(|m| m.replication.as_ref())
+            .and_then(|r| r.offset);
+        if let Some(gap) = crate::net::ReplicaGap::of(state, master_offset) {
+            let of = master.map_or_else(|| "its master".to_string(), |m| m.address.to_string());
+            lines.push(format!(
+                "{} (replica of {of}) {}",
+                replica.address,
+                gap.describe()
+            ));
+            nodes.push(replica.address.to_string());
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    lines.sort();
+    nodes.sort();
+    findings.push(finding(
+        Severity::Warning,
+        FindingKind::ReplicaNotSynced,
+        format!(
+            "{} replica(s) do not hold their master's data yet, so those keys exist only on the master and a failover to the replica loses them: {}",
+            nodes.len(),
+            lines.join("; ")
+        ),
+        nodes,
+        SlotSet::new(),
+    ));
 }
 
 /// The first 8 characters of a node id.

@@ -69,6 +69,9 @@ fn explain(kind: FindingKind) -> &'static str {
         FindingKind::ReplicaOnMasterHost => {
             "A replica on its master's host does not survive the loss of that host: both go at once."
         }
+        FindingKind::ReplicaNotSynced => {
+            "The replica does not hold its master's data: its first sync has not finished (Redis 7.0 waits repl-diskless-sync-delay, 5 s, before it sends the first copy), a full sync is running, its link is down, or it is far behind. Until it catches up, its master's keys exist only on the master: if the master fails now, the replica takes over without them (a cluster refuses to elect a replica whose data is too old, but CLUSTER FAILOVER FORCE or TAKEOVER does not ask)."
+        }
     }
 }
 
@@ -129,6 +132,15 @@ fn remedies(finding: &Finding, view: &ClusterView, seed: &str) -> Vec<String> {
         FindingKind::SuspectedNode => vec![format!(
             "rcluster call {seed} INFO stats    # look for latency spikes, then check again"
         )],
+        FindingKind::ReplicaNotSynced => vec![
+            format!(
+                "rcluster check {seed}    # again in a few seconds: a first sync ends by itself"
+            ),
+            format!(
+                "rcluster call {seed} --only-replicas INFO replication    # master_link_status, master_sync_in_progress, slave_repl_offset"
+            ),
+            "do not fail over to such a replica, nor stop its master, until it is in sync".into(),
+        ],
         FindingKind::NoReplicas | FindingKind::ReplicaOnMasterHost => vec![format!(
             "rcluster add-node NEW_HOST:PORT {seed} --replica --master-id MASTER_ID    # on another host"
         )],

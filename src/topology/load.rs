@@ -4,7 +4,7 @@
 
 use super::parse::{ParseError, parse_cluster_nodes};
 use super::view::{ClusterView, NodeView, Unread, ordered_seed_first};
-use crate::net::{Keyspace, NetError, NodeAddress, Session, concurrently};
+use crate::net::{Keyspace, NetError, NodeAddress, Replication, Session, concurrently};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -57,7 +57,7 @@ async fn load(
 ) -> Result<ClusterView, LoadError> {
     let started = Instant::now();
     let mut client = session.client(seed).await?;
-    let (seed_text, seed_keys) = client.cluster_nodes_and_keyspace().await?;
+    let (seed_text, seed_keys, seed_replication) = client.cluster_nodes_and_keyspace().await?;
     let seed_latency = started.elapsed();
     let parse_error = |reply| LoadError::Parse {
         address: seed.clone(),
@@ -87,18 +87,22 @@ async fn load(
             } else {
                 NodeAddress::new(entry.addr.ip.clone(), entry.addr.port)
             };
-            let (own, keys, latency) = match own {
+            let (own, keys, replication, latency) = match own {
                 None => (
                     Ok(seed_table.to_vec()),
                     Some(seed_keys.clone()),
+                    Some(seed_replication.clone()),
                     seed_latency,
                 ),
-                Some((Ok((table, keys)), latency)) => (Ok(table), Some(keys), latency),
-                Some((Err(reason), latency)) => (Err(reason), None, latency),
+                Some((Ok((table, keys, replication)), latency)) => {
+                    (Ok(table), Some(keys), replication, latency)
+                }
+                Some((Err(reason), latency)) => (Err(reason), None, None, latency),
             };
             let mut node = NodeView::new(address, entry, own);
             node.keys = keys.as_ref().map(Keyspace::total);
             node.keyspace = keys;
+            node.replication = replication;
             node.latency = Some(latency);
             node
         })
@@ -148,7 +152,7 @@ async fn read_own_table(
     entry: &super::NodeEntry,
     seed_table: &[super::NodeEntry],
     depth: Depth,
-) -> Result<(Vec<super::NodeEntry>, Keyspace), Unread> {
+) -> Result<(Vec<super::NodeEntry>, Keyspace, Option<Replication>), Unread> {
     if entry.flags.noaddr || !entry.addr.is_usable() {
         return Err(Unread::NoAddress);
     }
@@ -159,11 +163,11 @@ async fn read_own_table(
     let mut client = session.client(&address).await?;
     if depth == Depth::Summary {
         let (keys, role) = client.keyspace_and_role().await?;
-        return Ok((vec![as_it_says(entry, &role, seed_table)], keys));
+        return Ok((vec![as_it_says(entry, &role, seed_table)], keys, None));
     }
-    let (text, keys) = client.cluster_nodes_and_keyspace().await?;
+    let (text, keys, replication) = client.cluster_nodes_and_keyspace().await?;
     let table = parse_cluster_nodes(&text).map_err(|e| Unread::Other(e.to_string()))?;
-    Ok((table, keys))
+    Ok((table, keys, Some(replication)))
 }
 
 /// For `--search-multiple-owners`: per loaded master id, the key count of every slot it does not own

@@ -43,6 +43,8 @@ pub struct NodeView {
     pub keys: Option<u64>,
     /// The same per database (Valkey 9 serves several in cluster mode).
     pub keyspace: Option<crate::net::Keyspace>,
+    /// `INFO replication`, read in the same round trip (full loads only).
+    pub replication: Option<crate::net::Replication>,
     /// How long the node took to answer (connection included; live views only).
     pub latency: Option<std::time::Duration>,
 }
@@ -66,6 +68,7 @@ impl NodeView {
             me,
             keys: None,
             keyspace: None,
+            replication: None,
             latency: None,
         }
     }

@@ -146,3 +146,67 @@ fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
     assert!(doc["phases"][0]["ms"].is_u64(), "{doc}");
     assert_eq!(doc["phases"].as_array().unwrap().len(), 2, "{doc}");
 }
+
+/// A replica whose first sync has not finished holds none of its master's keys (issue 26): `check`
+/// names it, `doctor` exits 1 on it with `--json` carrying its state, and `failover --force` toward
+/// it is refused (nothing changes) unless `--accept-data-loss`.
+#[test]
+fn a_replica_that_has_not_synced_is_named_and_a_forced_failover_to_it_is_refused() {
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys(2000);
+    let seed = cluster.seed();
+    let master = cluster.port(0);
+    // The master holds back the first copy for ten minutes: the replica stays empty.
+    cluster.redis(master, &["CONFIG", "SET", "repl-diskless-sync", "yes"]);
+    cluster.redis(
+        master,
+        &["CONFIG", "SET", "repl-diskless-sync-delay", "600"],
+    );
+    let spare = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 1,
+        no_cluster: true,
+        ..Default::default()
+    });
+    let replica = spare.seed();
+    let master_id = cluster.id(master);
+    let added = run(&[
+        "add-node",
+        &replica,
+        &seed,
+        "--replica",
+        "--master-id",
+        &master_id,
+    ]);
+    assert_eq!(added.code, 0, "{}{}", added.stdout, added.stderr);
+    let named = crate::common::eventually(20, || {
+        let check = run(&["check", &seed]);
+        check.code == 0
+            && check.stdout.contains("do not hold their master's data yet")
+            && check.stdout.contains(&format!(
+                "{replica} (replica of 127.0.0.1:{master}) has not finished its first sync"
+            ))
+    });
+    assert!(named, "{}", run(&["check", &seed]).stdout);
+    let doctor = run(&["doctor", &seed, "--json"]);
+    assert_eq!(doctor.code, 1, "{}", doctor.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&doctor.stdout).unwrap();
+    assert!(
+        doctor.stdout.contains("replica_not_synced"),
+        "doctor --json names the finding: {doc}"
+    );
+    let forced = run(&["failover", &replica, "--force"]);
+    assert_ne!(forced.code, 0, "{}{}", forced.stdout, forced.stderr);
+    assert!(
+        forced.stderr.contains("has not finished its first sync")
+            && forced.stderr.contains("--accept-data-loss"),
+        "{}",
+        forced.stderr
+    );
+    assert_eq!(forced.stderr.trim().lines().count(), 1, "{}", forced.stderr);
+    let still = cluster.view();
+    let node = still
+        .loaded()
+        .find(|n| n.address.to_string() == replica)
+        .unwrap();
+    assert!(node.myself().flags.replica, "the replica was not promoted");
+}

@@ -38,6 +38,10 @@ pub struct FailoverArgs {
     /// Kill the master's process (on this host) instead of a controlled failover.
     #[arg(long, requires = "drill", conflicts_with_all = ["force", "takeover"])]
     pub kill_master: bool,
+    /// Promote the replica even though it does not hold its master's data (its first sync has not
+    /// finished, its link is down, or it lags): the keys only its master holds are lost.
+    #[arg(long)]
+    pub accept_data_loss: bool,
     #[command(flatten)]
     pub lock: super::lock::LockArgs,
 }
@@ -53,6 +57,7 @@ impl FailoverArgs {
                 _ => Mode::Coordinated,
             },
             wait: self.wait,
+            accept_data_loss: self.accept_data_loss,
             drill: self.drill.then_some(DrillOptions {
                 duration: self.duration,
                 rate: self.rate,

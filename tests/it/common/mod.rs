@@ -55,12 +55,18 @@ impl TestCluster {
                 .map(rcluster::sandbox::SandboxTls::client_options),
             ..ConnectOptions::default()
         }));
-        TestCluster {
+        let cluster = TestCluster {
             sandbox,
             runtime,
             session,
             _dir: dir,
+        };
+        // Every test starts from replicas that hold their master's data (a check, a doctor or a
+        // failover right after the start must not meet a first sync still pending).
+        if options.replicas > 0 && !options.no_cluster && !options.standalone {
+            cluster.wait_replicas_synced();
         }
+        cluster
     }
 
     pub fn seed(&self) -> String {
