@@ -118,10 +118,6 @@ mod tests {
     fn a_synced_replica_is_judged_by_its_offset() {
         let synced = PENDING
             .replace("master_link_status:down", "master_link_status:up")
-            .replace(
-                "master_link_down_since_seconds:-1",
-                "master_link_down_since_seconds:-1",
-            )
             .replace("slave_repl_offset:0", "slave_repl_offset:4000")
             .replace(
                 "master_last_io_seconds_ago:-1",
