@@ -568,6 +568,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--takeover', '--takeover', [CompletionResultType]::ParameterName, 'Without any vote (a partitioned minority): the replica takes a new epoch by itself')
             [CompletionResult]::new('--drill', '--drill', [CompletionResultType]::ParameterName, 'A drill: write and read keys before, during and after the failover, and report what failed')
             [CompletionResult]::new('--kill-master', '--kill-master', [CompletionResultType]::ParameterName, 'Kill the master''s process (on this host) instead of a controlled failover')
+            [CompletionResult]::new('--accept-data-loss', '--accept-data-loss', [CompletionResultType]::ParameterName, 'Promote the replica even though it does not hold its master''s data (its first sync has not finished, its link is down, or it lags): the keys only its master holds are lost')
             [CompletionResult]::new('--break-lock', '--break-lock', [CompletionResultType]::ParameterName, 'Take the cluster''s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS')

@@ -882,7 +882,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__failover)
-            opts="-a -q -v -h --force --takeover --wait --drill --duration --rate --min-success --kill-master --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --force --takeover --wait --drill --duration --rate --min-success --kill-master --accept-data-loss --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

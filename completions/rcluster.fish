@@ -483,6 +483,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l force -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l takeover -d 'Without any vote (a partitioned minority): the replica takes a new epoch by itself'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l drill -d 'A drill: write and read keys before, during and after the failover, and report what failed'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l kill-master -d 'Kill the master\'s process (on this host) instead of a controlled failover'
+complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l accept-data-loss -d 'Promote the replica even though it does not hold its master\'s data (its first sync has not finished, its link is down, or it lags): the keys only its master holds are lost'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l tls -d 'Connect with TLS'
