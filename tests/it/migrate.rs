@@ -224,21 +224,7 @@ fn ctrl_c_finishes_the_slots_in_flight_and_leaves_none_open() {
     let before = cluster.dump_all();
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(0));
-    let binary = assert_cmd::cargo::cargo_bin("rcluster");
-    let child = std::process::Command::new(binary)
-        .args([
-            "reshard", &seed, "--from", "all", "--to", &target, "--slots", "10000", "--yes",
-        ])
-        .args(["--window", "1", "--parallel", "1", "--pipeline", "1"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Signal once a slot is open (the move is under way), however long the pre-flight took.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::time::Instant::now() < deadline && !cluster.any_slot_open() {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    let child = spawn_one_slot_at_a_time(&cluster, &seed, &target, &[], None);
     // SAFETY: kill(2) on the child we started.
     unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
     let output = child.wait_with_output().unwrap();
@@ -248,6 +234,36 @@ fn ctrl_c_finishes_the_slots_in_flight_and_leaves_none_open() {
     let check = run(&["check", &seed, "--json"]);
     assert_eq!(check.code, 0, "{}", check.stdout);
     crate::common::assert_same_keys(&before, &cluster.dump_all());
+}
+
+/// A reshard of 10,000 slots from every master to `target`, one slot and one key at a time (plus
+/// `extra`), started in the background once; returns when a slot is open (the move is under way),
+/// however long the pre-flight took. Its state folder is `state` when given.
+fn spawn_one_slot_at_a_time(
+    cluster: &TestCluster,
+    seed: &str,
+    target: &str,
+    extra: &[&str],
+    state: Option<&std::path::Path>,
+) -> std::process::Child {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"));
+    command
+        .args([
+            "reshard", seed, "--from", "all", "--to", target, "--slots", "10000", "--yes",
+        ])
+        .args(["--window", "1", "--parallel", "1", "--pipeline", "1"])
+        .args(extra)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    if let Some(state) = state {
+        command.env("XDG_STATE_HOME", state);
+    }
+    let child = command.spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline && !cluster.any_slot_open() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child
 }
 
 /// A second Ctrl-C leaves at once: exit 130, the slots in flight named as left open, and `resume`
@@ -261,29 +277,13 @@ fn a_second_ctrl_c_exits_130_and_resume_finishes_the_run() {
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(0));
     let state = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
-        .args([
-            "reshard", &seed, "--from", "all", "--to", &target, "--slots", "10000", "--yes",
-        ])
-        .args([
-            "--window",
-            "1",
-            "--parallel",
-            "1",
-            "--pipeline",
-            "1",
-            "--rate",
-            "500",
-        ])
-        .env("XDG_STATE_HOME", state.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::time::Instant::now() < deadline && !cluster.any_slot_open() {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    let mut child = spawn_one_slot_at_a_time(
+        &cluster,
+        &seed,
+        &target,
+        &["--rate", "500"],
+        Some(state.path()),
+    );
     let pid = child.id() as i32;
     // SAFETY: kill(2) on the child we started.
     unsafe { libc::kill(pid, libc::SIGINT) };

@@ -417,16 +417,11 @@ impl Handoffs {
     /// they are not handed off, since the new owner's claim would make the giver delete them. A count
     /// that cannot be read is never taken for zero.
     async fn keys_left_on_givers(&self, group: &[Handoff]) -> Vec<HandoffError> {
-        let mut by_giver: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
-        for handoff in group {
-            if let Some(from) = handoff.from.as_deref() {
-                by_giver.entry(from).or_default().push(handoff.slot);
-            }
-        }
-        let work: Vec<(NodeAddress, Vec<u16>)> = by_giver
-            .into_iter()
-            .filter_map(|(giver, slots)| Some((self.masters.get(giver)?.clone(), slots)))
-            .collect();
+        let work = self.slots_by_master(
+            group
+                .iter()
+                .filter_map(|h| Some((h.from.as_deref()?, h.slot))),
+        );
         let results = concurrently(work, |(address, slots)| {
             let session = Arc::clone(&self.session);
             async move {
@@ -651,6 +646,22 @@ impl Handoffs {
         (warnings, errors)
     }
 
+    /// `(master id, slot)` pairs grouped by the master's address (masters this desk does not know
+    /// are left out).
+    fn slots_by_master<'a>(
+        &self,
+        pairs: impl Iterator<Item = (&'a str, u16)>,
+    ) -> Vec<(NodeAddress, Vec<u16>)> {
+        let mut by_master: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
+        for (id, slot) in pairs {
+            by_master.entry(id).or_default().push(slot);
+        }
+        by_master
+            .into_iter()
+            .filter_map(|(id, slots)| Some((self.masters.get(id)?.clone(), slots)))
+            .collect()
+    }
+
     /// The id of the master at `address`.
     fn id_of(&self, address: &NodeAddress) -> Option<&str> {
         self.masters
@@ -707,14 +718,12 @@ impl Handoffs {
     /// (it gave its last slot) holds its new master's data and is skipped; a giver that cannot be
     /// counted is reported with `u64::MAX` keys, never taken for empty.
     async fn count_left_on_givers(&self, ledger: &Ledger) -> Vec<KeyLoss> {
-        let mut by_giver: BTreeMap<&str, Vec<u16>> = BTreeMap::new();
-        for (slot, giver) in &ledger.given {
-            by_giver.entry(giver).or_default().push(*slot);
-        }
-        let work: Vec<(NodeAddress, Vec<u16>)> = by_giver
-            .into_iter()
-            .filter_map(|(giver, slots)| Some((self.masters.get(giver)?.clone(), slots)))
-            .collect();
+        let work = self.slots_by_master(
+            ledger
+                .given
+                .iter()
+                .map(|(slot, giver)| (giver.as_str(), *slot)),
+        );
         let results = concurrently(work, |(address, slots)| {
             let session = Arc::clone(&self.session);
             async move {
