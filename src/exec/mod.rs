@@ -17,6 +17,7 @@ pub mod moves;
 pub mod permissions;
 pub mod private;
 pub mod rdb;
+pub mod redis_asm;
 pub mod retry;
 pub mod run;
 pub mod sample;

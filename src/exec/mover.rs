@@ -1,14 +1,14 @@
 //! The move backends behind one type: [`Mover::Legacy`] (the per-slot engine of `exec::migrate`, whose
-//! owner changes go through `exec::handoff`) and [`Mover::ValkeyAtomic`] (Valkey 9's server-side
-//! `CLUSTER MIGRATESLOTS`, `exec::atomic`). Chosen once per run, before the journal is written, by
-//! `commands::moves::start_run` and by `resume`. Room is left for a third: Redis 8.4's
-//! `CLUSTER MIGRATION IMPORT|STATUS|CANCEL`, driven from the destination, one task per source, ending
-//! in `completed`, `failed` or `canceled` (no Redis 8.4 server is packaged for these machines yet).
+//! owner changes go through `exec::handoff`), [`Mover::ValkeyAtomic`] (Valkey 9's server-side
+//! `CLUSTER MIGRATESLOTS`, `exec::atomic`) and [`Mover::RedisAsm`] (Redis 8.4's `CLUSTER MIGRATION`,
+//! `exec::redis_asm`). Chosen once per run, before the journal is written, by `exec::run::open` and
+//! by `resume`, from what every master's `CLUSTER HELP` offers.
 
 use super::atomic::{execute_atomic, running_jobs, supports_atomic};
 use super::handoff::Handoffs;
 use super::migrate::execute_moves;
 use super::moves::{Endpoint, MigrateOptions, MoveError, MoveSummary, SlotLog};
+use super::redis_asm::{execute_redis_asm, supports_redis_asm};
 use crate::net::{NodeAddress, Session};
 use crate::plan::MovePlan;
 use std::collections::HashMap;
@@ -22,6 +22,8 @@ pub enum Mover {
     Legacy,
     /// The servers move whole ranges themselves; rcluster starts, follows and cancels the jobs.
     ValkeyAtomic,
+    /// Redis 8.4+: one server-side task per source and destination, started on the destination.
+    RedisAsm,
 }
 
 /// What the user asked for.
@@ -37,8 +39,13 @@ impl Mover {
     pub fn name(self) -> &'static str {
         match self {
             Mover::Legacy => "legacy",
-            Mover::ValkeyAtomic => "atomic",
+            Mover::ValkeyAtomic | Mover::RedisAsm => "atomic",
         }
+    }
+
+    /// The servers move the keys themselves (no per-slot hand-off to verify).
+    pub fn server_side(self) -> bool {
+        self != Mover::Legacy
     }
 
     /// Picks the backend for `masters`: atomic when asked, or on `Auto` when every master offers it
@@ -52,17 +59,27 @@ impl Mover {
         if choice == MoverChoice::Legacy || (choice == MoverChoice::Auto && throttled) {
             return Ok(Mover::Legacy);
         }
-        let supported = supports_atomic(session, masters).await;
-        match (choice, supported, throttled) {
-            (MoverChoice::Atomic, false, _) => Err(
-                "--migration atomic needs CLUSTER MIGRATESLOTS (Valkey 9 or later) on every master; use --migration legacy".into(),
+        let (valkey, redis) = tokio::join!(
+            supports_atomic(session, masters),
+            supports_redis_asm(session, masters)
+        );
+        let server_side = if valkey {
+            Some(Mover::ValkeyAtomic)
+        } else if redis {
+            Some(Mover::RedisAsm)
+        } else {
+            None
+        };
+        match (choice, server_side, throttled) {
+            (MoverChoice::Atomic, None, _) => Err(
+                "--migration atomic needs CLUSTER MIGRATESLOTS (Valkey 9 or later) or CLUSTER MIGRATION (Redis 8.4 or later) on every master; use --migration legacy".into(),
             ),
-            (MoverChoice::Atomic, true, true) => Err(
+            (MoverChoice::Atomic, Some(_), true) => Err(
                 "--rate cannot throttle a server-side (atomic) migration; use --migration legacy"
                     .into(),
             ),
-            (_, true, _) => Ok(Mover::ValkeyAtomic),
-            (_, false, _) => Ok(Mover::Legacy),
+            (_, Some(mover), _) => Ok(mover),
+            (_, None, _) => Ok(Mover::Legacy),
         }
     }
 
@@ -87,6 +104,10 @@ impl Mover {
             Mover::ValkeyAtomic => {
                 let limit = options.migrate_timeout;
                 execute_atomic(session, endpoints, plan, limit, progress, stop).await
+            }
+            Mover::RedisAsm => {
+                let limit = options.migrate_timeout;
+                execute_redis_asm(session, endpoints, plan, limit, progress, stop).await
             }
         }
     }

@@ -20,6 +20,8 @@ pub enum Duty {
     LegacyMoves,
     /// Valkey's server-side migration.
     AtomicMoves,
+    /// Redis 8.4's server-side migration (`CLUSTER MIGRATION`).
+    RedisAsmMoves,
 }
 
 impl Duty {
@@ -29,6 +31,9 @@ impl Duty {
             Duty::LegacyMoves => "grant the rcluster-move rule of docs/security.md on every node",
             Duty::AtomicMoves => {
                 "grant the rcluster-move-valkey rule of docs/security.md on every node (or move with --migration legacy)"
+            }
+            Duty::RedisAsmMoves => {
+                "grant the rcluster-move rule of docs/security.md and +cluster|migration on every node (or move with --migration legacy)"
             }
         }
     }
@@ -87,6 +92,10 @@ fn probes(duty: Duty) -> Vec<Vec<String>> {
                 "-",
             ],
             &["CLUSTER", "CANCELSLOTMIGRATIONS", "-"],
+        ]),
+        Duty::RedisAsmMoves => probes.extend([
+            &["CLUSTER", "MIGRATION", "STATUS", "ALL"][..],
+            &["CLUSTER", "MIGRATION", "CANCEL", "ID", "-"],
         ]),
     }
     probes
@@ -268,7 +277,7 @@ mod tests {
 
     #[test]
     fn probes_name_no_real_slot_and_only_the_probe_key() {
-        for duty in [Duty::LegacyMoves, Duty::AtomicMoves] {
+        for duty in [Duty::LegacyMoves, Duty::AtomicMoves, Duty::RedisAsmMoves] {
             for probe in probes(duty) {
                 let touches_slot = probe
                     .iter()

@@ -101,6 +101,7 @@ pub async fn refuse_without_permission(
     let duty = match mover {
         Mover::Legacy => Duty::LegacyMoves,
         Mover::ValkeyAtomic => Duty::AtomicMoves,
+        Mover::RedisAsm => Duty::RedisAsmMoves,
     };
     for note in preflight(&driver.session, &masters, duty).await? {
         driver.ui.hint(&note);
@@ -131,14 +132,14 @@ pub async fn execute(
         mover,
         lock: _lock,
     } = run;
-    let atomic = mover == Mover::ValkeyAtomic;
+    let atomic = mover.server_side();
     let endpoints = endpoints_of(view);
     let (handoffs, node_timeout) = hand_off_desk(&driver.session, view).await;
     let handoffs = Arc::new(handoffs);
     // A server-side job does not block its source: there the timeout is the no-progress limit.
     let migrate_timeout = match mover {
         Mover::Legacy => bounded_migrate_timeout(args.migrate_timeout, node_timeout),
-        Mover::ValkeyAtomic => args.migrate_timeout,
+        Mover::ValkeyAtomic | Mover::RedisAsm => args.migrate_timeout,
     };
     if migrate_timeout < args.migrate_timeout {
         driver.ui.hint(&format!(

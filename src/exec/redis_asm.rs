@@ -1,0 +1,505 @@
+//! Redis 8.4+ atomic slot migration (`CLUSTER MIGRATION IMPORT | STATUS | CANCEL`) behind the same
+//! plan, progress and journal as the other movers. The protocol and why it loses no key:
+//! `docs/redis-asm.md`.
+//!
+//! A plan becomes one task per (source, destination) pair: `CLUSTER MIGRATION IMPORT a b ...` sent
+//! to the destination, which answers a task id at once and moves the slots with a snapshot and a
+//! stream, then takes them over within a short write pause. A node runs one task at a time, as
+//! importer or migrator (`asmCreateImportTask` refuses "another ASM task is already in progress"),
+//! so tasks run in waves where no node appears twice. A task succeeds only once it is **settled**:
+//! `completed` on the destination, then on the source, and the source's trim of the moved keys
+//! finished (`cluster_slot_migration_active_trim_running:0`); the masters outside it are then told
+//! the new owner. A task that fails, or whose state does not change for the no-progress limit, is
+//! cancelled on both sides (the servers roll it back: the slots stay with the source); Ctrl-C
+//! cancels the same way.
+
+use super::handoff::announce_owner;
+use super::moves::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep};
+use crate::net::{NodeAddress, NodeClient, Session, concurrently, info_field};
+use crate::plan::MovePlan;
+use crate::topology::SlotSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// How often a task's state is read.
+const POLL: Duration = Duration::from_millis(10);
+
+/// Whether every node in `masters` offers `CLUSTER MIGRATION` (read from `CLUSTER HELP`).
+pub async fn supports_redis_asm(session: &Arc<Session>, masters: &[NodeAddress]) -> bool {
+    let answers = concurrently(masters.to_vec(), |address| {
+        let session = Arc::clone(session);
+        async move {
+            let mut client = session.client(&address).await.ok()?;
+            let help: Vec<String> = client.query(&["CLUSTER", "HELP"]).await.ok()?;
+            Some(help.iter().any(|line| line.starts_with("MIGRATION ")))
+        }
+    })
+    .await;
+    !answers.is_empty() && answers.into_iter().all(|a| a == Some(true))
+}
+
+/// One task: the slots `source` gives `target`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pair {
+    source: String,
+    target: String,
+    slots: SlotSet,
+}
+
+/// The plan's moves as (source, target) pairs, in plan order of their first slot.
+fn pairs_of(plan: &MovePlan) -> Vec<Pair> {
+    let mut pairs: Vec<Pair> = Vec::new();
+    for step in &plan.moves {
+        match pairs
+            .iter_mut()
+            .find(|p| p.source == step.source && p.target == step.target)
+        {
+            Some(pair) => pair.slots.insert(step.slot),
+            None => {
+                let mut slots = SlotSet::new();
+                slots.insert(step.slot);
+                pairs.push(Pair {
+                    source: step.source.clone(),
+                    target: step.target.clone(),
+                    slots,
+                });
+            }
+        }
+    }
+    pairs
+}
+
+/// Splits `pairs` into waves in which no node is in two pairs (a node runs one task at a time),
+/// greedily in order.
+fn waves(pairs: Vec<Pair>) -> Vec<Vec<Pair>> {
+    let mut left = pairs;
+    let mut waves = Vec::new();
+    while !left.is_empty() {
+        let mut busy: BTreeSet<String> = BTreeSet::new();
+        let mut wave = Vec::new();
+        let mut rest = Vec::new();
+        for pair in left {
+            if busy.contains(&pair.source) || busy.contains(&pair.target) {
+                rest.push(pair);
+            } else {
+                busy.insert(pair.source.clone());
+                busy.insert(pair.target.clone());
+                wave.push(pair);
+            }
+        }
+        waves.push(wave);
+        left = rest;
+    }
+    waves
+}
+
+/// Runs `plan` with Redis's server-side tasks. `endpoints` holds every source and target by id.
+pub async fn execute_redis_asm(
+    session: Arc<Session>,
+    endpoints: HashMap<String, Endpoint>,
+    plan: &MovePlan,
+    no_progress_limit: Duration,
+    progress: Arc<SlotLog>,
+    stop: Arc<AtomicBool>,
+) -> (MoveSummary, Vec<MoveError>) {
+    let started = Instant::now();
+    let runner = Arc::new(TaskRunner {
+        session,
+        endpoints,
+        progress,
+        stop,
+        no_progress_limit,
+    });
+    let mut summary = MoveSummary::default();
+    let mut errors = Vec::new();
+    for wave in waves(pairs_of(plan)) {
+        if runner.stop.load(Ordering::SeqCst) || !errors.is_empty() {
+            break;
+        }
+        let results = concurrently(wave, |pair| {
+            let runner = Arc::clone(&runner);
+            async move { runner.run(pair).await }
+        })
+        .await;
+        for outcome in results {
+            summary.slots += outcome.done.len();
+            summary.keys += outcome.done.iter().map(|d| d.keys).sum::<u64>();
+            errors.extend(outcome.errors);
+            summary.warnings.extend(outcome.notes);
+        }
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    (summary, errors)
+}
+
+/// What one task did.
+#[derive(Default)]
+struct TaskOutcome {
+    done: Vec<SlotDone>,
+    errors: Vec<MoveError>,
+    notes: Vec<String>,
+}
+
+/// One task's state as `CLUSTER MIGRATION STATUS ID` shows it on one side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TaskState {
+    state: String,
+    last_error: String,
+}
+
+impl TaskState {
+    fn ended(&self) -> bool {
+        matches!(self.state.as_str(), "completed" | "failed" | "canceled")
+    }
+}
+
+/// Everything a task needs.
+struct TaskRunner {
+    session: Arc<Session>,
+    endpoints: HashMap<String, Endpoint>,
+    progress: Arc<SlotLog>,
+    stop: Arc<AtomicBool>,
+    no_progress_limit: Duration,
+}
+
+impl TaskRunner {
+    async fn run(&self, pair: Pair) -> TaskOutcome {
+        let source = &self.endpoints[&pair.source];
+        let target = &self.endpoints[&pair.target];
+        let numbers: Vec<u16> = pair.slots.iter().map(|s| s.number()).collect();
+        let fail = |reason: String, step: SlotStep| TaskOutcome {
+            errors: self.errors(&pair, &reason, step),
+            ..TaskOutcome::default()
+        };
+        let clients = async {
+            let on_source = self.session.client(&source.address).await?;
+            let on_target = self.session.client(&target.address).await?;
+            Ok::<_, crate::net::NetError>((on_source, on_target))
+        };
+        let (mut on_source, mut on_target) = match clients.await {
+            Ok(clients) => clients,
+            Err(error) => return fail(error.to_string(), SlotStep::Untouched),
+        };
+        let keys = match on_source.count_keys_in_slots(&numbers).await {
+            Ok(counts) => counts,
+            Err(error) => return fail(error.to_string(), SlotStep::Untouched),
+        };
+        let id = match self.start(&mut on_target, &pair).await {
+            Ok(Some(id)) => id,
+            Ok(None) => return self.finished(&pair, &numbers, &keys, Vec::new()).await,
+            Err(reason) => return fail(reason, SlotStep::Untouched),
+        };
+        match self.follow(&mut on_target, &id).await {
+            Followed::Completed => {}
+            Followed::Failed(reason) => {
+                self.cancel(&mut on_source, &mut on_target, &id).await;
+                return fail(reason, SlotStep::Untouched);
+            }
+            Followed::Stopped => {
+                self.cancel(&mut on_source, &mut on_target, &id).await;
+                let note = format!(
+                    "cancelled the server-side migration of {} slots from {} to {} (task {id}); the servers keep them on the source",
+                    pair.slots.len(),
+                    source.address,
+                    target.address
+                );
+                return TaskOutcome {
+                    notes: vec![note],
+                    ..TaskOutcome::default()
+                };
+            }
+        }
+        let notes = match self.settle(&mut on_source, &id).await {
+            Ok(()) => Vec::new(),
+            Err(reason) => return fail(reason, SlotStep::Assigned),
+        };
+        self.finished(&pair, &numbers, &keys, notes).await
+    }
+
+    /// `CLUSTER MIGRATION IMPORT` on the target: the task id, or `None` when the target owns the
+    /// slots already. "another ASM task is already in progress" (the last task's node still
+    /// finalising) is retried until the no-progress limit.
+    async fn start(&self, target: &mut NodeClient, pair: &Pair) -> Result<Option<String>, String> {
+        let mut words = vec!["CLUSTER".to_string(), "MIGRATION".into(), "IMPORT".into()];
+        for (first, last) in pair.slots.ranges() {
+            words.push(first.number().to_string());
+            words.push(last.number().to_string());
+        }
+        let deadline = Instant::now() + self.no_progress_limit;
+        loop {
+            match target.command_reply(&words).await {
+                Ok(Ok(reply)) => {
+                    return redis::from_redis_value::<String>(reply)
+                        .map(Some)
+                        .map_err(|e| format!("unexpected reply to CLUSTER MIGRATION IMPORT: {e}"));
+                }
+                Ok(Err(text)) if text.contains("already the owner") => return Ok(None),
+                Ok(Err(text))
+                    if text.contains("already in progress") && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(POLL).await;
+                }
+                Ok(Err(text)) => {
+                    return Err(format!(
+                        "{} refused CLUSTER MIGRATION IMPORT: {text}",
+                        target.address()
+                    ));
+                }
+                Err(error) => return Err(error.to_string()),
+            }
+        }
+    }
+
+    /// Polls the destination until the task ends, Ctrl-C stops the run, or its state has not
+    /// changed for the no-progress limit.
+    async fn follow(&self, target: &mut NodeClient, id: &str) -> Followed {
+        let mut last: Option<TaskState> = None;
+        let mut changed = Instant::now();
+        loop {
+            if self.stop.load(Ordering::SeqCst) {
+                return Followed::Stopped;
+            }
+            let state = match task_state(target, id).await {
+                Ok(Some(state)) => state,
+                Ok(None) => {
+                    return Followed::Failed(format!("{} forgot task {id}", target.address()));
+                }
+                Err(error) => return Followed::Failed(error),
+            };
+            if last.as_ref() != Some(&state) {
+                changed = Instant::now();
+                last = Some(state.clone());
+            }
+            match state.state.as_str() {
+                "completed" => return Followed::Completed,
+                // `failed` is not final on the destination (it retries until cancelled).
+                "failed" | "canceled" => {
+                    return Followed::Failed(format!(
+                        "the server's migration task {id} {}: {}",
+                        state.state, state.last_error
+                    ));
+                }
+                _ => {}
+            }
+            if changed.elapsed() > self.no_progress_limit {
+                return Followed::Failed(format!(
+                    "the server's migration task {id} stayed in state `{}` for {:?} (stalled: under heavy writes the hand-off waits for the stream to catch up; raise cluster-slot-migration-handoff-max-lag-bytes, or move with --migration legacy); cancelled on both sides",
+                    state.state, self.no_progress_limit
+                ));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// The success gate after the destination completed: the source's side completed too, and its
+    /// trim of the moved keys finished. A move issued before that races with the source.
+    async fn settle(&self, source: &mut NodeClient, id: &str) -> Result<(), String> {
+        let deadline = Instant::now() + self.no_progress_limit;
+        loop {
+            let side = task_state(source, id).await?;
+            let info: String = source
+                .query(&["CLUSTER", "INFO"])
+                .await
+                .map_err(|e| e.to_string())?;
+            let trimming = trim_running(&info);
+            match side {
+                Some(state) if state.ended() && state.state != "completed" => {
+                    return Err(format!(
+                        "the destination completed task {id}, but the source ended it `{}`: {}; run `rcluster check`",
+                        state.state, state.last_error
+                    ));
+                }
+                Some(state) if state.state == "completed" && !trimming => return Ok(()),
+                None if !trimming => return Ok(()),
+                _ => {}
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "task {id} completed on the destination, but {} did not finish it (or its trim) within {:?}; run `rcluster check` before moving these slots again",
+                    source.address(),
+                    self.no_progress_limit
+                ));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+
+    /// `CLUSTER MIGRATION CANCEL ID` on both sides (errors ignored: a side may have ended it).
+    async fn cancel(&self, source: &mut NodeClient, target: &mut NodeClient, id: &str) {
+        let words: Vec<String> = ["CLUSTER", "MIGRATION", "CANCEL", "ID", id]
+            .iter()
+            .map(|w| w.to_string())
+            .collect();
+        let _ = tokio::join!(target.command_reply(&words), source.command_reply(&words));
+    }
+
+    /// The pair's slots journaled and reported, the other masters told the owner.
+    async fn finished(
+        &self,
+        pair: &Pair,
+        numbers: &[u16],
+        keys: &[u64],
+        notes: Vec<String>,
+    ) -> TaskOutcome {
+        let done: Vec<SlotDone> = numbers
+            .iter()
+            .zip(keys.iter().copied().chain(std::iter::repeat(0)))
+            .map(|(slot, keys)| SlotDone {
+                slot: *slot,
+                source: pair.source.clone(),
+                target: pair.target.clone(),
+                keys,
+            })
+            .collect();
+        let (source, target) = (&self.endpoints[&pair.source], &self.endpoints[&pair.target]);
+        self.progress.slots_done(&done, source, target);
+        let bystanders: Vec<NodeAddress> = self
+            .endpoints
+            .values()
+            .filter(|e| e.id != pair.target && e.id != pair.source)
+            .map(|e| e.address.clone())
+            .collect();
+        // They hold no key of these slots and the destination won them with a greater epoch: they
+        // record the claim gossip would bring (docs/handoff.md, nodes left to gossip).
+        let notes = notes
+            .into_iter()
+            .chain(announce_owner(&self.session, bystanders, numbers, &pair.target).await)
+            .collect();
+        TaskOutcome {
+            done,
+            errors: Vec::new(),
+            notes,
+        }
+    }
+
+    fn errors(&self, pair: &Pair, reason: &str, step: SlotStep) -> Vec<MoveError> {
+        pair.slots
+            .iter()
+            .map(|slot| MoveError {
+                slot: slot.number(),
+                source_address: self.endpoints[&pair.source].address.to_string(),
+                target_address: self.endpoints[&pair.target].address.to_string(),
+                step,
+                reason: reason.to_string(),
+            })
+            .collect()
+    }
+}
+
+/// How following a task ended.
+enum Followed {
+    Completed,
+    Failed(String),
+    Stopped,
+}
+
+/// `CLUSTER MIGRATION STATUS ID id` on one side: the task's state, or `None` when that side does
+/// not know the id (an empty array, not an error).
+async fn task_state(client: &mut NodeClient, id: &str) -> Result<Option<TaskState>, String> {
+    let words: Vec<String> = ["CLUSTER", "MIGRATION", "STATUS", "ID", id]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+    match client.command_reply(&words).await {
+        Ok(Ok(reply)) => Ok(parse_status(&reply)),
+        Ok(Err(text)) => Err(format!(
+            "{} replied to CLUSTER MIGRATION STATUS: {text}",
+            client.address()
+        )),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+/// The first task of a `STATUS` reply: an array of field/value lists (RESP2) or maps (RESP3).
+fn parse_status(reply: &redis::Value) -> Option<TaskState> {
+    let text = |value: &redis::Value| match value {
+        redis::Value::BulkString(bytes) => String::from_utf8_lossy(bytes).into_owned(),
+        redis::Value::SimpleString(s) => s.clone(),
+        redis::Value::Int(n) => n.to_string(),
+        _ => String::new(),
+    };
+    let redis::Value::Array(tasks) = reply else {
+        return None;
+    };
+    let fields: HashMap<String, String> = match tasks.first()? {
+        redis::Value::Array(items) => items
+            .chunks(2)
+            .filter(|pair| pair.len() == 2)
+            .map(|pair| (text(&pair[0]), text(&pair[1])))
+            .collect(),
+        redis::Value::Map(items) => items.iter().map(|(k, v)| (text(k), text(v))).collect(),
+        _ => return None,
+    };
+    Some(TaskState {
+        state: fields.get("state").cloned().unwrap_or_default(),
+        last_error: fields.get("last_error").cloned().unwrap_or_default(),
+    })
+}
+
+/// Whether `info` (a `CLUSTER INFO` text) shows a trim of moved keys still running.
+fn trim_running(info: &str) -> bool {
+    info_field(info, "cluster_slot_migration_active_trim_running").is_some_and(|v| v.trim() != "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::SlotMove;
+    use crate::topology::Slot;
+
+    fn step(slot: u64, source: &str, target: &str) -> SlotMove {
+        SlotMove {
+            slot: Slot::new(slot).unwrap(),
+            source: source.into(),
+            target: target.into(),
+        }
+    }
+
+    #[test]
+    fn one_task_per_pair_and_no_node_twice_in_a_wave() {
+        let plan = MovePlan {
+            moves: vec![
+                step(0, "a", "d"),
+                step(1, "a", "d"),
+                step(5000, "b", "d"),
+                step(9000, "c", "e"),
+                step(9001, "c", "e"),
+            ],
+        };
+        let pairs = pairs_of(&plan);
+        assert_eq!(pairs.len(), 3);
+        assert_eq!(pairs[0].slots.len(), 2);
+        let waves = waves(pairs);
+        assert_eq!(waves.len(), 2, "b->d waits for a->d");
+        assert_eq!(waves[0].len(), 2, "a->d and c->e share no node");
+        for wave in &waves {
+            let mut nodes = BTreeSet::new();
+            for pair in wave {
+                assert!(nodes.insert(pair.source.clone()) && nodes.insert(pair.target.clone()));
+            }
+        }
+    }
+
+    #[test]
+    fn status_replies_are_read_in_both_protocols() {
+        let bulk = |t: &str| redis::Value::BulkString(t.as_bytes().to_vec());
+        let resp2 = redis::Value::Array(vec![redis::Value::Array(vec![
+            bulk("id"),
+            bulk("33d0"),
+            bulk("state"),
+            bulk("completed"),
+            bulk("last_error"),
+            bulk(""),
+        ])]);
+        assert_eq!(parse_status(&resp2).unwrap().state, "completed");
+        assert_eq!(parse_status(&redis::Value::Array(vec![])), None);
+        assert!(trim_running(
+            "cluster_slot_migration_active_trim_running:1\r\n"
+        ));
+        assert!(!trim_running(
+            "cluster_slot_migration_active_trim_running:0\r\n"
+        ));
+    }
+}
