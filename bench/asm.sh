@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# bench/asm.sh: on Redis 8.6 (Debian experimental, unpacked by scripts/fetch-servers.sh), time a
+# reshard of ${SLOTS:-4096} slots between two masters of a 3-master cluster holding ${KEYS:-1000000}
+# keys (50-byte values) with redis-cli 8.6 (--cluster-pipeline 1000, per key), rcluster's per-slot
+# engine (--migration legacy) and rcluster's default (the servers' own CLUSTER MIGRATION), ${RUNS:-2}
+# rounds, each run moving the slots back the other way. For the default it also prints the servers'
+# own task time (CLUSTER MIGRATION STATUS on the destination: end_time - create_time) and rcluster's
+# wall time over it.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+slots=${SLOTS:-4096}
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+setup_bench
+bash scripts/fetch-servers.sh >/dev/null
+bin=${RCLUSTER_SERVER_CACHE:-$HOME/.cache/rcluster/servers}/bin
+server=$bin/redis-server-8.6
+cli=$bin/redis-cli-8.6
+base=$(free_base_port "${BASE_PORT:-22200}" 3)
+seed=127.0.0.1:$base
+new_state_dir
+state=$REPLY
+
+"$rc_bin" local up --masters 3 --port "$base" --node-timeout 15000 --server-bin "$server" \
+  --state-dir "$state" >/dev/null 2>&1
+python3 bench/load_keys.py "$base" --keys "${KEYS:-1000000}" --size 50
+a=$("$cli" -p "$base" cluster myid)
+b=$("$cli" -p $((base + 1)) cluster myid)
+echo "nproc: $(nproc); $("$server" --version | cut -d' ' -f1-3); $("$cli" --version); $("$rc_bin" --version)"
+
+now() { date +%s%N; }
+# task_ms PORT SINCE_MS: the servers' own time of the import tasks PORT created since SINCE_MS
+task_ms() {
+  "$cli" -p "$1" cluster migration status all | paste - - | awk -v since="$2" '
+    $1 == "operation" { op = $2 }
+    $1 == "create_time" { created = $2 }
+    $1 == "end_time" { if (op == "import" && created >= since && $2 > 0) total += $2 - created }
+    END { print total + 0 }'
+}
+# move NAME FROM_PORT TO_PORT COMMAND...: run COMMAND, print its time and the keys TO_PORT gained.
+move() {
+  local name=$1 to=$3 before t0 t1 ms moved since tasks
+  shift 3
+  before=$("$cli" -p "$to" dbsize)
+  since=$(($(date +%s%N) / 1000000))
+  t0=$(now)
+  "$@" >/dev/null 2>&1
+  t1=$(now)
+  moved=$(($("$cli" -p "$to" dbsize) - before))
+  ms=$(((t1 - t0) / 1000000))
+  tasks=$(task_ms "$to" "$since")
+  printf '%-34s %6d ms, %7d keys, %8d keys/s' "$name" "$ms" "$moved" $((moved * 1000 / (ms + 1)))
+  if [ "$tasks" -gt 0 ]; then
+    printf ', servers'"'"' task time %d ms, wall/task %s' "$tasks" \
+      "$(awk -v w="$ms" -v t="$tasks" 'BEGIN { printf "%.2f", w / t }')"
+  fi
+  printf '\n'
+  echo "$name $ms" >>"$state/times"
+  sleep 1
+}
+for ((run = 1; run <= ${RUNS:-2}; run++)); do
+  move "redis-cli 8.6 --cluster-pipeline 1000" $((base + 1)) "$base" \
+    "$cli" --cluster reshard "$seed" --cluster-from "$b" --cluster-to "$a" --cluster-slots "$slots" \
+    --cluster-yes --cluster-pipeline 1000
+  move "rcluster --migration legacy" "$base" $((base + 1)) \
+    "$rc_bin" reshard "$seed" --from "$a" --to "$b" --slots "$slots" --yes --migration legacy
+  move "rcluster (default: CLUSTER MIGRATION)" $((base + 1)) "$base" \
+    "$rc_bin" reshard "$seed" --from "$b" --to "$a" --slots "$slots" --yes
+  move "rcluster (default: CLUSTER MIGRATION)" "$base" $((base + 1)) \
+    "$rc_bin" reshard "$seed" --from "$a" --to "$b" --slots "$slots" --yes
+done
+awk '
+  /^redis-cli/ { cli += $NF; n_cli++ }
+  /legacy/ { legacy += $NF; n_legacy++ }
+  /default/ { asm += $NF; n_asm++ }
+  END {
+    printf "reshard %s slots, mean of each: redis-cli 8.6 %.0f ms, rcluster legacy %.0f ms (%.2fx), rcluster default %.0f ms (%.2fx)\n",
+      "'"$slots"'", cli / n_cli, legacy / n_legacy, (cli / n_cli) / (legacy / n_legacy), asm / n_asm, (cli / n_cli) / (asm / n_asm)
+  }' "$state/times"
+"$rc_bin" check "$seed" -q >/dev/null && echo "check after the runs: clean"
