@@ -221,7 +221,8 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
 }
 
 /// A failover without the master's agreement (`--force`, `--takeover`, a killed master) toward a
-/// replica that does not hold its master's data loses the keys only the master holds: refused,
+/// replica that never synced, is in a full sync, or is known to lag loses the keys only the master
+/// holds: refused,
 /// with the figures, unless `--accept-data-loss`. (A coordinated failover waits for the offsets on
 /// the server side.)
 fn refuse_data_loss(
@@ -232,8 +233,11 @@ fn refuse_data_loss(
         return Ok(());
     };
     let master_offset = master.replication.as_ref().and_then(|r| r.offset);
-    let Some(gap) = crate::net::ReplicaGap::of(state, master_offset) else {
-        return Ok(());
+    // A link that is down is what `--force` is for (its master is gone): the replica holds what it
+    // had. Refused are a replica that never synced, one in a full sync, and one known to lag.
+    let gap = match crate::net::ReplicaGap::of(state, master_offset) {
+        None | Some(crate::net::ReplicaGap::LinkDown { .. }) => return Ok(()),
+        Some(gap) => gap,
     };
     let figures = match (state.replica_offset, master_offset) {
         (Some(mine), Some(theirs)) => format!(" (offset {mine}, its master's {theirs})"),

@@ -135,7 +135,11 @@ pub async fn run_traffic(
         if read.ok().flatten().as_deref() != Some(value.as_str()) {
             tally.lost.push(key.clone());
         }
-        // The drill leaves nothing behind (the TTL is the fallback).
+    }
+    // The drill leaves nothing behind, also of the writes whose reply never came (a SET the server
+    // applied while the failover cut the answer); the TTL is the last fallback.
+    for n in 0..n {
+        let key = format!("rcluster:drill:{n}");
         if let Some(owner) = routes.owner(&key)
             && let Ok(mut client) = session.client(owner).await
         {
