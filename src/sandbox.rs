@@ -254,8 +254,6 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
             "--cluster-node-timeout",
             &options.node_timeout_ms.to_string(),
         ])
-        // A local replica starts its first sync at once (Redis 7.0 waits 5 s by default).
-        .args(["--repl-diskless-sync-delay", "0"])
         .arg("--dir")
         .arg(&dir);
     if options.databases > 1 && !options.standalone {

@@ -62,7 +62,8 @@ impl TestCluster {
             _dir: dir,
         };
         // Every test starts from replicas that hold their master's data (a check, a doctor or a
-        // failover right after the start must not meet a first sync still pending).
+        // failover right after the start must not meet a first sync still pending; Redis 7.0 sends
+        // the first copy 5 s after a replica attaches, repl-diskless-sync-delay).
         if options.replicas > 0 && !options.no_cluster && !options.standalone {
             cluster.wait_replicas_synced();
         }
