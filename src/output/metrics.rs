@@ -73,6 +73,16 @@ pub fn encode(snapshot: &Snapshot) -> String {
             "connected_slaves",
             Some("connected_slaves"),
         ),
+        (
+            "redis_master_sync_in_progress",
+            "1 while a replica's full sync runs (replicas only)",
+            Some("master_sync_in_progress"),
+        ),
+        (
+            "redis_master_last_io_seconds_ago",
+            "Seconds since a replica last heard from its master (replicas only)",
+            Some("master_last_io_seconds_ago"),
+        ),
     ];
     for (name, help, field) in per_node {
         let family = Family::<NodeLabels, Gauge>::default();
@@ -91,6 +101,22 @@ pub fn encode(snapshot: &Snapshot) -> String {
         }
         registry.register(name, help, family);
     }
+    let link = Family::<NodeLabels, Gauge>::default();
+    for node in &snapshot.nodes {
+        if let Some(status) = node.info.get("master_link_status") {
+            let labels = NodeLabels {
+                addr: node.addr.clone(),
+                role: node.role.to_string(),
+            };
+            link.get_or_create(&labels)
+                .set(i64::from(status.trim() == "up"));
+        }
+    }
+    registry.register(
+        "redis_master_link_up",
+        "1 when a replica's link to its master is up (replicas only)",
+        link,
+    );
     let keys = Family::<DbLabels, Gauge>::default();
     for node in &snapshot.nodes {
         for (db, count) in &node.keyspace.databases {

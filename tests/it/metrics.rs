@@ -73,6 +73,14 @@ fn once_prints_redis_exporter_names_for_every_node() {
         "{}",
         once.stdout
     );
+    // Every replica's link, under redis_exporter's name (the cluster starts with synced replicas).
+    let links: Vec<&str> = once
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("redis_master_link_up{"))
+        .collect();
+    assert_eq!(links.len(), 3, "{}", once.stdout);
+    assert!(links.iter().all(|l| l.ends_with(" 1")), "{links:?}");
 }
 
 #[test]
