@@ -76,7 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
         'rcluster;create' {
             [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'Replicas per master')
             [CompletionResult]::new('--zone', '--zone', [CompletionResultType]::ParameterName, 'The failure zone of a host, HOST=ZONE, or of one node, HOST:PORT=ZONE (repeat for each); replicas are kept out of their master''s zone when possible')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Bound on waiting for the cluster to form and become healthy')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Bound on waiting for the cluster to form and become healthy, and for the replicas'' first sync')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name (needs a password)')
@@ -92,6 +92,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan and stop')
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Apply without asking')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Apply without asking')
+            [CompletionResult]::new('--no-wait-sync', '--no-wait-sync', [CompletionResultType]::ParameterName, 'Return once the cluster is formed, without waiting for the replicas'' first sync (until it ends, a failover to a replica loses its master''s keys)')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates')
@@ -197,7 +198,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
         }
         'rcluster;add-node' {
             [CompletionResult]::new('--master-id', '--master-id', [CompletionResultType]::ParameterName, 'The master the replica follows (id, or a unique prefix of 8 or more characters); default: the master with the fewest replicas. Ignored without --replica, as redis-cli ignores it')
-            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Bound on waiting for every node to know the new one')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Bound on waiting for every node to know the new one, and for a replica''s first sync')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name (needs a password)')
@@ -211,6 +212,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line')
             [CompletionResult]::new('--replica', '--replica', [CompletionResultType]::ParameterName, 'Add the node as a replica')
+            [CompletionResult]::new('--no-wait-sync', '--no-wait-sync', [CompletionResultType]::ParameterName, 'With --replica: return once it follows its master, without waiting for its first sync')
             [CompletionResult]::new('--break-lock', '--break-lock', [CompletionResultType]::ParameterName, 'Take the cluster''s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS')

@@ -72,7 +72,7 @@ complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "completions" -d '
 complete -c rcluster -n "__fish_rcluster_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l replicas -d 'Replicas per master' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l zone -d 'The failure zone of a host, HOST=ZONE, or of one node, HOST:PORT=ZONE (repeat for each); replicas are kept out of their master\'s zone when possible' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l wait -d 'Bound on waiting for the cluster to form and become healthy' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l wait -d 'Bound on waiting for the cluster to form and become healthy, and for the replicas\' first sync' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -87,6 +87,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l events -d '
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l dry-run -d 'Show the plan and stop'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s y -l yes -d 'Apply without asking'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l no-wait-sync -d 'Return once the cluster is formed, without waiting for the replicas\' first sync (until it ends, a failover to a replica loses its master\'s keys)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l tls -d 'Connect with TLS'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -168,7 +169,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l redis-cli-com
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l master-id -d 'The master the replica follows (id, or a unique prefix of 8 or more characters); default: the master with the fewest replicas. Ignored without --replica, as redis-cli ignores it' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l wait -d 'Bound on waiting for every node to know the new one' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l wait -d 'Bound on waiting for every node to know the new one, and for a replica\'s first sync' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -182,6 +183,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l timeout -
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l replica -d 'Add the node as a replica'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-wait-sync -d 'With --replica: return once it follows its master, without waiting for its first sync'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l tls -d 'Connect with TLS'

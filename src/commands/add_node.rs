@@ -28,6 +28,8 @@ pub struct Options {
     /// The master a new replica follows (id or unique prefix).
     pub master_id: Option<String>,
     pub wait: Duration,
+    /// A new replica: return only once it holds its master's data.
+    pub wait_sync: bool,
 }
 
 /// What `add-node` did.
@@ -44,6 +46,8 @@ pub struct AddNodeReport {
     pub role: Option<&'static str>,
     /// The master a new replica follows.
     pub master: Option<Master>,
+    /// How long a new replica's first sync took (milliseconds); `null` when not waited for.
+    pub synced_ms: Option<u128>,
 }
 
 /// A node named by both id and address.
@@ -62,6 +66,7 @@ impl AddNodeReport {
             id: None,
             role: None,
             master: None,
+            synced_ms: None,
         }
     }
 }
@@ -119,6 +124,24 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
             .query::<()>(&["CLUSTER", "REPLICATE", master_id])
             .await?;
     }
+    let synced_ms = match &master {
+        Some((_, master_address)) if options.wait_sync => {
+            let pair = [(new_address.clone(), master_address.clone())];
+            match crate::exec::replicas::wait_until_synced(&context.session, &pair, options.wait)
+                .await
+            {
+                Ok(took) => Some(took.as_millis()),
+                Err(behind) => {
+                    anyhow::bail!(
+                        "{} after {} s: a failover to it would lose its master's keys; `rcluster check` shows when it is in sync",
+                        behind.join("; "),
+                        options.wait.as_secs()
+                    )
+                }
+            }
+        }
+        _ => None,
+    };
     Ok(Outcome::new(
         AddNodeReport {
             seed: seed.to_string(),
@@ -134,6 +157,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
                 id,
                 address: address.to_string(),
             }),
+            synced_ms,
         },
         Exit::Ok,
     ))

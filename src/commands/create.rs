@@ -24,6 +24,8 @@ pub struct Options {
     pub dry_run: bool,
     pub yes: bool,
     pub wait: Duration,
+    /// Return only once every replica holds its master's data.
+    pub wait_sync: bool,
 }
 
 /// What `create` planned and did.
@@ -37,6 +39,10 @@ pub struct CreateReport {
     pub conflicts: Vec<String>,
     /// The check of the new cluster; `null` unless applied.
     pub check: Option<crate::topology::check::CheckReport>,
+    /// How long the replicas' first sync took (milliseconds); `null` when not waited for.
+    pub replicas_synced_ms: Option<u128>,
+    /// Replicas still without their master's data when the wait ended.
+    pub replicas_not_synced: Vec<String>,
     /// The nodes in argument order and the plan, for the text views.
     #[serde(skip)]
     pub nodes: Vec<NewNode>,
@@ -94,6 +100,8 @@ impl CreateReport {
             replicas: replica_reports,
             conflicts,
             check: None,
+            replicas_synced_ms: None,
+            replicas_not_synced: Vec::new(),
             nodes,
             plan,
             replicas_per_master: replicas,
@@ -142,13 +150,65 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     }
     context.ui.notice("Waiting for the cluster to join\n");
     apply_create(&context.session, &report.nodes, &report.plan, options.wait).await?;
+    let synced = wait_for_replicas(context, options, &report).await;
     let view = load_cluster_view(&context.session, &report.nodes[0].address).await?;
     let check = check_view(context, &view, false).await?;
     context.ui.section(&super::check::CheckSection::new(&check));
     let ok = check.is_clean_for_redis_cli();
     report.applied = true;
     report.check = Some(check);
-    Ok(Outcome::clean_if(report, ok))
+    match synced {
+        Some(Ok(waited)) => report.replicas_synced_ms = Some(waited.as_millis()),
+        Some(Err(behind)) => report.replicas_not_synced = behind,
+        None => {}
+    }
+    let synced = report.replicas_not_synced.is_empty();
+    Ok(Outcome::clean_if(report, ok && synced))
+}
+
+/// Waits (bounded by `--wait`) until every planned replica holds its master's data, unless
+/// `--no-wait-sync` or there is none; says how long it took, or which replicas are behind.
+async fn wait_for_replicas(
+    context: &Context,
+    options: &Options,
+    report: &CreateReport,
+) -> Option<Result<Duration, Vec<String>>> {
+    let master_address = |id: &str| {
+        report
+            .masters
+            .iter()
+            .find(|m| m.id == id)
+            .and_then(|m| NodeAddress::parse(&m.address, None).ok())
+    };
+    let pairs: Vec<(NodeAddress, NodeAddress)> = report
+        .replicas
+        .iter()
+        .filter_map(|r| {
+            Some((
+                NodeAddress::parse(&r.address, None).ok()?,
+                master_address(&r.master)?,
+            ))
+        })
+        .collect();
+    if !options.wait_sync || pairs.is_empty() {
+        return None;
+    }
+    let waited =
+        crate::exec::replicas::wait_until_synced(&context.session, &pairs, options.wait).await;
+    if !context.redis_cli() {
+        match &waited {
+            Ok(took) => context.ui.hint(&format!(
+                "every replica holds its master's data ({} ms after the cluster formed)",
+                took.as_millis()
+            )),
+            Err(behind) => context.ui.warn(&format!(
+                "[WARNING] replicas without their master's data after {} s: {}; a failover to one of them loses its master's keys",
+                options.wait.as_secs(),
+                behind.join("; ")
+            )),
+        }
+    }
+    Some(waited)
 }
 
 /// The same server named twice (e.g. `localhost:7000` and `127.0.0.1:7000`).

@@ -18,6 +18,7 @@ pub mod permissions;
 pub mod private;
 pub mod rdb;
 pub mod redis_asm;
+pub mod replicas;
 pub mod retry;
 pub mod run;
 pub mod sample;

@@ -176,6 +176,7 @@ fn a_replica_that_has_not_synced_is_named_and_a_forced_failover_to_it_is_refused
         "--replica",
         "--master-id",
         &master_id,
+        "--no-wait-sync",
     ]);
     assert_eq!(added.code, 0, "{}{}", added.stdout, added.stderr);
     let named = crate::common::eventually(20, || {

@@ -276,6 +276,30 @@ fn create_with_zones_keeps_replicas_out_of_their_masters_zone() {
             replica["master"].as_str()
         );
     }
+    // create returns once every replica holds its master's data (issue 26): right away, no
+    // replica is still waiting for its first sync.
+    assert!(doc["replicas_synced_ms"].is_u64(), "{doc}");
+    for replica in doc["replicas"].as_array().unwrap() {
+        let port: u16 = replica["address"]
+            .as_str()
+            .unwrap()
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let redis::Value::BulkString(info) = nodes.redis(port, &["INFO", "replication"]) else {
+            panic!("INFO replication of {port}");
+        };
+        let info = String::from_utf8_lossy(&info).into_owned();
+        assert!(info.contains("master_link_status:up"), "{port}: {info}");
+    }
+    let check = run(&["check", &addrs[0]]);
+    assert!(
+        !check.stdout.contains("do not hold their master's data"),
+        "{}",
+        check.stdout
+    );
 }
 
 #[test]

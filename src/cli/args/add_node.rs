@@ -18,9 +18,12 @@ pub struct AddNodeArgs {
     /// master with the fewest replicas. Ignored without --replica, as redis-cli ignores it.
     #[arg(long)]
     pub master_id: Option<String>,
-    /// Bound on waiting for every node to know the new one.
+    /// Bound on waiting for every node to know the new one, and for a replica's first sync.
     #[arg(long, default_value = "30s", value_parser = super::parse_duration, value_name = "TIME")]
     pub wait: Duration,
+    /// With --replica: return once it follows its master, without waiting for its first sync.
+    #[arg(long)]
+    pub no_wait_sync: bool,
     #[command(flatten)]
     pub lock: super::lock::LockArgs,
 }
@@ -34,6 +37,7 @@ impl AddNodeArgs {
             replica: self.replica,
             master_id: self.master_id.clone(),
             wait: self.wait,
+            wait_sync: !self.no_wait_sync,
         })
     }
 }

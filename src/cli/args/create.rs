@@ -23,9 +23,13 @@ pub struct CreateArgs {
     /// Apply without asking.
     #[arg(long, short = 'y')]
     pub yes: bool,
-    /// Bound on waiting for the cluster to form and become healthy.
+    /// Bound on waiting for the cluster to form and become healthy, and for the replicas' first sync.
     #[arg(long, default_value = "60s", value_parser = super::parse_duration, value_name = "TIME")]
     pub wait: Duration,
+    /// Return once the cluster is formed, without waiting for the replicas' first sync (until it
+    /// ends, a failover to a replica loses its master's keys).
+    #[arg(long)]
+    pub no_wait_sync: bool,
 }
 
 impl CreateArgs {
@@ -43,6 +47,7 @@ impl CreateArgs {
             dry_run: self.dry_run,
             yes: self.yes,
             wait: self.wait,
+            wait_sync: !self.no_wait_sync,
         })
     }
 }
