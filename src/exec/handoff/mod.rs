@@ -25,7 +25,7 @@ pub use crate::net::{SetSlot, setslot_command};
 pub use rules::{next_group, split_into_groups};
 pub use wire::{DEFAULT_NODE_TIMEOUT, announce_owner, node_timeout, tell_owners};
 
-use rules::{EpochAction, epoch_action, left_to_gossip, stale_slots_in};
+use rules::{EpochAction, describe_left, epoch_action, left_to_gossip, stale_slots_in};
 use wire::{claim, not_told};
 
 /// One slot changing owner.
@@ -95,21 +95,6 @@ impl HandoffError {
             HandoffError::KeysLeft { left } => left.iter().map(|l| l.slot).collect(),
         }
     }
-}
-
-/// The lines of [`HandoffError::KeysLeft`].
-fn describe_left(left: &[KeyLoss]) -> String {
-    let line = |l: &KeyLoss| {
-        let what = match l.after {
-            u64::MAX => "keys that could not be counted".to_string(),
-            n => format!("{n} of its keys"),
-        };
-        format!(
-            "slot {} was handed over but {} may still hold {what}: run `rcluster fix` now, before gossip makes it drop them",
-            l.slot, l.owner
-        )
-    };
-    left.iter().map(line).collect::<Vec<_>>().join("; ")
 }
 
 /// A slot that holds fewer keys on its new owner than it did at the hand-off.

@@ -143,3 +143,18 @@ pub(super) fn left_to_gossip(reason: &str, was_giver: bool, thought_it_owned: bo
     let holds_keys = reason.contains("still hold keys") || reason.contains("I still hold keys");
     !holds_keys && (was_giver || !thought_it_owned)
 }
+
+/// The lines of [`super::HandoffError::KeysLeft`].
+pub(super) fn describe_left(left: &[super::KeyLoss]) -> String {
+    let line = |l: &super::KeyLoss| {
+        let what = match l.after {
+            u64::MAX => "keys that could not be counted".to_string(),
+            n => format!("{n} of its keys"),
+        };
+        format!(
+            "slot {} was handed over but {} may still hold {what}: run `rcluster fix` now, before gossip makes it drop them",
+            l.slot, l.owner
+        )
+    };
+    left.iter().map(line).collect::<Vec<_>>().join("; ")
+}
