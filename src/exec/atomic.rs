@@ -19,18 +19,43 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Whether every node in `masters` offers `CLUSTER MIGRATESLOTS` (read from `CLUSTER HELP`).
+/// Whether every node in `masters` offers `CLUSTER MIGRATESLOTS`.
 pub async fn supports_atomic(session: &Arc<Session>, masters: &[NodeAddress]) -> bool {
+    server_side_offers(session, masters).await.valkey
+}
+
+/// What every master offers for a server-side migration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offers {
+    /// Valkey 9's `CLUSTER MIGRATESLOTS`.
+    pub valkey: bool,
+    /// Redis 8.4's `CLUSTER MIGRATION`.
+    pub redis: bool,
+}
+
+/// Reads one `CLUSTER HELP` from each of `masters` (all at once) and says which server-side
+/// migration every one of them offers.
+pub async fn server_side_offers(session: &Arc<Session>, masters: &[NodeAddress]) -> Offers {
     let answers = concurrently(masters.to_vec(), |address| {
         let session = Arc::clone(session);
         async move {
             let mut client = session.client(&address).await.ok()?;
             let help: Vec<String> = client.query(&["CLUSTER", "HELP"]).await.ok()?;
-            Some(help.iter().any(|line| line.starts_with("MIGRATESLOTS")))
+            let offers = |prefix: &str| help.iter().any(|line| line.starts_with(prefix));
+            Some(Offers {
+                valkey: offers("MIGRATESLOTS"),
+                redis: offers("MIGRATION "),
+            })
         }
     })
     .await;
-    !answers.is_empty() && answers.into_iter().all(|a| a == Some(true))
+    let all = |pick: fn(&Offers) -> bool| {
+        !answers.is_empty() && answers.iter().all(|a| a.as_ref().is_some_and(pick))
+    };
+    Offers {
+        valkey: all(|o| o.valkey),
+        redis: all(|o| o.redis),
+    }
 }
 
 /// Server-side migration jobs still running on any of `masters` (servers without atomic migration
@@ -94,7 +119,8 @@ pub struct Job {
     pub source: String,
     pub target: String,
     pub state: String,
-    message: String,
+    /// Why it failed (Valkey's `message`, Redis's `last_error`).
+    pub message: String,
     create_time: u64,
     last_update_time: u64,
 }
@@ -142,6 +168,11 @@ const REDIS_FIELDS: Fields = Fields {
     target: "dest",
     message: "last_error",
 };
+
+/// Reads Redis 8.4's `CLUSTER MIGRATION STATUS` reply.
+pub fn parse_redis_tasks(reply: &redis::Value) -> Vec<Job> {
+    parse_listing(reply, &REDIS_FIELDS)
+}
 
 /// Reads the flat field/value lists of `CLUSTER GETSLOTMIGRATIONS`.
 pub fn parse_jobs(reply: &redis::Value) -> Vec<Job> {

@@ -4,11 +4,11 @@
 //! `exec::redis_asm`). Chosen once per run, before the journal is written, by `exec::run::open` and
 //! by `resume`, from what every master's `CLUSTER HELP` offers.
 
-use super::atomic::{execute_atomic, running_jobs, supports_atomic};
+use super::atomic::{execute_atomic, running_jobs, server_side_offers};
 use super::handoff::Handoffs;
 use super::migrate::execute_moves;
 use super::moves::{Endpoint, MigrateOptions, MoveError, MoveSummary, SlotLog};
-use super::redis_asm::{execute_redis_asm, supports_redis_asm};
+use super::redis_asm::execute_redis_asm;
 use crate::net::{NodeAddress, Session};
 use crate::plan::MovePlan;
 use std::collections::HashMap;
@@ -59,13 +59,10 @@ impl Mover {
         if choice == MoverChoice::Legacy || (choice == MoverChoice::Auto && throttled) {
             return Ok(Mover::Legacy);
         }
-        let (valkey, redis) = tokio::join!(
-            supports_atomic(session, masters),
-            supports_redis_asm(session, masters)
-        );
-        let server_side = if valkey {
+        let offers = server_side_offers(session, masters).await;
+        let server_side = if offers.valkey {
             Some(Mover::ValkeyAtomic)
-        } else if redis {
+        } else if offers.redis {
             Some(Mover::RedisAsm)
         } else {
             None

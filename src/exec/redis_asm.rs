@@ -13,6 +13,7 @@
 //! cancelled on both sides (the servers roll it back: the slots stay with the source); Ctrl-C
 //! cancels the same way.
 
+use super::atomic::{Job, parse_redis_tasks};
 use super::handoff::announce_owner;
 use super::moves::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep};
 use crate::net::{NodeAddress, NodeClient, Session, concurrently, info_field};
@@ -25,20 +26,6 @@ use std::time::{Duration, Instant};
 
 /// How often a task's state is read.
 const POLL: Duration = Duration::from_millis(10);
-
-/// Whether every node in `masters` offers `CLUSTER MIGRATION` (read from `CLUSTER HELP`).
-pub async fn supports_redis_asm(session: &Arc<Session>, masters: &[NodeAddress]) -> bool {
-    let answers = concurrently(masters.to_vec(), |address| {
-        let session = Arc::clone(session);
-        async move {
-            let mut client = session.client(&address).await.ok()?;
-            let help: Vec<String> = client.query(&["CLUSTER", "HELP"]).await.ok()?;
-            Some(help.iter().any(|line| line.starts_with("MIGRATION ")))
-        }
-    })
-    .await;
-    !answers.is_empty() && answers.into_iter().all(|a| a == Some(true))
-}
 
 /// One task: the slots `source` gives `target`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,19 +129,6 @@ struct TaskOutcome {
     notes: Vec<String>,
 }
 
-/// One task's state as `CLUSTER MIGRATION STATUS ID` shows it on one side.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct TaskState {
-    state: String,
-    last_error: String,
-}
-
-impl TaskState {
-    fn ended(&self) -> bool {
-        matches!(self.state.as_str(), "completed" | "failed" | "canceled")
-    }
-}
-
 /// Everything a task needs.
 struct TaskRunner {
     session: Arc<Session>,
@@ -255,7 +229,7 @@ impl TaskRunner {
     /// Polls the destination until the task ends, Ctrl-C stops the run, or its state has not
     /// changed for the no-progress limit.
     async fn follow(&self, target: &mut NodeClient, id: &str) -> Followed {
-        let mut last: Option<TaskState> = None;
+        let mut last: Option<String> = None;
         let mut changed = Instant::now();
         loop {
             if self.stop.load(Ordering::SeqCst) {
@@ -268,9 +242,9 @@ impl TaskRunner {
                 }
                 Err(error) => return Followed::Failed(error),
             };
-            if last.as_ref() != Some(&state) {
+            if last.as_ref() != Some(&state.state) {
                 changed = Instant::now();
-                last = Some(state.clone());
+                last = Some(state.state.clone());
             }
             match state.state.as_str() {
                 "completed" => return Followed::Completed,
@@ -278,7 +252,7 @@ impl TaskRunner {
                 "failed" | "canceled" => {
                     return Followed::Failed(format!(
                         "the server's migration task {id} {}: {}",
-                        state.state, state.last_error
+                        state.state, state.message
                     ));
                 }
                 _ => {}
@@ -305,10 +279,10 @@ impl TaskRunner {
                 .map_err(|e| e.to_string())?;
             let trimming = trim_running(&info);
             match side {
-                Some(state) if state.ended() && state.state != "completed" => {
+                Some(state) if state.finished() && state.state != "completed" => {
                     return Err(format!(
                         "the destination completed task {id}, but the source ended it `{}`: {}; run `rcluster check`",
-                        state.state, state.last_error
+                        state.state, state.message
                     ));
                 }
                 Some(state) if state.state == "completed" && !trimming => return Ok(()),
@@ -397,45 +371,19 @@ enum Followed {
 
 /// `CLUSTER MIGRATION STATUS ID id` on one side: the task's state, or `None` when that side does
 /// not know the id (an empty array, not an error).
-async fn task_state(client: &mut NodeClient, id: &str) -> Result<Option<TaskState>, String> {
+async fn task_state(client: &mut NodeClient, id: &str) -> Result<Option<Job>, String> {
     let words: Vec<String> = ["CLUSTER", "MIGRATION", "STATUS", "ID", id]
         .iter()
         .map(|w| w.to_string())
         .collect();
     match client.command_reply(&words).await {
-        Ok(Ok(reply)) => Ok(parse_status(&reply)),
+        Ok(Ok(reply)) => Ok(parse_redis_tasks(&reply).into_iter().next()),
         Ok(Err(text)) => Err(format!(
             "{} replied to CLUSTER MIGRATION STATUS: {text}",
             client.address()
         )),
         Err(error) => Err(error.to_string()),
     }
-}
-
-/// The first task of a `STATUS` reply: an array of field/value lists (RESP2) or maps (RESP3).
-fn parse_status(reply: &redis::Value) -> Option<TaskState> {
-    let text = |value: &redis::Value| match value {
-        redis::Value::BulkString(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-        redis::Value::SimpleString(s) => s.clone(),
-        redis::Value::Int(n) => n.to_string(),
-        _ => String::new(),
-    };
-    let redis::Value::Array(tasks) = reply else {
-        return None;
-    };
-    let fields: HashMap<String, String> = match tasks.first()? {
-        redis::Value::Array(items) => items
-            .chunks(2)
-            .filter(|pair| pair.len() == 2)
-            .map(|pair| (text(&pair[0]), text(&pair[1])))
-            .collect(),
-        redis::Value::Map(items) => items.iter().map(|(k, v)| (text(k), text(v))).collect(),
-        _ => return None,
-    };
-    Some(TaskState {
-        state: fields.get("state").cloned().unwrap_or_default(),
-        last_error: fields.get("last_error").cloned().unwrap_or_default(),
-    })
 }
 
 /// Whether `info` (a `CLUSTER INFO` text) shows a trim of moved keys still running.
@@ -493,8 +441,8 @@ mod tests {
             bulk("last_error"),
             bulk(""),
         ])]);
-        assert_eq!(parse_status(&resp2).unwrap().state, "completed");
-        assert_eq!(parse_status(&redis::Value::Array(vec![])), None);
+        assert_eq!(parse_redis_tasks(&resp2)[0].state, "completed");
+        assert!(parse_redis_tasks(&redis::Value::Array(vec![])).is_empty());
         assert!(trim_running(
             "cluster_slot_migration_active_trim_running:1\r\n"
         ));

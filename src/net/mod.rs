@@ -604,13 +604,29 @@ impl NodeClient {
         let info: String = redis::from_redis_value(info.clone()).map_err(|_| unreadable())?;
         let mut counts: Vec<u64> = redis::from_redis_value(redis::Value::Array(counts.to_vec()))
             .map_err(|_| unreadable())?;
-        for db in Keyspace::parse(&info).others() {
-            let more = self.count_keys_in_database(db, slots).await?;
-            for (count, extra) in counts.iter_mut().zip(more) {
-                *count += extra;
-            }
+        let more = self
+            .count_keys_in_databases(&Keyspace::parse(&info).others(), slots)
+            .await?;
+        for (count, extra) in counts.iter_mut().zip(more) {
+            *count += extra;
         }
         Ok(counts)
+    }
+
+    /// `COUNTKEYSINSLOT` of each slot summed over `dbs` (one pipeline per database).
+    pub async fn count_keys_in_databases(
+        &mut self,
+        dbs: &[u16],
+        slots: &[u16],
+    ) -> Result<Vec<u64>, NetError> {
+        let mut total = vec![0u64; slots.len()];
+        for &db in dbs {
+            let counts = self.count_keys_in_database(db, slots).await?;
+            for (sum, count) in total.iter_mut().zip(counts) {
+                *sum += count;
+            }
+        }
+        Ok(total)
     }
 
     /// `COUNTKEYSINSLOT` of each slot in database `db` only.

@@ -89,18 +89,12 @@ pub(super) async fn claim(
 }
 
 /// Per slot, the keys a node holds in its databases other than 0 (none on Redis).
-pub(super) async fn other_databases(
+async fn other_databases(
     client: &mut crate::net::NodeClient,
     slots: &[u16],
 ) -> Result<Vec<u64>, crate::net::NetError> {
-    let mut total = vec![0u64; slots.len()];
-    for db in client.keyspace().await?.others() {
-        let counts = client.count_keys_in_database(db, slots).await?;
-        for (sum, count) in total.iter_mut().zip(counts) {
-            *sum += count;
-        }
-    }
-    Ok(total)
+    let others = client.keyspace().await?.others();
+    client.count_keys_in_databases(&others, slots).await
 }
 
 /// `SETSLOT slot NODE owner` for each `(slot, owner)` on the master at `address`, one pipeline; a
