@@ -137,7 +137,33 @@ impl FixReport {
 /// Runs `fix`.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     let seed = options.seed.clone();
-    let view = load_cluster_view(&context.session, &seed).await?;
+    let mut view = load_cluster_view(&context.session, &seed).await?;
+    let _lock = if options.dry_run {
+        super::take_local_lock(&view, "fix")?
+    } else {
+        super::take_lock(context, &view, "fix").await?
+    };
+    let mut journal = find_journal(&view, options)?;
+    if let Some((path, state)) = journal.as_ref().filter(|_| !options.dry_run)
+        && !state.tasks.is_empty()
+    {
+        // A task the interrupted run left is cancelled first (the servers keep its slots on the
+        // source); what it had completed is journaled. Then the cluster is read again.
+        crate::exec::run::conclude_left_tasks(
+            &context.driver(),
+            &view,
+            path,
+            &state.tasks,
+            crate::exec::redis_asm::Conclude::Cancel,
+            options.migrate_timeout,
+        )
+        .await?;
+        view = load_cluster_view(&context.session, &seed).await?;
+        journal = find_journal(&view, options)?;
+        if let Some((path, state)) = &journal {
+            hint_resume(context, path, state, &BTreeSet::new());
+        }
+    }
     super::report_unreachable_like_redis_cli(context, &view);
     let unowned = if options.search_multiple_owners {
         Some(load_keys_in_unowned_slots(&context.session, &view).await?)
@@ -147,16 +173,10 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let check = check_cluster(&view, unowned.as_ref());
     let info = super::info::build_info_report(&view);
     super::refuse_during_atomic_migration(context, &view).await?;
-    let _lock = if options.dry_run {
-        super::take_local_lock(&view, "fix")?
-    } else {
-        super::take_lock(context, &view, "fix").await?
-    };
     let mut keys = count_keys(context, &view).await?;
     for (id, found) in unowned.into_iter().flatten() {
         keys.entry(id).or_default().extend(found);
     }
-    let journal = find_journal(&view, options)?;
     let intents = journal
         .as_ref()
         .map(|(path, state)| intents_of(path, state))
@@ -434,6 +454,7 @@ fn record_in_journal(
         .map(|r| r.slot.number())
         .collect();
     if completed.is_empty() {
+        // Nothing of the journal's was repaired: its slots to move were named already, if any.
         return;
     }
     let Ok(journal) = Journal::reopen(path) else {
@@ -442,19 +463,31 @@ fn record_in_journal(
     for slot in &completed {
         let _ = journal.append(&Record::SlotDone { slot: *slot });
     }
+    if hint_resume(context, path, state, &completed) == 0 {
+        let _ = journal.append(&Record::Finished);
+    }
+}
+
+/// Names `rcluster resume` when the journal at `path` still has slots to move besides
+/// `completed`; how many it has.
+fn hint_resume(
+    context: &Context,
+    path: &std::path::Path,
+    state: &JournalState,
+    completed: &BTreeSet<u16>,
+) -> usize {
     let left = state
         .remaining()
         .moves
         .iter()
         .filter(|m| !completed.contains(&m.slot.number()))
         .count();
-    if left == 0 {
-        let _ = journal.append(&Record::Finished);
-    } else {
+    if left > 0 {
         context.ui.hint(&format!(
             "the interrupted {} still has {left} slots to move: `rcluster resume --journal {}`",
             state.command,
             path.display()
         ));
     }
+    left
 }

@@ -120,7 +120,7 @@ pub fn take_local_lock(
     Ok(crate::exec::lock::lock_here(view, command)?.into())
 }
 
-/// Slots a server is moving itself (Valkey's atomic migration) are not ours to repair or move
+/// Slots a server is moving itself (Valkey's or Redis's atomic migration) are not ours to repair or move
 /// meanwhile (`fix`, `resume`).
 pub async fn refuse_during_atomic_migration(
     context: &Context,
@@ -132,7 +132,7 @@ pub async fn refuse_during_atomic_migration(
         return Ok(());
     }
     Err(crate::error::UsageError(format!(
-        "a server-side slot migration is running ({}): wait for it to end (CLUSTER GETSLOTMIGRATIONS) or cancel it (CLUSTER CANCELSLOTMIGRATIONS on its source), then run this again",
+        "a server-side slot migration is running ({}): wait for it to end, or cancel it (Valkey: CLUSTER CANCELSLOTMIGRATIONS ALL on its source; Redis: CLUSTER MIGRATION CANCEL ID <id> on both sides), then run this again",
         running.join("; ")
     ))
     .into())

@@ -113,6 +113,8 @@ async fn listed_jobs(client: &mut NodeClient) -> Vec<Job> {
 /// One job as `CLUSTER GETSLOTMIGRATIONS` (or Redis 8.4's `CLUSTER MIGRATION STATUS`) lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
+    /// The job's name (Valkey) or task id (Redis): both sides know it by the same one.
+    pub id: String,
     pub operation: String,
     pub slots: SlotSet,
     /// The ids of the node giving and of the node receiving the slots.
@@ -134,19 +136,21 @@ impl Job {
         )
     }
 
-    /// `host:port export slots 0-99 (state)`, as the node at `address` lists it.
+    /// `host:port export slots 0-99 (state, id ID)`, as the node at `address` lists it.
     pub fn describe(&self, address: &NodeAddress) -> String {
         format!(
-            "{address} {} slots {} ({})",
+            "{address} {} slots {} ({}, id {})",
             self.operation.to_lowercase(),
             self.slots.to_compact(),
-            self.state
+            self.state,
+            self.id
         )
     }
 }
 
 /// The names a server gives a job's fields.
 struct Fields {
+    id: &'static str,
     slots: &'static str,
     source: &'static str,
     target: &'static str,
@@ -155,6 +159,7 @@ struct Fields {
 
 /// Valkey 9's `CLUSTER GETSLOTMIGRATIONS`.
 const VALKEY_FIELDS: Fields = Fields {
+    id: "name",
     slots: "slot_ranges",
     source: "source_node",
     target: "target_node",
@@ -163,6 +168,7 @@ const VALKEY_FIELDS: Fields = Fields {
 
 /// Redis 8.4's `CLUSTER MIGRATION STATUS`.
 const REDIS_FIELDS: Fields = Fields {
+    id: "id",
     slots: "slots",
     source: "source",
     target: "dest",
@@ -203,6 +209,7 @@ fn parse_listing(reply: &redis::Value, names: &Fields) -> Vec<Job> {
             };
             let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
             Some(Job {
+                id: field(names.id),
                 operation: field("operation"),
                 slots: parse_ranges(&field(names.slots)),
                 source: field(names.source),

@@ -25,8 +25,23 @@ pub enum Record {
     },
     /// A slot reached its target everywhere rcluster could tell.
     SlotDone { slot: u16 },
+    /// A server-side migration task started (Redis 8.4+ `CLUSTER MIGRATION IMPORT`): its id and
+    /// what it moves, so that `resume` can finish it and `fix` cancel it if this run dies.
+    TaskStarted(LeftTask),
+    /// That task ended: settled and its slots done, or cancelled on both sides.
+    TaskEnded { id: String },
     /// Every move of the plan is done.
     Finished,
+}
+
+/// A server-side task a run started: the id both sides know it by, the node ids of the source
+/// and of the destination (where it was started), and its slots (`0-99 200`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftTask {
+    pub id: String,
+    pub source: String,
+    pub target: String,
+    pub slots: String,
 }
 
 /// An open journal being appended to.
@@ -44,6 +59,8 @@ pub struct JournalState {
     pub fingerprint: Vec<crate::plan::file::MasterPrint>,
     pub done: HashSet<u16>,
     pub finished: bool,
+    /// Server-side tasks started and not recorded as ended, in start order.
+    pub tasks: Vec<LeftTask>,
 }
 
 impl JournalState {
@@ -231,11 +248,14 @@ pub fn read_from(reader: impl BufRead) -> std::io::Result<Option<JournalState>> 
                     fingerprint,
                     done: HashSet::new(),
                     finished: false,
+                    tasks: Vec::new(),
                 })
             }
             (Record::SlotDone { slot }, Some(state)) => {
                 state.done.insert(slot);
             }
+            (Record::TaskStarted(task), Some(state)) => state.tasks.push(task),
+            (Record::TaskEnded { id }, Some(state)) => state.tasks.retain(|t| t.id != id),
             (Record::Finished, Some(state)) => state.finished = true,
             _ => {}
         }
@@ -356,6 +376,33 @@ mod tests {
         let found = find_unfinished(dir.path(), &["b".to_string()]).unwrap();
         assert_eq!(found.0, path);
         assert!(find_unfinished(dir.path(), &["z".to_string()]).is_none());
+    }
+
+    #[test]
+    fn a_task_is_left_until_its_end_is_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let plan = MovePlan::default();
+        let journal = Journal::create(Some(&path), "reshard", "s", &plan, Vec::new()).unwrap();
+        let task = |id: &str| LeftTask {
+            id: id.to_string(),
+            source: "a".into(),
+            target: "b".into(),
+            slots: "0-99,200".into(),
+        };
+        journal.append(&Record::TaskStarted(task("t1"))).unwrap();
+        journal.append(&Record::TaskStarted(task("t2"))).unwrap();
+        journal
+            .append(&Record::TaskEnded { id: "t1".into() })
+            .unwrap();
+        let line = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            line.contains(
+                r#"{"event":"task_started","id":"t1","source":"a","target":"b","slots":"0-99,200"}"#
+            ),
+            "{line}"
+        );
+        assert_eq!(read(&path).unwrap().unwrap().tasks, vec![task("t2")]);
     }
 
     proptest::proptest! {

@@ -4,7 +4,7 @@
 //! and the MIGRATE command every key copy sends. Used by the legacy engine (`exec::migrate`), the
 //! server-side engines (`exec::atomic`), `exec::fix`, `import`, and the commands that run moves.
 
-use super::journal::{Journal, Record};
+use super::journal::{Journal, LeftTask, Record};
 use crate::net::{NodeAddress, Secret};
 use crate::report::{Event, Reporter, SlotMoved};
 use serde::Serialize;
@@ -142,20 +142,35 @@ impl SlotLog {
         self.slots_done(std::slice::from_ref(done), source, target);
     }
 
+    /// A server-side task started: journaled, so that `resume` and `fix` find it if the run dies.
+    pub fn task_started(&self, task: LeftTask) {
+        self.record(&[Record::TaskStarted(task)]);
+    }
+
+    /// A server-side task settled or was cancelled on both sides.
+    pub fn task_ended(&self, id: &str) {
+        self.record(&[Record::TaskEnded { id: id.to_string() }]);
+    }
+
+    /// Appends `records` to the journal (if any) in one sync; a failure is a warning.
+    fn record(&self, records: &[Record]) {
+        if let Some(journal) = &self.journal
+            && let Err(error) = journal.append_all(records)
+        {
+            self.ui.warn(&format!(
+                "rcluster: warning: cannot write the journal {}: {error}",
+                journal.path.display()
+            ));
+        }
+    }
+
     /// A window of slots completed together: one journal sync for all of them.
     pub fn slots_done(&self, done: &[SlotDone], source: &Endpoint, target: &Endpoint) {
-        if let Some(journal) = &self.journal {
-            let records: Vec<Record> = done
-                .iter()
-                .map(|d| Record::SlotDone { slot: d.slot })
-                .collect();
-            if let Err(error) = journal.append_all(&records) {
-                self.ui.warn(&format!(
-                    "rcluster: warning: cannot write the journal {}: {error}",
-                    journal.path.display()
-                ));
-            }
-        }
+        let records: Vec<Record> = done
+            .iter()
+            .map(|d| Record::SlotDone { slot: d.slot })
+            .collect();
+        self.record(&records);
         for slot in done {
             self.ui.event(Event::SlotMoved(&SlotMoved {
                 slot: slot.slot,

@@ -14,7 +14,9 @@
 //! cancels the same way.
 
 use super::atomic::{Job, parse_redis_tasks};
+use super::failpoint;
 use super::handoff::announce_owner;
+use super::journal::LeftTask;
 use super::moves::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep};
 use crate::net::{NodeAddress, NodeClient, Session, concurrently, info_field};
 use crate::plan::MovePlan;
@@ -121,6 +123,82 @@ pub async fn execute_redis_asm(
     (summary, errors)
 }
 
+/// What to do with a task an interrupted run left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conclude {
+    /// Follow it to its end and settle it (`resume`).
+    Finish,
+    /// Cancel it on both sides unless it completed already (`fix`).
+    Cancel,
+}
+
+/// The tasks an interrupted run's journal left (`tasks`), each finished or cancelled (`how`),
+/// all at once (they ran in one wave: no node is in two). Slots of a task that completes are
+/// journaled through `progress` like those of a run; every task concluded is journaled as ended.
+pub async fn conclude_left_tasks(
+    session: Arc<Session>,
+    endpoints: HashMap<String, Endpoint>,
+    tasks: &[LeftTask],
+    how: Conclude,
+    no_progress_limit: Duration,
+    progress: Arc<SlotLog>,
+) -> (MoveSummary, Vec<MoveError>) {
+    let started = Instant::now();
+    let runner = Arc::new(TaskRunner {
+        session,
+        endpoints,
+        progress,
+        stop: Arc::new(AtomicBool::new(false)),
+        no_progress_limit,
+    });
+    let mut summary = MoveSummary::default();
+    let mut errors = Vec::new();
+    for task in tasks {
+        if !runner.endpoints.contains_key(&task.source)
+            || !runner.endpoints.contains_key(&task.target)
+        {
+            errors.extend(task_slots(task).iter().map(|slot| MoveError {
+                slot: slot.number(),
+                source_address: task.source.clone(),
+                target_address: task.target.clone(),
+                step: SlotStep::Untouched,
+                reason: format!(
+                    "task {} names a node that is not a reachable master; run `rcluster check`",
+                    task.id
+                ),
+            }));
+        }
+    }
+    if !errors.is_empty() {
+        return (summary, errors);
+    }
+    let results = concurrently(tasks.to_vec(), |task| {
+        let runner = Arc::clone(&runner);
+        async move {
+            let pair = Pair {
+                slots: task_slots(&task),
+                source: task.source,
+                target: task.target,
+            };
+            runner.conclude(pair, &task.id, how).await
+        }
+    })
+    .await;
+    for outcome in results {
+        summary.slots += outcome.done.len();
+        summary.keys += outcome.done.iter().map(|d| d.keys).sum::<u64>();
+        errors.extend(outcome.errors);
+        summary.warnings.extend(outcome.notes);
+    }
+    summary.seconds = started.elapsed().as_secs_f64();
+    (summary, errors)
+}
+
+/// A journaled task's slots.
+fn task_slots(task: &LeftTask) -> SlotSet {
+    SlotSet::parse_compact(&task.slots)
+}
+
 /// What one task did.
 #[derive(Default)]
 struct TaskOutcome {
@@ -165,14 +243,23 @@ impl TaskRunner {
             Ok(None) => return self.finished(&pair, &numbers, &keys, Vec::new()).await,
             Err(reason) => return fail(reason, SlotStep::Untouched),
         };
+        self.progress.task_started(LeftTask {
+            id: id.clone(),
+            source: pair.source.clone(),
+            target: pair.target.clone(),
+            slots: pair.slots.to_compact(),
+        });
+        failpoint::pause("after-task-start").await;
         match self.follow(&mut on_target, &id).await {
             Followed::Completed => {}
             Followed::Failed(reason) => {
                 self.cancel(&mut on_source, &mut on_target, &id).await;
+                self.progress.task_ended(&id);
                 return fail(reason, SlotStep::Untouched);
             }
             Followed::Stopped => {
                 self.cancel(&mut on_source, &mut on_target, &id).await;
+                self.progress.task_ended(&id);
                 let note = format!(
                     "cancelled the server-side migration of {} slots from {} to {} (task {id}); the servers keep them on the source",
                     pair.slots.len(),
@@ -189,7 +276,99 @@ impl TaskRunner {
             Ok(()) => Vec::new(),
             Err(reason) => return fail(reason, SlotStep::Assigned),
         };
-        self.finished(&pair, &numbers, &keys, notes).await
+        let outcome = self.finished(&pair, &numbers, &keys, notes).await;
+        self.progress.task_ended(&id);
+        outcome
+    }
+
+    /// A task an earlier run started and left (its journal says so): finished as `run` would
+    /// have (followed, settled, its slots journaled), or cancelled on both sides for `Cancel`
+    /// unless it completed already. A task neither side knows any more ended before: nothing to
+    /// do, its slots are where the servers left them.
+    async fn conclude(&self, pair: Pair, id: &str, how: Conclude) -> TaskOutcome {
+        let fail = |reason: String, step: SlotStep| TaskOutcome {
+            errors: self.errors(&pair, &reason, step),
+            ..TaskOutcome::default()
+        };
+        let (source, target) = (&self.endpoints[&pair.source], &self.endpoints[&pair.target]);
+        let clients = async {
+            let on_source = self.session.client(&source.address).await?;
+            let on_target = self.session.client(&target.address).await?;
+            Ok::<_, crate::net::NetError>((on_source, on_target))
+        };
+        let (mut on_source, mut on_target) = match clients.await {
+            Ok(clients) => clients,
+            Err(error) => return fail(error.to_string(), SlotStep::Untouched),
+        };
+        let known = match task_state(&mut on_target, id).await {
+            Ok(state) => state,
+            Err(reason) => return fail(reason, SlotStep::Untouched),
+        };
+        let Some(known) = known else {
+            self.progress.task_ended(id);
+            return TaskOutcome {
+                notes: vec![format!(
+                    "{} no longer knows task {id}: the servers ended it",
+                    target.address
+                )],
+                ..TaskOutcome::default()
+            };
+        };
+        if how == Conclude::Cancel && known.state != "completed" {
+            self.cancel(&mut on_source, &mut on_target, id).await;
+            let state = self.wait_final(&mut on_target, id).await;
+            if state.as_deref() != Some("completed") {
+                self.progress.task_ended(id);
+                return TaskOutcome {
+                    notes: vec![format!(
+                        "cancelled task {id} that an interrupted run left ({} slots from {} to {}); the servers keep them on the source",
+                        pair.slots.len(),
+                        source.address,
+                        target.address
+                    )],
+                    ..TaskOutcome::default()
+                };
+            }
+        } else {
+            match self.follow(&mut on_target, id).await {
+                Followed::Completed => {}
+                Followed::Failed(reason) => {
+                    self.cancel(&mut on_source, &mut on_target, id).await;
+                    self.progress.task_ended(id);
+                    return fail(reason, SlotStep::Untouched);
+                }
+                Followed::Stopped => {
+                    return fail(
+                        format!("stopped while following task {id}; it still runs on the servers"),
+                        SlotStep::Untouched,
+                    );
+                }
+            }
+        }
+        if let Err(reason) = self.settle(&mut on_source, id).await {
+            return fail(reason, SlotStep::Assigned);
+        }
+        let numbers: Vec<u16> = pair.slots.iter().map(|s| s.number()).collect();
+        let keys = on_target
+            .count_keys_in_slots(&numbers)
+            .await
+            .unwrap_or_default();
+        let outcome = self.finished(&pair, &numbers, &keys, Vec::new()).await;
+        self.progress.task_ended(id);
+        outcome
+    }
+
+    /// Reads the destination's state of `id` until it is final (after a cancel), bounded by the
+    /// no-progress limit: the last state read, `None` once the destination forgot it.
+    async fn wait_final(&self, target: &mut NodeClient, id: &str) -> Option<String> {
+        let deadline = Instant::now() + self.no_progress_limit;
+        loop {
+            let state = task_state(target, id).await.ok().flatten()?;
+            if state.finished() || Instant::now() > deadline {
+                return Some(state.state);
+            }
+            tokio::time::sleep(POLL).await;
+        }
     }
 
     /// `CLUSTER MIGRATION IMPORT` on the target: the task id, or `None` when the target owns the
@@ -231,6 +410,7 @@ impl TaskRunner {
     async fn follow(&self, target: &mut NodeClient, id: &str) -> Followed {
         let mut last: Option<String> = None;
         let mut changed = Instant::now();
+        let mut received = Received::default();
         loop {
             if self.stop.load(Ordering::SeqCst) {
                 return Followed::Stopped;
@@ -246,6 +426,9 @@ impl TaskRunner {
                 changed = Instant::now();
                 last = Some(state.state.clone());
             }
+            if Phase::of(&state.state) == Phase::Snapshot && received.grew(target).await {
+                changed = Instant::now();
+            }
             match state.state.as_str() {
                 "completed" => return Followed::Completed,
                 // `failed` is not final on the destination (it retries until cancelled).
@@ -258,10 +441,7 @@ impl TaskRunner {
                 _ => {}
             }
             if changed.elapsed() > self.no_progress_limit {
-                return Followed::Failed(format!(
-                    "the server's migration task {id} stayed in state `{}` for {:?} (stalled: under heavy writes the hand-off waits for the stream to catch up; raise cluster-slot-migration-handoff-max-lag-bytes, or move with --migration legacy); cancelled on both sides",
-                    state.state, self.no_progress_limit
-                ));
+                return Followed::Failed(stalled(id, &state.state, self.no_progress_limit));
             }
             tokio::time::sleep(POLL).await;
         }
@@ -359,6 +539,75 @@ impl TaskRunner {
                 reason: reason.to_string(),
             })
             .collect()
+    }
+}
+
+/// Where a task is, from the destination's state (`asmTaskStateToString` in Redis's
+/// `src/cluster_asm.c`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Connecting, then receiving the source's snapshot of the slots while buffering its writes.
+    Snapshot,
+    /// Applying the buffered writes, then the live stream.
+    Stream,
+    /// Waiting for the source's write pause and the end of the stream, then taking over.
+    Handoff,
+    /// Completed, failed or canceled.
+    Ended,
+}
+
+impl Phase {
+    fn of(state: &str) -> Phase {
+        match state {
+            "ready-to-stream" | "streaming-buffer" => Phase::Stream,
+            "wait-stream-eof" | "takeover" => Phase::Handoff,
+            "completed" | "failed" | "canceled" => Phase::Ended,
+            _ => Phase::Snapshot,
+        }
+    }
+}
+
+/// Why a task was given up after `limit` without progress, and what to change.
+fn stalled(id: &str, state: &str, limit: Duration) -> String {
+    let advice = match Phase::of(state) {
+        Phase::Snapshot => {
+            "no snapshot bytes arrived: is the source's fork slow or blocked (a big key, rdb-key-save-delay)? raise --migrate-timeout, or move with --migration legacy"
+        }
+        _ => {
+            "under heavy writes the hand-off waits for the stream to catch up: raise cluster-slot-migration-handoff-max-lag-bytes, or move with --migration legacy"
+        }
+    };
+    format!(
+        "the server's migration task {id} made no progress in state `{state}` for {limit:?} (stalled: {advice}); cancelled on both sides"
+    )
+}
+
+/// Bytes the destination has received from the source's snapshot (`total_net_repl_input_bytes`:
+/// a master receives replication bytes only from a migration), read at most once a second.
+#[derive(Default)]
+struct Received {
+    bytes: Option<u64>,
+    read: Option<Instant>,
+}
+
+impl Received {
+    /// Whether more bytes arrived since the last read (a read that fails says no).
+    async fn grew(&mut self, target: &mut NodeClient) -> bool {
+        if self
+            .read
+            .is_some_and(|at| at.elapsed() < Duration::from_secs(1))
+        {
+            return false;
+        }
+        self.read = Some(Instant::now());
+        let Ok(info) = target.query::<String>(&["INFO", "stats"]).await else {
+            return false;
+        };
+        let now =
+            info_field(&info, "total_net_repl_input_bytes").and_then(|v| v.trim().parse().ok());
+        let grew = matches!((self.bytes, now), (Some(before), Some(now)) if now > before);
+        self.bytes = now.or(self.bytes);
+        grew
     }
 }
 

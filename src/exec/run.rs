@@ -401,6 +401,67 @@ pub async fn open(
     })
 }
 
+/// The server-side tasks an interrupted run left (`tasks`, from its journal at `path`): each
+/// finished (`resume`) or cancelled (`fix`) on the servers before anything else is planned, its
+/// slots journaled when it completes (docs/redis-asm.md, "Interrupted runs"). What happened is
+/// shown as steps; a task that could not be concluded is an error that names it.
+pub async fn conclude_left_tasks(
+    driver: &Driver,
+    view: &ClusterView,
+    path: &std::path::Path,
+    tasks: &[super::journal::LeftTask],
+    how: super::redis_asm::Conclude,
+    no_progress_limit: Duration,
+) -> anyhow::Result<()> {
+    if tasks.is_empty() {
+        return Ok(());
+    }
+    let journal = Arc::new(Journal::reopen(path).map_err(|e| {
+        crate::error::UsageError(format!("cannot append to {}: {e}", path.display()))
+    })?);
+    let stop = Arc::new(AtomicBool::new(false));
+    let progress = Arc::new(SlotLog::new(journal, Arc::clone(&driver.ui), stop));
+    driver.ui.step(&format!(
+        "{} {} server-side task(s) the interrupted run left: {}",
+        match how {
+            super::redis_asm::Conclude::Finish => "Finishing",
+            super::redis_asm::Conclude::Cancel => "Cancelling",
+        },
+        tasks.len(),
+        tasks
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let (summary, errors) = super::redis_asm::conclude_left_tasks(
+        Arc::clone(&driver.session),
+        endpoints_of(view),
+        tasks,
+        how,
+        no_progress_limit,
+        progress,
+    )
+    .await;
+    for note in &summary.warnings {
+        driver.ui.step(note);
+    }
+    if summary.slots > 0 {
+        driver.ui.step(&format!(
+            "{} slots ({} keys) reached their target",
+            summary.slots, summary.keys
+        ));
+    }
+    if let Some(first) = errors.first() {
+        return Err(anyhow::anyhow!(
+            "{} slot(s) of the interrupted run's server-side tasks were not concluded: {}; run `rcluster check`",
+            errors.len(),
+            first.reason
+        ));
+    }
+    Ok(())
+}
+
 /// Slots the target already owns are handed off again through the hand-off protocol (the target's
 /// epoch is made greater than the source's, then every master is told), then journaled.
 pub async fn hand_off_again(

@@ -200,6 +200,19 @@ impl SlotSet {
         self.render(|text| text)
     }
 
+    /// The inverse of [`SlotSet::to_compact`] (`0-5460,5462`) for text rcluster wrote itself:
+    /// parts that are not slots are skipped.
+    pub fn parse_compact(text: &str) -> SlotSet {
+        let mut slots = SlotSet::new();
+        for part in text.split(',').filter(|p| !p.is_empty()) {
+            let (first, last) = part.split_once('-').unwrap_or((part, part));
+            if let (Ok(first), Ok(last)) = (first.parse::<Slot>(), last.parse::<Slot>()) {
+                slots.insert_range(first, last);
+            }
+        }
+        slots
+    }
+
     fn render(&self, wrap: impl Fn(String) -> String) -> String {
         self.ranges
             .iter()

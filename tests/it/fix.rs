@@ -3,45 +3,10 @@
 //! DUMP of every key compared with before).
 
 use crate::common::{
-    FOUR_DATABASES, TestCluster, assert_same_databases, assert_same_keys, redis_cli, run,
+    FOUR_DATABASES, TestCluster, assert_same_databases, assert_same_keys, fill_slot, owner_port,
+    redis_cli, run, slots_of,
 };
-use rcluster::topology::key_slot;
 use std::time::{Duration, Instant};
-
-/// The port of the master that owns `slot`.
-fn owner_port(cluster: &TestCluster, slot: u16) -> u16 {
-    let slot = rcluster::topology::Slot::new(u64::from(slot)).unwrap();
-    cluster
-        .view()
-        .loaded_masters()
-        .find(|m| m.myself().slots.contains(slot))
-        .map(|m| m.address.port)
-        .expect("an owner")
-}
-
-/// Writes `count` keys into `slot` (names `{tag}:i` with a tag that hashes there) on its owner.
-fn fill_slot(cluster: &TestCluster, slot: u16, count: usize) {
-    let tag = (0u64..)
-        .map(|n| format!("t{n}"))
-        .find(|t| key_slot(t.as_bytes()).number() == slot)
-        .unwrap();
-    let port = owner_port(cluster, slot);
-    for i in 0..count {
-        cluster.redis(port, &["SET", &format!("{{{tag}}}:{i}"), &format!("v{i}")]);
-    }
-}
-
-/// The first `n` slots the master on `port` owns.
-fn slots_of(cluster: &TestCluster, port: u16, n: usize) -> Vec<u16> {
-    let view = cluster.view();
-    let node = view.loaded().find(|m| m.address.port == port).unwrap();
-    node.myself()
-        .slots
-        .iter()
-        .take(n)
-        .map(|s| s.number())
-        .collect()
-}
 
 /// `MIGRATE` of up to `count` keys of `slot` from `from` to `to` (which must accept them).
 fn migrate_some(cluster: &TestCluster, slot: u16, from: u16, to: u16, count: usize, copy: bool) {

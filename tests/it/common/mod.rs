@@ -1143,4 +1143,39 @@ pub fn drain_under_traffic(cluster: &TestCluster, extra: &[&str]) -> Traffic {
 pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not one JSON document ({e}): {text}"))
 }
+/// The port of the master that owns `slot`.
+pub fn owner_port(cluster: &TestCluster, slot: u16) -> u16 {
+    let slot = rcluster::topology::Slot::new(u64::from(slot)).unwrap();
+    cluster
+        .view()
+        .loaded_masters()
+        .find(|m| m.myself().slots.contains(slot))
+        .map(|m| m.address.port)
+        .expect("an owner")
+}
+
+/// Writes `count` keys into `slot` (names `{tag}:i` with a tag that hashes there) on its owner.
+pub fn fill_slot(cluster: &TestCluster, slot: u16, count: usize) {
+    let tag = (0u64..)
+        .map(|n| format!("t{n}"))
+        .find(|t| rcluster::topology::key_slot(t.as_bytes()).number() == slot)
+        .unwrap();
+    let port = owner_port(cluster, slot);
+    for i in 0..count {
+        cluster.redis(port, &["SET", &format!("{{{tag}}}:{i}"), &format!("v{i}")]);
+    }
+}
+
+/// The first `n` slots the master on `port` owns.
+pub fn slots_of(cluster: &TestCluster, port: u16, n: usize) -> Vec<u16> {
+    let view = cluster.view();
+    let node = view.loaded().find(|m| m.address.port == port).unwrap();
+    node.myself()
+        .slots
+        .iter()
+        .take(n)
+        .map(|s| s.number())
+        .collect()
+}
+
 pub mod scripted;

@@ -1,0 +1,255 @@
+//! Redis 8.4+ server-side migration (`CLUSTER MIGRATION`) when things go wrong, on Redis 8.6: the
+//! tool killed while a task runs (then `resume` finishes the task, or `fix` cancels it), and a task
+//! that makes no progress under client traffic (reported and cancelled on both sides). Each ends
+//! with `check` clean and every key intact (a DUMP of every key compared with before).
+//!
+//! A task is kept running on purpose with the source's `rdb-key-save-delay` (microseconds per key
+//! its snapshot child writes): the servers' own tests slow a migration the same way.
+
+use crate::common::{
+    TestCluster, Traffic, assert_same_keys, cached_server, client_traffic, fill_slot, owner_port,
+    run, slots_of,
+};
+use rcluster::sandbox::SandboxOptions;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+/// 3 masters of Redis 8.6, and one slot of the third filled with `keys` keys (a slot no
+/// `traffic:N` key of the test client hashes to): (cluster, slot, source port, target port).
+fn cluster_with_a_slot(keys: usize) -> (TestCluster, u16, u16, u16) {
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        replicas: 0,
+        server_bin: cached_server("redis-server-8.6"),
+        ..Default::default()
+    });
+    let (source, target) = (cluster.port(2), cluster.port(0));
+    let traffic: std::collections::HashSet<u16> = (0..5000)
+        .map(|n| rcluster::topology::key_slot(format!("traffic:{n}").as_bytes()).number())
+        .collect();
+    let slot = slots_of(&cluster, source, 2000)
+        .into_iter()
+        .find(|s| !traffic.contains(s))
+        .expect("a slot without client keys");
+    fill_slot(&cluster, slot, keys);
+    (cluster, slot, source, target)
+}
+
+/// Slows the snapshot of every migration from `port` to `micros` per key (0: full speed).
+fn slow_snapshots(cluster: &TestCluster, port: u16, micros: u64) {
+    cluster.redis(
+        port,
+        &["CONFIG", "SET", "rdb-key-save-delay", &micros.to_string()],
+    );
+}
+
+/// `rcluster reshard` of `slot` to `target` in the background, with its state under `state`.
+fn spawn_reshard(
+    cluster: &TestCluster,
+    slot: u16,
+    target: u16,
+    state: &Path,
+) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
+        .args([
+            "reshard",
+            &cluster.seed(),
+            "--slot-ranges",
+            &slot.to_string(),
+            "--to",
+            &cluster.id(target),
+            "--yes",
+        ])
+        .env("XDG_STATE_HOME", state)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Waits until a journal under `state` records a started task (the run sent its IMPORT and the
+/// destination answered), then kills the run with SIGKILL.
+fn kill_once_the_task_runs(mut child: std::process::Child, state: &Path) {
+    let journals = state.join("rcluster").join("journals");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let started = std::fs::read_dir(&journals)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|entry| {
+                std::fs::read_to_string(entry.path())
+                    .is_ok_and(|text| text.contains("\"event\":\"task_started\""))
+            });
+        if started {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the run never journaled a task under {}",
+            journals.display()
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before its task was journaled"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+/// The states `port` lists for its migration tasks (`CLUSTER MIGRATION STATUS ALL`).
+fn task_states(cluster: &TestCluster, port: u16) -> Vec<String> {
+    let reply = cluster.redis(port, &["CLUSTER", "MIGRATION", "STATUS", "ALL"]);
+    let redis::Value::Array(tasks) = reply else {
+        panic!("{reply:?}")
+    };
+    tasks
+        .iter()
+        .filter_map(|task| {
+            let fields: Vec<String> = match task {
+                redis::Value::Array(items) => items
+                    .iter()
+                    .map(|v| redis::from_redis_value(v.clone()).unwrap_or_default())
+                    .collect(),
+                _ => return None,
+            };
+            let at = fields.iter().position(|f| f == "state")?;
+            fields.get(at + 1).cloned()
+        })
+        .collect()
+}
+
+/// Runs `rcluster args` with its state under `state`.
+fn run_with_state(args: &[&str], state: &Path) -> crate::common::Outcome {
+    crate::common::rcluster()
+        .args(args)
+        .env("XDG_STATE_HOME", state)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap()
+        .into()
+}
+
+fn assert_clean(seed: &str) {
+    let check = run(&["check", seed]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+}
+
+/// rcluster SIGKILLed while its task runs on the servers: `resume` follows the task from its
+/// journal to the end, settles it and journals its slots; the slot is at the target, every key
+/// kept, and the journal finished.
+#[test]
+fn resume_finishes_the_task_a_killed_run_left() {
+    let (cluster, slot, source, target) = cluster_with_a_slot(30);
+    let before = cluster.dump_all();
+    // About 3 s of snapshot: the task outlives the run.
+    slow_snapshots(&cluster, source, 100_000);
+    let state = tempfile::tempdir().unwrap();
+    kill_once_the_task_runs(
+        spawn_reshard(&cluster, slot, target, state.path()),
+        state.path(),
+    );
+    let resumed = run_with_state(&["resume", &cluster.seed()], state.path());
+    assert_eq!(resumed.code, 0, "{}{}", resumed.stdout, resumed.stderr);
+    assert!(
+        resumed
+            .stderr
+            .contains("Finishing 1 server-side task(s) the interrupted run left"),
+        "{}",
+        resumed.stderr
+    );
+    slow_snapshots(&cluster, source, 0);
+    assert_eq!(owner_port(&cluster, slot), target);
+    assert_eq!(task_states(&cluster, target), ["completed"]);
+    assert_clean(&cluster.seed());
+    assert_same_keys(&before, &cluster.dump_all());
+    let again = run_with_state(&["resume", &cluster.seed()], state.path());
+    assert_ne!(again.code, 0, "nothing is left to resume: {}", again.stdout);
+}
+
+/// rcluster SIGKILLed while its task runs: `fix` cancels the task on both sides (the servers keep
+/// the slot on the source), says so and points to `resume`, which then moves the slot.
+#[test]
+fn fix_cancels_the_task_a_killed_run_left_and_resume_moves_the_slot_after() {
+    let (cluster, slot, source, target) = cluster_with_a_slot(30);
+    let before = cluster.dump_all();
+    // Far longer than the test: only the cancel ends this task.
+    slow_snapshots(&cluster, source, 1_000_000);
+    let state = tempfile::tempdir().unwrap();
+    kill_once_the_task_runs(
+        spawn_reshard(&cluster, slot, target, state.path()),
+        state.path(),
+    );
+    let fixed = run_with_state(&["fix", &cluster.seed(), "--yes"], state.path());
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    assert!(
+        fixed.stderr.contains("Cancelling 1 server-side task(s)")
+            && fixed.stderr.contains("the servers keep them on the source")
+            && fixed.stderr.contains("rcluster resume --journal"),
+        "{}",
+        fixed.stderr
+    );
+    assert_eq!(owner_port(&cluster, slot), source);
+    assert_eq!(task_states(&cluster, target), ["canceled"]);
+    assert_same_keys(&before, &cluster.dump_all());
+    slow_snapshots(&cluster, source, 0);
+    let resumed = run_with_state(&["resume", &cluster.seed()], state.path());
+    assert_eq!(resumed.code, 0, "{}{}", resumed.stdout, resumed.stderr);
+    assert_eq!(owner_port(&cluster, slot), target);
+    assert_clean(&cluster.seed());
+    assert_same_keys(&before, &cluster.dump_all());
+}
+
+/// A task whose snapshot stops arriving while clients keep writing to the cluster: after the
+/// no-progress limit the run reports it stalled, cancels it on both sides and exits 1; the slot
+/// stays on the source, no client operation failed, and every key is kept.
+#[test]
+fn a_stalled_task_under_client_traffic_is_reported_and_cancelled_on_both_sides() {
+    let (cluster, slot, source, target) = cluster_with_a_slot(20);
+    let before = cluster.dump_all();
+    let stop = Arc::new(AtomicBool::new(false));
+    let client = {
+        let (port, stop) = (cluster.port(0), Arc::clone(&stop));
+        std::thread::spawn(move || client_traffic(port, stop))
+    };
+    // 4 s a key, past the 2 s limit: the snapshot makes no progress for it.
+    slow_snapshots(&cluster, source, 4_000_000);
+    let moved = run(&[
+        "reshard",
+        &cluster.seed(),
+        "--slot-ranges",
+        &slot.to_string(),
+        "--to",
+        &cluster.id(target),
+        "--yes",
+        "--migrate-timeout",
+        "2s",
+    ]);
+    stop.store(true, Ordering::SeqCst);
+    let traffic: Traffic = client.join().unwrap();
+    slow_snapshots(&cluster, source, 0);
+    assert_eq!(moved.code, 1, "{}{}", moved.stdout, moved.stderr);
+    let all = format!("{}{}", moved.stdout, moved.stderr);
+    assert!(
+        all.contains("made no progress") && all.contains("cancelled on both sides"),
+        "{all}"
+    );
+    assert_eq!(task_states(&cluster, target), ["canceled"]);
+    assert_eq!(task_states(&cluster, source), ["canceled"]);
+    assert_eq!(owner_port(&cluster, slot), source);
+    assert!(
+        traffic.failures.is_empty() && traffic.operations > 100,
+        "{traffic:?}"
+    );
+    assert_clean(&cluster.seed());
+    let after: Vec<_> = cluster
+        .dump_all()
+        .into_iter()
+        .filter(|(key, _)| !key.starts_with(b"traffic:"))
+        .collect();
+    assert_same_keys(&before, &after);
+}
