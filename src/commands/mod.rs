@@ -120,22 +120,13 @@ pub fn take_local_lock(
     Ok(crate::exec::lock::lock_here(view, command)?.into())
 }
 
-/// Slots a server is moving itself (Valkey's or Redis's atomic migration) are not ours to repair or move
-/// meanwhile (`fix`, `resume`).
+/// Slots a server is moving itself (Valkey's or Redis's atomic migration) are not ours to repair
+/// or move meanwhile (`fix`, `resume`, `setslot`): [`crate::exec::run::refuse_during_server_side_moves`].
 pub async fn refuse_during_atomic_migration(
     context: &Context,
     view: &crate::topology::ClusterView,
 ) -> anyhow::Result<()> {
-    let masters: Vec<_> = view.loaded_masters().map(|m| m.address.clone()).collect();
-    let running = crate::exec::mover::Mover::running_jobs(&context.session, &masters).await;
-    if running.is_empty() {
-        return Ok(());
-    }
-    Err(crate::error::UsageError(format!(
-        "a server-side slot migration is running ({}): wait for it to end, or cancel it (Valkey: CLUSTER CANCELSLOTMIGRATIONS ALL on its source; Redis: CLUSTER MIGRATION CANCEL ID <id> on both sides), then run this again",
-        running.join("; ")
-    ))
-    .into())
+    crate::exec::run::refuse_during_server_side_moves(&context.driver(), view).await
 }
 
 /// A refusal in redis-cli's words, on the stream redis-cli uses (redis-cli syntax only: natively the

@@ -56,6 +56,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         },
     };
     let _lock = super::take_lock(context, &view, "setslot").await?;
+    super::refuse_during_atomic_migration(context, &view).await?;
     let mut client = context.session.client(&address).await?;
     let id = node_id.as_deref().unwrap_or_default();
     let action = match options.state {

@@ -1,6 +1,6 @@
 //! The run driver of every slot move. `reshard`, `rebalance`, `apply` and `resume` pass the same
-//! gates in one order ([`open`]: unknown targets, the cluster's lock, the mover's choice, the
-//! permissions, the journal), then [`execute`] builds the hand-off desk, bounds MIGRATE by the node
+//! gates in one order ([`open`]: unknown targets, the cluster's lock, a running server-side move,
+//! the mover's choice, the permissions, the journal), then [`execute`] builds the hand-off desk, bounds MIGRATE by the node
 //! timeout, watches Ctrl-C (the first stops new windows, a second returns [`Aborted`], which the CLI
 //! turns into exit 130), waits for every node to agree and reports. `fix` and `resume` build their
 //! hand-off desks with [`hand_off_desk`]. Commands only resolve, load, plan, confirm, call this and
@@ -382,6 +382,7 @@ pub async fn open(
 ) -> anyhow::Result<Run> {
     refuse_unknown_targets(view, plan)?;
     let lock = driver.lock(view, command).await?;
+    refuse_during_server_side_moves(driver, view).await?;
     let mover = choose_mover(driver, view, args).await?;
     refuse_without_permission(driver, view, mover).await?;
     let journal = Journal::create(
@@ -399,6 +400,26 @@ pub async fn open(
         mover,
         lock,
     })
+}
+
+/// Refuses to start while a server-side migration (Valkey's `MIGRATESLOTS`, Redis's `CLUSTER
+/// MIGRATION`) runs on any master: its slots are the servers' to move until it ends, and a
+/// `SETSLOT` or an `IMPORT` of ours would race with it (a reshard of such a slot would open it on
+/// the target before the server refused). The refusal names each task and how to cancel it.
+pub async fn refuse_during_server_side_moves(
+    driver: &Driver,
+    view: &ClusterView,
+) -> anyhow::Result<()> {
+    let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let running = Mover::running_jobs(&driver.session, &masters).await;
+    if running.is_empty() {
+        return Ok(());
+    }
+    Err(crate::error::UsageError(format!(
+        "a server-side slot migration is running ({}): wait for it to end, or cancel it (Valkey: CLUSTER CANCELSLOTMIGRATIONS on its source; Redis: CLUSTER MIGRATION CANCEL ID <id> on both sides), then run this again",
+        running.join("; ")
+    ))
+    .into())
 }
 
 /// The server-side tasks an interrupted run left (`tasks`, from its journal at `path`): each

@@ -253,3 +253,93 @@ fn a_stalled_task_under_client_traffic_is_reported_and_cancelled_on_both_sides()
         .collect();
     assert_same_keys(&before, &after);
 }
+
+/// A task started by hand (no rcluster journal names it) still running: `reshard` of its slot,
+/// `setslot` and `fix` are refused before they change anything, naming the task; the slot is
+/// opened nowhere. On Valkey 9 (`MIGRATESLOTS`, sent to the source) as on Redis 8.6 (`CLUSTER
+/// MIGRATION IMPORT`, sent to the destination).
+fn a_running_task_is_refused(server: &str) {
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        replicas: 0,
+        server_bin: cached_server(server),
+        ..Default::default()
+    });
+    let (source, target) = (cluster.port(2), cluster.port(0));
+    let slot = slots_of(&cluster, source, 1)[0];
+    fill_slot(&cluster, slot, 20);
+    slow_snapshots(&cluster, source, 1_000_000);
+    let range = [slot.to_string(), slot.to_string()];
+    if server.starts_with("valkey") {
+        let target_id = cluster.id(target);
+        cluster.redis(
+            source,
+            &[
+                "CLUSTER",
+                "MIGRATESLOTS",
+                "SLOTSRANGE",
+                &range[0],
+                &range[1],
+                "NODE",
+                &target_id,
+            ],
+        );
+    } else {
+        cluster.redis(
+            target,
+            &["CLUSTER", "MIGRATION", "IMPORT", &range[0], &range[1]],
+        );
+    }
+    let seed = cluster.seed();
+    let reshard = run(&[
+        "reshard",
+        &seed,
+        "--slot-ranges",
+        &range[0],
+        "--to",
+        &cluster.id(target),
+        "--yes",
+        "--migration",
+        "legacy",
+    ]);
+    let setslot = run(&["setslot", &seed, &range[0], "stable"]);
+    let fix = run(&["fix", &seed, "--yes"]);
+    for (name, refused) in [("reshard", &reshard), ("setslot", &setslot), ("fix", &fix)] {
+        assert_eq!(
+            refused.code, 2,
+            "{name}: {}{}",
+            refused.stdout, refused.stderr
+        );
+        assert!(
+            refused
+                .stderr
+                .contains("a server-side slot migration is running"),
+            "{}",
+            refused.stderr
+        );
+    }
+    for node in cluster.view().loaded() {
+        assert!(
+            node.myself().migrating.is_empty() && node.myself().importing.is_empty(),
+            "{} has an open slot",
+            node.address
+        );
+    }
+    if server.starts_with("valkey") {
+        cluster.redis(source, &["CLUSTER", "CANCELSLOTMIGRATIONS"]);
+    } else {
+        cluster.redis(target, &["CLUSTER", "MIGRATION", "CANCEL", "ALL"]);
+        cluster.redis(source, &["CLUSTER", "MIGRATION", "CANCEL", "ALL"]);
+    }
+    slow_snapshots(&cluster, source, 0);
+}
+
+#[test]
+fn a_running_task_is_refused_on_redis_8_6() {
+    a_running_task_is_refused("redis-server-8.6");
+}
+
+#[test]
+fn a_running_task_is_refused_on_valkey_9_1() {
+    a_running_task_is_refused("valkey-server-9.1");
+}
