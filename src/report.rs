@@ -10,6 +10,9 @@
 use crate::error::Exit;
 use serde::Serialize;
 
+mod recorder;
+pub use recorder::{Recorded, Recorder};
+
 /// A report: its JSON view comes from `Serialize`, its text views from [`Render`].
 pub trait Report: Render + Send + Sync {
     /// The report as a JSON value (an object: its fields go into the document beside `ok`).
@@ -123,7 +126,7 @@ impl Event<'_> {
     }
 }
 
-/// Where a command's events and questions go. The printer implements it; tests can too.
+/// Where a command's events and questions go. The printer implements it; tests use a [`Recorder`].
 pub trait Reporter: Send + Sync {
     /// Shows an event.
     fn event(&self, event: Event<'_>);

@@ -71,7 +71,12 @@ pub struct ReplicaReport {
 }
 
 impl CreateReport {
-    fn new(nodes: Vec<NewNode>, plan: CreatePlan, replicas: usize, conflicts: Vec<String>) -> Self {
+    pub(crate) fn new(
+        nodes: Vec<NewNode>,
+        plan: CreatePlan,
+        replicas: usize,
+        conflicts: Vec<String>,
+    ) -> Self {
         let masters = plan
             .masters
             .iter()

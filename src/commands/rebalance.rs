@@ -176,7 +176,7 @@ pub struct PlannedTransfer {
 }
 
 impl RebalancePlanReport {
-    fn new(view: &ClusterView, plan: &RebalancePlan, by: Balance) -> Self {
+    pub(crate) fn new(view: &ClusterView, plan: &RebalancePlan, by: Balance) -> Self {
         RebalancePlanReport {
             applied: false,
             by,

@@ -52,7 +52,12 @@ pub struct ReshardPlan {
 }
 
 impl ReshardPlan {
-    fn new(view: &ClusterView, nodes: &[NodeSummary], plan: &MovePlan, target: &NodeView) -> Self {
+    pub(crate) fn new(
+        view: &ClusterView,
+        nodes: &[NodeSummary],
+        plan: &MovePlan,
+        target: &NodeView,
+    ) -> Self {
         let mut sources: Vec<&str> = Vec::new();
         for step in &plan.moves {
             if !sources.contains(&step.source.as_str()) {

@@ -246,3 +246,6 @@ pub fn migrate_keys_command(
     command.arg("KEYS").arg(keys);
     command
 }
+
+#[cfg(test)]
+mod slot_log_tests;

@@ -17,7 +17,7 @@ pub mod render;
 pub mod watch;
 
 pub use crate::report::{Level, Line, Stream};
-pub use printer::{EventsFormat, Mode, Printer};
+pub use printer::{Captured, EventsFormat, Mode, Printer};
 
 use std::io::Write;
 

@@ -5,6 +5,7 @@ use super::render::RenderOptions;
 use super::{Level, Line, Stream, write_stderr, write_stdout};
 use crate::report::{Event, Outcome, Reporter};
 use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
 
 /// The view of every report, chosen once from the command line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,20 @@ pub struct Printer {
     options: RenderOptions,
     color: bool,
     moves: super::progress::MoveDisplay,
+    sink: Sink,
+}
+
+/// Where a printer writes: the process's stdout and stderr, or a buffer ([`Printer::capturing`]).
+enum Sink {
+    Streams,
+    Buffer(Arc<Mutex<Captured>>),
+}
+
+/// What a capturing printer wrote, stream by stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Captured {
+    pub stdout: String,
+    pub stderr: String,
 }
 
 impl Printer {
@@ -61,6 +76,43 @@ impl Printer {
             options: RenderOptions { quiet, verbose },
             color,
             moves: super::progress::MoveDisplay::new(bar),
+            sink: Sink::Streams,
+        }
+    }
+
+    /// A printer that writes into a buffer instead of stdout and stderr, with no colour and no
+    /// progress bar: what the binary would print, for tests ([`Printer::captured`] reads it).
+    pub fn capturing(mode: Mode, events: EventsFormat, options: RenderOptions) -> Printer {
+        Printer {
+            mode,
+            events,
+            options,
+            color: false,
+            moves: super::progress::MoveDisplay::new(false),
+            sink: Sink::Buffer(Arc::default()),
+        }
+    }
+
+    /// What a [capturing](Printer::capturing) printer has written so far (empty for a printer
+    /// that writes to the streams).
+    pub fn captured(&self) -> Captured {
+        match &self.sink {
+            Sink::Streams => Captured::default(),
+            Sink::Buffer(buffer) => lock(buffer).clone(),
+        }
+    }
+
+    fn write_out(&self, text: &str) {
+        match &self.sink {
+            Sink::Streams => write_stdout(text),
+            Sink::Buffer(buffer) => lock(buffer).stdout.push_str(text),
+        }
+    }
+
+    fn write_err(&self, text: &str) {
+        match &self.sink {
+            Sink::Streams => write_stderr(text),
+            Sink::Buffer(buffer) => lock(buffer).stderr.push_str(text),
         }
     }
 
@@ -92,22 +144,22 @@ impl Printer {
                 let document = envelope(command, false, serde_json::json!({}), Some(detail));
                 self.print_json(&document);
                 if self.events == EventsFormat::Text {
-                    write_stderr(&format!("rcluster: error: {error:#}\n"));
+                    self.write_err(&format!("rcluster: error: {error:#}\n"));
                 }
             }
-            Mode::Human => write_stderr(&format!("rcluster: error: {error:#}\n")),
+            Mode::Human => self.write_err(&format!("rcluster: error: {error:#}\n")),
             Mode::RedisCli => self.print_lines(&redis_cli_error(error)),
         }
     }
 
     /// Prints text that is already in its final form (help, a completion script) on stdout.
     pub fn print_raw(&self, text: &str) {
-        write_stdout(text);
+        self.write_out(text);
     }
 
     /// Prints a warning on stderr in every mode (redis-cli's password warning).
     pub fn print_warning(&self, text: &str) {
-        write_stderr(&format!("{text}\n"));
+        self.write_err(&format!("{text}\n"));
     }
 
     /// Prints a usage message on stderr (or, with `--json`, a usage error document).
@@ -121,13 +173,13 @@ impl Printer {
                 Some(detail),
             ));
         }
-        write_stderr(&format!("{}\n", message.trim_end()));
+        self.write_err(&format!("{}\n", message.trim_end()));
     }
 
     fn print_json(&self, document: &serde_json::Value) {
         match serde_json::to_string_pretty(document) {
-            Ok(text) => write_stdout(&(text + "\n")),
-            Err(error) => write_stderr(&format!(
+            Ok(text) => self.write_out(&(text + "\n")),
+            Err(error) => self.write_err(&format!(
                 "rcluster: error: cannot serialise the report: {error}\n"
             )),
         }
@@ -143,12 +195,12 @@ impl Printer {
                     out.push('\n');
                 }
                 Stream::Stderr => {
-                    write_stdout(&std::mem::take(&mut out));
-                    write_stderr(&format!("{}\n", line.text));
+                    self.write_out(&std::mem::take(&mut out));
+                    self.write_err(&format!("{}\n", line.text));
                 }
             }
         }
-        write_stdout(&out);
+        self.write_out(&out);
     }
 
     fn paint(&self, line: &Line) -> String {
@@ -176,17 +228,17 @@ impl Printer {
             }
             (Mode::RedisCli, Event::Warning(_) | Event::Hint(_)) => {}
             (Mode::Human, Event::Notice(text)) if !quiet => {
-                self.moves.suspend(|| write_stderr(&format!("{text}\n")));
+                self.moves.suspend(|| self.write_err(&format!("{text}\n")));
             }
             (_, Event::Step(text)) if !quiet && self.mode == Mode::Human => {
                 self.moves
-                    .suspend(|| write_stderr(&format!(">>> {text}\n")));
+                    .suspend(|| self.write_err(&format!(">>> {text}\n")));
             }
             (_, Event::Warning(text)) if !quiet => {
-                self.moves.suspend(|| write_stderr(&format!("{text}\n")));
+                self.moves.suspend(|| self.write_err(&format!("{text}\n")));
             }
             (_, Event::Hint(text)) if !quiet => {
-                self.moves.suspend(|| write_stderr(&format!("{text}\n")));
+                self.moves.suspend(|| self.write_err(&format!("{text}\n")));
             }
             (mode, Event::MovesStarted(start)) => self.moves.start(start, mode),
             (mode, Event::SlotMoved(moved)) => {
@@ -216,7 +268,7 @@ impl Reporter for Printer {
                 return;
             }
             if let Some(record) = event.to_json() {
-                write_stderr(&format!("{record}\n"));
+                self.write_err(&format!("{record}\n"));
             }
             return;
         }
@@ -238,6 +290,12 @@ impl Reporter for Printer {
     fn output_closed(&self) -> bool {
         super::stdout_closed()
     }
+}
+
+fn lock(buffer: &Mutex<Captured>) -> std::sync::MutexGuard<'_, Captured> {
+    buffer
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// `{"schema": 1, "command": ..., "ok": ..., <the report's fields>, "error": ...}`.

@@ -43,6 +43,9 @@ mod setslot;
 mod text;
 mod watch;
 
+#[cfg(test)]
+mod tests;
+
 pub use check::quiet_view;
 pub use text::Text;
 

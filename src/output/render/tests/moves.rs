@@ -1,0 +1,165 @@
+//! reshard and rebalance plans from the pure planners on a captured view, a run of moves as it
+//! ends (cleanly, with errors, interrupted), resume and apply.
+
+use super::{Syntax, fixture_view, id_at, quiet_and_verbose, views};
+use crate::commands::apply::StalePlan;
+use crate::commands::moves::MoveRunReport;
+use crate::commands::rebalance::{Balance, RebalanceNotNeeded, RebalancePlanReport};
+use crate::commands::reshard::ReshardPlan;
+use crate::commands::resume::NothingToResume;
+use crate::error::Exit;
+use crate::exec::moves::{MoveSummary, PhaseTimes};
+use crate::plan::MasterSlots;
+use crate::plan::rebalance::{Participant, plan_rebalance};
+use crate::plan::reshard::plan_reshard;
+use crate::report::Outcome;
+use crate::topology::check::check_cluster;
+use crate::topology::{Slot, SlotSet};
+
+#[test]
+fn reshard_plan_of_ten_slots() {
+    let view = fixture_view("healthy_3m3r.txt", &[], &[], 1000);
+    let masters: Vec<MasterSlots> = view
+        .loaded_masters()
+        .map(|m| MasterSlots {
+            id: m.id().to_string(),
+            slots: m.myself().slots.clone(),
+        })
+        .collect();
+    let (source, target) = (id_at(&view, 42002), id_at(&view, 42001));
+    let plan = plan_reshard(&masters, &[source], &target, 10).unwrap();
+    let check = check_cluster(&view, None);
+    let target = view.node_by_id(&target).unwrap();
+    let mut shown = ReshardPlan::new(&view, &check.nodes, &plan, target);
+    shown.announced = 10;
+    let outcome = Outcome::new(shown, Exit::Ok);
+    insta::assert_snapshot!(
+        "reshard_plan",
+        views("reshard", &[], &outcome, Syntax::WithRedisCli)
+    );
+}
+
+#[test]
+fn rebalance_plan_and_nothing_to_do() {
+    let view = fixture_view("healthy_3m3r.txt", &[], &[], 1000);
+    // The captured cluster is balanced: give the first master 40 slots of the second's.
+    let slots = [
+        (42001, 0, 5500),
+        (42002, 5501, 10922),
+        (42003, 10923, 16383),
+    ];
+    let participants: Vec<Participant> = slots
+        .iter()
+        .map(|&(port, first, last)| Participant {
+            master: MasterSlots {
+                id: id_at(&view, port),
+                slots: SlotSet::from_range(Slot::new(first).unwrap(), Slot::new(last).unwrap()),
+            },
+            weight: 1.0,
+        })
+        .collect();
+    let plan = plan_rebalance(&participants, 0.5).unwrap();
+    let report = RebalancePlanReport::new(&view, &plan, Balance::Slots);
+    let outcome = Outcome::new(report, Exit::Ok);
+    let mut text = views("rebalance", &[], &outcome, Syntax::WithRedisCli);
+    text.push_str(&quiet_and_verbose("rebalance", &[], &outcome));
+    let balanced = RebalanceNotNeeded {
+        applied: false,
+        threshold: 2.0,
+    };
+    let balanced = Outcome::new(balanced, Exit::Ok);
+    text.push_str(&views("rebalance", &[], &balanced, Syntax::WithRedisCli));
+    insta::assert_snapshot!("rebalance_plan", text);
+}
+
+fn run_report(errors: Vec<String>, interrupted: bool, agreed: bool) -> MoveRunReport {
+    MoveRunReport {
+        applied: true,
+        interrupted,
+        agreed,
+        migration: "legacy".into(),
+        planned: 10,
+        summary: MoveSummary {
+            slots: if interrupted { 4 } else { 10 },
+            keys: 1830,
+            seconds: 1.25,
+            phases: Some(PhaseTimes {
+                open: 0.012,
+                getkeys: 0.034,
+                migrate: 0.9,
+                handoff: 0.05,
+            }),
+            warnings: vec![],
+        },
+        errors,
+        seed: "127.0.0.1:42001".into(),
+        journal: "/var/lib/rcluster/journals/reshard-1795612305.jsonl".into(),
+        profile: false,
+    }
+}
+
+#[test]
+fn a_run_of_moves_as_it_ends() {
+    let clean = Outcome::new(run_report(vec![], false, true), Exit::Ok);
+    let mut text = views("reshard", &[], &clean, Syntax::WithRedisCli);
+    text.push_str(&quiet_and_verbose("reshard", &[], &clean));
+
+    let mut profiled = run_report(vec![], false, false);
+    profiled.profile = true;
+    profiled.summary.warnings =
+        vec!["*** cancelled the server-side job 7 on 127.0.0.1:42002 (confirmed)".into()];
+    let profiled = Outcome::new(profiled, Exit::Ok);
+    text.push_str(&views("rebalance", &[], &profiled, Syntax::NativeOnly));
+
+    let failed = run_report(
+        vec!["slot 5461 (127.0.0.1:42002 -> 127.0.0.1:42001) stopped at Migrate: IOERR error or timeout reading to target instance; the slot is open on both nodes: `rcluster resume` finishes it".into()],
+        false,
+        true,
+    );
+    let failed = Outcome::new(failed, Exit::Problems);
+    text.push_str(&views("reshard", &[], &failed, Syntax::WithRedisCli));
+
+    let interrupted = Outcome::new(run_report(vec![], true, true), Exit::Problems);
+    text.push_str(&views("reshard", &[], &interrupted, Syntax::WithRedisCli));
+    insta::assert_snapshot!("move_run", text);
+}
+
+#[test]
+fn resume_with_nothing_left_and_a_stale_plan() {
+    let journal = "/var/lib/rcluster/journals/reshard-1795612305.jsonl";
+    let finished = NothingToResume {
+        journal: journal.into(),
+        already_finished: true,
+    };
+    let at_target = NothingToResume {
+        journal: journal.into(),
+        already_finished: false,
+    };
+    let mut text = views(
+        "resume",
+        &[],
+        &Outcome::new(finished, Exit::Ok),
+        Syntax::NativeOnly,
+    );
+    text.push_str(&views(
+        "resume",
+        &[],
+        &Outcome::new(at_target, Exit::Ok),
+        Syntax::NativeOnly,
+    ));
+    let stale = StalePlan {
+        plan: "rebalance.plan.json".into(),
+        command: "rebalance".into(),
+        changes: vec![
+            "slot 5461 is owned by 127.0.0.1:42003, not 127.0.0.1:42002".into(),
+            "127.0.0.1:42004 is new".into(),
+        ],
+    };
+    text.push_str(&views(
+        "apply",
+        &[],
+        &Outcome::new(stale, Exit::Problems),
+        Syntax::NativeOnly,
+    ));
+    insta::assert_snapshot!("resume_and_apply", text);
+}
