@@ -58,6 +58,20 @@ pub struct SlotMoved {
     pub keys: u64,
 }
 
+/// A server-side migration task entered a phase (Redis 8.4+ `CLUSTER MIGRATION`): `snapshot`,
+/// `stream`, `handoff` or `trim`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskPhase {
+    /// The id both sides know the task by.
+    pub id: String,
+    /// `host:port` of the node giving the slots.
+    pub source: String,
+    /// `host:port` of the node receiving them.
+    pub target: String,
+    pub slot_count: usize,
+    pub phase: &'static str,
+}
+
 /// What a run of slot moves is, for its progress display.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct MovesStart {
@@ -79,6 +93,8 @@ pub enum Event<'a> {
     MovesStarted(MovesStart),
     /// One slot moved.
     SlotMoved(&'a SlotMoved),
+    /// A server-side task entered a phase.
+    TaskPhase(&'a TaskPhase),
     /// Slot moves ended (the progress bar goes away).
     MovesFinished,
     /// A transfer ended (its progress bar goes away).
@@ -111,6 +127,9 @@ impl Event<'_> {
             }
             Event::SlotMoved(moved) => {
                 json!({ "event": "slot_moved", "slot": moved.slot, "source": moved.source, "target": moved.target, "keys": moved.keys })
+            }
+            Event::TaskPhase(task) => {
+                json!({ "event": "task_phase", "id": task.id, "source": task.source, "target": task.target, "slot_count": task.slot_count, "phase": task.phase })
             }
             Event::MovesFinished => json!({ "event": "moves_finished" }),
             Event::TransferFinished { what } => {

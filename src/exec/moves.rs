@@ -142,6 +142,11 @@ impl SlotLog {
         self.slots_done(std::slice::from_ref(done), source, target);
     }
 
+    /// A server-side task entered `phase` (shown, not journaled).
+    pub fn task_phase(&self, task: &crate::report::TaskPhase) {
+        self.ui.event(Event::TaskPhase(task));
+    }
+
     /// A server-side task started: journaled, so that `resume` and `fix` find it if the run dies.
     pub fn task_started(&self, task: LeftTask) {
         self.record(&[Record::TaskStarted(task)]);

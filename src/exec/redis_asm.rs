@@ -250,7 +250,7 @@ impl TaskRunner {
             slots: pair.slots.to_compact(),
         });
         failpoint::pause("after-task-start").await;
-        match self.follow(&mut on_target, &id).await {
+        match self.follow(&mut on_target, &id, &pair).await {
             Followed::Completed => {}
             Followed::Failed(reason) => {
                 self.cancel(&mut on_source, &mut on_target, &id).await;
@@ -272,7 +272,7 @@ impl TaskRunner {
                 };
             }
         }
-        let notes = match self.settle(&mut on_source, &id).await {
+        let notes = match self.settle(&mut on_source, &id, &pair).await {
             Ok(()) => Vec::new(),
             Err(reason) => return fail(reason, SlotStep::Assigned),
         };
@@ -330,7 +330,7 @@ impl TaskRunner {
                 };
             }
         } else {
-            match self.follow(&mut on_target, id).await {
+            match self.follow(&mut on_target, id, &pair).await {
                 Followed::Completed => {}
                 Followed::Failed(reason) => {
                     self.cancel(&mut on_source, &mut on_target, id).await;
@@ -345,7 +345,7 @@ impl TaskRunner {
                 }
             }
         }
-        if let Err(reason) = self.settle(&mut on_source, id).await {
+        if let Err(reason) = self.settle(&mut on_source, id, &pair).await {
             return fail(reason, SlotStep::Assigned);
         }
         let numbers: Vec<u16> = pair.slots.iter().map(|s| s.number()).collect();
@@ -407,7 +407,8 @@ impl TaskRunner {
 
     /// Polls the destination until the task ends, Ctrl-C stops the run, or its state has not
     /// changed for the no-progress limit.
-    async fn follow(&self, target: &mut NodeClient, id: &str) -> Followed {
+    async fn follow(&self, target: &mut NodeClient, id: &str, pair: &Pair) -> Followed {
+        let mut shown: Option<Phase> = None;
         let mut last: Option<String> = None;
         let mut changed = Instant::now();
         let mut received = Received::default();
@@ -425,6 +426,11 @@ impl TaskRunner {
             if last.as_ref() != Some(&state.state) {
                 changed = Instant::now();
                 last = Some(state.state.clone());
+            }
+            let phase = Phase::of(&state.state);
+            if shown != Some(phase) && phase != Phase::Ended {
+                self.show_phase(pair, id, phase);
+                shown = Some(phase);
             }
             if Phase::of(&state.state) == Phase::Snapshot && received.grew(target).await {
                 changed = Instant::now();
@@ -449,8 +455,9 @@ impl TaskRunner {
 
     /// The success gate after the destination completed: the source's side completed too, and its
     /// trim of the moved keys finished. A move issued before that races with the source.
-    async fn settle(&self, source: &mut NodeClient, id: &str) -> Result<(), String> {
+    async fn settle(&self, source: &mut NodeClient, id: &str, pair: &Pair) -> Result<(), String> {
         let deadline = Instant::now() + self.no_progress_limit;
+        let mut shown = false;
         loop {
             let side = task_state(source, id).await?;
             let info: String = source
@@ -458,6 +465,10 @@ impl TaskRunner {
                 .await
                 .map_err(|e| e.to_string())?;
             let trimming = trim_running(&info);
+            if trimming && !shown {
+                self.show_phase(pair, id, Phase::Trim);
+                shown = true;
+            }
             match side {
                 Some(state) if state.finished() && state.state != "completed" => {
                     return Err(format!(
@@ -478,6 +489,17 @@ impl TaskRunner {
             }
             tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Shows that the task `id` of `pair` entered `phase`.
+    fn show_phase(&self, pair: &Pair, id: &str, phase: Phase) {
+        self.progress.task_phase(&crate::report::TaskPhase {
+            id: id.to_string(),
+            source: self.endpoints[&pair.source].address.to_string(),
+            target: self.endpoints[&pair.target].address.to_string(),
+            slot_count: pair.slots.len(),
+            phase: phase.name(),
+        });
     }
 
     /// `CLUSTER MIGRATION CANCEL ID` on both sides (errors ignored: a side may have ended it).
@@ -552,11 +574,23 @@ enum Phase {
     Stream,
     /// Waiting for the source's write pause and the end of the stream, then taking over.
     Handoff,
+    /// Completed on the destination; the source deletes the moved keys in the background.
+    Trim,
     /// Completed, failed or canceled.
     Ended,
 }
 
 impl Phase {
+    fn name(self) -> &'static str {
+        match self {
+            Phase::Snapshot => "snapshot",
+            Phase::Stream => "stream",
+            Phase::Handoff => "handoff",
+            Phase::Trim => "trim",
+            Phase::Ended => "ended",
+        }
+    }
+
     fn of(state: &str) -> Phase {
         match state {
             "ready-to-stream" | "streaming-buffer" => Phase::Stream,

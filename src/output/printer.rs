@@ -249,6 +249,11 @@ impl Printer {
                     self.print_lines(&[line]);
                 }
             }
+            (mode, Event::TaskPhase(task)) if !quiet => {
+                if let Some(line) = self.moves.task_phase(task, mode, self.options.verbose > 0) {
+                    self.print_lines(&[line]);
+                }
+            }
             (_, Event::MovesFinished | Event::TransferFinished { .. }) => self.moves.finish(),
             (mode, Event::Transfer { what, done, total }) if !quiet => {
                 self.moves.transfer(what, done, total, mode)

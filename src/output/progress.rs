@@ -3,7 +3,7 @@
 //! Driven by the printer from the engine's [`Event::SlotMoved`](crate::report::Event) events.
 
 use super::{Level, Line, Mode};
-use crate::report::{MovesStart, SlotMoved};
+use crate::report::{MovesStart, SlotMoved, TaskPhase};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Mutex;
 
@@ -88,6 +88,32 @@ impl MoveDisplay {
                 }
             }
         }
+    }
+
+    /// A server-side task entered a phase: named on the bar (human view on a terminal), else a
+    /// line on stderr with `-v`.
+    pub fn task_phase(&self, task: &TaskPhase, mode: Mode, verbose: bool) -> Option<Line> {
+        let state = self.state();
+        let short = &task.id[..task.id.len().min(8)];
+        if mode != Mode::Human {
+            return None;
+        }
+        if let Some(bar) = &state.bar {
+            bar.set_message(format!(
+                "{} keys, task {short} ({} slots {} -> {}): {}",
+                state.keys, task.slot_count, task.source, task.target, task.phase
+            ));
+            return None;
+        }
+        verbose.then(|| {
+            Line::stderr(
+                Level::Plain,
+                format!(
+                    "task {short} ({} slots from {} to {}): {}",
+                    task.slot_count, task.source, task.target, task.phase
+                ),
+            )
+        })
     }
 
     /// A transfer progressed: the bar (created on the first event) shows `done` of `total`.

@@ -2,7 +2,7 @@
 //! commands (the sequence of progress events a run sends, without a terminal or a printer). It
 //! answers questions from a script given up front.
 
-use super::{Event, MovesStart, Reporter, SlotMoved};
+use super::{Event, MovesStart, Reporter, SlotMoved, TaskPhase};
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -21,6 +21,10 @@ pub enum Recorded {
         source: String,
         target: String,
         keys: u64,
+    },
+    TaskPhase {
+        id: String,
+        phase: String,
     },
     MovesFinished,
     TransferFinished {
@@ -61,6 +65,10 @@ impl Recorded {
                 source: source.clone(),
                 target: target.clone(),
                 keys: *keys,
+            },
+            Event::TaskPhase(TaskPhase { id, phase, .. }) => Recorded::TaskPhase {
+                id: id.clone(),
+                phase: phase.to_string(),
             },
             Event::MovesFinished => Recorded::MovesFinished,
             Event::TransferFinished { what } => Recorded::TransferFinished {

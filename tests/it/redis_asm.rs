@@ -228,6 +228,8 @@ fn a_stalled_task_under_client_traffic_is_reported_and_cancelled_on_both_sides()
         "--yes",
         "--migrate-timeout",
         "2s",
+        "--events",
+        "json",
     ]);
     stop.store(true, Ordering::SeqCst);
     let traffic: Traffic = client.join().unwrap();
@@ -237,6 +239,15 @@ fn a_stalled_task_under_client_traffic_is_reported_and_cancelled_on_both_sides()
     assert!(
         all.contains("made no progress") && all.contains("cancelled on both sides"),
         "{all}"
+    );
+    assert!(
+        moved
+            .stderr
+            .lines()
+            .any(|line| line.contains(r#""event":"task_phase""#)
+                && line.contains(r#""phase":"snapshot""#)),
+        "the task's phase is an event: {}",
+        moved.stderr
     );
     assert_eq!(task_states(&cluster, target), ["canceled"]);
     assert_eq!(task_states(&cluster, source), ["canceled"]);
