@@ -401,3 +401,97 @@ fn group_repairs(plan: &FixPlan) -> Vec<Vec<&SlotRepair>> {
     }
     groups
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sentences the plan printed when reasons were strings, word for word (the plan table,
+    /// `--dry-run` in redis-cli syntax and the JSON `reason` all show them).
+    #[test]
+    fn reasons_read_as_before_and_serialise_to_the_same_sentence() {
+        let cases = [
+            (
+                RepairReason::Journal {
+                    command: "reshard".into(),
+                    journal: "/tmp/j.jsonl".into(),
+                    source: "127.0.0.1:7000".into(),
+                    target: "127.0.0.1:7001".into(),
+                },
+                "the interrupted rcluster reshard (journal /tmp/j.jsonl) was moving it from 127.0.0.1:7000 to 127.0.0.1:7001: completing that move",
+            ),
+            (
+                RepairReason::Migration {
+                    source: "a:1".into(),
+                    target: "b:2".into(),
+                    receiving: Receiving::HoldsKeys(3),
+                },
+                "a:1 was migrating it to b:2, which holds 3 of its keys: completing that move",
+            ),
+            (
+                RepairReason::Migration {
+                    source: "a:1".into(),
+                    target: "b:2".into(),
+                    receiving: Receiving::Owns,
+                },
+                "a:1 was migrating it to b:2, which owns it already: completing that move",
+            ),
+            (
+                RepairReason::Migration {
+                    source: "a:1".into(),
+                    target: "b:2".into(),
+                    receiving: Receiving::Imports,
+                },
+                "a:1 was migrating it to b:2, which imports it: completing that move",
+            ),
+            (
+                RepairReason::ClosesOpenState,
+                "it owns the slot and no move towards another master had started: closing the open state",
+            ),
+            (
+                RepairReason::BringsKeysHome,
+                "it owns the slot: moving the keys other masters hold to it",
+            ),
+            (
+                RepairReason::AnnouncesOwner,
+                "it owns the slot: telling the masters that name another owner",
+            ),
+            (
+                RepairReason::OnlyHolder { keys: 5 },
+                "the only master holding keys of it (5)",
+            ),
+            (
+                RepairReason::MostKeys { keys: 9 },
+                "holds the most keys of it (9); the others' keys move to it",
+            ),
+            (
+                RepairReason::HighestEpoch,
+                "several masters own it and none holds keys: the one with the highest config epoch keeps it",
+            ),
+            (
+                RepairReason::FewestSlots,
+                "no master holds keys of it: given to a master with the fewest slots",
+            ),
+        ];
+        for (reason, text) in cases {
+            assert_eq!(reason.to_string(), text);
+            assert_eq!(serde_json::to_value(&reason).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn reasons_that_differ_only_in_key_counts_share_a_row() {
+        let only = |keys| RepairReason::OnlyHolder { keys };
+        assert_eq!(without_counts(&only(3)), without_counts(&only(5)));
+        let holds = |keys| RepairReason::Migration {
+            source: "a:1".into(),
+            target: "b:2".into(),
+            receiving: Receiving::HoldsKeys(keys),
+        };
+        assert_eq!(without_counts(&holds(1)), without_counts(&holds(2)));
+        assert_ne!(
+            without_counts(&only(3)),
+            without_counts(&RepairReason::MostKeys { keys: 3 })
+        );
+    }
+}
