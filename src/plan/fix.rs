@@ -282,6 +282,7 @@ fn plan_repairs(facts: &SlotFacts, intents: &HashMap<u16, Intent>, options: FixO
         ));
         return plan;
     }
+    let planner = Planner { facts };
     let mut keyless_uncovered = Vec::new();
     for slot in 0..SLOT_COUNT {
         let Some(problem) = problem(facts, slot) else {
@@ -292,8 +293,7 @@ fn plan_repairs(facts: &SlotFacts, intents: &HashMap<u16, Intent>, options: FixO
         match choose_target(facts, slot, &holders, intent) {
             Some((target, reason)) => {
                 let used_intent = intent.filter(|_| matches!(reason, RepairReason::Journal { .. }));
-                plan.repairs.push(repair(
-                    facts,
+                plan.repairs.push(planner.repair(
                     slot,
                     problem,
                     &target,
@@ -309,7 +309,7 @@ fn plan_repairs(facts: &SlotFacts, intents: &HashMap<u16, Intent>, options: FixO
         let problem = problem(facts, slot).unwrap_or(Problem::Uncovered);
         let reason = RepairReason::FewestSlots;
         plan.repairs
-            .push(repair(facts, slot, problem, &target, reason, None, &[]));
+            .push(planner.repair(slot, problem, &target, reason, None, &[]));
     }
     plan.repairs.sort_by_key(|r| r.slot);
     for (node, slots) in unreachable {
@@ -352,103 +352,112 @@ fn problem(facts: &SlotFacts, slot: u16) -> Option<Problem> {
     }
 }
 
-/// The repair that consolidates `slot` on `target`.
-fn repair(
-    facts: &SlotFacts,
-    slot: u16,
-    problem: Problem,
-    target: &str,
-    reason: RepairReason,
-    intent: Option<Intent>,
-    holders: &[(&str, u64)],
-) -> SlotRepair {
-    let claims = facts.claimants(slot);
-    let other_claim = claims.iter().find(|id| **id != target);
-    let prepare = if claims.contains(&target) {
-        Prepare::Owns
-    } else if let Some(owner) = other_claim {
-        Prepare::Import(owner.to_string())
-    } else {
-        Prepare::Claim
-    };
-    let states = facts.open(slot);
-    let is_open = |id: &str| states.is_some_and(|s| s.involves(id));
-    let migrating_to_target = |id: &str| {
-        states.is_some_and(|s| {
-            s.migrating
-                .iter()
-                .any(|(n, peer)| n.id() == id && *peer == target)
-        })
-    };
-    let drains: Vec<Drain> = holders
-        .iter()
-        .filter(|(id, _)| *id != target)
-        .map(|(id, keys)| Drain {
-            node: id.to_string(),
-            keys: *keys,
-            open: if claims.contains(id) {
-                if migrating_to_target(id) {
+/// Builds repairs from the facts.
+struct Planner<'f, 'a> {
+    facts: &'f SlotFacts<'a>,
+}
+
+impl Planner<'_, '_> {
+    /// The repair that consolidates `slot` on `target`.
+    fn repair(
+        &self,
+        slot: u16,
+        problem: Problem,
+        target: &str,
+        reason: RepairReason,
+        intent: Option<Intent>,
+        holders: &[(&str, u64)],
+    ) -> SlotRepair {
+        let claims = self.facts.claimants(slot);
+        let other_claim = claims.iter().find(|id| **id != target);
+        let prepare = if claims.contains(&target) {
+            Prepare::Owns
+        } else if let Some(owner) = other_claim {
+            Prepare::Import(owner.to_string())
+        } else {
+            Prepare::Claim
+        };
+        let states = self.facts.open(slot);
+        let is_open = |id: &str| states.is_some_and(|s| s.involves(id));
+        let migrating_to_target = |id: &str| {
+            states.is_some_and(|s| {
+                s.migrating
+                    .iter()
+                    .any(|(n, peer)| n.id() == id && *peer == target)
+            })
+        };
+        let drains: Vec<Drain> = holders
+            .iter()
+            .filter(|(id, _)| *id != target)
+            .map(|(id, keys)| Drain {
+                node: id.to_string(),
+                keys: *keys,
+                open: if claims.contains(id) {
+                    if migrating_to_target(id) {
+                        Open::AsIs
+                    } else {
+                        Open::Migrating
+                    }
+                } else if is_open(id) {
                     Open::AsIs
                 } else {
-                    Open::Migrating
-                }
-            } else if is_open(id) {
-                Open::AsIs
-            } else {
-                Open::Importing
-            },
-        })
-        .collect();
-    let mut close: Vec<String> = facts
-        .masters()
-        .iter()
-        .map(|m| m.id())
-        .filter(|id| *id != target && (is_open(id) || drains.iter().any(|d| d.node == *id)))
-        .map(str::to_string)
-        .collect();
-    close.dedup();
-    let mut via_primary: Vec<String> = states
-        .map(|s| {
-            s.migrating
-                .iter()
-                .chain(&s.importing)
-                .filter(|(n, _)| !n.is_master())
-                .filter_map(|(n, _)| n.myself().master_id.clone())
-                .filter(|id| facts.master(id).is_some())
-                .collect()
-        })
-        .unwrap_or_default();
-    via_primary.sort();
-    via_primary.dedup();
-    let owner = owner_while_moving(&prepare, target);
-    let tell_owner = std::iter::once(target)
-        .filter(|_| matches!(prepare, Prepare::Import(_)))
-        .chain(
-            drains
-                .iter()
-                .map(|d| d.node.as_str())
-                .filter(|id| !claims.contains(id)),
-        )
-        .filter(|id| !facts.names_owner(id, slot, owner))
-        .map(str::to_string)
-        .collect();
-    SlotRepair {
-        slot: slot_of(slot),
-        problem,
-        target: target.to_string(),
-        reason,
-        intent,
-        bump_epoch: prepare == Prepare::Owns && other_claim.is_some(),
-        stabilize_target: states.is_some_and(|s| s.migrating.iter().any(|(n, _)| n.id() == target)),
-        target_keys: holders
+                    Open::Importing
+                },
+            })
+            .collect();
+        let mut close: Vec<String> = self
+            .facts
+            .masters()
             .iter()
-            .find(|(id, _)| *id == target)
-            .map_or(0, |(_, keys)| *keys),
-        prepare,
-        drains,
-        close,
-        via_primary,
-        tell_owner,
+            .map(|m| m.id())
+            .filter(|id| *id != target && (is_open(id) || drains.iter().any(|d| d.node == *id)))
+            .map(str::to_string)
+            .collect();
+        close.dedup();
+        let mut via_primary: Vec<String> = states
+            .map(|s| {
+                s.migrating
+                    .iter()
+                    .chain(&s.importing)
+                    .filter(|(n, _)| !n.is_master())
+                    .filter_map(|(n, _)| n.myself().master_id.clone())
+                    .filter(|id| self.facts.master(id).is_some())
+                    .collect()
+            })
+            .unwrap_or_default();
+        via_primary.sort();
+        via_primary.dedup();
+        let owner = owner_while_moving(&prepare, target);
+        let tell_owner = std::iter::once(target)
+            .filter(|_| matches!(prepare, Prepare::Import(_)))
+            .chain(
+                drains
+                    .iter()
+                    .map(|d| d.node.as_str())
+                    .filter(|id| !claims.contains(id)),
+            )
+            .filter(|id| !self.facts.names_owner(id, slot, owner))
+            .map(str::to_string)
+            .collect();
+        SlotRepair {
+            slot: slot_of(slot),
+            problem,
+            target: target.to_string(),
+            reason,
+            intent,
+            bump_epoch: prepare == Prepare::Owns && other_claim.is_some(),
+            stabilize_target: states
+                .is_some_and(|s| s.migrating.iter().any(|(n, _)| n.id() == target)),
+            target_keys: holders
+                .iter()
+                .find(|(id, _)| *id == target)
+                .map_or(0, |(_, keys)| *keys),
+            prepare,
+            drains,
+            close,
+            via_primary,
+            tell_owner,
+        }
     }
 }
 
