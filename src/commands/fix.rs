@@ -184,7 +184,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let planning = FixOptions {
         with_unreachable_masters: options.fix_with_unreachable_masters,
     };
-    let plan = plan_fix(&view, &keys, &intents, planning);
+    let plan = plan_fix(&view, &keys, &intents, planning)?;
     let addresses = Addresses::of(&view);
     // redis-cli repairs open slots between the open-slot and the coverage parts of its check.
     let open_first = context.redis_cli()

@@ -18,13 +18,18 @@
 //!
 //! Masters that cannot be reached but still own slots make the planner refuse, unless the user allows
 //! reassigning their slots (their keys in those slots are then lost).
+//!
+//! What is wrong with a slot is read from the [`SlotFacts`] that `check` reports, and the plan is
+//! checked against the view before it is returned ([`FixPlan::validate`], in `fix/validate.rs`).
 
-use crate::topology::{ClusterView, NodeView, SLOT_COUNT, Slot, SlotSet};
+use crate::topology::slot_facts::SlotFacts;
+use crate::topology::{ClusterView, NodeView, SLOT_COUNT, Slot};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
-/// Keys per slot on each loaded master (by id), for the slots the planner asked about.
-pub type SlotKeys = HashMap<String, HashMap<u16, u64>>;
+pub use crate::topology::slot_facts::SlotKeys;
+
+mod validate;
 
 /// What an interrupted rcluster run meant to do with a slot (from its journal).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,6 +77,61 @@ impl Problem {
     }
 }
 
+/// Why the planner chose a slot's new owner. The output layer writes it out (`output/render/fix.rs`
+/// implements `Display`), and it serialises to that same sentence. Nodes are named by `host:port`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RepairReason {
+    /// 1. An interrupted rcluster run was moving the slot: its move is completed.
+    Journal {
+        command: String,
+        journal: String,
+        source: String,
+        target: String,
+    },
+    /// 2. A master was migrating the slot to the target, which had started receiving it.
+    Migration {
+        source: String,
+        target: String,
+        receiving: Receiving,
+    },
+    /// 3. The only owner, and the slot is open: its open state is closed.
+    ClosesOpenState,
+    /// 3. The only owner, and other masters hold keys of the slot: they come home.
+    BringsKeysHome,
+    /// 3. The only owner, and some masters name another: they are told.
+    AnnouncesOwner,
+    /// 4. Nobody else holds keys of it (with its count).
+    OnlyHolder { keys: u64 },
+    /// 4. It holds the most keys of it (with its count).
+    MostKeys { keys: u64 },
+    /// 4. Several masters own it, none holds keys: the highest config epoch keeps it.
+    HighestEpoch,
+    /// An unowned slot without keys, given to a master with the fewest slots.
+    FewestSlots,
+}
+
+/// How the target of a migration had started receiving the slot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Receiving {
+    Owns,
+    Imports,
+    /// It holds this many of its keys.
+    HoldsKeys(u64),
+}
+
+impl Serialize for RepairReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A plan that does not fit the view it was made from: a bug in the planner.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FixPlanError {
+    #[error("{0}")]
+    Invalid(String),
+}
+
 /// How the chosen node comes to accept the slot's keys.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "from")]
@@ -111,8 +171,8 @@ pub struct SlotRepair {
     pub problem: Problem,
     /// The node that ends up owning the slot.
     pub target: String,
-    /// Why that node (one sentence, for the plan).
-    pub reason: String,
+    /// Why that node.
+    pub reason: RepairReason,
     /// The journal whose move this completes, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intent: Option<Intent>,
@@ -180,11 +240,11 @@ impl FixPlan {
 /// The slots whose key counts the planner needs: open, uncovered, claimed by several masters,
 /// disagreed about, or owned by an unreachable master.
 pub fn slots_to_count(view: &ClusterView) -> Vec<u16> {
-    let facts = Facts::new(view);
-    let mut slots: BTreeSet<u16> = facts.open.keys().copied().collect();
+    let no_keys = SlotKeys::new();
+    let facts = SlotFacts::derive(view, &no_keys);
+    let mut slots: BTreeSet<u16> = facts.open_slot_numbers().collect();
     for slot in 0..SLOT_COUNT {
-        let claims = &facts.claimants[slot as usize];
-        if claims.len() != 1 || facts.disputed.contains(&slot) {
+        if facts.claimants(slot).len() != 1 || facts.is_disputed(slot) {
             slots.insert(slot);
         }
     }
@@ -192,17 +252,25 @@ pub fn slots_to_count(view: &ClusterView) -> Vec<u16> {
 }
 
 /// Plans the repair. `keys` holds the counts of [`slots_to_count`] (plus, after a multiple-owner
-/// search, every unowned slot with keys); `intents` the interrupted runs' moves by slot.
+/// search, every unowned slot with keys); `intents` the interrupted runs' moves by slot. The plan is
+/// validated against the view before it is returned; an error is a bug in the planner.
 pub fn plan_fix(
     view: &ClusterView,
     keys: &SlotKeys,
     intents: &HashMap<u16, Intent>,
     options: FixOptions,
-) -> FixPlan {
-    let facts = Facts::new(view);
+) -> Result<FixPlan, FixPlanError> {
+    let facts = SlotFacts::derive(view, keys);
+    let plan = plan_repairs(&facts, intents, options);
+    plan.validate(view, keys).map_err(FixPlanError::Invalid)?;
+    Ok(plan)
+}
+
+fn plan_repairs(facts: &SlotFacts, intents: &HashMap<u16, Intent>, options: FixOptions) -> FixPlan {
+    let view = facts.view();
     let mut plan = FixPlan::default();
     note_failed_masters(view, &mut plan);
-    let unreachable = unreachable_owners(view);
+    let unreachable = facts.unreachable_owners();
     if !unreachable.is_empty() && !options.with_unreachable_masters {
         plan.refused = Some(format!(
             "{} cannot be reached but still own slots; wait for a replica to take over (or bring them back), or rerun with --fix-with-unreachable-masters to give their slots to reachable masters (keys those masters hold in them are lost)",
@@ -214,19 +282,18 @@ pub fn plan_fix(
         ));
         return plan;
     }
+    let planner = Planner { facts };
     let mut keyless_uncovered = Vec::new();
     for slot in 0..SLOT_COUNT {
-        let Some(problem) = facts.problem(slot, keys) else {
+        let Some(problem) = problem(facts, slot) else {
             continue;
         };
-        let holders = facts.holders(slot, keys);
+        let holders = facts.holders(slot);
         let intent = intents.get(&slot);
-        let choice = choose_target(view, &facts, slot, &holders, intent);
-        match choice {
+        match choose_target(facts, slot, &holders, intent) {
             Some((target, reason)) => {
-                let used_intent =
-                    intent.filter(|i| i.target == target && reason.starts_with("the interrupted"));
-                plan.repairs.push(facts.repair(
+                let used_intent = intent.filter(|_| matches!(reason, RepairReason::Journal { .. }));
+                plan.repairs.push(planner.repair(
                     slot,
                     problem,
                     &target,
@@ -238,11 +305,11 @@ pub fn plan_fix(
             None => keyless_uncovered.push(slot),
         }
     }
-    for (slot, target) in spread(&facts, &keyless_uncovered) {
-        let problem = facts.problem(slot, keys).unwrap_or(Problem::Uncovered);
-        let reason = "no master holds keys of it: given to a master with the fewest slots".into();
+    for (slot, target) in spread(facts, &keyless_uncovered) {
+        let problem = problem(facts, slot).unwrap_or(Problem::Uncovered);
+        let reason = RepairReason::FewestSlots;
         plan.repairs
-            .push(facts.repair(slot, problem, &target, reason, None, &[]));
+            .push(planner.repair(slot, problem, &target, reason, None, &[]));
     }
     plan.repairs.sort_by_key(|r| r.slot);
     for (node, slots) in unreachable {
@@ -268,161 +335,40 @@ fn note_failed_masters(view: &ClusterView, plan: &mut FixPlan) {
     }
 }
 
-/// Masters that are not loaded (unreachable or failed) and still own slots in the seed's table,
-/// with the slots no loaded master owns.
-fn unreachable_owners(view: &ClusterView) -> Vec<(&NodeView, SlotSet)> {
-    let mut covered = SlotSet::new();
-    for node in view.loaded_masters() {
-        covered.union_with(&node.myself().slots);
+/// What is wrong with `slot`, if anything, by the facts' rules; the first that applies names it.
+fn problem(facts: &SlotFacts, slot: u16) -> Option<Problem> {
+    if facts.is_open(slot) {
+        Some(Problem::OpenSlot)
+    } else if facts.is_uncovered(slot) && facts.has_unreachable_owner(slot) {
+        Some(Problem::UnreachableOwner)
+    } else if facts.is_uncovered(slot) {
+        Some(Problem::Uncovered)
+    } else if facts.has_several_owners(slot) {
+        Some(Problem::MultipleOwners)
+    } else if facts.is_disputed(slot) {
+        Some(Problem::Disagreement)
+    } else {
+        None
     }
-    view.nodes
-        .iter()
-        .filter(|n| !n.is_loaded() && n.seen_by_seed.is_master())
-        .map(|n| (n, n.seen_by_seed.slots.difference(&covered)))
-        .filter(|(_, slots)| !slots.is_empty())
-        .collect()
 }
 
-/// What the loaded nodes say about every slot.
-struct Facts<'a> {
-    view: &'a ClusterView,
-    masters: Vec<&'a NodeView>,
-    /// Loaded masters that own each slot in their own table.
-    claimants: Vec<Vec<&'a str>>,
-    /// Per open slot: (node, migrating to) and (node, importing from), replicas included.
-    open: BTreeMap<u16, OpenStates<'a>>,
-    /// Slots some loaded master's table gives to a node other than the single claimant.
-    disputed: BTreeSet<u16>,
-    /// Slots an unreachable master owns that no loaded master does.
-    orphaned: SlotSet,
+/// Builds repairs from the facts.
+struct Planner<'f, 'a> {
+    facts: &'f SlotFacts<'a>,
 }
 
-#[derive(Default)]
-struct OpenStates<'a> {
-    migrating: Vec<(&'a NodeView, &'a str)>,
-    importing: Vec<(&'a NodeView, &'a str)>,
-}
-
-impl<'a> Facts<'a> {
-    fn new(view: &'a ClusterView) -> Facts<'a> {
-        let masters: Vec<&NodeView> = view.loaded_masters().collect();
-        let mut claimants = vec![Vec::new(); SLOT_COUNT as usize];
-        for node in &masters {
-            for slot in node.myself().slots.iter() {
-                claimants[slot.number() as usize].push(node.id());
-            }
-        }
-        let mut open: BTreeMap<u16, OpenStates> = BTreeMap::new();
-        for node in view.loaded() {
-            let me = node.myself();
-            for (slot, peer) in &me.migrating {
-                let states = open.entry(slot.number()).or_default();
-                states.migrating.push((node, peer.as_str()));
-            }
-            for (slot, peer) in &me.importing {
-                let states = open.entry(slot.number()).or_default();
-                states.importing.push((node, peer.as_str()));
-            }
-        }
-        let mut disputed = BTreeSet::new();
-        for node in &masters {
-            for entry in node.own_table().unwrap_or_default() {
-                for slot in entry.slots.iter() {
-                    let claims = &claimants[slot.number() as usize];
-                    if claims.len() == 1 && claims[0] != entry.id {
-                        disputed.insert(slot.number());
-                    }
-                }
-            }
-        }
-        let orphaned =
-            unreachable_owners(view)
-                .into_iter()
-                .fold(SlotSet::new(), |mut all, (_, slots)| {
-                    all.union_with(&slots);
-                    all
-                });
-        Facts {
-            view,
-            masters,
-            claimants,
-            open,
-            disputed,
-            orphaned,
-        }
-    }
-
-    fn claims(&self, slot: u16) -> &[&'a str] {
-        &self.claimants[slot as usize]
-    }
-
-    /// Loaded masters with keys of `slot`, in view order.
-    fn holders(&self, slot: u16, keys: &SlotKeys) -> Vec<(&'a str, u64)> {
-        self.masters
-            .iter()
-            .filter_map(|m| {
-                let count = keys.get(m.id())?.get(&slot).copied().unwrap_or(0);
-                (count > 0).then_some((m.id(), count))
-            })
-            .collect()
-    }
-
-    /// What is wrong with `slot`, if anything.
-    fn problem(&self, slot: u16, keys: &SlotKeys) -> Option<Problem> {
-        let claims = self.claims(slot);
-        let strays = self
-            .holders(slot, keys)
-            .iter()
-            .any(|(id, _)| !claims.contains(id));
-        if self.open.contains_key(&slot) {
-            Some(Problem::OpenSlot)
-        } else if claims.len() > 1 || (claims.len() == 1 && strays) {
-            Some(Problem::MultipleOwners)
-        } else if claims.is_empty() && self.orphaned.contains(slot_of(slot)) {
-            Some(Problem::UnreachableOwner)
-        } else if claims.is_empty() {
-            Some(Problem::Uncovered)
-        } else if self.disputed.contains(&slot) {
-            Some(Problem::Disagreement)
-        } else {
-            None
-        }
-    }
-
-    /// Whether master `id`'s own table gives `slot` to `owner`.
-    fn names_owner(&self, id: &str, slot: u16, owner: &str) -> bool {
-        let slot = slot_of(slot);
-        self.master(id)
-            .and_then(|m| m.own_table())
-            .is_some_and(|table| {
-                table
-                    .iter()
-                    .any(|entry| entry.id == owner && entry.slots.contains(slot))
-            })
-    }
-
-    fn master(&self, id: &str) -> Option<&'a NodeView> {
-        self.masters.iter().copied().find(|m| m.id() == id)
-    }
-
-    fn address(&self, id: &str) -> String {
-        self.view
-            .node_by_id(id)
-            .map(|n| n.address.to_string())
-            .unwrap_or_else(|| format!("unknown node {id}"))
-    }
-
+impl Planner<'_, '_> {
     /// The repair that consolidates `slot` on `target`.
     fn repair(
         &self,
         slot: u16,
         problem: Problem,
         target: &str,
-        reason: String,
+        reason: RepairReason,
         intent: Option<Intent>,
         holders: &[(&str, u64)],
     ) -> SlotRepair {
-        let claims = self.claims(slot);
+        let claims = self.facts.claimants(slot);
         let other_claim = claims.iter().find(|id| **id != target);
         let prepare = if claims.contains(&target) {
             Prepare::Owns
@@ -431,15 +377,8 @@ impl<'a> Facts<'a> {
         } else {
             Prepare::Claim
         };
-        let states = self.open.get(&slot);
-        let is_open = |id: &str| {
-            states.is_some_and(|s| {
-                s.migrating
-                    .iter()
-                    .chain(&s.importing)
-                    .any(|(n, _)| n.id() == id)
-            })
-        };
+        let states = self.facts.open(slot);
+        let is_open = |id: &str| states.is_some_and(|s| s.involves(id));
         let migrating_to_target = |id: &str| {
             states.is_some_and(|s| {
                 s.migrating
@@ -467,7 +406,8 @@ impl<'a> Facts<'a> {
             })
             .collect();
         let mut close: Vec<String> = self
-            .masters
+            .facts
+            .masters()
             .iter()
             .map(|m| m.id())
             .filter(|id| *id != target && (is_open(id) || drains.iter().any(|d| d.node == *id)))
@@ -481,7 +421,7 @@ impl<'a> Facts<'a> {
                     .chain(&s.importing)
                     .filter(|(n, _)| !n.is_master())
                     .filter_map(|(n, _)| n.myself().master_id.clone())
-                    .filter(|id| self.master(id).is_some())
+                    .filter(|id| self.facts.master(id).is_some())
                     .collect()
             })
             .unwrap_or_default();
@@ -496,7 +436,7 @@ impl<'a> Facts<'a> {
                     .map(|d| d.node.as_str())
                     .filter(|id| !claims.contains(id)),
             )
-            .filter(|id| !self.names_owner(id, slot, owner))
+            .filter(|id| !self.facts.names_owner(id, slot, owner))
             .map(str::to_string)
             .collect();
         SlotRepair {
@@ -522,12 +462,11 @@ impl<'a> Facts<'a> {
 }
 
 /// A chosen owner and why.
-type Choice = Option<(String, String)>;
+type Choice = Option<(String, RepairReason)>;
 
 /// The node that should own `slot`, and why; `None` for an unowned slot without keys (spread later).
 fn choose_target(
-    view: &ClusterView,
-    facts: &Facts,
+    facts: &SlotFacts,
     slot: u16,
     holders: &[(&str, u64)],
     intent: Option<&Intent>,
@@ -536,27 +475,26 @@ fn choose_target(
         .and_then(|intent| by_intent(facts, intent))
         .or_else(|| by_migration(facts, slot, holders))
         .or_else(|| by_single_owner(facts, slot, holders))
-        .or_else(|| by_keys_then_epoch(view, facts.claims(slot), holders))
+        .or_else(|| by_keys_then_epoch(facts.view(), facts.claimants(slot), holders))
 }
 
 /// 1. The journal's target, when it can be reached.
-fn by_intent(facts: &Facts, intent: &Intent) -> Choice {
+fn by_intent(facts: &SlotFacts, intent: &Intent) -> Choice {
     facts.master(&intent.target)?;
     Some((
         intent.target.clone(),
-        format!(
-            "the interrupted rcluster {} (journal {}) was moving it from {} to {}: completing that move",
-            intent.command,
-            intent.journal,
-            facts.address(&intent.source),
-            facts.address(&intent.target)
-        ),
+        RepairReason::Journal {
+            command: intent.command.clone(),
+            journal: intent.journal.clone(),
+            source: facts.address(&intent.source),
+            target: facts.address(&intent.target),
+        },
     ))
 }
 
 /// 2. The one destination masters migrate the slot to, when it has started receiving it.
-fn by_migration(facts: &Facts, slot: u16, holders: &[(&str, u64)]) -> Choice {
-    let states = facts.open.get(&slot)?;
+fn by_migration(facts: &SlotFacts, slot: u16, holders: &[(&str, u64)]) -> Choice {
+    let states = facts.open(slot)?;
     let mut destinations: Vec<(&NodeView, &str)> = Vec::new();
     for (node, peer) in states.migrating.iter().filter(|(n, _)| n.is_master()) {
         if !destinations.iter().any(|(_, known)| known == peer) {
@@ -567,36 +505,37 @@ fn by_migration(facts: &Facts, slot: u16, holders: &[(&str, u64)]) -> Choice {
         return None;
     };
     let target = facts.master(destination)?;
-    let receiving = if facts.claims(slot).contains(&target.id()) {
-        "owns it already".to_string()
+    let receiving = if facts.claimants(slot).contains(&target.id()) {
+        Receiving::Owns
     } else if states.importing.iter().any(|(n, _)| n.id() == target.id()) {
-        "imports it".to_string()
+        Receiving::Imports
     } else {
         let (_, keys) = holders.iter().find(|(id, _)| *id == target.id())?;
-        format!("holds {keys} of its keys")
+        Receiving::HoldsKeys(*keys)
     };
     Some((
         target.id().to_string(),
-        format!(
-            "{} was migrating it to {}, which {receiving}: completing that move",
-            source.address, target.address
-        ),
+        RepairReason::Migration {
+            source: source.address.to_string(),
+            target: target.address.to_string(),
+            receiving,
+        },
     ))
 }
 
 /// 3. The only master that owns it.
-fn by_single_owner(facts: &Facts, slot: u16, holders: &[(&str, u64)]) -> Choice {
-    let [owner] = facts.claims(slot) else {
+fn by_single_owner(facts: &SlotFacts, slot: u16, holders: &[(&str, u64)]) -> Choice {
+    let [owner] = facts.claimants(slot) else {
         return None;
     };
-    let why = if facts.open.contains_key(&slot) {
-        "it owns the slot and no move towards another master had started: closing the open state"
+    let why = if facts.is_open(slot) {
+        RepairReason::ClosesOpenState
     } else if holders.iter().any(|(id, _)| id != owner) {
-        "it owns the slot: moving the keys other masters hold to it"
+        RepairReason::BringsKeysHome
     } else {
-        "it owns the slot: telling the masters that name another owner"
+        RepairReason::AnnouncesOwner
     };
-    Some((owner.to_string(), why.into()))
+    Some((owner.to_string(), why))
 }
 
 /// 4. The holder of the most keys; without keys, the owner with the highest config epoch.
@@ -604,18 +543,14 @@ fn by_keys_then_epoch(view: &ClusterView, claims: &[&str], holders: &[(&str, u64
     let rank = |id: &str| (epoch(view, id), std::cmp::Reverse(position(view, id)));
     if let Some((id, keys)) = holders.iter().max_by_key(|(id, keys)| (*keys, rank(id))) {
         let why = if holders.len() == 1 {
-            format!("the only master holding keys of it ({keys})")
+            RepairReason::OnlyHolder { keys: *keys }
         } else {
-            format!("holds the most keys of it ({keys}); the others' keys move to it")
+            RepairReason::MostKeys { keys: *keys }
         };
         return Some((id.to_string(), why));
     }
     let owner = claims.iter().max_by_key(|id| rank(id))?;
-    Some((
-        owner.to_string(),
-        "several masters own it and none holds keys: the one with the highest config epoch keeps it"
-            .into(),
-    ))
+    Some((owner.to_string(), RepairReason::HighestEpoch))
 }
 
 fn slot_of(number: u16) -> Slot {
@@ -637,12 +572,12 @@ fn position(view: &ClusterView, id: &str) -> usize {
 
 /// Gives keyless unowned slots to the masters with the fewest slots: quotas by water-filling, then
 /// contiguous runs of slots per master in view order.
-fn spread(facts: &Facts, slots: &[u16]) -> Vec<(u16, String)> {
-    if facts.masters.is_empty() || slots.is_empty() {
+fn spread(facts: &SlotFacts, slots: &[u16]) -> Vec<(u16, String)> {
+    if facts.masters().is_empty() || slots.is_empty() {
         return Vec::new();
     }
     let mut counts: Vec<usize> = facts
-        .masters
+        .masters()
         .iter()
         .map(|m| m.myself().slots.len())
         .collect();
@@ -660,7 +595,7 @@ fn spread(facts: &Facts, slots: &[u16]) -> Vec<(u16, String)> {
     sorted.sort_unstable();
     let mut assignments = Vec::with_capacity(sorted.len());
     let mut next = sorted.into_iter();
-    for (master, quota) in facts.masters.iter().zip(quotas) {
+    for (master, quota) in facts.masters().iter().zip(quotas) {
         for slot in next.by_ref().take(quota) {
             assignments.push((slot, master.id().to_string()));
         }

@@ -1,10 +1,12 @@
-//! The checks of `check` (and later `fix`), as pure functions of a [`ClusterView`].
+//! The checks of `check`, as pure functions of a [`ClusterView`].
 //!
 //! [`check_cluster`] makes every check redis-cli makes (configuration agreement, open slots, coverage,
 //! optionally multiple owners) and a few it does not (unreachable and failed nodes, which nodes
 //! disagree about which slots, masters without replicas, replicas on their master's host). The result is
-//! a [`CheckReport`] that the human and JSON renderers both print.
+//! a [`CheckReport`] that the human and JSON renderers both print. Open slots, coverage and multiple
+//! owners are read from the [`SlotFacts`] that `fix` plans from.
 
+use super::slot_facts::{SlotFacts, SlotKeys};
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::view::{ClusterView, NodeView};
 use serde::Serialize;
@@ -136,12 +138,18 @@ pub fn check_cluster(
     view: &ClusterView,
     keys_in_unowned_slots: Option<&HashMap<String, Vec<(u16, u64)>>>,
 ) -> CheckReport {
+    let keys: SlotKeys = keys_in_unowned_slots
+        .into_iter()
+        .flatten()
+        .map(|(id, counts)| (id.clone(), counts.iter().copied().collect()))
+        .collect();
+    let facts = SlotFacts::derive(view, &keys);
     let mut findings = Vec::new();
     let config_consistent = check_agreement(view, &mut findings);
-    let (open_slot_nodes, open_slots) = check_open_slots(view, &mut findings);
-    let uncovered = check_coverage(view, &mut findings);
+    let (open_slot_nodes, open_slots) = check_open_slots(&facts, &mut findings);
+    let uncovered = check_coverage(&facts, &mut findings);
     let multiple_owners =
-        keys_in_unowned_slots.map(|keys| check_multiple_owners(view, keys, &mut findings));
+        keys_in_unowned_slots.map(|_| check_multiple_owners(&facts, &mut findings));
     check_node_health(view, &mut findings);
     check_membership(view, &mut findings);
     check_replication(view, &mut findings);
@@ -376,30 +384,21 @@ fn describe_difference(
 
 /// Check 2: Open slots: migrating / importing markers on loaded nodes.
 fn check_open_slots(
-    view: &ClusterView,
+    facts: &SlotFacts,
     findings: &mut Vec<Finding>,
 ) -> (Vec<OpenSlotNode>, Vec<Slot>) {
-    let mut nodes = Vec::new();
-    let mut list: Vec<Slot> = Vec::new();
-    for node in view.loaded() {
-        let me = node.myself();
-        if me.migrating.is_empty() && me.importing.is_empty() {
-            continue;
-        }
-        let migrating: Vec<Slot> = me.migrating.iter().map(|(s, _)| *s).collect();
-        let importing: Vec<Slot> = me.importing.iter().map(|(s, _)| *s).collect();
-        for slot in migrating.iter().chain(&importing) {
-            if !list.contains(slot) {
-                list.push(*slot);
-            }
-        }
-        nodes.push(OpenSlotNode {
-            address: node.address.to_string(),
-            id: node.id().to_string(),
-            migrating,
-            importing,
-        });
-    }
+    let slots = |marks: &[(Slot, &str)]| marks.iter().map(|(s, _)| *s).collect();
+    let nodes: Vec<OpenSlotNode> = facts
+        .open_nodes()
+        .iter()
+        .map(|open| OpenSlotNode {
+            address: open.node.address.to_string(),
+            id: open.node.id().to_string(),
+            migrating: slots(&open.migrating),
+            importing: slots(&open.importing),
+        })
+        .collect();
+    let list = facts.open_slots_in_order();
     if !list.is_empty() {
         let describe = |n: &OpenSlotNode| {
             let mut parts = Vec::new();
@@ -443,14 +442,10 @@ pub fn join_slots(slots: &[Slot]) -> String {
         .join(",")
 }
 
-/// Check 3: Coverage: the union of the loaded nodes' own slots must be all 16384. Uncovered slots that an
-/// unreachable or failed master still claims are named with that master.
-fn check_coverage(view: &ClusterView, findings: &mut Vec<Finding>) -> SlotSet {
-    let mut covered = SlotSet::new();
-    for node in view.loaded() {
-        covered.union_with(&node.myself().slots);
-    }
-    let uncovered = covered.complement();
+/// Check 3: Coverage: every slot must be claimed by a loaded master. Uncovered slots that an
+/// unreachable or failed master still owns are named with that master.
+fn check_coverage(facts: &SlotFacts, findings: &mut Vec<Finding>) -> SlotSet {
+    let uncovered = facts.uncovered().clone();
     if uncovered.is_empty() {
         return uncovered;
     }
@@ -460,16 +455,13 @@ fn check_coverage(view: &ClusterView, findings: &mut Vec<Finding>) -> SlotSet {
         uncovered.to_compact()
     );
     let mut nodes = Vec::new();
-    for node in view.nodes.iter().filter(|n| !n.is_loaded()) {
-        let claimed = node.myself().slots.intersection(&uncovered);
-        if !claimed.is_empty() {
-            message.push_str(&format!(
-                "; {} of them belong to {} which is unreachable or failed",
-                claimed.to_compact(),
-                node.address
-            ));
-            nodes.push(node.address.to_string());
-        }
+    for (node, claimed) in facts.unreachable_owners() {
+        message.push_str(&format!(
+            "; {} of them belong to {} which is unreachable or failed",
+            claimed.to_compact(),
+            node.address
+        ));
+        nodes.push(node.address.to_string());
     }
     findings.push(finding(
         Severity::Error,
@@ -481,39 +473,21 @@ fn check_coverage(view: &ClusterView, findings: &mut Vec<Finding>) -> SlotSet {
     uncovered
 }
 
-/// Check 4: Multiple owners: a slot claimed by one master while another master holds keys in it.
-fn check_multiple_owners(
-    view: &ClusterView,
-    keys_in_unowned: &HashMap<String, Vec<(u16, u64)>>,
-    findings: &mut Vec<Finding>,
-) -> Vec<MultipleOwner> {
-    let mut owners: BTreeMap<Slot, Vec<String>> = BTreeMap::new();
-    for node in view.loaded_masters() {
-        for slot in node.myself().slots.iter() {
-            owners
-                .entry(slot)
-                .or_default()
-                .push(node.address.to_string());
-        }
-    }
-    for node in view.loaded_masters() {
-        for (slot, _) in keys_in_unowned
-            .get(node.id())
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-        {
-            if let Some(slot) = Slot::new(u64::from(*slot)) {
-                owners
-                    .entry(slot)
-                    .or_default()
-                    .push(node.address.to_string());
-            }
-        }
-    }
-    let multiple: Vec<MultipleOwner> = owners
-        .into_iter()
-        .filter(|(_, o)| o.len() > 1)
-        .map(|(slot, owners)| MultipleOwner { slot, owners })
+/// Check 4: Multiple owners: a slot claimed by one master while another master holds keys in it
+/// (or claimed, or held, by several).
+fn check_multiple_owners(facts: &SlotFacts, findings: &mut Vec<Finding>) -> Vec<MultipleOwner> {
+    let multiple: Vec<MultipleOwner> = (0..SLOT_COUNT)
+        .filter(|number| facts.has_several_owners(*number))
+        .filter_map(|number| {
+            Some(MultipleOwner {
+                slot: Slot::new(u64::from(number))?,
+                owners: facts
+                    .owners(number)
+                    .iter()
+                    .map(|id| facts.address(id))
+                    .collect(),
+            })
+        })
         .collect();
     for entry in &multiple {
         findings.push(finding(

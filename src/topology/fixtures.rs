@@ -1,5 +1,6 @@
 //! Test support: views built from the captured `CLUSTER NODES` fixtures in
-//! `tests/fixtures/cluster_nodes`, for the checks' and planners' unit tests.
+//! `tests/fixtures/cluster_nodes`, and from a hand-built four-node cluster ([`edited_view`]), for
+//! the checks' and planners' unit tests.
 
 use super::{ClusterView, parse_cluster_nodes};
 use crate::net::NodeAddress;
@@ -67,4 +68,70 @@ pub fn view(seed: &str, others: &[&str], unreachable: &[u16]) -> ClusterView {
         &own,
     )
     .unwrap()
+}
+
+pub const A: &str = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+pub const B: &str = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+pub const C: &str = "cccccccccccccccccccccccccccccccccccccccc";
+pub const R: &str = "dddddddddddddddddddddddddddddddddddddddd";
+
+/// The healthy cluster: A, B, C masters, R replica of A. `slots` overrides a node's slot field.
+fn line(id: &str, slots: Option<&str>) -> String {
+    let (port, role, epoch, default) = match id {
+        A => (7000, "master -", 1, "0-5460"),
+        B => (7001, "master -", 2, "5461-10922"),
+        C => (7002, "master -", 3, "10923-16383"),
+        _ => (
+            7003,
+            "slave aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            1,
+            "",
+        ),
+    };
+    format!(
+        "{id} 127.0.0.1:{port}@{} {role} 0 0 {epoch} connected {}",
+        port + 10000,
+        slots.unwrap_or(default)
+    )
+    .trim_end()
+    .to_string()
+}
+
+/// Node `me`'s own table, where `edits` give some nodes other slot fields.
+fn table(me: &str, edits: &[(&str, &str)]) -> String {
+    [A, B, C, R]
+        .iter()
+        .map(|id| {
+            let edit = edits.iter().find(|(who, _)| who == id).map(|(_, s)| *s);
+            let text = line(id, edit);
+            if *id == me {
+                text.replacen(" master", " myself,master", 1)
+                    .replacen(" slave", " myself,slave", 1)
+            } else {
+                text
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The hand-built cluster of [`line`], every node reachable: each node's own table applies
+/// `own_edits[node]` (its opinion) on top of `shared`.
+pub fn edited_view(shared: &[(&str, &str)], own_edits: &[(&str, &[(&str, &str)])]) -> ClusterView {
+    let tables: Vec<(&str, String)> = [A, B, C, R]
+        .iter()
+        .map(|id| {
+            let mut edits = shared.to_vec();
+            if let Some((_, mine)) = own_edits.iter().find(|(who, _)| who == id) {
+                edits.retain(|(who, _)| !mine.iter().any(|(m, _)| m == who));
+                edits.extend_from_slice(mine);
+            }
+            (*id, table(id, &edits))
+        })
+        .collect();
+    let own: Vec<(&str, Result<&str, &str>)> = tables[1..]
+        .iter()
+        .map(|(id, text)| (*id, Ok(text.as_str())))
+        .collect();
+    ClusterView::from_tables(NodeAddress::new("127.0.0.1", 7000), &tables[0].1, &own).unwrap()
 }

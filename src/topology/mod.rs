@@ -1,6 +1,7 @@
 //! The cluster as rcluster sees it: [`parse`] turns `CLUSTER NODES` text into typed entries, [`load`]
-//! asks every node for its own view concurrently and builds a [`ClusterView`], [`check`] finds problems
-//! in that view (pure), and [`slots`] holds slot arithmetic.
+//! asks every node for its own view concurrently and builds a [`ClusterView`], [`slot_facts`] derives
+//! what is wrong with each slot (pure), [`check`] finds problems in that view (pure), and [`slots`]
+//! holds slot arithmetic.
 
 pub mod audit;
 pub mod capacity;
@@ -10,6 +11,7 @@ pub mod diagnose;
 pub(crate) mod fixtures;
 pub mod load;
 pub mod parse;
+pub mod slot_facts;
 pub mod slots;
 mod view;
 

@@ -1,13 +1,84 @@
-//! `fix`'s views: the repair plan (a table natively, redis-cli's `>>> Fixing ...` lines in its syntax)
-//! and the result of each way `fix` can end.
+//! `fix`'s views: the repair plan (a table natively, redis-cli's `>>> Fixing ...` lines in its syntax),
+//! the sentence of each [`RepairReason`] (also its JSON form), and the result of each way `fix` can
+//! end.
 
 use super::{Render, RenderOptions, hint_line};
 use crate::commands::fix::{Addresses, FixReport, FixStage, OpenSlotSection, PlanSection};
 use crate::exec::fix::FixOutcome;
 use crate::output::human::render_check_with;
 use crate::output::{Level, Line};
-use crate::plan::fix::{FixPlan, Problem, SlotRepair};
+use crate::plan::fix::{FixPlan, Problem, Receiving, RepairReason, SlotRepair};
 use crate::topology::check::CheckReport;
+use std::fmt;
+
+impl fmt::Display for RepairReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RepairReason::Journal {
+                command,
+                journal,
+                source,
+                target,
+            } => write!(
+                f,
+                "the interrupted rcluster {command} (journal {journal}) was moving it from {source} to {target}: completing that move"
+            ),
+            RepairReason::Migration {
+                source,
+                target,
+                receiving,
+            } => {
+                let receiving = match receiving {
+                    Receiving::Owns => "owns it already".to_string(),
+                    Receiving::Imports => "imports it".to_string(),
+                    Receiving::HoldsKeys(keys) => format!("holds {keys} of its keys"),
+                };
+                write!(
+                    f,
+                    "{source} was migrating it to {target}, which {receiving}: completing that move"
+                )
+            }
+            RepairReason::ClosesOpenState => f.write_str(
+                "it owns the slot and no move towards another master had started: closing the open state",
+            ),
+            RepairReason::BringsKeysHome => {
+                f.write_str("it owns the slot: moving the keys other masters hold to it")
+            }
+            RepairReason::AnnouncesOwner => {
+                f.write_str("it owns the slot: telling the masters that name another owner")
+            }
+            RepairReason::OnlyHolder { keys } => {
+                write!(f, "the only master holding keys of it ({keys})")
+            }
+            RepairReason::MostKeys { keys } => write!(
+                f,
+                "holds the most keys of it ({keys}); the others' keys move to it"
+            ),
+            RepairReason::HighestEpoch => f.write_str(
+                "several masters own it and none holds keys: the one with the highest config epoch keeps it",
+            ),
+            RepairReason::FewestSlots => f.write_str(
+                "no master holds keys of it: given to a master with the fewest slots",
+            ),
+        }
+    }
+}
+
+/// A reason with its key counts left out: consecutive slots whose reasons differ only there share a
+/// row of the plan table.
+fn without_counts(reason: &RepairReason) -> RepairReason {
+    let mut kind = reason.clone();
+    match &mut kind {
+        RepairReason::OnlyHolder { keys }
+        | RepairReason::MostKeys { keys }
+        | RepairReason::Migration {
+            receiving: Receiving::HoldsKeys(keys),
+            ..
+        } => *keys = 0,
+        _ => {}
+    }
+    kind
+}
 
 impl Render for FixReport {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
@@ -275,7 +346,7 @@ fn plan_table(plan: &FixPlan, addresses: &Addresses) -> Vec<Line> {
             first.problem.describe().to_string(),
             addresses.get(&first.target),
             keys_to_move(&group, addresses),
-            first.reason.clone(),
+            first.reason.to_string(),
         ]);
     }
     vec![
@@ -308,9 +379,13 @@ fn keys_to_move(group: &[&SlotRepair], addresses: &Addresses) -> String {
 /// Consecutive slots with the same problem, owner, sources and kind of reason, as one row.
 fn group_repairs(plan: &FixPlan) -> Vec<Vec<&SlotRepair>> {
     let shape = |r: &SlotRepair| {
-        let reason: String = r.reason.chars().filter(|c| !c.is_ascii_digit()).collect();
         let sources: Vec<&str> = r.drains.iter().map(|d| d.node.as_str()).collect();
-        (r.problem, r.target.clone(), sources.join(","), reason)
+        (
+            r.problem,
+            r.target.clone(),
+            sources.join(","),
+            without_counts(&r.reason),
+        )
     };
     let mut groups: Vec<Vec<&SlotRepair>> = Vec::new();
     for repair in &plan.repairs {
@@ -325,4 +400,98 @@ fn group_repairs(plan: &FixPlan) -> Vec<Vec<&SlotRepair>> {
         }
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The sentences the plan printed when reasons were strings, word for word (the plan table,
+    /// `--dry-run` in redis-cli syntax and the JSON `reason` all show them).
+    #[test]
+    fn reasons_read_as_before_and_serialise_to_the_same_sentence() {
+        let cases = [
+            (
+                RepairReason::Journal {
+                    command: "reshard".into(),
+                    journal: "/tmp/j.jsonl".into(),
+                    source: "127.0.0.1:7000".into(),
+                    target: "127.0.0.1:7001".into(),
+                },
+                "the interrupted rcluster reshard (journal /tmp/j.jsonl) was moving it from 127.0.0.1:7000 to 127.0.0.1:7001: completing that move",
+            ),
+            (
+                RepairReason::Migration {
+                    source: "a:1".into(),
+                    target: "b:2".into(),
+                    receiving: Receiving::HoldsKeys(3),
+                },
+                "a:1 was migrating it to b:2, which holds 3 of its keys: completing that move",
+            ),
+            (
+                RepairReason::Migration {
+                    source: "a:1".into(),
+                    target: "b:2".into(),
+                    receiving: Receiving::Owns,
+                },
+                "a:1 was migrating it to b:2, which owns it already: completing that move",
+            ),
+            (
+                RepairReason::Migration {
+                    source: "a:1".into(),
+                    target: "b:2".into(),
+                    receiving: Receiving::Imports,
+                },
+                "a:1 was migrating it to b:2, which imports it: completing that move",
+            ),
+            (
+                RepairReason::ClosesOpenState,
+                "it owns the slot and no move towards another master had started: closing the open state",
+            ),
+            (
+                RepairReason::BringsKeysHome,
+                "it owns the slot: moving the keys other masters hold to it",
+            ),
+            (
+                RepairReason::AnnouncesOwner,
+                "it owns the slot: telling the masters that name another owner",
+            ),
+            (
+                RepairReason::OnlyHolder { keys: 5 },
+                "the only master holding keys of it (5)",
+            ),
+            (
+                RepairReason::MostKeys { keys: 9 },
+                "holds the most keys of it (9); the others' keys move to it",
+            ),
+            (
+                RepairReason::HighestEpoch,
+                "several masters own it and none holds keys: the one with the highest config epoch keeps it",
+            ),
+            (
+                RepairReason::FewestSlots,
+                "no master holds keys of it: given to a master with the fewest slots",
+            ),
+        ];
+        for (reason, text) in cases {
+            assert_eq!(reason.to_string(), text);
+            assert_eq!(serde_json::to_value(&reason).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn reasons_that_differ_only_in_key_counts_share_a_row() {
+        let only = |keys| RepairReason::OnlyHolder { keys };
+        assert_eq!(without_counts(&only(3)), without_counts(&only(5)));
+        let holds = |keys| RepairReason::Migration {
+            source: "a:1".into(),
+            target: "b:2".into(),
+            receiving: Receiving::HoldsKeys(keys),
+        };
+        assert_eq!(without_counts(&holds(1)), without_counts(&holds(2)));
+        assert_ne!(
+            without_counts(&only(3)),
+            without_counts(&RepairReason::MostKeys { keys: 3 })
+        );
+    }
 }
