@@ -31,7 +31,7 @@ fn plan(view: &ClusterView, keys: &SlotKeys, with_unreachable_masters: bool) -> 
     let options = FixOptions {
         with_unreachable_masters,
     };
-    plan_fix(view, keys, &HashMap::new(), options)
+    plan_fix(view, keys, &HashMap::new(), options).expect("a valid plan")
 }
 
 /// The report `fix` returns at `stage` (as `FixReport::finish` makes its outcome).
