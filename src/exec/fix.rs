@@ -4,7 +4,7 @@
 //! whose phase fails drops out of the later phases (it stays as it was, open at worst, never with a
 //! second owner), and its error says so.
 
-use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command, tell_owners};
+use super::handoff::{Claim, Handoff, Handoffs, SetSlot, setslot_command, tell_owners};
 use super::migrate::drain_slots;
 use super::moves::{Endpoint, MigrateOptions};
 use crate::net::{NodeAddress, Session, concurrently};
@@ -73,6 +73,8 @@ pub async fn execute_fix(
     run.phase("taking the slot on its new owner", prepare(&live))
         .await;
     let live = run.live(&repairs);
+    run.claim(&live).await;
+    let live = run.live(&repairs);
     run.phase("opening the slot on a node holding its keys", open(&live))
         .await;
     let live = run.live(&repairs);
@@ -96,66 +98,43 @@ pub async fn execute_fix(
     run.outcome
 }
 
-/// Phase 1, on each target: import from the current owner, or claim an unowned slot; then bump the
-/// epoch where the target's claim must win over another master's.
+/// Phase 1, on each target: the open state it must leave first, and importing from the current
+/// owner. A target that claims the slot instead does so through the hand-off module ([`claims`]).
 fn prepare(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
     let mut commands = Vec::new();
-    let mut bump: Vec<(&str, u16)> = Vec::new();
     for repair in repairs {
         let slot = repair.slot.number();
         if repair.stabilize_target {
             commands.push((repair.target.clone(), setslot(slot, SetSlot::Stable)));
         }
-        match &repair.prepare {
-            Prepare::Owns => {}
-            Prepare::Import(from) => {
-                commands.push((
-                    repair.target.clone(),
-                    setslot(slot, SetSlot::Importing(from)),
-                ));
-            }
-            Prepare::Claim => {
-                let mut delete = redis::cmd("CLUSTER");
-                delete.arg("DELSLOTS").arg(slot);
-                commands.push((
-                    repair.target.clone(),
-                    SlotCommand {
-                        slot,
-                        command: delete,
-                        tolerate: Some("unassigned"),
-                    },
-                ));
-                let mut add = redis::cmd("CLUSTER");
-                add.arg("ADDSLOTS").arg(slot);
-                commands.push((
-                    repair.target.clone(),
-                    SlotCommand {
-                        slot,
-                        command: add,
-                        tolerate: None,
-                    },
-                ));
-            }
+        if let Prepare::Import(from) = &repair.prepare {
+            commands.push((
+                repair.target.clone(),
+                setslot(slot, SetSlot::Importing(from)),
+            ));
         }
-        if (repair.bump_epoch || repair.prepare == Prepare::Claim)
-            && !bump.iter().any(|(id, _)| *id == repair.target)
-        {
-            bump.push((&repair.target, slot));
-        }
-    }
-    for (target, slot) in bump {
-        let mut command = redis::cmd("CLUSTER");
-        command.arg("BUMPEPOCH");
-        commands.push((
-            target.to_string(),
-            SlotCommand {
-                slot,
-                command,
-                tolerate: None,
-            },
-        ));
     }
     commands
+}
+
+/// The claims among `repairs`: a target adds a slot nobody reachable owns, or keeps one that other
+/// masters own too; either way its claim must win over theirs (docs/handoff.md, "Claims").
+fn claims(repairs: &[&SlotRepair]) -> Vec<Claim> {
+    repairs
+        .iter()
+        .filter_map(|repair| {
+            let add = match repair.prepare {
+                Prepare::Claim => true,
+                Prepare::Owns if !repair.rivals.is_empty() => false,
+                Prepare::Owns | Prepare::Import(_) => return None,
+            };
+            Some(Claim {
+                slot: repair.slot.number(),
+                target: repair.target.clone(),
+                add,
+            })
+        })
+        .collect()
 }
 
 /// Phase 2, on each holder of stray keys: the state that lets it MIGRATE them to the target.
@@ -225,6 +204,15 @@ impl Run<'_> {
         for (address, slots, error) in tell_owners(self.session, work).await {
             for slot in slots {
                 self.fail(slot, format!("telling {address} the slot's owner: {error}"));
+            }
+        }
+    }
+
+    /// Phase 1, the claims: sent by the hand-off module, which raises each target's epoch first.
+    async fn claim(&mut self, repairs: &[&SlotRepair]) {
+        for error in self.handoffs.claim(&claims(repairs)).await {
+            for slot in error.slots() {
+                self.fail(slot, format!("taking the slot on its new owner: {error}"));
             }
         }
     }

@@ -255,9 +255,9 @@ pub enum Command {
     #[command(mut_arg("plan_out", |a| a.hide(true)))]
     #[command(mut_arg("journal", |a| a.help("The journal of the run to finish (default: the newest unfinished run of this cluster, from ~/.local/state/rcluster/journals)")))]
     Resume(ResumeArgs),
-    /// Low-level CLUSTER SETSLOT on one node.
+    /// Low-level CLUSTER SETSLOT on one node; `node` hands the slot over safely (every master told).
     #[command(
-        after_help = "Examples:\n  rcluster setslot 127.0.0.1:7000 100 stable\n  rcluster setslot 127.0.0.1:7000 100 node ID"
+        after_help = "Examples:\n  rcluster setslot 127.0.0.1:7000 100 stable\n  rcluster setslot 127.0.0.1:7000 100 node ID\n  rcluster setslot 127.0.0.1:7000 100 node ID --force   # this node only, no protocol"
     )]
     Setslot(SetslotArgs),
     /// A throwaway cluster on this machine.
