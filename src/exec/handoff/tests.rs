@@ -1,6 +1,7 @@
 //! Unit tests of the hand-off rules (grouping, epochs, SETSLOT).
 
 use super::*;
+use super::rules::claim_action;
 
 fn handoff(slot: u16, from: &str, to: &str) -> Handoff {
     Handoff {
@@ -139,6 +140,42 @@ fn unsettled_givers_count_too() {
         epoch_action(&e, &givers, &[owned]),
         EpochAction::Bump("b".into())
     );
+}
+
+#[test]
+fn a_claimer_with_the_greatest_epoch_it_knows_is_ready() {
+    let e = epochs(&[("a", 9, 9), ("b", 7, 9), ("c", 8, 9)]);
+    assert_eq!(claim_action(&e, "a"), EpochAction::Ready);
+}
+
+#[test]
+fn a_claimer_below_or_beside_another_master_is_bumped() {
+    let e = epochs(&[("a", 5, 9), ("b", 9, 9)]);
+    assert_eq!(claim_action(&e, "a"), EpochAction::Bump("a".into()));
+    // Sharing the greatest epoch is not winning: equal epochs never rebind a slot.
+    let e = epochs(&[("a", 9, 9), ("b", 9, 9)]);
+    assert_eq!(claim_action(&e, "a"), EpochAction::Bump("a".into()));
+    let e = epochs(&[("a", 0, 0)]);
+    assert_eq!(claim_action(&e, "a"), EpochAction::Bump("a".into()));
+}
+
+#[test]
+fn a_claimer_below_an_epoch_it_heard_of_is_bumped() {
+    // Above every master that answered, but it heard of 12: perhaps the unreachable old owner's.
+    let e = epochs(&[("a", 9, 12), ("b", 7, 12)]);
+    assert_eq!(claim_action(&e, "a"), EpochAction::Bump("a".into()));
+}
+
+#[test]
+fn a_claimer_that_has_not_heard_of_a_greater_epoch_waits() {
+    let e = epochs(&[("a", 5, 5), ("b", 8, 8)]);
+    assert!(matches!(claim_action(&e, "a"), EpochAction::Wait(_)));
+}
+
+#[test]
+fn a_claimer_that_does_not_answer_is_bumped_all_the_same() {
+    let e = epochs(&[("b", 8, 8)]);
+    assert_eq!(claim_action(&e, "a"), EpochAction::Bump("a".into()));
 }
 
 #[test]
