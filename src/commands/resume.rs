@@ -135,7 +135,7 @@ fn refuse_stale_sources(
             changes.push(format!("source {source} is no longer a master"));
             continue;
         };
-        let mut expected = parse_compact(&then.slots);
+        let mut expected = crate::topology::SlotSet::read_ranges(&then.slots);
         for step in &state.plan.moves {
             if state.done.contains(&step.slot.number()) {
                 if step.source == source {
@@ -175,20 +175,6 @@ fn refuse_stale_sources(
         changes.join("; ")
     ))
     .into())
-}
-
-/// `0-5460,5462` (a fingerprint's compact ranges) as a slot set.
-fn parse_compact(text: &str) -> crate::topology::SlotSet {
-    let mut slots = crate::topology::SlotSet::new();
-    for part in text.split(',').filter(|p| !p.is_empty()) {
-        let (first, last) = part.split_once('-').unwrap_or((part, part));
-        let first = first.parse::<u64>().ok().and_then(Slot::new);
-        let last = last.parse::<u64>().ok().and_then(Slot::new);
-        if let (Some(first), Some(last)) = (first, last) {
-            slots.insert_range(first, last);
-        }
-    }
-    slots
 }
 
 fn refuse_foreign_open_slots(view: &ClusterView, remaining: &MovePlan) -> anyhow::Result<()> {

@@ -6,9 +6,9 @@
 
 use super::Context;
 use crate::error::{Exit, UsageError};
+use crate::exec::handoff::{SetSlot, hand_over, set_slot_on};
 use crate::net::NodeAddress;
 use crate::report::Outcome;
-use crate::exec::handoff::{SetSlot, hand_over, set_slot_on};
 use crate::topology::{Slot, load_cluster_summary, load_cluster_view};
 use serde::Serialize;
 

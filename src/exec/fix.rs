@@ -1,8 +1,10 @@
 //! Carries out a [`FixPlan`]: for every slot, the target takes it, the other holders hand their keys
-//! over with the migration engine's MIGRATE loop, every master is told the owner, and open states are
-//! closed. Each phase is one pipeline per node, all nodes at once, for all slots together. A slot
-//! whose phase fails drops out of the later phases (it stays as it was, open at worst, never with a
-//! second owner), and its error says so.
+//! over with the migration engine's MIGRATE loop (`--window` slots of a holder at a time,
+//! `--parallel` holders at once), every master is told the owner, and open states are closed. Each
+//! phase is one pipeline per node, all nodes at once, for all slots together. Every owner change
+//! (a claim, an epoch raised, `SETSLOT NODE`) is sent by the hand-off module (`exec::handoff`). A
+//! slot whose phase fails drops out of the later phases (it stays as it was, open at worst, never
+//! with a second owner), and its error says so.
 
 use super::handoff::{Claim, Handoff, Handoffs, SetSlot, setslot_command, tell_owners};
 use super::migrate::drain_slots;
@@ -13,6 +15,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// What the repair did.
 #[derive(Debug, Default, Serialize)]
@@ -238,8 +241,8 @@ impl Run<'_> {
         }
     }
 
-    /// Phase 3: every (holder, target) pair's slots drained together, pairs in rounds that run at
-    /// once (see [`rounds`]).
+    /// Phase 3: every (holder, target) pair's slots drained, `options.window` slots at a time,
+    /// pairs in rounds (see [`rounds`]) of which `options.parallel` pairs run at once.
     async fn drain(&mut self, repairs: &[&SlotRepair], options: &MigrateOptions) {
         let mut pairs: BTreeMap<(String, String), Vec<u16>> = BTreeMap::new();
         for repair in repairs {
@@ -263,26 +266,28 @@ impl Run<'_> {
                 (from, self.endpoints[&to].clone(), slots)
             })
             .collect();
+        let limit = Arc::new(Semaphore::new(options.parallel.max(1)));
         let results = concurrently(work, |(from, to, slots)| {
             let (session, options) = (Arc::clone(self.session), options.clone());
+            let limit = Arc::clone(&limit);
             async move {
-                let result = drain_slots(session, options, &from, &to, &slots).await;
-                (from, slots, result)
+                let _turn = limit.acquire_owned().await;
+                let drained = drain_in_windows(session, options, &from, &to, &slots).await;
+                (from, drained)
             }
         })
         .await;
-        for (from, slots, result) in results {
-            match result {
-                Ok(moved) => self.outcome.keys_moved += moved.iter().sum::<u64>(),
-                Err((slot, reason)) => {
-                    self.fail(slot, format!("moving its keys from {from}: {reason}"));
-                    for other in slots.into_iter().filter(|s| *s != slot) {
-                        self.fail(
-                            other,
-                            format!("its keys were moving from {from} with slot {slot}, which failed; it is left open"),
-                        );
-                    }
-                }
+        for (from, drained) in results {
+            self.outcome.keys_moved += drained.moved;
+            let Some((slot, reason, stopped)) = drained.failed else {
+                continue;
+            };
+            self.fail(slot, format!("moving its keys from {from}: {reason}"));
+            for other in stopped.into_iter().filter(|s| *s != slot) {
+                self.fail(
+                    other,
+                    format!("its keys were moving from {from} with slot {slot}, which failed; it is left open"),
+                );
             }
         }
     }
@@ -342,6 +347,42 @@ impl Run<'_> {
 
 /// Keys of these slots move from the first node id to the second.
 type Pair = ((String, String), Vec<u16>);
+
+/// What draining one pair did: the keys moved, and the slot that failed with why and the slots
+/// that did not finish with it (its window and the later ones, left open).
+struct Drained {
+    moved: u64,
+    failed: Option<(u16, String, Vec<u16>)>,
+}
+
+/// `slots` drained from `from` to `to`, `options.window` at a time (each window one
+/// [`drain_slots`]), stopping at the first window that fails.
+async fn drain_in_windows(
+    session: Arc<Session>,
+    options: MigrateOptions,
+    from: &NodeAddress,
+    to: &Endpoint,
+    slots: &[u16],
+) -> Drained {
+    let mut moved = 0;
+    let window = options.window.max(1);
+    for (index, chunk) in slots.chunks(window).enumerate() {
+        match drain_slots(Arc::clone(&session), options.clone(), from, to, chunk).await {
+            Ok(counts) => moved += counts.iter().sum::<u64>(),
+            Err((slot, reason)) => {
+                let stopped = slots[index * window..].to_vec();
+                return Drained {
+                    moved,
+                    failed: Some((slot, reason, stopped)),
+                };
+            }
+        }
+    }
+    Drained {
+        moved,
+        failed: None,
+    }
+}
 
 /// Pairs split into rounds in which no node both sends and receives: MIGRATE blocks its source
 /// until the target has stored the keys, so A->B next to B->A (or any cycle) would deadlock both

@@ -373,4 +373,79 @@ mod tests {
         }
         assert!(cli.global.json);
     }
+
+    #[test]
+    fn fix_takes_the_moves_parallel_and_window() {
+        let fix = |extra: &[&str]| {
+            let mut args = vec!["rcluster", "fix", "127.0.0.1:7000"];
+            args.extend(extra);
+            match Cli::try_parse_from(args).unwrap().command {
+                Command::Fix(args) => args.options().unwrap(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let defaults = fix(&[]);
+        assert_eq!(
+            (defaults.parallel, defaults.window),
+            (moves::DEFAULT_PARALLEL, moves::DEFAULT_WINDOW)
+        );
+        let set = fix(&["--parallel", "2", "--window", "1"]);
+        assert_eq!((set.parallel, set.window), (2, 1));
+        assert_eq!(
+            fix(&["--window", "0"]).window,
+            1,
+            "as the moves: at least 1"
+        );
+        assert!(
+            Cli::try_parse_from(["rcluster", "fix", "127.0.0.1:7000", "--window", "x"]).is_err()
+        );
+        let moves = match Cli::try_parse_from(["rcluster", "reshard", "127.0.0.1:7000"])
+            .unwrap()
+            .command
+        {
+            Command::Reshard(args) => args.options().unwrap().moves,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            (moves.parallel, moves.window),
+            (defaults.parallel, defaults.window)
+        );
+    }
+
+    #[test]
+    fn setslot_force_is_for_node_only() {
+        let options = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Setslot(args) => args.options(),
+            other => panic!("{other:?}"),
+        };
+        let forced = options(&[
+            "rcluster",
+            "setslot",
+            "127.0.0.1:7000",
+            "5",
+            "node",
+            "abc",
+            "--force",
+        ]);
+        assert!(forced.unwrap().force);
+        assert!(
+            !options(&["rcluster", "setslot", "127.0.0.1:7000", "5", "node", "abc"])
+                .unwrap()
+                .force
+        );
+        let stable = options(&[
+            "rcluster",
+            "setslot",
+            "127.0.0.1:7000",
+            "5",
+            "stable",
+            "--force",
+        ]);
+        assert!(
+            stable
+                .unwrap_err()
+                .to_string()
+                .contains("--force applies to `node` only")
+        );
+    }
 }

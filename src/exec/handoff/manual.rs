@@ -4,7 +4,9 @@
 //! node ([`set_slot_on`]) for `importing`, `migrating`, `stable` and `node --force`, the named
 //! exception docs/handoff.md lists. Called by `commands::setslot`.
 
-use super::{Handoff, HandoffError, HandoffReport, Handoffs, SetSlot, node_timeout, setslot_command};
+use super::{
+    Handoff, HandoffError, HandoffReport, Handoffs, SetSlot, node_timeout, setslot_command,
+};
 use crate::net::{NetError, NodeAddress, Session};
 use crate::topology::{ClusterView, Slot};
 use std::sync::Arc;

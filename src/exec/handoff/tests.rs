@@ -1,7 +1,7 @@
 //! Unit tests of the hand-off rules (grouping, epochs, SETSLOT).
 
-use super::*;
 use super::rules::claim_action;
+use super::*;
 
 fn handoff(slot: u16, from: &str, to: &str) -> Handoff {
     Handoff {
