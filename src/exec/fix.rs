@@ -135,6 +135,7 @@ fn claims(repairs: &[&SlotRepair]) -> Vec<Claim> {
                 slot: repair.slot.number(),
                 target: repair.target.clone(),
                 add,
+                rivals: repair.rivals.clone(),
             })
         })
         .collect()

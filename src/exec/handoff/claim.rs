@@ -20,6 +20,8 @@ pub struct Claim {
     /// Nobody reachable owns the slot: the target adds it. Otherwise the target owns it already, and
     /// other masters do too.
     pub add: bool,
+    /// The other masters that own the slot (their claims must lose to the target's).
+    pub rivals: Vec<String>,
 }
 
 /// How long a claimer may take to hear of an epoch another master holds before it is raised all
@@ -27,16 +29,27 @@ pub struct Claim {
 const HEAR_LIMIT: Duration = Duration::from_millis(500);
 
 impl Handoffs {
-    /// Makes every claim of `claims`: first each target's epoch is made the greatest (one target
-    /// after the other, each once it has heard of the previous one's, so their epochs come out
-    /// distinct), then the targets that add a slot add it, one pipeline per target, all at once.
+    /// Makes every claim of `claims`: first each target's epoch is raised above every other master's
+    /// but the other targets' that own none of its slots (one target after the other), then the
+    /// targets that add a slot add it, one pipeline per target, all at once.
     /// Returns the slots that failed; they are left as they were.
     pub async fn claim(&self, claims: &[Claim]) -> Vec<HandoffError> {
         let _one_at_a_time = self.ledger.lock().await;
         let targets: BTreeSet<&str> = claims.iter().map(|c| c.target.as_str()).collect();
         let mut failed: BTreeMap<&str, String> = BTreeMap::new();
-        for target in targets {
-            if let Err(reason) = self.raise_claimer(target).await {
+        for target in &targets {
+            // Other claimers count only where they own one of this target's slots.
+            let alongside: BTreeSet<&str> = targets
+                .iter()
+                .copied()
+                .filter(|other| {
+                    other != target
+                        && !claims
+                            .iter()
+                            .any(|c| c.target == *target && c.rivals.iter().any(|r| r == other))
+                })
+                .collect();
+            if let Err(reason) = self.raise_claimer(target, &alongside).await {
                 failed.insert(target, reason);
             }
         }
@@ -71,13 +84,13 @@ impl Handoffs {
 
     /// Raises `claimer`'s epoch until [`claim_action`] finds it ready: at most one
     /// `CLUSTER BUMPEPOCH`, after waiting (at most [`HEAR_LIMIT`]) to hear of a greater epoch.
-    async fn raise_claimer(&self, claimer: &str) -> Result<(), String> {
+    async fn raise_claimer(&self, claimer: &str, alongside: &BTreeSet<&str>) -> Result<(), String> {
         if !self.masters.contains_key(claimer) {
             return Err(format!("{claimer} is not a master of this run"));
         }
         let deadline = Instant::now() + HEAR_LIMIT;
         loop {
-            match claim_action(&self.read_epochs().await, claimer) {
+            match claim_action(&self.read_epochs().await, claimer, alongside) {
                 EpochAction::Ready => return Ok(()),
                 EpochAction::Wait(_) if Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(5)).await;

@@ -84,17 +84,23 @@ fn target_action(target: &str, own: Epochs, floor: u64, imports: bool) -> Option
 
 /// What a claim without a hand-off needs first (docs/handoff.md, "Claims"): `claimer` adds a slot
 /// nobody reachable owns, or keeps one other masters own too, so its claim must win over every
-/// record of another owner. The target rule of a hand-off ([`target_action`]) with the floor at
-/// every other master's epoch and, when the claimer's own epoch is below its current epoch, at that
-/// current epoch (an epoch it heard of, perhaps from an old owner that cannot be reached). A
-/// claimer that does not answer `CLUSTER INFO` is bumped all the same (its failure fails the claim).
-pub(super) fn claim_action(epochs: &HashMap<String, Epochs>, claimer: &str) -> EpochAction {
+/// record of another owner. The target rule of a hand-off ([`target_action`]) with the floor at the
+/// epoch of every other master but `alongside` (other claimers of this round that own none of its
+/// slots: their epochs rise too, and neither claim has to beat the other) and, when the claimer's own
+/// epoch is below its current epoch, at that current epoch (an epoch it heard of, perhaps from an
+/// old owner that cannot be reached). A claimer that does not answer `CLUSTER INFO` is bumped all the
+/// same (its failure fails the claim).
+pub(super) fn claim_action(
+    epochs: &HashMap<String, Epochs>,
+    claimer: &str,
+    alongside: &BTreeSet<&str>,
+) -> EpochAction {
     let Some(own) = epochs.get(claimer) else {
         return EpochAction::Bump(claimer.to_string());
     };
     let others = epochs
         .iter()
-        .filter(|(id, _)| id.as_str() != claimer)
+        .filter(|(id, _)| id.as_str() != claimer && !alongside.contains(id.as_str()))
         .map(|(_, e)| e.mine)
         .max()
         .unwrap_or(0);
