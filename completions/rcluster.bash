@@ -960,7 +960,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__fix)
-            opts="-y -a -q -v -h --dry-run --yes --search-multiple-owners --fix-with-unreachable-masters --journal --no-journal --replace --pipeline --migrate-timeout --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --dry-run --yes --search-multiple-owners --fix-with-unreachable-masters --journal --no-journal --replace --pipeline --migrate-timeout --parallel --window --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -975,6 +975,14 @@ _rcluster() {
                     return 0
                     ;;
                 --migrate-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --window)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2450,7 +2458,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__setslot)
-            opts="-a -q -v -h --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help importing migrating node stable"
+            opts="-a -q -v -h --force --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help importing migrating node stable"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

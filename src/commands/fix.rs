@@ -42,6 +42,10 @@ pub struct Options {
     /// Keys per batch (at least 1).
     pub pipeline: usize,
     pub migrate_timeout: Duration,
+    /// Masters handing keys over at once.
+    pub parallel: usize,
+    /// Slots of one master whose keys move together (at least 1).
+    pub window: usize,
 }
 
 /// How `fix` ended.
@@ -383,8 +387,8 @@ fn migrate_options(context: &Context, options: &Options) -> MigrateOptions {
         pipeline: options.pipeline,
         migrate_timeout: options.migrate_timeout,
         replace: options.replace,
-        parallel: 4,
-        window: 64,
+        parallel: options.parallel,
+        window: options.window,
         rate: None,
         user: connect.user.clone(),
         password: connect.password.clone(),

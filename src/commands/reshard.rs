@@ -11,7 +11,7 @@ use crate::plan::MovePlan;
 use crate::plan::reshard::{plan_reshard, plan_slot_list};
 use crate::report::Outcome;
 use crate::topology::check::NodeSummary;
-use crate::topology::{ClusterView, NodeView, Slot, SlotSet, load_cluster_view};
+use crate::topology::{ClusterView, NodeView, SlotSet, load_cluster_view};
 use serde::Serialize;
 
 /// What `reshard` is asked to do, validated (built by `crate::cli::args::reshard`).
@@ -268,21 +268,4 @@ fn make_plan(
     };
     Ok(plan_reshard(masters, &sources, target.id(), count)
         .map_err(|e| UsageError(e.to_string()))?)
-}
-
-/// `0-99,5000` as a slot set.
-pub fn parse_slot_ranges(text: &str) -> anyhow::Result<SlotSet> {
-    let mut slots = SlotSet::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (first, last) = part.split_once('-').unwrap_or((part, part));
-        let (first, last): (Slot, Slot) = (
-            first.parse().map_err(UsageError)?,
-            last.parse().map_err(UsageError)?,
-        );
-        if first > last {
-            return Err(UsageError(format!("slot range '{part}' runs backwards")).into());
-        }
-        slots.insert_range(first, last);
-    }
-    Ok(slots)
 }

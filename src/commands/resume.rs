@@ -151,7 +151,7 @@ fn refuse_stale_sources(
             changes.push(format!("source {source} is no longer a master"));
             continue;
         };
-        let mut expected = crate::topology::SlotSet::parse_compact(&then.slots);
+        let mut expected = crate::topology::SlotSet::read_ranges(&then.slots);
         for step in &state.plan.moves {
             if state.done.contains(&step.slot.number()) {
                 if step.source == source {

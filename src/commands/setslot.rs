@@ -1,11 +1,15 @@
 //! `rcluster setslot HOST:PORT SLOT importing|migrating|node|stable [NODE_ID]`: the low-level
 //! `CLUSTER SETSLOT`, after checking the slot number and that the node id belongs to the cluster.
+//! `node` changes the slot's owner, so it goes through the hand-off protocol (`exec::handoff`:
+//! the giver counted empty in every database, the new owner told first, then every master);
+//! `node --force` sends the one command to the one node instead, the exception docs/handoff.md names.
 
 use super::Context;
 use crate::error::{Exit, UsageError};
+use crate::exec::handoff::{SetSlot, hand_over, set_slot_on};
 use crate::net::NodeAddress;
 use crate::report::Outcome;
-use crate::topology::{Slot, load_cluster_summary};
+use crate::topology::{Slot, load_cluster_summary, load_cluster_view};
 use serde::Serialize;
 
 /// The state to put the slot in (`CLUSTER SETSLOT` subcommands).
@@ -26,6 +30,8 @@ pub struct Options {
     pub state: SlotState,
     /// The other node's id: present for every state but `stable`.
     pub node_id: Option<String>,
+    /// `node` only: send `CLUSTER SETSLOT ... NODE` to the one node, outside the hand-off protocol.
+    pub force: bool,
 }
 
 /// What `setslot` reports: the command that was applied.
@@ -42,7 +48,12 @@ pub struct SetslotReport {
 /// Runs `setslot`.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     let address = options.seed.clone();
-    let view = load_cluster_summary(&context.session, &address).await?;
+    let by_handoff = options.state == SlotState::Node && !options.force;
+    let view = if by_handoff {
+        load_cluster_view(&context.session, &address).await?
+    } else {
+        load_cluster_summary(&context.session, &address).await?
+    };
     let node_id = match &options.node_id {
         None => None,
         Some(id) => match view.node_by_id(id) {
@@ -57,15 +68,21 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     };
     let _lock = super::take_lock(context, &view, "setslot").await?;
     super::refuse_during_atomic_migration(context, &view).await?;
-    let mut client = context.session.client(&address).await?;
     let id = node_id.as_deref().unwrap_or_default();
-    let action = match options.state {
-        SlotState::Importing => crate::net::SetSlot::Importing(id),
-        SlotState::Migrating => crate::net::SetSlot::Migrating(id),
-        SlotState::Node => crate::net::SetSlot::Node(id),
-        SlotState::Stable => crate::net::SetSlot::Stable,
-    };
-    client.setslot(options.slot.number(), action).await?;
+    if by_handoff {
+        let report = hand_over(&context.session, &view, options.slot, id).await?;
+        for warning in &report.warnings {
+            context.ui.warn(warning);
+        }
+    } else {
+        let action = match options.state {
+            SlotState::Importing => SetSlot::Importing(id),
+            SlotState::Migrating => SetSlot::Migrating(id),
+            SlotState::Node => SetSlot::Node(id),
+            SlotState::Stable => SetSlot::Stable,
+        };
+        set_slot_on(&context.session, &address, options.slot, action).await?;
+    }
     Ok(Outcome::new(
         SetslotReport {
             address: address.to_string(),

@@ -13,7 +13,7 @@ use super::handoff::announce_owner;
 use super::moves::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep};
 use crate::net::{NetError, NodeAddress, NodeClient, Session, concurrently};
 use crate::plan::{MovePlan, SlotMove};
-use crate::topology::{Slot, SlotSet};
+use crate::topology::SlotSet;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -211,7 +211,7 @@ fn parse_listing(reply: &redis::Value, names: &Fields) -> Vec<Job> {
             Some(Job {
                 id: field(names.id),
                 operation: field("operation"),
-                slots: parse_ranges(&field(names.slots)),
+                slots: SlotSet::read_ranges(&field(names.slots)),
                 source: field(names.source),
                 target: field(names.target),
                 state: field("state"),
@@ -221,18 +221,6 @@ fn parse_listing(reply: &redis::Value, names: &Fields) -> Vec<Job> {
             })
         })
         .collect()
-}
-
-/// `0-99 200-299 5` (or comma-separated) as a slot set.
-fn parse_ranges(text: &str) -> SlotSet {
-    let mut slots = SlotSet::new();
-    for part in text.split([' ', ',']).filter(|p| !p.is_empty()) {
-        let (first, last) = part.split_once('-').unwrap_or((part, part));
-        if let (Ok(first), Ok(last)) = (first.parse::<Slot>(), last.parse::<Slot>()) {
-            slots.insert_range(first, last);
-        }
-    }
-    slots
 }
 
 /// The command that starts every job of one source.
@@ -524,7 +512,7 @@ mod tests {
         assert_eq!(jobs[0].slots.len(), 201);
         assert!(jobs[0].finished());
         assert_eq!(jobs[0].source, "9a0a");
-        let wanted = parse_ranges("0-99 500 200-299");
+        let wanted = SlotSet::read_ranges("0-99 500 200-299");
         assert!(newest_job(&jobs, "f420", &wanted, 1795623282).is_some());
         assert!(
             newest_job(&jobs, "f420", &wanted, 1795623283).is_none(),
@@ -567,8 +555,8 @@ mod tests {
     #[test]
     fn one_command_names_every_target_with_its_ranges() {
         let mut by_target = BTreeMap::new();
-        by_target.insert("t1".to_string(), parse_ranges("0-9 20-29"));
-        by_target.insert("t2".to_string(), parse_ranges("100"));
+        by_target.insert("t1".to_string(), SlotSet::read_ranges("0-9 20-29"));
+        by_target.insert("t2".to_string(), SlotSet::read_ranges("100"));
         let packed = migrate_slots_command(&by_target).get_packed_command();
         let text = String::from_utf8_lossy(&packed).replace("\r\n", " ");
         let words: Vec<&str> = text

@@ -1,10 +1,12 @@
 //! Carries out a [`FixPlan`]: for every slot, the target takes it, the other holders hand their keys
-//! over with the migration engine's MIGRATE loop, every master is told the owner, and open states are
-//! closed. Each phase is one pipeline per node, all nodes at once, for all slots together. A slot
-//! whose phase fails drops out of the later phases (it stays as it was, open at worst, never with a
-//! second owner), and its error says so.
+//! over with the migration engine's MIGRATE loop (`--window` slots of a holder at a time,
+//! `--parallel` holders at once), every master is told the owner, and open states are closed. Each
+//! phase is one pipeline per node, all nodes at once, for all slots together. Every owner change
+//! (a claim, an epoch raised, `SETSLOT NODE`) is sent by the hand-off module (`exec::handoff`). A
+//! slot whose phase fails drops out of the later phases (it stays as it was, open at worst, never
+//! with a second owner), and its error says so.
 
-use super::handoff::{Handoff, Handoffs, SetSlot, setslot_command, tell_owners};
+use super::handoff::{Claim, Handoff, Handoffs, SetSlot, setslot_command, tell_owners};
 use super::migrate::drain_slots;
 use super::moves::{Endpoint, MigrateOptions};
 use crate::net::{NodeAddress, Session, concurrently};
@@ -13,6 +15,7 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// What the repair did.
 #[derive(Debug, Default, Serialize)]
@@ -73,6 +76,8 @@ pub async fn execute_fix(
     run.phase("taking the slot on its new owner", prepare(&live))
         .await;
     let live = run.live(&repairs);
+    run.claim(&live).await;
+    let live = run.live(&repairs);
     run.phase("opening the slot on a node holding its keys", open(&live))
         .await;
     let live = run.live(&repairs);
@@ -96,66 +101,44 @@ pub async fn execute_fix(
     run.outcome
 }
 
-/// Phase 1, on each target: import from the current owner, or claim an unowned slot; then bump the
-/// epoch where the target's claim must win over another master's.
+/// Phase 1, on each target: the open state it must leave first, and importing from the current
+/// owner. A target that claims the slot instead does so through the hand-off module ([`claims`]).
 fn prepare(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
     let mut commands = Vec::new();
-    let mut bump: Vec<(&str, u16)> = Vec::new();
     for repair in repairs {
         let slot = repair.slot.number();
         if repair.stabilize_target {
             commands.push((repair.target.clone(), setslot(slot, SetSlot::Stable)));
         }
-        match &repair.prepare {
-            Prepare::Owns => {}
-            Prepare::Import(from) => {
-                commands.push((
-                    repair.target.clone(),
-                    setslot(slot, SetSlot::Importing(from)),
-                ));
-            }
-            Prepare::Claim => {
-                let mut delete = redis::cmd("CLUSTER");
-                delete.arg("DELSLOTS").arg(slot);
-                commands.push((
-                    repair.target.clone(),
-                    SlotCommand {
-                        slot,
-                        command: delete,
-                        tolerate: Some("unassigned"),
-                    },
-                ));
-                let mut add = redis::cmd("CLUSTER");
-                add.arg("ADDSLOTS").arg(slot);
-                commands.push((
-                    repair.target.clone(),
-                    SlotCommand {
-                        slot,
-                        command: add,
-                        tolerate: None,
-                    },
-                ));
-            }
+        if let Prepare::Import(from) = &repair.prepare {
+            commands.push((
+                repair.target.clone(),
+                setslot(slot, SetSlot::Importing(from)),
+            ));
         }
-        if (repair.bump_epoch || repair.prepare == Prepare::Claim)
-            && !bump.iter().any(|(id, _)| *id == repair.target)
-        {
-            bump.push((&repair.target, slot));
-        }
-    }
-    for (target, slot) in bump {
-        let mut command = redis::cmd("CLUSTER");
-        command.arg("BUMPEPOCH");
-        commands.push((
-            target.to_string(),
-            SlotCommand {
-                slot,
-                command,
-                tolerate: None,
-            },
-        ));
     }
     commands
+}
+
+/// The claims among `repairs`: a target adds a slot nobody reachable owns, or keeps one that other
+/// masters own too; either way its claim must win over theirs (docs/handoff.md, "Claims").
+fn claims(repairs: &[&SlotRepair]) -> Vec<Claim> {
+    repairs
+        .iter()
+        .filter_map(|repair| {
+            let add = match repair.prepare {
+                Prepare::Claim => true,
+                Prepare::Owns if !repair.rivals.is_empty() => false,
+                Prepare::Owns | Prepare::Import(_) => return None,
+            };
+            Some(Claim {
+                slot: repair.slot.number(),
+                target: repair.target.clone(),
+                add,
+                rivals: repair.rivals.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Phase 2, on each holder of stray keys: the state that lets it MIGRATE them to the target.
@@ -229,6 +212,15 @@ impl Run<'_> {
         }
     }
 
+    /// Phase 1, the claims: sent by the hand-off module, which raises each target's epoch first.
+    async fn claim(&mut self, repairs: &[&SlotRepair]) {
+        for error in self.handoffs.claim(&claims(repairs)).await {
+            for slot in error.slots() {
+                self.fail(slot, format!("taking the slot on its new owner: {error}"));
+            }
+        }
+    }
+
     /// Sends `commands` (by node id), one pipeline per node, all nodes at once; a failing command
     /// fails its slot.
     async fn phase(&mut self, what: &str, commands: Vec<(String, SlotCommand)>) {
@@ -250,8 +242,8 @@ impl Run<'_> {
         }
     }
 
-    /// Phase 3: every (holder, target) pair's slots drained together, pairs in rounds that run at
-    /// once (see [`rounds`]).
+    /// Phase 3: every (holder, target) pair's slots drained, `options.window` slots at a time,
+    /// pairs in rounds (see [`rounds`]) of which `options.parallel` pairs run at once.
     async fn drain(&mut self, repairs: &[&SlotRepair], options: &MigrateOptions) {
         let mut pairs: BTreeMap<(String, String), Vec<u16>> = BTreeMap::new();
         for repair in repairs {
@@ -275,26 +267,28 @@ impl Run<'_> {
                 (from, self.endpoints[&to].clone(), slots)
             })
             .collect();
+        let limit = Arc::new(Semaphore::new(options.parallel.max(1)));
         let results = concurrently(work, |(from, to, slots)| {
             let (session, options) = (Arc::clone(self.session), options.clone());
+            let limit = Arc::clone(&limit);
             async move {
-                let result = drain_slots(session, options, &from, &to, &slots).await;
-                (from, slots, result)
+                let _turn = limit.acquire_owned().await;
+                let drained = drain_in_windows(session, options, &from, &to, &slots).await;
+                (from, drained)
             }
         })
         .await;
-        for (from, slots, result) in results {
-            match result {
-                Ok(moved) => self.outcome.keys_moved += moved.iter().sum::<u64>(),
-                Err((slot, reason)) => {
-                    self.fail(slot, format!("moving its keys from {from}: {reason}"));
-                    for other in slots.into_iter().filter(|s| *s != slot) {
-                        self.fail(
-                            other,
-                            format!("its keys were moving from {from} with slot {slot}, which failed; it is left open"),
-                        );
-                    }
-                }
+        for (from, drained) in results {
+            self.outcome.keys_moved += drained.moved;
+            let Some((slot, reason, stopped)) = drained.failed else {
+                continue;
+            };
+            self.fail(slot, format!("moving its keys from {from}: {reason}"));
+            for other in stopped.into_iter().filter(|s| *s != slot) {
+                self.fail(
+                    other,
+                    format!("its keys were moving from {from} with slot {slot}, which failed; it is left open"),
+                );
             }
         }
     }
@@ -354,6 +348,42 @@ impl Run<'_> {
 
 /// Keys of these slots move from the first node id to the second.
 type Pair = ((String, String), Vec<u16>);
+
+/// What draining one pair did: the keys moved, and the slot that failed with why and the slots
+/// that did not finish with it (its window and the later ones, left open).
+struct Drained {
+    moved: u64,
+    failed: Option<(u16, String, Vec<u16>)>,
+}
+
+/// `slots` drained from `from` to `to`, `options.window` at a time (each window one
+/// [`drain_slots`]), stopping at the first window that fails.
+async fn drain_in_windows(
+    session: Arc<Session>,
+    options: MigrateOptions,
+    from: &NodeAddress,
+    to: &Endpoint,
+    slots: &[u16],
+) -> Drained {
+    let mut moved = 0;
+    let window = options.window.max(1);
+    for (index, chunk) in slots.chunks(window).enumerate() {
+        match drain_slots(Arc::clone(&session), options.clone(), from, to, chunk).await {
+            Ok(counts) => moved += counts.iter().sum::<u64>(),
+            Err((slot, reason)) => {
+                let stopped = slots[index * window..].to_vec();
+                return Drained {
+                    moved,
+                    failed: Some((slot, reason, stopped)),
+                };
+            }
+        }
+    }
+    Drained {
+        moved,
+        failed: None,
+    }
+}
 
 /// Pairs split into rounds in which no node both sends and receives: MIGRATE blocks its source
 /// until the target has stored the keys, so A->B next to B->A (or any cycle) would deadlock both

@@ -196,7 +196,7 @@ pub async fn conclude_left_tasks(
 
 /// A journaled task's slots.
 fn task_slots(task: &LeftTask) -> SlotSet {
-    SlotSet::parse_compact(&task.slots)
+    SlotSet::read_ranges(&task.slots)
 }
 
 /// What one task did.

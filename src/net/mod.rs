@@ -91,40 +91,6 @@ impl Default for ConnectOptions {
     }
 }
 
-/// A `CLUSTER SETSLOT` action, with the node id it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SetSlot<'a> {
-    Importing(&'a str),
-    Migrating(&'a str),
-    Node(&'a str),
-    Stable,
-}
-
-impl SetSlot<'_> {
-    /// The action's name as the server spells it.
-    pub fn name(&self) -> &'static str {
-        match self {
-            SetSlot::Importing(_) => "IMPORTING",
-            SetSlot::Migrating(_) => "MIGRATING",
-            SetSlot::Node(_) => "NODE",
-            SetSlot::Stable => "STABLE",
-        }
-    }
-}
-
-/// `CLUSTER SETSLOT slot ACTION [node]`: the only builder of SETSLOT in rcluster (owner changes are sent by `exec::handoff` only, apart from the low-level `setslot` command).
-pub fn setslot_command(slot: u16, action: SetSlot<'_>) -> redis::Cmd {
-    let mut command = redis::cmd("CLUSTER");
-    command.arg("SETSLOT").arg(slot).arg(action.name());
-    match action {
-        SetSlot::Importing(id) | SetSlot::Migrating(id) | SetSlot::Node(id) => {
-            command.arg(id);
-        }
-        SetSlot::Stable => {}
-    }
-    command
-}
-
 /// Connections to the cluster's nodes, opened on demand and reused.
 pub struct Session {
     options: ConnectOptions,
@@ -576,12 +542,6 @@ impl NodeClient {
     pub async fn cluster_databases(&mut self) -> Result<u16, NetError> {
         let reply: Vec<String> = self.query(&["CONFIG", "GET", "cluster-databases"]).await?;
         Ok(cluster_databases_of(&reply))
-    }
-
-    /// `CLUSTER SETSLOT slot IMPORTING|MIGRATING|NODE id` or `STABLE`.
-    pub async fn setslot(&mut self, slot: u16, action: SetSlot<'_>) -> Result<(), NetError> {
-        let what = format!("CLUSTER SETSLOT {}", action.name());
-        self.run::<()>(&setslot_command(slot, action), &what).await
     }
 
     /// The keys of each slot in `slots`, summed over every database that holds keys: one pipeline

@@ -140,7 +140,8 @@ pub enum Prepare {
     Owns,
     /// `SETSLOT IMPORTING <from>`, completed later by `SETSLOT NODE` on itself (which bumps its epoch).
     Import(String),
-    /// Nobody reachable owns it: `DELSLOTS` (tolerated), `ADDSLOTS`, `BUMPEPOCH`.
+    /// Nobody reachable owns it: the hand-off module's claim (`BUMPEPOCH` where needed, `DELSLOTS`
+    /// tolerated, `ADDSLOTS`).
     Claim,
 }
 
@@ -182,8 +183,10 @@ pub struct SlotRepair {
     pub stabilize_target: bool,
     /// Keys of the slot the target holds already.
     pub target_keys: u64,
-    /// `CLUSTER BUMPEPOCH` on the target, so its claim wins over another master's.
-    pub bump_epoch: bool,
+    /// Other masters whose own table gives them the slot too (an importing target's source among
+    /// them). A target that owns the slot must win over them: `exec::fix` has the hand-off module
+    /// raise its epoch (docs/handoff.md, "Claims").
+    pub rivals: Vec<String>,
     pub drains: Vec<Drain>,
     /// Masters other than the target to `SETSLOT STABLE` once the owner is announced.
     pub close: Vec<String>,
@@ -445,7 +448,11 @@ impl Planner<'_, '_> {
             target: target.to_string(),
             reason,
             intent,
-            bump_epoch: prepare == Prepare::Owns && other_claim.is_some(),
+            rivals: claims
+                .iter()
+                .filter(|id| **id != target)
+                .map(|id| id.to_string())
+                .collect(),
             stabilize_target: states
                 .is_some_and(|s| s.migrating.iter().any(|(n, _)| n.id() == target)),
             target_keys: holders

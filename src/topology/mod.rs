@@ -17,5 +17,5 @@ mod view;
 
 pub use load::{load_cluster_summary, load_cluster_view};
 pub use parse::{NodeEntry, ParseError, parse_cluster_nodes};
-pub use slots::{SLOT_COUNT, Slot, SlotSet, key_slot};
+pub use slots::{SLOT_COUNT, Slot, SlotSet, key_slot, parse_slot_range};
 pub use view::{ClusterView, NodeView, Unread};

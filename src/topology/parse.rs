@@ -282,16 +282,8 @@ fn parse_slot_token(token: &str, entry: &mut NodeEntry) -> Result<(), LineError>
         }
         return Ok(());
     }
-    match token.split_once('-') {
-        Some((first, last)) => {
-            let (first, last) = (slot(first)?, slot(last)?);
-            if first > last {
-                return Err(LineError(format!("bad slot range '{token}'")));
-            }
-            entry.slots.insert_range(first, last);
-        }
-        None => entry.slots.insert(slot(token)?),
-    }
+    let (first, last) = super::slots::parse_slot_range(token)?;
+    entry.slots.insert_range(first, last);
     Ok(())
 }
 

@@ -1,4 +1,6 @@
-//! Hash slots: the `Slot` newtype, `SlotSet` (a 16384-bit set with redis-cli's range rendering) and
+//! Hash slots: the `Slot` newtype, `SlotSet` (a 16384-bit set with redis-cli's range rendering and
+//! the one slot-range parser: strict [`parse_slot_range`] and `str::parse::<SlotSet>` for what a
+//! user or a file writes, [`SlotSet::read_ranges`] on top of them for a server's reply) and
 //! `key_slot()`, the CRC16/XMODEM key-to-slot mapping with `{hash tag}` support.
 //!
 //! Pure values used by the parser, the checks and every planner.
@@ -51,6 +53,17 @@ impl std::str::FromStr for Slot {
             .and_then(Slot::new)
             .ok_or_else(|| format!("invalid slot '{text}': expected a number from 0 to 16383"))
     }
+}
+
+/// One range, `a` or `a-b` (`a` not above `b`), as a user, a file or a server writes it.
+pub fn parse_slot_range(text: &str) -> Result<(Slot, Slot), String> {
+    let text = text.trim();
+    let (first, last) = text.split_once('-').unwrap_or((text, text));
+    let (first, last): (Slot, Slot) = (first.parse()?, last.parse()?);
+    if first > last {
+        return Err(format!("slot range '{text}' runs backwards"));
+    }
+    Ok((first, last))
 }
 
 /// The slot a key hashes to: CRC16/XMODEM of the key, or of the first non-empty `{tag}`, mod 16384.
@@ -200,19 +213,6 @@ impl SlotSet {
         self.render(|text| text)
     }
 
-    /// The inverse of [`SlotSet::to_compact`] (`0-5460,5462`) for text rcluster wrote itself:
-    /// parts that are not slots are skipped.
-    pub fn parse_compact(text: &str) -> SlotSet {
-        let mut slots = SlotSet::new();
-        for part in text.split(',').filter(|p| !p.is_empty()) {
-            let (first, last) = part.split_once('-').unwrap_or((part, part));
-            if let (Ok(first), Ok(last)) = (first.parse::<Slot>(), last.parse::<Slot>()) {
-                slots.insert_range(first, last);
-            }
-        }
-        slots
-    }
-
     fn render(&self, wrap: impl Fn(String) -> String) -> String {
         self.ranges
             .iter()
@@ -225,6 +225,34 @@ impl SlotSet {
             })
             .collect::<Vec<_>>()
             .join(",")
+    }
+}
+
+/// Ranges separated by commas, as [`SlotSet::to_compact`] prints them (`0-99,5000`; blanks around
+/// a range are ignored): strict, the first range that does not read is the error.
+impl std::str::FromStr for SlotSet {
+    type Err = String;
+    fn from_str(text: &str) -> Result<SlotSet, String> {
+        let mut slots = SlotSet::new();
+        for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+            let (first, last) = parse_slot_range(part)?;
+            slots.insert_range(first, last);
+        }
+        Ok(slots)
+    }
+}
+
+impl SlotSet {
+    /// A server's list of ranges (`0-99 200-299 5`, separated by blanks or commas): a token that is
+    /// not a range ([`parse_slot_range`]) is skipped, so a reply is read as far as it can be.
+    pub fn read_ranges(text: &str) -> SlotSet {
+        let mut slots = SlotSet::new();
+        for token in text.split([' ', ',']).filter(|t| !t.is_empty()) {
+            if let Ok((first, last)) = parse_slot_range(token) {
+                slots.insert_range(first, last);
+            }
+        }
+        slots
     }
 }
 
@@ -316,6 +344,47 @@ mod tests {
                 proptest::prop_assert_eq!(set.contains(slot(probe)), naive.contains(&probe));
             }
             proptest::prop_assert!(set.ranges.windows(2).all(|w| w[0].1 + 1 < w[1].0));
+        }
+    }
+
+    #[test]
+    fn ranges_parse_strictly_for_users_and_leniently_for_servers() {
+        assert_eq!(
+            "0-99, 5000".parse::<SlotSet>().unwrap().to_compact(),
+            "0-99,5000"
+        );
+        assert_eq!("".parse::<SlotSet>(), Ok(SlotSet::new()));
+        assert!(
+            "5-3"
+                .parse::<SlotSet>()
+                .unwrap_err()
+                .contains("runs backwards")
+        );
+        assert!("0-16384".parse::<SlotSet>().is_err());
+        assert!(
+            "0-99 200".parse::<SlotSet>().is_err(),
+            "blanks do not separate"
+        );
+        assert!("x".parse::<SlotSet>().is_err());
+        assert_eq!(parse_slot_range("7"), Ok((slot(7), slot(7))));
+        assert_eq!(
+            SlotSet::read_ranges("0-99 200-299,5 junk 9-8 16384").to_compact(),
+            "0-99,200-299"
+        );
+        assert_eq!(SlotSet::read_ranges("5").to_compact(), "5");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn compact_ranges_read_back(ranges in proptest::collection::vec((0u64..16384, 0u64..300), 0..30)) {
+            let mut set = SlotSet::new();
+            for (first, len) in ranges {
+                set.insert_range(slot(first), slot((first + len).min(16383)));
+            }
+            let compact = set.to_compact();
+            proptest::prop_assert_eq!(compact.parse::<SlotSet>(), Ok(set.clone()));
+            proptest::prop_assert_eq!(SlotSet::read_ranges(&compact), set.clone());
+            proptest::prop_assert_eq!(SlotSet::read_ranges(&compact.replace(',', " ")), set);
         }
     }
 

@@ -251,6 +251,52 @@ fn setslot_validates_its_input() {
 }
 
 #[test]
+fn setslot_node_hands_an_empty_slot_over_and_refuses_a_giver_with_keys() {
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys(2000);
+    let seed = cluster.seed();
+    let (a, b) = (cluster.port(0), cluster.port(1));
+    let id_b = cluster.id(b);
+    let view = cluster.view();
+    let owned_by_a = view
+        .loaded_masters()
+        .find(|m| m.address.port == a)
+        .expect("A is a master")
+        .myself()
+        .slots
+        .clone();
+    let count = |port: u16, slot: u16| match cluster
+        .redis(port, &["CLUSTER", "COUNTKEYSINSLOT", &slot.to_string()])
+    {
+        redis::Value::Int(n) => n,
+        other => panic!("{other:?}"),
+    };
+    let slots: Vec<u16> = owned_by_a.iter().map(|s| s.number()).collect();
+    let empty = *slots
+        .iter()
+        .find(|s| count(a, **s) == 0)
+        .expect("an empty slot");
+    let full = *slots
+        .iter()
+        .find(|s| count(a, **s) > 0)
+        .expect("a slot with keys");
+
+    let moved = run(&["setslot", &seed, &empty.to_string(), "node", &id_b]);
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    assert_eq!(
+        run(&["check", &seed]).code,
+        0,
+        "every master was told, so every table agrees"
+    );
+    let keys = count(a, full);
+    let refused = run(&["setslot", &seed, &full.to_string(), "node", &id_b]);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    assert!(refused.stderr.contains("still holds"), "{}", refused.stderr);
+    assert_eq!(count(a, full), keys, "its keys stay where they were");
+    assert_eq!(run(&["check", &seed]).code, 0, "and so does its owner");
+}
+
+#[test]
 fn doctor_explains_each_finding_with_a_command() {
     let cluster = TestCluster::start(3, 0);
     let seed = cluster.seed();

@@ -44,6 +44,10 @@ fn setslot(port: u16, slot: u16, state: &str, id: Option<&str>) {
     let slot = slot.to_string();
     let mut args = vec!["setslot", &node, &slot, state];
     args.extend(id);
+    if state == "node" {
+        // Half-applied on purpose: this one node only, outside the hand-off protocol.
+        args.push("--force");
+    }
     let outcome = run(&args);
     assert_eq!(
         outcome.code, 0,

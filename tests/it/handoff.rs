@@ -5,6 +5,7 @@
 use crate::common::{
     FOUR_DATABASES as ALL, TestCluster, assert_same_databases, assert_same_keys, run,
 };
+use rcluster::exec::handoff::{SetSlot, setslot_command};
 use rcluster::net::NodeAddress;
 use rcluster::topology::key_slot;
 
@@ -60,12 +61,18 @@ fn open_slots_everywhere(
             let (other_id, other_address) = &masters[other];
             let mut importer = session.client(other_address).await.expect("connect");
             importer
-                .setslot(slot, rcluster::net::SetSlot::Importing(owner_id))
+                .run::<()>(
+                    &setslot_command(slot, SetSlot::Importing(owner_id)),
+                    "SETSLOT",
+                )
                 .await
                 .expect("importing");
             let mut giver = session.client(owner_address).await.expect("connect");
             giver
-                .setslot(slot, rcluster::net::SetSlot::Migrating(other_id))
+                .run::<()>(
+                    &setslot_command(slot, SetSlot::Migrating(other_id)),
+                    "SETSLOT",
+                )
                 .await
                 .expect("migrating");
             for &db in dbs {

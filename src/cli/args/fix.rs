@@ -42,6 +42,13 @@ pub struct FixArgs {
     /// MIGRATE's timeout: `60s`, or milliseconds.
     #[arg(long, default_value = "60s", value_parser = super::parse_duration, value_name = "TIME")]
     pub migrate_timeout: Duration,
+    /// Masters handing their keys to a slot's new owner at once (as the moves' --parallel).
+    #[arg(long, default_value_t = super::moves::DEFAULT_PARALLEL)]
+    pub parallel: usize,
+    /// Slots of one master whose keys move together (each protocol step pipelined for all of them);
+    /// 1 moves one slot at a time like redis-cli.
+    #[arg(long, default_value_t = super::moves::DEFAULT_WINDOW)]
+    pub window: usize,
     #[command(flatten)]
     pub lock: super::lock::LockArgs,
 }
@@ -60,6 +67,8 @@ impl FixArgs {
             replace: self.replace,
             pipeline: self.pipeline.max(1),
             migrate_timeout: self.migrate_timeout,
+            parallel: self.parallel,
+            window: self.window.max(1),
         })
     }
 }

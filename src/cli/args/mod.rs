@@ -255,9 +255,9 @@ pub enum Command {
     #[command(mut_arg("plan_out", |a| a.hide(true)))]
     #[command(mut_arg("journal", |a| a.help("The journal of the run to finish (default: the newest unfinished run of this cluster, from ~/.local/state/rcluster/journals)")))]
     Resume(ResumeArgs),
-    /// Low-level CLUSTER SETSLOT on one node.
+    /// Low-level CLUSTER SETSLOT on one node; `node` hands the slot over safely (every master told).
     #[command(
-        after_help = "Examples:\n  rcluster setslot 127.0.0.1:7000 100 stable\n  rcluster setslot 127.0.0.1:7000 100 node ID"
+        after_help = "Examples:\n  rcluster setslot 127.0.0.1:7000 100 stable\n  rcluster setslot 127.0.0.1:7000 100 node ID\n  rcluster setslot 127.0.0.1:7000 100 node ID --force   # this node only, no protocol"
     )]
     Setslot(SetslotArgs),
     /// A throwaway cluster on this machine.
@@ -372,5 +372,80 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(cli.global.json);
+    }
+
+    #[test]
+    fn fix_takes_the_moves_parallel_and_window() {
+        let fix = |extra: &[&str]| {
+            let mut args = vec!["rcluster", "fix", "127.0.0.1:7000"];
+            args.extend(extra);
+            match Cli::try_parse_from(args).unwrap().command {
+                Command::Fix(args) => args.options().unwrap(),
+                other => panic!("{other:?}"),
+            }
+        };
+        let defaults = fix(&[]);
+        assert_eq!(
+            (defaults.parallel, defaults.window),
+            (moves::DEFAULT_PARALLEL, moves::DEFAULT_WINDOW)
+        );
+        let set = fix(&["--parallel", "2", "--window", "1"]);
+        assert_eq!((set.parallel, set.window), (2, 1));
+        assert_eq!(
+            fix(&["--window", "0"]).window,
+            1,
+            "as the moves: at least 1"
+        );
+        assert!(
+            Cli::try_parse_from(["rcluster", "fix", "127.0.0.1:7000", "--window", "x"]).is_err()
+        );
+        let moves = match Cli::try_parse_from(["rcluster", "reshard", "127.0.0.1:7000"])
+            .unwrap()
+            .command
+        {
+            Command::Reshard(args) => args.options().unwrap().moves,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            (moves.parallel, moves.window),
+            (defaults.parallel, defaults.window)
+        );
+    }
+
+    #[test]
+    fn setslot_force_is_for_node_only() {
+        let options = |args: &[&str]| match Cli::try_parse_from(args).unwrap().command {
+            Command::Setslot(args) => args.options(),
+            other => panic!("{other:?}"),
+        };
+        let forced = options(&[
+            "rcluster",
+            "setslot",
+            "127.0.0.1:7000",
+            "5",
+            "node",
+            "abc",
+            "--force",
+        ]);
+        assert!(forced.unwrap().force);
+        assert!(
+            !options(&["rcluster", "setslot", "127.0.0.1:7000", "5", "node", "abc"])
+                .unwrap()
+                .force
+        );
+        let stable = options(&[
+            "rcluster",
+            "setslot",
+            "127.0.0.1:7000",
+            "5",
+            "stable",
+            "--force",
+        ]);
+        assert!(
+            stable
+                .unwrap_err()
+                .to_string()
+                .contains("--force applies to `node` only")
+        );
     }
 }

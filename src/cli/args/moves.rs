@@ -12,6 +12,9 @@ use std::time::Duration;
 /// flight (two per source), so a bigger default would make a stop take that much longer.
 pub const DEFAULT_WINDOW: usize = 256;
 
+/// Sources moving slots at once by default (`fix`: holders handing keys over at once).
+pub const DEFAULT_PARALLEL: usize = 4;
+
 /// Options of the migration engine.
 #[derive(Debug, Clone, clap::Args)]
 pub struct MoveArgs {
@@ -36,7 +39,7 @@ pub struct MoveArgs {
     #[arg(long)]
     pub replace: bool,
     /// Sources moving slots at once.
-    #[arg(long, default_value_t = 4)]
+    #[arg(long, default_value_t = DEFAULT_PARALLEL)]
     pub parallel: usize,
     /// How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side
     /// CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not

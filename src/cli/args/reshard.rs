@@ -1,8 +1,10 @@
 //! `reshard`'s command line, turned into [`crate::commands::reshard::Options`].
 
 use super::moves::MoveArgs;
-use crate::commands::reshard::{Options, parse_slot_ranges};
+use crate::commands::reshard::Options;
+use crate::error::UsageError;
 use crate::net::NodeAddress;
+use crate::topology::SlotSet;
 
 /// Arguments of `reshard`.
 #[derive(Debug, clap::Args)]
@@ -44,7 +46,7 @@ impl ReshardArgs {
             slot_ranges: self
                 .slot_ranges
                 .as_deref()
-                .map(parse_slot_ranges)
+                .map(|text| text.parse::<SlotSet>().map_err(UsageError))
                 .transpose()?,
             yes: self.yes,
             dry_run: self.dry_run,

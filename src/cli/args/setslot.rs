@@ -9,13 +9,20 @@ use crate::topology::Slot;
 /// Arguments of `setslot`.
 #[derive(Debug, clap::Args)]
 pub struct SetslotArgs {
-    /// The node to send CLUSTER SETSLOT to: HOST:PORT, or HOST then PORT.
+    /// The node to send CLUSTER SETSLOT to (for `node` without --force, the node to reach the
+    /// cluster through): HOST:PORT, or HOST then PORT.
     pub node: String,
     /// The slot, 0 to 16383.
     pub slot: Slot,
     pub state: SlotStateArg,
     /// The other node's id (required except for `stable`).
     pub node_id: Option<String>,
+    /// With `node`: send CLUSTER SETSLOT NODE to this one node only, outside the hand-off protocol
+    /// (no check that the old owner is empty, no epoch rule, no other master told; docs/handoff.md).
+    /// Without it, `node` hands the slot over safely, telling the new owner first and then every
+    /// master.
+    #[arg(long)]
+    pub force: bool,
     #[command(flatten)]
     pub lock: super::lock::LockArgs,
 }
@@ -25,6 +32,13 @@ impl SetslotArgs {
     pub fn options(&self) -> anyhow::Result<Options> {
         let seed = NodeAddress::parse(&self.node, None)?;
         let state = SlotState::from(self.state);
+        if self.force && state != SlotState::Node {
+            return Err(UsageError(format!(
+                "--force applies to `node` only; `{}` is always sent to the one node",
+                state_word(state)
+            ))
+            .into());
+        }
         match (state, &self.node_id) {
             (SlotState::Stable, Some(_)) => {
                 Err(UsageError("`stable` takes no NODE_ID".into()).into())
@@ -34,6 +48,7 @@ impl SetslotArgs {
                 slot: self.slot,
                 state,
                 node_id: self.node_id.clone(),
+                force: self.force,
             }),
             (state, None) => Err(UsageError(format!(
                 "`{}` needs the NODE_ID of the other node (see `rcluster check {seed}`)",

@@ -1,6 +1,8 @@
 //! The one place a slot changes owner. Every path that ends a slot move goes through [`Handoffs`]: the
-//! legacy engine's windows (`exec::migrate`), `fix` (`exec::fix`), `resume`'s announcements and the
-//! Valkey replica repair (`commands::moves`). The protocol and why it cannot lose a key are written
+//! legacy engine's windows (`exec::migrate`), `fix` (`exec::fix`: its hand-offs, and its claims of a
+//! slot nobody or several masters own, [`Handoffs::claim`]), `resume`'s announcements, the Valkey
+//! replica repair, and `rcluster setslot ... node`. docs/handoff.md lists every sender of an owner
+//! change, this module's and the few others'. The protocol and why it cannot lose a key are written
 //! down in `docs/handoff.md`; in short:
 //!
 //! - A group of hand-offs never has a node that both gives a slot away and receives one.
@@ -21,9 +23,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-pub use crate::net::{SetSlot, setslot_command};
+pub use claim::Claim;
+pub use manual::{hand_over, set_slot_on};
 pub use rules::{next_group, split_into_groups};
-pub use wire::{DEFAULT_NODE_TIMEOUT, announce_owner, node_timeout, tell_owners};
+pub use wire::{
+    DEFAULT_NODE_TIMEOUT, SetSlot, announce_owner, node_timeout, setslot_command, tell_owners,
+};
 
 use rules::{EpochAction, describe_left, epoch_action, left_to_gossip, stale_slots_in};
 use wire::{claim, not_told};
@@ -781,6 +786,8 @@ impl Handoffs {
     }
 }
 
+mod claim;
+mod manual;
 mod rules;
 mod wire;
 

@@ -1,7 +1,8 @@
 //! The pure rules of the hand-off protocol (docs/handoff.md): what the epoch precondition needs next
-//! (`epoch_action`), which slots a table still records under an old owner, how hand-offs are grouped
-//! so no node both gives and receives, and which untold nodes may be left to gossip. Called by
-//! [`super::Handoffs`]; unit-tested in `tests.rs`.
+//! (`epoch_action` for a hand-off, `claim_action` for a claim, both on one target rule), which slots
+//! a table still records under an old owner, how hand-offs are grouped so no node both gives and
+//! receives, and which untold nodes may be left to gossip. Called by [`super::Handoffs`];
+//! unit-tested in `tests.rs`.
 
 use super::{Epochs, Handoff};
 use crate::topology::check::owner_map;
@@ -54,22 +55,61 @@ pub(super) fn epoch_action(
         let Some(own) = epochs.get(target) else {
             return EpochAction::Wait(format!("the target {target} does not answer CLUSTER INFO"));
         };
-        if own.mine > floor {
-            continue;
+        if let Some(action) = target_action(target, *own, floor, imports) {
+            return action;
         }
-        // SETSLOT NODE on an importing target bumps it to current + 1 when it is not the highest.
-        if imports && own.current >= floor && (own.mine < own.current || own.mine == 0) {
-            continue;
-        }
-        if own.current >= floor {
-            return EpochAction::Bump(target.to_string());
-        }
-        return EpochAction::Wait(format!(
-            "the target {target} has not heard of epoch {floor} yet (its current epoch is {})",
-            own.current
-        ));
     }
     EpochAction::Ready
+}
+
+/// The target half of the rule, shared by hand-offs and claims: `None` when `own` is, or will be
+/// by its own `SETSLOT NODE` (an importing target that is not the highest it knows), above
+/// `floor`; `Bump` when it has heard of `floor`; `Wait` until gossip carries `floor` to it.
+fn target_action(target: &str, own: Epochs, floor: u64, imports: bool) -> Option<EpochAction> {
+    if own.mine > floor {
+        return None;
+    }
+    // SETSLOT NODE on an importing target bumps it to current + 1 when it is not the highest.
+    if imports && own.current >= floor && (own.mine < own.current || own.mine == 0) {
+        return None;
+    }
+    if own.current >= floor {
+        return Some(EpochAction::Bump(target.to_string()));
+    }
+    Some(EpochAction::Wait(format!(
+        "the target {target} has not heard of epoch {floor} yet (its current epoch is {})",
+        own.current
+    )))
+}
+
+/// What a claim without a hand-off needs first (docs/handoff.md, "Claims"): `claimer` adds a slot
+/// nobody reachable owns, or keeps one other masters own too, so its claim must win over every
+/// record of another owner. The target rule of a hand-off ([`target_action`]) with the floor at the
+/// epoch of every other master but `alongside` (other claimers of this round that own none of its
+/// slots: their epochs rise too, and neither claim has to beat the other) and, when the claimer's own
+/// epoch is below its current epoch, at that current epoch (an epoch it heard of, perhaps from an
+/// old owner that cannot be reached). A claimer that does not answer `CLUSTER INFO` is bumped all the
+/// same (its failure fails the claim).
+pub(super) fn claim_action(
+    epochs: &HashMap<String, Epochs>,
+    claimer: &str,
+    alongside: &BTreeSet<&str>,
+) -> EpochAction {
+    let Some(own) = epochs.get(claimer) else {
+        return EpochAction::Bump(claimer.to_string());
+    };
+    let others = epochs
+        .iter()
+        .filter(|(id, _)| id.as_str() != claimer && !alongside.contains(id.as_str()))
+        .map(|(_, e)| e.mine)
+        .max()
+        .unwrap_or(0);
+    let heard = if own.mine < own.current {
+        own.current
+    } else {
+        0
+    };
+    target_action(claimer, *own, others.max(heard), false).unwrap_or(EpochAction::Ready)
 }
 
 /// The slots of `unsettled` that `table` records under another owner.

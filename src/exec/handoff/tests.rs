@@ -1,5 +1,6 @@
 //! Unit tests of the hand-off rules (grouping, epochs, SETSLOT).
 
+use super::rules::claim_action;
 use super::*;
 
 fn handoff(slot: u16, from: &str, to: &str) -> Handoff {
@@ -138,6 +139,74 @@ fn unsettled_givers_count_too() {
     assert_eq!(
         epoch_action(&e, &givers, &[owned]),
         EpochAction::Bump("b".into())
+    );
+}
+
+#[test]
+fn a_claimer_with_the_greatest_epoch_it_knows_is_ready() {
+    let e = epochs(&[("a", 9, 9), ("b", 7, 9), ("c", 8, 9)]);
+    assert_eq!(claim_action(&e, "a", &BTreeSet::new()), EpochAction::Ready);
+}
+
+#[test]
+fn a_claimer_below_or_beside_another_master_is_bumped() {
+    let e = epochs(&[("a", 5, 9), ("b", 9, 9)]);
+    assert_eq!(
+        claim_action(&e, "a", &BTreeSet::new()),
+        EpochAction::Bump("a".into())
+    );
+    // Sharing the greatest epoch is not winning: equal epochs never rebind a slot.
+    let e = epochs(&[("a", 9, 9), ("b", 9, 9)]);
+    assert_eq!(
+        claim_action(&e, "a", &BTreeSet::new()),
+        EpochAction::Bump("a".into())
+    );
+    let e = epochs(&[("a", 0, 0)]);
+    assert_eq!(
+        claim_action(&e, "a", &BTreeSet::new()),
+        EpochAction::Bump("a".into())
+    );
+}
+
+#[test]
+fn a_claimer_below_an_epoch_it_heard_of_is_bumped() {
+    // Above every master that answered, but it heard of 12: perhaps the unreachable old owner's.
+    let e = epochs(&[("a", 9, 12), ("b", 7, 12)]);
+    assert_eq!(
+        claim_action(&e, "a", &BTreeSet::new()),
+        EpochAction::Bump("a".into())
+    );
+}
+
+#[test]
+fn a_claimer_that_has_not_heard_of_a_greater_epoch_waits() {
+    let e = epochs(&[("a", 5, 5), ("b", 8, 8)]);
+    assert!(matches!(
+        claim_action(&e, "a", &BTreeSet::new()),
+        EpochAction::Wait(_)
+    ));
+}
+
+#[test]
+fn other_claimers_that_own_none_of_its_slots_do_not_count() {
+    // "b" was just raised for a claim of its own: "a" need not beat it, nor wait to hear of it.
+    let e = epochs(&[("a", 9, 9), ("b", 10, 10), ("c", 5, 9)]);
+    assert_eq!(
+        claim_action(&e, "a", &BTreeSet::from(["b"])),
+        EpochAction::Ready
+    );
+    assert!(matches!(
+        claim_action(&e, "a", &BTreeSet::new()),
+        EpochAction::Wait(_)
+    ));
+}
+
+#[test]
+fn a_claimer_that_does_not_answer_is_bumped_all_the_same() {
+    let e = epochs(&[("b", 8, 8)]);
+    assert_eq!(
+        claim_action(&e, "a", &BTreeSet::new()),
+        EpochAction::Bump("a".into())
     );
 }
 

@@ -1,14 +1,50 @@
-//! The hand-off's commands on the wire: a target's claim pipeline (count, `SETSLOT NODE myself`,
-//! `CLUSTER INFO`), telling masters an owner that has already won (`tell_owners`, `announce_owner`),
-//! and the cluster's `cluster-node-timeout`. Called by [`super::Handoffs`], and `tell_owners` /
-//! `announce_owner` by `exec::fix` and `exec::atomic` (docs/handoff.md names why they need no epoch).
+//! The hand-off's commands on the wire: the one builder of `CLUSTER SETSLOT` ([`setslot_command`],
+//! also used by the movers for `IMPORTING`, `MIGRATING` and `STABLE`, which change no owner), a
+//! target's claim pipeline (count, `SETSLOT NODE myself`, `CLUSTER INFO`), telling masters an owner
+//! that has already won (`tell_owners`, `announce_owner`), and the cluster's `cluster-node-timeout`.
+//! Called by [`super::Handoffs`], and `tell_owners` / `announce_owner` by `exec::fix` and
+//! `exec::atomic` (docs/handoff.md names why they need no epoch).
 
 use super::Handoff;
 use crate::exec::retry::{Decision, classify_text, decide};
 use crate::net::{NodeAddress, Session, concurrently};
-use crate::net::{SetSlot, setslot_command};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// A `CLUSTER SETSLOT` action, with the node id it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetSlot<'a> {
+    Importing(&'a str),
+    Migrating(&'a str),
+    Node(&'a str),
+    Stable,
+}
+
+impl SetSlot<'_> {
+    /// The action's name as the server spells it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            SetSlot::Importing(_) => "IMPORTING",
+            SetSlot::Migrating(_) => "MIGRATING",
+            SetSlot::Node(_) => "NODE",
+            SetSlot::Stable => "STABLE",
+        }
+    }
+}
+
+/// `CLUSTER SETSLOT slot ACTION [node]`: the only builder of SETSLOT in rcluster. `NODE` (an owner
+/// change) is sent from this module only; docs/handoff.md lists every sender of an owner change.
+pub fn setslot_command(slot: u16, action: SetSlot<'_>) -> redis::Cmd {
+    let mut command = redis::cmd("CLUSTER");
+    command.arg("SETSLOT").arg(slot).arg(action.name());
+    match action {
+        SetSlot::Importing(id) | SetSlot::Migrating(id) | SetSlot::Node(id) => {
+            command.arg(id);
+        }
+        SetSlot::Stable => {}
+    }
+    command
+}
 
 /// The target's pipeline: `COUNTKEYSINSLOT` for every slot, `SETSLOT slot NODE myself` for each, then
 /// `CLUSTER INFO`, whose epoch must exceed `floor`: a claim below it is reported for its slots.

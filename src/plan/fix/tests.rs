@@ -77,7 +77,7 @@ fn migrating_and_importing_with_keys_on_both_sides_completes_forward() {
     assert_eq!(r.prepare, Prepare::Import(A.into()));
     assert_eq!(r.drains, vec![drain(A, 900, Open::AsIs)]);
     assert_eq!(r.close, vec![A.to_string()]);
-    assert!(!r.bump_epoch);
+    assert_eq!(r.rivals, vec![A.to_string()], "the source it imports from");
     assert!(r.tell_owner.is_empty(), "B's table names A");
 }
 
@@ -230,7 +230,7 @@ fn half_applied_setslot_node_finishes_at_the_new_owner() {
         }
     ));
     assert_eq!(r.prepare, Prepare::Owns);
-    assert!(r.bump_epoch, "A still claims it");
+    assert_eq!(r.rivals, vec![A.to_string()], "A still claims it");
     assert!(r.drains.is_empty());
     assert_eq!(r.close, vec![A.to_string()]);
 }
@@ -309,7 +309,7 @@ fn two_owners_keep_the_one_with_most_keys() {
     let r = only(&plan(&v, &keys(&[(A, 100, 5), (B, 100, 3)]))).clone();
     assert_eq!(r.problem, Problem::MultipleOwners);
     assert_eq!(r.target, A);
-    assert!(r.bump_epoch);
+    assert_eq!(r.rivals, vec![B.to_string()]);
     assert_eq!(r.drains, vec![drain(B, 3, Open::Migrating)]);
     // Without keys, the higher config epoch keeps it.
     let r = only(&plan(&v, &SlotKeys::new())).clone();
