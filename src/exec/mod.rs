@@ -7,6 +7,7 @@ pub mod drill;
 pub mod failpoint;
 pub mod fix;
 pub mod handoff;
+pub mod import;
 pub mod journal;
 pub mod lease;
 pub mod lock;
