@@ -12,6 +12,7 @@ pub mod journal;
 pub mod lease;
 pub mod lock;
 pub mod manifest;
+pub mod membership;
 pub mod migrate;
 pub mod mover;
 pub mod moves;
