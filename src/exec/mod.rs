@@ -4,6 +4,7 @@
 pub mod atomic;
 pub mod create;
 pub mod drill;
+pub mod failover;
 pub mod failpoint;
 pub mod fix;
 pub mod handoff;
