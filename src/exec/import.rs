@@ -5,9 +5,11 @@
 //! source (redis-cli sends one MIGRATE per key and waits for each). Keys are binary-safe.
 //!
 //! Every refused batch is classified by `exec::retry`, as the slot movers' are: a passing refusal
-//! (TRYAGAIN, CLUSTERDOWN, LOADING) is resent with the movers' backoff (`retry::resend`); a
-//! redirect (ASK, MOVED: the slot is served or imported elsewhere) is resent, slot by slot, to the
-//! node it names, at most [`REDIRECTS`] times; BUSYKEY leaves alone, and names, the keys the
+//! (TRYAGAIN, CLUSTERDOWN, LOADING) is resent with the movers' backoff, and so is one for a slot in
+//! the middle of a move (ASK: a standalone source's plain RESTORE cannot reach the importing node),
+//! until the move ends (`retry::resend_through_moves`); a MOVED (the slot has another owner since
+//! the owners were read) is resent, slot by slot, to the node it names, at most [`REDIRECTS`]
+//! times; BUSYKEY leaves alone, and names, the keys the
 //! cluster holds with another value (natively; redis-cli's syntax stops there); anything else
 //! stops the copy, naming the keys concerned. Keys already moved stay moved, so running again
 //! continues.
@@ -16,7 +18,7 @@
 //! and `commands::restore` (a temporary server holding one RDB).
 
 use super::moves::{endpoints_of, migrate_keys_command};
-use super::retry::{Decision, classify, decide, redirect_of, resend};
+use super::retry::{Decision, ServerError, classify, decide, redirect_of, resend_through_moves};
 use crate::net::{NetError, NodeAddress, NodeClient, Session, concurrently, in_database};
 use crate::report::{Event, Reporter};
 use crate::topology::{ClusterView, key_slot};
@@ -25,7 +27,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// How many times one batch follows a redirect (ASK, then MOVED once the move ends, needs two).
+/// How many times one batch follows a `MOVED` (a slot moved again while it travelled).
 pub const REDIRECTS: usize = 5;
 
 /// What the engine works with: the cluster's connections (and credentials, which the source's
@@ -212,6 +214,7 @@ pub async fn import_all(
     owners: &Owners,
     progress: &KeyProgress,
 ) -> Moved {
+    super::failpoint::pause("before-key-copy").await;
     let mut outcome = scan_and_move(copier, options, source, owners, progress).await;
     outcome.databases.insert(options.db, outcome.moved);
     outcome
@@ -323,9 +326,9 @@ struct Batch {
     redirects: usize,
 }
 
-/// One owner's batch after its first reply, as `exec::retry` decides: passing refusals resent with
-/// the movers' backoff, redirects followed (slot by slot: a batch from a standalone source spans
-/// slots, and only the slot named moved), BUSYKEY resolved by comparing values (natively), any
+/// One owner's batch after its first reply, as `exec::retry` decides: passing refusals and moves
+/// under way (ASK) resent with the movers' backoff, MOVED followed (slot by slot: a batch from a
+/// standalone source spans slots, and only the slot named moved), BUSYKEY resolved by comparing values (natively), any
 /// other error the batch's failure, in the source's words. Keys counted as they arrive.
 async fn settle(
     copier: &Copier,
@@ -345,7 +348,7 @@ async fn settle(
                 source.run_raw(&command).await
             }
         };
-        let reply = resend(reply, || {
+        let reply = resend_through_moves(reply, || {
             let command = migrate_command(copier, options, &batch.route, &batch.keys);
             let mut source = source.clone();
             async move { source.run_raw(&command).await }
@@ -375,8 +378,11 @@ async fn settle(
                     }
                 }
             }
-            Decision::Redirect if batch.redirects < REDIRECTS => {
-                let text = crate::net::server_error_text(&error).unwrap_or_default();
+            Decision::Redirect
+                if classify(&error) == ServerError::Moved && batch.redirects < REDIRECTS =>
+            {
+                let text =
+                    crate::net::server_error_text(&error).unwrap_or_else(|| error.to_string());
                 match redirect_of(&text) {
                     Some(redirect) => queue.extend(follow(batch, redirect).map(|b| (b, None))),
                     None => {
@@ -393,7 +399,7 @@ async fn settle(
     failure.map_or(Ok(()), Err)
 }
 
-/// The batches a redirect to `(slot, host, port)` leaves: the keys of `slot` go to the node named,
+/// The batches a `MOVED` to `(slot, host, port)` leaves: the keys of `slot` go to the node named,
 /// the keys of other slots (a batch from a standalone source spans slots) back to where they went,
 /// one batch per slot, so that each may follow its own redirect. Pure.
 fn follow(batch: Batch, (slot, host, port): (u16, String, u16)) -> impl Iterator<Item = Batch> {

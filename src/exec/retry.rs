@@ -2,8 +2,8 @@
 //! failure) becomes a [`ServerError`] kind, and [`decide`] maps each kind to what the engine does.
 //! Called by the migration engine (`exec::migrate`) and the key-copy engine (`exec::import`) for
 //! MIGRATE replies, and by the hand-off (`exec::handoff`) for SETSLOT replies. One table, unit-tested
-//! below; beside it the movers' backoff ([`PAUSE`], [`LIMIT`], [`resend`]) and the node a redirect
-//! names ([`redirect_of`]).
+//! below; beside it the movers' backoff ([`PAUSE`], [`LIMIT`], [`resend`], and the key copy's
+//! [`resend_through_moves`]) and the node a `MOVED` names ([`redirect_of`]).
 
 use std::time::{Duration, Instant};
 
@@ -43,8 +43,9 @@ pub enum Decision {
     Retry,
     /// Compare the keys on both sides (equal values are merged, different ones stop the slot).
     ResolveBusyKeys,
-    /// The slot is served (or being imported) elsewhere (`ASK`, `MOVED`): a key copy resends to the
-    /// node named ([`redirect_of`]); a slot mover stops, its plan no longer matches the cluster.
+    /// The slot is moving (`ASK`) or moved (`MOVED`): a key copy waits out a move
+    /// ([`resend_through_moves`]) and resends to the node a `MOVED` names ([`redirect_of`]); a slot
+    /// mover stops, its plan no longer matches the cluster.
     Redirect,
     /// The command's effect is already there (a master turned replica was told by gossip).
     Done,
@@ -141,13 +142,30 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = redis::RedisResult<redis::Value>>,
 {
-    resend_within(LIMIT, first, send).await
+    resend_within(LIMIT, first, send, |kind| decide(kind) == Decision::Retry).await
+}
+
+/// As [`resend`], and also while the slot is in the middle of a move (`ASK`): a key copy from a
+/// standalone server sends plain `RESTORE`s (MIGRATE sends `RESTORE-ASKING` only from a cluster
+/// node), which an importing node refuses, so the copy waits for the move to end, after which the
+/// old owner answers `MOVED`.
+pub async fn resend_through_moves<F, Fut>(
+    first: redis::RedisResult<redis::Value>,
+    send: F,
+) -> redis::RedisResult<redis::Value>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = redis::RedisResult<redis::Value>>,
+{
+    let passing = |kind| decide(kind) == Decision::Retry || kind == ServerError::Ask;
+    resend_within(LIMIT, first, send, passing).await
 }
 
 async fn resend_within<F, Fut>(
     limit: Duration,
     first: redis::RedisResult<redis::Value>,
     mut send: F,
+    passing: impl Fn(ServerError) -> bool,
 ) -> redis::RedisResult<redis::Value>
 where
     F: FnMut() -> Fut,
@@ -157,7 +175,7 @@ where
     let mut reply = first;
     loop {
         match reply {
-            Err(error) if decide(classify(&error)) == Decision::Retry => {
+            Err(error) if passing(classify(&error)) => {
                 if Instant::now() >= deadline {
                     return Err(error);
                 }
@@ -307,12 +325,38 @@ mod tests {
         assert_eq!(sends, 0);
         let started = Instant::now();
         let limit = PAUSE * 3;
-        let reply = resend_within(limit, refused("TRYAGAIN rehashing"), || async {
-            refused("TRYAGAIN rehashing")
-        })
+        let retry = |kind| decide(kind) == Decision::Retry;
+        let reply = resend_within(
+            limit,
+            refused("TRYAGAIN rehashing"),
+            || async { refused("TRYAGAIN rehashing") },
+            retry,
+        )
         .await;
         assert_eq!(classify(&reply.unwrap_err()), ServerError::TryAgain);
         let waited = started.elapsed();
         assert!(waited >= limit && waited < limit + PAUSE * 3, "{waited:?}");
+    }
+
+    #[tokio::test]
+    async fn a_key_copy_waits_out_a_move_until_the_old_owner_says_moved() {
+        let mut sends = 0;
+        let reply = resend_through_moves(refused("ASK 42 127.0.0.1:7001"), || {
+            sends += 1;
+            let answer = match sends {
+                1 => refused("TRYAGAIN rehashing"),
+                2 => refused("ASK 42 127.0.0.1:7001"),
+                _ => refused("MOVED 42 127.0.0.1:7001"),
+            };
+            async move { answer }
+        })
+        .await;
+        assert_eq!(classify(&reply.unwrap_err()), ServerError::Moved);
+        assert_eq!(sends, 3);
+        let reply = resend(refused("ASK 42 127.0.0.1:7001"), || async {
+            Ok(redis::Value::Okay)
+        })
+        .await;
+        assert_eq!(classify(&reply.unwrap_err()), ServerError::Ask);
     }
 }
