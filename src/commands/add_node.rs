@@ -2,20 +2,19 @@
 //! the new node (reachable, cluster mode, empty), copy Redis Functions to a new master, MEET, and wait
 //! (bounded) until every node knows the new one and none suspects it, so that a rebalance started
 //! right after does not meet CLUSTERDOWN. With `--replica`, attach it to the given master or to the
-//! master with the fewest replicas (preferring another host).
+//! master with the fewest replicas (preferring another host). The choice is made here
+//! ([`choose_master`], pure); the MEET, the wait, the function copy and the REPLICATE are
+//! `exec::membership`'s.
 
 use super::{Context, check::check_view};
 use crate::error::{Exit, UsageError};
-use crate::exec::create::{NewNode, inspect_new_nodes, resolve};
-use crate::exec::poll_until;
-use crate::net::{NodeAddress, Session};
+use crate::exec::create::{NewNode, inspect_new_nodes};
+use crate::exec::membership::{copy_functions, meet, replicate, wait_until_known};
+use crate::net::NodeAddress;
 use crate::report::Outcome;
-use crate::topology::check::owner_map;
-use crate::topology::load::load_tables;
 use crate::topology::{ClusterView, NodeView, load_cluster_view};
 use serde::Serialize;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What `add-node` is asked to do, validated (built by `crate::cli::args::add_node`).
 #[derive(Debug)]
@@ -102,13 +101,13 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         }
         Some((master.id().to_string(), master.address.clone()))
     } else {
-        copy_functions(context, &seed, &new_node).await?;
+        copy_functions(&context.session, context.ui.as_ref(), &seed, &new_node).await?;
         None
     };
     context.ui.step(&format!(
         "Send CLUSTER MEET to node {new_address} to make it join the cluster."
     ));
-    meet(context, &view, &seed, &new_node).await?;
+    meet(&context.session, &view, &seed, &new_node).await?;
     if master.is_some() {
         // redis-cli waits for a replica to join (and says so); for a master it does not wait.
         context.ui.notice("Waiting for the cluster to join\n");
@@ -119,10 +118,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         context
             .ui
             .step(&format!("Configure node as replica of {master_address}."));
-        let mut client = context.session.client(&new_address).await?;
-        client
-            .query::<()>(&["CLUSTER", "REPLICATE", master_id])
-            .await?;
+        replicate(&context.session, &new_address, master_id).await?;
     }
     let synced_ms = match &master {
         Some((_, master_address)) if options.wait_sync => {
@@ -193,116 +189,45 @@ fn choose_master<'a>(
         .ok_or_else(|| UsageError("the cluster has no master to replicate".into()).into())
 }
 
-/// redis-cli's function copy for a new master: dump from the cluster, refuse a node that has functions,
-/// restore the dump.
-async fn copy_functions(
-    context: &Context,
-    seed: &NodeAddress,
-    new_node: &NewNode,
-) -> anyhow::Result<()> {
-    context.ui.step("Getting functions from cluster");
-    let dump = context.session.client(seed).await?.function_dump().await;
-    let payload = match dump {
-        Ok(payload) => payload,
-        Err(error) => {
-            context.ui.step(&format!(
-                    "Failed retrieving Functions from the cluster, skip this step as Redis version do not support function command (error = '{error}')"
-                ));
-            return Ok(());
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::topology::fixtures::view;
+
+    fn new_node(host: &str) -> NewNode {
+        NewNode {
+            address: NodeAddress::new(host, 42010),
+            id: "0".repeat(40),
+            ip: host.to_string(),
+            bus_port: None,
         }
-    };
-    let address = &new_node.address;
-    context.ui.step(&format!(
-        "Send FUNCTION LIST to {address} to verify there is no functions in it"
-    ));
-    let mut client = context.session.client(address).await?;
-    if client.function_library_count().await? > 0 {
-        return Err(UsageError(format!(
-            "New node already contains functions and can not be added to the cluster. Use FUNCTION FLUSH and try again. ({address}: node already contains functions)"
-        ))
-        .into());
     }
-    context
-        .ui
-        .step(&format!("Send FUNCTION RESTORE to {address}"));
-    client.function_restore(&payload).await?;
-    Ok(())
-}
 
-/// The new node meets the seed (by IP, with the seed's bus port when it is not port+10000).
-async fn meet(
-    context: &Context,
-    view: &ClusterView,
-    seed: &NodeAddress,
-    new_node: &NewNode,
-) -> anyhow::Result<()> {
-    let ip = resolve(seed).await?;
-    let mut meet = vec![
-        "CLUSTER".to_string(),
-        "MEET".into(),
-        ip,
-        seed.port.to_string(),
-    ];
-    let seed_bus = view.nodes.first().and_then(|n| n.myself().addr.bus_port);
-    if let Some(bus) = seed_bus.filter(|&bus| u32::from(bus) != u32::from(seed.port) + 10000) {
-        meet.push(bus.to_string());
+    #[test]
+    fn a_new_replica_follows_the_master_named_or_the_one_with_fewest_replicas() {
+        // 42005, the replica of 2ce1 (42002), does not answer: 2ce1 has the fewest.
+        let view = view("healthy_3m3r.txt", &[], &[42005]);
+        let chosen = choose_master(&view, None, &new_node("10.0.0.9")).unwrap();
+        assert_eq!(chosen.address.port, 42002);
+        let named = choose_master(&view, Some("fb5c8687ae"), &new_node("10.0.0.9")).unwrap();
+        assert_eq!(named.address.port, 42003);
+        let replica = choose_master(&view, Some("a8ae89c59c07"), &new_node("10.0.0.9"));
+        let refused = replica.unwrap_err().to_string();
+        assert!(refused.starts_with("[ERR] No such master ID"), "{refused}");
     }
-    let words: Vec<&str> = meet.iter().map(String::as_str).collect();
-    context
-        .session
-        .client(&new_node.address)
-        .await?
-        .query::<()>(&words)
-        .await?;
-    Ok(())
-}
 
-/// Waits (20 ms polls) until every member lists the new node without `handshake`, `fail?` or `fail`,
-/// the new node lists every member, all agree on who owns which slots, and the new node says
-/// `cluster_state:ok` (a node holds it at `fail` for its first 2 s; slots moved to it before then
-/// fail with CLUSTERDOWN).
-async fn wait_until_known(
-    session: &Arc<Session>,
-    members: &[NodeAddress],
-    new_node: &NewNode,
-    limit: Duration,
-) -> anyhow::Result<()> {
-    let mut everyone = members.to_vec();
-    everyone.push(new_node.address.clone());
-    let expected = everyone.len();
-    let settled = || async {
-        let tables = load_tables(session, &everyone).await;
-        let mut signatures = Vec::new();
-        for table in &tables {
-            let Some(entries) = table else { return false };
-            let healthy = entries
-                .iter()
-                .filter(|e| !e.flags.handshake && !e.flags.pfail && !e.flags.fail);
-            if healthy.count() != expected || !entries.iter().any(|e| e.id == new_node.id) {
-                return false;
-            }
-            signatures.push(owner_map(entries));
-        }
-        let agreed = signatures.windows(2).all(|pair| pair[0] == pair[1]);
-        agreed && cluster_state_ok(session, &new_node.address).await
-    };
-    if poll_until(Instant::now() + limit, settled).await {
-        return Ok(());
+    #[test]
+    fn among_equals_a_master_on_another_host_is_preferred() {
+        let mut view = view("healthy_3m3r.txt", &[], &[]);
+        // Every master has one replica: the first wins, unless it shares the new node's host.
+        let first = choose_master(&view, None, &new_node("10.0.0.9"))
+            .unwrap()
+            .id()
+            .to_string();
+        let shared = view.nodes.iter_mut().find(|n| n.id() == first).unwrap();
+        shared.address.host = "10.0.0.9".into();
+        let chosen = choose_master(&view, None, &new_node("10.0.0.9")).unwrap();
+        assert_ne!(chosen.id(), first);
+        assert!(chosen.is_master());
     }
-    anyhow::bail!(
-        "{} met the cluster but not every node knows it after {} s; it may still join: check with `rcluster check {}`",
-        new_node.address,
-        limit.as_secs(),
-        new_node.address
-    )
-}
-
-async fn cluster_state_ok(session: &Arc<Session>, address: &NodeAddress) -> bool {
-    let Ok(mut client) = session.client(address).await else {
-        return false;
-    };
-    client
-        .cluster_info()
-        .await
-        .is_ok_and(|info| info.get("cluster_state").map(String::as_str) == Some("ok"))
 }

@@ -1,6 +1,8 @@
 //! `rcluster del-node HOST:PORT NODE_ID`: remove a node that owns no slots, also when it is dead or
 //! unreachable. Its replicas are re-pointed first, then every other node forgets it at once (so it cannot
-//! come back through gossip), and the node itself is reset when it answers.
+//! come back through gossip), and the node itself is reset when it answers. Which master each
+//! replica follows next ([`least_replicated_master`]) and whether the node may go ([`refusal`]) are
+//! decided here, purely; the REPLICATE, FORGET and RESET are `exec::membership`'s.
 //!
 //! Under the cluster's lock (read again once it is held), a master is refused, before anything
 //! changes, while a move could still put keys on it or take them off: it owns slots (redis-cli's
@@ -11,11 +13,11 @@
 use super::Context;
 use crate::error::UsageError;
 use crate::exec::atomic::{Job, unfinished_jobs};
-use crate::net::{NetError, NodeAddress, concurrently};
+use crate::exec::membership::{forget_everywhere, replicate, reset_soft};
+use crate::net::NodeAddress;
 use crate::report::Outcome;
 use crate::topology::{ClusterView, NodeView, load_cluster_view};
 use serde::Serialize;
-use std::sync::Arc;
 
 /// What `del-node` is asked to do, validated (built by `crate::cli::args::del_node`).
 #[derive(Debug)]
@@ -134,13 +136,9 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         return Ok(Outcome::clean_if(report, false));
     }
     repoint_replicas(context, &view, doomed, &mut report).await;
-    forget_everywhere(context, &view, doomed, &mut report).await;
+    forget_all(context, &view, doomed, &mut report).await;
     if doomed.is_reachable() {
-        let reset = async {
-            let mut client = context.session.client(&doomed.address).await?;
-            client.query::<()>(&["CLUSTER", "RESET", "SOFT"]).await
-        }
-        .await;
+        let reset = reset_soft(&context.session, &doomed.address).await;
         if let Err(error) = &reset {
             report.fail(&doomed.address, error);
         }
@@ -234,13 +232,7 @@ async fn repoint_replicas(
             report.fail(&replica.address, "no other master to replicate");
             continue;
         };
-        let outcome = async {
-            let mut client = context.session.client(&replica.address).await?;
-            client
-                .query::<()>(&["CLUSTER", "REPLICATE", master.id()])
-                .await
-        }
-        .await;
+        let outcome = replicate(&context.session, &replica.address, master.id()).await;
         report.repointed.push(Repoint {
             replica: replica.address.to_string(),
             master: master.address.to_string(),
@@ -252,6 +244,8 @@ async fn repoint_replicas(
     }
 }
 
+/// The master `replica` (of `doomed`) follows next: the one serving slots with the fewest replicas,
+/// preferring one on another host. Pure.
 fn least_replicated_master<'a>(
     view: &'a ClusterView,
     doomed: &NodeView,
@@ -268,7 +262,7 @@ fn least_replicated_master<'a>(
 }
 
 /// `CLUSTER FORGET` on every other node at once; unreachable ones are reported.
-async fn forget_everywhere(
+async fn forget_all(
     context: &Context,
     view: &ClusterView,
     doomed: &NodeView,
@@ -280,22 +274,7 @@ async fn forget_everywhere(
         .filter(|n| n.id() != doomed.id() && !n.seen_by_seed.flags.handshake)
         .map(|n| n.address.clone())
         .collect();
-    let id = doomed.id().to_string();
-    let session = Arc::clone(&context.session);
-    let results = concurrently(others, |address| {
-        let session = Arc::clone(&session);
-        let id = id.clone();
-        async move {
-            let outcome: Result<(), NetError> = async {
-                let mut client = session.client(&address).await?;
-                client.query::<()>(&["CLUSTER", "FORGET", &id]).await
-            }
-            .await;
-            (address, outcome)
-        }
-    })
-    .await;
-    for (address, outcome) in results {
+    for (address, outcome) in forget_everywhere(&context.session, others, doomed.id()).await {
         match outcome {
             Ok(()) => report.forgot.push(address.to_string()),
             Err(error) => report.fail(&address, error),
@@ -353,5 +332,45 @@ mod tests {
         assert!(found[0].contains("server-side migration"), "{found:?}");
         let done = job(source.id(), bystander.id(), "success");
         assert!(done.finished());
+    }
+
+    #[test]
+    fn a_replica_of_the_leaving_node_follows_the_master_with_fewest_replicas() {
+        // 42005, the replica of 2ce1 (42002), does not answer: 2ce1 has the fewest.
+        let view = view("healthy_3m3r.txt", &[], &[42005]);
+        let node = |port: u16| view.nodes.iter().find(|n| n.address.port == port).unwrap();
+        let doomed = node(42001);
+        let next = least_replicated_master(&view, doomed, &node(42004).address).unwrap();
+        assert_eq!(next.address.port, 42002);
+        let next = least_replicated_master(&view, node(42002), &node(42005).address).unwrap();
+        assert_ne!(next.address.port, 42002);
+    }
+
+    #[test]
+    fn a_node_owning_slots_moving_or_a_master_holding_keys_may_not_leave() {
+        let view = view("healthy_3m3r.txt", &[], &[]);
+        let node = |port: u16| view.nodes.iter().find(|n| n.address.port == port).unwrap();
+        let (master, replica) = (node(42001), node(42004));
+        let report = |slot_count, keys, moving: &[&str]| DelNodeReport {
+            slot_count,
+            keys,
+            moving: moving.iter().map(|m| m.to_string()).collect(),
+            ..DelNodeReport::default()
+        };
+        assert_eq!(
+            refusal(master, &report(5, Some(0), &["slot 1"])),
+            Some(DelNodeState::NotEmpty)
+        );
+        assert_eq!(
+            refusal(master, &report(0, Some(3), &["slot 1"])),
+            Some(DelNodeState::Moving)
+        );
+        assert_eq!(
+            refusal(master, &report(0, Some(3), &[])),
+            Some(DelNodeState::HoldsKeys)
+        );
+        assert_eq!(refusal(master, &report(0, Some(0), &[])), None);
+        assert_eq!(refusal(master, &report(0, None, &[])), None);
+        assert_eq!(refusal(replica, &report(0, Some(3), &[])), None);
     }
 }

@@ -6,6 +6,9 @@
 //! does not answer (without `--force`/`--takeover`), and, without the master's agreement, a replica
 //! that does not hold its master's data (unless `--accept-data-loss`).
 //!
+//! The trigger and the phases are `exec::failover`'s; this file resolves the replica and its master,
+//! refuses, and builds the report.
+//!
 //! `--drill` is the seed's FailoverTester made real: `exec::drill`'s client writes and reads keys at a
 //! steady rate before, during and after the failover (or, with `--kill-master`, after rcluster kills
 //! the master's process, on this host only), and the report adds what it saw. Exit 1 when the success
@@ -13,26 +16,14 @@
 
 use super::Context;
 use crate::error::UsageError;
-use crate::exec::poll_until;
-use crate::net::{NodeAddress, NodeRole, Session};
+use crate::exec::failover::{Drill, Failover, master_pid};
+use crate::net::NodeAddress;
 use crate::report::Outcome;
-use crate::topology::load::slot_maps_agree;
 use crate::topology::{ClusterView, load_cluster_view};
 use serde::Serialize;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// How the replica takes over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// With its master's agreement: no write is lost.
-    Coordinated,
-    /// Without its master (it may be down), with a majority of masters' votes.
-    Force,
-    /// Without any agreement: a new epoch of its own.
-    Takeover,
-}
+pub use crate::exec::failover::{Mode, Phase};
 
 /// What `failover` is asked to do, validated (built by `crate::cli::args::failover`).
 #[derive(Debug)]
@@ -76,13 +67,6 @@ impl DrillReport {
             && self.tally.wrong.is_empty()
             && self.tally.lost.is_empty()
     }
-}
-
-/// One phase and when it was reached (milliseconds after the command was sent), or `null`.
-#[derive(Debug, Serialize)]
-pub struct Phase {
-    pub name: &'static str,
-    pub ms: Option<u128>,
 }
 
 /// What `failover` did.
@@ -145,7 +129,6 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let slot_count = master.seen_by_seed.slots.len();
     let old_master = super::NodeRef::of(&view, master.id());
     let node = super::NodeRef::of(&view, me.id());
-    let master_reachable = master.is_loaded();
     let master_address = master.address.clone();
     let kill = match options.drill {
         Some(drill) if drill.kill_master => {
@@ -153,59 +136,33 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         }
         _ => None,
     };
-    let traffic = options
-        .drill
-        .map(|drill| start_traffic(context, &view, drill));
-    if let (Some(drill), Some(_)) = (options.drill, &traffic) {
-        context.ui.step(&format!(
-            "Drill: writing and reading {} keys/s for {} s; the failover starts after a third of it",
-            drill.rate,
-            drill.duration.as_secs()
-        ));
-        tokio::time::sleep(drill.duration / 3).await;
-    }
-    let triggered = Instant::now();
-    if let Some(traffic) = &traffic {
-        *traffic.started.lock().unwrap_or_else(|p| p.into_inner()) = Some(triggered);
-    }
-    match kill {
-        Some(pid) => {
-            context
-                .ui
-                .step(&format!("Killing the master's process {pid} (SIGKILL)"));
-            kill_process(pid)?;
-        }
-        None => {
-            let how = match options.mode {
-                Mode::Coordinated => "with its agreement",
-                Mode::Force => "without its agreement (FORCE)",
-                Mode::Takeover => "without any vote (TAKEOVER)",
-            };
-            if options.mode == Mode::Coordinated {
-                wait_for_link(&context.session, &options.replica, options.wait).await?;
-            }
-            context.ui.step(&format!(
-                "Asking {} to take over from {master_address} {how}",
-                options.replica
-            ));
-            send_failover(&context.session, &options.replica, options.mode).await?
-        }
-    }
-    let master_reachable = master_reachable && kill.is_none();
-    let phases = follow(context, options, &view, &master_address, master_reachable).await;
-    let drill = match (traffic, options.drill) {
-        (Some(traffic), Some(settings)) => {
-            let total = settings.duration;
-            let spent = triggered.elapsed() + settings.duration / 3;
-            tokio::time::sleep(total.saturating_sub(spent).max(Duration::from_secs(1))).await;
-            let tally = traffic.finish().await;
-            Some(DrillReport {
-                success_rate: tally.success_rate(),
-                tally,
-                min_success: settings.min_success,
-                killed_pid: kill,
-            })
-        }
+    let failover = Failover {
+        replica: &options.replica,
+        master: &master_address,
+        master_reachable: master.is_loaded(),
+        mode: options.mode,
+        kill,
+        wait: options.wait,
+    };
+    let traffic = options.drill.map(|drill| Drill {
+        rate: drill.rate,
+        duration: drill.duration,
+    });
+    let (phases, tally) = crate::exec::failover::run(
+        &context.session,
+        context.ui.as_ref(),
+        &view,
+        &failover,
+        traffic,
+    )
+    .await?;
+    let drill = match (tally, options.drill) {
+        (Some(tally), Some(settings)) => Some(DrillReport {
+            success_rate: tally.success_rate(),
+            tally,
+            min_success: settings.min_success,
+            killed_pid: kill,
+        }),
         _ => None,
     };
     let report = FailoverReport {
@@ -274,177 +231,4 @@ fn refuse_without_quorum(view: &ClusterView, replica: &NodeAddress) -> Result<()
         voters.len(),
         silent.join(", ")
     )))
-}
-
-/// The drill's traffic, running.
-struct Traffic {
-    stop: Arc<std::sync::atomic::AtomicBool>,
-    started: Arc<std::sync::Mutex<Option<Instant>>>,
-    task: tokio::task::JoinHandle<crate::exec::drill::Tally>,
-}
-
-impl Traffic {
-    async fn finish(self) -> crate::exec::drill::Tally {
-        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
-        self.task.await.unwrap_or_default()
-    }
-}
-
-fn start_traffic(context: &Context, view: &ClusterView, drill: DrillOptions) -> Traffic {
-    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let started = Arc::new(std::sync::Mutex::new(None));
-    let known: Vec<NodeAddress> = view.loaded().map(|n| n.address.clone()).collect();
-    let task = tokio::spawn(crate::exec::drill::run_traffic(
-        Arc::clone(&context.session),
-        known,
-        drill.rate,
-        Arc::clone(&stop),
-        Arc::clone(&started),
-    ));
-    Traffic {
-        stop,
-        started,
-        task,
-    }
-}
-
-/// A coordinated failover needs the replica's link to its master: it waits (within `limit`) for
-/// `master_link_status:up`, as a replica that was just added or demoted may still be syncing.
-async fn wait_for_link(
-    session: &Arc<Session>,
-    replica: &NodeAddress,
-    limit: Duration,
-) -> anyhow::Result<()> {
-    let linked = poll_until(Instant::now() + limit, || async {
-        let Ok(mut client) = session.client(replica).await else {
-            return false;
-        };
-        let info: Result<String, _> = client.query(&["INFO", "replication"]).await;
-        info.is_ok_and(|text| text.lines().any(|l| l.trim() == "master_link_status:up"))
-    })
-    .await;
-    if linked {
-        return Ok(());
-    }
-    Err(UsageError(format!(
-        "{replica}'s link to its master is not up (still syncing, or the master is unreachable) after {} s: wait and run again, or add --force",
-        limit.as_secs()
-    ))
-    .into())
-}
-
-/// The PID of the master's process, when it runs on this host and rcluster may signal it.
-async fn master_pid(session: &Arc<Session>, master: &NodeAddress) -> anyhow::Result<u32> {
-    let local = ["127.0.0.1", "localhost", "::1"].contains(&master.host.as_str());
-    if !local {
-        return Err(UsageError(format!(
-            "--kill-master kills a process on this host only; {master} is not on it: drop --kill-master"
-        ))
-        .into());
-    }
-    let mut client = session.client(master).await?;
-    let info: String = client.query(&["INFO", "server"]).await?;
-    let pid: u32 = crate::net::info_field(&info, "process_id")
-        .and_then(|pid| pid.parse().ok())
-        .ok_or_else(|| UsageError(format!("{master} did not say its process id")))?;
-    // SAFETY: signal 0 only asks whether this process may signal `pid`.
-    if unsafe { libc::kill(pid as i32, 0) } != 0 {
-        return Err(UsageError(format!(
-            "rcluster may not signal {master}'s process {pid}: run as its user, or drop --kill-master"
-        ))
-        .into());
-    }
-    Ok(pid)
-}
-
-fn kill_process(pid: u32) -> anyhow::Result<()> {
-    // SAFETY: a signal to the process checked by `master_pid`.
-    if unsafe { libc::kill(pid as i32, libc::SIGKILL) } != 0 {
-        return Err(anyhow::anyhow!(
-            "could not kill process {pid}: {}",
-            std::io::Error::last_os_error()
-        ));
-    }
-    Ok(())
-}
-
-async fn send_failover(
-    session: &Arc<Session>,
-    replica: &NodeAddress,
-    mode: Mode,
-) -> anyhow::Result<()> {
-    let mut client = session.client(replica).await?;
-    let mut args = vec!["CLUSTER", "FAILOVER"];
-    match mode {
-        Mode::Coordinated => {}
-        Mode::Force => args.push("FORCE"),
-        Mode::Takeover => args.push("TAKEOVER"),
-    }
-    client.query::<()>(&args).await?;
-    Ok(())
-}
-
-/// Waits for each phase in turn, within one deadline.
-async fn follow(
-    context: &Context,
-    options: &Options,
-    view: &ClusterView,
-    master: &NodeAddress,
-    master_reachable: bool,
-) -> Vec<Phase> {
-    let started = Instant::now();
-    let deadline = started + options.wait;
-    let session = &context.session;
-    let mut phases = Vec::new();
-    let promoted = poll_until(deadline, || {
-        role_is(session, &options.replica, |r| *r == NodeRole::Master)
-    })
-    .await;
-    phases.push(Phase {
-        name: "replica_is_master",
-        ms: promoted.then(|| started.elapsed().as_millis()),
-    });
-    if master_reachable {
-        let replica = &options.replica;
-        let demoted = promoted
-            && poll_until(deadline, || {
-                role_is(
-                    session,
-                    master,
-                    |r| matches!(r, NodeRole::Replica { port, .. } if *port == replica.port),
-                )
-            })
-            .await;
-        phases.push(Phase {
-            name: "old_master_is_replica",
-            ms: demoted.then(|| started.elapsed().as_millis()),
-        });
-    }
-    // A master that was killed (or did not answer) has no say.
-    let addresses: Vec<NodeAddress> = view
-        .loaded()
-        .map(|n| n.address.clone())
-        .filter(|a| master_reachable || a != master)
-        .collect();
-    let agreed = promoted && poll_until(deadline, || slot_maps_agree(session, &addresses)).await;
-    phases.push(Phase {
-        name: "all_nodes_agree",
-        ms: agreed.then(|| started.elapsed().as_millis()),
-    });
-    phases
-}
-
-/// Whether the node's own `ROLE` satisfies `wanted` (false when it does not answer).
-async fn role_is(
-    session: &Arc<Session>,
-    address: &NodeAddress,
-    wanted: impl Fn(&NodeRole) -> bool,
-) -> bool {
-    let Ok(mut client) = session.client(address).await else {
-        return false;
-    };
-    match client.keyspace_and_role().await {
-        Ok((_, role)) => wanted(&role),
-        Err(_) => false,
-    }
 }

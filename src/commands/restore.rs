@@ -2,7 +2,7 @@
 //! any shape (other master count, ports or hosts). The manifest is verified first (every RDB's size
 //! and sha256); then every RDB is loaded at once, each by a temporary standalone server
 //! (`exec::scratch`: `redis-server`, `valkey-server` for a Valkey RDB, or `--server-bin`), whose
-//! keys the import engine (`commands::import::import_all`) copies into the master that owns each
+//! keys the key-copy engine (`exec::import::import_all`) copies into the master that owns each
 //! key's slot, every database into the same-numbered one (each read on a connection of its own
 //! that selected it). A cluster serving fewer databases than the backup holds keys in is refused
 //! before any server starts. The backup is never changed. At the end the keys restored are checked
@@ -11,10 +11,9 @@
 //! client certificate.
 
 use super::Context;
-use super::import::{
-    KeyProgress, Moved, Owners, Transfer, cluster_databases, databases_served, import_all,
-};
+use super::import::{copier, databases_served};
 use crate::error::UsageError;
+use crate::exec::import::{KeyProgress, Moved, Owners, Transfer, cluster_databases, import_all};
 use crate::exec::manifest::{self, Manifest, ManifestRdb};
 use crate::exec::rdb::RdbHeader;
 use crate::exec::scratch::{ScratchServer, ScratchTls, check_reads};
@@ -98,7 +97,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         }
     })
     .await;
-    progress.finish(context);
+    progress.finish(context.ui.as_ref());
     Ok(report_restore(
         options,
         &manifest,
@@ -117,7 +116,7 @@ async fn refuse_fewer_databases(
     if highest_db == 0 {
         return Ok(());
     }
-    let count = cluster_databases(context, view).await?;
+    let count = cluster_databases(&context.session, view).await?;
     if highest_db < count {
         return Ok(());
     }
@@ -300,6 +299,7 @@ async fn load_and_copy(
         loaded.values().sum::<u64>()
     ));
     let mut moved = Moved::default();
+    let copier = copier(context);
     for db in loaded.keys().copied() {
         let transfer = Transfer {
             copy: true,
@@ -310,7 +310,7 @@ async fn load_and_copy(
         };
         match session.dedicated_client(&running.address, db).await {
             Ok(mut source) => {
-                moved.add(import_all(context, &transfer, &mut source, owners, progress).await)
+                moved.add(import_all(&copier, &transfer, &mut source, owners, progress).await)
             }
             Err(error) => moved.error = Some(error.to_string()),
         }

@@ -2,7 +2,7 @@
 //! writes distinct keys (with a TTL) at a steady rate, each to the master that owns its slot, and
 //! reads each one back at once; on an error it re-reads the slot table from any node it knows and
 //! goes on. At the end every acknowledged write is read again, so a write the failover lost is
-//! found, and deleted. The tally ([`Tally`]) is pure; called by `commands::failover`.
+//! found, and deleted. The tally ([`Tally`]) is pure; called by `exec::failover`.
 
 use crate::net::{NodeAddress, Session};
 use crate::topology::key_slot;

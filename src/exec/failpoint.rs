@@ -2,7 +2,8 @@
 //! pause `MS` milliseconds at the point called `NAME`, so a test can change the cluster at an exact
 //! step of a protocol (say, write a key on a giver after its keys moved and before its hand-off).
 //! Unset, a point costs one environment lookup. Points: `before-handoff` (`exec::handoff`, before
-//! each group's giver-is-empty count).
+//! each group's giver-is-empty count), `before-key-copy` (`exec::import`, after the owners were
+//! read, before a source database's first key is sent).
 
 use std::time::Duration;
 

@@ -12,7 +12,7 @@ use super::moves::{
     Endpoint, MigrateOptions, MoveError, MoveSummary, PhaseTimes, SlotDone, SlotLog, SlotStep,
     migrate_keys_command,
 };
-use super::retry::{Decision, classify, decide};
+use super::retry::{Decision, classify, decide, resend};
 use crate::net::{NetError, NodeAddress, NodeClient, Session, concurrently, in_database};
 use crate::plan::{MovePlan, SlotMove};
 use std::collections::HashMap;
@@ -592,10 +592,7 @@ impl Engine {
         db: u16,
         keys: &[Vec<u8>],
     ) -> Result<(), String> {
-        let reply = match reply {
-            Err(error) if is_transient(&error) => self.retry_migrate(migrating, to, db, keys).await,
-            other => other,
-        };
+        let reply = self.retry_migrate(reply, migrating, to, db, keys).await;
         let Err(error) = reply else {
             return Ok(());
         };
@@ -632,26 +629,24 @@ impl Engine {
         )
     }
 
-    /// Retries a batch the target refused for a passing reason (CLUSTERDOWN while it settles,
-    /// TRYAGAIN), every 100 ms for at most 10 s; MIGRATE deletes nothing on the source until the
-    /// target has stored the keys, so a retry cannot lose or double a key.
+    /// Resends a batch the target refused for a passing reason (CLUSTERDOWN while it settles,
+    /// TRYAGAIN) with the movers' backoff (`exec::retry::resend`: every 100 ms for at most 10 s);
+    /// MIGRATE deletes nothing on the source until the target has stored the keys, so a retry
+    /// cannot lose or double a key.
     async fn retry_migrate(
         &self,
-        source: &mut NodeClient,
+        first: redis::RedisResult<redis::Value>,
+        source: &NodeClient,
         to: &Endpoint,
         db: u16,
         keys: &[Vec<u8>],
     ) -> redis::RedisResult<redis::Value> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        resend(first, || {
             let command = self.migrate_command(to, db, keys, self.options.replace);
-            let reply = source.run_raw_in(db, &command).await;
-            match reply {
-                Err(error) if is_transient(&error) && Instant::now() < deadline => continue,
-                other => return other,
-            }
-        }
+            let mut source = source.clone();
+            async move { source.run_raw_in(db, &command).await }
+        })
+        .await
     }
 
     /// One MIGRATE on the source from database `db` (OK, or NOKEY when the keys vanished meanwhile).
@@ -746,11 +741,6 @@ async fn open_all(
         }
     }
     Ok(())
-}
-
-/// Errors worth retrying: the target (or source) is settling, not refusing (see `exec::retry`).
-fn is_transient(error: &redis::RedisError) -> bool {
-    decide(classify(error)) == Decision::Retry
 }
 
 /// Runs its closure when dropped (timing a block with early returns).

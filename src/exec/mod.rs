@@ -4,13 +4,16 @@
 pub mod atomic;
 pub mod create;
 pub mod drill;
+pub mod failover;
 pub mod failpoint;
 pub mod fix;
 pub mod handoff;
+pub mod import;
 pub mod journal;
 pub mod lease;
 pub mod lock;
 pub mod manifest;
+pub mod membership;
 pub mod migrate;
 pub mod mover;
 pub mod moves;

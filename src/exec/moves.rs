@@ -2,7 +2,8 @@
 //! (`Endpoint`), where a slot's move stopped (`SlotStep`, `MoveError`), finished slots (`SlotDone`,
 //! recorded by `SlotLog` in the journal and shown to the reporter), what a run did (`MoveSummary`),
 //! and the MIGRATE command every key copy sends. Used by the legacy engine (`exec::migrate`), the
-//! server-side engines (`exec::atomic`), `exec::fix`, `import`, and the commands that run moves.
+//! server-side engines (`exec::atomic`), `exec::fix`, the key-copy engine (`exec::import`), and the
+//! commands that run moves.
 
 use super::journal::{Journal, LeftTask, Record};
 use crate::net::{NodeAddress, Secret};

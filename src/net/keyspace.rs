@@ -11,7 +11,8 @@
 //!   the connection's driver, and the closing `SELECT 0` was already sent).
 //!
 //! Called by `NodeClient` (key counts), `exec::migrate` (the per-slot mover), `exec::handoff` (the
-//! giver-is-empty test), `topology::load` (the view's key counts), and `import`/`restore`.
+//! giver-is-empty test), `topology::load` (the view's key counts), and the key-copy engine
+//! (`exec::import`).
 
 use std::collections::BTreeMap;
 

@@ -5,6 +5,7 @@
 //! Errors are typed ([`NetError`]) and never contain the password.
 
 mod address;
+mod cluster_section;
 mod concurrent;
 mod error;
 mod keyspace;
@@ -15,6 +16,7 @@ mod tls;
 mod zones;
 
 pub use address::{AddressError, NodeAddress};
+pub use cluster_section::ClusterSection;
 pub use concurrent::concurrently;
 use error::first_line;
 pub use error::{ConnectHint, Flags, Link, NetError, Transport, server_error_text};

@@ -415,3 +415,93 @@ fn import_lands_in_the_databases_it_is_told_on_valkey() {
         assert!(other.dump_db(db as u16).is_empty(), "the source is emptied");
     }
 }
+
+/// A slot that starts moving, and one that moves, after `import` read the owners (the pause
+/// `before-key-copy`): the key of the second follows the MOVED to its new owner at once, the key of
+/// the first waits out the ASKs (a standalone source's RESTORE cannot reach an importing node)
+/// until the move ends, then follows the MOVED too; the rest of the batch lands where it did.
+#[test]
+fn import_follows_a_slot_that_moves_after_it_read_the_owners() {
+    use std::io::BufRead as _;
+    let cluster = TestCluster::start(3, 0);
+    let plain = source();
+    let port = plain.port(0);
+    let (giver, taker) = (cluster.port(0), cluster.port(1));
+    let keys: Vec<String> = (0..)
+        .map(|i| format!("redirected:{i}"))
+        .filter(|key| cluster.owner_of(key_slot(key.as_bytes()).number()) == giver)
+        .take(2)
+        .collect();
+    let (asked, moved) = (
+        key_slot(keys[0].as_bytes()).number(),
+        key_slot(keys[1].as_bytes()).number(),
+    );
+    assert_ne!(asked, moved);
+    for key in &keys {
+        plain.redis(port, &["SET", key, "v"]);
+    }
+    for i in 0..200 {
+        plain.redis(port, &["SET", &format!("imp:{i}"), "v"]);
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
+        .args(["import", &cluster.seed(), "--from", &plain.seed()])
+        .env("RCLUSTER_FAILPOINT", "before-key-copy:2000")
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn rcluster");
+    // The owners were read once this line is out; the copy waits 2 s.
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut said = String::new();
+    while !said.contains("*** Importing") {
+        let mut line = String::new();
+        let read = stderr.read_line(&mut line).expect("stderr");
+        assert!(read > 0, "import ended before the pause: {said}");
+        said.push_str(&line);
+    }
+    let (giver_id, taker_id) = (cluster.id(giver), cluster.id(taker));
+    let slot = |s: u16| s.to_string();
+    cluster.redis(
+        taker,
+        &["CLUSTER", "SETSLOT", &slot(asked), "IMPORTING", &giver_id],
+    );
+    cluster.redis(
+        giver,
+        &["CLUSTER", "SETSLOT", &slot(asked), "MIGRATING", &taker_id],
+    );
+    cluster.redis(
+        taker,
+        &["CLUSTER", "SETSLOT", &slot(moved), "NODE", &taker_id],
+    );
+    cluster.redis(
+        giver,
+        &["CLUSTER", "SETSLOT", &slot(moved), "NODE", &taker_id],
+    );
+    // The copy meets the open slot (ASK) and waits, within the movers' 10 s; the move then ends.
+    std::thread::sleep(std::time::Duration::from_secs(5));
+    for node in [taker, giver] {
+        cluster.redis(
+            node,
+            &["CLUSTER", "SETSLOT", &slot(asked), "NODE", &taker_id],
+        );
+    }
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("stderr");
+    let output = child.wait_with_output().expect("import ends");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{said}{rest}");
+    for slot in [asked, moved] {
+        assert_eq!(cluster.count_in_db(taker, 0, slot), 1, "slot {slot}");
+        assert_eq!(cluster.count_in_db(giver, 0, slot), 0, "slot {slot}");
+    }
+    assert_eq!(dbsize(&plain, port), 0, "every key moved");
+    let landed: i64 = [cluster.port(0), cluster.port(1), cluster.port(2)]
+        .iter()
+        .map(|&p| match cluster.redis(p, &["DBSIZE"]) {
+            redis::Value::Int(n) => n,
+            other => panic!("{other:?}"),
+        })
+        .sum();
+    assert_eq!(landed, 202);
+}

@@ -1,0 +1,171 @@
+//! Membership I/O: a node joins (`CLUSTER MEET`, then a bounded wait until every member knows it
+//! and it says `cluster_state:ok`), a new master gets the cluster's Redis Functions, a replica
+//! follows a master (`CLUSTER REPLICATE`), and a node leaves (`CLUSTER FORGET` on every other node
+//! at once, `CLUSTER RESET SOFT` on itself). Which node, which master and whether a node may leave
+//! are decided by the commands, purely; nothing here chooses or prints, it reports steps and
+//! returns what each node answered.
+//!
+//! Called by `commands::add_node` and `commands::del_node`.
+
+use super::create::{NewNode, resolve};
+use super::poll_until;
+use crate::error::UsageError;
+use crate::net::{NetError, NodeAddress, Session, concurrently};
+use crate::report::Reporter;
+use crate::topology::ClusterView;
+use crate::topology::check::owner_map;
+use crate::topology::load::load_tables;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// redis-cli's function copy for a new master: dump from the cluster, refuse a node that has functions,
+/// restore the dump.
+pub async fn copy_functions(
+    session: &Session,
+    ui: &dyn Reporter,
+    seed: &NodeAddress,
+    new_node: &NewNode,
+) -> anyhow::Result<()> {
+    ui.step("Getting functions from cluster");
+    let dump = session.client(seed).await?.function_dump().await;
+    let payload = match dump {
+        Ok(payload) => payload,
+        Err(error) => {
+            ui.step(&format!(
+                    "Failed retrieving Functions from the cluster, skip this step as Redis version do not support function command (error = '{error}')"
+                ));
+            return Ok(());
+        }
+    };
+    let address = &new_node.address;
+    ui.step(&format!(
+        "Send FUNCTION LIST to {address} to verify there is no functions in it"
+    ));
+    let mut client = session.client(address).await?;
+    if client.function_library_count().await? > 0 {
+        return Err(UsageError(format!(
+            "New node already contains functions and can not be added to the cluster. Use FUNCTION FLUSH and try again. ({address}: node already contains functions)"
+        ))
+        .into());
+    }
+    ui.step(&format!("Send FUNCTION RESTORE to {address}"));
+    client.function_restore(&payload).await?;
+    Ok(())
+}
+
+/// The new node meets the seed (by IP, with the seed's bus port when it is not port+10000).
+pub async fn meet(
+    session: &Session,
+    view: &ClusterView,
+    seed: &NodeAddress,
+    new_node: &NewNode,
+) -> anyhow::Result<()> {
+    let ip = resolve(seed).await?;
+    let mut meet = vec![
+        "CLUSTER".to_string(),
+        "MEET".into(),
+        ip,
+        seed.port.to_string(),
+    ];
+    let seed_bus = view.nodes.first().and_then(|n| n.myself().addr.bus_port);
+    if let Some(bus) = seed_bus.filter(|&bus| u32::from(bus) != u32::from(seed.port) + 10000) {
+        meet.push(bus.to_string());
+    }
+    let words: Vec<&str> = meet.iter().map(String::as_str).collect();
+    session
+        .client(&new_node.address)
+        .await?
+        .query::<()>(&words)
+        .await?;
+    Ok(())
+}
+
+/// Waits (20 ms polls) until every member lists the new node without `handshake`, `fail?` or `fail`,
+/// the new node lists every member, all agree on who owns which slots, and the new node says
+/// `cluster_state:ok` (a node holds it at `fail` for its first 2 s; slots moved to it before then
+/// fail with CLUSTERDOWN).
+pub async fn wait_until_known(
+    session: &Arc<Session>,
+    members: &[NodeAddress],
+    new_node: &NewNode,
+    limit: Duration,
+) -> anyhow::Result<()> {
+    let mut everyone = members.to_vec();
+    everyone.push(new_node.address.clone());
+    let expected = everyone.len();
+    let settled = || async {
+        let tables = load_tables(session, &everyone).await;
+        let mut signatures = Vec::new();
+        for table in &tables {
+            let Some(entries) = table else { return false };
+            let healthy = entries
+                .iter()
+                .filter(|e| !e.flags.handshake && !e.flags.pfail && !e.flags.fail);
+            if healthy.count() != expected || !entries.iter().any(|e| e.id == new_node.id) {
+                return false;
+            }
+            signatures.push(owner_map(entries));
+        }
+        let agreed = signatures.windows(2).all(|pair| pair[0] == pair[1]);
+        agreed && cluster_state_ok(session, &new_node.address).await
+    };
+    if poll_until(Instant::now() + limit, settled).await {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "{} met the cluster but not every node knows it after {} s; it may still join: check with `rcluster check {}`",
+        new_node.address,
+        limit.as_secs(),
+        new_node.address
+    )
+}
+
+async fn cluster_state_ok(session: &Arc<Session>, address: &NodeAddress) -> bool {
+    let Ok(mut client) = session.client(address).await else {
+        return false;
+    };
+    client
+        .cluster_info()
+        .await
+        .is_ok_and(|info| info.get("cluster_state").map(String::as_str) == Some("ok"))
+}
+
+/// `CLUSTER REPLICATE master_id` on `replica`.
+pub async fn replicate(
+    session: &Session,
+    replica: &NodeAddress,
+    master_id: &str,
+) -> Result<(), NetError> {
+    let mut client = session.client(replica).await?;
+    client
+        .query::<()>(&["CLUSTER", "REPLICATE", master_id])
+        .await
+}
+
+/// `CLUSTER FORGET id` on every node of `others` at once; what each answered, in their order.
+pub async fn forget_everywhere(
+    session: &Arc<Session>,
+    others: Vec<NodeAddress>,
+    id: &str,
+) -> Vec<(NodeAddress, Result<(), NetError>)> {
+    let id = id.to_string();
+    concurrently(others, |address| {
+        let session = Arc::clone(session);
+        let id = id.clone();
+        async move {
+            let outcome: Result<(), NetError> = async {
+                let mut client = session.client(&address).await?;
+                client.query::<()>(&["CLUSTER", "FORGET", &id]).await
+            }
+            .await;
+            (address, outcome)
+        }
+    })
+    .await
+}
+
+/// `CLUSTER RESET SOFT` on a node that left: it forgets every other node.
+pub async fn reset_soft(session: &Session, address: &NodeAddress) -> Result<(), NetError> {
+    let mut client = session.client(address).await?;
+    client.query::<()>(&["CLUSTER", "RESET", "SOFT"]).await
+}
