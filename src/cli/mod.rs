@@ -55,7 +55,7 @@ pub async fn run(args: Vec<String>) -> i32 {
         }
         Err(error) => {
             printer.print_error(command, &error);
-            crate::error::exit_of(&error)
+            crate::output::errors::exit_of(&error)
         }
     };
     match (compat, exit) {

@@ -10,7 +10,7 @@
 //! - the cluster's: the lease of `exec::lease`, a key the cluster itself holds, which refuses runs of
 //!   other hosts and of other state folders.
 //!
-//! A refusal is [`LockError::Busy`] or [`LeaseError::Held`]: exit 1 (`crate::error::exit_of`).
+//! A refusal is [`LockError::Busy`] or [`LeaseError::Held`]: exit 1 (the printer's `exit_of`).
 
 use super::lease::{self, Keeper, LeaseError};
 use crate::net::{NodeAddress, Session};

@@ -8,6 +8,7 @@
 //! move display, [`prompt`] the consent questions. Built once by `crate::cli`, which hands it to every
 //! command as its [`Reporter`](crate::report::Reporter).
 
+pub mod errors;
 pub mod human;
 pub mod metrics;
 pub mod printer;

@@ -138,7 +138,7 @@ impl Printer {
         match self.mode {
             Mode::Json => {
                 let detail = serde_json::json!({
-                    "kind": crate::error::kind_of(error),
+                    "kind": super::errors::kind_of(error),
                     "message": format!("{error:#}"),
                 });
                 let document = envelope(command, false, serde_json::json!({}), Some(detail));
@@ -360,7 +360,7 @@ fn redis_cli_error(error: &anyhow::Error) -> Vec<Line> {
             "[ERR] Node {address} is not empty. Either the node already knows other nodes (check with CLUSTER NODES) or contains some key in database 0."
         ));
     }
-    match crate::error::find_net_error(error) {
+    match super::errors::find_net_error(error) {
         Some(net @ NetError::Connect { address, .. }) => {
             let reason = net.hiredis_reason().unwrap_or_default();
             vec![Line::stderr(
