@@ -409,19 +409,11 @@ where
 
 /// Every node lists every node, none in handshake.
 async fn all_nodes_known(session: &Arc<Session>, addresses: &[NodeAddress]) -> bool {
-    let expected = addresses.len();
-    load_tables(session, addresses)
-        .await
-        .into_iter()
-        .all(|table| {
-            table.is_some_and(|entries| {
-                entries
-                    .iter()
-                    .filter(|n| !n.flags.handshake && !n.flags.noaddr)
-                    .count()
-                    == expected
-            })
-        })
+    let rule = crate::topology::settled::Settled {
+        members: Some(addresses.len()),
+        ..Default::default()
+    };
+    rule.holds(&load_tables(session, addresses).await)
 }
 
 /// Every node says `cluster_state:ok`, and one view shows every node loaded, one slot map, full

@@ -13,7 +13,6 @@ use crate::error::UsageError;
 use crate::net::{NetError, NodeAddress, Session, concurrently};
 use crate::report::Reporter;
 use crate::topology::ClusterView;
-use crate::topology::check::owner_map;
 use crate::topology::load::load_tables;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -92,22 +91,16 @@ pub async fn wait_until_known(
 ) -> anyhow::Result<()> {
     let mut everyone = members.to_vec();
     everyone.push(new_node.address.clone());
-    let expected = everyone.len();
+    let rule = crate::topology::settled::Settled {
+        members: Some(everyone.len()),
+        none_failing: true,
+        knows: Some(new_node.id.clone()),
+        same_slot_map: true,
+        no_open_slots: false,
+    };
     let settled = || async {
-        let tables = load_tables(session, &everyone).await;
-        let mut signatures = Vec::new();
-        for table in &tables {
-            let Some(entries) = table else { return false };
-            let healthy = entries
-                .iter()
-                .filter(|e| !e.flags.handshake && !e.flags.pfail && !e.flags.fail);
-            if healthy.count() != expected || !entries.iter().any(|e| e.id == new_node.id) {
-                return false;
-            }
-            signatures.push(owner_map(entries));
-        }
-        let agreed = signatures.windows(2).all(|pair| pair[0] == pair[1]);
-        agreed && cluster_state_ok(session, &new_node.address).await
+        rule.holds(&load_tables(session, &everyone).await)
+            && cluster_state_ok(session, &new_node.address).await
     };
     if poll_until(Instant::now() + limit, settled).await {
         return Ok(());

@@ -244,16 +244,5 @@ pub async fn load_tables(
 /// Whether every address answers, all describe the same slot owners, and none reports an open slot
 /// (Valkey replicas follow their primary's IMPORTING/MIGRATING states a moment later).
 pub async fn slot_maps_agree(session: &Arc<Session>, addresses: &[NodeAddress]) -> bool {
-    let tables = load_tables(session, addresses).await;
-    let Some(tables) = tables.into_iter().collect::<Option<Vec<_>>>() else {
-        return false;
-    };
-    let settled = tables.iter().all(|table| {
-        table
-            .iter()
-            .filter(|e| e.flags.myself)
-            .all(|me| me.migrating.is_empty() && me.importing.is_empty())
-    });
-    let maps: Vec<_> = tables.iter().map(|t| super::check::owner_map(t)).collect();
-    settled && maps.windows(2).all(|pair| pair[0] == pair[1])
+    super::settled::Settled::after_moves().holds(&load_tables(session, addresses).await)
 }

@@ -11,6 +11,7 @@ pub mod diagnose;
 pub(crate) mod fixtures;
 pub mod load;
 pub mod parse;
+pub mod settled;
 pub mod slot_facts;
 pub mod slots;
 mod view;
