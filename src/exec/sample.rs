@@ -134,12 +134,7 @@ async fn read_info(
 ) -> Option<(HashMap<String, String>, Keyspace)> {
     let mut client = session.client(address).await.ok()?;
     let text: String = client.query(&["INFO"]).await.ok()?;
-    let fields = text
-        .lines()
-        .filter_map(|line| line.trim().split_once(':'))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Some((fields, Keyspace::parse(&text)))
+    Some((crate::net::info_fields(&text), Keyspace::parse(&text)))
 }
 
 /// From a master's `INFO replication`: each replica's address and how many bytes it is behind.

@@ -517,11 +517,7 @@ impl NodeClient {
     /// `CLUSTER INFO` as `field -> value`.
     pub async fn cluster_info(&mut self) -> Result<HashMap<String, String>, NetError> {
         let text: String = self.query(&["CLUSTER", "INFO"]).await?;
-        Ok(text
-            .lines()
-            .filter_map(|line| line.trim().split_once(':'))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect())
+        Ok(info_fields(&text))
     }
 
     /// The keys of every database and `ROLE`, in one round trip: what the node holds and what it
@@ -652,6 +648,15 @@ impl NodeRole {
             _ => NodeRole::Unknown,
         }
     }
+}
+
+/// Every `name:value` line of an `INFO` (or `CLUSTER INFO`) reply, as name → value (section
+/// headers and blank lines left out).
+pub fn info_fields(text: &str) -> HashMap<String, String> {
+    text.lines()
+        .filter_map(|line| line.trim().split_once(':'))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 /// The value of `name` in an `INFO` (or `CLUSTER INFO`) reply: the text after `name:` on its line.
