@@ -118,7 +118,13 @@ pub async fn check_view(
     } else {
         None
     };
-    Ok(check_cluster(view, keys.as_ref()))
+    let mut report = check_cluster(view, keys.as_ref());
+    let masters: Vec<_> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    let jobs = crate::exec::atomic::unfinished_jobs(&context.session, &masters).await;
+    report
+        .findings
+        .extend(crate::exec::atomic::job_findings(view, &jobs));
+    Ok(report)
 }
 
 /// Runs `check`.

@@ -14,6 +14,7 @@ use super::moves::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep
 use crate::net::{NetError, NodeAddress, NodeClient, Session, concurrently};
 use crate::plan::{MovePlan, SlotMove};
 use crate::topology::SlotSet;
+use crate::topology::check::{Finding, FindingKind, Severity};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -68,8 +69,8 @@ pub async fn running_jobs(session: &Arc<Session>, masters: &[NodeAddress]) -> Ve
         .collect()
 }
 
-/// Server-side migration jobs not in a final state on any of `masters`, with the node that listed
-/// each: Valkey 9's `CLUSTER GETSLOTMIGRATIONS`, else Redis 8.4's `CLUSTER MIGRATION STATUS ALL` (a
+/// Server-side migration jobs not over on any of `masters` (running, or failed and retrying on a
+/// Redis destination), with the node that listed each: Valkey 9's `CLUSTER GETSLOTMIGRATIONS`, else Redis 8.4's `CLUSTER MIGRATION STATUS ALL` (a
 /// server with neither command has none).
 pub async fn unfinished_jobs(
     session: &Arc<Session>,
@@ -83,13 +84,66 @@ pub async fn unfinished_jobs(
                 Err(_) => Vec::new(),
             };
             jobs.into_iter()
-                .filter(|job| !job.finished())
+                .filter(|job| !job.finished() || job.retrying)
                 .map(|job| (address.clone(), job))
                 .collect::<Vec<_>>()
         }
     })
     .await;
     found.into_iter().flatten().collect()
+}
+
+/// `check`'s findings about server-side moves (`jobs` from [`unfinished_jobs`]), one per task (both
+/// sides list it): a running task is a warning (its slots move until it ends, and rcluster refuses
+/// to move or repair meanwhile); a failed task that retries is an error (it holds its nodes until
+/// cancelled on both sides).
+pub fn job_findings(
+    view: &crate::topology::ClusterView,
+    jobs: &[(NodeAddress, Job)],
+) -> Vec<Finding> {
+    let address = |id: &str| {
+        view.node_by_id(id)
+            .map_or_else(|| id.to_string(), |n| n.address.to_string())
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut findings = Vec::new();
+    for (listed_by, job) in jobs {
+        if !job.id.is_empty() && !seen.insert(job.id.clone()) {
+            continue;
+        }
+        let (source, target) = (address(&job.source), address(&job.target));
+        let (severity, message) = if job.retrying {
+            (
+                Severity::Error,
+                format!(
+                    "server-side migration {} of slots {} from {source} to {target} failed ({}) and retries until cancelled: send `CLUSTER MIGRATION CANCEL ID {}` to both nodes",
+                    job.id,
+                    job.slots.to_compact(),
+                    job.message,
+                    job.id
+                ),
+            )
+        } else {
+            (
+                Severity::Warning,
+                format!(
+                    "server-side migration {} is moving slots {} from {source} to {target} (state {}, listed by {listed_by}); rcluster moves and repairs nothing until it ends",
+                    job.id,
+                    job.slots.to_compact(),
+                    job.state
+                ),
+            )
+        };
+        findings.push(Finding {
+            severity,
+            kind: FindingKind::ServerSideMigration,
+            message,
+            nodes: vec![source, target],
+            slots: job.slots.clone(),
+            details: Vec::new(),
+        });
+    }
+    findings
 }
 
 /// Every job one node lists, in whichever dialect it speaks.
@@ -123,6 +177,8 @@ pub struct Job {
     pub state: String,
     /// Why it failed (Valkey's `message`, Redis's `last_error`).
     pub message: String,
+    /// Failed, but not over: Redis's destination retries a failed import until it is cancelled.
+    pub retrying: bool,
     create_time: u64,
     last_update_time: u64,
 }
@@ -150,6 +206,8 @@ impl Job {
 
 /// The names a server gives a job's fields.
 struct Fields {
+    /// A `failed` import is not final in this dialect: it retries until cancelled (Redis 8.4+).
+    failed_import_retries: bool,
     id: &'static str,
     slots: &'static str,
     source: &'static str,
@@ -159,6 +217,7 @@ struct Fields {
 
 /// Valkey 9's `CLUSTER GETSLOTMIGRATIONS`.
 const VALKEY_FIELDS: Fields = Fields {
+    failed_import_retries: false,
     id: "name",
     slots: "slot_ranges",
     source: "source_node",
@@ -168,6 +227,7 @@ const VALKEY_FIELDS: Fields = Fields {
 
 /// Redis 8.4's `CLUSTER MIGRATION STATUS`.
 const REDIS_FIELDS: Fields = Fields {
+    failed_import_retries: true,
     id: "id",
     slots: "slots",
     source: "source",
@@ -208,7 +268,11 @@ fn parse_listing(reply: &redis::Value, names: &Fields) -> Vec<Job> {
                 _ => return None,
             };
             let field = |name: &str| fields.get(name).cloned().unwrap_or_default();
+            let retrying = names.failed_import_retries
+                && field("state") == "failed"
+                && field("operation") == "import";
             Some(Job {
+                retrying,
                 id: field(names.id),
                 operation: field("operation"),
                 slots: SlotSet::read_ranges(&field(names.slots)),

@@ -40,6 +40,9 @@ pub enum FindingKind {
     /// A replica that does not hold its master's data: first sync pending or running, link down, or
     /// far behind its master's offset.
     ReplicaNotSynced,
+    /// A server-side slot migration (Valkey's `MIGRATESLOTS`, Redis's `CLUSTER MIGRATION`) that is
+    /// running, or failed and retrying; found by `exec::atomic::unfinished_jobs`.
+    ServerSideMigration,
 }
 
 impl FindingKind {

@@ -69,6 +69,9 @@ fn explain(kind: FindingKind) -> &'static str {
         FindingKind::ReplicaOnMasterHost => {
             "A replica on its master's host does not survive the loss of that host: both go at once."
         }
+        FindingKind::ServerSideMigration => {
+            "The servers are moving slots themselves (Valkey 9's CLUSTER MIGRATESLOTS or Redis 8.4's CLUSTER MIGRATION): keys move in a snapshot and a stream, then the target takes the slots over. Until the task ends, rcluster refuses to move or repair slots. A Redis task that failed retries on its destination until it is cancelled there and on its source."
+        }
         FindingKind::ReplicaNotSynced => {
             "The replica does not hold its master's data: its first sync has not finished (Redis 7.0 waits repl-diskless-sync-delay, 5 s, before it sends the first copy), a full sync is running, its link is down, or it is far behind. Until it catches up, its master's keys exist only on the master: if the master fails now, the replica takes over without them (a cluster refuses to elect a replica whose data is too old, but CLUSTER FAILOVER FORCE or TAKEOVER does not ask)."
         }
@@ -90,6 +93,17 @@ fn remedies(finding: &Finding, view: &ClusterView, seed: &str) -> Vec<String> {
             format!(
                 "rcluster fix {seed} --dry-run    # if it stays: shows the owner it would announce"
             ),
+        ],
+        FindingKind::ServerSideMigration if finding.severity == Severity::Error => vec![
+            "CLUSTER MIGRATION CANCEL ID <id>    # on both nodes named, then plan the move again"
+                .to_string(),
+            format!(
+                "rcluster resume {seed}    # if an rcluster run started it: finishes it from its journal"
+            ),
+        ],
+        FindingKind::ServerSideMigration => vec![
+            format!("rcluster check {seed}    # again later: the task ends on its own"),
+            format!("rcluster resume {seed}    # if an interrupted rcluster run started it"),
         ],
         FindingKind::OpenSlot => vec![
             format!("rcluster fix {seed} --dry-run    # how each slot will be completed, and why"),

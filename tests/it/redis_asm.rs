@@ -265,9 +265,9 @@ fn a_stalled_task_under_client_traffic_is_reported_and_cancelled_on_both_sides()
     assert_same_keys(&before, &after);
 }
 
-/// A task started by hand (no rcluster journal names it) still running: `reshard` of its slot,
-/// `setslot` and `fix` are refused before they change anything, naming the task; the slot is
-/// opened nowhere. On Valkey 9 (`MIGRATESLOTS`, sent to the source) as on Redis 8.6 (`CLUSTER
+/// A task started by hand (no rcluster journal names it) still running: `check` names it (a
+/// warning); `reshard` of its slot, `setslot` and `fix` are refused before they change anything,
+/// naming the task; the slot is opened nowhere. On Valkey 9 (`MIGRATESLOTS`, sent to the source) as on Redis 8.6 (`CLUSTER
 /// MIGRATION IMPORT`, sent to the destination).
 fn a_running_task_is_refused(server: &str) {
     let cluster = TestCluster::start_with(SandboxOptions {
@@ -329,6 +329,20 @@ fn a_running_task_is_refused(server: &str) {
             refused.stderr
         );
     }
+    let check = run(&["check", &seed]);
+    assert_eq!(
+        check.code, 0,
+        "a running task is a warning: {}",
+        check.stdout
+    );
+    assert!(
+        check.stdout.contains("[WARNING] server-side migration")
+            && check
+                .stdout
+                .contains(&format!("is moving slots {slot} from")),
+        "{}",
+        check.stdout
+    );
     for node in cluster.view().loaded() {
         assert!(
             node.myself().migrating.is_empty() && node.myself().importing.is_empty(),
