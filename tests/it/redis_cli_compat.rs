@@ -565,3 +565,67 @@ fn import_prints_one_line_per_key_with_its_real_owner_as_redis_cli_does() {
         .count();
     assert_eq!(moved, 60);
 }
+
+/// Runs `redis-cli args...` from Redis 8.6 (`redis-cli-8.6` in the server cache) with colours off.
+fn redis_cli_8_6(args: &[&str]) -> crate::common::Outcome {
+    std::process::Command::new(crate::common::cached_server("redis-cli-8.6"))
+        .args(args)
+        .env("TERM", "dumb")
+        .output()
+        .expect("redis-cli-8.6 runs")
+        .into()
+}
+
+/// On a Redis 8.6 cluster, `--cluster check` and `info` (healthy, with an open slot, with
+/// uncovered slots) give redis-cli 8.6's exit codes and stdout, line for line; redis-cli 7.0 prints
+/// the same there (docs/compat.md, "Redis 8.6").
+#[test]
+fn check_and_info_match_redis_cli_8_6_on_redis_8_6() {
+    let cluster = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 3,
+        replicas: 1,
+        server_bin: crate::common::cached_server("redis-server-8.6"),
+        ..Default::default()
+    });
+    cluster.write_keys(200);
+    let seed = cluster.seed();
+    let same = |args: &[&str]| {
+        let reference = redis_cli_8_6(args);
+        let seven = redis_cli(args);
+        let ours = run(args);
+        assert_eq!(
+            (ours.code, cluster.normalize(&ours.stdout)),
+            (reference.code, cluster.normalize(&reference.stdout)),
+            "{args:?}: rcluster and redis-cli 8.6 differ"
+        );
+        assert_eq!(
+            cluster.normalize(&seven.stdout),
+            cluster.normalize(&reference.stdout),
+            "{args:?}: redis-cli 7.0 and 8.6 differ: list it in docs/compat.md"
+        );
+        assert!(ours.stderr.is_empty(), "{}", ours.stderr);
+        ours
+    };
+    same(&["--cluster", "check", &seed]);
+    same(&["--cluster", "info", &seed]);
+    let (source, target) = (cluster.port(0), cluster.port(1));
+    let (source_id, target_id) = (cluster.id(source), cluster.id(target));
+    cluster.redis(
+        target,
+        &["CLUSTER", "SETSLOT", "7", "IMPORTING", &source_id],
+    );
+    cluster.redis(
+        source,
+        &["CLUSTER", "SETSLOT", "7", "MIGRATING", &target_id],
+    );
+    assert_eq!(same(&["--cluster", "check", &seed]).code, 1);
+    cluster.redis(target, &["CLUSTER", "SETSLOT", "7", "STABLE"]);
+    cluster.redis(source, &["CLUSTER", "SETSLOT", "7", "STABLE"]);
+    cluster.redis(source, &["CLUSTER", "DELSLOTS", "20", "21"]);
+    let uncovered = same(&["--cluster", "check", &seed]);
+    assert!(
+        uncovered
+            .stdout
+            .contains("[ERR] Not all 16384 slots are covered by nodes.")
+    );
+}
