@@ -5,7 +5,8 @@
 # engine (--migration legacy) and rcluster's default (the servers' own CLUSTER MIGRATION), ${RUNS:-2}
 # rounds, each run moving the slots back the other way. For the default it also prints the servers'
 # own task time (CLUSTER MIGRATION STATUS on the destination: end_time - create_time) and rcluster's
-# wall time over it.
+# wall time over it. Then it adds an empty 4th master and times `rebalance --use-empty-masters` onto
+# it with the same three tools (the master drained back, untimed, between runs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -56,7 +57,7 @@ move() {
       "$(awk -v w="$ms" -v t="$tasks" 'BEGIN { printf "%.2f", w / t }')"
   fi
   printf '\n'
-  echo "$name $ms" >>"$state/times"
+  echo "$name $ms" >>"$state/${times:-times}"
   sleep 1
 }
 for ((run = 1; run <= ${RUNS:-2}; run++)); do
@@ -79,3 +80,34 @@ awk '
       "'"$slots"'", cli / n_cli, legacy / n_legacy, (cli / n_cli) / (legacy / n_legacy), asm / n_asm, (cli / n_cli) / (asm / n_asm)
   }' "$state/times"
 "$rc_bin" check "$seed" -q >/dev/null && echo "check after the runs: clean"
+
+# Rebalance onto an empty 4th master.
+new_state_dir
+extra_state=$REPLY
+extra=$(free_base_port $((base + 10)) 1)
+"$rc_bin" local up --masters 1 --port "$extra" --no-create --server-bin "$server" \
+  --state-dir "$extra_state" >/dev/null 2>&1
+"$rc_bin" add-node "127.0.0.1:$extra" "$seed" >/dev/null 2>&1
+d=$("$cli" -p "$extra" cluster myid)
+drain() { "$rc_bin" rebalance "$seed" --weight "$d=0" --yes >/dev/null 2>&1; sleep 1; }
+times=rtimes
+for ((run = 1; run <= ${RUNS:-2}; run++)); do
+  move "rebalance: redis-cli 8.6" 0 "$extra" \
+    "$cli" --cluster rebalance "$seed" --cluster-use-empty-masters --cluster-pipeline 1000
+  drain
+  move "rebalance: rcluster --migration legacy" 0 "$extra" \
+    "$rc_bin" rebalance "$seed" --use-empty-masters --yes --migration legacy
+  drain
+  move "rebalance: rcluster (default)" 0 "$extra" \
+    "$rc_bin" rebalance "$seed" --use-empty-masters --yes
+  drain
+done
+awk '
+  /redis-cli/ { cli += $NF; n_cli++ }
+  /legacy/ { legacy += $NF; n_legacy++ }
+  /default/ { asm += $NF; n_asm++ }
+  END {
+    printf "rebalance onto an empty 4th master, mean of each: redis-cli 8.6 %.0f ms, rcluster legacy %.0f ms (%.2fx), rcluster default %.0f ms (%.2fx)\n",
+      cli / n_cli, legacy / n_legacy, (cli / n_cli) / (legacy / n_legacy), asm / n_asm, (cli / n_cli) / (asm / n_asm)
+  }' "$state/rtimes"
+"$rc_bin" check "$seed" -q >/dev/null && echo "check after the rebalances: clean"
