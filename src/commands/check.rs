@@ -21,6 +21,9 @@ pub struct Options {
 /// What `check` reports: the info block and the checks.
 #[derive(Serialize)]
 pub struct CheckOutcome {
+    /// What to do about it: `stable`, `settling` (wait), `repair` (fix) or `unreachable` (fail
+    /// closed).
+    pub verdict: crate::topology::check::Verdict,
     pub info: crate::commands::info::InfoReport,
     pub check: CheckReport,
     /// Every node's own view and how long it took to answer (shown with `-v`).
@@ -141,6 +144,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     };
     Ok(Outcome::clean_if(
         CheckOutcome {
+            verdict: crate::topology::check::Verdict::of(&check.findings),
             info,
             check,
             views: own_views(&view),

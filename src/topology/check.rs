@@ -59,6 +59,48 @@ impl FindingKind {
     }
 }
 
+/// What a script should do about the cluster, from the findings (for operators that drive moves
+/// in steps, `check --json`'s `verdict`): the first class that applies, in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// A node could not be probed: fail closed, decide nothing.
+    Unreachable,
+    /// Open, uncovered or multiply-owned slots: run `rcluster fix`.
+    Repair,
+    /// Covered, but views disagree, a node is suspected or joining, or the servers are moving
+    /// slots: wait and check again; do not fix.
+    Settling,
+    /// Nothing to do.
+    Stable,
+}
+
+impl Verdict {
+    /// The verdict for `findings`.
+    pub fn of(findings: &[Finding]) -> Verdict {
+        let any = |kinds: &[FindingKind]| findings.iter().any(|f| kinds.contains(&f.kind));
+        if any(&[FindingKind::UnreachableNode]) {
+            Verdict::Unreachable
+        } else if any(&[
+            FindingKind::OpenSlot,
+            FindingKind::UncoveredSlots,
+            FindingKind::MultipleOwners,
+        ]) {
+            Verdict::Repair
+        } else if any(&[
+            FindingKind::ConfigDisagreement,
+            FindingKind::SuspectedNode,
+            FindingKind::HandshakeNode,
+            FindingKind::PartialMembership,
+            FindingKind::ServerSideMigration,
+        ]) {
+            Verdict::Settling
+        } else {
+            Verdict::Stable
+        }
+    }
+}
+
 /// One problem, with the nodes and slots concerned.
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {

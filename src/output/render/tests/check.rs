@@ -20,12 +20,19 @@ fn check_outcome(view: &ClusterView, redis_cli: bool) -> Outcome {
         check.is_clean()
     };
     let report = CheckOutcome {
+        verdict: rcluster_verdict(&check),
         info: build_info_report(view),
         check,
         views: own_views(view),
         clean,
     };
     Outcome::clean_if(report, clean)
+}
+
+fn rcluster_verdict(
+    check: &crate::topology::check::CheckReport,
+) -> crate::topology::check::Verdict {
+    crate::topology::check::Verdict::of(&check.findings)
 }
 
 /// Every view of `check` on `view`: human and JSON with the native rule, redis-cli with its own,
