@@ -2,7 +2,8 @@
 //! pause `MS` milliseconds at the point called `NAME`, so a test can change the cluster at an exact
 //! step of a protocol (say, write a key on a giver after its keys moved and before its hand-off).
 //! Unset, a point costs one environment lookup. Points: `before-handoff` (`exec::handoff`, before
-//! each group's giver-is-empty count).
+//! each group's giver-is-empty count), `after-claim` (`exec::handoff::claim`, once `fix`'s claims
+//! are made, before any key moves), `after-task-start` (`exec::redis_asm`).
 
 use std::time::Duration;
 

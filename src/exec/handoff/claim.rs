@@ -79,6 +79,9 @@ impl Handoffs {
         })
         .await;
         failures.extend(results.into_iter().flatten());
+        if !claims.is_empty() {
+            crate::exec::failpoint::pause("after-claim").await;
+        }
         failures
     }
 
