@@ -35,6 +35,9 @@ pub struct SandboxOptions {
     pub tls: Option<SandboxTls>,
     /// `cluster-databases` of every node when above 1 (Valkey 9 or later).
     pub databases: u16,
+    /// `enable-debug-command local`: tests that hold the cluster bus still
+    /// (`DEBUG DROP-CLUSTER-PACKET-FILTER`) need it.
+    pub debug_command: bool,
 }
 
 /// Certificate files for a TLS sandbox.
@@ -79,6 +82,7 @@ impl Default for SandboxOptions {
             standalone: false,
             tls: None,
             databases: 1,
+            debug_command: false,
         }
     }
 }
@@ -256,6 +260,9 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
         ])
         .arg("--dir")
         .arg(&dir);
+    if options.debug_command {
+        command.args(["--enable-debug-command", "local"]);
+    }
     if options.databases > 1 && !options.standalone {
         command.args(["--cluster-databases", &options.databases.to_string()]);
     }

@@ -3,7 +3,9 @@
 //! step of a protocol (say, write a key on a giver after its keys moved and before its hand-off).
 //! Unset, a point costs one environment lookup. Points: `before-handoff` (`exec::handoff`, before
 //! each group's giver-is-empty count), `before-key-copy` (`exec::import`, after the owners were
-//! read, before a source database's first key is sent).
+//! read, before a source database's first key is sent), `after-claim` (`exec::handoff::claim`,
+//! once `fix`'s claims are made, before any key moves), `after-task-start` (`exec::redis_asm`,
+//! once a task is journaled).
 
 use std::time::Duration;
 

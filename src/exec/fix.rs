@@ -141,7 +141,9 @@ fn claims(repairs: &[&SlotRepair]) -> Vec<Claim> {
         .collect()
 }
 
-/// Phase 2, on each holder of stray keys: the state that lets it MIGRATE them to the target.
+/// Phase 2, on each holder of stray keys: the state that lets it MIGRATE them to the target. A
+/// holder that owned the slot alongside the target gave it up in the claim (phase 1), before the
+/// target's epoch rose: it imports now, and no claim can delete its keys.
 fn open(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
     let mut commands = Vec::new();
     for repair in repairs {
@@ -149,7 +151,8 @@ fn open(repairs: &[&SlotRepair]) -> Vec<(String, SlotCommand)> {
             let action = match drain.open {
                 Open::AsIs => continue,
                 Open::Migrating => SetSlot::Migrating(&repair.target),
-                Open::Importing => SetSlot::Importing(&repair.target),
+                // Given up by the claim already: it imports, owning nothing.
+                Open::Importing | Open::GivesUp => SetSlot::Importing(&repair.target),
             };
             commands.push((drain.node.clone(), setslot(repair.slot.number(), action)));
         }

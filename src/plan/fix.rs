@@ -155,6 +155,11 @@ pub enum Open {
     Migrating,
     /// It does not own the slot: `SETSLOT IMPORTING <target>` so MIGRATE runs locally.
     Importing,
+    /// It owns the slot, and so does the target: it gives the slot up first (the hand-off module's
+    /// claim: `SETSLOT STABLE`, `DELSLOTS`, `SETSLOT NODE <target>`, all before the target's epoch
+    /// is raised), then `SETSLOT IMPORTING <target>` so MIGRATE runs locally. Owning nothing, it
+    /// cannot delete its keys when the target's claim reaches it (docs/handoff.md, "Several owners").
+    GivesUp,
 }
 
 /// A master whose keys of the slot move to the target.
@@ -185,7 +190,8 @@ pub struct SlotRepair {
     pub target_keys: u64,
     /// Other masters whose own table gives them the slot too (an importing target's source among
     /// them). A target that owns the slot must win over them: `exec::fix` has the hand-off module
-    /// raise its epoch (docs/handoff.md, "Claims").
+    /// make each of them give the slot up, then raise the target's epoch (docs/handoff.md, "Claims"
+    /// and "Several owners").
     pub rivals: Vec<String>,
     pub drains: Vec<Drain>,
     /// Masters other than the target to `SETSLOT STABLE` once the owner is announced.
@@ -396,7 +402,9 @@ impl Planner<'_, '_> {
                 node: id.to_string(),
                 keys: *keys,
                 open: if claims.contains(id) {
-                    if migrating_to_target(id) {
+                    if matches!(prepare, Prepare::Owns) {
+                        Open::GivesUp
+                    } else if migrating_to_target(id) {
                         Open::AsIs
                     } else {
                         Open::Migrating

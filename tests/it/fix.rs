@@ -743,3 +743,136 @@ fn lost_owner_is_told(cluster: TestCluster, unserved: bool) {
     assert_clean(&seed);
     assert_same_keys(&before, &cluster.dump_all());
 }
+
+/// Holds (`true`) or lets go (`false`) the cluster bus of every master on `ports`: each drops every
+/// PING it receives (`DEBUG DROP-CLUSTER-PACKET-FILTER`), so no node hears another's claim (and no
+/// PONG is sent either). Waits a moment for the messages already under way.
+fn hold_gossip(cluster: &TestCluster, ports: &[u16], hold: bool) {
+    for &port in ports {
+        let filter = if hold { "0" } else { "-1" };
+        cluster.redis(port, &["DEBUG", "DROP-CLUSTER-PACKET-FILTER", filter]);
+    }
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+/// `cluster_my_epoch` of the node on `port`.
+fn my_epoch(cluster: &TestCluster, port: u16) -> u64 {
+    let text = match cluster.redis(port, &["CLUSTER", "INFO"]) {
+        redis::Value::BulkString(bytes) => String::from_utf8(bytes).unwrap(),
+        redis::Value::VerbatimString { text, .. } => text,
+        other => panic!("CLUSTER INFO: {other:?}"),
+    };
+    text.lines()
+        .find_map(|line| line.strip_prefix("cluster_my_epoch:"))
+        .and_then(|epoch| epoch.trim().parse().ok())
+        .expect("cluster_my_epoch")
+}
+
+/// Writes `count` keys `{tag}:{prefix}:i` into each database of `dbs` on the node on `port`, which
+/// serves the tag's slot in its own table.
+fn write_on(cluster: &TestCluster, port: u16, dbs: &[u16], tag: &str, prefix: &str, count: usize) {
+    for &db in dbs {
+        let commands: Vec<Vec<String>> = (0..count)
+            .map(|i| {
+                let key = format!("{{{tag}}}:{prefix}:{i}");
+                vec!["SET".into(), key, format!("db{db}-{prefix}-{i}")]
+            })
+            .collect();
+        cluster.redis_in_db_many(port, db, &commands);
+    }
+}
+
+/// A slot owned by two masters, each holding keys of it the other does not (docs/handoff.md,
+/// "Several owners"), repaired with every key of both kept. Such a state lasts only while the two
+/// cannot hear each other (the lower epoch's keys are deleted as soon as it hears the other's
+/// claim), so the cluster bus is held while it is built and while `fix` plans. `fix` pauses once
+/// its claims are made (`after-claim`), and the bus is let go the moment the target's epoch rises
+/// above every other master's: the target's claim reaches the rival before any key moves. The
+/// rival must not own the slot any more by then, or it deletes its keys. Two rounds on one cluster:
+/// the target owns the slot and the rival added it, then the other way round; the target is always
+/// the master with the lowest epoch (it must be raised), the rival the one with the highest.
+fn several_owners_keep_every_key(cluster: TestCluster, dbs: &[u16]) {
+    let seed = cluster.seed();
+    let masters: Vec<u16> = (0..3).map(|i| cluster.port(i)).collect();
+    let state = tempfile::tempdir().unwrap();
+    for round in 0..2 {
+        let mut by_epoch = masters.clone();
+        by_epoch.sort_by_key(|&port| my_epoch(&cluster, port));
+        let (target, rival) = (by_epoch[0], by_epoch[2]);
+        let (owner, newcomer) = if round == 0 {
+            (target, rival)
+        } else {
+            (rival, target)
+        };
+        // A slot of its own each round (the first round's slot holds keys now).
+        let slot = slots_of(&cluster, owner, 2)[round];
+        let tag = (0u64..)
+            .map(|n| format!("t{n}"))
+            .find(|t| rcluster::topology::key_slot(t.as_bytes()).number() == slot)
+            .unwrap();
+        hold_gossip(&cluster, &masters, true);
+        cluster.redis(newcomer, &["CLUSTER", "DELSLOTS", &slot.to_string()]);
+        cluster.redis(newcomer, &["CLUSTER", "ADDSLOTS", &slot.to_string()]);
+        // More keys on the target, so that `fix` keeps the slot there.
+        write_on(&cluster, target, dbs, &tag, &format!("target{round}"), 40);
+        write_on(&cluster, rival, dbs, &tag, &format!("rival{round}"), 25);
+        for &db in dbs {
+            assert_eq!(cluster.count_in_db(target, db, slot), 40);
+            assert_eq!(cluster.count_in_db(rival, db, slot), 25);
+        }
+        let before = cluster.dump_databases(dbs);
+        let highest_other = by_epoch[1..]
+            .iter()
+            .map(|&port| my_epoch(&cluster, port))
+            .max()
+            .unwrap();
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("rcluster"))
+            .args(["fix", &seed, "--yes"])
+            .env("XDG_STATE_HOME", state.path())
+            .env("RCLUSTER_FAILPOINT", "after-claim:3000")
+            .env("NO_COLOR", "1")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let raised = crate::common::eventually(30, || my_epoch(&cluster, target) > highest_other);
+        hold_gossip(&cluster, &masters, false);
+        let fixed: crate::common::Outcome = child.wait_with_output().unwrap().into();
+        assert!(raised, "round {round}: the target's epoch never rose");
+        crate::common::eventually(20, || run(&["check", &seed]).code == 0);
+        assert_same_databases(&before, &cluster.dump_databases(dbs));
+        assert_eq!(
+            fixed.code, 0,
+            "round {round}:\n{}{}",
+            fixed.stdout, fixed.stderr
+        );
+        assert_clean(&seed);
+        cluster.assert_keys_on_owners(dbs);
+    }
+}
+
+#[test]
+fn a_slot_owned_by_two_masters_with_keys_on_both_keeps_every_key() {
+    several_owners_keep_every_key(
+        TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+            masters: 3,
+            debug_command: true,
+            ..Default::default()
+        }),
+        &[0],
+    );
+}
+
+#[test]
+fn a_slot_owned_by_two_masters_keeps_every_key_on_four_valkey_databases() {
+    several_owners_keep_every_key(
+        TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+            masters: 3,
+            databases: 4,
+            debug_command: true,
+            server_bin: crate::common::cached_server("valkey-server-9.1"),
+            ..Default::default()
+        }),
+        &FOUR_DATABASES,
+    );
+}

@@ -81,6 +81,7 @@ impl LocalArgs {
                 standalone: false,
                 tls: None,
                 databases: *databases,
+                debug_command: false,
             }),
             LocalAction::Down { state_dir } => Options::Down {
                 state_dir: dir(state_dir),

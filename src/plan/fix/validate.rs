@@ -116,6 +116,11 @@ fn check_repair(masters: &[&NodeView], keys: &SlotKeys, repair: &SlotRepair) -> 
             Open::AsIs => has_open(node, slot),
             Open::Migrating => owns(node, slot),
             Open::Importing => !owns(node, slot),
+            Open::GivesUp => {
+                owns(node, slot)
+                    && matches!(repair.prepare, Prepare::Owns)
+                    && repair.rivals.contains(&drain.node)
+            }
         };
         if !fits {
             return Err(format!(

@@ -89,6 +89,10 @@ fn every_other_holder_drains_exactly_its_keys_in_a_state_that_allows_it() {
     let mut opened = plan.clone();
     opened.repairs[0].drains[0].open = Open::Migrating;
     assert!(error(&opened, &view, &counts).contains("does not allow"));
+    // Only a rival that owns the slot alongside its target gives it up.
+    let mut given_up = plan.clone();
+    given_up.repairs[0].drains[0].open = Open::GivesUp;
+    assert!(error(&given_up, &view, &counts).contains("does not allow"));
     let mut into_itself = plan.clone();
     into_itself.repairs[0].drains[0].node = A.into();
     assert!(error(&into_itself, &view, &counts).contains("into itself"));
