@@ -89,6 +89,10 @@ extra=$(free_base_port $((base + 10)) 1)
   --state-dir "$extra_state" >/dev/null 2>&1
 "$rc_bin" add-node "127.0.0.1:$extra" "$seed" >/dev/null 2>&1
 d=$("$cli" -p "$extra" cluster myid)
+# A master drained of its last slot would otherwise become a replica (replica migration).
+for port in "$base" $((base + 1)) $((base + 2)) "$extra"; do
+  "$cli" -p "$port" config set cluster-allow-replica-migration no >/dev/null
+done
 drain() { "$rc_bin" rebalance "$seed" --weight "$d=0" --yes >/dev/null 2>&1; sleep 1; }
 times=rtimes
 for ((run = 1; run <= ${RUNS:-2}; run++)); do
