@@ -112,13 +112,23 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         options.node_id
     ));
     let view = load_cluster_view(&context.session, &seed).await?;
-    if view.find_node_exact(&options.node_id, |_| true).is_none() {
+    // redis-cli takes the full id only; natively a unique prefix of 8 or more characters will do.
+    let find = |view: &'_ ClusterView| {
+        let id = options.node_id.as_str();
+        if context.redis_cli() {
+            view.find_node_exact(id, |_| true)
+                .map(|n| n.id().to_string())
+        } else {
+            view.find_node(id, |_| true).map(|n| n.id().to_string())
+        }
+    };
+    let Some(id) = find(&view) else {
         return not_found(context, options, report);
-    }
+    };
     // Read again under the lock: a run that ended meanwhile may have given the node slots or keys.
     let _lock = super::take_lock(context, &view, "del-node").await?;
     let view = load_cluster_view(&context.session, &seed).await?;
-    let Some(doomed) = view.find_node_exact(&options.node_id, |_| true) else {
+    let Some(doomed) = view.find_node_exact(&id, |_| true) else {
         return not_found(context, options, report);
     };
     report.id = Some(doomed.id().to_string());
@@ -159,8 +169,11 @@ fn not_found(
         return Ok(Outcome::clean_if(report, false));
     }
     Err(UsageError(format!(
-        "no node with id '{}' in the cluster of {}: del-node takes the full 40-character id, as `rcluster check {}` lists it",
-        options.node_id, options.seed, options.seed
+        "no node with id '{}' in the cluster of {}, or the prefix is shorter than {} characters or names several nodes: `rcluster check {}` lists the ids",
+        options.node_id,
+        options.seed,
+        crate::topology::MIN_ID_PREFIX,
+        options.seed
     ))
     .into())
 }
@@ -277,6 +290,10 @@ async fn forget_all(
     for (address, outcome) in forget_everywhere(&context.session, others, doomed.id()).await {
         match outcome {
             Ok(()) => report.forgot.push(address.to_string()),
+            // A node that has not heard of it yet (right after add-node) has nothing to forget.
+            Err(error) if error.to_string().contains("Unknown node") => {
+                report.forgot.push(address.to_string())
+            }
             Err(error) => report.fail(&address, error),
         }
     }

@@ -19,4 +19,4 @@ mod view;
 pub use load::{load_cluster_summary, load_cluster_view};
 pub use parse::{NodeEntry, ParseError, parse_cluster_nodes};
 pub use slots::{SLOT_COUNT, Slot, SlotSet, key_slot, parse_slot_range};
-pub use view::{ClusterView, NodeView, Unread};
+pub use view::{ClusterView, MIN_ID_PREFIX, NodeView, Unread};

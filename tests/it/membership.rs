@@ -430,16 +430,24 @@ fn add_node_as_master_and_replica_then_del_node() {
     let unknown = run(&["--cluster", "del-node", &seed, "deadbeef"]);
     assert_eq!(unknown.code, 1);
     assert!(unknown.stdout.contains("[ERR] No such node ID deadbeef"));
-    // A destructive command takes the full id, as redis-cli's del-node does.
-    let prefix = run(&["del-node", &seed, &replica_id[..12]]);
-    assert_eq!(prefix.code, 2, "{}", prefix.stderr);
+    // redis-cli's del-node takes the full id only; natively a unique prefix of 8 characters will do.
+    let theirs = run(&["--cluster", "del-node", &seed, &replica_id[..12]]);
+    assert_eq!(theirs.code, 1);
     assert!(
-        prefix.stderr.contains("full 40-character id"),
+        theirs.stdout.contains("[ERR] No such node ID"),
         "{}",
-        prefix.stderr
+        theirs.stdout
+    );
+    let short = run(&["del-node", &seed, &replica_id[..7]]);
+    assert_eq!(short.code, 2, "{}", short.stderr);
+    assert!(
+        short.stderr.contains("shorter than 8 characters"),
+        "{}",
+        short.stderr
     );
 
-    for id in [&replica_id, &master_id] {
+    // Right after add-node: a node that has not heard of the new ones has nothing to forget.
+    for id in [&replica_id[..12], master_id.as_str()] {
         let removed = run(&["del-node", &seed, id]);
         assert_eq!(removed.code, 0, "{}{}", removed.stdout, removed.stderr);
     }
