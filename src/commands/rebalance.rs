@@ -9,7 +9,8 @@ use crate::error::{Exit, UsageError};
 use crate::net::{NodeAddress, concurrently};
 use crate::plan::balance_load::{SlotLoads, plan_rebalance_by_load};
 use crate::plan::rebalance::{
-    Participant, RebalanceError, RebalancePlan, equal_participants, plan_rebalance,
+    Participant, RebalanceError, RebalancePlan, Rounding, equal_participants,
+    plan_rebalance_rounded,
 };
 
 use crate::report::Outcome;
@@ -91,7 +92,15 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         return Ok(Outcome::new(report, Exit::Ok));
     }
     let planned = match options.by {
-        Balance::Slots => plan_rebalance(&participants, options.threshold),
+        Balance::Slots => {
+            // In its syntax, redis-cli's rounding: the same slots move as with redis-cli.
+            let rounding = if context.redis_cli() {
+                Rounding::RedisCli
+            } else {
+                Rounding::Exact
+            };
+            plan_rebalance_rounded(&participants, options.threshold, rounding)
+        }
         by => {
             let loads = slot_loads(context, &view, by).await?;
             plan_rebalance_by_load(&participants, &loads, options.threshold)

@@ -565,3 +565,50 @@ fn import_prints_one_line_per_key_with_its_real_owner_as_redis_cli_does() {
         .count();
     assert_eq!(moved, 60);
 }
+
+/// redis-cli 8.6 (`redis-cli-8.6` of the server cache), with colours off.
+fn redis_cli_86(args: &[&str]) -> crate::common::Outcome {
+    std::process::Command::new(crate::common::cached_server("redis-cli-8.6"))
+        .args(args)
+        .env("TERM", "dumb")
+        .output()
+        .expect("run redis-cli 8.6")
+        .into()
+}
+
+/// The `Moving N slots from A to B` lines of a rebalance.
+fn moving_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.starts_with("Moving "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn rebalance_simulate_moves_what_redis_cli_7_and_8_move() {
+    // The issue 28 shape: 7994 / 4393 / 3997 slots, where a truncated share leaves one slot over.
+    let cluster = TestCluster::start(3, 0);
+    let seed = cluster.seed();
+    let (a, b, c) = (
+        cluster.id(cluster.port(0)),
+        cluster.id(cluster.port(1)),
+        cluster.id(cluster.port(2)),
+    );
+    for (from, count) in [(&b, "1069"), (&c, "1464")] {
+        let moved = run(&[
+            "reshard", &seed, "--from", from, "--to", &a, "--slots", count, "--yes",
+        ]);
+        assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    }
+    let args = ["--cluster", "rebalance", &seed, "--cluster-simulate"];
+    let (reference, ours) = compare(Some(&cluster), &args);
+    assert!(ours.stderr.is_empty(), "{}", ours.stderr);
+    let moves = moving_lines(&ours.stdout);
+    assert_eq!(moves.len(), 2, "{}", ours.stdout);
+    assert_eq!(moves, moving_lines(&reference.stdout));
+    assert!(moves[0].starts_with("Moving 1464 slots"), "{moves:?}");
+    assert!(moves[1].starts_with("Moving 1069 slots"), "{moves:?}");
+    let newer = redis_cli_86(&args);
+    assert_eq!(newer.code, ours.code, "{}{}", newer.stdout, newer.stderr);
+    assert_eq!(moving_lines(&newer.stdout), moves);
+}
