@@ -46,6 +46,7 @@ pub const TOO_LOW: &str = "Setting a node timeout of less than 100 milliseconds 
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     let seed = options.seed.clone();
     let view = load_cluster_summary(&context.session, &seed).await?;
+    super::report_unreachable_like_redis_cli(context, &view);
     let targets: Vec<(NodeAddress, String, &'static str)> =
         target_nodes(context, &view, false, false)
             .into_iter()

@@ -612,3 +612,31 @@ fn rebalance_simulate_moves_what_redis_cli_7_and_8_move() {
     assert_eq!(newer.code, ours.code, "{}{}", newer.stdout, newer.stderr);
     assert_eq!(moving_lines(&newer.stdout), moves);
 }
+
+#[test]
+fn call_with_a_node_down_says_so_on_stderr_and_exits_0_as_redis_cli_does() {
+    let cluster = TestCluster::start(3, 1);
+    let replica = a_replica(&cluster).address.port;
+    cluster.sandbox.signal(replica, libc::SIGKILL).unwrap();
+    assert!(
+        crate::common::eventually(10, || std::net::TcpStream::connect(("127.0.0.1", replica))
+            .is_err()),
+        "the killed replica's port still accepts"
+    );
+    let seed = cluster.seed();
+    let (reference, ours) = compare(Some(&cluster), &["--cluster", "call", &seed, "PING"]);
+    assert_eq!(ours.code, 0);
+    assert_eq!(
+        reference.stderr,
+        format!("Could not connect to Redis at 127.0.0.1:{replica}: Connection refused\n")
+    );
+    assert_eq!(ours.stderr, reference.stderr);
+    // Natively the node that could not be asked is a failure.
+    let native = run(&["call", &seed, "PING"]);
+    assert_eq!(native.code, 1, "{}{}", native.stdout, native.stderr);
+    assert!(
+        native.stdout.contains(&format!(":{replica}: Failed!")),
+        "{}",
+        native.stdout
+    );
+}
