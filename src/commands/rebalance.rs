@@ -3,7 +3,7 @@
 //! different sources at once. Weight 0 drains a master; threshold 0 balances exactly. `--by keys` or
 //! `--by memory` balances that load instead, moving as few slots as possible.
 
-use super::moves::{MoveOptions, PlannedMove, Style, planned_moves};
+use super::moves::{MoveOptions, PlannedRange, Style, planned_ranges};
 use super::{Context, NodeRef, RedisCliRefusal, check::CheckSection, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::net::{NodeAddress, concurrently};
@@ -163,7 +163,8 @@ pub struct RebalancePlanReport {
     pub total_weight: f64,
     pub balances: Vec<NodeBalance>,
     pub transfers: Vec<PlannedTransfer>,
-    pub moves: Vec<PlannedMove>,
+    /// The moves, consecutive slots of one source and one target as one range.
+    pub ranges: Vec<PlannedRange>,
 }
 
 /// A master's balance: what it has now minus its share (slots, keys or bytes, as `by` says).
@@ -208,7 +209,7 @@ impl RebalancePlanReport {
                     load: t.load,
                 })
                 .collect(),
-            moves: planned_moves(view, &plan.moves),
+            ranges: planned_ranges(view, &plan.moves),
         }
     }
 }

@@ -611,6 +611,22 @@ fn rebalance_simulate_moves_what_redis_cli_7_and_8_move() {
     let newer = redis_cli_86(&args);
     assert_eq!(newer.code, ours.code, "{}{}", newer.stdout, newer.stderr);
     assert_eq!(moving_lines(&newer.stdout), moves);
+
+    // Natively: no `#` per slot before anything moves, and the JSON plan holds ranges, not slots.
+    let native = run(&["rebalance", &seed, "--dry-run"]);
+    assert_eq!(native.code, 0, "{}{}", native.stdout, native.stderr);
+    assert!(!native.stdout.contains('#'), "{}", native.stdout);
+    let plan = crate::common::json(&run(&["rebalance", &seed, "--dry-run", "--json"]).stdout);
+    let ranges = plan["ranges"].as_array().expect("ranges");
+    assert_eq!(ranges.len(), 2, "{plan}");
+    let counted: u64 = ranges
+        .iter()
+        .map(|r| r["slot_count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 1464 + 1068, "natively the exact shares: {plan}");
+    assert_eq!(ranges[0]["first"], 0);
+    assert_eq!(ranges[0]["last"], 1463);
+    assert!(plan.get("moves").is_none());
 }
 
 #[test]
