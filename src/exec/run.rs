@@ -385,12 +385,13 @@ pub async fn open(
     refuse_during_server_side_moves(driver, view).await?;
     let mover = choose_mover(driver, view, args).await?;
     refuse_without_permission(driver, view, mover).await?;
-    let journal = Journal::create(
+    let journal = Journal::create_for_run(
         args.journal.as_deref(),
         command,
         &view.seed.to_string(),
         plan,
         crate::plan::file::fingerprint(view),
+        Some(crate::exec::journal::EngineOptions::of(args)),
     )
     .map_err(|e| {
         anyhow::anyhow!("cannot write the journal: {e}; pass a writable --journal PATH")
