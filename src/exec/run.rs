@@ -444,12 +444,12 @@ pub async fn conclude_left_tasks(
     let stop = Arc::new(AtomicBool::new(false));
     let progress = Arc::new(SlotLog::new(journal, Arc::clone(&driver.ui), stop));
     driver.ui.step(&format!(
-        "{} {} server-side task(s) the interrupted run left: {}",
+        "{} {} the interrupted run left: {}",
         match how {
             super::redis_asm::Conclude::Finish => "Finishing",
             super::redis_asm::Conclude::Cancel => "Cancelling",
         },
-        tasks.len(),
+        crate::words::counted(tasks.len(), "server-side task", "server-side tasks"),
         tasks
             .iter()
             .map(|t| t.id.as_str())
@@ -476,8 +476,9 @@ pub async fn conclude_left_tasks(
     }
     if let Some(first) = errors.first() {
         return Err(anyhow::anyhow!(
-            "{} slot(s) of the interrupted run's server-side tasks were not concluded: {}; run `rcluster check`",
-            errors.len(),
+            "{} of the interrupted run's server-side tasks {} not concluded: {}; run `rcluster check`",
+            crate::words::counted(errors.len(), "slot", "slots"),
+            crate::words::plural(errors.len(), "was", "were"),
             first.reason
         ));
     }

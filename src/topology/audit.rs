@@ -140,7 +140,7 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
         advice.push(Advice {
             level: Level::Note,
             topic: "settings",
-            message: format!("cluster-require-full-coverage yes on {} node(s)", full_coverage.len()),
+            message: format!("cluster-require-full-coverage yes on {}", crate::words::counted(full_coverage.len(), "node", "nodes")),
             why: "A trade-off: with it, one shard lost (a master and its replicas) stops writes to every slot; without it, the other shards keep serving.",
             remedy: Some(config_set(seed, &[("cluster-require-full-coverage", "no")])),
         });
@@ -151,7 +151,7 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
         advice.push(Advice {
             level: Level::Note,
             topic: "settings",
-            message: format!("protected-mode yes without a password on {} node(s)", protected.len()),
+            message: format!("protected-mode yes without a password on {}", crate::words::counted(protected.len(), "node", "nodes")),
             why: "Such a node answers only loopback clients: clients and tools on other hosts are refused (DENIED) while the cluster looks healthy from the node itself. Set masterauth before requirepass, or replicas can no longer sync from their masters.",
             remedy: Some(config_set(
                 seed,
@@ -165,7 +165,7 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
         advice.push(Advice {
             level: Level::Note,
             topic: "settings",
-            message: format!("repl-diskless-sync no on {} node(s)", disk_sync.len()),
+            message: format!("repl-diskless-sync no on {}", crate::words::counted(disk_sync.len(), "node", "nodes")),
             why: "A trade-off: a replica's full sync (after a failover, or a new replica) first writes an RDB to the master's disk; diskless sends it straight over the network, usually faster.",
             remedy: Some(config_set(seed, &[("repl-diskless-sync", "yes")])),
         });
@@ -175,7 +175,7 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
         advice.push(Advice {
             level: Level::Note,
             topic: "settings",
-            message: format!("maxmemory 0 (no bound) on {} node(s)", unbounded.len()),
+            message: format!("maxmemory 0 (no bound) on {}", crate::words::counted(unbounded.len(), "node", "nodes")),
             why: "A trade-off: without a bound a node grows until the kernel kills it; with one, maxmemory-policy decides between refusing writes (noeviction) and evicting keys (allkeys-*).",
             remedy: Some(config_set(seed, &[("maxmemory", "BYTES")])),
         });
@@ -194,7 +194,7 @@ pub fn audit_placement(view: &ClusterView) -> Vec<Advice> {
         advice.push(Advice {
             level: Level::Warning,
             topic: "placement",
-            message: format!("{} master(s) with slots: fewer than 3", masters.len()),
+            message: format!("{} with slots: fewer than 3", crate::words::counted(masters.len(), "master", "masters")),
             why: "Failing a master over needs the votes of a majority of masters; with fewer than 3, losing one can leave no majority.",
             remedy: Some("rcluster add-node NEW_HOST:PORT SEED, then rcluster rebalance SEED --use-empty-masters".into()),
         });
@@ -280,8 +280,9 @@ pub fn audit_domains(
             level: Level::Warning,
             topic: "placement",
             message: format!(
-                "{} replica(s) in their master's zone: {}",
-                same_zone.len(),
+                "{} in {} master's zone: {}",
+                crate::words::counted(same_zone.len(), "replica", "replicas"),
+                crate::words::plural(same_zone.len(), "its", "their"),
                 same_zone.join(", ")
             ),
             why: "One zone lost loses the master and its replica together, and with them the slots.",
@@ -359,8 +360,8 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "protected-mode yes without a password on 1 node(s)",
-                "repl-diskless-sync no on 1 node(s)"
+                "protected-mode yes without a password on 1 node",
+                "repl-diskless-sync no on 1 node"
             ]
         );
         assert!(found.iter().all(|a| a.level == Level::Note));

@@ -630,7 +630,7 @@ fn del_node_refuses_a_master_that_holds_keys_or_takes_part_in_a_move() {
     spare.redis(port, &["CLUSTER", "SETSLOT", &slot, "STABLE"]);
     let holding = run(&["del-node", &seed, &id]);
     assert_eq!(holding.code, 1, "{}{}", holding.stdout, holding.stderr);
-    let line = format!("[ERR] Node {address} holds 1 keys but owns no slot");
+    let line = format!("[ERR] Node {address} holds 1 key but owns no slot");
     assert!(holding.stdout.contains(&line), "{}", holding.stdout);
     assert_eq!(holding.stdout.lines().count(), 1, "{}", holding.stdout);
     let json = run(&["del-node", &seed, &id, "--json"]);
