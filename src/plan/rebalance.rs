@@ -74,9 +74,10 @@ pub enum RebalanceError {
 pub enum Rounding {
     /// Integer largest remainders: the masters with the largest fractions get one more slot.
     Exact,
-    /// redis-cli's `clusterManagerCommandRebalance`: `expected = (int)((float)16384 / total_weight
-    /// * weight)`, the threshold tested against those truncated targets, then while the balances sum
-    /// above 0, every master whose balance is at most 0 gets one more slot to receive, in list order.
+    /// redis-cli's `clusterManagerCommandRebalance`: the share is
+    /// `(int)((float)16384 / total_weight * weight)`, the threshold is tested against those
+    /// truncated targets, then while the balances sum above 0, every master whose balance is at
+    /// most 0 gets one more slot to receive, in list order.
     RedisCli,
 }
 
