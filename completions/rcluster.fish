@@ -37,7 +37,7 @@ complete -c rcluster -n "__fish_rcluster_needs_command" -l timeout -d 'Bound on 
 complete -c rcluster -n "__fish_rcluster_needs_command" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_needs_command" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_needs_command" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_needs_command" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_needs_command" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_needs_command" -s q -l quiet -d 'Print only errors and the final result'
@@ -89,7 +89,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l dry-run -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s y -l yes -d 'Apply without asking'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l no-wait-sync -d 'Return once the cluster is formed, without waiting for the replicas\' first sync (until it ends, a failover to a replica loses its master\'s keys)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand create" -s q -l quiet -d 'Print only errors and the final result'
@@ -112,7 +112,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l events -d 'S
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l search-multiple-owners -d 'Also look for slots that have keys on a master that does not own them (one pipelined COUNTKEYSINSLOT sweep per master)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -s q -l quiet -d 'Print only errors and the final result'
@@ -137,7 +137,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l events -d '
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l search-multiple-owners -d 'Also look for keys held by masters that do not own their slot'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand doctor" -s q -l quiet -d 'Print only errors and the final result'
@@ -159,7 +159,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l timeout -d 'B
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand info" -s q -l quiet -d 'Print only errors and the final result'
@@ -186,7 +186,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l replica -
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-wait-sync -d 'With --replica: return once it follows its master, without waiting for its first sync'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s q -l quiet -d 'Print only errors and the final result'
@@ -209,7 +209,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l events -d
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s q -l quiet -d 'Print only errors and the final result'
@@ -233,7 +233,7 @@ json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l only-masters -d 'Only masters'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l only-replicas -d 'Only replicas'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand call" -s q -l quiet -d 'Print only errors and the final result'
@@ -255,7 +255,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l timeou
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s q -l quiet -d 'Print only errors and the final result'
@@ -265,15 +265,15 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l redis-
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand set-timeout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l node -d 'Reach the cluster through this node instead of the one the plan was made through' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l rate -d 'Throttle: at most this many keys per second over all sources [resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch [default: 100; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l parallel -d 'Sources moving slots at once' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given)' -r -f -a "auto\t''
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l parallel -d 'Sources moving slots at once [default: 4; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l user -d 'ACL user name (needs a password)' -r
@@ -291,7 +291,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s y -l yes -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s q -l quiet -d 'Print only errors and the final result'
@@ -306,15 +306,15 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l by -d 'W
 keys\t''
 memory\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l rate -d 'Throttle: at most this many keys per second over all sources [resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch [default: 100; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l parallel -d 'Sources moving slots at once' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given)' -r -f -a "auto\t''
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l parallel -d 'Sources moving slots at once [default: 4; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -333,7 +333,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s y -l yes
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s q -l quiet -d 'Print only errors and the final result'
@@ -347,15 +347,15 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l to -d 'The
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slots -d 'How many slots to move (exactly this many)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slot-ranges -d 'Exact slots to move to --to, each from its owner: `0-99,5000`' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l rate -d 'Throttle: at most this many keys per second over all sources [resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l journal -d 'The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals), read by `rcluster resume`' -r -F
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch [default: 100; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l parallel -d 'Sources moving slots at once' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given)' -r -f -a "auto\t''
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l parallel -d 'Sources moving slots at once [default: 4; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -373,7 +373,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l dry-run -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s q -l quiet -d 'Print only errors and the final result'
@@ -407,7 +407,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l no-journal -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l replace -d 'Overwrite keys that already exist on the new owner (otherwise equal values are merged and different ones stop that slot\'s repair)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s q -l quiet -d 'Print only errors and the final result'
@@ -431,7 +431,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l events -d '
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l force -d 'Write into a folder that already holds files (redis-cli syntax always does)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand backup" -s q -l quiet -d 'Print only errors and the final result'
@@ -458,7 +458,7 @@ json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l replace -d 'Overwrite keys the cluster already holds'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand restore" -s q -l quiet -d 'Print only errors and the final result'
@@ -490,7 +490,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l kill-mast
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l accept-data-loss -d 'Promote the replica even though it does not hold its master\'s data (its first sync has not finished, its link is down, or it lags): the keys only its master holds are lost'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -s q -l quiet -d 'Print only errors and the final result'
@@ -514,7 +514,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand metrics" -l events -d 
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand metrics" -l once -d 'Print one scrape on stdout and exit (for node_exporter\'s textfile collector)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand metrics" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand metrics" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand metrics" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand metrics" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand metrics" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand metrics" -s q -l quiet -d 'Print only errors and the final result'
@@ -538,7 +538,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand watch" -l timeout -d '
 complete -c rcluster -n "__fish_rcluster_using_subcommand watch" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand watch" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand watch" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand watch" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand watch" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand watch" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand watch" -s q -l quiet -d 'Print only errors and the final result'
@@ -578,7 +578,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-tls -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l from-insecure -d 'Do not verify the source\'s certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s q -l quiet -d 'Print only errors and the final result'
@@ -587,14 +587,14 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l no-color -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand import" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l rate -d 'Throttle: at most this many keys per second over all sources' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l rate -d 'Throttle: at most this many keys per second over all sources [resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch [default: 100; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l parallel -d 'Sources moving slots at once' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given)' -r -f -a "auto\t''
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l parallel -d 'Sources moving slots at once [default: 4; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l journal -d 'The journal of the run to finish (default: the newest unfinished run of this cluster, from ~/.local/state/rcluster/journals)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
@@ -612,7 +612,7 @@ json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l replace -d 'Overwrite keys that already exist on the target (otherwise equal values are merged and different ones stop the move)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s q -l quiet -d 'Print only errors and the final result'
@@ -636,7 +636,7 @@ json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l force -d 'With `node`: send CLUSTER SETSLOT NODE to this one node only, outside the hand-off protocol (no check that the old owner is empty, no epoch rule, no other master told; docs/handoff.md). Without it, `node` hands the slot over safely, telling the new owner first and then every master'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand setslot" -s q -l quiet -d 'Print only errors and the final result'
@@ -658,7 +658,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s q -l quiet -d 'Print only errors and the final result'
@@ -692,7 +692,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-create -d 'Start empty cluster-mode nodes and do not form a cluster (to try `create`)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -s q -l quiet -d 'Print only errors and the final result'
@@ -715,7 +715,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from down" -s q -l quiet -d 'Print only errors and the final result'
@@ -738,7 +738,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only errors and the final result'
@@ -764,7 +764,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l timeou
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l askpass -d 'Read the password from the terminal without echo'
-complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l tls -d 'Connect with TLS'
+complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l insecure -d 'Do not verify the nodes\' certificates'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -l json -d 'Print the result as one JSON document on stdout (also on failure; see docs/json.md)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand completions" -s q -l quiet -d 'Print only errors and the final result'

@@ -15,3 +15,4 @@ pub mod plan;
 pub mod report;
 pub mod sandbox;
 pub mod topology;
+pub mod words;

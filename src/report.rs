@@ -89,6 +89,12 @@ pub enum Event<'a> {
     /// A part of the report that is known before the command ends (the check before a reshard, a
     /// plan before its prompt). Not printed in JSON: the final report carries it.
     Section(&'a dyn Report),
+    /// One document of a stream (`watch`'s snapshot every interval): with `--json` one line of
+    /// NDJSON on stdout in the envelope of `command`; otherwise shown like a section.
+    Snapshot {
+        command: &'a str,
+        report: &'a dyn Report,
+    },
     /// Slot moves begin.
     MovesStarted(MovesStart),
     /// One slot moved.
@@ -121,7 +127,7 @@ impl Event<'_> {
         use serde_json::json;
         Some(match self {
             Event::Step(text) => json!({ "event": "step", "text": text }),
-            Event::Section(_) => return None,
+            Event::Section(_) | Event::Snapshot { .. } => return None,
             Event::MovesStarted(start) => {
                 json!({ "event": "moves_started", "slot_count": start.slots })
             }

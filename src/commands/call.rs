@@ -46,6 +46,9 @@ pub struct CallResult {
 
 /// The nodes a fan-out command addresses: every node with an address, filtered by role; by address
 /// natively, and in redis-cli's order in its syntax (the seed, then the seed's `CLUSTER NODES`).
+/// In redis-cli syntax a node whose connection failed while loading is left out, as redis-cli leaves
+/// it out of the nodes it loaded (it said `Could not connect to Redis at H:P: ...` on stderr then:
+/// [`super::report_unreachable_like_redis_cli`]); natively it stays and is reported as failed.
 pub fn target_nodes<'a>(
     context: &Context,
     view: &'a ClusterView,
@@ -61,7 +64,11 @@ pub fn target_nodes<'a>(
         } else {
             !only_replicas
         };
-        addressable && role_wanted
+        let unconnected = matches!(
+            node.error(),
+            Some(crate::topology::Unread::Net(net)) if net.hiredis_reason().is_some()
+        );
+        addressable && role_wanted && !(context.redis_cli() && unconnected)
     };
     let mut nodes: Vec<&NodeView> = view.nodes.iter().filter(wanted).collect();
     if !context.redis_cli() {
@@ -74,6 +81,7 @@ pub fn target_nodes<'a>(
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     let seed = options.seed.clone();
     let view = load_cluster_summary(&context.session, &seed).await?;
+    super::report_unreachable_like_redis_cli(context, &view);
     let targets: Vec<(NodeAddress, String, &'static str)> =
         target_nodes(context, &view, options.only_masters, options.only_replicas)
             .into_iter()

@@ -30,6 +30,41 @@ pub fn planned_moves(view: &ClusterView, plan: &MovePlan) -> Vec<PlannedMove> {
         .collect()
 }
 
+/// Planned moves of consecutive slots from one source to one target, as one entry.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlannedRange {
+    pub first: crate::topology::Slot,
+    pub last: crate::topology::Slot,
+    pub slot_count: usize,
+    pub source: super::NodeRef,
+    pub target: super::NodeRef,
+}
+
+/// A plan's moves for a report, grouped into ranges: a move joins the range before it when it has
+/// the same source and target and the next slot; the ranges keep the plan's order.
+pub fn planned_ranges(view: &ClusterView, plan: &MovePlan) -> Vec<PlannedRange> {
+    let mut ranges: Vec<PlannedRange> = Vec::new();
+    for m in &plan.moves {
+        if let Some(range) = ranges.last_mut()
+            && range.source.id == m.source
+            && range.target.id == m.target
+            && usize::from(range.last.number()) + 1 == usize::from(m.slot.number())
+        {
+            range.last = m.slot;
+            range.slot_count += 1;
+            continue;
+        }
+        ranges.push(PlannedRange {
+            first: m.slot,
+            last: m.slot,
+            slot_count: 1,
+            source: super::NodeRef::of(view, &m.source),
+            target: super::NodeRef::of(view, &m.target),
+        });
+    }
+    ranges
+}
+
 /// Writes `plan` with the fingerprint of `view` to `path`, when asked to.
 pub fn write_plan_file(
     context: &Context,

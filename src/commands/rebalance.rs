@@ -3,13 +3,14 @@
 //! different sources at once. Weight 0 drains a master; threshold 0 balances exactly. `--by keys` or
 //! `--by memory` balances that load instead, moving as few slots as possible.
 
-use super::moves::{MoveOptions, PlannedMove, Style, planned_moves};
+use super::moves::{MoveOptions, PlannedRange, Style, planned_ranges};
 use super::{Context, NodeRef, RedisCliRefusal, check::CheckSection, check::check_view};
 use crate::error::{Exit, UsageError};
 use crate::net::{NodeAddress, concurrently};
 use crate::plan::balance_load::{SlotLoads, plan_rebalance_by_load};
 use crate::plan::rebalance::{
-    Participant, RebalanceError, RebalancePlan, equal_participants, plan_rebalance,
+    Participant, RebalanceError, RebalancePlan, Rounding, equal_participants,
+    plan_rebalance_rounded,
 };
 
 use crate::report::Outcome;
@@ -91,7 +92,15 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         return Ok(Outcome::new(report, Exit::Ok));
     }
     let planned = match options.by {
-        Balance::Slots => plan_rebalance(&participants, options.threshold),
+        Balance::Slots => {
+            // In its syntax, redis-cli's rounding: the same slots move as with redis-cli.
+            let rounding = if context.redis_cli() {
+                Rounding::RedisCli
+            } else {
+                Rounding::Exact
+            };
+            plan_rebalance_rounded(&participants, options.threshold, rounding)
+        }
         by => {
             let loads = slot_loads(context, &view, by).await?;
             plan_rebalance_by_load(&participants, &loads, options.threshold)
@@ -154,7 +163,8 @@ pub struct RebalancePlanReport {
     pub total_weight: f64,
     pub balances: Vec<NodeBalance>,
     pub transfers: Vec<PlannedTransfer>,
-    pub moves: Vec<PlannedMove>,
+    /// The moves, consecutive slots of one source and one target as one range.
+    pub ranges: Vec<PlannedRange>,
 }
 
 /// A master's balance: what it has now minus its share (slots, keys or bytes, as `by` says).
@@ -199,7 +209,7 @@ impl RebalancePlanReport {
                     load: t.load,
                 })
                 .collect(),
-            moves: planned_moves(view, &plan.moves),
+            ranges: planned_ranges(view, &plan.moves),
         }
     }
 }

@@ -19,6 +19,8 @@ pub struct Options {
     pub seed: NodeAddress,
     /// Engine options; `journal` names the journal to resume.
     pub moves: MoveOptions,
+    /// The engine options the command line gives; the others come from the journal's run.
+    pub given: crate::exec::journal::GivenEngine,
 }
 
 /// The journal had nothing left to move.
@@ -85,6 +87,25 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
         ))
         .into());
     }
+    // The interrupted run's engine options (its --rate above all), unless given again.
+    let engine = match &state.engine {
+        Some(recorded) => {
+            let (engine, inherited) = recorded.inherit(options.moves.clone(), options.given);
+            if !inherited.is_empty() {
+                context.ui.hint(&format!(
+                    "resuming with the interrupted run's options: {} (give an option on the command line to change it)",
+                    inherited.join(" ")
+                ));
+            }
+            engine
+        }
+        None => options.moves.clone(),
+    };
+    let options = &Options {
+        seed: options.seed.clone(),
+        moves: engine,
+        given: options.given,
+    };
     let remaining = state.remaining();
     refuse_stale_sources(&view, &state, &remaining)?;
     refuse_foreign_open_slots(&view, &remaining)?;

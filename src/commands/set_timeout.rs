@@ -1,5 +1,8 @@
 //! `rcluster set-timeout HOST:PORT MILLISECONDS`: `CONFIG SET cluster-node-timeout` and `CONFIG REWRITE`
-//! on every node at once, with redis-cli's lines and one result per node. Exit 1 if any node failed.
+//! on every node at once, with redis-cli's lines and one result per node. Exit 1 if the value could
+//! not be set on some node. A node where it was set but `CONFIG REWRITE` failed (a server started
+//! without a config file) is "set, not saved": natively a warning (the value holds until a restart),
+//! exit 0; in redis-cli syntax redis-cli's `ERR setting node-timeout` line for it.
 
 use super::{Context, call::role, call::target_nodes};
 use crate::net::{NetError, NodeAddress, concurrently};
@@ -24,8 +27,14 @@ pub struct SetTimeoutReport {
 }
 
 impl SetTimeoutReport {
+    /// The nodes where the value could not be set.
     pub fn failed(&self) -> usize {
         self.nodes.iter().filter(|r| !r.ok).count()
+    }
+
+    /// The nodes where the value was set but could not be saved to the config file.
+    pub fn not_saved(&self) -> usize {
+        self.nodes.iter().filter(|r| r.ok && !r.saved).count()
     }
 }
 
@@ -35,8 +44,20 @@ pub struct TimeoutResult {
     pub id: String,
     pub address: String,
     pub role: &'static str,
+    /// The node runs with the new value (`CONFIG SET` succeeded).
     pub ok: bool,
+    /// The value was written to the node's config file (`CONFIG REWRITE` succeeded).
+    pub saved: bool,
+    /// Why the value could not be set, or (with `ok` true) why it could not be saved.
     pub error: Option<String>,
+}
+
+/// What happened on one node.
+enum NodeOutcome {
+    Saved,
+    /// Set, but `CONFIG REWRITE` failed (say, the server has no config file).
+    NotSaved(NetError),
+    Failed(NetError),
 }
 
 /// The message redis-cli prints for values under 100 ms.
@@ -46,6 +67,7 @@ pub const TOO_LOW: &str = "Setting a node timeout of less than 100 milliseconds 
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     let seed = options.seed.clone();
     let view = load_cluster_summary(&context.session, &seed).await?;
+    super::report_unreachable_like_redis_cli(context, &view);
     let targets: Vec<(NodeAddress, String, &'static str)> =
         target_nodes(context, &view, false, false)
             .into_iter()
@@ -56,13 +78,18 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         let session = context.session.clone();
         let value = value.clone();
         async move {
-            let outcome = set_on_node(&session, &address, &value).await;
+            let (ok, saved, error) = match set_on_node(&session, &address, &value).await {
+                NodeOutcome::Saved => (true, true, None),
+                NodeOutcome::NotSaved(error) => (true, false, Some(error_text(&error))),
+                NodeOutcome::Failed(error) => (false, false, Some(error_text(&error))),
+            };
             TimeoutResult {
                 id,
                 address: address.to_string(),
                 role,
-                ok: outcome.is_ok(),
-                error: outcome.err().map(|e| error_text(&e)),
+                ok,
+                saved,
+                error,
             }
         }
     })
@@ -79,12 +106,22 @@ async fn set_on_node(
     session: &crate::net::Session,
     address: &NodeAddress,
     value: &str,
-) -> Result<(), NetError> {
-    let mut client = session.client(address).await?;
-    client
-        .query::<()>(&["CONFIG", "SET", "cluster-node-timeout", value])
-        .await?;
-    client.query::<()>(&["CONFIG", "REWRITE"]).await
+) -> NodeOutcome {
+    let set = async {
+        let mut client = session.client(address).await?;
+        client
+            .query::<()>(&["CONFIG", "SET", "cluster-node-timeout", value])
+            .await?;
+        Ok::<_, NetError>(client)
+    };
+    let mut client = match set.await {
+        Ok(client) => client,
+        Err(error) => return NodeOutcome::Failed(error),
+    };
+    match client.query::<()>(&["CONFIG", "REWRITE"]).await {
+        Ok(()) => NodeOutcome::Saved,
+        Err(error) => NodeOutcome::NotSaved(error),
+    }
 }
 
 /// The server's own words for a server error; our message otherwise.

@@ -22,6 +22,10 @@ pub enum Record {
         /// Each master's slots and config epoch when the plan was made (absent in old journals).
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         fingerprint: Vec<crate::plan::file::MasterPrint>,
+        /// The engine options the run was started with, which `resume` inherits (absent in old
+        /// journals).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        engine: Option<EngineOptions>,
     },
     /// A slot reached its target everywhere rcluster could tell.
     SlotDone { slot: u16 },
@@ -32,6 +36,79 @@ pub enum Record {
     TaskEnded { id: String },
     /// Every move of the plan is done.
     Finished,
+}
+
+/// The engine options of a run, as its journal records them for `resume`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineOptions {
+    /// `--rate`: keys per second over all sources, if throttled.
+    #[serde(default)]
+    pub rate: Option<u64>,
+    pub pipeline: usize,
+    pub window: usize,
+    pub parallel: usize,
+    pub migration: super::mover::MoverChoice,
+}
+
+impl EngineOptions {
+    /// The engine options of `args`.
+    pub fn of(args: &super::run::MoveOptions) -> EngineOptions {
+        EngineOptions {
+            rate: args.rate,
+            pipeline: args.pipeline,
+            window: args.window,
+            parallel: args.parallel,
+            migration: args.migration,
+        }
+    }
+}
+
+/// Which engine options a command line gave (the others a `resume` inherits from the journal).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GivenEngine {
+    pub rate: bool,
+    pub pipeline: bool,
+    pub window: bool,
+    pub parallel: bool,
+    pub migration: bool,
+}
+
+impl EngineOptions {
+    /// `options` with what `given` does not give taken from this run's record. Returns the options
+    /// and the inherited ones that differ from what `options` had, as flags (`--rate 2000`), for
+    /// the message that says so.
+    pub fn inherit(
+        &self,
+        mut options: super::run::MoveOptions,
+        given: GivenEngine,
+    ) -> (super::run::MoveOptions, Vec<String>) {
+        let mut flags = Vec::new();
+        if !given.rate && self.rate.is_some() && options.rate != self.rate {
+            options.rate = self.rate;
+            flags.push(format!("--rate {}", self.rate.unwrap_or_default()));
+        }
+        if !given.pipeline && options.pipeline != self.pipeline {
+            options.pipeline = self.pipeline.max(1);
+            flags.push(format!("--pipeline {}", options.pipeline));
+        }
+        if !given.window && options.window != self.window {
+            options.window = self.window.max(1);
+            flags.push(format!("--window {}", options.window));
+        }
+        if !given.parallel && options.parallel != self.parallel {
+            options.parallel = self.parallel;
+            flags.push(format!("--parallel {}", options.parallel));
+        }
+        if !given.migration && options.migration != self.migration {
+            options.migration = self.migration;
+            let name = serde_json::to_value(self.migration)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            flags.push(format!("--migration {name}"));
+        }
+        (options, flags)
+    }
 }
 
 /// A server-side task a run started: the id both sides know it by, the node ids of the source
@@ -57,6 +134,8 @@ pub struct JournalState {
     pub seed: String,
     pub plan: MovePlan,
     pub fingerprint: Vec<crate::plan::file::MasterPrint>,
+    /// The run's engine options (`None` for journals written before they were recorded).
+    pub engine: Option<EngineOptions>,
     pub done: HashSet<u16>,
     pub finished: bool,
     /// Server-side tasks started and not recorded as ended, in start order.
@@ -153,6 +232,18 @@ impl Journal {
         plan: &MovePlan,
         fingerprint: Vec<crate::plan::file::MasterPrint>,
     ) -> std::io::Result<Journal> {
+        Journal::create_for_run(path, command, seed, plan, fingerprint, None)
+    }
+
+    /// [`Journal::create`], also recording the run's engine options for `resume`.
+    pub fn create_for_run(
+        path: Option<&Path>,
+        command: &str,
+        seed: &str,
+        plan: &MovePlan,
+        fingerprint: Vec<crate::plan::file::MasterPrint>,
+        engine: Option<EngineOptions>,
+    ) -> std::io::Result<Journal> {
         let path = match path {
             Some(path) => path.to_path_buf(),
             None => {
@@ -180,6 +271,7 @@ impl Journal {
             seed: seed.to_string(),
             plan: plan.clone(),
             fingerprint,
+            engine,
         })?;
         Ok(journal)
     }
@@ -238,6 +330,7 @@ pub fn read_from(reader: impl BufRead) -> std::io::Result<Option<JournalState>> 
                     seed,
                     plan,
                     fingerprint,
+                    engine,
                 },
                 None,
             ) => {
@@ -246,6 +339,7 @@ pub fn read_from(reader: impl BufRead) -> std::io::Result<Option<JournalState>> 
                     seed,
                     plan,
                     fingerprint,
+                    engine,
                     done: HashSet::new(),
                     finished: false,
                     tasks: Vec::new(),
@@ -326,6 +420,63 @@ fn starts_with_plan_of(path: &Path, node_ids: &[String]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_engine_options_are_recorded_and_inherited_unless_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        let plan = MovePlan { moves: vec![] };
+        let engine = EngineOptions {
+            rate: Some(2000),
+            pipeline: 10,
+            window: 256,
+            parallel: 4,
+            migration: crate::exec::mover::MoverChoice::Legacy,
+        };
+        Journal::create_for_run(
+            Some(&path),
+            "reshard",
+            "s",
+            &plan,
+            vec![],
+            Some(engine.clone()),
+        )
+        .unwrap();
+        let state = read(&path).unwrap().unwrap();
+        assert_eq!(state.engine.as_ref(), Some(&engine));
+        // A journal written before engine options were recorded still reads.
+        let old = r#"{"event":"start","command":"reshard","seed":"s","plan":{"moves":[]}}"#;
+        let state = read_from(std::io::Cursor::new(old)).unwrap().unwrap();
+        assert_eq!(state.engine, None);
+
+        let defaults = crate::exec::run::MoveOptions {
+            plan_out: None,
+            rate: None,
+            journal: None,
+            pipeline: 100,
+            migrate_timeout: std::time::Duration::from_secs(60),
+            replace: false,
+            parallel: 4,
+            migration: crate::exec::mover::MoverChoice::Auto,
+            window: 256,
+        };
+        let (options, flags) = engine.inherit(defaults.clone(), GivenEngine::default());
+        assert_eq!(options.rate, Some(2000));
+        assert_eq!(options.pipeline, 10);
+        assert_eq!(
+            flags,
+            ["--rate 2000", "--pipeline 10", "--migration legacy"]
+        );
+        let given = GivenEngine {
+            rate: true,
+            ..GivenEngine::default()
+        };
+        let mut faster = defaults;
+        faster.rate = Some(9000);
+        let (options, flags) = engine.inherit(faster, given);
+        assert_eq!(options.rate, Some(9000), "given on the command line wins");
+        assert_eq!(flags, ["--pipeline 10", "--migration legacy"]);
+    }
+
     use super::*;
 
     #[test]
@@ -428,6 +579,7 @@ mod tests {
                 seed: "127.0.0.1:1".into(),
                 plan: MovePlan::default(),
                 fingerprint: Vec::new(),
+                engine: None,
             })
             .unwrap();
             let done = serde_json::to_string(&Record::SlotDone { slot }).unwrap();

@@ -705,8 +705,9 @@ impl Engine {
             .collect();
         if !different.is_empty() {
             return Err(format!(
-                "{} key(s) exist on both nodes with different values: {}; fix them by hand or rerun with --replace to overwrite the target's",
-                different.len(),
+                "{} {} on both nodes with different values: {}; fix them by hand or rerun with --replace to overwrite the target's",
+                crate::words::counted(different.len(), "key", "keys"),
+                crate::words::plural(different.len(), "exists", "exist"),
                 different.join(", ")
             ));
         }

@@ -26,8 +26,9 @@ pub enum Mover {
     RedisAsm,
 }
 
-/// What the user asked for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the user asked for (as journals record it: `auto`, `legacy`, `atomic`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum MoverChoice {
     Auto,
     Legacy,

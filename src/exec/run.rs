@@ -385,12 +385,13 @@ pub async fn open(
     refuse_during_server_side_moves(driver, view).await?;
     let mover = choose_mover(driver, view, args).await?;
     refuse_without_permission(driver, view, mover).await?;
-    let journal = Journal::create(
+    let journal = Journal::create_for_run(
         args.journal.as_deref(),
         command,
         &view.seed.to_string(),
         plan,
         crate::plan::file::fingerprint(view),
+        Some(crate::exec::journal::EngineOptions::of(args)),
     )
     .map_err(|e| {
         anyhow::anyhow!("cannot write the journal: {e}; pass a writable --journal PATH")
@@ -443,12 +444,12 @@ pub async fn conclude_left_tasks(
     let stop = Arc::new(AtomicBool::new(false));
     let progress = Arc::new(SlotLog::new(journal, Arc::clone(&driver.ui), stop));
     driver.ui.step(&format!(
-        "{} {} server-side task(s) the interrupted run left: {}",
+        "{} {} the interrupted run left: {}",
         match how {
             super::redis_asm::Conclude::Finish => "Finishing",
             super::redis_asm::Conclude::Cancel => "Cancelling",
         },
-        tasks.len(),
+        crate::words::counted(tasks.len(), "server-side task", "server-side tasks"),
         tasks
             .iter()
             .map(|t| t.id.as_str())
@@ -475,8 +476,9 @@ pub async fn conclude_left_tasks(
     }
     if let Some(first) = errors.first() {
         return Err(anyhow::anyhow!(
-            "{} slot(s) of the interrupted run's server-side tasks were not concluded: {}; run `rcluster check`",
-            errors.len(),
+            "{} of the interrupted run's server-side tasks {} not concluded: {}; run `rcluster check`",
+            crate::words::counted(errors.len(), "slot", "slots"),
+            crate::words::plural(errors.len(), "was", "were"),
             first.reason
         ));
     }

@@ -61,7 +61,7 @@ pub enum NetError {
         timeout_ms: u128,
         flags: Flags,
     },
-    #[error("authentication to {address} failed: {reason}; check {}", .flags.credentials())]
+    #[error("authentication to {address} failed: {}; check {}", .reason.trim_end_matches('.'), .flags.credentials())]
     Auth {
         address: String,
         reason: String,
@@ -339,4 +339,25 @@ fn first_pipeline_error(text: &str) -> Option<String> {
 
 pub(super) fn first_line(text: &str) -> String {
     text.lines().next().unwrap_or_default().trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_sentence_is_not_followed_by_a_second_stop() {
+        let error = NetError::Auth {
+            address: "127.0.0.1:7000".into(),
+            reason: "NOAUTH Authentication required.".into(),
+            flags: Flags::default(),
+        };
+        let text = error.to_string();
+        assert!(
+            text.starts_with(
+                "authentication to 127.0.0.1:7000 failed: NOAUTH Authentication required; check "
+            ),
+            "{text}"
+        );
+    }
 }

@@ -165,7 +165,32 @@ pub fn encode(snapshot: &Snapshot) -> String {
     );
     let mut text = String::new();
     let _ = prometheus_client::encoding::text::encode(&mut text, &registry);
-    text
+    sorted_series(&text)
+}
+
+/// `text` with the samples of each family sorted (by name, then labels: the node's address first),
+/// since a family keeps its series in hash order: every scrape lists them in the same order.
+fn sorted_series(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut samples: Vec<&str> = Vec::new();
+    let flush = |samples: &mut Vec<&str>, out: &mut String| {
+        samples.sort_unstable();
+        for sample in samples.drain(..) {
+            out.push_str(sample);
+            out.push('\n');
+        }
+    };
+    for line in text.lines() {
+        if line.starts_with('#') {
+            flush(&mut samples, &mut out);
+            out.push_str(line);
+            out.push('\n');
+        } else {
+            samples.push(line);
+        }
+    }
+    flush(&mut samples, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -225,6 +250,21 @@ mod tests {
         assert!(
             text.contains("redis_db_keys{addr=\"127.0.0.1:7000\",role=\"master\",db=\"db3\"} 2"),
             "{text}"
+        );
+        let up: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("redis_up{"))
+            .collect();
+        assert_eq!(up.len(), 2);
+        assert!(up[0] < up[1], "series sorted within a family: {text}");
+    }
+
+    #[test]
+    fn series_are_sorted_within_each_family() {
+        let text = "# HELP a x\n# TYPE a gauge\na{addr=\"b\"} 1\na{addr=\"a\"} 2\n# HELP c y\nc{addr=\"z\"} 3\nc{addr=\"y\"} 4\n# EOF\n";
+        assert_eq!(
+            sorted_series(text),
+            "# HELP a x\n# TYPE a gauge\na{addr=\"a\"} 2\na{addr=\"b\"} 1\n# HELP c y\nc{addr=\"y\"} 4\nc{addr=\"z\"} 3\n# EOF\n"
         );
     }
 }

@@ -38,6 +38,9 @@ pub struct Printer {
     color: bool,
     moves: super::progress::MoveDisplay,
     sink: Sink,
+    /// With `--json`: a stream of documents was printed (NDJSON), so the end prints no second,
+    /// pretty document unless it has something to say.
+    streamed: std::sync::atomic::AtomicBool,
 }
 
 /// Where a printer writes: the process's stdout and stderr, or a buffer ([`Printer::capturing`]).
@@ -77,6 +80,7 @@ impl Printer {
             color,
             moves: super::progress::MoveDisplay::new(bar),
             sink: Sink::Streams,
+            streamed: Default::default(),
         }
     }
 
@@ -90,6 +94,7 @@ impl Printer {
             color: false,
             moves: super::progress::MoveDisplay::new(false),
             sink: Sink::Buffer(Arc::default()),
+            streamed: Default::default(),
         }
     }
 
@@ -120,13 +125,12 @@ impl Printer {
     pub fn print_outcome(&self, command: &str, outcome: &Outcome) {
         match self.mode {
             Mode::Json => {
-                let document = envelope(
-                    command,
-                    outcome.exit == crate::error::Exit::Ok,
-                    outcome.report.to_json(),
-                    None,
-                );
-                self.print_json(&document);
+                let report = outcome.report.to_json();
+                let ok = outcome.exit == crate::error::Exit::Ok;
+                if self.streamed() && ok && report.is_null() {
+                    return; // the stream said it all
+                }
+                self.print_json(&envelope(command, ok, report, None));
             }
             Mode::Human => self.print_lines(&outcome.report.human(&self.options)),
             Mode::RedisCli => self.print_lines(&outcome.report.redis_cli(&self.options)),
@@ -176,8 +180,18 @@ impl Printer {
         self.write_err(&format!("{}\n", message.trim_end()));
     }
 
+    fn streamed(&self) -> bool {
+        self.streamed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Pretty, or one line once a stream of documents began (NDJSON).
     fn print_json(&self, document: &serde_json::Value) {
-        match serde_json::to_string_pretty(document) {
+        let text = if self.streamed() {
+            serde_json::to_string(document)
+        } else {
+            serde_json::to_string_pretty(document)
+        };
+        match text {
             Ok(text) => self.write_out(&(text + "\n")),
             Err(error) => self.write_err(&format!(
                 "rcluster: error: cannot serialise the report: {error}\n"
@@ -265,6 +279,16 @@ impl Printer {
 
 impl Reporter for Printer {
     fn event(&self, event: Event<'_>) {
+        if let Event::Snapshot { command, report } = event {
+            if self.mode == Mode::Json {
+                self.streamed
+                    .store(true, std::sync::atomic::Ordering::Relaxed);
+                self.print_json(&envelope(command, true, report.to_json(), None));
+            } else {
+                self.text_event(Event::Section(report));
+            }
+            return;
+        }
         if self.events == EventsFormat::Json {
             if let Event::Section(_) = event {
                 if self.mode != Mode::Json {

@@ -80,8 +80,11 @@ impl MoveDisplay {
                         Line::stderr(
                             Level::Plain,
                             format!(
-                                "moved slot {} from {} to {}: {} keys",
-                                moved.slot, moved.source, moved.target, moved.keys
+                                "moved slot {} from {} to {}: {}",
+                                moved.slot,
+                                moved.source,
+                                moved.target,
+                                crate::words::counted(moved.keys, "key", "keys")
                             ),
                         )
                     })

@@ -92,7 +92,8 @@ fn draw(frame: &mut ratatui::Frame, snapshot: &Snapshot, seed: &NodeAddress) {
     frame.render_widget(Paragraph::new(footer(snapshot, seed)), foot);
 }
 
-const HEADER: [&str; 8] = [
+/// The column names of the rows.
+pub const HEADER: [&str; 8] = [
     "node", "role", "state", "slots", "keys", "memory", "ops/s", "lag",
 ];
 

@@ -1,7 +1,9 @@
 //! The rebalance planner: how many slots each master should own for its weight, and which slots move
 //! where to get there. Pure and exact: targets are apportioned with integer largest remainders so
 //! they sum to 16384, weight 0 empties a master completely, and threshold 0 means "balance exactly"
-//! (redis-cli truncates, and treats threshold 0 as "never rebalance").
+//! (redis-cli truncates, and treats threshold 0 as "never rebalance"). In redis-cli syntax,
+//! [`Rounding::RedisCli`] follows redis-cli's arithmetic instead: single-precision targets truncated,
+//! the slots left over given one by one, in list order, to the masters that do not have to give.
 //!
 //! Pairing follows redis-cli: masters sorted by balance, the neediest receives from the most
 //! over-full, each source giving its lowest slots.
@@ -67,21 +69,54 @@ pub enum RebalanceError {
     Invalid(String),
 }
 
+/// How the slots a weighted share leaves over (16384 rarely divides evenly) are placed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rounding {
+    /// Integer largest remainders: the masters with the largest fractions get one more slot.
+    Exact,
+    /// redis-cli's `clusterManagerCommandRebalance`: the share is
+    /// `(int)((float)16384 / total_weight * weight)`, the threshold is tested against those
+    /// truncated targets, then while the balances sum above 0, every master whose balance is at
+    /// most 0 gets one more slot to receive, in list order.
+    RedisCli,
+}
+
 /// Plans the moves that bring every participant to its weighted share.
 pub fn plan_rebalance(
     participants: &[Participant],
     threshold: f64,
 ) -> Result<RebalancePlan, RebalanceError> {
+    plan_rebalance_rounded(participants, threshold, Rounding::Exact)
+}
+
+/// [`plan_rebalance`] with the given rounding of the targets.
+pub fn plan_rebalance_rounded(
+    participants: &[Participant],
+    threshold: f64,
+    rounding: Rounding,
+) -> Result<RebalancePlan, RebalanceError> {
     let total_weight: f64 = participants.iter().map(|p| p.weight.max(0.0)).sum();
     if total_weight <= 0.0 {
         return Err(RebalanceError::NoWeight);
     }
-    // 1. Targets by largest remainder, so they sum to exactly 16384.
-    let expected = apportion(participants, total_weight);
+    // 1. Targets: by largest remainder, so they sum to exactly 16384, or as redis-cli rounds.
     // 2. Is anybody far enough off?
-    if !needs_rebalance(participants, &expected, threshold) {
-        return Err(RebalanceError::WithinThreshold(threshold));
-    }
+    let expected = match rounding {
+        Rounding::Exact => {
+            let expected = apportion(participants, total_weight);
+            if !needs_rebalance(participants, &expected, threshold) {
+                return Err(RebalanceError::WithinThreshold(threshold));
+            }
+            expected
+        }
+        Rounding::RedisCli => {
+            let truncated = truncate_like_redis_cli(participants, total_weight);
+            if !needs_rebalance(participants, &truncated, threshold) {
+                return Err(RebalanceError::WithinThreshold(threshold));
+            }
+            hand_out_like_redis_cli(participants, truncated)
+        }
+    };
     // 3. Balances, most needy first (ties keep list order).
     let mut balances: Vec<(usize, i64)> = participants
         .iter()
@@ -126,6 +161,37 @@ fn apportion(participants: &[Participant], total_weight: f64) -> Vec<usize> {
         }
         expected[index] += 1;
         left -= 1;
+    }
+    expected
+}
+
+/// redis-cli's targets: single-precision `16384 / total_weight * weight`, truncated.
+fn truncate_like_redis_cli(participants: &[Participant], total_weight: f64) -> Vec<usize> {
+    let per_weight = f32::from(SLOT_COUNT) / total_weight as f32;
+    participants
+        .iter()
+        .map(|p| (per_weight * p.weight.max(0.0) as f32) as usize)
+        .collect()
+}
+
+/// redis-cli's fix for truncation: while the balances (slots - target) sum above 0, walk the masters
+/// in list order and lower by one the balance of each whose balance is at most 0. Returns the
+/// targets those balances mean.
+fn hand_out_like_redis_cli(participants: &[Participant], truncated: Vec<usize>) -> Vec<usize> {
+    let mut expected = truncated;
+    let held: usize = participants.iter().map(|p| p.master.slots.len()).sum();
+    let mut left = held.saturating_sub(expected.iter().sum::<usize>());
+    while left > 0 {
+        let before = left;
+        for (p, want) in participants.iter().zip(expected.iter_mut()) {
+            if left > 0 && p.master.slots.len() <= *want {
+                *want += 1;
+                left -= 1;
+            }
+        }
+        if left == before {
+            break; // nobody can take more (redis-cli would loop forever); validation says so
+        }
     }
     expected
 }
@@ -287,7 +353,64 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn redis_cli_rounding_gives_the_left_over_slot_to_the_first_receiver_in_list_order() {
+        // The issue 28 cluster: 7994 / 4393 / 3997 slots. redis-cli 7.0 and 8.6 move 1464 + 1069.
+        let participants = [
+            participant("a", 0, Some(7993), 1.0),
+            participant("b", 7994, Some(12386), 1.0),
+            participant("c", 12387, Some(16383), 1.0),
+        ];
+        let counts = |plan: &RebalancePlan| -> Vec<(String, String, usize)> {
+            plan.transfers
+                .iter()
+                .map(|t| (t.source.clone(), t.target.clone(), t.slots))
+                .collect()
+        };
+        let redis_cli = plan_rebalance_rounded(&participants, 2.0, Rounding::RedisCli).unwrap();
+        assert_eq!(
+            counts(&redis_cli),
+            [
+                ("a".into(), "c".into(), 1464),
+                ("a".into(), "b".into(), 1069)
+            ]
+        );
+        let exact = plan_rebalance(&participants, 2.0).unwrap();
+        assert_eq!(
+            counts(&exact),
+            [
+                ("a".into(), "c".into(), 1464),
+                ("a".into(), "b".into(), 1068)
+            ]
+        );
+        // redis-cli tests the threshold against the truncated targets: 5461 of 5462 is within 2%.
+        let nearly = [
+            participant("a", 0, Some(5461), 1.0),
+            participant("b", 5462, Some(10922), 1.0),
+            participant("c", 10923, Some(16383), 1.0),
+        ];
+        assert_eq!(
+            plan_rebalance_rounded(&nearly, 2.0, Rounding::RedisCli),
+            Err(RebalanceError::WithinThreshold(2.0))
+        );
+    }
+
     proptest! {
+        #[test]
+        fn redis_cli_rounding_always_plans_a_valid_plan(cuts in proptest::collection::btree_set(1u64..16383, 1..6), weights in proptest::collection::vec(0u8..4, 8)) {
+            let mut bounds: Vec<u64> = cuts.into_iter().collect();
+            bounds.insert(0, 0);
+            bounds.push(16384);
+            let participants: Vec<Participant> = bounds
+                .windows(2)
+                .enumerate()
+                .map(|(i, w)| participant(&format!("m{i}"), w[0], Some(w[1] - 1), f64::from(weights[i % weights.len()])))
+                .collect();
+            if let Err(RebalanceError::Invalid(bug)) = plan_rebalance_rounded(&participants, 0.5, Rounding::RedisCli) {
+                prop_assert!(false, "{bug}");
+            }
+        }
+
         #[test]
         fn every_plan_reaches_the_targets(cuts in proptest::collection::btree_set(1u64..16383, 1..6), weights in proptest::collection::vec(0u8..4, 8), empty in 0usize..3) {
             let mut bounds: Vec<u64> = cuts.into_iter().collect();

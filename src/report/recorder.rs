@@ -47,7 +47,9 @@ impl Recorded {
     fn of(event: Event<'_>) -> Recorded {
         match event {
             Event::Step(text) => Recorded::Step(text.to_string()),
-            Event::Section(report) => Recorded::Section(report.to_json()),
+            Event::Section(report) | Event::Snapshot { report, .. } => {
+                Recorded::Section(report.to_json())
+            }
             Event::MovesStarted(MovesStart {
                 slots,
                 per_slot_lines,

@@ -50,6 +50,17 @@ pub use crate::net::SECRET_SETTINGS;
 /// One node's settings by name.
 pub type Settings = BTreeMap<String, String>;
 
+/// The remedy that sets `name` to `value` on every node and saves it in each node's config file
+/// (`CONFIG SET` alone is lost at the next restart).
+fn config_set(seed: &str, settings: &[(&str, &str)]) -> String {
+    let mut steps: Vec<String> = settings
+        .iter()
+        .map(|(name, value)| format!("rcluster call {seed} CONFIG SET {name} {value}"))
+        .collect();
+    steps.push(format!("rcluster call {seed} CONFIG REWRITE"));
+    steps.join(" && ")
+}
+
 /// The advice on the settings of every node (`address`, settings). Pure.
 pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
     let mut advice = Vec::new();
@@ -76,7 +87,7 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
                 remedy: Some(if *name == "cluster-node-timeout" {
                     format!("rcluster set-timeout {seed} MILLISECONDS")
                 } else {
-                    format!("rcluster call {seed} CONFIG SET {name} VALUE")
+                    config_set(seed, &[(*name, "VALUE")])
                 }),
             });
         }
@@ -96,7 +107,7 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
             topic: "settings",
             message: format!("no persistence (appendonly no, save \"\") on {}", volatile.join(", ")),
             why: "A node that restarts comes back empty; if it was a master whose replica is also gone, its keys are lost.",
-            remedy: Some(format!("rcluster call {seed} CONFIG SET appendonly yes")),
+            remedy: Some(config_set(seed, &[("appendonly", "yes")])),
         });
     }
     let no_masterauth =
@@ -107,7 +118,7 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
             topic: "settings",
             message: format!("requirepass without masterauth on {}", no_masterauth.join(", ")),
             why: "After a failover the node becomes a replica of a master that asks for a password it does not have: it cannot sync.",
-            remedy: Some(format!("rcluster call {seed} CONFIG SET masterauth PASSWORD")),
+            remedy: Some(config_set(seed, &[("masterauth", "PASSWORD")])),
         });
     }
     let timeouts = each(&|s| {
@@ -129,9 +140,9 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
         advice.push(Advice {
             level: Level::Note,
             topic: "settings",
-            message: format!("cluster-require-full-coverage yes on {} node(s)", full_coverage.len()),
+            message: format!("cluster-require-full-coverage yes on {}", crate::words::counted(full_coverage.len(), "node", "nodes")),
             why: "A trade-off: with it, one shard lost (a master and its replicas) stops writes to every slot; without it, the other shards keep serving.",
-            remedy: Some(format!("rcluster call {seed} CONFIG SET cluster-require-full-coverage no")),
+            remedy: Some(config_set(seed, &[("cluster-require-full-coverage", "no")])),
         });
     }
     let protected =
@@ -140,9 +151,13 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
         advice.push(Advice {
             level: Level::Note,
             topic: "settings",
-            message: format!("protected-mode yes without a password on {} node(s)", protected.len()),
-            why: "Such a node answers only loopback clients: clients and tools on other hosts are refused (DENIED) while the cluster looks healthy from the node itself.",
-            remedy: Some(format!("rcluster call {seed} CONFIG SET requirepass PASSWORD")),
+            message: format!("protected-mode yes without a password on {}", crate::words::counted(protected.len(), "node", "nodes")),
+            why: "Such a node answers only loopback clients: clients and tools on other hosts are refused (DENIED) while the cluster looks healthy from the node itself. Set masterauth before requirepass, or replicas can no longer sync from their masters.",
+            remedy: Some(config_set(
+                seed,
+                // masterauth first: a replica must know the password before its master asks for it.
+                &[("masterauth", "PASSWORD"), ("requirepass", "PASSWORD")],
+            )),
         });
     }
     let disk_sync = each(&|s| get(s, "repl-diskless-sync") == "no");
@@ -150,9 +165,9 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
         advice.push(Advice {
             level: Level::Note,
             topic: "settings",
-            message: format!("repl-diskless-sync no on {} node(s)", disk_sync.len()),
+            message: format!("repl-diskless-sync no on {}", crate::words::counted(disk_sync.len(), "node", "nodes")),
             why: "A trade-off: a replica's full sync (after a failover, or a new replica) first writes an RDB to the master's disk; diskless sends it straight over the network, usually faster.",
-            remedy: Some(format!("rcluster call {seed} CONFIG SET repl-diskless-sync yes")),
+            remedy: Some(config_set(seed, &[("repl-diskless-sync", "yes")])),
         });
     }
     let unbounded = each(&|s| get(s, "maxmemory") == "0");
@@ -160,9 +175,9 @@ pub fn audit_settings(nodes: &[(String, Settings)], seed: &str) -> Vec<Advice> {
         advice.push(Advice {
             level: Level::Note,
             topic: "settings",
-            message: format!("maxmemory 0 (no bound) on {} node(s)", unbounded.len()),
+            message: format!("maxmemory 0 (no bound) on {}", crate::words::counted(unbounded.len(), "node", "nodes")),
             why: "A trade-off: without a bound a node grows until the kernel kills it; with one, maxmemory-policy decides between refusing writes (noeviction) and evicting keys (allkeys-*).",
-            remedy: Some(format!("rcluster call {seed} CONFIG SET maxmemory BYTES")),
+            remedy: Some(config_set(seed, &[("maxmemory", "BYTES")])),
         });
     }
     advice
@@ -179,7 +194,7 @@ pub fn audit_placement(view: &ClusterView) -> Vec<Advice> {
         advice.push(Advice {
             level: Level::Warning,
             topic: "placement",
-            message: format!("{} master(s) with slots: fewer than 3", masters.len()),
+            message: format!("{} with slots: fewer than 3", crate::words::counted(masters.len(), "master", "masters")),
             why: "Failing a master over needs the votes of a majority of masters; with fewer than 3, losing one can leave no majority.",
             remedy: Some("rcluster add-node NEW_HOST:PORT SEED, then rcluster rebalance SEED --use-empty-masters".into()),
         });
@@ -265,8 +280,9 @@ pub fn audit_domains(
             level: Level::Warning,
             topic: "placement",
             message: format!(
-                "{} replica(s) in their master's zone: {}",
-                same_zone.len(),
+                "{} in {} master's zone: {}",
+                crate::words::counted(same_zone.len(), "replica", "replicas"),
+                crate::words::plural(same_zone.len(), "its", "their"),
                 same_zone.join(", ")
             ),
             why: "One zone lost loses the master and its replica together, and with them the slots.",
@@ -344,8 +360,8 @@ mod tests {
         assert_eq!(
             messages,
             [
-                "protected-mode yes without a password on 1 node(s)",
-                "repl-diskless-sync no on 1 node(s)"
+                "protected-mode yes without a password on 1 node",
+                "repl-diskless-sync no on 1 node"
             ]
         );
         assert!(found.iter().all(|a| a.level == Level::Note));

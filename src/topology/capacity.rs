@@ -59,7 +59,8 @@ pub fn audit_capacity(
             level: Level::Note,
             topic: "capacity",
             message: format!(
-                "slots are spread unevenly: rebalance would move {slots_to_move} slot(s)"
+                "slots are spread unevenly: rebalance would move {}",
+                crate::words::counted(slots_to_move, "slot", "slots")
             ),
             why: "A master with more slots than its share takes more of the traffic and memory, and is the first to fill up.",
             remedy: Some(format!("rcluster rebalance {seed}")),
@@ -224,7 +225,7 @@ mod tests {
             messages[0].contains("a (85%: 85 of 100 bytes)"),
             "{messages:?}"
         );
-        assert!(messages[1].contains("rebalance would move 120 slot(s)"));
+        assert!(messages[1].contains("rebalance would move 120 slots"));
         assert!(messages[2].contains("c (5000 keys)"), "{messages:?}");
         assert_eq!(found.len(), 3);
     }

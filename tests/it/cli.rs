@@ -200,3 +200,49 @@ fn help_and_version() {
     assert_eq!(run(&["--version"]).code, 0);
     assert!(run(&["local", "--help"]).stdout.contains("up"));
 }
+
+#[test]
+fn short_help_keeps_the_connection_options_under_one_heading() {
+    let short = run(&["reshard", "-h"]);
+    assert_eq!(short.code, 0);
+    assert!(short.stdout.contains("\nConnection:\n"), "{}", short.stdout);
+    for everyday in [
+        "--pass",
+        "--user",
+        "--tls",
+        "--timeout",
+        "--json",
+        "--quiet",
+    ] {
+        assert!(
+            short.stdout.contains(everyday),
+            "{everyday} missing from -h"
+        );
+    }
+    for detail in [
+        "--cacert",
+        "--sni",
+        "--askpass",
+        "--auth-file",
+        "--connect-timeout",
+        "--events",
+    ] {
+        assert!(
+            !short.stdout.contains(detail),
+            "{detail} belongs to --help only"
+        );
+    }
+    assert!(!short.stdout.contains("\nTLS:\n") && !short.stdout.contains("\nAuthentication:\n"));
+    assert!(short.stdout.lines().count() < 80, "{}", short.stdout);
+    let long = run(&["reshard", "--help"]);
+    for detail in [
+        "--cacert",
+        "--sni",
+        "--askpass",
+        "--auth-file",
+        "--connect-timeout",
+        "--events",
+    ] {
+        assert!(long.stdout.contains(detail), "{detail} missing from --help");
+    }
+}

@@ -124,7 +124,7 @@ fn a_well_placed_cluster_is_clean_and_zones_and_capacity_are_audited() {
     assert!(
         warnings
             .iter()
-            .any(|w| w.contains("3 replica(s) in their master's zone")),
+            .any(|w| w.contains("3 replicas in their master's zone")),
         "{warnings:?}"
     );
     // Two masters in one zone (as after a failover onto the wrong side).

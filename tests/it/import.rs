@@ -94,7 +94,7 @@ fn import_moves_every_key_to_its_owner_and_stops_on_busykey() {
     let skipped = run(&["import", &seed, "--from", &from]);
     assert_eq!(skipped.code, 1, "{}{}", skipped.stdout, skipped.stderr);
     assert!(
-        skipped.stderr.contains("were left alone: imp:7\n"),
+        skipped.stderr.contains("was left alone: imp:7\n"),
         "only the conflicting key is named: {}",
         skipped.stderr
     );

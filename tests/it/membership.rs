@@ -638,7 +638,7 @@ fn del_node_refuses_a_master_that_holds_keys_or_takes_part_in_a_move() {
     spare.redis(port, &["CLUSTER", "SETSLOT", &slot, "STABLE"]);
     let holding = run(&["del-node", &seed, &id]);
     assert_eq!(holding.code, 1, "{}{}", holding.stdout, holding.stderr);
-    let line = format!("[ERR] Node {address} holds 1 keys but owns no slot");
+    let line = format!("[ERR] Node {address} holds 1 key but owns no slot");
     assert!(holding.stdout.contains(&line), "{}", holding.stdout);
     assert_eq!(holding.stdout.lines().count(), 1, "{}", holding.stdout);
     let json = run(&["del-node", &seed, &id, "--json"]);
@@ -664,4 +664,110 @@ fn del_node_refuses_a_master_that_holds_keys_or_takes_part_in_a_move() {
     spare.redis(port, &["FLUSHALL"]);
     let removed = run(&["del-node", &seed, &id]);
     assert_eq!(removed.code, 0, "{}{}", removed.stdout, removed.stderr);
+}
+
+/// A one-node cluster whose server was started without a config file (as many containers start it):
+/// `CONFIG REWRITE` fails there. Killed when dropped.
+struct NoConfigNode {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for NoConfigNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_without_config_file() -> NoConfigNode {
+    let dir = tempfile::tempdir().unwrap();
+    let port = rcluster::sandbox::pick_ports(None, 1).unwrap()[0];
+    let child = std::process::Command::new("redis-server")
+        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args([
+            "--cluster-enabled",
+            "yes",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ])
+        .args([
+            "--cluster-config-file",
+            "nodes.conf",
+            "--loglevel",
+            "warning",
+        ])
+        .arg("--dir")
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("redis-server");
+    let node = NoConfigNode {
+        child,
+        port,
+        _dir: dir,
+    };
+    let address = format!("127.0.0.1:{port}");
+    assert!(
+        crate::common::eventually(10, || run(&["call", &address, "PING"]).code == 0),
+        "the node never answered"
+    );
+    let added = redis_cli(&[
+        "-p",
+        &port.to_string(),
+        "CLUSTER",
+        "ADDSLOTSRANGE",
+        "0",
+        "16383",
+    ]);
+    assert_eq!(added.stdout.trim(), "OK", "{}", added.stderr);
+    node
+}
+
+#[test]
+fn set_timeout_without_a_config_file_is_set_not_saved() {
+    let node = start_without_config_file();
+    let seed = format!("127.0.0.1:{}", node.port);
+    let port = node.port.to_string();
+    let set = run(&["set-timeout", &seed, "4321"]);
+    assert_eq!(
+        set.code, 0,
+        "set everywhere is success: {}{}",
+        set.stdout, set.stderr
+    );
+    assert!(
+        set.stdout.contains(&format!(
+            "*** New timeout set for {seed}, not saved: ERR The server is running without a config file"
+        )),
+        "{}",
+        set.stdout
+    );
+    assert!(
+        set.stdout
+            .ends_with(">>> New node timeout set. 1 OK (1 not saved), 0 ERR.\n"),
+        "{}",
+        set.stdout
+    );
+    assert!(
+        set.stderr.contains("a restart brings back the old timeout"),
+        "{}",
+        set.stderr
+    );
+    let value = redis_cli(&["-p", &port, "CONFIG", "GET", "cluster-node-timeout"]);
+    assert!(value.stdout.contains("4321"), "{}", value.stdout);
+    let doc = crate::common::json(&run(&["set-timeout", &seed, "4322", "--json"]).stdout);
+    assert_eq!(doc["ok"], true);
+    assert_eq!(doc["nodes"][0]["ok"], true);
+    assert_eq!(doc["nodes"][0]["saved"], false);
+
+    // redis-cli syntax: redis-cli's lines and exit code.
+    let args = ["--cluster", "set-timeout", seed.as_str(), "4323"];
+    let reference = redis_cli(&args);
+    let ours = run(&args);
+    assert_eq!(ours.code, reference.code, "{}", reference.stdout);
+    assert_eq!(ours.stdout, reference.stdout);
+    assert_eq!(ours.stderr, reference.stderr);
 }

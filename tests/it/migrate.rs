@@ -399,6 +399,8 @@ fn resume_finishes_a_killed_reshard_forward_with_every_key() {
             "1",
             "--window",
             "8",
+            "--rate",
+            "3000",
         ])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -418,6 +420,13 @@ fn resume_finishes_a_killed_reshard_forward_with_every_key() {
     assert!(
         resumed.stderr.contains(">>> Resuming reshard"),
         "the step is progress, on stderr: {}",
+        resumed.stderr
+    );
+    assert!(
+        resumed.stderr.contains(
+            "resuming with the interrupted run's options: --rate 3000 --pipeline 1 --window 8"
+        ),
+        "the killed run's engine options are inherited, and said so: {}",
         resumed.stderr
     );
     assert_eq!(

@@ -158,7 +158,7 @@ fn resume_finishes_the_task_a_killed_run_left() {
     assert!(
         resumed
             .stderr
-            .contains("Finishing 1 server-side task(s) the interrupted run left"),
+            .contains("Finishing 1 server-side task the interrupted run left"),
         "{}",
         resumed.stderr
     );
@@ -187,7 +187,7 @@ fn fix_cancels_the_task_a_killed_run_left_and_resume_moves_the_slot_after() {
     let fixed = run_with_state(&["fix", &cluster.seed(), "--yes"], state.path());
     assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
     assert!(
-        fixed.stderr.contains("Cancelling 1 server-side task(s)")
+        fixed.stderr.contains("Cancelling 1 server-side task ")
             && fixed.stderr.contains("the servers keep them on the source")
             && fixed.stderr.contains("rcluster resume --journal"),
         "{}",

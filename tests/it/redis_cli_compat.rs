@@ -629,3 +629,84 @@ fn check_and_info_match_redis_cli_8_6_on_redis_8_6() {
             .contains("[ERR] Not all 16384 slots are covered by nodes.")
     );
 }
+
+/// The `Moving N slots from A to B` lines of a rebalance.
+fn moving_lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.starts_with("Moving "))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn rebalance_simulate_moves_what_redis_cli_7_and_8_move() {
+    // The issue 28 shape: 7994 / 4393 / 3997 slots, where a truncated share leaves one slot over.
+    let cluster = TestCluster::start(3, 0);
+    let seed = cluster.seed();
+    let (a, b, c) = (
+        cluster.id(cluster.port(0)),
+        cluster.id(cluster.port(1)),
+        cluster.id(cluster.port(2)),
+    );
+    for (from, count) in [(&b, "1069"), (&c, "1464")] {
+        let moved = run(&[
+            "reshard", &seed, "--from", from, "--to", &a, "--slots", count, "--yes",
+        ]);
+        assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    }
+    let args = ["--cluster", "rebalance", &seed, "--cluster-simulate"];
+    let (reference, ours) = compare(Some(&cluster), &args);
+    assert!(ours.stderr.is_empty(), "{}", ours.stderr);
+    let moves = moving_lines(&ours.stdout);
+    assert_eq!(moves.len(), 2, "{}", ours.stdout);
+    assert_eq!(moves, moving_lines(&reference.stdout));
+    assert!(moves[0].starts_with("Moving 1464 slots"), "{moves:?}");
+    assert!(moves[1].starts_with("Moving 1069 slots"), "{moves:?}");
+    let newer = redis_cli_8_6(&args);
+    assert_eq!(newer.code, ours.code, "{}{}", newer.stdout, newer.stderr);
+    assert_eq!(moving_lines(&newer.stdout), moves);
+
+    // Natively: no `#` per slot before anything moves, and the JSON plan holds ranges, not slots.
+    let native = run(&["rebalance", &seed, "--dry-run"]);
+    assert_eq!(native.code, 0, "{}{}", native.stdout, native.stderr);
+    assert!(!native.stdout.contains('#'), "{}", native.stdout);
+    let plan = crate::common::json(&run(&["rebalance", &seed, "--dry-run", "--json"]).stdout);
+    let ranges = plan["ranges"].as_array().expect("ranges");
+    assert_eq!(ranges.len(), 2, "{plan}");
+    let counted: u64 = ranges
+        .iter()
+        .map(|r| r["slot_count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 1464 + 1068, "natively the exact shares: {plan}");
+    assert_eq!(ranges[0]["first"], 0);
+    assert_eq!(ranges[0]["last"], 1463);
+    assert!(plan.get("moves").is_none());
+}
+
+#[test]
+fn call_with_a_node_down_says_so_on_stderr_and_exits_0_as_redis_cli_does() {
+    let cluster = TestCluster::start(3, 1);
+    let replica = a_replica(&cluster).address.port;
+    cluster.sandbox.signal(replica, libc::SIGKILL).unwrap();
+    assert!(
+        crate::common::eventually(10, || std::net::TcpStream::connect(("127.0.0.1", replica))
+            .is_err()),
+        "the killed replica's port still accepts"
+    );
+    let seed = cluster.seed();
+    let (reference, ours) = compare(Some(&cluster), &["--cluster", "call", &seed, "PING"]);
+    assert_eq!(ours.code, 0);
+    assert_eq!(
+        reference.stderr,
+        format!("Could not connect to Redis at 127.0.0.1:{replica}: Connection refused\n")
+    );
+    assert_eq!(ours.stderr, reference.stderr);
+    // Natively the node that could not be asked is a failure.
+    let native = run(&["call", &seed, "PING"]);
+    assert_eq!(native.code, 1, "{}{}", native.stdout, native.stderr);
+    assert!(
+        native.stdout.contains(&format!(":{replica}: Failed!")),
+        "{}",
+        native.stdout
+    );
+}

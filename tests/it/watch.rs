@@ -42,6 +42,43 @@ fn watch_shows_the_cluster_live_and_q_restores_the_terminal() {
         "{}",
         plain.stdout
     );
+    assert_eq!(
+        plain
+            .stdout
+            .lines()
+            .filter(|l| l.starts_with("node ") && l.contains(" role ") && l.ends_with(" lag"))
+            .count(),
+        2,
+        "a header over each summary's rows: {}",
+        plain.stdout
+    );
+    // --json without a terminal: one NDJSON document per refresh, and nothing else.
+    let json = run(&[
+        "watch",
+        &seed,
+        "--count",
+        "2",
+        "--interval",
+        "100ms",
+        "--json",
+    ]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let documents: Vec<serde_json::Value> = json
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one document a line"))
+        .collect();
+    assert_eq!(documents.len(), 2, "{}", json.stdout);
+    for document in &documents {
+        assert_eq!(document["schema"], 1);
+        assert_eq!(document["command"], "watch");
+        assert_eq!(document["ok"], true);
+        assert_eq!(document["cluster_state_ok"], true);
+        let nodes = document["nodes"].as_array().unwrap();
+        assert_eq!(nodes.len(), 6, "{document}");
+        let slots: i64 = nodes.iter().filter_map(|n| n["slots"].as_i64()).sum();
+        assert_eq!(slots, 16384, "{document}");
+    }
 
     let name = Session(format!("rcluster-watch-{}", std::process::id()));
     let bin = assert_cmd::cargo::cargo_bin("rcluster");

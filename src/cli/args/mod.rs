@@ -69,7 +69,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options shared by every subcommand.
+/// Options shared by every subcommand. `-h` shows the everyday ones (under Connection and Output);
+/// `--help` shows them all, with the Authentication and TLS details.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Password for every node (also from REDISCLI_AUTH).
@@ -77,16 +78,21 @@ pub struct GlobalArgs {
         short = 'a',
         long = "pass",
         global = true,
-        help_heading = "Authentication",
+        help_heading = "Connection",
         env = "REDISCLI_AUTH",
         hide_env_values = true
     )]
     pub pass: Option<String>,
     /// ACL user name (needs a password).
-    #[arg(long, global = true, help_heading = "Authentication")]
+    #[arg(long, global = true, help_heading = "Connection")]
     pub user: Option<String>,
     /// Read the password from the terminal without echo.
-    #[arg(long, global = true, help_heading = "Authentication")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Authentication",
+        hide_short_help = true
+    )]
     pub askpass: bool,
     /// Read `user = NAME` and `password = SECRET` from a file only its owner can read (default:
     /// ~/.config/rcluster/auth, when it exists and no password is given otherwise).
@@ -94,33 +100,64 @@ pub struct GlobalArgs {
         long,
         global = true,
         help_heading = "Authentication",
+        hide_short_help = true,
         value_name = "FILE",
         conflicts_with = "askpass"
     )]
     pub auth_file: Option<PathBuf>,
-    /// Connect with TLS.
-    #[arg(long, global = true, help_heading = "TLS")]
+    /// Connect with TLS (certificates: see --help).
+    #[arg(long, global = true, help_heading = "Connection")]
     pub tls: bool,
     /// CA certificate file to verify the nodes (with --tls).
-    #[arg(long, global = true, help_heading = "TLS", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "TLS",
+        hide_short_help = true,
+        value_name = "FILE"
+    )]
     pub cacert: Option<PathBuf>,
     /// Folder of CA certificates (with --tls).
-    #[arg(long, global = true, help_heading = "TLS", value_name = "DIR")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "TLS",
+        hide_short_help = true,
+        value_name = "DIR"
+    )]
     pub cacertdir: Option<PathBuf>,
     /// Client certificate (with --tls and --key).
-    #[arg(long, global = true, help_heading = "TLS", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "TLS",
+        hide_short_help = true,
+        value_name = "FILE"
+    )]
     pub cert: Option<PathBuf>,
     /// Client private key (with --tls and --cert).
-    #[arg(long, global = true, help_heading = "TLS", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "TLS",
+        hide_short_help = true,
+        value_name = "FILE"
+    )]
     pub key: Option<PathBuf>,
     /// Server name to send in the TLS handshake.
-    #[arg(long, global = true, help_heading = "TLS", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "TLS",
+        hide_short_help = true,
+        value_name = "NAME"
+    )]
     pub sni: Option<String>,
     /// Do not verify the nodes' certificates.
-    #[arg(long, global = true, help_heading = "TLS")]
+    #[arg(long, global = true, help_heading = "TLS", hide_short_help = true)]
     pub insecure: bool,
     /// Bound on connecting to a node (and AUTH): `2s`, `500ms`, or milliseconds.
-    #[arg(long, global = true, help_heading = "Connection", default_value = "2s", value_parser = parse_duration, value_name = "TIME")]
+    #[arg(long, global = true, help_heading = "Connection", hide_short_help = true, default_value = "2s", value_parser = parse_duration, value_name = "TIME")]
     pub connect_timeout: Duration,
     /// Bound on each reply from a node: `3s`, `500ms`, or milliseconds.
     #[arg(long, global = true, help_heading = "Connection", default_value = "3s", value_parser = parse_duration, value_name = "TIME")]
@@ -134,7 +171,8 @@ pub struct GlobalArgs {
         global = true,
         value_enum,
         value_name = "FORMAT",
-        help_heading = "Output"
+        help_heading = "Output",
+        hide_short_help = true
     )]
     pub events: Option<crate::output::EventsFormat>,
     /// Print only errors and the final result.
@@ -150,13 +188,18 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = "Output")]
     pub verbose: u8,
     /// Never colour the output (also with NO_COLOR set, or when stdout is not a terminal).
-    #[arg(long, global = true, help_heading = "Output")]
+    #[arg(long, global = true, help_heading = "Output", hide_short_help = true)]
     pub no_color: bool,
     /// Set when the command line was given in redis-cli syntax.
     #[arg(long, global = true, hide = true)]
     pub redis_cli_compat: bool,
     /// Do not warn about a password given with -a or --pass.
-    #[arg(long, global = true, help_heading = "Authentication")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Authentication",
+        hide_short_help = true
+    )]
     pub no_auth_warning: bool,
 }
 

@@ -3,6 +3,7 @@
 
 use super::values::MigrationArg;
 use crate::commands::moves::MoveOptions;
+use crate::exec::journal::GivenEngine;
 use std::time::Duration;
 
 /// Slots per window by default. Each window is handed off as one group (docs/handoff.md), and
@@ -21,16 +22,16 @@ pub struct MoveArgs {
     /// Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`.
     #[arg(long, value_name = "PATH")]
     pub plan_out: Option<std::path::PathBuf>,
-    /// Throttle: at most this many keys per second over all sources.
+    /// Throttle: at most this many keys per second over all sources [resume: the interrupted run's].
     #[arg(long, value_name = "KEYS_PER_SEC")]
     pub rate: Option<u64>,
     /// The journal to record progress in (default: a new file under ~/.local/state/rcluster/journals),
     /// read by `rcluster resume`.
     #[arg(long, value_name = "PATH")]
     pub journal: Option<std::path::PathBuf>,
-    /// Keys per GETKEYSINSLOT / MIGRATE batch.
-    #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(usize))]
-    pub pipeline: usize,
+    /// Keys per GETKEYSINSLOT / MIGRATE batch [default: 100; resume: the interrupted run's].
+    #[arg(long, value_name = "PIPELINE", value_parser = clap::value_parser!(usize))]
+    pub pipeline: Option<usize>,
     /// MIGRATE's timeout: `60s`, or milliseconds.
     #[arg(long, default_value = "60s", value_parser = super::parse_duration, value_name = "TIME")]
     pub migrate_timeout: Duration,
@@ -38,35 +39,51 @@ pub struct MoveArgs {
     /// different ones stop the move).
     #[arg(long)]
     pub replace: bool,
-    /// Sources moving slots at once.
-    #[arg(long, default_value_t = DEFAULT_PARALLEL)]
-    pub parallel: usize,
+    /// Sources moving slots at once [default: 4; resume: the interrupted run's].
+    #[arg(long, value_name = "PARALLEL")]
+    pub parallel: Option<usize>,
     /// How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side
     /// CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not
-    /// given).
-    #[arg(long, value_enum, default_value_t = MigrationArg::Auto)]
-    pub migration: MigrationArg,
+    /// given) [default: auto; resume: the interrupted run's].
+    #[arg(long, value_enum, value_name = "MIGRATION")]
+    pub migration: Option<MigrationArg>,
     /// Slots of one source in flight together (each protocol step pipelined for all of them, and one
-    /// hand-off for the window); 1 moves one slot at a time like redis-cli.
-    #[arg(long, default_value_t = DEFAULT_WINDOW)]
-    pub window: usize,
+    /// hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the
+    /// interrupted run's].
+    #[arg(long, value_name = "WINDOW")]
+    pub window: Option<usize>,
     #[command(flatten)]
     pub lock: super::lock::LockArgs,
 }
 
+/// Keys per batch by default.
+pub const DEFAULT_PIPELINE: usize = 100;
+
 impl MoveArgs {
-    /// The validated options (batch and window sizes at least 1).
+    /// The validated options (batch and window sizes at least 1), with the defaults for what was
+    /// not given.
     pub fn options(&self) -> MoveOptions {
         MoveOptions {
             plan_out: self.plan_out.clone(),
             rate: self.rate,
             journal: self.journal.clone(),
-            pipeline: self.pipeline.max(1),
+            pipeline: self.pipeline.unwrap_or(DEFAULT_PIPELINE).max(1),
             migrate_timeout: self.migrate_timeout,
             replace: self.replace,
-            parallel: self.parallel,
-            migration: self.migration.into(),
-            window: self.window.max(1),
+            parallel: self.parallel.unwrap_or(DEFAULT_PARALLEL),
+            migration: self.migration.unwrap_or(MigrationArg::Auto).into(),
+            window: self.window.unwrap_or(DEFAULT_WINDOW).max(1),
+        }
+    }
+
+    /// Which engine options the command line gives (`resume` takes the others from the journal).
+    pub fn given(&self) -> GivenEngine {
+        GivenEngine {
+            rate: self.rate.is_some(),
+            pipeline: self.pipeline.is_some(),
+            window: self.window.is_some(),
+            parallel: self.parallel.is_some(),
+            migration: self.migration.is_some(),
         }
     }
 }

@@ -22,6 +22,7 @@ impl ResumeArgs {
         Ok(Options {
             seed: NodeAddress::parse(&self.node, self.port.as_deref())?,
             moves: self.moves.options(),
+            given: self.moves.given(),
         })
     }
 }

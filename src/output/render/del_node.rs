@@ -64,8 +64,8 @@ impl DelNodeReport {
                 rest.len()
             ),
             _ => format!(
-                "holds {} keys but owns no slot (a move onto or off it is unfinished)",
-                self.keys.unwrap_or_default()
+                "holds {} but owns no slot (a move onto or off it is unfinished)",
+                crate::words::counted(self.keys.unwrap_or_default(), "key", "keys")
             ),
         };
         let seed = &self.seed;

@@ -4,6 +4,7 @@ use super::{Render, RenderOptions};
 use crate::commands::doctor::DoctorReport;
 use crate::output::{Level, Line};
 use crate::topology::check::Severity;
+use crate::words::{counted, plural};
 
 impl Render for DoctorReport {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
@@ -12,15 +13,24 @@ impl Render for DoctorReport {
             .iter()
             .filter(|d| d.finding.severity == Severity::Error)
             .count();
+        // Every [WARNING] block below counts: the check's and the audit's.
+        let warnings = self.diagnoses.len() - errors
+            + self
+                .audit
+                .iter()
+                .filter(|a| a.level == crate::topology::audit::Level::Warning)
+                .count();
         let mut lines = Vec::new();
         if !options.quiet {
             lines.push(Line::new(
                 Level::Info,
                 format!(
-                    ">>> Doctor for the cluster of {}: {} masters, {errors} problem(s), {} warning(s)",
+                    ">>> Doctor for the cluster of {}: {} {}, {}, {}",
                     self.seed,
                     self.masters,
-                    self.diagnoses.len() - errors
+                    plural(self.masters, "master", "masters"),
+                    counted(errors, "problem", "problems"),
+                    counted(warnings, "warning", "warnings"),
                 ),
             ));
         }

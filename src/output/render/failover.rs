@@ -43,7 +43,11 @@ impl Render for FailoverReport {
                     let shown: Vec<&str> = keys.iter().take(10).map(String::as_str).collect();
                     lines.push(Line::new(
                         Level::Err,
-                        format!("[ERR] {} key(s) {what}: {}", keys.len(), shown.join(", ")),
+                        format!(
+                            "[ERR] {} {what}: {}",
+                            crate::words::counted(keys.len(), "key", "keys"),
+                            shown.join(", ")
+                        ),
                     ));
                 }
             }
@@ -59,8 +63,10 @@ impl Render for FailoverReport {
         }
         lines.push(if self.complete() {
             ok_line(format!(
-                "{} is the master of {} slots; {} follows it",
-                self.node.address, self.slot_count, self.old_master.address
+                "{} is the master of {}; {} follows it",
+                self.node.address,
+                crate::words::counted(self.slot_count, "slot", "slots"),
+                self.old_master.address
             ))
         } else {
             Line::new(

@@ -154,10 +154,10 @@ impl FixReport {
         lines.push(Line::new(
             level,
             format!(
-                "{tag} Repaired {} of {} slots, moving {} keys, in {:.2} s.",
+                "{tag} Repaired {} of {}, moving {}, in {:.2} s.",
                 outcome.fixed.len(),
-                self.plan.repairs.len(),
-                outcome.keys_moved,
+                crate::words::counted(self.plan.repairs.len(), "slot", "slots"),
+                crate::words::counted(outcome.keys_moved, "key", "keys"),
                 self.seconds.unwrap_or_default()
             ),
         ));
@@ -352,7 +352,10 @@ fn plan_table(plan: &FixPlan, addresses: &Addresses) -> Vec<Line> {
     vec![
         Line::new(
             Level::Info,
-            format!(">>> Repair plan: {} slots", plan.repairs.len()),
+            format!(
+                ">>> Repair plan: {}",
+                crate::words::counted(plan.repairs.len(), "slot", "slots")
+            ),
         ),
         Line::plain(table.to_string()),
     ]

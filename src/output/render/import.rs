@@ -18,10 +18,15 @@ impl Render for ImportReport {
             lines.push(Line::stderr(
                 Level::Warn,
                 format!(
-                    "[WARNING] {} keys the cluster already holds with other values were left alone: {}{}",
-                    self.skipped,
+                    "[WARNING] {} the cluster already holds with other values {} left alone: {}{}",
+                    crate::words::counted(self.skipped, "key", "keys"),
+                    if self.skipped == 1 { "was" } else { "were" },
                     self.skipped_keys.join(", "),
-                    if self.skipped as usize > self.skipped_keys.len() { ", ..." } else { "" }
+                    if self.skipped as usize > self.skipped_keys.len() {
+                        ", ..."
+                    } else {
+                        ""
+                    }
                 ),
             ));
             lines.extend(hint_line(
@@ -34,8 +39,10 @@ impl Render for ImportReport {
             .map(|shown| format!(" ({shown})"))
             .unwrap_or_default();
         lines.push(Line::plain(format!(
-            "imported {} keys{databases}, skipped {} in {:.2} s ({rate:.0} keys/s)",
-            self.moved, self.skipped, self.seconds
+            "imported {}{databases}, skipped {} in {:.2} s ({rate:.0} keys/s)",
+            crate::words::counted(self.moved, "key", "keys"),
+            self.skipped,
+            self.seconds
         )));
         lines
     }

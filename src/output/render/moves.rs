@@ -39,9 +39,9 @@ impl Render for MoveRunReport {
         }
         if self.interrupted {
             lines.push(Line::stderr(Level::Plain, format!(
-                "interrupted after {} of {} slots; no slot was left open. Move the rest with `rcluster resume {} --journal {}`",
+                "interrupted after {} of {}; no slot was left open. Move the rest with `rcluster resume {} --journal {}`",
                 self.summary.slots,
-                self.planned,
+                crate::words::counted(self.planned, "slot", "slots"),
                 self.seed,
                 self.journal.display()
             )));
@@ -69,9 +69,9 @@ impl MoveRunReport {
         Line::new(
             level,
             format!(
-                "moved {} slots and {} keys in {:.2} s ({rate:.0} keys/s, {} migration){}",
-                self.summary.slots,
-                self.summary.keys,
+                "moved {} and {} in {:.2} s ({rate:.0} keys/s, {} migration){}",
+                crate::words::counted(self.summary.slots, "slot", "slots"),
+                crate::words::counted(self.summary.keys, "key", "keys"),
                 self.summary.seconds,
                 self.migration,
                 if self.agreed || !self.errors.is_empty() {

@@ -1,5 +1,6 @@
 //! `rebalance`'s views: redis-cli's plan lines (the header, each master's balance with `-v`, one line
-//! per transfer with a `#` per slot) and its "No rebalancing needed!" line.
+//! per transfer) and its "No rebalancing needed!" line. redis-cli's `#` per slot follows each
+//! transfer only in its syntax; natively the bar shows the moves while they run.
 
 use super::{Render, RenderOptions};
 use crate::commands::rebalance::{Balance, RebalanceNotNeeded, RebalancePlanReport};
@@ -7,6 +8,16 @@ use crate::output::{Level, Line};
 
 impl Render for RebalancePlanReport {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
+        self.lines(options, false)
+    }
+
+    fn redis_cli(&self, options: &RenderOptions) -> Vec<Line> {
+        self.lines(options, true)
+    }
+}
+
+impl RebalancePlanReport {
+    fn lines(&self, options: &RenderOptions, hashes: bool) -> Vec<Line> {
         let unit = match self.by {
             Balance::Memory => "bytes",
             _ => "keys",
@@ -41,7 +52,9 @@ impl Render for RebalancePlanReport {
                 "Moving {} slots{load} from {} to {}",
                 transfer.slot_count, transfer.source.address, transfer.target.address
             )));
-            lines.push(Line::plain("#".repeat(transfer.slot_count)));
+            if hashes {
+                lines.push(Line::plain("#".repeat(transfer.slot_count)));
+            }
         }
         lines
     }

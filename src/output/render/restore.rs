@@ -15,8 +15,10 @@ impl Render for RestoreReport {
                 ));
             } else if !options.quiet {
                 lines.push(Line::plain(format!(
-                    "{}: {} keys restored (from {})",
-                    rdb.file, rdb.restored, rdb.from
+                    "{}: {} restored (from {})",
+                    rdb.file,
+                    crate::words::counted(rdb.restored, "key", "keys"),
+                    rdb.from
                 )));
             }
         }
@@ -44,9 +46,9 @@ impl Render for RestoreReport {
         let rate = self.restored as f64 / self.seconds.max(0.001);
         lines.push(if self.complete() {
             ok_line(format!(
-                "Restored {} keys from {} RDB files into {} in {:.2} s ({rate:.0} keys/s)",
-                self.restored,
-                self.rdbs.len(),
+                "Restored {} from {} into {} in {:.2} s ({rate:.0} keys/s)",
+                crate::words::counted(self.restored, "key", "keys"),
+                crate::words::counted(self.rdbs.len(), "RDB file", "RDB files"),
                 self.target,
                 self.seconds
             ))
@@ -54,8 +56,8 @@ impl Render for RestoreReport {
             Line::new(
                 Level::Err,
                 format!(
-                    "[ERR] Restore partial: {} keys restored, but the backup has no RDB of {}",
-                    self.restored,
+                    "[ERR] Restore partial: {} restored, but the backup has no RDB of {}",
+                    crate::words::counted(self.restored, "key", "keys"),
                     self.missing.join(", ")
                 ),
             )

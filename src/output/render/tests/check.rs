@@ -164,6 +164,47 @@ fn doctor_of_a_failed_master() {
 }
 
 #[test]
+fn doctor_counts_the_audit_warnings_and_advises_saved_settings() {
+    // Nodes without persistence, protected without a password: a warning and notes whose remedies
+    // save what they set, and set masterauth before requirepass.
+    let view = fixture_view("healthy_3m3r.txt", &[], &[], 1000);
+    let settings: Vec<(String, crate::topology::audit::Settings)> = view
+        .nodes
+        .iter()
+        .map(|n| {
+            let values = [
+                ("appendonly", "no"),
+                ("save", ""),
+                ("protected-mode", "yes"),
+                ("requirepass", ""),
+                ("masterauth", ""),
+                ("cluster-node-timeout", "15000"),
+            ];
+            let settings = values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            (n.address.to_string(), settings)
+        })
+        .collect();
+    let check = check_cluster(&view, None);
+    let mut audit = crate::topology::audit::audit_settings(&settings, &view.seed.to_string());
+    audit.extend(crate::topology::audit::audit_placement(&view));
+    let report = DoctorReport {
+        seed: view.seed.to_string(),
+        masters: view.loaded_masters().count(),
+        diagnoses: crate::topology::diagnose::diagnose(&check, &view),
+        audit,
+    };
+    let healthy = report.healthy();
+    let outcome = Outcome::clean_if(report, healthy);
+    insta::assert_snapshot!(
+        "doctor_audit",
+        views("doctor", &[], &outcome, Syntax::NativeOnly)
+    );
+}
+
+#[test]
 fn a_refusal_in_redis_cli_words() {
     let on_stderr = RedisCliRefusal::outcome(
         "*** Please fix your cluster problems before resharding",

@@ -6,7 +6,7 @@ use crate::commands::import::ImportReport;
 use crate::commands::local::{LocalDownReport, LocalStatusReport, LocalUpReport};
 use crate::commands::metrics::Scrape;
 use crate::commands::restore::{DatabaseKeys, RdbRestore, RestoreReport};
-use crate::commands::watch::Summary;
+use crate::commands::watch::{Summary, WatchedNode};
 use crate::error::Exit;
 use crate::output::render::Text;
 use crate::report::Outcome;
@@ -271,12 +271,47 @@ fn metrics_watch_and_text() {
         &Outcome::new(scrape, Exit::Ok),
         Syntax::NativeOnly,
     );
+    let node = |port: u16, role: &'static str, slots: Option<i64>, lag: Option<i64>| {
+        let row = vec![
+            format!("127.0.0.1:{port}"),
+            role.to_string(),
+            "up".to_string(),
+            slots.map_or("-".into(), |s| s.to_string()),
+            "1000".to_string(),
+            "1.52M".to_string(),
+            "12".to_string(),
+            lag.map_or("-".into(), |l| l.to_string()),
+        ];
+        let watched = WatchedNode {
+            address: format!("127.0.0.1:{port}"),
+            role,
+            up: true,
+            slots,
+            keys: Some(1000),
+            used_memory: Some(1_598_000),
+            ops_per_sec: Some(12),
+            lag_bytes: lag,
+        };
+        (row, watched)
+    };
+    let (rows, nodes): (Vec<_>, Vec<_>) = [
+        node(42001, "master", Some(5461), None),
+        node(42002, "master", Some(5462), None),
+        node(42004, "replica", None, Some(0)),
+    ]
+    .into_iter()
+    .unzip();
     let summary = Summary {
-        lines: vec![
-            "127.0.0.1:42001 master 5461 slots 1000 keys 12 ops/s".into(),
-            "127.0.0.1:42002 master 5462 slots 1000 keys 9 ops/s".into(),
-            "127.0.0.1:42003 master 5461 slots 1000 keys 15 ops/s".into(),
-        ],
+        seed: "127.0.0.1:42001".into(),
+        time: 1_795_612_305,
+        loaded: true,
+        cluster_state_ok: true,
+        open_slots: 0,
+        slot_tables_disagree: false,
+        nodes,
+        footer: "cluster_state:ok | 3 nodes, 0 down | open slots: 0 | refreshed 10:31:45 UTC"
+            .into(),
+        rows,
     };
     text.push_str(&views(
         "watch",

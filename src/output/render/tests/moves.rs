@@ -42,20 +42,27 @@ fn reshard_plan_of_ten_slots() {
 #[test]
 fn rebalance_plan_and_nothing_to_do() {
     let view = fixture_view("healthy_3m3r.txt", &[], &[], 1000);
-    // The captured cluster is balanced: give the first master 40 slots of the second's.
-    let slots = [
-        (42001, 0, 5500),
-        (42002, 5501, 10922),
-        (42003, 10923, 16383),
+    // The captured cluster is balanced: give the first master 40 slots of the second's, two ranges
+    // of its lowest slots (0-19 and 40-58) move back.
+    let slots: [(u16, &[(u64, u64)]); 3] = [
+        (42001, &[(0, 19), (40, 5520)]),
+        (42002, &[(20, 39), (5521, 10922)]),
+        (42003, &[(10923, 16383)]),
     ];
     let participants: Vec<Participant> = slots
         .iter()
-        .map(|&(port, first, last)| Participant {
-            master: MasterSlots {
-                id: id_at(&view, port),
-                slots: SlotSet::from_range(Slot::new(first).unwrap(), Slot::new(last).unwrap()),
-            },
-            weight: 1.0,
+        .map(|&(port, ranges)| {
+            let mut owned = SlotSet::new();
+            for &(first, last) in ranges {
+                owned.insert_range(Slot::new(first).unwrap(), Slot::new(last).unwrap());
+            }
+            Participant {
+                master: MasterSlots {
+                    id: id_at(&view, port),
+                    slots: owned,
+                },
+                weight: 1.0,
+            }
         })
         .collect();
     let plan = plan_rebalance(&participants, 0.5).unwrap();
