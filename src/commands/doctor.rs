@@ -123,6 +123,9 @@ async fn settings_advice(session: &Arc<Session>, view: &ClusterView) -> Vec<Advi
         }
     }
     let mut advice = audit_settings(&readable, &view.seed.to_string());
+    advice.extend(crate::topology::write_loss::audit_write_loss(
+        &readable, view,
+    ));
     if !unreadable.is_empty() {
         advice.push(Advice {
             level: Level::Note,
@@ -288,6 +291,7 @@ async fn read_settings(session: &Session, address: &NodeAddress) -> Result<Setti
     let mut client = session.client(address).await.map_err(|e| e.to_string())?;
     let mut args = vec!["CONFIG", "GET"];
     args.extend(SETTINGS);
+    args.extend(crate::topology::write_loss::SETTINGS);
     args.extend(SECRET_SETTINGS);
     let pairs: Vec<String> = client.query(&args).await.map_err(|e| e.to_string())?;
     Ok(pairs

@@ -15,6 +15,7 @@ pub mod settled;
 pub mod slot_facts;
 pub mod slots;
 mod view;
+pub mod write_loss;
 
 pub use load::{load_cluster_summary, load_cluster_view};
 pub use parse::{NodeEntry, ParseError, parse_cluster_nodes};
