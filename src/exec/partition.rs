@@ -95,6 +95,9 @@ pub struct PartitionOutcome {
     pub promoted_ms: Option<u128>,
     /// From the heal until every node agreed again (`null`: not within the bound).
     pub agreed_ms: Option<u128>,
+    /// From the heal until the old master, now a replica, held its new master's data again
+    /// (`null`: not within the bound).
+    pub resynced_ms: Option<u128>,
     pub minority: WriterTally,
     pub majority: WriterTally,
 }
@@ -302,6 +305,19 @@ async fn cut_and_heal(
     })
     .await;
     let agreed_ms = agreed.then(|| healed_at.elapsed().as_millis());
+    // The old master rejoins as a replica of the promoted one and syncs again (Redis 7.0 waits
+    // `repl-diskless-sync-delay` first): the drill leaves a cluster whose replicas hold the data.
+    let resynced_ms = match &promoted {
+        Some(promoted) if agreed => {
+            let pair = [(drill.master.clone(), promoted.clone())];
+            let left = (healed_at + drill.wait).saturating_duration_since(Instant::now());
+            super::replicas::wait_until_synced(session, &pair, left)
+                .await
+                .ok()
+                .map(|_| healed_at.elapsed().as_millis())
+        }
+        _ => None,
+    };
     // The writers go on a moment after the heal, so the majority's recovery is measured.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (mut minority, mut majority) = writers.finish().await;
@@ -309,9 +325,10 @@ async fn cut_and_heal(
     read_back(session, drill, &mut majority.0, &mut majority.1).await;
     Ok(PartitionOutcome {
         rules: described,
-        promoted,
+        promoted: promoted.map(|p| p.to_string()),
         promoted_ms,
         agreed_ms,
+        resynced_ms,
         minority: minority.0,
         majority: majority.0,
     })
@@ -323,7 +340,7 @@ async fn wait_for_promotion(
     session: &Arc<Session>,
     drill: &Partition,
     cut_at: Instant,
-) -> (Option<String>, Option<u128>) {
+) -> (Option<NodeAddress>, Option<u128>) {
     let deadline = cut_at + drill.duration;
     while Instant::now() < deadline {
         for replica in &drill.replicas {
@@ -331,10 +348,7 @@ async fn wait_for_promotion(
                 continue;
             };
             if let Ok((_, NodeRole::Master)) = client.keyspace_and_role().await {
-                return (
-                    Some(replica.to_string()),
-                    Some(cut_at.elapsed().as_millis()),
-                );
+                return (Some(replica.clone()), Some(cut_at.elapsed().as_millis()));
             }
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

@@ -4,7 +4,8 @@
 //! replica), picks the majority client's address, runs `exec::partition` and builds the report.
 //!
 //! Exit 1 when no replica took over while the cut lasted, when the nodes did not agree again after
-//! the heal, or when a value read back wrong. Lost writes are the drill's measurement, not a
+//! the heal or the old master did not sync again from the promoted replica, or when a value read
+//! back wrong. Lost writes are the drill's measurement, not a
 //! failure: without `min-replicas-to-write` an isolated master acknowledges writes until its node
 //! timeout.
 
@@ -44,6 +45,7 @@ impl PartitionReport {
         let outcome = &self.outcome;
         outcome.promoted.is_some()
             && outcome.agreed_ms.is_some()
+            && outcome.resynced_ms.is_some()
             && outcome.minority.wrong.is_empty()
             && outcome.majority.wrong.is_empty()
     }

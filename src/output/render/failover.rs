@@ -131,6 +131,21 @@ impl Render for PartitionReport {
                 "[ERR] the nodes did not agree again after the heal in time: `rcluster check` shows where it stands".to_string(),
             ),
         });
+        if outcome.agreed_ms.is_some() {
+            lines.push(match outcome.resynced_ms {
+                Some(ms) => Line::plain(format!(
+                    "partition: {} held its new master's data again {ms} ms after the heal",
+                    self.master.address
+                )),
+                None => Line::new(
+                    Level::Err,
+                    format!(
+                        "[ERR] {} did not sync again from the promoted replica in time",
+                        self.master.address
+                    ),
+                ),
+            });
+        }
         for (writer, tally) in [("minority", minority), ("majority", majority)] {
             if !tally.wrong.is_empty() {
                 lines.push(Line::new(
