@@ -58,7 +58,9 @@ pub struct LocalDownReport {
     pub state_dir: PathBuf,
     /// The ports of the nodes stopped.
     pub stopped: Vec<u16>,
-    /// Leftover firewall rules of a partition drill (`rcluster-drill` comment) that were removed.
+    /// Leftover firewall rules of a partition drill (`rcluster-drill` comment) that were removed
+    /// (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub removed_rules: Vec<String>,
 }
 

@@ -257,7 +257,17 @@ mod tests {
     fn a_listed_rule_splits_into_arguments() {
         assert_eq!(
             split_rule("INPUT -s 127.0.0.2/32 -m comment --comment \"a b\" -j DROP"),
-            ["INPUT", "-s", "127.0.0.2/32", "-m", "comment", "--comment", "a b", "-j", "DROP"]
+            [
+                "INPUT",
+                "-s",
+                "127.0.0.2/32",
+                "-m",
+                "comment",
+                "--comment",
+                "a b",
+                "-j",
+                "DROP"
+            ]
         );
     }
 }

@@ -104,7 +104,10 @@ pub struct PartitionOutcome {
 
 /// Refused up front: `iptables` unusable, a node whose own connections do not leave from its own
 /// address (its `bind-source-addr`), so rules between addresses would not cut them.
-pub async fn refuse_uncuttable(session: &Arc<Session>, nodes: &[NodeAddress]) -> anyhow::Result<()> {
+pub async fn refuse_uncuttable(
+    session: &Arc<Session>,
+    nodes: &[NodeAddress],
+) -> anyhow::Result<()> {
     firewall::check_available()?;
     for node in nodes {
         let mut client = session.client(node).await?;
@@ -592,7 +595,11 @@ async fn read_back(
         let Ok(mut client) = session.client(address).await else {
             continue;
         };
-        let Ok(Ok(entries)) = client.cluster_nodes().await.map(|t| parse_cluster_nodes(&t)) else {
+        let Ok(Ok(entries)) = client
+            .cluster_nodes()
+            .await
+            .map(|t| parse_cluster_nodes(&t))
+        else {
             continue;
         };
         for entry in entries.iter().filter(|e| e.is_master()) {

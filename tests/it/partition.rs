@@ -80,14 +80,22 @@ fn a_partitioned_master_loses_what_it_acknowledged_and_min_replicas_refuses_writ
         "the isolated master's acknowledged writes are lost: {minority}"
     );
     assert!(minority["acknowledged_during_cut"].as_u64().unwrap() > 0);
-    assert_eq!(doc["majority"]["lost"].as_array().unwrap().len(), 0, "{doc}");
+    assert_eq!(
+        doc["majority"]["lost"].as_array().unwrap().len(),
+        0,
+        "{doc}"
+    );
     assert_eq!(minority["wrong"].as_array().unwrap().len(), 0, "{doc}");
     assert!(doc["promoted_ms"].as_u64().is_some(), "{doc}");
     assert!(doc["majority"]["longest_gap_ms"].as_u64().unwrap() > 0);
     let rules = doc["rules"].as_array().unwrap();
     // Both ways between the master and 5 other nodes plus the majority client.
     assert_eq!(rules.len(), 12, "{doc}");
-    assert!(rules.iter().all(|r| r.as_str().unwrap().contains("rcluster-drill:")));
+    assert!(
+        rules
+            .iter()
+            .all(|r| r.as_str().unwrap().contains("rcluster-drill:"))
+    );
     assert!(drill_rules().is_empty(), "{:?}", drill_rules());
     let checked = run(&["check", &seed]);
     assert_eq!(checked.code, 0, "{}{}", checked.stdout, checked.stderr);
@@ -132,7 +140,11 @@ fn a_partitioned_master_loses_what_it_acknowledged_and_min_replicas_refuses_writ
         "the isolated master refused writes for want of a replica: {minority}"
     );
     assert_eq!(doc["min_replicas"]["to_write"], 1, "{doc}");
-    assert_eq!(doc["majority"]["lost"].as_array().unwrap().len(), 0, "{doc}");
+    assert_eq!(
+        doc["majority"]["lost"].as_array().unwrap().len(),
+        0,
+        "{doc}"
+    );
     for (port, to_write, max_lag) in before {
         assert_eq!(config(&cluster, port, "min-replicas-to-write"), to_write);
         assert_eq!(config(&cluster, port, "min-replicas-max-lag"), max_lag);

@@ -117,7 +117,9 @@ pub(super) async fn run(
     let client_address = (200..=254)
         .map(|last| Ipv4Addr::new(127, 0, 0, last))
         .find(|ip| !used.contains(&ip.to_string().as_str()))
-        .ok_or_else(|| UsageError("no free address in 127.0.0.200-254 for the drill's client".into()))?;
+        .ok_or_else(|| {
+            UsageError("no free address in 127.0.0.200-254 for the drill's client".into())
+        })?;
     let nodes: Vec<_> = view.nodes.iter().map(|n| n.address.clone()).collect();
     crate::exec::partition::refuse_uncuttable(&context.session, &nodes).await?;
     let _lock = super::super::take_lock(context, &view, "failover").await?;

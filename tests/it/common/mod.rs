@@ -284,10 +284,7 @@ impl TestCluster {
     fn info_replication(&self, port: u16) -> Option<String> {
         let session = self.session();
         self.runtime.block_on(async {
-            let mut client = session
-                .client(&self.node_address(port))
-                .await
-                .ok()?;
+            let mut client = session.client(&self.node_address(port)).await.ok()?;
             client.query::<String>(&["INFO", "replication"]).await.ok()
         })
     }
@@ -296,10 +293,7 @@ impl TestCluster {
     pub fn try_id(&self, port: u16) -> Option<String> {
         let session = self.session();
         self.runtime.block_on(async {
-            let mut client = session
-                .client(&self.node_address(port))
-                .await
-                .ok()?;
+            let mut client = session.client(&self.node_address(port)).await.ok()?;
             client.query::<String>(&["CLUSTER", "MYID"]).await.ok()
         })
     }
