@@ -4,7 +4,8 @@
 # on PATH. Installs Redis and openssl when missing, with
 # apt-get (Debian/Ubuntu: redis-server redis-tools) or brew (macOS); never
 # installs Rust. Also Prometheus (Debian's prometheus), for the metrics tests. Debian's redis-server package also starts a system service
-# on port 6379; nothing in this project relies on it.
+# on port 6379; nothing in this project relies on it. Also iptables (apt), for the partition drill
+# (`failover --drill --partition`) and its test, which add and remove real firewall rules as root.
 set -euo pipefail
 
 have() { command -v "$1" >/dev/null 2>&1; }
@@ -26,6 +27,18 @@ as_root() {
 if { ! have prometheus || ! have tmux; } && have apt-get; then
   as_root apt-get update
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus tmux
+fi
+
+# iptables: the partition drill and its test cut a node off with real DROP rules. Missing, the test
+# fails (it is never skipped), so install it here.
+if ! have iptables && ! [ -x /usr/sbin/iptables ] && ! [ -x /sbin/iptables ]; then
+  if have apt-get; then
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends iptables
+  else
+    echo "install-deps: please install iptables (the partition drill and its test need it)" >&2
+    exit 1
+  fi
 fi
 
 if ! have redis-server || ! have redis-cli || ! have openssl; then

@@ -38,6 +38,19 @@ pub struct SandboxOptions {
     /// `enable-debug-command local`: tests that hold the cluster bus still
     /// (`DEBUG DROP-CLUSTER-PACKET-FILTER`) need it.
     pub debug_command: bool,
+    /// Node i binds, announces and connects out from its own loopback address (127.0.0.2,
+    /// 127.0.0.3, ...) instead of all sharing 127.0.0.1, so firewall rules can cut one node off
+    /// (`failover --drill --partition`).
+    pub spread_addresses: bool,
+}
+
+/// The most nodes `--spread-addresses` places (127.0.0.2 to 127.0.0.199; the drill's own client
+/// takes an address from 127.0.0.200 up).
+pub const MAX_SPREAD_NODES: usize = 198;
+
+/// The loopback address of node `index` with `--spread-addresses`.
+pub fn spread_address(index: usize) -> String {
+    format!("127.0.0.{}", index + 2)
 }
 
 /// Certificate files for a TLS sandbox.
@@ -83,6 +96,7 @@ impl Default for SandboxOptions {
             tls: None,
             databases: 1,
             debug_command: false,
+            spread_addresses: false,
         }
     }
 }
@@ -97,6 +111,8 @@ pub fn default_state_dir() -> PathBuf {
 /// One started server.
 #[derive(Debug, Clone)]
 pub struct SandboxNode {
+    /// The address it binds (127.0.0.1, or its own with `spread_addresses`).
+    pub host: String,
     pub port: u16,
     pub pid: u32,
     pub dir: PathBuf,
@@ -104,7 +120,7 @@ pub struct SandboxNode {
 
 impl SandboxNode {
     pub fn address(&self) -> NodeAddress {
-        NodeAddress::new("127.0.0.1", self.port)
+        NodeAddress::new(&self.host, self.port)
     }
 }
 
@@ -123,6 +139,11 @@ impl Sandbox {
         if count == 0 {
             bail!("nothing to start: --masters must be at least 1");
         }
+        if options.spread_addresses && count > MAX_SPREAD_NODES {
+            bail!(
+                "--spread-addresses places at most {MAX_SPREAD_NODES} nodes (127.0.0.2 to 127.0.0.199), not {count}"
+            );
+        }
         std::fs::create_dir_all(&options.state_dir)
             .with_context(|| format!("cannot create {}", options.state_dir.display()))?;
         let mut sandbox = Sandbox {
@@ -131,8 +152,13 @@ impl Sandbox {
             detached: false,
         };
         let ports = pick_ports(options.base_port, count)?;
-        for port in ports {
-            sandbox.nodes.push(start_node(options, port)?);
+        for (index, port) in ports.into_iter().enumerate() {
+            let host = if options.spread_addresses {
+                spread_address(index)
+            } else {
+                "127.0.0.1".to_string()
+            };
+            sandbox.nodes.push(start_node(options, &host, port)?);
         }
         let session = Arc::new(Session::new(connect_options(options)));
         for node in &sandbox.nodes {
@@ -213,7 +239,7 @@ fn quote_config_value(value: &str) -> String {
     quoted
 }
 
-fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode> {
+fn start_node(options: &SandboxOptions, host: &str, port: u16) -> anyhow::Result<SandboxNode> {
     let dir = options.state_dir.join(port.to_string());
     // A fresh node every time: an old nodes.conf would bring back an old cluster.
     let _ = std::fs::remove_dir_all(&dir);
@@ -233,7 +259,7 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
     let mut command = Command::new(&options.server_bin);
     command
         .arg(&config)
-        .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+        .args(["--port", &port.to_string(), "--bind", host])
         .args([
             "--cluster-enabled",
             if options.standalone { "no" } else { "yes" },
@@ -262,6 +288,12 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
         .arg(&dir);
     if options.debug_command {
         command.args(["--enable-debug-command", "local"]);
+    }
+    if options.spread_addresses {
+        // Announced, so the cluster's tables name it; and the source of its own connections (bus
+        // and replication), so rules between addresses cut both directions (without it Linux
+        // sends them from 127.0.0.1).
+        command.args(["--cluster-announce-ip", host, "--bind-source-addr", host]);
     }
     if options.databases > 1 && !options.standalone {
         command.args(["--cluster-databases", &options.databases.to_string()]);
@@ -299,6 +331,7 @@ fn start_node(options: &SandboxOptions, port: u16) -> anyhow::Result<SandboxNode
         })?;
     std::fs::write(dir.join("pid"), child.id().to_string())?;
     Ok(SandboxNode {
+        host: host.to_string(),
         port,
         pid: child.id(),
         dir,

@@ -13,6 +13,9 @@
 //! steady rate before, during and after the failover (or, with `--kill-master`, after rcluster kills
 //! the master's process, on this host only), and the report adds what it saw. Exit 1 when the success
 //! rate is under `--min-success` or any value read back wrong or went missing.
+//!
+//! `--drill --partition` names a master instead and cuts it off with firewall rules
+//! ([`partition`]).
 
 use super::Context;
 use crate::error::UsageError;
@@ -24,6 +27,9 @@ use serde::Serialize;
 use std::time::Duration;
 
 pub use crate::exec::failover::{Mode, Phase};
+pub use partition::PartitionReport;
+
+mod partition;
 
 /// What `failover` is asked to do, validated (built by `crate::cli::args::failover`).
 #[derive(Debug)]
@@ -48,6 +54,10 @@ pub struct DrillOptions {
     pub min_success: f64,
     /// Kill the master's process instead of asking the replica to take over.
     pub kill_master: bool,
+    /// Cut the named master off with firewall rules instead (`--partition`).
+    pub partition: bool,
+    /// `min-replicas-to-write` for a partition drill (`--with-min-replicas`).
+    pub min_replicas: Option<u32>,
 }
 
 /// What a drill saw.
@@ -94,6 +104,9 @@ impl FailoverReport {
 
 /// Runs `failover`.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
+    if let Some(drill) = options.drill.filter(|d| d.partition) {
+        return partition::run(context, options, drill).await;
+    }
     let view = load_cluster_view(&context.session, &options.replica).await?;
     let me = view
         .loaded()

@@ -1,4 +1,5 @@
 //! `rcluster local up|down|status`: a throwaway cluster on this machine, built on [`crate::sandbox`].
+//! `down` also removes any firewall rule a partition drill left behind (`exec::firewall`).
 
 use super::Context;
 use crate::error::Exit;
@@ -57,6 +58,10 @@ pub struct LocalDownReport {
     pub state_dir: PathBuf,
     /// The ports of the nodes stopped.
     pub stopped: Vec<u16>,
+    /// Leftover firewall rules of a partition drill (`rcluster-drill` comment) that were removed
+    /// (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed_rules: Vec<String>,
 }
 
 /// The nodes `local up` recorded. Exit 1 unless every one runs.
@@ -112,7 +117,16 @@ pub fn state_dir_flag(dir: &std::path::Path) -> String {
 
 fn down(state_dir: PathBuf) -> Outcome {
     let stopped = stop_recorded(&state_dir);
-    Outcome::new(LocalDownReport { state_dir, stopped }, Exit::Ok)
+    // Where iptables is missing or may not be read (not root), no drill can have left a rule.
+    let removed_rules = crate::exec::firewall::remove_leftovers().unwrap_or_default();
+    Outcome::new(
+        LocalDownReport {
+            state_dir,
+            stopped,
+            removed_rules,
+        },
+        Exit::Ok,
+    )
 }
 
 fn status(state_dir: PathBuf) -> Outcome {

@@ -5,6 +5,7 @@
 //! Errors are typed ([`NetError`]) and never contain the password.
 
 mod address;
+mod bound;
 mod cluster_section;
 mod concurrent;
 mod error;

@@ -21,6 +21,7 @@ mod json;
 mod membership;
 mod metrics;
 mod migrate;
+mod partition;
 mod redis_asm;
 mod redis_cli_compat;
 mod security;

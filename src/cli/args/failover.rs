@@ -7,7 +7,7 @@ use std::time::Duration;
 /// Arguments of `failover`.
 #[derive(Debug, clap::Args)]
 pub struct FailoverArgs {
-    /// The replica to promote: HOST:PORT, or HOST then PORT.
+    /// The replica to promote: HOST:PORT, or HOST then PORT (with --partition: the master to cut off).
     pub node: String,
     /// Without the master's agreement (it may be down); a majority of masters must vote.
     #[arg(long, conflicts_with = "takeover")]
@@ -38,6 +38,15 @@ pub struct FailoverArgs {
     /// Kill the master's process (on this host) instead of a controlled failover.
     #[arg(long, requires = "drill", conflicts_with_all = ["force", "takeover"])]
     pub kill_master: bool,
+    /// Cut the master NODE off with iptables DROP rules (root, every node on a loopback address of
+    /// this host) for --duration, while a writer on each side writes; then heal and report the
+    /// acknowledged writes lost.
+    #[arg(long, requires = "drill", conflicts_with_all = ["force", "takeover", "kill_master"])]
+    pub partition: bool,
+    /// With --partition: set min-replicas-to-write N (and min-replicas-max-lag 1) on every master
+    /// for the drill, restored afterwards.
+    #[arg(long, value_name = "N", requires = "partition")]
+    pub with_min_replicas: Option<u32>,
     /// Promote the replica even though it does not hold its master's data (its first sync has not
     /// finished, its link is down, or it lags): the keys only its master holds are lost.
     #[arg(long)]
@@ -63,6 +72,8 @@ impl FailoverArgs {
                 rate: self.rate,
                 min_success: self.min_success,
                 kill_master: self.kill_master,
+                partition: self.partition,
+                min_replicas: self.with_min_replicas,
             }),
         })
     }

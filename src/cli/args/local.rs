@@ -14,7 +14,7 @@ pub struct LocalArgs {
 /// What to do with the local cluster.
 #[derive(Debug, clap::Subcommand)]
 pub enum LocalAction {
-    /// Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address.
+    /// Start nodes on 127.0.0.1 (or 127.0.0.2, 127.0.0.3, ... with --spread-addresses), form a cluster, wait until it is healthy, print the seed address.
     Up {
         /// Number of masters.
         #[arg(long, default_value_t = 3)]
@@ -40,6 +40,10 @@ pub enum LocalAction {
         /// Numbered databases per node in cluster mode (`cluster-databases`; Valkey 9 or later).
         #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
         databases: u16,
+        /// Node i binds, announces and connects out from its own loopback address (127.0.0.2,
+        /// 127.0.0.3, ...), so `failover --drill --partition` can cut one off with firewall rules.
+        #[arg(long)]
+        spread_addresses: bool,
     },
     /// Stop the nodes `up` started (by their pid files) and nothing else.
     Down {
@@ -69,6 +73,7 @@ impl LocalArgs {
                 state_dir,
                 no_create,
                 databases,
+                spread_addresses,
             } => Options::Up(SandboxOptions {
                 masters: *masters,
                 replicas: *replicas,
@@ -82,6 +87,7 @@ impl LocalArgs {
                 tls: None,
                 databases: *databases,
                 debug_command: false,
+                spread_addresses: *spread_addresses,
             }),
             LocalAction::Down { state_dir } => Options::Down {
                 state_dir: dir(state_dir),

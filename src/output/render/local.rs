@@ -19,14 +19,22 @@ impl Render for LocalUpReport {
 
 impl Render for LocalDownReport {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
+        let rules = (!self.removed_rules.is_empty()).then(|| {
+            Line::plain(format!(
+                "removed {} leftover partition drill rule(s) (rcluster-drill)",
+                self.removed_rules.len()
+            ))
+        });
         if self.stopped.is_empty() {
             let hint = format!(
                 "no running local nodes recorded in {}",
                 self.state_dir.display()
             );
-            return hint_line(options, hint).into_iter().collect();
+            return rules.into_iter().chain(hint_line(options, hint)).collect();
         }
-        vec![Line::plain(format!("stopped {} nodes", self.stopped.len()))]
+        std::iter::once(Line::plain(format!("stopped {} nodes", self.stopped.len())))
+            .chain(rules)
+            .collect()
     }
 }
 

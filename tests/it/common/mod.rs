@@ -78,6 +78,16 @@ impl TestCluster {
         self.sandbox.nodes[index].port
     }
 
+    /// The address of the node on `port` (its own loopback address with `spread_addresses`).
+    pub fn node_address(&self, port: u16) -> NodeAddress {
+        self.sandbox
+            .nodes
+            .iter()
+            .find(|n| n.port == port)
+            .map(|n| n.address())
+            .unwrap_or_else(|| NodeAddress::new("127.0.0.1", port))
+    }
+
     /// One session per test cluster, so repeated commands reuse their connections.
     pub fn session(&self) -> Arc<Session> {
         Arc::clone(&self.session)
@@ -95,7 +105,7 @@ impl TestCluster {
         let session = self.session();
         self.runtime.block_on(async {
             let mut client = session
-                .client(&NodeAddress::new("127.0.0.1", port))
+                .client(&self.node_address(port))
                 .await
                 .expect("connect");
             client.query::<redis::Value>(args).await.expect("command")
@@ -274,10 +284,7 @@ impl TestCluster {
     fn info_replication(&self, port: u16) -> Option<String> {
         let session = self.session();
         self.runtime.block_on(async {
-            let mut client = session
-                .client(&NodeAddress::new("127.0.0.1", port))
-                .await
-                .ok()?;
+            let mut client = session.client(&self.node_address(port)).await.ok()?;
             client.query::<String>(&["INFO", "replication"]).await.ok()
         })
     }
@@ -286,10 +293,7 @@ impl TestCluster {
     pub fn try_id(&self, port: u16) -> Option<String> {
         let session = self.session();
         self.runtime.block_on(async {
-            let mut client = session
-                .client(&NodeAddress::new("127.0.0.1", port))
-                .await
-                .ok()?;
+            let mut client = session.client(&self.node_address(port)).await.ok()?;
             client.query::<String>(&["CLUSTER", "MYID"]).await.ok()
         })
     }
@@ -941,7 +945,7 @@ impl TestCluster {
         let session = self.session();
         self.runtime.block_on(async {
             let mut client = session
-                .client(&NodeAddress::new("127.0.0.1", port))
+                .client(&self.node_address(port))
                 .await
                 .expect("connect");
             let mut pipe = redis::pipe();

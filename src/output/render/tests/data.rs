@@ -210,6 +210,7 @@ fn local_up_down_and_status() {
     let down = LocalDownReport {
         state_dir: "/tmp/rcluster-local".into(),
         stopped: (42001..=42006).collect(),
+        removed_rules: vec![],
     };
     text.push_str(&views(
         "local",
@@ -220,6 +221,7 @@ fn local_up_down_and_status() {
     let none = LocalDownReport {
         state_dir: "/tmp/rcluster-local".into(),
         stopped: vec![],
+        removed_rules: vec![],
     };
     text.push_str(&views(
         "local",
