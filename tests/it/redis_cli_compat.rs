@@ -648,9 +648,16 @@ fn rebalance_simulate_moves_what_redis_cli_7_and_8_move() {
         cluster.id(cluster.port(1)),
         cluster.id(cluster.port(2)),
     );
-    for (from, count) in [(&b, "1069"), (&c, "1464")] {
+    let owned = |id: &str| {
+        let view = cluster.view();
+        view.node_by_id(id).unwrap().myself().slots.len()
+    };
+    // 4393 on b and 3997 on c, whichever master started with the odd 5462nd slot.
+    let counts = [(&b, owned(&b) - 4393), (&c, owned(&c) - 3997)];
+    for (from, count) in counts {
+        let count = count.to_string();
         let moved = run(&[
-            "reshard", &seed, "--from", from, "--to", &a, "--slots", count, "--yes",
+            "reshard", &seed, "--from", from, "--to", &a, "--slots", &count, "--yes",
         ]);
         assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
     }
@@ -660,8 +667,8 @@ fn rebalance_simulate_moves_what_redis_cli_7_and_8_move() {
     let moves = moving_lines(&ours.stdout);
     assert_eq!(moves.len(), 2, "{}", ours.stdout);
     assert_eq!(moves, moving_lines(&reference.stdout));
-    assert!(moves[0].starts_with("Moving 1464 slots"), "{moves:?}");
-    assert!(moves[1].starts_with("Moving 1069 slots"), "{moves:?}");
+    // Which master starts with the odd 5462nd slot varies, so the shares are 1464 + 1069 or
+    // 1465 + 1068: what matters is that both redis-cli versions move exactly what rcluster moves.
     let newer = redis_cli_8_6(&args);
     assert_eq!(newer.code, ours.code, "{}{}", newer.stdout, newer.stderr);
     assert_eq!(moving_lines(&newer.stdout), moves);
