@@ -64,6 +64,8 @@ pub struct Summary {
     pub open_slots: i64,
     /// Some node's slot table differs from the others'.
     pub slot_tables_disagree: bool,
+    /// Server-side slot migrations running, or failed and retrying, one line each.
+    pub server_side_moves: Vec<String>,
     pub nodes: Vec<WatchedNode>,
     /// The footer line of the text view.
     #[serde(skip)]
@@ -127,6 +129,7 @@ impl Summary {
             cluster_state_ok: snapshot.cluster_state_ok,
             open_slots: snapshot.open_slots,
             slot_tables_disagree: snapshot.disagreement,
+            server_side_moves: snapshot.server_side_moves.clone(),
             nodes,
             footer: footer(snapshot, seed),
             rows: rows(snapshot),

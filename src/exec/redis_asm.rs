@@ -26,8 +26,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// How often a task's state is read.
-const POLL: Duration = Duration::from_millis(10);
+/// How often a task's state is read (a STATUS is a few microseconds of the server's time; the
+/// wait between a task's end and its report is half this on average).
+const POLL: Duration = Duration::from_millis(2);
 
 /// One task: the slots `source` gives `target`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,10 +114,7 @@ pub async fn execute_redis_asm(
         })
         .await;
         for outcome in results {
-            summary.slots += outcome.done.len();
-            summary.keys += outcome.done.iter().map(|d| d.keys).sum::<u64>();
-            errors.extend(outcome.errors);
-            summary.warnings.extend(outcome.notes);
+            outcome.add_to(&mut summary, &mut errors);
         }
     }
     summary.seconds = started.elapsed().as_secs_f64();
@@ -185,10 +183,7 @@ pub async fn conclude_left_tasks(
     })
     .await;
     for outcome in results {
-        summary.slots += outcome.done.len();
-        summary.keys += outcome.done.iter().map(|d| d.keys).sum::<u64>();
-        errors.extend(outcome.errors);
-        summary.warnings.extend(outcome.notes);
+        outcome.add_to(&mut summary, &mut errors);
     }
     summary.seconds = started.elapsed().as_secs_f64();
     (summary, errors)
@@ -205,6 +200,16 @@ struct TaskOutcome {
     done: Vec<SlotDone>,
     errors: Vec<MoveError>,
     notes: Vec<String>,
+}
+
+impl TaskOutcome {
+    /// Counts this task into a run's summary and errors.
+    fn add_to(self, summary: &mut MoveSummary, errors: &mut Vec<MoveError>) {
+        summary.slots += self.done.len();
+        summary.keys += self.done.iter().map(|d| d.keys).sum::<u64>();
+        errors.extend(self.errors);
+        summary.warnings.extend(self.notes);
+    }
 }
 
 /// Everything a task needs.
@@ -225,12 +230,7 @@ impl TaskRunner {
             errors: self.errors(&pair, &reason, step),
             ..TaskOutcome::default()
         };
-        let clients = async {
-            let on_source = self.session.client(&source.address).await?;
-            let on_target = self.session.client(&target.address).await?;
-            Ok::<_, crate::net::NetError>((on_source, on_target))
-        };
-        let (mut on_source, mut on_target) = match clients.await {
+        let (mut on_source, mut on_target) = match self.clients(source, target).await {
             Ok(clients) => clients,
             Err(error) => return fail(error.to_string(), SlotStep::Untouched),
         };
@@ -291,12 +291,7 @@ impl TaskRunner {
             ..TaskOutcome::default()
         };
         let (source, target) = (&self.endpoints[&pair.source], &self.endpoints[&pair.target]);
-        let clients = async {
-            let on_source = self.session.client(&source.address).await?;
-            let on_target = self.session.client(&target.address).await?;
-            Ok::<_, crate::net::NetError>((on_source, on_target))
-        };
-        let (mut on_source, mut on_target) = match clients.await {
+        let (mut on_source, mut on_target) = match self.clients(source, target).await {
             Ok(clients) => clients,
             Err(error) => return fail(error.to_string(), SlotStep::Untouched),
         };
@@ -489,6 +484,17 @@ impl TaskRunner {
             }
             tokio::time::sleep(POLL).await;
         }
+    }
+
+    /// Connections to both sides of a task.
+    async fn clients(
+        &self,
+        source: &Endpoint,
+        target: &Endpoint,
+    ) -> Result<(NodeClient, NodeClient), crate::net::NetError> {
+        let on_source = self.session.client(&source.address).await?;
+        let on_target = self.session.client(&target.address).await?;
+        Ok((on_source, on_target))
     }
 
     /// Shows that the task `id` of `pair` entered `phase`.

@@ -36,6 +36,9 @@ pub struct Snapshot {
     pub replica_lag: Vec<(String, i64)>,
     pub open_slots: i64,
     pub disagreement: bool,
+    /// Server-side slot migrations running, or failed and retrying (one line each, as
+    /// `exec::atomic::running_jobs` describes them).
+    pub server_side_moves: Vec<String>,
 }
 
 /// One node's sample.
@@ -57,6 +60,8 @@ pub async fn snapshot(session: &Arc<Session>, seed: &NodeAddress) -> Snapshot {
         return snapshot;
     };
     snapshot.loaded = true;
+    let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
+    snapshot.server_side_moves = super::atomic::running_jobs(session, &masters).await;
     let report = check_cluster(&view, None);
     snapshot.open_slots = report.open_slots.len() as i64;
     snapshot.disagreement = report

@@ -148,8 +148,12 @@ pub fn footer(snapshot: &Snapshot, seed: &NodeAddress) -> String {
         (true, false) => "cluster_state:fail".into(),
     };
     let down = snapshot.nodes.iter().filter(|n| !n.up).count();
+    let moving = match snapshot.server_side_moves.len() {
+        0 => String::new(),
+        n => format!(" | server-side moves: {n}"),
+    };
     format!(
-        "{state} | {} nodes, {down} down | open slots: {} | refreshed {h:02}:{m:02}:{s:02} UTC",
+        "{state} | {} nodes, {down} down | open slots: {}{moving} | refreshed {h:02}:{m:02}:{s:02} UTC",
         snapshot.nodes.len(),
         snapshot.open_slots
     )

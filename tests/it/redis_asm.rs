@@ -266,7 +266,7 @@ fn a_stalled_task_under_client_traffic_is_reported_and_cancelled_on_both_sides()
 }
 
 /// A task started by hand (no rcluster journal names it) still running: `check` names it (a
-/// warning); `reshard` of its slot, `setslot` and `fix` are refused before they change anything,
+/// warning) and `watch` shows it; `reshard` of its slot, `setslot` and `fix` are refused before they change anything,
 /// naming the task; the slot is opened nowhere. On Valkey 9 (`MIGRATESLOTS`, sent to the source) as on Redis 8.6 (`CLUSTER
 /// MIGRATION IMPORT`, sent to the destination).
 fn a_running_task_is_refused(server: &str) {
@@ -342,6 +342,20 @@ fn a_running_task_is_refused(server: &str) {
                 .contains(&format!("is moving slots {slot} from")),
         "{}",
         check.stdout
+    );
+    let watched = run(&["watch", &seed, "--count", "1", "--json"]);
+    assert_eq!(watched.code, 0, "{}", watched.stderr);
+    let moves = &crate::common::json(watched.stdout.trim())["server_side_moves"];
+    assert!(
+        moves.as_array().is_some_and(|m| !m.is_empty()),
+        "watch names the running task: {}",
+        watched.stdout
+    );
+    let plain = run(&["watch", &seed, "--count", "1"]);
+    assert!(
+        plain.stdout.contains("server-side moves: "),
+        "{}",
+        plain.stdout
     );
     for node in cluster.view().loaded() {
         assert!(

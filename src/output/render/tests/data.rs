@@ -310,6 +310,7 @@ fn metrics_watch_and_text() {
         cluster_state_ok: true,
         open_slots: 0,
         slot_tables_disagree: false,
+        server_side_moves: Vec::new(),
         nodes,
         footer: "cluster_state:ok | 3 nodes, 0 down | open slots: 0 | refreshed 10:31:45 UTC"
             .into(),
