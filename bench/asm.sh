@@ -4,8 +4,8 @@
 # keys (50-byte values) with redis-cli 8.6 (--cluster-pipeline 1000, per key), rcluster's per-slot
 # engine (--migration legacy) and rcluster's default (the servers' own CLUSTER MIGRATION), ${RUNS:-2}
 # rounds, each run moving the slots back the other way. For the default it also prints the servers'
-# own task time (CLUSTER MIGRATION STATUS on the destination: end_time - create_time) and rcluster's
-# wall time over it. Then it adds an empty 4th master and times `rebalance --use-empty-masters` onto
+# own task time (CLUSTER MIGRATION STATUS on both sides: from the task's creation to the later
+# end_time) and rcluster's wall time over it. Then it adds an empty 4th master and times `rebalance --use-empty-masters` onto
 # it with the same three tools (the master drained back, untimed, between runs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,18 +26,28 @@ state=$REPLY
 "$rc_bin" local up --masters 3 --port "$base" --node-timeout 15000 --server-bin "$server" \
   --state-dir "$state" >/dev/null 2>&1
 python3 bench/load_keys.py "$base" --keys "${KEYS:-1000000}" --size 50
+ports=("$base" $((base + 1)) $((base + 2)))
 a=$("$cli" -p "$base" cluster myid)
 b=$("$cli" -p $((base + 1)) cluster myid)
 echo "nproc: $(nproc); $("$server" --version | cut -d' ' -f1-3); $("$cli" --version); $("$rc_bin" --version)"
 
 now() { date +%s%N; }
-# task_ms PORT SINCE_MS: the servers' own time of the import tasks PORT created since SINCE_MS
+# task_ms SINCE_MS: the servers' own time of the tasks created since SINCE_MS, from every master's
+# CLUSTER MIGRATION STATUS: per task id, from its creation on the destination to the later of its
+# two sides' end_time (the source finishes after the destination), summed over the tasks (they run
+# one after the other when they share a node, as here).
 task_ms() {
-  "$cli" -p "$1" cluster migration status all | paste - - | awk -v since="$2" '
-    $1 == "operation" { op = $2 }
-    $1 == "create_time" { created = $2 }
-    $1 == "end_time" { if (op == "import" && created >= since && $2 > 0) total += $2 - created }
-    END { print total + 0 }'
+  local port
+  for port in "${ports[@]}"; do
+    "$cli" -p "$port" cluster migration status all | paste - -
+  done | awk -v since="$1" '
+    $1 == "id" { id = $2 }
+    $1 == "create_time" { created[id] = (id in created && created[id] < $2) ? created[id] : $2 }
+    $1 == "end_time" { if ($2 > ended[id]) ended[id] = $2 }
+    END {
+      for (id in created) if (created[id] >= since && ended[id] > 0) total += ended[id] - created[id]
+      print total + 0
+    }'
 }
 # move NAME FROM_PORT TO_PORT COMMAND...: run COMMAND, print its time and the keys TO_PORT gained.
 move() {
@@ -50,7 +60,7 @@ move() {
   t1=$(now)
   moved=$(($("$cli" -p "$to" dbsize) - before))
   ms=$(((t1 - t0) / 1000000))
-  tasks=$(task_ms "$to" "$since")
+  tasks=$(task_ms "$since")
   printf '%-34s %6d ms, %7d keys, %8d keys/s' "$name" "$ms" "$moved" $((moved * 1000 / (ms + 1)))
   if [ "$tasks" -gt 0 ]; then
     printf ', servers'"'"' task time %d ms, wall/task %s' "$tasks" \
@@ -89,6 +99,7 @@ extra=$(free_base_port $((base + 10)) 1)
   --state-dir "$extra_state" >/dev/null 2>&1
 "$rc_bin" add-node "127.0.0.1:$extra" "$seed" >/dev/null 2>&1
 d=$("$cli" -p "$extra" cluster myid)
+ports+=("$extra")
 # A master drained of its last slot would otherwise become a replica (replica migration).
 for port in "$base" $((base + 1)) $((base + 2)) "$extra"; do
   "$cli" -p "$port" config set cluster-allow-replica-migration no >/dev/null

@@ -556,6 +556,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'How long the drill''s traffic runs (the failover starts after a third of it)')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'The drill''s writes per second')
             [CompletionResult]::new('--min-success', '--min-success', [CompletionResultType]::ParameterName, 'The success rate, in percent, below which the drill fails')
+            [CompletionResult]::new('--with-min-replicas', '--with-min-replicas', [CompletionResultType]::ParameterName, 'With --partition: set min-replicas-to-write N (and min-replicas-max-lag 1) on every master for the drill, restored afterwards')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name (needs a password)')
@@ -572,6 +573,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--takeover', '--takeover', [CompletionResultType]::ParameterName, 'Without any vote (a partitioned minority): the replica takes a new epoch by itself')
             [CompletionResult]::new('--drill', '--drill', [CompletionResultType]::ParameterName, 'A drill: write and read keys before, during and after the failover, and report what failed')
             [CompletionResult]::new('--kill-master', '--kill-master', [CompletionResultType]::ParameterName, 'Kill the master''s process (on this host) instead of a controlled failover')
+            [CompletionResult]::new('--partition', '--partition', [CompletionResultType]::ParameterName, 'Cut the master NODE off with iptables DROP rules (root, every node on a loopback address of this host) for --duration, while a writer on each side writes; then heal and report the acknowledged writes lost')
             [CompletionResult]::new('--accept-data-loss', '--accept-data-loss', [CompletionResultType]::ParameterName, 'Promote the replica even though it does not hold its master''s data (its first sync has not finished, its link is down, or it lags): the keys only its master holds are lost')
             [CompletionResult]::new('--break-lock', '--break-lock', [CompletionResultType]::ParameterName, 'Take the cluster''s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
@@ -789,7 +791,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--no-auth-warning', '--no-auth-warning', [CompletionResultType]::ParameterName, 'Do not warn about a password given with -a or --pass')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start nodes on 127.0.0.1 (or 127.0.0.2, 127.0.0.3, ... with --spread-addresses), form a cluster, wait until it is healthy, print the seed address')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the nodes `up` started (by their pid files) and nothing else')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List the nodes `up` started and whether they run')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -816,6 +818,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds')
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line')
             [CompletionResult]::new('--no-create', '--no-create', [CompletionResultType]::ParameterName, 'Start empty cluster-mode nodes and do not form a cluster (to try `create`)')
+            [CompletionResult]::new('--spread-addresses', '--spread-addresses', [CompletionResultType]::ParameterName, 'Node i binds, announces and connects out from its own loopback address (127.0.0.2, 127.0.0.3, ...), so `failover --drill --partition` can cut one off with firewall rules')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS (certificates: see --help)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify the nodes'' certificates')
@@ -890,7 +893,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             break
         }
         'rcluster;local;help' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start nodes on 127.0.0.1 (or 127.0.0.2, 127.0.0.3, ... with --spread-addresses), form a cluster, wait until it is healthy, print the seed address')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the nodes `up` started (by their pid files) and nothing else')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List the nodes `up` started and whether they run')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -1023,7 +1026,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             break
         }
         'rcluster;help;local' {
-            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start nodes on 127.0.0.1 (or 127.0.0.2, 127.0.0.3, ... with --spread-addresses), form a cluster, wait until it is healthy, print the seed address')
             [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop the nodes `up` started (by their pid files) and nothing else')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'List the nodes `up` started and whether they run')
             break

@@ -471,6 +471,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l wait -d '
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l duration -d 'How long the drill\'s traffic runs (the failover starts after a third of it)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l rate -d 'The drill\'s writes per second' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l min-success -d 'The success rate, in percent, below which the drill fails' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l with-min-replicas -d 'With --partition: set min-replicas-to-write N (and min-replicas-max-lag 1) on every master for the drill, restored afterwards' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -487,6 +488,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l force -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l takeover -d 'Without any vote (a partitioned minority): the replica takes a new epoch by itself'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l drill -d 'A drill: write and read keys before, during and after the failover, and report what failed'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l kill-master -d 'Kill the master\'s process (on this host) instead of a controlled failover'
+complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l partition -d 'Cut the master NODE off with iptables DROP rules (root, every node on a loopback address of this host) for --duration, while a writer on each side writes; then heal and report the acknowledged writes lost'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l accept-data-loss -d 'Promote the replica even though it does not hold its master\'s data (its first sync has not finished, its link is down, or it lags): the keys only its master holds are lost'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand failover" -l askpass -d 'Read the password from the terminal without echo'
@@ -667,7 +669,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "up" -d 'Start nodes on 127.0.0.1 (or 127.0.0.2, 127.0.0.3, ... with --spread-addresses), form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "status" -d 'List the nodes `up` started and whether they run'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and not __fish_seen_subcommand_from up down status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -691,6 +693,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l no-create -d 'Start empty cluster-mode nodes and do not form a cluster (to try `create`)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l spread-addresses -d 'Node i binds, announces and connects out from its own loopback address (127.0.0.2, 127.0.0.3, ...), so `failover --drill --partition` can cut one off with firewall rules'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from up" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -747,7 +750,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
+complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "up" -d 'Start nodes on 127.0.0.1 (or 127.0.0.2, 127.0.0.3, ... with --spread-addresses), form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "status" -d 'List the nodes `up` started and whether they run'
 complete -c rcluster -n "__fish_rcluster_using_subcommand local; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -796,7 +799,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_s
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover metrics watch import resume setslot local completions help" -f -a "local" -d 'A throwaway cluster on this machine'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover metrics watch import resume setslot local completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and not __fish_seen_subcommand_from create check doctor info add-node del-node call set-timeout apply rebalance reshard fix backup restore failover metrics watch import resume setslot local completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start nodes on 127.0.0.1, form a cluster, wait until it is healthy, print the seed address'
+complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "up" -d 'Start nodes on 127.0.0.1 (or 127.0.0.2, 127.0.0.3, ... with --spread-addresses), form a cluster, wait until it is healthy, print the seed address'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "down" -d 'Stop the nodes `up` started (by their pid files) and nothing else'
 complete -c rcluster -n "__fish_rcluster_using_subcommand help; and __fish_seen_subcommand_from local" -f -a "status" -d 'List the nodes `up` started and whether they run'
 

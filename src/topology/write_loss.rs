@@ -112,7 +112,12 @@ pub fn audit_write_loss(nodes: &[(String, Settings)], view: &ClusterView) -> Vec
     }
     groups
         .into_iter()
-        .map(|(exposure, masters)| {
+        .map(|(exposure, mut masters)| {
+            // In address order (host, then port as a number), whatever order the view holds.
+            masters.sort_by_key(|address| {
+                let (host, port) = address.rsplit_once(':').unwrap_or((address, "0"));
+                (host.to_string(), port.parse::<u16>().unwrap_or(0))
+            });
             let (message, why) = exposure.describe(&masters);
             Advice {
                 level: Level::Note,
