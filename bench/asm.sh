@@ -42,10 +42,10 @@ task_ms() {
     "$cli" -p "$port" cluster migration status all | paste - -
   done | awk -v since="$1" '
     $1 == "id" { id = $2 }
-    $1 == "create_time" { created[id] = (id in created && created[id] < $2) ? created[id] : $2 }
+    $1 == "create_time" { if (!(id in created) || $2 < created[id]) created[id] = $2 }
     $1 == "end_time" { if ($2 > ended[id]) ended[id] = $2 }
     END {
-      for (id in created) if (created[id] >= since && ended[id] > 0) total += ended[id] - created[id]
+      for (t in created) if (created[t] >= since && ended[t] > 0) total += ended[t] - created[t]
       print total + 0
     }'
 }
