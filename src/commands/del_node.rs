@@ -290,10 +290,6 @@ async fn forget_all(
     for (address, outcome) in forget_everywhere(&context.session, others, doomed.id()).await {
         match outcome {
             Ok(()) => report.forgot.push(address.to_string()),
-            // A node that has not heard of it yet (right after add-node) has nothing to forget.
-            Err(error) if error.to_string().contains("Unknown node") => {
-                report.forgot.push(address.to_string())
-            }
             Err(error) => report.fail(&address, error),
         }
     }

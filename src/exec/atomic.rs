@@ -146,20 +146,26 @@ pub fn job_findings(
     findings
 }
 
-/// Every job one node lists, in whichever dialect it speaks.
+/// Every job one node lists, in whichever dialect it speaks: Valkey's `CLUSTER GETSLOTMIGRATIONS`
+/// and Redis's `CLUSTER MIGRATION STATUS ALL` asked in one round trip (a server answers one and
+/// refuses the other; one that refuses both, or does not answer, lists none).
 async fn listed_jobs(client: &mut NodeClient) -> Vec<Job> {
-    let ask = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
-    let valkey = client
-        .command_reply(&ask(&["CLUSTER", "GETSLOTMIGRATIONS"]))
-        .await;
-    if let Ok(Ok(reply)) = valkey {
-        return parse_jobs(&reply);
-    }
-    let redis = client
-        .command_reply(&ask(&["CLUSTER", "MIGRATION", "STATUS", "ALL"]))
-        .await;
-    match redis {
-        Ok(Ok(reply)) => parse_listing(&reply, &REDIS_FIELDS),
+    let mut pipe = redis::pipe();
+    pipe.ignore_errors()
+        .cmd("CLUSTER")
+        .arg("GETSLOTMIGRATIONS")
+        .cmd("CLUSTER")
+        .arg("MIGRATION")
+        .arg("STATUS")
+        .arg("ALL");
+    let replies: Vec<redis::RedisResult<redis::Value>> =
+        match client.pipeline(&pipe, "CLUSTER GETSLOTMIGRATIONS").await {
+            Ok(replies) => replies,
+            Err(_) => return Vec::new(),
+        };
+    match replies.as_slice() {
+        [Ok(valkey), _] => parse_jobs(valkey),
+        [_, Ok(redis)] => parse_listing(redis, &REDIS_FIELDS),
         _ => Vec::new(),
     }
 }

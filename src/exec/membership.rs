@@ -135,7 +135,9 @@ pub async fn replicate(
         .await
 }
 
-/// `CLUSTER FORGET id` on every node of `others` at once; what each answered, in their order.
+/// `CLUSTER FORGET id` on every node of `others` at once; what each answered, in their order. A
+/// node that answers "Unknown node" has not heard of `id` (right after an add-node, gossip may not
+/// have reached it): it has nothing to forget, which counts as done.
 pub async fn forget_everywhere(
     session: &Arc<Session>,
     others: Vec<NodeAddress>,
@@ -151,6 +153,10 @@ pub async fn forget_everywhere(
                 client.query::<()>(&["CLUSTER", "FORGET", &id]).await
             }
             .await;
+            let outcome = match outcome {
+                Err(NetError::Server { message, .. }) if message.contains("Unknown node") => Ok(()),
+                other => other,
+            };
             (address, outcome)
         }
     })

@@ -454,12 +454,7 @@ impl TaskRunner {
         let deadline = Instant::now() + self.no_progress_limit;
         let mut shown = false;
         loop {
-            let side = task_state(source, id).await?;
-            let info: String = source
-                .query(&["CLUSTER", "INFO"])
-                .await
-                .map_err(|e| e.to_string())?;
-            let trimming = trim_running(&info);
+            let (side, trimming) = source_side(source, id).await?;
             if trimming && !shown {
                 self.show_phase(pair, id, Phase::Trim);
                 shown = true;
@@ -673,6 +668,27 @@ async fn task_state(client: &mut NodeClient, id: &str) -> Result<Option<Job>, St
         )),
         Err(error) => Err(error.to_string()),
     }
+}
+
+/// The source's side of task `id` and whether its trim of moved keys still runs, in one round
+/// trip (`STATUS ID` and `CLUSTER INFO` pipelined).
+async fn source_side(source: &mut NodeClient, id: &str) -> Result<(Option<Job>, bool), String> {
+    let mut pipe = redis::pipe();
+    pipe.cmd("CLUSTER")
+        .arg("MIGRATION")
+        .arg("STATUS")
+        .arg("ID")
+        .arg(id)
+        .cmd("CLUSTER")
+        .arg("INFO");
+    let (status, info): (redis::Value, String) = source
+        .pipeline(&pipe, "CLUSTER MIGRATION STATUS")
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok((
+        parse_redis_tasks(&status).into_iter().next(),
+        trim_running(&info),
+    ))
 }
 
 /// Whether `info` (a `CLUSTER INFO` text) shows a trim of moved keys still running.

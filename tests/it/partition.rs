@@ -44,6 +44,23 @@ fn config(cluster: &TestCluster, port: u16, name: &str) -> String {
     }
 }
 
+/// `failover MASTER --drill --partition --duration 8s --json` plus `extra`: exit 0 and its document.
+fn partition_drill(master: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec![
+        "failover",
+        master,
+        "--drill",
+        "--partition",
+        "--duration",
+        "8s",
+        "--json",
+    ];
+    args.extend_from_slice(extra);
+    let drilled = run(&args);
+    assert_eq!(drilled.code, 0, "{}{}", drilled.stdout, drilled.stderr);
+    json(&drilled.stdout)
+}
+
 #[test]
 fn a_partitioned_master_loses_what_it_acknowledged_and_min_replicas_refuses_writes() {
     assert!(
@@ -63,17 +80,7 @@ fn a_partitioned_master_loses_what_it_acknowledged_and_min_replicas_refuses_writ
     // Without min-replicas: the cut-off master acknowledges writes until its node timeout, and
     // they are gone once it rejoins as a replica.
     let master = cluster.node_address(a_master(&cluster)).to_string();
-    let drilled = run(&[
-        "failover",
-        &master,
-        "--drill",
-        "--partition",
-        "--duration",
-        "8s",
-        "--json",
-    ]);
-    assert_eq!(drilled.code, 0, "{}{}", drilled.stdout, drilled.stderr);
-    let doc = json(&drilled.stdout);
+    let doc = partition_drill(&master, &[]);
     let minority = &doc["minority"];
     assert!(
         !minority["lost"].as_array().unwrap().is_empty(),
@@ -116,19 +123,7 @@ fn a_partitioned_master_loses_what_it_acknowledged_and_min_replicas_refuses_writ
         })
         .collect();
     let master = cluster.node_address(master_port).to_string();
-    let drilled = run(&[
-        "failover",
-        &master,
-        "--drill",
-        "--partition",
-        "--duration",
-        "8s",
-        "--with-min-replicas",
-        "1",
-        "--json",
-    ]);
-    assert_eq!(drilled.code, 0, "{}{}", drilled.stdout, drilled.stderr);
-    let doc = json(&drilled.stdout);
+    let doc = partition_drill(&master, &["--with-min-replicas", "1"]);
     let minority = &doc["minority"];
     eprintln!(
         "with min-replicas-to-write 1: {} acknowledged writes lost, accepted for {} ms after the cut",

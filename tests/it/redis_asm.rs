@@ -101,6 +101,38 @@ fn kill_once_the_task_runs(mut child: std::process::Child, state: &Path) {
     child.wait().unwrap();
 }
 
+/// A run SIGKILLed while its task runs on the servers: the cluster, the slot, its source and
+/// target ports, every key before, and the run's state folder (its journal).
+struct Killed {
+    cluster: TestCluster,
+    slot: u16,
+    source: u16,
+    target: u16,
+    before: Vec<(Vec<u8>, Vec<u8>)>,
+    state: tempfile::TempDir,
+}
+
+/// A reshard of a 30-key slot whose snapshot takes `micros` per key, killed once its task is
+/// journaled.
+fn killed_mid_task(micros: u64) -> Killed {
+    let (cluster, slot, source, target) = cluster_with_a_slot(30);
+    let before = cluster.dump_all();
+    slow_snapshots(&cluster, source, micros);
+    let state = tempfile::tempdir().unwrap();
+    kill_once_the_task_runs(
+        spawn_reshard(&cluster, slot, target, state.path()),
+        state.path(),
+    );
+    Killed {
+        cluster,
+        slot,
+        source,
+        target,
+        before,
+        state,
+    }
+}
+
 /// The states `port` lists for its migration tasks (`CLUSTER MIGRATION STATUS ALL`).
 fn task_states(cluster: &TestCluster, port: u16) -> Vec<String> {
     let reply = cluster.redis(port, &["CLUSTER", "MIGRATION", "STATUS", "ALL"]);
@@ -144,15 +176,15 @@ fn assert_clean(seed: &str) {
 /// kept, and the journal finished.
 #[test]
 fn resume_finishes_the_task_a_killed_run_left() {
-    let (cluster, slot, source, target) = cluster_with_a_slot(30);
-    let before = cluster.dump_all();
     // About 3 s of snapshot: the task outlives the run.
-    slow_snapshots(&cluster, source, 100_000);
-    let state = tempfile::tempdir().unwrap();
-    kill_once_the_task_runs(
-        spawn_reshard(&cluster, slot, target, state.path()),
-        state.path(),
-    );
+    let Killed {
+        cluster,
+        slot,
+        source,
+        target,
+        before,
+        state,
+    } = killed_mid_task(100_000);
     let resumed = run_with_state(&["resume", &cluster.seed()], state.path());
     assert_eq!(resumed.code, 0, "{}{}", resumed.stdout, resumed.stderr);
     assert!(
@@ -175,15 +207,15 @@ fn resume_finishes_the_task_a_killed_run_left() {
 /// the slot on the source), says so and points to `resume`, which then moves the slot.
 #[test]
 fn fix_cancels_the_task_a_killed_run_left_and_resume_moves_the_slot_after() {
-    let (cluster, slot, source, target) = cluster_with_a_slot(30);
-    let before = cluster.dump_all();
     // Far longer than the test: only the cancel ends this task.
-    slow_snapshots(&cluster, source, 1_000_000);
-    let state = tempfile::tempdir().unwrap();
-    kill_once_the_task_runs(
-        spawn_reshard(&cluster, slot, target, state.path()),
-        state.path(),
-    );
+    let Killed {
+        cluster,
+        slot,
+        source,
+        target,
+        before,
+        state,
+    } = killed_mid_task(1_000_000);
     let fixed = run_with_state(&["fix", &cluster.seed(), "--yes"], state.path());
     assert_eq!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
     assert!(
