@@ -390,6 +390,7 @@ fn migrate_options(context: &Context, options: &Options) -> MigrateOptions {
         parallel: options.parallel,
         window: options.window,
         rate: None,
+        deadline: None,
         user: connect.user.clone(),
         password: connect.password.clone(),
     }

@@ -10,6 +10,55 @@ pub use crate::exec::run::{
     MoveOptions, MoveRunReport, Run, Style, bounded_migrate_timeout, refuse_unknown_targets,
 };
 
+/// The bounds of one step of a long move (`--max-slots`, `--max-time`); no bound: the whole job.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepBounds {
+    pub max_slots: Option<usize>,
+    pub max_time: Option<std::time::Duration>,
+}
+
+impl StepBounds {
+    /// Whether the run is a bounded step.
+    pub fn any(&self) -> bool {
+        self.max_slots.is_some() || self.max_time.is_some()
+    }
+
+    /// This run's share of `plan`, and the driver's options for it: the time bound, and what the
+    /// plan leaves for later runs (for the report).
+    pub fn apply(&self, plan: MovePlan, moves: &MoveOptions) -> (MovePlan, MoveOptions) {
+        let mut moves = moves.clone();
+        if !self.any() {
+            return (plan, moves);
+        }
+        let step = match self.max_slots {
+            Some(max) => crate::plan::bound::first_slots(&plan, max),
+            None => crate::plan::bound::Step { plan, left: 0 },
+        };
+        moves.max_time = self.max_time;
+        moves.left_beyond_plan = Some(step.left);
+        (step.plan, moves)
+    }
+}
+
+/// Says on stderr what share of the plan a bounded step moves.
+pub fn announce_step(context: &Context, step: &MovePlan, moves: &MoveOptions) {
+    if let Some(left) = moves.left_beyond_plan.filter(|&left| left > 0) {
+        context.ui.hint(&format!(
+            "this step moves {} of the {} planned (--max-slots); run the same command again for the rest",
+            step.moves.len(),
+            crate::words::counted(step.moves.len() + left, "slot", "slots"),
+        ));
+    }
+}
+
+/// A bounded `reshard --slot-ranges` whose slots are all on the target already: the job is done.
+#[derive(Debug, serde::Serialize)]
+pub struct NothingLeft {
+    /// Always false: nothing was moved.
+    pub applied: bool,
+    pub target: super::NodeRef,
+}
+
 /// One planned move, its nodes named by id and address.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PlannedMove {

@@ -33,6 +33,8 @@ pub struct Options {
     pub dry_run: bool,
     pub yes: bool,
     pub moves: MoveOptions,
+    /// `--max-slots`, `--max-time`: one bounded step of the job.
+    pub step: super::moves::StepBounds,
 }
 
 /// One `--weight ID=WEIGHT`: the id prefix (lower case) and a weight of at least 0.
@@ -118,7 +120,9 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         Err(error) => return Err(UsageError(error.to_string()).into()),
     };
     let shown = RebalancePlanReport::new(&view, &plan, options.by);
-    super::moves::write_plan_file(context, &options.moves, "rebalance", &view, &plan.moves)?;
+    let (step, moves) = options.step.apply(plan.moves.clone(), &options.moves);
+    super::moves::announce_step(context, &step, &moves);
+    super::moves::write_plan_file(context, &moves, "rebalance", &view, &step)?;
     if options.dry_run {
         return Ok(Outcome::new(shown, Exit::Ok));
     }
@@ -127,23 +131,8 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         context.ui.hint("declined: nothing was moved");
         return Ok(Outcome::new((), Exit::Problems));
     }
-    let run = crate::exec::run::open(
-        &context.driver(),
-        &options.moves,
-        "rebalance",
-        &view,
-        &plan.moves,
-    )
-    .await?;
-    crate::exec::run::execute(
-        &context.driver(),
-        &view,
-        &plan.moves,
-        &options.moves,
-        Style::Quiet,
-        run,
-    )
-    .await
+    let run = crate::exec::run::open(&context.driver(), &moves, "rebalance", &view, &step).await?;
+    crate::exec::run::execute(&context.driver(), &view, &step, &moves, Style::Quiet, run).await
 }
 
 /// Every master is within the threshold: nothing to move.

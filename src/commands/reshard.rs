@@ -30,6 +30,8 @@ pub struct Options {
     pub yes: bool,
     pub dry_run: bool,
     pub moves: MoveOptions,
+    /// `--max-slots`, `--max-time`: one bounded step of the job.
+    pub step: super::moves::StepBounds,
 }
 
 /// The reshard plan: shown before the prompt, and the report of a dry run.
@@ -108,6 +110,15 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         None => ask_line(context, "What is the receiving node ID? ")?,
     };
     let target = resolve_master(&view, &to)?;
+    if let Some(slots) = options.slot_ranges.as_ref().filter(|_| options.step.any())
+        && slots.difference(&target.myself().slots).is_empty()
+    {
+        let done = super::moves::NothingLeft {
+            applied: false,
+            target: NodeRef::of(&view, target.id()),
+        };
+        return Ok(Outcome::new(done, Exit::Ok));
+    }
     let from = match (&options.slot_ranges, &options.from) {
         (None, None) => Some(ask_sources(context, &view, target)?),
         (_, from) => from.clone(),
@@ -125,7 +136,9 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     if let Some(asked) = count.filter(|_| context.redis_cli()) {
         shown.announced = asked;
     }
-    super::moves::write_plan_file(context, &options.moves, "reshard", &view, &plan)?;
+    let (plan, moves) = options.step.apply(plan, &options.moves);
+    super::moves::announce_step(context, &plan, &moves);
+    super::moves::write_plan_file(context, &moves, "reshard", &view, &plan)?;
     if options.dry_run {
         return Ok(Outcome::new(shown, Exit::Ok));
     }
@@ -139,17 +152,8 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         context.ui.hint("declined: nothing was moved");
         return Ok(Outcome::new((), Exit::Problems));
     }
-    let run =
-        crate::exec::run::open(&context.driver(), &options.moves, "reshard", &view, &plan).await?;
-    crate::exec::run::execute(
-        &context.driver(),
-        &view,
-        &plan,
-        &options.moves,
-        Style::PerSlot,
-        run,
-    )
-    .await
+    let run = crate::exec::run::open(&context.driver(), &moves, "reshard", &view, &plan).await?;
+    crate::exec::run::execute(&context.driver(), &view, &plan, &moves, Style::PerSlot, run).await
 }
 
 /// One non-empty answer; a closed stdin is a usage error naming the option to pass instead.
@@ -235,8 +239,13 @@ fn make_plan(
     redis_cli: bool,
 ) -> anyhow::Result<MovePlan> {
     if let Some(slots) = &options.slot_ranges {
+        // A bounded step continues a job: the slots an earlier step moved are done.
+        let slots = match options.step.any() {
+            true => slots.difference(&target.myself().slots),
+            false => slots.clone(),
+        };
         return Ok(
-            plan_slot_list(masters, slots, target.id()).map_err(|e| UsageError(e.to_string()))?
+            plan_slot_list(masters, &slots, target.id()).map_err(|e| UsageError(e.to_string()))?
         );
     }
     let (Some(count), Some(from)) = (count, from) else {

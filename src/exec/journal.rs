@@ -458,6 +458,8 @@ mod tests {
             parallel: 4,
             migration: crate::exec::mover::MoverChoice::Auto,
             window: 256,
+            max_time: None,
+            left_beyond_plan: None,
         };
         let (options, flags) = engine.inherit(defaults.clone(), GivenEngine::default());
         assert_eq!(options.rate, Some(2000));

@@ -293,7 +293,9 @@ impl Engine {
         let mut failure: Option<MoveError> = None;
         let mut handing: Option<HandingOff<'_>> = None;
         for window in windows(&moves, self.options.window) {
-            if self.stop.load(Ordering::SeqCst) {
+            // `--max-time` lets every source start one window, so each step makes progress.
+            let started = !done.is_empty() || handing.is_some() || failure.is_some();
+            if self.stop.load(Ordering::SeqCst) || (started && self.options.past_deadline()) {
                 break;
             }
             let moving = self.move_window_keys(window);

@@ -105,7 +105,8 @@ impl Mover {
             }
             Mover::RedisAsm => {
                 let limit = options.migrate_timeout;
-                execute_redis_asm(session, endpoints, plan, limit, progress, stop).await
+                let deadline = options.deadline;
+                execute_redis_asm(session, endpoints, plan, limit, deadline, progress, stop).await
             }
         }
     }

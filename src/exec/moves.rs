@@ -29,9 +29,19 @@ pub struct MigrateOptions {
     pub window: usize,
     /// At most this many keys per second over all sources (production throttle).
     pub rate: Option<u64>,
+    /// `--max-time`: no new window (per-slot path) or task (server-side path) starts after this.
+    pub deadline: Option<std::time::Instant>,
     /// Credentials the source uses to authenticate to the target.
     pub user: Option<String>,
     pub password: Option<Secret>,
+}
+
+impl MigrateOptions {
+    /// Whether `--max-time` has run out: start no new window or task.
+    pub fn past_deadline(&self) -> bool {
+        self.deadline
+            .is_some_and(|deadline| std::time::Instant::now() >= deadline)
+    }
 }
 
 /// A master taking part in the moves.

@@ -91,6 +91,7 @@ pub async fn execute_redis_asm(
     endpoints: HashMap<String, Endpoint>,
     plan: &MovePlan,
     no_progress_limit: Duration,
+    deadline: Option<Instant>,
     progress: Arc<SlotLog>,
     stop: Arc<AtomicBool>,
 ) -> (MoveSummary, Vec<MoveError>) {
@@ -104,8 +105,10 @@ pub async fn execute_redis_asm(
     });
     let mut summary = MoveSummary::default();
     let mut errors = Vec::new();
-    for wave in waves(pairs_of(plan)) {
-        if runner.stop.load(Ordering::SeqCst) || !errors.is_empty() {
+    for (n, wave) in waves(pairs_of(plan)).into_iter().enumerate() {
+        // `--max-time` lets the first wave start, so each step makes progress.
+        let out_of_time = n > 0 && deadline.is_some_and(|d| Instant::now() >= d);
+        if runner.stop.load(Ordering::SeqCst) || !errors.is_empty() || out_of_time {
             break;
         }
         let results = concurrently(wave, |pair| {

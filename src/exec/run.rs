@@ -70,6 +70,11 @@ pub struct MoveOptions {
     pub migration: MoverChoice,
     /// Slots of one source in flight together (at least 1).
     pub window: usize,
+    /// `--max-time`: start no new window or task once this long has passed since the moves began.
+    pub max_time: Option<Duration>,
+    /// For a bounded step (`--max-slots`, `--max-time`): the slots of the whole job the plan leaves
+    /// for later runs, so the report can say what is left (`None`: not a bounded step).
+    pub left_beyond_plan: Option<usize>,
 }
 
 /// The backend for this run; an error when the choice cannot be honoured. [`start_run`] asks
@@ -156,6 +161,7 @@ pub async fn execute(
         parallel: args.parallel,
         window: args.window,
         rate: args.rate,
+        deadline: args.max_time.map(|limit| std::time::Instant::now() + limit),
         user: options.user.clone(),
         password: options.password.clone(),
     };
@@ -205,8 +211,13 @@ pub async fn execute(
             Err(error) => Some(error),
         }
     };
-    let interrupted = errors.is_empty() && summary.slots < plan.moves.len();
+    // Short of the plan with no error: Ctrl-C or a closed stdout, unless the time bound ran out.
+    let timed_out = !stop.load(std::sync::atomic::Ordering::SeqCst)
+        && args.max_time.is_some()
+        && summary.slots < plan.moves.len();
+    let interrupted = errors.is_empty() && summary.slots < plan.moves.len() && !timed_out;
     if errors.is_empty() && !interrupted {
+        // A step that ran out of time is done too: the next run plans what is left afresh.
         let _ = journal.append(&Record::Finished);
     }
     let agreed = errors.is_empty() && verified.is_none() && settle(driver, view, plan).await;
@@ -223,6 +234,10 @@ pub async fn execute(
         agreed,
         migration: mover.name().to_string(),
         planned: plan.moves.len(),
+        step: args.left_beyond_plan.map(|beyond| StepReport {
+            timed_out: errors.is_empty() && timed_out,
+            left_slots: beyond + plan.moves.len() - summary.slots,
+        }),
         profile: std::env::var_os("RCLUSTER_PROFILE").is_some(),
         summary,
         errors,
@@ -245,6 +260,9 @@ pub struct MoveRunReport {
     pub migration: String,
     /// Slots in the plan.
     pub planned: usize,
+    /// For a bounded step (`--max-slots`, `--max-time`): what is left for the next runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<StepReport>,
     pub summary: crate::exec::moves::MoveSummary,
     /// Each failure, in words that say what to run.
     pub errors: Vec<String>,
@@ -255,6 +273,15 @@ pub struct MoveRunReport {
     /// Show where the time went (`RCLUSTER_PROFILE` set).
     #[serde(skip)]
     pub profile: bool,
+}
+
+/// Where a bounded step stopped.
+#[derive(Debug, serde::Serialize)]
+pub struct StepReport {
+    /// `--max-time` ran out before the step's last slot (every slot is closed all the same).
+    pub timed_out: bool,
+    /// Slots of the whole job not moved yet: run the same command again to move them.
+    pub left_slots: usize,
 }
 
 /// MIGRATE blocks its source while it waits for the target: never longer than half the

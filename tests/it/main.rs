@@ -26,6 +26,7 @@ mod redis_asm;
 mod redis_cli_compat;
 mod security;
 mod servers;
+mod steps;
 mod tls;
 mod views;
 mod watch;

@@ -56,6 +56,30 @@ pub struct MoveArgs {
     pub lock: super::lock::LockArgs,
 }
 
+/// Bounds of one run, for operators who drive a long move in steps (`rebalance`, `reshard
+/// --slot-ranges`): each run plans from the live cluster, so running it again continues.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct StepArgs {
+    /// Move at most N slots in this run, then stop with every slot closed and say how many are
+    /// left; run the same command again to continue.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=16384))]
+    pub max_slots: Option<u64>,
+    /// Start no new slot after this time (`10m`, `90s`, or milliseconds); the slots in flight
+    /// finish, none is left open. Server-side migrations are checked between tasks.
+    #[arg(long, value_parser = super::parse_duration, value_name = "TIME")]
+    pub max_time: Option<Duration>,
+}
+
+impl StepArgs {
+    /// The validated bounds.
+    pub fn bounds(&self) -> crate::commands::moves::StepBounds {
+        crate::commands::moves::StepBounds {
+            max_slots: self.max_slots.map(|n| n as usize),
+            max_time: self.max_time,
+        }
+    }
+}
+
 /// Keys per batch by default.
 pub const DEFAULT_PIPELINE: usize = 100;
 
@@ -73,6 +97,8 @@ impl MoveArgs {
             parallel: self.parallel.unwrap_or(DEFAULT_PARALLEL),
             migration: self.migration.unwrap_or(MigrationArg::Auto).into(),
             window: self.window.unwrap_or(DEFAULT_WINDOW).max(1),
+            max_time: None,
+            left_beyond_plan: None,
         }
     }
 

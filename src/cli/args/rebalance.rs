@@ -1,6 +1,6 @@
 //! `rebalance`'s command line, turned into [`crate::commands::rebalance::Options`].
 
-use super::moves::MoveArgs;
+use super::moves::{MoveArgs, StepArgs};
 use super::values::BalanceArg;
 use crate::commands::rebalance::{Options, Weight};
 use crate::error::UsageError;
@@ -34,6 +34,8 @@ pub struct RebalanceArgs {
     pub yes: bool,
     #[command(flatten)]
     pub moves: MoveArgs,
+    #[command(flatten)]
+    pub step: StepArgs,
 }
 
 impl RebalanceArgs {
@@ -52,6 +54,7 @@ impl RebalanceArgs {
             dry_run: self.dry_run,
             yes: self.yes,
             moves: self.moves.options(),
+            step: self.step.bounds(),
         })
     }
 }

@@ -1,6 +1,6 @@
 //! `reshard`'s command line, turned into [`crate::commands::reshard::Options`].
 
-use super::moves::MoveArgs;
+use super::moves::{MoveArgs, StepArgs};
 use crate::commands::reshard::Options;
 use crate::error::UsageError;
 use crate::net::NodeAddress;
@@ -33,11 +33,19 @@ pub struct ReshardArgs {
     pub dry_run: bool,
     #[command(flatten)]
     pub moves: MoveArgs,
+    #[command(flatten)]
+    pub step: StepArgs,
 }
 
 impl ReshardArgs {
     /// The validated options.
     pub fn options(&self) -> anyhow::Result<Options> {
+        if self.slot_ranges.is_none() && self.step.bounds().any() {
+            return Err(UsageError(
+                "--max-slots and --max-time need --slot-ranges: a --slots N reshard would move N more slots on every run".into(),
+            )
+            .into());
+        }
         Ok(Options {
             seed: NodeAddress::parse(&self.node, self.port.as_deref())?,
             from: self.from.clone(),
@@ -51,6 +59,7 @@ impl ReshardArgs {
             yes: self.yes,
             dry_run: self.dry_run,
             moves: self.moves.options(),
+            step: self.step.bounds(),
         })
     }
 }

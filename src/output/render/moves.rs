@@ -1,7 +1,7 @@
 //! The view of a run of slot moves: each failure, the result line, and what to run next.
 
 use super::{Render, RenderOptions};
-use crate::commands::moves::MoveRunReport;
+use crate::commands::moves::{MoveRunReport, NothingLeft};
 use crate::output::{Level, Line};
 
 impl Render for MoveRunReport {
@@ -27,6 +27,7 @@ impl Render for MoveRunReport {
                 .map(|e| Line::stderr(Level::Err, format!("[ERR] {e}"))),
         );
         lines.push(self.result_line());
+        lines.extend(self.step_line());
         if options.quiet {
             return lines;
         }
@@ -59,6 +60,30 @@ impl Render for MoveRunReport {
 }
 
 impl MoveRunReport {
+    /// What a bounded step left for the next runs.
+    fn step_line(&self) -> Option<Line> {
+        let step = self.step.as_ref()?;
+        if !self.errors.is_empty() || self.interrupted {
+            return None;
+        }
+        let why = if step.timed_out {
+            "--max-time ran out; "
+        } else {
+            ""
+        };
+        Some(if step.left_slots == 0 {
+            Line::new(Level::Plain, "nothing is left to move")
+        } else {
+            Line::new(
+                Level::Plain,
+                format!(
+                    "{why}{} left, every slot closed: run the same command again to continue",
+                    crate::words::counted(step.left_slots, "slot", "slots")
+                ),
+            )
+        })
+    }
+
     fn result_line(&self) -> Line {
         let rate = self.summary.keys as f64 / self.summary.seconds.max(0.001);
         let level = if self.errors.is_empty() && !self.interrupted {
@@ -81,5 +106,17 @@ impl MoveRunReport {
                 }
             ),
         )
+    }
+}
+
+impl Render for NothingLeft {
+    fn human(&self, _: &RenderOptions) -> Vec<Line> {
+        vec![Line::new(
+            Level::Success,
+            format!(
+                "[OK] nothing is left to move: every slot asked for is on {}",
+                self.target.address
+            ),
+        )]
     }
 }

@@ -86,6 +86,7 @@ fn run_report(errors: Vec<String>, interrupted: bool, agreed: bool) -> MoveRunRe
         agreed,
         migration: "legacy".into(),
         planned: 10,
+        step: None,
         summary: MoveSummary {
             slots: if interrupted { 4 } else { 10 },
             keys: 1830,
@@ -129,6 +130,22 @@ fn a_run_of_moves_as_it_ends() {
     let interrupted = Outcome::new(run_report(vec![], true, true), Exit::Problems);
     text.push_str(&views("reshard", &[], &interrupted, Syntax::WithRedisCli));
     insta::assert_snapshot!("move_run", text);
+}
+
+#[test]
+fn bounded_steps_say_what_is_left() {
+    let mut text = String::new();
+    for (timed_out, left_slots, moved) in [(false, 118, 10), (true, 124, 4), (false, 0, 10)] {
+        let mut step = run_report(vec![], false, true);
+        step.summary.slots = moved;
+        step.step = Some(crate::exec::run::StepReport {
+            timed_out,
+            left_slots,
+        });
+        let step = Outcome::new(step, Exit::Ok);
+        text.push_str(&views("rebalance", &[], &step, Syntax::NativeOnly));
+    }
+    insta::assert_snapshot!("bounded_steps", text);
 }
 
 #[test]
