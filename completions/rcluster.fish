@@ -111,6 +111,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l timeout -d '
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l search-multiple-owners -d 'Also look for slots that have keys on a master that does not own them (one pipelined COUNTKEYSINSLOT sweep per master)'
+complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l verdict-exit -d 'Exit with the verdict\'s class: 0 stable, 1 repair (run fix), 2 unreachable (fail closed), 3 settling (views disagree or a move runs: wait, do not fix)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand check" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -315,6 +316,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l migratio
 legacy\t''
 atomic\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l max-slots -d 'Move at most N slots in this run, then stop with every slot closed and say how many are left; run the same command again to continue' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l max-time -d 'Start no new slot after this time (`10m`, `90s`, or milliseconds); the slots in flight finish, none is left open. Server-side migrations are checked between tasks' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -356,6 +359,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l migration 
 legacy\t''
 atomic\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l max-slots -d 'Move at most N slots in this run, then stop with every slot closed and say how many are left; run the same command again to continue' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l max-time -d 'Start no new slot after this time (`10m`, `90s`, or milliseconds); the slots in flight finish, none is left open. Server-side migrations are checked between tasks' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -387,6 +392,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l pipeline -d 'K
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l parallel -d 'Masters handing their keys to a slot\'s new owner at once (as the moves\' --parallel)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l window -d 'Slots of one master whose keys move together (each protocol step pipelined for all of them); 1 moves one slot at a time like redis-cli' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l max-slots -d 'Repair at most N slots in this run, then check and say how many are left; run the same command again to continue' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F

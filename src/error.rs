@@ -12,6 +12,8 @@ pub enum Exit {
     Error,
     /// A second Ctrl-C left a run at once (130, as a shell reports SIGINT).
     Interrupted,
+    /// `check --verdict-exit` on a cluster that is settling: wait and check again (3).
+    Settling,
 }
 
 impl Exit {
@@ -21,6 +23,7 @@ impl Exit {
             Exit::Problems => 1,
             Exit::Error => 2,
             Exit::Interrupted => 130,
+            Exit::Settling => 3,
         }
     }
 

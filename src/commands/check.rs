@@ -3,9 +3,10 @@
 //! 1 with findings, 2 when the cluster could not be loaded.
 
 use super::{Context, info::build_info_report};
+use crate::error::Exit;
 use crate::net::NodeAddress;
 use crate::report::Outcome;
-use crate::topology::check::{CheckReport, OwnView, check_cluster, own_views};
+use crate::topology::check::{CheckReport, OwnView, Verdict, check_cluster, own_views};
 use crate::topology::load::load_keys_in_unowned_slots;
 use crate::topology::{ClusterView, load_cluster_view};
 use serde::Serialize;
@@ -16,6 +17,8 @@ pub struct Options {
     /// The node to reach the cluster through.
     pub seed: NodeAddress,
     pub search_multiple_owners: bool,
+    /// `--verdict-exit`: the exit code tells the verdict's classes apart.
+    pub verdict_exit: bool,
 }
 
 /// What `check` reports: the info block and the checks.
@@ -142,14 +145,20 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     } else {
         check.is_clean()
     };
-    Ok(Outcome::clean_if(
-        CheckOutcome {
-            verdict: crate::topology::check::Verdict::of(&check.findings),
-            info,
-            check,
-            views: own_views(&view),
-            clean,
-        },
+    let verdict = Verdict::of(&check.findings);
+    let exit = match (options.verdict_exit, verdict) {
+        (false, _) => Exit::from_clean(clean),
+        (true, Verdict::Stable) => Exit::Ok,
+        (true, Verdict::Repair) => Exit::Problems,
+        (true, Verdict::Unreachable) => Exit::Error,
+        (true, Verdict::Settling) => Exit::Settling,
+    };
+    let report = CheckOutcome {
+        verdict,
+        info,
+        check,
+        views: own_views(&view),
         clean,
-    ))
+    };
+    Ok(Outcome::new(report, exit))
 }

@@ -46,6 +46,8 @@ pub struct Options {
     pub parallel: usize,
     /// Slots of one master whose keys move together (at least 1).
     pub window: usize,
+    /// `--max-slots`: repair at most this many slots in this run.
+    pub max_slots: Option<usize>,
 }
 
 /// How `fix` ended.
@@ -76,6 +78,9 @@ pub struct FixReport {
     /// What the repair did; `null` unless repaired.
     pub outcome: Option<FixOutcome>,
     pub seconds: Option<f64>,
+    /// With `--max-slots`: the broken slots this run leaves for the next.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left_slots: Option<usize>,
     /// The check after the repair; `null` unless repaired.
     pub after: Option<CheckReport>,
     /// Whether the cluster is clean at the end (by redis-cli's rules in its syntax).
@@ -123,6 +128,7 @@ impl FixReport {
             plan,
             outcome: None,
             seconds: None,
+            left_slots: None,
             after: None,
             clean: false,
             addresses,
@@ -188,7 +194,8 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let planning = FixOptions {
         with_unreachable_masters: options.fix_with_unreachable_masters,
     };
-    let plan = plan_fix(&view, &keys, &intents, planning)?;
+    let mut plan = plan_fix(&view, &keys, &intents, planning)?;
+    let left_slots = options.max_slots.map(|max| plan.keep_first(max));
     let addresses = Addresses::of(&view);
     // redis-cli repairs open slots between the open-slot and the coverage parts of its check.
     let open_first = context.redis_cli()
@@ -223,6 +230,13 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     };
     if !context.redis_cli() {
         show_plan(&plan);
+    }
+    if let Some(left) = left_slots.filter(|&left| left > 0) {
+        context.ui.hint(&format!(
+            "this run repairs {} (--max-slots); {} left for the next run",
+            crate::words::counted(plan.repairs.len(), "slot", "slots"),
+            left
+        ));
     }
     for note in &plan.notes {
         context.ui.hint(note);
@@ -276,6 +290,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     report.applied = true;
     report.outcome = Some(outcome);
     report.seconds = Some(seconds);
+    report.left_slots = left_slots;
     report.after = Some(after);
     Ok(report.finish(clean))
 }

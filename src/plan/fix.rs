@@ -232,6 +232,15 @@ pub struct FixPlan {
 }
 
 impl FixPlan {
+    /// Keeps the first `max` repairs (at least one), for a bounded run; returns how many it left
+    /// out. Each repair is one slot's, complete in itself, so any prefix is a plan of its own.
+    pub fn keep_first(&mut self, max: usize) -> usize {
+        let kept = max.max(1).min(self.repairs.len());
+        let left = self.repairs.len() - kept;
+        self.repairs.truncate(kept);
+        left
+    }
+
     /// Removes the repairs `which` picks and returns them as a plan of their own (no notes).
     pub fn take(&mut self, which: impl Fn(&SlotRepair) -> bool) -> FixPlan {
         let (taken, kept) = std::mem::take(&mut self.repairs)

@@ -418,7 +418,8 @@ fn a_running_task_is_refused_on_valkey_9_1() {
 /// `check --json`'s verdict in each of its four states, each built on a real Redis 8.6 cluster
 /// and lasting as long as the test needs: `stable`; `settling` while a server-side task runs (its
 /// snapshot slowed); `repair` with an open slot; `unreachable` with a node stopped (SIGSTOP, so not
-/// yet flagged failed). The exit code stays 0 for warnings only and 1 for errors.
+/// yet flagged failed). The exit code stays 0 for warnings only and 1 for errors; with
+/// `--verdict-exit` it is the verdict's class (0, 3, 1, 2).
 #[test]
 fn check_json_gives_the_verdict_in_each_of_its_four_states() {
     let (cluster, slot, source, target) = cluster_with_a_slot(20);
@@ -426,21 +427,27 @@ fn check_json_gives_the_verdict_in_each_of_its_four_states() {
     let verdict = || {
         let out = run(&["check", &seed, "--json"]);
         let doc = crate::common::json(&out.stdout);
-        (doc["verdict"].as_str().unwrap().to_string(), out.code)
+        let classed = run(&["check", &seed, "--verdict-exit", "-q"]).code;
+        (
+            doc["verdict"].as_str().unwrap().to_string(),
+            out.code,
+            classed,
+        )
     };
-    assert_eq!(verdict(), ("stable".to_string(), 0));
+    assert_eq!(verdict(), ("stable".to_string(), 0, 0));
     slow_snapshots(&cluster, source, 1_000_000);
     let range = slot.to_string();
     cluster.redis(target, &["CLUSTER", "MIGRATION", "IMPORT", &range, &range]);
-    assert_eq!(verdict(), ("settling".to_string(), 0));
+    assert_eq!(verdict(), ("settling".to_string(), 0, 3));
     cluster.redis(target, &["CLUSTER", "MIGRATION", "CANCEL", "ALL"]);
     cluster.redis(source, &["CLUSTER", "MIGRATION", "CANCEL", "ALL"]);
     slow_snapshots(&cluster, source, 0);
     cluster.open_slot(source, target);
-    assert_eq!(verdict(), ("repair".to_string(), 1));
+    assert_eq!(verdict(), ("repair".to_string(), 1, 1));
     let stopped = cluster.port(1);
     cluster.sandbox.signal(stopped, libc::SIGSTOP).unwrap();
     let unreachable = verdict();
     cluster.sandbox.signal(stopped, libc::SIGCONT).unwrap();
     assert_eq!(unreachable.0, "unreachable");
+    assert_eq!(unreachable.2, 2, "fail closed");
 }

@@ -145,3 +145,45 @@ fn bounded_reshard_steps_by_slots_and_by_time() {
     );
     crate::common::assert_same_keys(&before, &cluster.dump_all());
 }
+
+#[test]
+fn bounded_fix_repairs_a_few_slots_per_run() {
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys(2000);
+    let before = cluster.dump_all();
+    let seed = cluster.seed();
+    let (giver, receiver) = (cluster.port(0), cluster.port(1));
+    let receiver_id = cluster.id(receiver);
+    // Five slots left MIGRATING on their owner, as five interrupted moves would.
+    let first = cluster.open_slot(giver, receiver);
+    for slot in first + 1..first + 5 {
+        let slot = slot.to_string();
+        cluster.redis(
+            giver,
+            &["CLUSTER", "SETSLOT", &slot, "MIGRATING", &receiver_id],
+        );
+    }
+    let mut left = Vec::new();
+    for _ in 0..5 {
+        let out = run(&[
+            "fix",
+            &seed,
+            "--max-slots",
+            "2",
+            "--yes",
+            "--json",
+            "--no-journal",
+        ]);
+        let report = json(&out.stdout);
+        let remaining = report["left_slots"].as_u64().unwrap_or(0);
+        left.push(remaining);
+        let expected = if remaining > 0 { 1 } else { 0 };
+        assert_eq!(out.code, expected, "{}{}", out.stdout, out.stderr);
+        if remaining == 0 {
+            break;
+        }
+    }
+    assert_eq!(left, [3, 1, 0]);
+    assert_stable(&seed, "the bounded fixes");
+    crate::common::assert_same_keys(&before, &cluster.dump_all());
+}

@@ -14,6 +14,10 @@ pub struct CheckArgs {
     /// COUNTKEYSINSLOT sweep per master).
     #[arg(long)]
     pub search_multiple_owners: bool,
+    /// Exit with the verdict's class: 0 stable, 1 repair (run fix), 2 unreachable (fail closed),
+    /// 3 settling (views disagree or a move runs: wait, do not fix).
+    #[arg(long)]
+    pub verdict_exit: bool,
 }
 
 impl CheckArgs {
@@ -22,6 +26,7 @@ impl CheckArgs {
         Ok(Options {
             seed: NodeAddress::parse(&self.node, self.port.as_deref())?,
             search_multiple_owners: self.search_multiple_owners,
+            verdict_exit: self.verdict_exit,
         })
     }
 }

@@ -49,6 +49,10 @@ pub struct FixArgs {
     /// 1 moves one slot at a time like redis-cli.
     #[arg(long, default_value_t = super::moves::DEFAULT_WINDOW)]
     pub window: usize,
+    /// Repair at most N slots in this run, then check and say how many are left; run the same
+    /// command again to continue.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=16384))]
+    pub max_slots: Option<u64>,
     #[command(flatten)]
     pub lock: super::lock::LockArgs,
 }
@@ -69,6 +73,7 @@ impl FixArgs {
             migrate_timeout: self.migrate_timeout,
             parallel: self.parallel,
             window: self.window.max(1),
+            max_slots: self.max_slots.map(|n| n as usize),
         })
     }
 }

@@ -161,6 +161,15 @@ impl FixReport {
                 self.seconds.unwrap_or_default()
             ),
         ));
+        if let Some(left) = self.left_slots.filter(|&left| left > 0) {
+            lines.push(Line::new(
+                Level::Plain,
+                format!(
+                    "{} left to repair (--max-slots): run the same command again to continue",
+                    crate::words::counted(left, "slot", "slots")
+                ),
+            ));
+        }
         if let Some(after) = &self.after {
             // The findings only: the node listing was printed before the repair.
             lines.extend(render_check_with(after, false, false));
