@@ -60,6 +60,7 @@ fn outcome_with(
         plan,
         outcome,
         seconds: applied.then_some(0.42),
+        left_slots: None,
         after,
         clean: clean && !failed,
         addresses: Addresses::of(view),
