@@ -208,6 +208,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l connect-t
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l timeout -d 'Bound on each reply from a node: `3s`, `500ms`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l events -d 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line' -r -f -a "text\t'Text for a person (a progress bar on a terminal)'
 json\t'One JSON object per line (NDJSON)'"
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l shutdown -d 'Stop the node (`SHUTDOWN NOSAVE`) once every node has forgotten it and it is reset'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l recheck -d 'Once the 60 s forget blacklist has expired, check that no node knows the removed node again (a node that keeps running can rejoin through gossip); forget it again if one does (exit 1). Makes del-node take about 65 s'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l tls -d 'Connect with TLS (certificates: see --help)'

@@ -13,7 +13,9 @@
 use super::Context;
 use crate::error::UsageError;
 use crate::exec::atomic::{Job, unfinished_jobs};
-use crate::exec::membership::{forget_everywhere, replicate, reset_soft};
+use crate::exec::membership::{
+    FORGET_BLACKLIST, forget_everywhere, knowing, replicate, reset_soft, shut_down,
+};
 use crate::net::NodeAddress;
 use crate::report::Outcome;
 use crate::topology::{ClusterView, NodeView, load_cluster_view};
@@ -26,6 +28,11 @@ pub struct Options {
     pub seed: NodeAddress,
     /// The full id of the node to remove.
     pub node_id: String,
+    /// `--shutdown`: stop the node once it is forgotten and reset.
+    pub shutdown: bool,
+    /// `--recheck`: once the forget blacklist has expired, look again and forget it again if it
+    /// came back.
+    pub recheck: bool,
 }
 
 /// What `del-node` found and did.
@@ -53,6 +60,19 @@ pub struct DelNodeReport {
     pub failed: Vec<NodeFailure>,
     /// Whether `CLUSTER RESET SOFT` on the node worked; `null` when it was not reachable.
     pub reset: Option<bool>,
+    /// With `--shutdown`: whether the node stopped; `null` when not asked or not reachable.
+    pub shutdown: Option<bool>,
+    /// With `--recheck`: what the look after the forget blacklist found.
+    pub recheck: Option<Recheck>,
+}
+
+/// The look again once the forget blacklist has expired.
+#[derive(Debug, Serialize)]
+pub struct Recheck {
+    /// Seconds after the forget.
+    pub seconds: u64,
+    /// Nodes whose table listed the removed node again (each told to forget it again).
+    pub came_back: Vec<String>,
 }
 
 /// How `del-node` ended.
@@ -95,7 +115,9 @@ impl DelNodeReport {
     }
 
     pub fn ok(&self) -> bool {
-        self.state == DelNodeState::Removed && self.failed.is_empty()
+        self.state == DelNodeState::Removed
+            && self.failed.is_empty()
+            && self.recheck.as_ref().is_none_or(|r| r.came_back.is_empty())
     }
 }
 
@@ -146,6 +168,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         return Ok(Outcome::clean_if(report, false));
     }
     repoint_replicas(context, &view, doomed, &mut report).await;
+    let forgotten = std::time::Instant::now();
     forget_all(context, &view, doomed, &mut report).await;
     if doomed.is_reachable() {
         let reset = reset_soft(&context.session, &doomed.address).await;
@@ -153,6 +176,16 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
             report.fail(&doomed.address, error);
         }
         report.reset = Some(reset.is_ok());
+        if options.shutdown {
+            let stopped = shut_down(&context.session, &doomed.address, SHUTDOWN_WAIT).await;
+            if let Err(error) = &stopped {
+                report.fail(&doomed.address, error);
+            }
+            report.shutdown = Some(stopped.is_ok());
+        }
+    }
+    if options.recheck {
+        report.recheck = Some(recheck(context, &view, doomed, forgotten).await);
     }
     let ok = report.ok();
     Ok(Outcome::clean_if(report, ok))
@@ -274,6 +307,44 @@ fn least_replicated_master<'a>(
         })
 }
 
+/// How long `--shutdown` waits for the node to stop accepting connections.
+const SHUTDOWN_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Waits until the forget blacklist has expired on every node (plus a gossip round), then asks every
+/// other node whether it knows the removed node again; those that do forget it again.
+async fn recheck(
+    context: &Context,
+    view: &ClusterView,
+    doomed: &NodeView,
+    forgotten: std::time::Instant,
+) -> Recheck {
+    let due = forgotten + FORGET_BLACKLIST + std::time::Duration::from_secs(5);
+    context.ui.step(&format!(
+        "Checking again in {} s, once the {} s forget blacklist has expired (--recheck)",
+        due.saturating_duration_since(std::time::Instant::now())
+            .as_secs(),
+        FORGET_BLACKLIST.as_secs()
+    ));
+    tokio::time::sleep_until(due.into()).await;
+    let back = knowing(&context.session, others(view, doomed), doomed.id()).await;
+    if !back.is_empty() {
+        forget_everywhere(&context.session, back.clone(), doomed.id()).await;
+    }
+    Recheck {
+        seconds: forgotten.elapsed().as_secs(),
+        came_back: back.iter().map(|a| a.to_string()).collect(),
+    }
+}
+
+/// Every node but `doomed` (and nodes still in handshake).
+fn others(view: &ClusterView, doomed: &NodeView) -> Vec<NodeAddress> {
+    view.nodes
+        .iter()
+        .filter(|n| n.id() != doomed.id() && !n.seen_by_seed.flags.handshake)
+        .map(|n| n.address.clone())
+        .collect()
+}
+
 /// `CLUSTER FORGET` on every other node at once; unreachable ones are reported.
 async fn forget_all(
     context: &Context,
@@ -281,12 +352,7 @@ async fn forget_all(
     doomed: &NodeView,
     report: &mut DelNodeReport,
 ) {
-    let others: Vec<NodeAddress> = view
-        .nodes
-        .iter()
-        .filter(|n| n.id() != doomed.id() && !n.seen_by_seed.flags.handshake)
-        .map(|n| n.address.clone())
-        .collect();
+    let others = others(view, doomed);
     for (address, outcome) in forget_everywhere(&context.session, others, doomed.id()).await {
         match outcome {
             Ok(()) => report.forgot.push(address.to_string()),

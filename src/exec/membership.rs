@@ -168,3 +168,51 @@ pub async fn reset_soft(session: &Session, address: &NodeAddress) -> Result<(), 
     let mut client = session.client(address).await?;
     client.query::<()>(&["CLUSTER", "RESET", "SOFT"]).await
 }
+
+/// `SHUTDOWN NOSAVE` on a node that left the cluster (its data is no longer the cluster's), then
+/// waits, bounded by `limit`, until it no longer accepts connections. The server closes the
+/// connection instead of answering, so a closed connection is the expected reply.
+pub async fn shut_down(
+    session: &Session,
+    address: &NodeAddress,
+    limit: Duration,
+) -> Result<(), NetError> {
+    let mut client = session.dedicated_client(address, 0).await?;
+    if let Err(error @ NetError::Server { .. }) = client.query::<()>(&["SHUTDOWN", "NOSAVE"]).await
+    {
+        return Err(error);
+    }
+    drop(client);
+    // A connection of its own: the session's cached one says nothing about new connections.
+    let gone = || async { session.dedicated_client(address, 0).await.is_err() };
+    if poll_until(Instant::now() + limit, gone).await {
+        Ok(())
+    } else {
+        Err(NetError::Server {
+            address: address.to_string(),
+            message: format!(
+                "still accepts connections {} s after SHUTDOWN",
+                limit.as_secs()
+            ),
+        })
+    }
+}
+
+/// Forgotten nodes stay out of a node's table for this long (`CLUSTER_BLACKLIST_TTL` in Redis's
+/// and Valkey's cluster code): after it, gossip from a node that still knows them can bring them back.
+pub const FORGET_BLACKLIST: Duration = Duration::from_secs(60);
+
+/// The nodes of `others` whose table lists `id` again.
+pub async fn knowing(
+    session: &Arc<Session>,
+    others: Vec<NodeAddress>,
+    id: &str,
+) -> Vec<NodeAddress> {
+    let tables = load_tables(session, &others).await;
+    others
+        .into_iter()
+        .zip(tables)
+        .filter(|(_, table)| table.as_ref().is_some_and(|t| t.iter().any(|n| n.id == id)))
+        .map(|(address, _)| address)
+        .collect()
+}

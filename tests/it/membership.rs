@@ -771,3 +771,59 @@ fn set_timeout_without_a_config_file_is_set_not_saved() {
     assert_eq!(ours.stdout, reference.stdout);
     assert_eq!(ours.stderr, reference.stderr);
 }
+
+/// Valkey 8.1+ lets a node removed with FORGET rejoin once the 60 s blacklist expires if it still
+/// runs and knows the cluster (valkey-io/valkey#2788). del-node resets a running node, or with
+/// `--shutdown` stops it, and `--recheck` looks again after the blacklist: 70 s later neither is back.
+#[test]
+fn removed_nodes_are_still_absent_70_s_later_on_valkey() {
+    let cluster = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 3,
+        replicas: 1,
+        server_bin: crate::common::cached_server("valkey-server-9.1"),
+        ..Default::default()
+    });
+    let seed = cluster.seed();
+    let replicas: Vec<(u16, String)> = cluster
+        .view()
+        .nodes
+        .iter()
+        .filter(|n| n.myself().flags.replica)
+        .map(|n| (n.address.port, n.id().to_string()))
+        .collect();
+    let removed_at = std::time::Instant::now();
+    let reset = run(&["del-node", &seed, &replicas[0].1, "--json"]);
+    assert_eq!(reset.code, 0, "{}{}", reset.stdout, reset.stderr);
+    assert_eq!(crate::common::json(&reset.stdout)["reset"], true);
+    let stopped: crate::common::Outcome = crate::common::rcluster()
+        .args(["del-node", &seed, &replicas[1].1, "--shutdown", "--recheck"])
+        .timeout(std::time::Duration::from_secs(150))
+        .output()
+        .expect("run rcluster")
+        .into();
+    assert_eq!(stopped.code, 0, "{}{}", stopped.stdout, stopped.stderr);
+    assert!(
+        stopped
+            .stdout
+            .contains("no node knows the deleted node again"),
+        "{}",
+        stopped.stdout
+    );
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", replicas[1].0)).is_err(),
+        "--shutdown left the node running"
+    );
+    let lists = |id: &str| {
+        cluster
+            .view()
+            .nodes
+            .iter()
+            .any(|n| n.own_table().is_some_and(|t| t.iter().any(|e| e.id == id)))
+    };
+    let due = removed_at + std::time::Duration::from_secs(70);
+    std::thread::sleep(due.saturating_duration_since(std::time::Instant::now()));
+    for (port, id) in &replicas[..2] {
+        assert!(!lists(id), "{port} is back 70 s after del-node");
+    }
+    assert_eq!(run(&["check", &seed]).code, 0);
+}

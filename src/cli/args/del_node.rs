@@ -8,8 +8,17 @@ use crate::net::NodeAddress;
 pub struct DelNodeArgs {
     /// Any node of the cluster: HOST:PORT, or HOST then PORT.
     pub node: String,
-    /// The full id of the node to remove (as `check` lists it; a prefix is not enough here).
+    /// The id of the node to remove (as `check` lists it), or a unique prefix of 8 or more
+    /// characters (redis-cli syntax: the full id).
     pub node_id: String,
+    /// Stop the node (`SHUTDOWN NOSAVE`) once every node has forgotten it and it is reset.
+    #[arg(long)]
+    pub shutdown: bool,
+    /// Once the 60 s forget blacklist has expired, check that no node knows the removed node
+    /// again (a node that keeps running can rejoin through gossip); forget it again if one does
+    /// (exit 1). Makes del-node take about 65 s.
+    #[arg(long)]
+    pub recheck: bool,
     #[command(flatten)]
     pub lock: super::lock::LockArgs,
 }
@@ -20,6 +29,8 @@ impl DelNodeArgs {
         Ok(Options {
             seed: NodeAddress::parse(&self.node, None)?,
             node_id: self.node_id.clone(),
+            shutdown: self.shutdown,
+            recheck: self.recheck,
         })
     }
 }

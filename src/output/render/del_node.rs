@@ -43,6 +43,15 @@ impl DelNodeReport {
                 ">>> Sending CLUSTER RESET SOFT to the deleted node.",
             ));
         }
+        if self.shutdown == Some(true) {
+            lines.push(Line::new(
+                Level::Info,
+                ">>> Stopped the deleted node (SHUTDOWN NOSAVE).",
+            ));
+        }
+        if let Some(recheck) = &self.recheck {
+            lines.push(recheck_line(recheck));
+        }
         for failure in &self.failed {
             lines.push(Line::new(
                 Level::Err,
@@ -84,9 +93,39 @@ impl DelNodeReport {
             DelNodeState::Removed if !self.failed.is_empty() => Some(format!(
                 "nodes that did not forget {id} may bring it back through gossip: run `rcluster del-node {seed} {id}` again once they answer"
             )),
+            DelNodeState::Removed
+                if self.reset != Some(true)
+                    && self.shutdown != Some(true)
+                    && self.recheck.is_none() =>
+            {
+                Some(format!(
+                    "{id} was not reset: if it keeps running it can rejoin once the 60 s forget blacklist expires; stop it, or run del-node with --shutdown or --recheck"
+                ))
+            }
             _ => None,
         }
     }
+}
+
+/// What `--recheck` found once the forget blacklist had expired.
+fn recheck_line(recheck: &crate::commands::del_node::Recheck) -> Line {
+    if recheck.came_back.is_empty() {
+        return Line::new(
+            Level::Success,
+            format!(
+                "[OK] {} s later no node knows the deleted node again.",
+                recheck.seconds
+            ),
+        );
+    }
+    Line::new(
+        Level::Err,
+        format!(
+            "[ERR] {} s later {} knew the deleted node again (it is still running and knows the cluster); they were told to forget it again: stop the node, or run del-node again with --shutdown",
+            recheck.seconds,
+            recheck.came_back.join(", ")
+        ),
+    )
 }
 
 /// redis-cli's refusal of a node that is not empty.

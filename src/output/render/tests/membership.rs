@@ -158,6 +158,37 @@ fn del_node_in_every_state() {
     insta::assert_snapshot!("del_node", text);
 }
 
+#[test]
+fn del_node_stopped_rechecked_or_not_reset() {
+    use crate::commands::del_node::Recheck;
+    let stopped = DelNodeReport {
+        reset: Some(true),
+        shutdown: Some(true),
+        recheck: Some(Recheck {
+            seconds: 65,
+            came_back: vec![],
+        }),
+        ..del_node(DelNodeState::Removed)
+    };
+    let mut text = views(
+        "del-node",
+        &[],
+        &Outcome::new(stopped, Exit::Ok),
+        Syntax::NativeOnly,
+    );
+    let back = DelNodeReport {
+        reset: None,
+        recheck: Some(Recheck {
+            seconds: 66,
+            came_back: vec!["127.0.0.1:42002".into(), "127.0.0.1:42003".into()],
+        }),
+        ..del_node(DelNodeState::Removed)
+    };
+    let back = Outcome::new(back, Exit::Problems);
+    text.push_str(&views("del-node", &[], &back, Syntax::NativeOnly));
+    insta::assert_snapshot!("del_node_stopped_rechecked", text);
+}
+
 fn failover(phases: &[(&'static str, Option<u128>)], drill: Option<DrillReport>) -> Outcome {
     let view = healthy();
     let report = FailoverReport {
