@@ -3,9 +3,9 @@
 //! 1 with findings, 2 when the cluster could not be loaded.
 
 use super::{Context, info::build_info_report};
-use crate::net::NodeAddress;
+use crate::net::{Machines, NodeAddress};
 use crate::report::Outcome;
-use crate::topology::check::{CheckReport, OwnView, check_cluster, own_views};
+use crate::topology::check::{CheckReport, OwnView, check_cluster_on, own_views};
 use crate::topology::load::load_keys_in_unowned_slots;
 use crate::topology::{ClusterView, load_cluster_view};
 use serde::Serialize;
@@ -121,7 +121,8 @@ pub async fn check_view(
     } else {
         None
     };
-    let mut report = check_cluster(view, keys.as_ref());
+    let machines = Machines::resolve(view.loaded().map(|n| n.address.host.as_str())).await;
+    let mut report = check_cluster_on(view, keys.as_ref(), &machines);
     let masters: Vec<_> = view.loaded_masters().map(|m| m.address.clone()).collect();
     let jobs = crate::exec::atomic::unfinished_jobs(&context.session, &masters).await;
     report

@@ -10,8 +10,8 @@ use crate::error::UsageError;
 use crate::exec::atomic::supports_atomic;
 use crate::exec::permissions::{Duty, PermissionDenied, Whose, preflight};
 use crate::net::{
-    Keyspace, NetError, NodeAddress, NodeClient, Session, Zones, concurrently, in_database,
-    info_field,
+    Keyspace, Machines, NetError, NodeAddress, NodeClient, Session, Zones, concurrently,
+    in_database, info_field,
 };
 use crate::plan::rebalance::{equal_participants, plan_rebalance};
 use crate::report::Outcome;
@@ -63,9 +63,10 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let zones = Zones::parse(&options.zones).await?;
     let view = load_cluster_view(&context.session, &seed).await?;
     let mut report = check_view(context, &view, options.search_multiple_owners).await?;
+    let machines = Machines::resolve(view.loaded().map(|n| n.address.host.as_str())).await;
     let zone_of = |node: &NodeView| {
         zones
-            .of(&node.address.host, node.address.port)
+            .of(machines.of(&node.address.host), node.address.port)
             .map(str::to_string)
     };
     if let Some(missing) = view
@@ -92,7 +93,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     );
     let mut audit = settings;
     audit.extend(audit_placement(&view));
-    audit.extend(audit_domains(&view, &zone_of));
+    audit.extend(audit_domains(&view, &zone_of, &machines));
     audit.extend(capacity);
     audit.extend(permissions);
     let doctor = DoctorReport {
