@@ -110,19 +110,34 @@ pub async fn load_clean_view(
     Ok(view)
 }
 
-/// Loads the cluster and runs the checks.
+/// Loads the cluster and runs the checks, with the view's host names resolved once.
 pub async fn check_view(
     context: &Context,
     view: &ClusterView,
     multiple_owners: bool,
+) -> anyhow::Result<CheckReport> {
+    let machines = machines_of(view).await;
+    check_view_on(context, view, multiple_owners, &machines).await
+}
+
+/// The machines of the view's hosts, each name resolved once (for the placement audits).
+pub async fn machines_of(view: &ClusterView) -> Machines {
+    Machines::resolve(view.loaded().map(|n| n.address.host.as_str())).await
+}
+
+/// [`check_view`] with the machines already resolved (`doctor` audits placement with them too).
+pub async fn check_view_on(
+    context: &Context,
+    view: &ClusterView,
+    multiple_owners: bool,
+    machines: &Machines,
 ) -> anyhow::Result<CheckReport> {
     let keys = if multiple_owners {
         Some(load_keys_in_unowned_slots(&context.session, view).await?)
     } else {
         None
     };
-    let machines = Machines::resolve(view.loaded().map(|n| n.address.host.as_str())).await;
-    let mut report = check_cluster_on(view, keys.as_ref(), &machines);
+    let mut report = check_cluster_on(view, keys.as_ref(), machines);
     let masters: Vec<_> = view.loaded_masters().map(|m| m.address.clone()).collect();
     let jobs = crate::exec::atomic::unfinished_jobs(&context.session, &masters).await;
     report

@@ -5,13 +5,16 @@
 //! Valkey 9, whether each master's replication user may carry a server-side migration.
 //! Exit 0 only when nothing is at warning level or above, 1 otherwise, 2 when it could not run.
 
-use super::{Context, check::check_view};
+use super::{
+    Context,
+    check::{check_view_on, machines_of},
+};
 use crate::error::UsageError;
 use crate::exec::atomic::supports_atomic;
 use crate::exec::permissions::{Duty, PermissionDenied, Whose, preflight};
 use crate::net::{
-    Keyspace, Machines, NetError, NodeAddress, NodeClient, Session, Zones, concurrently,
-    in_database, info_field,
+    Keyspace, NetError, NodeAddress, NodeClient, Session, Zones, concurrently, in_database,
+    info_field,
 };
 use crate::plan::rebalance::{equal_participants, plan_rebalance};
 use crate::report::Outcome;
@@ -62,8 +65,9 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let seed = options.seed.clone();
     let zones = Zones::parse(&options.zones).await?;
     let view = load_cluster_view(&context.session, &seed).await?;
-    let mut report = check_view(context, &view, options.search_multiple_owners).await?;
-    let machines = Machines::resolve(view.loaded().map(|n| n.address.host.as_str())).await;
+    let machines = machines_of(&view).await;
+    let mut report =
+        check_view_on(context, &view, options.search_multiple_owners, &machines).await?;
     let zone_of = |node: &NodeView| {
         zones
             .of(machines.of(&node.address.host), node.address.port)

@@ -15,7 +15,7 @@ use crate::exec::journal::{Journal, JournalState, Record, default_dir, find_unfi
 use crate::exec::mover::Mover;
 use crate::exec::moves::{Endpoint, MigrateOptions, endpoints_of};
 use crate::exec::run::{bounded_migrate_timeout, wait_for_agreement};
-use crate::net::{Machines, NodeAddress};
+use crate::net::NodeAddress;
 use crate::plan::fix::{FixOptions, FixPlan, Intent, Problem, SlotKeys, plan_fix, slots_to_count};
 use crate::report::Outcome;
 use crate::topology::check::{CheckReport, check_cluster_on};
@@ -174,7 +174,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     } else {
         None
     };
-    let machines = Machines::resolve(view.loaded().map(|n| n.address.host.as_str())).await;
+    let machines = super::check::machines_of(&view).await;
     let check = check_cluster_on(&view, unowned.as_ref(), &machines);
     let info = super::info::build_info_report(&view);
     super::refuse_during_atomic_migration(context, &view).await?;
