@@ -273,7 +273,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l parallel -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l user -d 'ACL user name (needs a password)' -r
@@ -314,7 +314,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l parallel
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -355,7 +355,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l parallel -
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -386,7 +386,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l journal -d 'Th
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l parallel -d 'Masters handing their keys to a slot\'s new owner at once (as the moves\' --parallel)' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l window -d 'Slots of one master whose keys move together (each protocol step pipelined for all of them); 1 moves one slot at a time like redis-cli' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l window -d 'Slots of one master whose keys move together (each protocol step pipelined for all of them); 1 moves one slot at a time (each window pays a hand-off, docs/bench.md)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -596,7 +596,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l parallel -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l journal -d 'The journal of the run to finish (default: the newest unfinished run of this cluster, from ~/.local/state/rcluster/journals)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
