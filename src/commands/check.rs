@@ -3,10 +3,16 @@
 //! 1 with findings, 2 when the cluster could not be loaded.
 
 use super::{Context, info::build_info_report};
+<<<<<<< HEAD
 use crate::error::Exit;
 use crate::net::NodeAddress;
 use crate::report::Outcome;
 use crate::topology::check::{CheckReport, OwnView, Verdict, check_cluster, own_views};
+=======
+use crate::net::{Machines, NodeAddress};
+use crate::report::Outcome;
+use crate::topology::check::{CheckReport, OwnView, check_cluster_on, own_views};
+>>>>>>> h3
 use crate::topology::load::load_keys_in_unowned_slots;
 use crate::topology::{ClusterView, load_cluster_view};
 use serde::Serialize;
@@ -113,18 +119,34 @@ pub async fn load_clean_view(
     Ok(view)
 }
 
-/// Loads the cluster and runs the checks.
+/// Loads the cluster and runs the checks, with the view's host names resolved once.
 pub async fn check_view(
     context: &Context,
     view: &ClusterView,
     multiple_owners: bool,
+) -> anyhow::Result<CheckReport> {
+    let machines = machines_of(view).await;
+    check_view_on(context, view, multiple_owners, &machines).await
+}
+
+/// The machines of the view's hosts, each name resolved once (for the placement audits).
+pub async fn machines_of(view: &ClusterView) -> Machines {
+    Machines::resolve(view.loaded().map(|n| n.address.host.as_str())).await
+}
+
+/// [`check_view`] with the machines already resolved (`doctor` audits placement with them too).
+pub async fn check_view_on(
+    context: &Context,
+    view: &ClusterView,
+    multiple_owners: bool,
+    machines: &Machines,
 ) -> anyhow::Result<CheckReport> {
     let keys = if multiple_owners {
         Some(load_keys_in_unowned_slots(&context.session, view).await?)
     } else {
         None
     };
-    let mut report = check_cluster(view, keys.as_ref());
+    let mut report = check_cluster_on(view, keys.as_ref(), machines);
     let masters: Vec<_> = view.loaded_masters().map(|m| m.address.clone()).collect();
     let jobs = crate::exec::atomic::unfinished_jobs(&context.session, &masters).await;
     report

@@ -5,7 +5,10 @@
 //! Valkey 9, whether each master's replication user may carry a server-side migration.
 //! Exit 0 only when nothing is at warning level or above, 1 otherwise, 2 when it could not run.
 
-use super::{Context, check::check_view};
+use super::{
+    Context,
+    check::{check_view_on, machines_of},
+};
 use crate::error::UsageError;
 use crate::exec::atomic::supports_atomic;
 use crate::exec::permissions::{Duty, PermissionDenied, Whose, preflight};
@@ -62,10 +65,12 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let seed = options.seed.clone();
     let zones = Zones::parse(&options.zones).await?;
     let view = load_cluster_view(&context.session, &seed).await?;
-    let mut report = check_view(context, &view, options.search_multiple_owners).await?;
+    let machines = machines_of(&view).await;
+    let mut report =
+        check_view_on(context, &view, options.search_multiple_owners, &machines).await?;
     let zone_of = |node: &NodeView| {
         zones
-            .of(&node.address.host, node.address.port)
+            .of(machines.of(&node.address.host), node.address.port)
             .map(str::to_string)
     };
     if let Some(missing) = view
@@ -92,7 +97,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     );
     let mut audit = settings;
     audit.extend(audit_placement(&view));
-    audit.extend(audit_domains(&view, &zone_of));
+    audit.extend(audit_domains(&view, &zone_of, &machines));
     audit.extend(capacity);
     audit.extend(permissions);
     let doctor = DoctorReport {

@@ -18,7 +18,7 @@ use crate::exec::run::{bounded_migrate_timeout, wait_for_agreement};
 use crate::net::NodeAddress;
 use crate::plan::fix::{FixOptions, FixPlan, Intent, Problem, SlotKeys, plan_fix, slots_to_count};
 use crate::report::Outcome;
-use crate::topology::check::{CheckReport, check_cluster};
+use crate::topology::check::{CheckReport, check_cluster_on};
 use crate::topology::load::{count_keys_on_masters, load_keys_in_unowned_slots};
 use crate::topology::{ClusterView, load_cluster_view};
 use serde::Serialize;
@@ -180,7 +180,8 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     } else {
         None
     };
-    let check = check_cluster(&view, unowned.as_ref());
+    let machines = super::check::machines_of(&view).await;
+    let check = check_cluster_on(&view, unowned.as_ref(), &machines);
     let info = super::info::build_info_report(&view);
     super::refuse_during_atomic_migration(context, &view).await?;
     let mut keys = count_keys(context, &view).await?;

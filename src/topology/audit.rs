@@ -224,14 +224,16 @@ pub fn audit_placement(view: &ClusterView) -> Vec<Advice> {
 }
 
 /// The advice on failure domains: masters that share one (after failovers, or as built), and with
-/// zones, replicas in their master's zone. `zone_of` gives a node's `--zone`. Pure.
+/// zones, replicas in their master's zone. `zone_of` gives a node's `--zone`; without zones, hosts
+/// are compared by the machine they resolved to (`machines`). Pure.
 pub fn audit_domains(
     view: &ClusterView,
     zone_of: &dyn Fn(&super::view::NodeView) -> Option<String>,
+    machines: &crate::net::Machines,
 ) -> Vec<Advice> {
     let domain = |node: &super::view::NodeView| match zone_of(node) {
         Some(zone) => format!("zone {zone}"),
-        None => format!("host {}", node.address.host),
+        None => format!("host {}", machines.of(&node.address.host)),
     };
     let mut advice = Vec::new();
     let masters: Vec<_> = view

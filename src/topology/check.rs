@@ -9,6 +9,7 @@
 use super::slot_facts::{SlotFacts, SlotKeys};
 use super::slots::{SLOT_COUNT, Slot, SlotSet};
 use super::view::{ClusterView, NodeView};
+use crate::net::Machines;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -177,11 +178,21 @@ impl CheckReport {
     }
 }
 
-/// Runs every check. `keys_in_unowned_slots` (per master id: slots it does not own but holds keys in)
-/// enables the multiple-owner search.
+/// Runs every check, with hosts compared as written. `keys_in_unowned_slots` (per master id: slots
+/// it does not own but holds keys in) enables the multiple-owner search.
 pub fn check_cluster(
     view: &ClusterView,
     keys_in_unowned_slots: Option<&HashMap<String, Vec<(u16, u64)>>>,
+) -> CheckReport {
+    check_cluster_on(view, keys_in_unowned_slots, &Machines::default())
+}
+
+/// Runs every check, with hosts compared by the machine they resolved to (`machines`, resolved by
+/// the caller), so `localhost` and `127.0.0.1` are one host.
+pub fn check_cluster_on(
+    view: &ClusterView,
+    keys_in_unowned_slots: Option<&HashMap<String, Vec<(u16, u64)>>>,
+    machines: &Machines,
 ) -> CheckReport {
     let keys: SlotKeys = keys_in_unowned_slots
         .into_iter()
@@ -197,7 +208,7 @@ pub fn check_cluster(
         keys_in_unowned_slots.map(|_| check_multiple_owners(&facts, &mut findings));
     check_node_health(view, &mut findings);
     check_membership(view, &mut findings);
-    check_replication(view, &mut findings);
+    check_replication(view, machines, &mut findings);
     CheckReport {
         seed: view.seed.to_string(),
         nodes: view.loaded().map(|n| summarize(view, n)).collect(),
@@ -695,7 +706,7 @@ fn check_membership(view: &ClusterView, findings: &mut Vec<Finding>) {
 }
 
 /// Check 6: Replication (beyond redis-cli): masters without replicas, replicas on their master's host.
-fn check_replication(view: &ClusterView, findings: &mut Vec<Finding>) {
+fn check_replication(view: &ClusterView, machines: &Machines, findings: &mut Vec<Finding>) {
     let masters: Vec<&NodeView> = view
         .loaded_masters()
         .filter(|m| !m.myself().slots.is_empty())
@@ -729,7 +740,9 @@ fn check_replication(view: &ClusterView, findings: &mut Vec<Finding>) {
     let mut nodes = Vec::new();
     for replica in view.loaded().filter(|n| n.myself().flags.replica) {
         let master = view.master_of(replica);
-        if let Some(master) = master.filter(|m| m.address.host == replica.address.host) {
+        let same_machine =
+            |m: &&NodeView| machines.of(&m.address.host) == machines.of(&replica.address.host);
+        if let Some(master) = master.filter(same_machine) {
             same_host.push(format!("{} -> {}", replica.address, master.address));
             nodes.push(replica.address.to_string());
         }

@@ -97,6 +97,45 @@ fn healthy_cluster_checks_clean_in_both_formats() {
     assert!(spaced.stdout.contains("[OK] No multiple owners found."));
 }
 
+/// The replicas on their master's host, and doctor's placement advice, do not depend on how the
+/// seed is written: `localhost` is resolved and compared as the 127.0.0.1 the other nodes are.
+#[test]
+fn same_host_detection_does_not_depend_on_how_the_seed_is_written() {
+    let cluster = TestCluster::start(3, 1);
+    let port = cluster.port(0).to_string();
+    let same_host = |seed: &str| {
+        let doc = json(&run(&["check", seed, "--json"]).stdout);
+        let finding = doc["check"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "replica_on_master_host")
+            .cloned();
+        finding.map_or(0, |f| f["nodes"].as_array().unwrap().len())
+    };
+    assert_eq!(same_host(&format!("127.0.0.1:{port}")), 3);
+    assert_eq!(same_host(&format!("localhost:{port}")), 3);
+
+    let placement = |seed: &str| {
+        let doc = json(&run(&["doctor", seed, "--json"]).stdout);
+        let mut messages: Vec<String> = doc["audit"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["topic"] == "placement")
+            .map(|a| a["message"].as_str().unwrap().to_string())
+            .collect();
+        messages.sort();
+        messages
+    };
+    let by_ip = placement(&format!("127.0.0.1:{port}"));
+    assert_eq!(placement(&format!("localhost:{port}")), by_ip);
+    assert!(
+        !by_ip.iter().any(|m| m.contains(" holds ")),
+        "one host holds every node, so no host is singled out: {by_ip:?}"
+    );
+}
+
 #[test]
 fn open_slot_is_reported_with_both_nodes() {
     let cluster = TestCluster::start(3, 0);

@@ -217,6 +217,49 @@ fn create_forms_a_healthy_cluster_like_redis_cli() {
     );
 }
 
+/// Five nodes in zone a and one in zone b (on one machine): two replicas cannot leave their master's
+/// zone, and the plan names each of those conflicts, in its human lines and in its JSON.
+#[test]
+fn create_names_every_unavoidable_zone_conflict() {
+    let nodes = fresh_nodes(6);
+    let addrs = addresses(&nodes);
+    let zone_args: Vec<String> = addrs
+        .iter()
+        .enumerate()
+        .map(|(index, address)| format!("{address}={}", if index == 5 { "b" } else { "a" }))
+        .collect();
+    let mut args = vec!["create", "--replicas", "1", "--dry-run"];
+    for zone in &zone_args {
+        args.extend(["--zone", zone.as_str()]);
+    }
+    args.extend(addrs.iter().map(String::as_str));
+    let is_zone_conflict = |line: &str| {
+        line.contains(" is in zone a with its master 127.0.0.1:")
+            && line.ends_with(": zone b has too few nodes")
+    };
+    let human = run(&args);
+    assert_eq!(human.code, 0, "{}{}", human.stdout, human.stderr);
+    let named = human
+        .stdout
+        .lines()
+        .filter(|line| line.trim_start().starts_with("replica ") && is_zone_conflict(line))
+        .count();
+    assert_eq!(named, 2, "{}", human.stdout);
+
+    args.push("--json");
+    let machine = run(&args);
+    assert_eq!(machine.code, 0, "{}", machine.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&machine.stdout).unwrap();
+    let conflicts: Vec<&str> = doc["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.as_str())
+        .filter(|c| is_zone_conflict(c))
+        .collect();
+    assert_eq!(conflicts.len(), 2, "{doc}");
+}
+
 #[test]
 fn create_with_zones_keeps_replicas_out_of_their_masters_zone() {
     let nodes = fresh_nodes(6);

@@ -2,7 +2,7 @@
 //! `rcluster --cluster`, comparing exit codes and the signal lines scripts grep; stderr stays empty.
 //! Also the argument errors and their exit codes.
 
-use crate::common::{TestCluster, redis_cli, run, signal_lines};
+use crate::common::{TestCluster, owner_port, redis_cli, run, signal_lines};
 
 /// Runs `args` with redis-cli and rcluster: the same exit code and the same stdout (ids and ports
 /// normalised by `cluster` when given). Returns (redis-cli's, rcluster's).
@@ -716,4 +716,95 @@ fn call_with_a_node_down_says_so_on_stderr_and_exits_0_as_redis_cli_does() {
         "{}",
         native.stdout
     );
+}
+
+/// An interrupted move with keys on both sides (slot 0: 15 keys left on its owner, which migrates
+/// it; 10 already on the importing master). redis-cli 7.0 and 8.6 choose the owner by key count
+/// and move the 10 keys back ("Case 2"); rcluster completes the move under way, with redis-cli's
+/// lines for what it does and its reason on stderr (docs/compat.md).
+#[test]
+fn fix_of_an_open_slot_with_keys_on_both_sides_prints_redis_clis_lines_and_the_reason() {
+    let clusters = [
+        TestCluster::start(3, 0),
+        TestCluster::start(3, 0),
+        TestCluster::start(3, 0),
+    ];
+    for cluster in &clusters {
+        let (owner, other) = (cluster.port(0), cluster.port(1));
+        let keys: Vec<String> = (0..25).map(|i| format!("{{06S}}:{i}")).collect();
+        for key in &keys {
+            cluster.on_owner(key.as_bytes(), &[b"SET", key.as_bytes(), b"v"]);
+        }
+        let (owner_id, other_id) = (cluster.id(owner), cluster.id(other));
+        cluster.redis(other, &["CLUSTER", "SETSLOT", "0", "IMPORTING", &owner_id]);
+        cluster.redis(owner, &["CLUSTER", "SETSLOT", "0", "MIGRATING", &other_id]);
+        let port = other.to_string();
+        let mut migrate = vec!["MIGRATE", "127.0.0.1", &port, "", "0", "5000", "KEYS"];
+        migrate.extend(keys[..10].iter().map(String::as_str));
+        cluster.redis(owner, &migrate);
+    }
+    let fix = |cluster: &TestCluster, tool: fn(&[&str]) -> crate::common::Outcome| {
+        let outcome = tool(&["--cluster", "fix", &cluster.seed()]);
+        let stdout = cluster.normalize(&outcome.stdout);
+        (outcome, stdout)
+    };
+    let (seven, seven_out) = fix(&clusters[0], redis_cli);
+    let (eight, eight_out) = fix(&clusters[1], redis_cli_8_6);
+    let (ours, ours_out) = fix(&clusters[2], run);
+    let open_slot_lines = |text: &str| -> Vec<String> {
+        text.lines()
+            .skip_while(|l| !l.starts_with(">>> Fixing open slot"))
+            .take_while(|l| !l.starts_with(">>> Check") && !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (seven_lines, eight_lines, our_lines) = (
+        open_slot_lines(&seven_out),
+        open_slot_lines(&eight_out),
+        open_slot_lines(&ours_out),
+    );
+    assert_eq!(seven_lines, eight_lines, "redis-cli 7.0 and 8.6 agree");
+    let expected_theirs = [
+        ">>> Fixing open slot 0",
+        "*** Found keys about slot 0 in non-owner node 127.0.0.1:<port1>!",
+        "Set as migrating in: 127.0.0.1:<port0>",
+        "Set as importing in: 127.0.0.1:<port1>",
+        ">>> No single clear owner for the slot, selecting an owner by # of keys...",
+        "*** Configuring 127.0.0.1:<port0> as the slot owner",
+        ">>> Case 2: Moving all the 0 slot keys to its owner 127.0.0.1:<port0>",
+        "Moving slot 0 from 127.0.0.1:<port1> to 127.0.0.1:<port0>: ..........",
+        ">>> Setting 0 as STABLE in 127.0.0.1:<port1>",
+    ];
+    assert_eq!(seven_lines, expected_theirs, "{seven_out}");
+    // The same lines for what rcluster does: the importing master becomes the owner, and the 15
+    // keys left on the migrating one move to it.
+    let expected_ours = [
+        ">>> Fixing open slot 0",
+        "*** Found keys about slot 0 in non-owner node 127.0.0.1:<port1>!",
+        "Set as migrating in: 127.0.0.1:<port0>",
+        "Set as importing in: 127.0.0.1:<port1>",
+        ">>> No single clear owner for the slot, selecting an owner by # of keys...",
+        "*** Configuring 127.0.0.1:<port1> as the slot owner",
+        ">>> Case 2: Moving all the 0 slot keys to its owner 127.0.0.1:<port1>",
+        "Moving slot 0 from 127.0.0.1:<port0> to 127.0.0.1:<port1>: ...............",
+        ">>> Setting 0 as STABLE in 127.0.0.1:<port0>",
+    ];
+    assert_eq!(
+        our_lines, expected_ours,
+        "{ours_out}\nstderr: {}",
+        ours.stderr
+    );
+    assert_eq!((ours.code, seven.code, eight.code), (0, 0, 0));
+    assert!(seven.stderr.is_empty() && eight.stderr.is_empty());
+    let reason = clusters[2].normalize(&ours.stderr);
+    assert!(
+        reason.contains("slot 0")
+            && reason.contains("completing that move")
+            && reason.contains("redis-cli"),
+        "the reason for the other owner is on stderr: {reason}"
+    );
+    for (cluster, owner) in [(&clusters[0], 0), (&clusters[1], 0), (&clusters[2], 1)] {
+        assert!(!cluster.any_slot_open());
+        assert_eq!(owner_port(cluster, 0), cluster.port(owner));
+    }
 }

@@ -46,7 +46,7 @@ pub struct FixArgs {
     #[arg(long, default_value_t = super::moves::DEFAULT_PARALLEL)]
     pub parallel: usize,
     /// Slots of one master whose keys move together (each protocol step pipelined for all of them);
-    /// 1 moves one slot at a time like redis-cli.
+    /// 1 moves one slot at a time (each window pays a hand-off, docs/bench.md).
     #[arg(long, default_value_t = super::moves::DEFAULT_WINDOW)]
     pub window: usize,
     /// Repair at most N slots in this run, then check and say how many are left; run the same

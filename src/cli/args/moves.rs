@@ -48,8 +48,9 @@ pub struct MoveArgs {
     #[arg(long, value_enum, value_name = "MIGRATION")]
     pub migration: Option<MigrationArg>,
     /// Slots of one source in flight together (each protocol step pipelined for all of them, and one
-    /// hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the
-    /// interrupted run's].
+    /// hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window
+    /// pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted
+    /// run's].
     #[arg(long, value_name = "WINDOW")]
     pub window: Option<usize>,
     #[command(flatten)]

@@ -7,7 +7,7 @@ use crate::commands::fix::{Addresses, FixReport, FixStage, OpenSlotSection, Plan
 use crate::exec::fix::FixOutcome;
 use crate::output::human::render_check_with;
 use crate::output::{Level, Line};
-use crate::plan::fix::{FixPlan, Problem, Receiving, RepairReason, SlotRepair};
+use crate::plan::fix::{FixPlan, Prepare, Problem, Receiving, RepairReason, SlotRepair};
 use crate::topology::check::CheckReport;
 use std::fmt;
 
@@ -223,6 +223,16 @@ fn open_slot_lines(
         Level::Info,
         format!(">>> Fixing open slot {slot}"),
     )];
+    let candidates = OwnerCandidates::of(repair, check);
+    for id in &candidates.non_owners {
+        lines.push(Line::new(
+            Level::Warn,
+            format!(
+                "*** Found keys about slot {slot} in non-owner node {}!",
+                addresses.get(id)
+            ),
+        ));
+    }
     if !migrating.is_empty() {
         lines.push(Line::plain(format!(
             "Set as migrating in: {}",
@@ -257,6 +267,13 @@ fn open_slot_lines(
             .iter()
             .any(|d| addresses.get(&d.node) == address)
     };
+    if candidates.count() > 1
+        && let Some(chosen) =
+            owner_by_keys_lines(repair, &candidates, addresses, [&migrating, &importing])
+    {
+        lines.extend(chosen);
+        return lines;
+    }
     match (migrating.as_slice(), importing.as_slice()) {
         ([from], [to]) if *to == target && (repair.drains.is_empty() || drained_from(from)) => {
             lines.push(Line::new(
@@ -305,6 +322,137 @@ fn open_slot_lines(
         }
     }
     lines
+}
+
+/// redis-cli's owner candidates for an open slot (its step 1): the masters whose table gives them
+/// the slot, and the others that hold keys of it, as far as the repair knows them.
+struct OwnerCandidates<'a> {
+    owners: Vec<&'a str>,
+    /// Masters holding keys of the slot without owning it, in node order.
+    non_owners: Vec<&'a str>,
+    /// Keys of the slot per master that holds some (the target and the drained masters).
+    keys: Vec<(&'a str, u64)>,
+}
+
+impl<'a> OwnerCandidates<'a> {
+    fn of(repair: &'a SlotRepair, check: &CheckReport) -> OwnerCandidates<'a> {
+        let mut owners: Vec<&str> = repair.rivals.iter().map(String::as_str).collect();
+        match &repair.prepare {
+            Prepare::Owns => owners.push(&repair.target),
+            Prepare::Import(from) => owners.push(from),
+            Prepare::Claim => {}
+        }
+        owners.dedup();
+        let mut keys: Vec<(&str, u64)> = repair
+            .drains
+            .iter()
+            .map(|d| (d.node.as_str(), d.keys))
+            .collect();
+        keys.push((&repair.target, repair.target_keys));
+        keys.retain(|(_, count)| *count > 0);
+        let position = |id: &str| check.nodes.iter().position(|n| n.id == id);
+        let mut non_owners: Vec<&str> = keys
+            .iter()
+            .map(|(id, _)| *id)
+            .filter(|id| !owners.contains(id))
+            .collect();
+        non_owners.sort_by_key(|id| position(id));
+        non_owners.dedup();
+        OwnerCandidates {
+            owners,
+            non_owners,
+            keys,
+        }
+    }
+
+    fn count(&self) -> usize {
+        self.owners.len() + self.non_owners.len()
+    }
+
+    fn all(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.owners.iter().chain(&self.non_owners).copied()
+    }
+}
+
+/// Several candidates: redis-cli selects an owner by key count, configures it, and moves every
+/// other holder's keys to it (its "Case 2"). rcluster's target is the owner configured in these
+/// lines; where redis-cli's key count would choose another, the reason goes to stderr. `None` when
+/// the slot would stay migrating somewhere after that (not redis-cli's Case 2).
+fn owner_by_keys_lines(
+    repair: &SlotRepair,
+    candidates: &OwnerCandidates,
+    addresses: &Addresses,
+    [migrating, importing]: [&Vec<String>; 2],
+) -> Option<Vec<Line>> {
+    let (slot, target) = (repair.slot, addresses.get(&repair.target));
+    let others: Vec<String> = candidates
+        .all()
+        .filter(|id| *id != repair.target)
+        .map(|id| addresses.get(id))
+        .collect();
+    if migrating
+        .iter()
+        .any(|node| !others.contains(node) && *node != target)
+    {
+        return None;
+    }
+    let mut importing: Vec<String> = importing
+        .iter()
+        .filter(|n| **n != target)
+        .cloned()
+        .collect();
+    for other in others {
+        if !importing.contains(&other) {
+            importing.push(other);
+        }
+    }
+    let mut lines = vec![
+        Line::new(
+            Level::Info,
+            ">>> No single clear owner for the slot, selecting an owner by # of keys...",
+        ),
+        Line::new(
+            Level::Warn,
+            format!("*** Configuring {target} as the slot owner"),
+        ),
+        Line::new(
+            Level::Info,
+            format!(">>> Case 2: Moving all the {slot} slot keys to its owner {target}"),
+        ),
+    ];
+    for node in &importing {
+        let keys: u64 = repair
+            .drains
+            .iter()
+            .filter(|d| addresses.get(&d.node) == *node)
+            .map(|d| d.keys)
+            .sum();
+        lines.push(Line::plain(format!(
+            "Moving slot {slot} from {node} to {target}: {}",
+            ".".repeat(keys as usize)
+        )));
+        lines.push(Line::new(
+            Level::Info,
+            format!(">>> Setting {slot} as STABLE in {node}"),
+        ));
+    }
+    let most = candidates
+        .keys
+        .iter()
+        .filter(|(id, _)| *id != repair.target)
+        .max_by_key(|(_, count)| *count);
+    if let Some((id, count)) = most.filter(|(_, count)| *count >= repair.target_keys) {
+        lines.push(Line::stderr(
+            Level::Plain,
+            format!(
+                "*** slot {slot}: {}; redis-cli would choose by key count {} ({count} keys) and move the {} keys on {target} back to it",
+                repair.reason,
+                addresses.get(id),
+                repair.target_keys
+            ),
+        ));
+    }
+    Some(lines)
 }
 
 impl Render for PlanSection<'_> {

@@ -22,7 +22,7 @@ mod masters;
 mod replicas;
 
 use std::collections::hash_map::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -71,7 +71,7 @@ pub struct PlannedReplica {
 pub enum ConflictKind {
     /// The replica is on its master's host.
     SameHost,
-    /// The replica is in its master's zone (on another host).
+    /// The replica is in its master's zone (on its host or another).
     SameZone,
     /// Two replicas of one master share a host (other than the master's own, which `SameHost`
     /// covers).
@@ -377,18 +377,37 @@ fn describe_conflict(conflict: &Conflict, nodes: &[CreateNode]) -> String {
             address(conflict.replica),
             address(conflict.master)
         ),
-        ConflictKind::SameZone => format!(
-            "replica {} is in the same zone ({}) as its master {}",
-            address(conflict.replica),
-            replica.and_then(|node| node.zone.as_deref()).unwrap_or("?"),
-            address(conflict.master)
-        ),
+        ConflictKind::SameZone => {
+            let zone = replica.and_then(|node| node.zone.as_deref()).unwrap_or("?");
+            format!(
+                "replica {} is in zone {zone} with its master {}: {}",
+                address(conflict.replica),
+                address(conflict.master),
+                why_same_zone(zone, nodes)
+            )
+        }
         ConflictKind::SiblingsSameHost => format!(
             "replicas {} and {} of master {} are on the same host ({host})",
             conflict.other.map_or_else(|| "?".to_string(), address),
             address(conflict.replica),
             address(conflict.master)
         ),
+    }
+}
+
+/// Why a replica stayed in its master's `zone` in an optimal plan: the other zones hold too few
+/// nodes to take it (or there is no other zone).
+fn why_same_zone(zone: &str, nodes: &[CreateNode]) -> String {
+    let others: BTreeSet<&str> = nodes
+        .iter()
+        .filter_map(|node| node.zone.as_deref())
+        .filter(|other| *other != zone)
+        .collect();
+    let others: Vec<String> = others.into_iter().map(str::to_string).collect();
+    match others.as_slice() {
+        [] => format!("every node is in zone {zone}"),
+        [other] => format!("zone {other} has too few nodes"),
+        [first @ .., last] => format!("zones {} and {last} have too few nodes", first.join(", ")),
     }
 }
 

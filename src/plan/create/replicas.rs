@@ -68,16 +68,27 @@ impl Placement<'_> {
         self.nodes[self.masters[master]].zone.as_deref()
     }
 
-    /// What is wrong with `node` replicating `master` (an index into the masters), on its own.
-    fn pair_conflict(&self, node: usize, master: usize) -> Option<ConflictKind> {
-        let replica = &self.nodes[node];
-        if replica.host == self.master_host(master) {
-            Some(ConflictKind::SameHost)
-        } else if replica.zone.is_some() && replica.zone.as_deref() == self.master_zone(master) {
-            Some(ConflictKind::SameZone)
-        } else {
-            None
-        }
+    /// Is `node` on the host of `master` (an index into the masters)?
+    fn same_host(&self, node: usize, master: usize) -> bool {
+        self.nodes[node].host == self.master_host(master)
+    }
+
+    /// Is `node` in the zone of `master` (an index into the masters)? Never without zones.
+    fn same_zone(&self, node: usize, master: usize) -> bool {
+        let zone = self.nodes[node].zone.as_deref();
+        zone.is_some() && zone == self.master_zone(master)
+    }
+
+    /// What is wrong with `node` replicating `master`, on its own: its master's host, its master's
+    /// zone, both (a host given two zones never shares one), or nothing.
+    fn pair_conflicts(&self, node: usize, master: usize) -> impl Iterator<Item = ConflictKind> {
+        let host = self
+            .same_host(node, master)
+            .then_some(ConflictKind::SameHost);
+        let zone = self
+            .same_zone(node, master)
+            .then_some(ConflictKind::SameZone);
+        host.into_iter().chain(zone)
     }
 
     /// How bad an assignment (node per seat) is.
@@ -86,15 +97,15 @@ impl Placement<'_> {
     }
 }
 
-/// Every flaw of a placement, in replica order: a replica on its master's host or in its master's
-/// zone, and each replica that shares a host (not the master's) with an earlier replica of its
+/// Every flaw of a placement, in replica order: a replica on its master's host, in its master's
+/// zone (either or both), and each replica that shares a host (not the master's) with an earlier replica of its
 /// master.
 pub(super) fn find_conflicts(placement: &Placement, replicas: &[PlannedReplica]) -> Vec<Conflict> {
     let mut conflicts = Vec::new();
     let mut first_on_host: HashMap<(usize, &str), usize> = HashMap::new();
     for replica in replicas {
         let master = placement.masters[replica.master];
-        if let Some(kind) = placement.pair_conflict(replica.node, replica.master) {
+        for kind in placement.pair_conflicts(replica.node, replica.master) {
             conflicts.push(Conflict {
                 kind,
                 replica: replica.node,
@@ -187,12 +198,9 @@ pub(super) fn assign_greedily(
     seats: &[usize],
     candidates: &[usize],
 ) -> Vec<usize> {
-    let penalty = |position: usize, master: usize| match placement
-        .pair_conflict(candidates[position], master)
-    {
-        Some(ConflictKind::SameHost) => 2,
-        Some(_) => 1,
-        None => 0,
+    let penalty = |position: usize, master: usize| {
+        2 * usize::from(placement.same_host(candidates[position], master))
+            + usize::from(placement.same_zone(candidates[position], master))
     };
     fill_seats(seats, candidates, |master, taken| {
         (0..candidates.len())
@@ -356,14 +364,19 @@ impl CostWeights {
     }
 
     /// The cost of one candidate of class `key` replicating `master` (siblings aside); the same
-    /// rules as [`Placement::pair_conflict`].
+    /// rules as [`Placement::pair_conflicts`]: a replica on its master's host and in its zone costs
+    /// both.
     fn of_pair(&self, key: &ClassKey, placement: &Placement, master: usize) -> i128 {
-        if key.host == Some(placement.master_host(master)) {
+        let host = if key.host == Some(placement.master_host(master)) {
             self.same_host
-        } else if key.zone.is_some() && key.zone == placement.master_zone(master) {
+        } else {
+            0
+        };
+        let zone = if key.zone.is_some() && key.zone == placement.master_zone(master) {
             self.same_zone
         } else {
             0
-        }
+        };
+        host + zone
     }
 }

@@ -269,7 +269,74 @@ fn two_zones_spread_masters_and_report_only_the_unavoidable_conflict() {
     assert_eq!(kinds(&plan), vec![ConflictKind::SameZone]);
     assert_eq!(
         plan.describe_conflicts(&nodes),
-        vec!["replica a4:7000 is in the same zone (A) as its master a2:7000"]
+        vec!["replica a4:7000 is in zone A with its master a2:7000: zone B has too few nodes"]
+    );
+}
+
+#[test]
+fn on_one_host_zones_still_decide_and_every_zone_conflict_is_named() {
+    // Six nodes on one machine, five in zone a and one in zone b (the local way to try zones):
+    // every replica is on its master's host, and two of the three must also share its zone.
+    let nodes: Vec<CreateNode> = (1..=6)
+        .map(|port| {
+            zoned(
+                &format!("127.0.0.1:700{port}"),
+                if port == 6 { "b" } else { "a" },
+            )
+        })
+        .collect();
+    let plan = plan_create(&nodes, 1).expect("plan");
+    let score = PlacementScore::of(&plan.conflicts);
+    assert_eq!((score.same_host, score.same_zone), (3, 2));
+    let zone_lines: Vec<String> = plan
+        .describe_conflicts(&nodes)
+        .into_iter()
+        .filter(|line| line.contains(" in zone "))
+        .collect();
+    assert_eq!(zone_lines.len(), 2, "{zone_lines:?}");
+    for line in &zone_lines {
+        assert!(line.starts_with("replica 127.0.0.1:700"), "{line}");
+        assert!(
+            line.contains(" is in zone a with its master 127.0.0.1:700")
+                && line.ends_with(": zone b has too few nodes"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_zone_conflict_names_the_zones_that_were_too_small() {
+    let single: Vec<CreateNode> = ["x:1", "x:2", "x:3", "y:1", "y:2", "y:3"]
+        .iter()
+        .map(|text| zoned(text, "a"))
+        .collect();
+    let plan = plan_create(&single, 1).expect("plan");
+    assert!(
+        plan.describe_conflicts(&single)
+            .iter()
+            .all(|line| line.ends_with(": every node is in zone a")),
+        "{:?}",
+        plan.describe_conflicts(&single)
+    );
+    let nodes = vec![
+        zoned("a1:1", "a"),
+        zoned("a2:1", "a"),
+        zoned("a3:1", "a"),
+        zoned("a4:1", "a"),
+        zoned("a5:1", "a"),
+        zoned("a6:1", "a"),
+        zoned("b1:1", "b"),
+        zoned("c1:1", "c"),
+        zoned("d1:1", "d"),
+    ];
+    let plan = plan_create(&nodes, 2).expect("plan");
+    let lines = plan.describe_conflicts(&nodes);
+    assert!(!lines.is_empty());
+    assert!(
+        lines
+            .iter()
+            .all(|line| line.ends_with(": zones b, c and d have too few nodes")),
+        "{lines:?}"
     );
 }
 
@@ -514,12 +581,12 @@ fn direct_score(
     let mut groups: HashMap<(usize, &str), usize> = HashMap::new();
     for &(replica, master) in pairs {
         let (replica_node, master_node) = (&nodes[replica], &nodes[masters[master]]);
+        if replica_node.zone.is_some() && replica_node.zone == master_node.zone {
+            score.1 += 1;
+        }
         if replica_node.host == master_node.host {
             score.0 += 1;
             continue;
-        }
-        if replica_node.zone.is_some() && replica_node.zone == master_node.zone {
-            score.1 += 1;
         }
         *groups.entry((master, &replica_node.host)).or_default() += 1;
     }

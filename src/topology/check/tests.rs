@@ -211,3 +211,34 @@ fn multiple_owners_from_key_counts() {
     assert_eq!(owners.len(), 1);
     assert_eq!(owners[0].owners, vec!["127.0.0.1:7000", "127.0.0.1:7001"]);
 }
+
+#[test]
+fn a_seed_written_as_a_name_is_compared_by_the_machine_it_resolved_to() {
+    let tables: Vec<(&str, String)> = [A, B, C, R]
+        .iter()
+        .map(|id| (*id, table(id, &[])))
+        .collect();
+    let own: Vec<(&str, Result<&str, &str>)> = tables[1..]
+        .iter()
+        .map(|(id, t)| (*id, Ok(t.as_str())))
+        .collect();
+    let seed = NodeAddress::new("localhost", 7000);
+    let view = ClusterView::from_tables(seed, &tables[0].1, &own).unwrap();
+    let same_host = |report: &CheckReport| {
+        report
+            .findings_of(FindingKind::ReplicaOnMasterHost)
+            .map(|f| f.nodes.clone())
+            .collect::<Vec<_>>()
+    };
+    // As written, localhost:7000 and its replica 127.0.0.1:7003 look like two hosts.
+    assert!(same_host(&check_cluster(&view, None)).is_empty());
+    let machines = Machines::from_lookups(vec![
+        (
+            "localhost".into(),
+            vec!["::1".parse().unwrap(), "127.0.0.1".parse().unwrap()],
+        ),
+        ("127.0.0.1".into(), vec!["127.0.0.1".parse().unwrap()]),
+    ]);
+    let report = check_cluster_on(&view, None, &machines);
+    assert_eq!(same_host(&report), vec![vec!["127.0.0.1:7003".to_string()]]);
+}
