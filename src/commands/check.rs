@@ -3,16 +3,10 @@
 //! 1 with findings, 2 when the cluster could not be loaded.
 
 use super::{Context, info::build_info_report};
-<<<<<<< HEAD
 use crate::error::Exit;
-use crate::net::NodeAddress;
-use crate::report::Outcome;
-use crate::topology::check::{CheckReport, OwnView, Verdict, check_cluster, own_views};
-=======
 use crate::net::{Machines, NodeAddress};
 use crate::report::Outcome;
-use crate::topology::check::{CheckReport, OwnView, check_cluster_on, own_views};
->>>>>>> h3
+use crate::topology::check::{CheckReport, OwnView, Verdict, check_cluster_on, own_views};
 use crate::topology::load::load_keys_in_unowned_slots;
 use crate::topology::{ClusterView, load_cluster_view};
 use serde::Serialize;
