@@ -405,7 +405,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
         'rcluster;reshard' {
             [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Source masters: ids (or unique prefixes of 8 or more characters) separated by commas, or `all`')
             [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The receiving master''s id (or a unique prefix of 8 or more characters)')
-            [CompletionResult]::new('--slots', '--slots', [CompletionResultType]::ParameterName, 'How many slots to move (exactly this many)')
+            [CompletionResult]::new('--slots', '--slots', [CompletionResultType]::ParameterName, 'How many slots to move (exactly this many, from 1 to 16384)')
             [CompletionResult]::new('--slot-ranges', '--slot-ranges', [CompletionResultType]::ParameterName, 'Exact slots to move to --to, each from its owner: `0-99,5000`')
             [CompletionResult]::new('--plan-out', '--plan-out', [CompletionResultType]::ParameterName, 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Throttle: at most this many keys per second over all sources [resume: the interrupted run''s]')

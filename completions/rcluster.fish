@@ -344,7 +344,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l no-auth-
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l from -d 'Source masters: ids (or unique prefixes of 8 or more characters) separated by commas, or `all`' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l to -d 'The receiving master\'s id (or a unique prefix of 8 or more characters)' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slots -d 'How many slots to move (exactly this many)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slots -d 'How many slots to move (exactly this many, from 1 to 16384)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slot-ranges -d 'Exact slots to move to --to, each from its owner: `0-99,5000`' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l rate -d 'Throttle: at most this many keys per second over all sources [resume: the interrupted run\'s]' -r

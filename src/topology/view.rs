@@ -231,7 +231,7 @@ impl ClusterView {
     fn not_a_master(&self, node: &NodeView) -> String {
         let named = format!(
             "node {} ({})",
-            &node.id()[..node.id().len().min(8)],
+            super::check::short_id(node.id()),
             node.address
         );
         if !node.is_reachable() {

@@ -22,7 +22,7 @@ pub struct ReshardArgs {
     /// The receiving master's id (or a unique prefix of 8 or more characters).
     #[arg(long, value_name = "ID")]
     pub to: Option<String>,
-    /// How many slots to move (exactly this many).
+    /// How many slots to move (exactly this many, from 1 to 16384).
     #[arg(long, value_name = "N")]
     pub slots: Option<usize>,
     /// Exact slots to move to --to, each from its owner: `0-99,5000`.
