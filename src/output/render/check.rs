@@ -2,7 +2,7 @@
 
 use super::{Render, RenderOptions};
 use crate::commands::check::{CheckOutcome, CheckPart, CheckSection};
-use crate::commands::info::{InfoReport, ReplicaInfo};
+use crate::commands::info::{InfoReport, MasterInfo, ReplicaInfo};
 use crate::output::human::{
     COVERAGE_HEADER, render_check, render_check_with, render_info, render_load_warnings,
 };
@@ -36,8 +36,8 @@ impl Render for InfoReport {
     fn human(&self, _: &RenderOptions) -> Vec<Line> {
         let mut lines = Vec::new();
         for line in render_info(self) {
-            let master =
-                (self.masters.iter()).find(|m| line.text.starts_with(&format!("{} (", m.address)));
+            let heads = |m: &&MasterInfo| line.text.starts_with(&format!("{} (", m.address));
+            let master = self.masters.iter().find(heads);
             lines.push(line);
             if let Some(replicas) = master.and_then(|m| m.replica_nodes.as_ref()) {
                 lines.extend(replicas.iter().map(replica_line));
