@@ -276,7 +276,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l parallel -d 
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l user -d 'ACL user name (needs a password)' -r
@@ -317,7 +317,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l parallel
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l max-slots -d 'Move at most N slots in this run, then stop with every slot closed and say how many are left; run the same command again to continue' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l max-time -d 'Start no new slot after this time (`10m`, `90s`, or milliseconds); the slots in flight finish, none is left open. Server-side migrations are checked between tasks' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
@@ -349,7 +349,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l no-auth-
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l from -d 'Source masters: ids (or unique prefixes of 8 or more characters) separated by commas, or `all`' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l to -d 'The receiving master\'s id (or a unique prefix of 8 or more characters)' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slots -d 'How many slots to move (exactly this many)' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slots -d 'How many slots to move (exactly this many, from 1 to 16384)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l slot-ranges -d 'Exact slots to move to --to, each from its owner: `0-99,5000`' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l rate -d 'Throttle: at most this many keys per second over all sources [resume: the interrupted run\'s]' -r
@@ -360,7 +360,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l parallel -
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l max-slots -d 'Move at most N slots in this run, then stop with every slot closed and say how many are left; run the same command again to continue' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l max-time -d 'Start no new slot after this time (`10m`, `90s`, or milliseconds); the slots in flight finish, none is left open. Server-side migrations are checked between tasks' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
@@ -393,7 +393,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l journal -d 'Th
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l pipeline -d 'Keys per GETKEYSINSLOT / MIGRATE batch' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l migrate-timeout -d 'MIGRATE\'s timeout: `60s`, or milliseconds' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l parallel -d 'Masters handing their keys to a slot\'s new owner at once (as the moves\' --parallel)' -r
-complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l window -d 'Slots of one master whose keys move together (each protocol step pipelined for all of them); 1 moves one slot at a time like redis-cli' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l window -d 'Slots of one master whose keys move together (each protocol step pipelined for all of them); 1 moves one slot at a time (each window pays a hand-off, docs/bench.md)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l max-slots -d 'Repair at most N slots in this run, then check and say how many are left; run the same command again to continue' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand fix" -l user -d 'ACL user name (needs a password)' -r
@@ -604,7 +604,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l parallel -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l migration -d 'How slots move: `legacy` (per-slot MIGRATE, every server), `atomic` (server-side CLUSTER MIGRATESLOTS, Valkey 9+), `auto` (atomic when every master offers it and --rate is not given) [default: auto; resume: the interrupted run\'s]' -r -f -a "auto\t''
 legacy\t''
 atomic\t''"
-complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time like redis-cli [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -l journal -d 'The journal of the run to finish (default: the newest unfinished run of this cluster, from ~/.local/state/rcluster/journals)' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand resume" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r

@@ -140,7 +140,10 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
     match &cli.command {
         Command::Create(args) => commands::create::run(&context, &args.options()?).await,
         Command::Check(args) => commands::check::run(&context, &args.options()?).await,
-        Command::Info(args) => commands::info::run(&context, &args.options()?).await,
+        Command::Info(args) => {
+            let replicas = cli.global.verbose > 0 && !context.redis_cli();
+            commands::info::run(&context, &args.options(replicas)?).await
+        }
         Command::AddNode(args) => commands::add_node::run(&context, &args.options()?).await,
         Command::Call(args) => commands::call::run(&context, &args.options()?).await,
         Command::DelNode(args) => commands::del_node::run(&context, &args.options()?).await,
@@ -156,7 +159,9 @@ async fn execute(cli: Cli, printer: Arc<Printer>) -> anyhow::Result<Outcome> {
         Command::Failover(args) => commands::failover::run(&context, &args.options()?).await,
         Command::Metrics(args) => commands::metrics::run(&context, &args.options()?).await,
         Command::Watch(args) => commands::watch::run(&context, &args.options()?).await,
-        Command::Reshard(args) => commands::reshard::run(&context, &args.options()?).await,
+        Command::Reshard(args) => {
+            commands::reshard::run(&context, &args.options(context.redis_cli())?).await
+        }
         Command::Setslot(args) => commands::setslot::run(&context, &args.options()?).await,
         Command::Local(args) => commands::local::run(&context, &args.options()?).await,
         Command::Completions { .. } => unreachable!("handled above"),

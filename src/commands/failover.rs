@@ -102,6 +102,24 @@ impl FailoverReport {
     }
 }
 
+/// The refusal for a master given as the replica to promote: its replicas by address, or that it
+/// has none; `rcluster info -v` lists every master's replicas.
+fn already_master(view: &ClusterView, master: &crate::topology::NodeView) -> String {
+    let replicas: Vec<String> = view
+        .loaded()
+        .filter(|n| n.myself().master_id.as_deref() == Some(master.id()))
+        .map(|n| n.address.to_string())
+        .collect();
+    let named = match replicas.as_slice() {
+        [] => "it has no replica to promote".to_string(),
+        some => format!("name one of its replicas: {}", some.join(", ")),
+    };
+    format!(
+        "{} is a master already: {named} (`rcluster info -v {}` lists every master's replicas)",
+        master.address, master.address
+    )
+}
+
 /// Runs `failover`.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome> {
     if let Some(drill) = options.drill.filter(|d| d.partition) {
@@ -112,12 +130,11 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         .loaded()
         .find(|n| n.address == options.replica)
         .ok_or_else(|| UsageError(format!("{} did not answer", options.replica)))?;
-    let master_id = me.myself().master_id.clone().ok_or_else(|| {
-        UsageError(format!(
-            "{} is a master already: name one of its replicas (`rcluster info {}` lists them)",
-            options.replica, options.replica
-        ))
-    })?;
+    let master_id = me
+        .myself()
+        .master_id
+        .clone()
+        .ok_or_else(|| UsageError(already_master(&view, me)))?;
     let master = view.node_by_id(&master_id).ok_or_else(|| {
         UsageError(format!(
             "the master {master_id} of {} is unknown",

@@ -342,6 +342,14 @@ pub struct ImportReport {
     pub failure: Option<String>,
 }
 
+/// The first 10 of `keys`, as text: the keys a report names (import's and restore's skipped keys).
+pub(crate) fn first_keys(keys: &[Vec<u8>]) -> Vec<String> {
+    keys.iter()
+        .take(10)
+        .map(|key| String::from_utf8_lossy(key).into_owned())
+        .collect()
+}
+
 fn report_import(source: &NodeAddress, outcome: Moved, seconds: f64) -> crate::report::Outcome {
     let ok = outcome.error.is_none() && outcome.skipped.is_empty();
     let report = ImportReport {
@@ -349,12 +357,7 @@ fn report_import(source: &NodeAddress, outcome: Moved, seconds: f64) -> crate::r
         moved: outcome.moved,
         databases: outcome.databases,
         skipped: outcome.skipped.len() as u64,
-        skipped_keys: outcome
-            .skipped
-            .iter()
-            .take(10)
-            .map(|key| String::from_utf8_lossy(key).into_owned())
-            .collect(),
+        skipped_keys: first_keys(&outcome.skipped),
         seconds,
         failure: outcome.error,
     };

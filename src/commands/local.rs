@@ -47,6 +47,11 @@ pub struct LocalUpReport {
     pub seed: String,
     pub ports: Vec<u16>,
     pub state_dir: PathBuf,
+    /// Whether the nodes were formed into a cluster (false with `--no-create`: empty nodes).
+    pub created: bool,
+    /// With `--no-create`: the `rcluster create` line that forms them as asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_command: Option<String>,
     /// `--state-dir DIR` when it is not the default, for the hint that names `local down`.
     #[serde(skip)]
     pub state_dir_flag: String,
@@ -79,13 +84,19 @@ async fn up(context: &Context, options: SandboxOptions) -> anyhow::Result<Outcom
             state_dir_flag(&options.state_dir)
         );
     }
-    context.ui.step(&format!(
-        "Starting {} nodes ({} masters, {} replicas each) with {}",
-        options.masters * (1 + options.replicas),
-        options.masters,
-        options.replicas,
-        options.server_bin
-    ));
+    let count = options.masters * (1 + options.replicas);
+    context.ui.step(&if options.no_cluster {
+        format!(
+            "Starting {} with {} (not joined into a cluster)",
+            crate::words::counted(count, "empty node", "empty nodes"),
+            options.server_bin
+        )
+    } else {
+        format!(
+            "Starting {count} nodes ({} masters, {} replicas each) with {}",
+            options.masters, options.replicas, options.server_bin
+        )
+    });
     let sandbox = match Sandbox::start(&options).await {
         Ok(sandbox) => sandbox,
         Err(error) => {
@@ -95,11 +106,25 @@ async fn up(context: &Context, options: SandboxOptions) -> anyhow::Result<Outcom
     };
     let seed = sandbox.seed();
     let ports: Vec<u16> = sandbox.nodes.iter().map(|n| n.port).collect();
+    let create_command = options.no_cluster.then(|| {
+        let addresses: Vec<String> = sandbox
+            .nodes
+            .iter()
+            .map(|n| n.address().to_string())
+            .collect();
+        let replicas = match options.replicas {
+            0 => String::new(),
+            n => format!(" --replicas {n}"),
+        };
+        format!("rcluster create {}{replicas}", addresses.join(" "))
+    });
     sandbox.detach();
     Ok(Outcome::new(
         LocalUpReport {
             seed: seed.to_string(),
             ports,
+            created: !options.no_cluster,
+            create_command,
             state_dir_flag: state_dir_flag(&options.state_dir),
             state_dir: options.state_dir,
         },

@@ -109,7 +109,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         Some(to) => to.clone(),
         None => ask_line(context, "What is the receiving node ID? ")?,
     };
-    let target = resolve_master(&view, &to)?;
+    let target = resolve_master(&view, &to, context.redis_cli())?;
     if let Some(slots) = options.slot_ranges.as_ref().filter(|_| options.step.any())
         && slots.difference(&target.myself().slots).is_empty()
     {
@@ -197,7 +197,7 @@ fn ask_sources(context: &Context, view: &ClusterView, target: &NodeView) -> anyh
             "all" => return Ok("all".into()),
             "done" => break,
             id => {
-                let source = resolve_master(view, id)?;
+                let source = resolve_master(view, id, context.redis_cli())?;
                 if source.id() == target.id() {
                     context
                         .ui
@@ -223,10 +223,21 @@ fn master_slots(view: &ClusterView) -> Vec<MasterSlots> {
         .collect()
 }
 
-/// A loaded master by id or unique id prefix.
-fn resolve_master<'a>(view: &'a ClusterView, id: &str) -> anyhow::Result<&'a NodeView> {
+/// A loaded master by id or unique id prefix. Not found: redis-cli's words in its syntax, natively
+/// why (a prefix too short or ambiguous, a replica and of which master, no such node).
+fn resolve_master<'a>(
+    view: &'a ClusterView,
+    id: &str,
+    redis_cli: bool,
+) -> anyhow::Result<&'a NodeView> {
     view.find_node(id, |n| n.is_loaded() && n.is_master())
-        .ok_or_else(|| crate::error::UnknownMaster(id.to_string()).into())
+        .ok_or_else(|| {
+            if redis_cli {
+                crate::error::UnknownMaster(id.to_string()).into()
+            } else {
+                UsageError(view.why_no_master(id)).into()
+            }
+        })
 }
 
 fn make_plan(
@@ -261,7 +272,7 @@ fn make_plan(
             .collect()
     } else {
         from.split(',')
-            .map(|id| resolve_master(view, id).map(|m| m.id().to_string()))
+            .map(|id| resolve_master(view, id, redis_cli).map(|m| m.id().to_string()))
             .collect::<anyhow::Result<_>>()?
     };
     // redis-cli moves what the sources have when asked for more; natively that is refused.

@@ -183,6 +183,8 @@ pub struct RdbRestore {
     pub databases: BTreeMap<u16, DatabaseKeys>,
     /// Keys the cluster already held with other values, left alone (`--replace` overwrites).
     pub skipped: u64,
+    /// The first of them, by name (as `import` names them).
+    pub skipped_keys: Vec<String>,
     pub error: Option<String>,
 }
 
@@ -260,6 +262,7 @@ async fn restore_one(
             |db| rdb.recorded_keys(db),
         ),
         skipped: moved.skipped.len() as u64,
+        skipped_keys: super::import::first_keys(&moved.skipped),
         error: error.or(moved.error),
     }
 }

@@ -39,6 +39,11 @@ impl NodeAddress {
             reason: reason.to_string(),
         };
         let (host, port_text) = match port {
+            Some(_) if names_a_port(text) => {
+                return Err(error(
+                    "HOST:PORT already names a port, so the separate port is one too many",
+                ));
+            }
             Some(port) => (text.trim_start_matches('[').trim_end_matches(']'), port),
             None => {
                 let endpoint = text.rsplit_once('@').map_or(text, |(e, _)| e);
@@ -71,6 +76,24 @@ impl NodeAddress {
             return Err(error("the port must be a number from 1 to 65535"));
         }
         Ok(NodeAddress::new(host, port))
+    }
+}
+
+/// Whether `text` is already `host:port` (`[v6]:port`, or one colon before a number): a separate
+/// port after it is a second port, not part of the host. A bare IPv6 address (`::1`) has several
+/// colons and takes its port separately.
+fn names_a_port(text: &str) -> bool {
+    let ends_in_port = |after: &str| !after.is_empty() && after.chars().all(|c| c.is_ascii_digit());
+    match text.strip_prefix('[') {
+        Some(rest) => rest
+            .split_once("]:")
+            .is_some_and(|(_, after)| ends_in_port(after)),
+        None => {
+            text.matches(':').count() == 1
+                && text
+                    .rsplit_once(':')
+                    .is_some_and(|(_, after)| ends_in_port(after))
+        }
     }
 }
 
@@ -108,6 +131,16 @@ mod tests {
         assert_eq!(ok("::1", Some("7000")), "[::1]:7000");
         assert_eq!(ok("redis-a.example:6379", None), "redis-a.example:6379");
         assert_eq!(ok("127.0.0.1:7000@17000", None), "127.0.0.1:7000");
+        assert_eq!(ok("fe80::1", Some("7000")), "[fe80::1]:7000");
+    }
+
+    #[test]
+    fn a_port_after_host_port_is_one_port_too_many() {
+        let error = NodeAddress::parse("127.0.0.1:16010", Some("16011")).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "invalid node address '127.0.0.1:16010 16011': HOST:PORT already names a port, so the separate port is one too many; pass HOST:PORT (e.g. 127.0.0.1:7000) or HOST PORT"
+        );
     }
 
     #[test]
@@ -120,6 +153,8 @@ mod tests {
             ("[::1]7000", None),
             ("127.0.0.1", Some("x")),
             ("host name:1", None),
+            ("127.0.0.1:16010", Some("16011")),
+            ("[::1]:7000", Some("7001")),
         ] {
             let error = NodeAddress::parse(text, port).unwrap_err();
             assert!(error.to_string().contains("HOST:PORT"), "{error}");

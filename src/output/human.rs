@@ -3,6 +3,7 @@
 
 use super::{Level, Line};
 use crate::commands::info::InfoReport;
+use crate::topology::SlotSet;
 use crate::topology::check::{
     CheckReport, FindingKind, NodeSummary, Severity, join_slots, short_id,
 };
@@ -132,6 +133,12 @@ pub fn render_check_with(report: &CheckReport, compat: bool, listing: bool) -> V
             Level::Err,
             "[ERR] Not all 16384 slots are covered by nodes.",
         ));
+        if !compat {
+            lines.push(Line::new(
+                Level::Err,
+                format!("    {}", uncovered_slots(&report.uncovered)),
+            ));
+        }
         lines.push(Line::new(Level::Plain, ""));
     }
     if let Some(owners) = &report.multiple_owners {
@@ -163,6 +170,30 @@ pub fn render_check_with(report: &CheckReport, compat: bool, listing: bool) -> V
         lines.extend(render_extra_findings(report));
     }
     lines
+}
+
+/// The most slot ranges a line names; `--json` lists them all.
+const SHOWN_RANGES: usize = 20;
+
+/// `3 slots not covered: 0-1,5`, the ranges cut after [`SHOWN_RANGES`].
+fn uncovered_slots(uncovered: &SlotSet) -> String {
+    let ranges = uncovered.ranges();
+    let mut shown = SlotSet::new();
+    for &(first, last) in ranges.iter().take(SHOWN_RANGES) {
+        shown.insert_range(first, last);
+    }
+    let more = match ranges.len().saturating_sub(SHOWN_RANGES) {
+        0 => String::new(),
+        n => format!(
+            " and {} more (--json lists them all)",
+            crate::words::counted(n, "range", "ranges")
+        ),
+    };
+    format!(
+        "{} not covered: {}{more}",
+        crate::words::counted(uncovered.len(), "slot", "slots"),
+        shown.to_compact()
+    )
 }
 
 fn render_open_slots(report: &CheckReport) -> Vec<Line> {

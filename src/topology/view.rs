@@ -191,6 +191,62 @@ impl ClusterView {
             .find(|n| n.id() == id)
     }
 
+    /// Why [`find_node`](Self::find_node) found no loaded master for `id`, in words for the user: an
+    /// id prefix too short or matching several nodes, a node that is a replica (and of which master),
+    /// one that could not be read, or no such node.
+    pub fn why_no_master(&self, id: &str) -> String {
+        let id = id.trim().to_ascii_lowercase();
+        if id.is_empty() {
+            return "an empty node id names no master".to_string();
+        }
+        let matching: Vec<&NodeView> = self
+            .nodes
+            .iter()
+            .filter(|n| n.id().starts_with(&id))
+            .collect();
+        let nodes = |n: usize| crate::words::counted(n, "node", "nodes");
+        if let Some(node) = self.find_node_exact(&id, |_| true) {
+            return self.not_a_master(node);
+        }
+        if id.len() < MIN_ID_PREFIX {
+            let matches = match matching.len() {
+                0 => "it matches no node".to_string(),
+                n => format!("it matches {}", nodes(n)),
+            };
+            return format!(
+                "node id prefix '{id}' is too short ({matches}): give at least {MIN_ID_PREFIX} characters of the id, or all of it"
+            );
+        }
+        match matching.as_slice() {
+            [] => format!("no node of the cluster has an id starting with '{id}'"),
+            [node] => self.not_a_master(node),
+            several => format!(
+                "node id prefix '{id}' matches {}: give more characters of the id",
+                nodes(several.len())
+            ),
+        }
+    }
+
+    /// Why `node` is not a loaded master.
+    fn not_a_master(&self, node: &NodeView) -> String {
+        let named = format!(
+            "node {} ({})",
+            super::check::short_id(node.id()),
+            node.address
+        );
+        if !node.is_reachable() {
+            return format!("{named} could not be read, so it cannot be used");
+        }
+        if node.is_flagged_failed() {
+            return format!("{named} is marked as failed");
+        }
+        match self.master_of(node) {
+            Some(master) => format!("{named} is a replica of {}: name a master", master.address),
+            None if !node.is_master() => format!("{named} is a replica: name a master"),
+            None => format!("{named} is not a master"),
+        }
+    }
+
     /// Number of loaded replicas that name `master_id` as their master.
     pub fn loaded_replica_count(&self, master_id: &str) -> usize {
         self.loaded()
@@ -242,6 +298,30 @@ aaaa2222aaaa2222aaaa2222aaaa2222aaaa2222 127.0.0.1:7001@17001 slave aaaa1111aaaa
         assert!(
             view.find_node_exact("aaaa2222", any).is_none(),
             "exact takes full ids"
+        );
+        assert_eq!(
+            view.why_no_master("aaaa"),
+            "node id prefix 'aaaa' is too short (it matches 2 nodes): give at least 8 characters of the id, or all of it"
+        );
+        let replica_table = table
+            .replace("myself,master", "master")
+            .replace(" slave ", " myself,slave ");
+        let view = ClusterView::from_tables(
+            NodeAddress::new("127.0.0.1", 7000),
+            table,
+            &[(
+                "aaaa2222aaaa2222aaaa2222aaaa2222aaaa2222",
+                Ok(replica_table.as_str()),
+            )],
+        )
+        .unwrap();
+        assert_eq!(
+            view.why_no_master("aaaa2222"),
+            "node aaaa2222 (127.0.0.1:7001) is a replica of 127.0.0.1:7000: name a master"
+        );
+        assert_eq!(
+            view.why_no_master("bbbb2222"),
+            "no node of the cluster has an id starting with 'bbbb2222'"
         );
         assert!(
             view.find_node_exact("aaaa2222aaaa2222aaaa2222aaaa2222aaaa2222", any)

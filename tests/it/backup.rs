@@ -398,3 +398,39 @@ fn a_valkey_backup_restores_every_database_and_refuses_a_cluster_with_fewer() {
     }
     assert_eq!(doc["restored"], 5818, "{doc}");
 }
+
+#[test]
+fn a_restore_names_the_key_the_cluster_holds_with_another_value() {
+    let cluster = TestCluster::start(3, 0);
+    cluster.write_keys_pipelined(300);
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path().to_str().unwrap();
+    let saved = run(&["backup", &cluster.seed(), dir]);
+    assert_eq!(saved.code, 0, "{}{}", saved.stdout, saved.stderr);
+    // Into the same cluster, where one key has changed since: that key is left alone, by name.
+    cluster.on_owner(b"k:7", &[b"SET", b"k:7", b"changed"]);
+    let restored = run(&["restore", dir, &cluster.seed()]);
+    assert_eq!(restored.code, 1, "{}{}", restored.stdout, restored.stderr);
+    assert!(
+        restored
+            .stdout
+            .contains("1 key the cluster already holds with other values was left alone: k:7\n"),
+        "{}",
+        restored.stdout
+    );
+    assert!(
+        restored
+            .stdout
+            .contains("[ERR] Restore incomplete: 299 of 300 loaded keys restored; 1 key with other values in the cluster was left alone (named above): running it again with --replace overwrites it"),
+        "{}",
+        restored.stdout
+    );
+    let doc = crate::common::json(&run(&["restore", dir, &cluster.seed(), "--json"]).stdout);
+    let named: Vec<&serde_json::Value> = doc["rdbs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["skipped_keys"].as_array().unwrap())
+        .collect();
+    assert_eq!(named, [&serde_json::json!("k:7")], "{doc}");
+}

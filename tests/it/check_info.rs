@@ -62,7 +62,7 @@ fn healthy_cluster_checks_clean_in_both_formats() {
     let lines: Vec<&str> = quiet.stdout.lines().collect();
     assert_eq!(
         lines.last(),
-        Some(&"[OK] The cluster is healthy."),
+        Some(&"[OK] The cluster is healthy (1 warning above)."),
         "{}",
         quiet.stdout
     );
@@ -86,6 +86,44 @@ fn healthy_cluster_checks_clean_in_both_formats() {
         .map(|m| m["keys"].as_u64().unwrap())
         .sum();
     assert_eq!(per_master, 300);
+
+    // -v lists each master's replicas with their link and lag (the failover hint points here).
+    cluster.wait_replicas_synced();
+    let info_verbose = run(&["info", &seed, "-v"]);
+    assert_eq!(info_verbose.code, 0, "{}", info_verbose.stderr);
+    let replica_lines: Vec<&str> = info_verbose
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("   replica 127.0.0.1:"))
+        .collect();
+    assert_eq!(replica_lines.len(), 3, "{}", info_verbose.stdout);
+    assert!(
+        replica_lines
+            .iter()
+            .all(|l| l.contains(" link up, ") && l.ends_with(" behind")),
+        "{}",
+        info_verbose.stdout
+    );
+    let verbose_json = json(&run(&["info", &seed, "-v", "--json"]).stdout);
+    let first = &verbose_json["masters"][0];
+    let replica = &first["replica_nodes"][0];
+    assert_eq!(replica["link"], "up", "{verbose_json}");
+    assert!(replica["lag_bytes"].is_u64(), "{verbose_json}");
+    assert!(info_json["masters"][0].get("replica_nodes").is_none());
+
+    // --to naming a replica, or too short a prefix: why, not "not known or not a master".
+    let master_address = first["address"].as_str().unwrap();
+    let replica_id = replica["id"].as_str().unwrap();
+    let reshard_to = |to: &str| {
+        run(&[
+            "reshard", &seed, "--slots", "1", "--from", "all", "--to", to, "--yes",
+        ])
+    };
+    crate::common::assert_one_error(
+        &reshard_to(replica_id),
+        &format!("is a replica of {master_address}: name a master"),
+    );
+    crate::common::assert_one_error(&reshard_to(&replica_id[..4]), "is too short");
 
     let spaced = run(&[
         "check",
@@ -190,11 +228,20 @@ fn uncovered_slots_and_disagreement_name_the_node() {
     let human = run(&["check", &cluster.seed()]);
     assert_eq!(human.code, 1);
     assert!(
-        human
-            .stdout
-            .contains("[ERR] Not all 16384 slots are covered by nodes.\n\n"),
+        human.stdout.contains(
+            "[ERR] Not all 16384 slots are covered by nodes.\n    3 slots not covered: 3-5\n\n"
+        ),
         "{}",
         human.stdout
+    );
+    // -q: the problem lines and one line that counts errors and warnings apart (no replicas is a
+    // warning).
+    let quiet = run(&["check", &cluster.seed(), "-q"]);
+    assert_eq!(quiet.code, 1);
+    assert!(
+        quiet.stdout.ends_with("[ERR] 2 errors, 1 warning above.\n"),
+        "{}",
+        quiet.stdout
     );
     assert!(
         human

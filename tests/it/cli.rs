@@ -57,6 +57,50 @@ fn local_up_status_down_stops_exactly_its_nodes() {
     assert_eq!(status.code, 1);
 }
 
+#[test]
+fn local_up_no_create_says_the_nodes_are_not_joined_and_how_to_join_them() {
+    let state = tempfile::tempdir().unwrap();
+    let state_dir = state.path().to_str().unwrap();
+    let port = rcluster::sandbox::pick_ports(None, 4).unwrap()[0];
+    let up = run(&[
+        "local",
+        "up",
+        "--masters",
+        "2",
+        "--replicas",
+        "1",
+        "--no-create",
+        "--port",
+        &port.to_string(),
+        "--state-dir",
+        state_dir,
+    ]);
+    let down = run(&["local", "down", "--state-dir", state_dir]);
+    assert_eq!(up.code, 0, "{}", up.stderr);
+    assert_eq!(down.code, 0, "{}", down.stderr);
+    assert!(
+        up.stderr
+            .contains("Starting 4 empty nodes with redis-server (not joined into a cluster)"),
+        "{}",
+        up.stderr
+    );
+    let create = format!(
+        "form one with `rcluster create 127.0.0.1:{} 127.0.0.1:{} 127.0.0.1:{} 127.0.0.1:{} --replicas 1`",
+        port,
+        port + 1,
+        port + 2,
+        port + 3
+    );
+    assert!(
+        up.stderr
+            .contains("4 empty nodes started, not joined into a cluster: ")
+            && up.stderr.contains(&create),
+        "{}",
+        up.stderr
+    );
+    assert!(!up.stderr.contains("cluster ready"), "{}", up.stderr);
+}
+
 /// Asserts that the committed file at `path` is `generated` (`UPDATE_COMPLETIONS=1` rewrites it).
 fn assert_committed(path: &std::path::Path, generated: &str) {
     if std::env::var_os("UPDATE_COMPLETIONS").is_some() {

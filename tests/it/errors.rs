@@ -57,6 +57,33 @@ fn usage_errors_exit_2() {
     assert_one_line_error(&["check", "127.0.0.1:1", "--cacert", "x.pem"], "need --tls");
 }
 
+#[test]
+fn bad_input_is_refused_before_any_io() {
+    // Nothing listens on port 1: an error that names the input, not the connection, proves no
+    // node was asked (and no check was printed).
+    for count in ["0", "99999"] {
+        assert_one_line_error(
+            &[
+                "reshard",
+                "127.0.0.1:1",
+                "--slots",
+                count,
+                "--from",
+                "all",
+                "--to",
+                "abcdef12",
+            ],
+            "give a number of slots from 1 to 16384",
+        );
+    }
+    // HOST:PORT then a stray port: one usage line, not a lookup of `[127.0.0.1:1]:2`.
+    assert_one_line_error(
+        &["check", "127.0.0.1:16010", "16011"],
+        "HOST:PORT already names a port",
+    );
+    assert_one_line_error(&["info", "[::1]:16010", "16011"], "already names a port");
+}
+
 /// A scripted RESP server for replies no real server gives: every request gets `CLUSTER NODES` as
 /// `table` and `DBSIZE` as 0 (the loader pipelines the two). Returns its address.
 fn hostile_server(table: String) -> String {

@@ -30,7 +30,9 @@ fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
     let refused = run(&["failover", &format!("127.0.0.1:{master}")]);
     assert_eq!(refused.code, 2, "{}", refused.stdout);
     assert!(
-        refused.stderr.contains("is a master already"),
+        refused.stderr.contains(&format!(
+            "is a master already: name one of its replicas: {replica_address} (`rcluster info -v"
+        )),
         "{}",
         refused.stderr
     );

@@ -13,10 +13,11 @@ pub struct InfoArgs {
 }
 
 impl InfoArgs {
-    /// The validated options.
-    pub fn options(&self) -> anyhow::Result<Options> {
+    /// The validated options; `verbose` (`-v`) lists each master's replicas.
+    pub fn options(&self, verbose: bool) -> anyhow::Result<Options> {
         Ok(Options {
             seed: NodeAddress::parse(&self.node, self.port.as_deref())?,
+            replicas: verbose,
         })
     }
 }

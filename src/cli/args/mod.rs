@@ -446,7 +446,7 @@ mod tests {
             .unwrap()
             .command
         {
-            Command::Reshard(args) => args.options().unwrap().moves,
+            Command::Reshard(args) => args.options(false).unwrap().moves,
             other => panic!("{other:?}"),
         };
         assert_eq!(

@@ -170,9 +170,12 @@ impl FixReport {
                 ),
             ));
         }
-        if let Some(after) = &self.after {
+        match &self.after {
+            // -q: one line for the check after the repair.
+            Some(after) if options.quiet => lines.push(super::quiet_check_summary(after)),
             // The findings only: the node listing was printed before the repair.
-            lines.extend(render_check_with(after, false, false));
+            Some(after) => lines.extend(render_check_with(after, false, false)),
+            None => {}
         }
         let advice = outcome.warnings.iter().cloned().chain(
             (!outcome.failed.is_empty()).then(|| {

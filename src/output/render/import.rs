@@ -18,15 +18,8 @@ impl Render for ImportReport {
             lines.push(Line::stderr(
                 Level::Warn,
                 format!(
-                    "[WARNING] {} the cluster already holds with other values {} left alone: {}{}",
-                    crate::words::counted(self.skipped, "key", "keys"),
-                    if self.skipped == 1 { "was" } else { "were" },
-                    self.skipped_keys.join(", "),
-                    if self.skipped as usize > self.skipped_keys.len() {
-                        ", ..."
-                    } else {
-                        ""
-                    }
+                    "[WARNING] {}",
+                    super::left_alone(self.skipped, &self.skipped_keys)
                 ),
             ));
             lines.extend(hint_line(

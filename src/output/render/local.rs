@@ -7,10 +7,17 @@ use crate::output::Line;
 
 impl Render for LocalUpReport {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
-        let hint = format!(
-            "cluster ready: try `rcluster check {}`; stop it with `rcluster local down{}`",
-            self.seed, self.state_dir_flag
-        );
+        let hint = match &self.create_command {
+            None => format!(
+                "cluster ready: try `rcluster check {}`; stop it with `rcluster local down{}`",
+                self.seed, self.state_dir_flag
+            ),
+            Some(create) => format!(
+                "{} started, not joined into a cluster: form one with `{create}`; stop them with `rcluster local down{}`",
+                crate::words::counted(self.ports.len(), "empty node", "empty nodes"),
+                self.state_dir_flag
+            ),
+        };
         std::iter::once(Line::plain(&self.seed))
             .chain(hint_line(options, hint))
             .collect()

@@ -46,8 +46,24 @@ mod watch;
 #[cfg(test)]
 mod tests;
 
-pub use check::quiet_view;
+pub use check::{quiet_check_summary, quiet_view};
 pub use text::Text;
+
+/// `3 keys the cluster already holds with other values were left alone: a, b, ...`: the keys
+/// import and restore did not overwrite, the first by name.
+pub fn left_alone(skipped: u64, names: &[String]) -> String {
+    format!(
+        "{} the cluster already holds with other values {} left alone: {}{}",
+        crate::words::counted(skipped, "key", "keys"),
+        if skipped == 1 { "was" } else { "were" },
+        names.join(", "),
+        if skipped as usize > names.len() {
+            ", ..."
+        } else {
+            ""
+        }
+    )
+}
 
 /// Advice after a result, on stderr; nothing with `-q`. Only the human view shows hints.
 pub fn hint_line(options: &RenderOptions, text: impl Into<String>) -> Option<Line> {

@@ -22,6 +22,16 @@ impl Render for RestoreReport {
                 )));
             }
         }
+        for rdb in self.rdbs.iter().filter(|r| r.skipped > 0) {
+            lines.push(Line::new(
+                Level::Warn,
+                format!(
+                    "[WARNING] {}: {}",
+                    rdb.file,
+                    super::left_alone(rdb.skipped, &rdb.skipped_keys)
+                ),
+            ));
+        }
         let several = self.databases.keys().any(|db| *db != 0);
         for (db, keys) in &self.databases {
             let Some(recorded) = keys.recorded.filter(|r| *r != keys.restored) else {
@@ -68,6 +78,18 @@ impl Render for RestoreReport {
                     "[ERR] Restore incomplete: {unloaded} of {} RDB files could not be loaded (above) and {} keys were restored; keys restored stay restored: deal with the error, then run it again with --replace to finish",
                     self.rdbs.len(),
                     self.restored
+                ),
+            )
+        } else if let skipped @ 1.. = self.rdbs.iter().map(|r| r.skipped).sum::<u64>() {
+            Line::new(
+                Level::Err,
+                format!(
+                    "[ERR] Restore incomplete: {} of {} loaded keys restored; {} with other values in the cluster {} left alone (named above): running it again with --replace overwrites {}",
+                    self.restored,
+                    self.loaded,
+                    crate::words::counted(skipped, "key", "keys"),
+                    if skipped == 1 { "was" } else { "were" },
+                    if skipped == 1 { "it" } else { "them" },
                 ),
             )
         } else {

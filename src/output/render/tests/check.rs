@@ -107,6 +107,30 @@ fn info_of_a_healthy_cluster() {
 }
 
 #[test]
+fn info_lists_each_masters_replicas_with_v() {
+    // A full load read every node's INFO replication: link and lag where both offsets are known.
+    let mut view = fixture_view("healthy_3m3r.txt", &[], &[], 1234);
+    let replication = |text: &str| Some(crate::net::Replication::parse(text));
+    for node in &mut view.nodes {
+        node.replication = match node.address.port {
+            42001 => replication("role:master\r\nmaster_repl_offset:5000\r\n"),
+            42004 => replication(
+                "role:slave\r\nmaster_link_status:up\r\nslave_repl_offset:4200\r\nmaster_repl_offset:4200\r\n",
+            ),
+            42005 => replication(
+                "role:slave\r\nmaster_link_status:down\r\nmaster_link_down_since_seconds:12\r\n",
+            ),
+            _ => None,
+        };
+    }
+    let report = crate::commands::info::build_info_report_with_replicas(&view);
+    let outcome = Outcome::new(report, crate::error::Exit::Ok);
+    let mut text = views("info", &[], &outcome, Syntax::WithRedisCli);
+    text.push_str(&quiet_and_verbose("info", &[], &outcome));
+    insta::assert_snapshot!("info_verbose", text);
+}
+
+#[test]
 fn info_without_key_counts() {
     // A live view always asks INFO keyspace; a master that did not answer it has no count.
     let view = crate::topology::fixtures::view("hostnames.txt", &[], &[]);

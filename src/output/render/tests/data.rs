@@ -130,6 +130,7 @@ fn rdb(port: u16, restored: u64, error: Option<&str>) -> RdbRestore {
         )]
         .into(),
         skipped: 0,
+        skipped_keys: vec![],
         error: error.map(str::to_string),
     }
 }
@@ -190,6 +191,18 @@ fn restore_complete_partial_and_incomplete() {
         vec![],
     );
     text.push_str(&views("restore", &[], &unloaded, Syntax::NativeOnly));
+    // A key the cluster already held with another value: named, as import names it.
+    let mut differs = rdb(42002, 999, None);
+    differs.loaded = Some(1000);
+    differs.skipped = 1;
+    differs.skipped_keys = vec!["user:42".into()];
+    let differs = restore(
+        vec![rdb(42001, 1000, None), differs, rdb(42003, 1000, None)],
+        None,
+        vec![],
+    );
+    text.push_str(&views("restore", &[], &differs, Syntax::NativeOnly));
+    text.push_str(&quiet_and_verbose("restore", &[], &differs));
     insta::assert_snapshot!("restore", text);
 }
 
@@ -200,6 +213,8 @@ fn local_up_down_and_status() {
         ports: (42001..=42006).collect(),
         state_dir: "/tmp/rcluster-local".into(),
         state_dir_flag: " --state-dir /tmp/rcluster-local".into(),
+        created: true,
+        create_command: None,
     };
     let mut text = views(
         "local",
@@ -207,6 +222,24 @@ fn local_up_down_and_status() {
         &Outcome::new(up, Exit::Ok),
         Syntax::NativeOnly,
     );
+    // --no-create: empty nodes, and the create line that forms them.
+    let empty = LocalUpReport {
+        seed: "127.0.0.1:42001".into(),
+        ports: (42001..=42004).collect(),
+        state_dir: "/tmp/rcluster-local".into(),
+        state_dir_flag: String::new(),
+        created: false,
+        create_command: Some(
+            "rcluster create 127.0.0.1:42001 127.0.0.1:42002 127.0.0.1:42003 127.0.0.1:42004 --replicas 1"
+                .into(),
+        ),
+    };
+    text.push_str(&views(
+        "local",
+        &[],
+        &Outcome::new(empty, Exit::Ok),
+        Syntax::NativeOnly,
+    ));
     let down = LocalDownReport {
         state_dir: "/tmp/rcluster-local".into(),
         stopped: (42001..=42006).collect(),

@@ -12,6 +12,16 @@ use crate::topology::ClusterView;
 use crate::topology::check::check_cluster;
 use std::collections::HashMap;
 
+/// The human view with `-q`: the result lines and one line for the check after the repair.
+fn quiet(command: &str, sections: &[&dyn Report], outcome: &Outcome) -> String {
+    let options = RenderOptions {
+        quiet: true,
+        verbose: 0,
+    };
+    let captured = render(command, sections, outcome, Mode::Human, options);
+    show("human -q", outcome.exit, &captured)
+}
+
 /// The open slot 3300 of the captures, with its 3 keys still on the source (42001).
 fn open_slot() -> (ClusterView, SlotKeys) {
     let view = fixture_view(
@@ -148,6 +158,7 @@ fn an_open_slot_repaired_in_both_syntaxes() {
         RenderOptions::default(),
     );
     text.push_str(&show("redis-cli", outcome.exit, &captured));
+    text.push_str(&quiet("fix", &native, &outcome));
     insta::assert_snapshot!("fix_open_slot_repaired", text);
 }
 
@@ -174,10 +185,9 @@ fn a_slot_that_could_not_be_repaired() {
         Some((done, view.clone())),
         false,
     );
-    insta::assert_snapshot!(
-        "fix_open_slot_failed",
-        views("fix", &[], &outcome, Syntax::WithRedisCli)
-    );
+    let mut text = views("fix", &[], &outcome, Syntax::WithRedisCli);
+    text.push_str(&quiet("fix", &[], &outcome));
+    insta::assert_snapshot!("fix_open_slot_failed", text);
 }
 
 #[test]
