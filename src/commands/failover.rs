@@ -26,8 +26,8 @@
 
 use super::Context;
 use crate::error::UsageError;
-use crate::exec::failover::{Drill, Failover, master_pid};
 pub use crate::exec::failover::CatchUp;
+use crate::exec::failover::{Drill, Failover, master_pid};
 use crate::net::NodeAddress;
 use crate::report::Outcome;
 use crate::topology::{ClusterView, load_cluster_view};

@@ -259,8 +259,9 @@ pub async fn run_traffic(
                     Ok(read) => {
                         tally.succeeded += 1;
                         if failing_since.take().is_some() {
-                            let from = (*failover_started.lock().unwrap_or_else(|p| p.into_inner()))
-                                .unwrap_or(started);
+                            let from =
+                                (*failover_started.lock().unwrap_or_else(|p| p.into_inner()))
+                                    .unwrap_or(started);
                             tally.recovery_ms = tally
                                 .recovery_ms
                                 .max(now.saturating_duration_since(from).as_millis());
@@ -356,7 +357,9 @@ mod tests {
     use super::*;
 
     fn acknowledged(keys: &[&str]) -> Vec<(String, String)> {
-        keys.iter().map(|k| (k.to_string(), format!("v-{k}"))).collect()
+        keys.iter()
+            .map(|k| (k.to_string(), format!("v-{k}")))
+            .collect()
     }
 
     #[test]
@@ -392,7 +395,10 @@ mod tests {
 
     #[test]
     fn each_shard_keeps_its_own_gap() {
-        let (first, second) = (NodeAddress::new("127.0.0.1", 7000), NodeAddress::new("127.0.0.1", 7001));
+        let (first, second) = (
+            NodeAddress::new("127.0.0.1", 7000),
+            NodeAddress::new("127.0.0.1", 7001),
+        );
         let mut owners = vec![Some(first.clone()); usize::from(crate::topology::SLOT_COUNT)];
         for owner in owners.iter_mut().skip(8192) {
             *owner = Some(second.clone());
@@ -412,7 +418,10 @@ mod tests {
         tally.record_write("b", true, start + ms(950));
         tally.close_gaps(start + ms(1000));
         assert_eq!(tally.shards[0].longest_gap_ms, 920);
-        assert_eq!((tally.shards[1].longest_gap_ms, tally.shards[1].failed), (900, 1));
+        assert_eq!(
+            (tally.shards[1].longest_gap_ms, tally.shards[1].failed),
+            (900, 1)
+        );
         assert_eq!((tally.shards[0].tried, tally.shards[1].tried), (3, 2));
     }
 }

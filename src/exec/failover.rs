@@ -215,7 +215,15 @@ async fn offsets(
 ) -> (Option<Replication>, Option<Replication>) {
     let read = |address: &NodeAddress| {
         let (session, address) = (Arc::clone(session), address.clone());
-        async move { session.client(&address).await.ok()?.replication().await.ok() }
+        async move {
+            session
+                .client(&address)
+                .await
+                .ok()?
+                .replication()
+                .await
+                .ok()
+        }
     };
     tokio::join!(read(replica), read(master))
 }
@@ -456,7 +464,10 @@ mod tests {
 
     #[test]
     fn the_catch_up_ends_at_the_masters_offset_or_at_the_takeover() {
-        assert_eq!(lag_bytes(Some(&replica(900)), Some(&master(1000))), Some(100));
+        assert_eq!(
+            lag_bytes(Some(&replica(900)), Some(&master(1000))),
+            Some(100)
+        );
         assert_eq!(lag_bytes(Some(&replica(900)), None), None);
         assert!(!caught_up(&replica(900), &master(1000)));
         assert!(caught_up(&replica(1000), &master(1000)));

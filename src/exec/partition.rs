@@ -534,7 +534,13 @@ impl Writer {
             }
         }
         tally.longest_gap_ms = tally.longest_gap_ms.max(last_success.elapsed().as_millis());
-        (tally, Written { acknowledged, unread })
+        (
+            tally,
+            Written {
+                acknowledged,
+                unread,
+            },
+        )
     }
 
     /// An acknowledged write at `now`: counted when it falls inside the cut.
@@ -627,7 +633,11 @@ async fn read_back(
     written: Written,
     until: Instant,
 ) {
-    let mut keys: Vec<String> = written.acknowledged.iter().map(|(k, _)| k.clone()).collect();
+    let mut keys: Vec<String> = written
+        .acknowledged
+        .iter()
+        .map(|(k, _)| k.clone())
+        .collect();
     let mut read_back = ReadBack::new(written.acknowledged, &written.unread);
     let mut owners = slot_owners(session, drill).await;
     loop {

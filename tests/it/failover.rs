@@ -114,7 +114,10 @@ fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
     assert_eq!(drill["lost"].as_array().unwrap().len(), 0, "{drill}");
     assert_eq!(drill["unreadable"].as_array().unwrap().len(), 0, "{drill}");
     assert_eq!(drill["shards"].as_array().unwrap().len(), 3, "{drill}");
-    assert!(drill["killed_pid"].is_null() && doc["catch_up"].is_object(), "{doc}");
+    assert!(
+        drill["killed_pid"].is_null() && doc["catch_up"].is_object(),
+        "{doc}"
+    );
     assert!(
         cluster
             .dump_all()
@@ -156,7 +159,11 @@ fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
     assert!(doc["phases"][0]["ms"].is_u64(), "{doc}");
     assert_eq!(doc["phases"].as_array().unwrap().len(), 2, "{doc}");
     // Keys that exist are never counted lost for having been unreadable while the shard was down.
-    assert_eq!(doc["drill"]["unreadable"].as_array().unwrap().len(), 0, "{doc}");
+    assert_eq!(
+        doc["drill"]["unreadable"].as_array().unwrap().len(),
+        0,
+        "{doc}"
+    );
     // The killed master's shard had its own gap, at least the cluster's, named by its old master.
     let shards = doc["drill"]["shards"].as_array().unwrap();
     assert_eq!(shards.len(), 3, "{doc}");
@@ -167,7 +174,10 @@ fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
         .expect("the killed master's shard");
     assert!(shard["failed"].as_u64().unwrap() > 0, "{doc}");
     let overall = doc["drill"]["longest_gap_ms"].as_u64().unwrap();
-    assert!(shard["longest_gap_ms"].as_u64().unwrap() >= overall, "{doc}");
+    assert!(
+        shard["longest_gap_ms"].as_u64().unwrap() >= overall,
+        "{doc}"
+    );
     // The final state is true: the old master is down, and rcluster did not start it.
     assert_eq!(doc["drill"]["old_master_answers"], false, "{doc}");
     assert!(doc["catch_up"].is_null(), "{doc}");
@@ -293,7 +303,12 @@ fn a_master_killed_right_after_create_loses_no_key() {
         no_cluster: true,
         ..Default::default()
     });
-    let mut args = vec!["create".to_string(), "--replicas".into(), "1".into(), "--yes".into()];
+    let mut args = vec![
+        "create".to_string(),
+        "--replicas".into(),
+        "1".into(),
+        "--yes".into(),
+    ];
     args.extend(nodes.sandbox.nodes.iter().map(|n| n.address().to_string()));
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let created = run(&args);
@@ -319,6 +334,9 @@ fn a_master_killed_right_after_create_loses_no_key() {
         role[0] == redis::Value::BulkString(b"master".to_vec())
             && String::from_utf8_lossy(&info).contains("cluster_state:ok")
     });
-    assert!(took_over, "the replica {replica} of {master} did not take over");
+    assert!(
+        took_over,
+        "the replica {replica} of {master} did not take over"
+    );
     assert_eq!(nodes.dump_all().len(), 20_000, "keys lost with {master}");
 }
