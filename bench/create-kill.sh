@@ -62,12 +62,13 @@ is_master() { [ "$(role "$1")" = master ]; }
 # failed_seen_by PORT VICTIM_ID: PORT's table flags the victim as failed.
 failed_seen_by() { redis-cli -p "$1" cluster nodes 2>/dev/null | grep "^$2 " | grep -q ',fail'; }
 
-# run_tool TOOL: one round; prints "TOOL LOST KEPT REPLICA_KEYS_AT_KILL".
+# run_tool TOOL: one round; prints "TOOL LOST KEPT REPLICA_KEYS_AT_KILL PROMOTED" (PROMOTED: by
+# itself, or asked with FORCE).
 run_tool() {
   local tool=$1
   "$rc_bin" local down --state-dir "$state" >/dev/null 2>&1 || true
   "$rc_bin" local up --no-create --masters 6 --port "$base" --node-timeout "$node_timeout" \
-    --state-dir "$state" >/dev/null
+    --state-dir "$state" >/dev/null 2>&1
   sleep 3 # a fresh Redis master holds its cluster state at fail for 2 s
   if [ "$tool" = redis-cli ]; then
     redis-cli --cluster create "${addresses[@]}" --cluster-replicas 1 --cluster-yes >/dev/null
@@ -94,8 +95,10 @@ run_tool() {
   # Each survivor marks the victim failed, then the replica is promoted (asked with FORCE if it
   # does not go by itself within twice the node timeout).
   wait_for 30 failed_seen_by "$replica" "$victim_id"
+  local promoted=itself
   if ! wait_for $((2 * node_timeout / 1000)) is_master "$replica"; then
     redis-cli -p "$replica" cluster failover force >/dev/null
+    promoted=FORCE
   fi
   wait_for 30 is_master "$replica"
   wait_for 30 all_ok "${survivors[@]}"
@@ -106,14 +109,14 @@ run_tool() {
       kept=$((kept + n))
     fi
   done
-  echo "$tool $((keys - kept)) $kept $at_kill"
+  echo "$tool $((keys - kept)) $kept $at_kill $promoted"
 }
 
 echo "nproc: $(nproc); $(redis-server --version | cut -d' ' -f1-3); $(redis-cli --version); $("$rc_bin" --version)"
 echo "$keys keys written right after create, the master of key:0 SIGKILLed 1 s later, its replica promoted"
-printf '%-10s %10s %10s %26s\n' create 'keys lost' 'keys kept' 'replica keys at the kill'
+printf '%-10s %10s %10s %26s %10s\n' create 'keys lost' 'keys kept' 'replica keys at the kill' promoted
 for tool in redis-cli rcluster; do
   line=$(run_tool "$tool")
-  read -r name lost kept at_kill <<<"$line"
-  printf '%-10s %10s %10s %26s\n' "$name" "$lost" "$kept" "$at_kill"
+  read -r name lost kept at_kill promoted <<<"$line"
+  printf '%-10s %10s %10s %26s %10s\n' "$name" "$lost" "$kept" "$at_kill" "$promoted"
 done
