@@ -9,16 +9,24 @@
 //! The trigger and the phases are `exec::failover`'s; this file resolves the replica and its master,
 //! refuses, and builds the report.
 //!
+//! A coordinated failover (no `--force`/`--takeover`) waits on the server side until the replica has
+//! applied its master's stream; the report carries that wait ([`CatchUp`]): the replica's lag when
+//! the command was sent and when it reached its master's offset.
+//!
 //! `--drill` is the seed's FailoverTester made real: `exec::drill`'s client writes and reads keys at a
 //! steady rate before, during and after the failover (or, with `--kill-master`, after rcluster kills
-//! the master's process, on this host only), and the report adds what it saw. Exit 1 when the success
-//! rate is under `--min-success` or any value read back wrong or went missing.
+//! the master's process, on this host only), and the report adds what it saw: the time without a
+//! write overall and per shard, and, apart, keys lost and keys that were only unreadable while the
+//! cluster was down. After `--kill-master` the old master stays down (rcluster does not start it):
+//! the report says so, and how to start it again. Exit 1 when the success rate is under
+//! `--min-success` or any value read back wrong, went missing, or could not be read at all.
 //!
 //! `--drill --partition` names a master instead and cuts it off with firewall rules
 //! ([`partition`]).
 
 use super::Context;
 use crate::error::UsageError;
+pub use crate::exec::failover::CatchUp;
 use crate::exec::failover::{Drill, Failover, master_pid};
 use crate::net::NodeAddress;
 use crate::report::Outcome;
@@ -69,6 +77,13 @@ pub struct DrillReport {
     pub min_success: f64,
     /// The master's process rcluster killed (`--kill-master`).
     pub killed_pid: Option<u32>,
+    /// After `--kill-master`: whether the old master answered again by the end (rcluster does not
+    /// start it; something else may have).
+    pub old_master_answers: Option<bool>,
+    /// After `--kill-master`: the killed server's binary, and its config file (`null`: none), to
+    /// start it again with (and the options it ran with).
+    pub killed_executable: Option<String>,
+    pub killed_config_file: Option<String>,
 }
 
 impl DrillReport {
@@ -76,6 +91,7 @@ impl DrillReport {
         self.success_rate >= self.min_success
             && self.tally.wrong.is_empty()
             && self.tally.lost.is_empty()
+            && self.tally.unreadable.is_empty()
     }
 }
 
@@ -88,6 +104,9 @@ pub struct FailoverReport {
     /// The promoted node's slots.
     pub slot_count: usize,
     pub phases: Vec<Phase>,
+    /// A coordinated failover's wait for the replica to reach its master's offset (`null`:
+    /// `--force`, `--takeover`, `--kill-master`).
+    pub catch_up: Option<CatchUp>,
     pub drill: Option<DrillReport>,
 }
 
@@ -160,12 +179,13 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let old_master = super::NodeRef::of(&view, master.id());
     let node = super::NodeRef::of(&view, me.id());
     let master_address = master.address.clone();
-    let kill = match options.drill {
+    let process = match options.drill {
         Some(drill) if drill.kill_master => {
             Some(master_pid(&context.session, &master_address).await?)
         }
         _ => None,
     };
+    let kill = process.as_ref().map(|p| p.pid);
     let failover = Failover {
         replica: &options.replica,
         master: &master_address,
@@ -178,7 +198,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         rate: drill.rate,
         duration: drill.duration,
     });
-    let (phases, tally) = crate::exec::failover::run(
+    let ran = crate::exec::failover::run(
         &context.session,
         context.ui.as_ref(),
         &view,
@@ -186,12 +206,15 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         traffic,
     )
     .await?;
-    let drill = match (tally, options.drill) {
+    let drill = match (ran.tally, options.drill) {
         (Some(tally), Some(settings)) => Some(DrillReport {
             success_rate: tally.success_rate(),
             tally,
             min_success: settings.min_success,
             killed_pid: kill,
+            old_master_answers: ran.killed_master_answers,
+            killed_executable: process.as_ref().and_then(|p| p.executable.clone()),
+            killed_config_file: process.as_ref().and_then(|p| p.config_file.clone()),
         }),
         _ => None,
     };
@@ -200,7 +223,8 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         old_master,
         mode: options.mode,
         slot_count,
-        phases,
+        phases: ran.phases,
+        catch_up: ran.catch_up,
         drill,
     };
     let passed = report.passed();

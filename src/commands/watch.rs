@@ -1,7 +1,8 @@
 //! `rcluster watch HOST:PORT [--interval 1s]`: the cluster live in the terminal (drawn by
 //! `output::watch`), refreshed every interval from the same concurrent, bounded read as `metrics`
 //! (`exec::sample::snapshot`): masters with slots, keys, memory and ops/s, replicas with their
-//! lag, nodes that are down highlighted, open slots, and a footer with the cluster state and the time
+//! link (up, first sync pending, syncing, down) and lag (bytes, seconds), nodes that are down
+//! highlighted, open slots, and a footer with the cluster state and the time
 //! of the last refresh. `q` (or Esc, Ctrl-C) quits; the terminal is restored, also on error or panic.
 //! When stdout is not a terminal it prints a plain summary every interval instead (the footer line,
 //! a header row and a row per node), or with `--json` one NDJSON document per interval ([`Summary`]).
@@ -90,6 +91,14 @@ pub struct WatchedNode {
     pub ops_per_sec: Option<u64>,
     /// Bytes of replication stream behind its master (replicas).
     pub lag_bytes: Option<i64>,
+    /// Seconds since it last acknowledged its master's stream (replicas; its master's `slaveN`
+    /// line's `lag`).
+    pub lag_seconds: Option<i64>,
+    /// Its link to its master (replicas that answer): `up`, `first_sync` (its first sync has not
+    /// finished: it holds none of its master's keys), `syncing` (a full sync runs), `down`.
+    pub link: Option<&'static str>,
+    /// How long its link has been down, in seconds (`null` when up, or down since its start).
+    pub link_down_seconds: Option<i64>,
 }
 
 impl Summary {
@@ -106,6 +115,11 @@ impl Summary {
             .iter()
             .map(|node| {
                 let number = |field: &str| node.info.get(field).and_then(|v| v.trim().parse().ok());
+                let replication = snapshot
+                    .replica_links
+                    .iter()
+                    .find(|(addr, _)| *addr == node.addr)
+                    .map(|(_, replication)| replication);
                 WatchedNode {
                     address: node.addr.clone(),
                     role: if node.role == "master" {
@@ -119,6 +133,9 @@ impl Summary {
                     used_memory: number("used_memory"),
                     ops_per_sec: number("instantaneous_ops_per_sec"),
                     lag_bytes: find(&snapshot.replica_lag, &node.addr),
+                    lag_seconds: find(&snapshot.replica_lag_seconds, &node.addr),
+                    link: replication.map(crate::exec::sample::link_state),
+                    link_down_seconds: replication.and_then(|r| r.link_down_seconds),
                 }
             })
             .collect();

@@ -5,13 +5,18 @@
 //! reachable node's table gives the promoted node the slots. With a drill, `exec::drill`'s traffic
 //! runs before, during and after.
 //!
+//! A coordinated failover waits on the server side: the master stops writes, and the replica takes
+//! over only once it has applied the master's whole stream. That wait is measured from outside
+//! ([`CatchUp`]): the replica's lag when the command is sent, then both offsets polled until the
+//! replica's reaches its master's.
+//!
 //! Called by `commands::failover`, which resolves the replica and its master, refuses what would
 //! lose data or cannot be voted, and builds the report from the phases returned here.
 
 use super::drill::{Tally, run_traffic};
 use super::poll_until;
 use crate::error::UsageError;
-use crate::net::{NetError, NodeAddress, NodeRole, Session};
+use crate::net::{NetError, NodeAddress, NodeRole, Replication, Session};
 use crate::report::Reporter;
 use crate::topology::ClusterView;
 use crate::topology::load::slot_maps_agree;
@@ -39,6 +44,44 @@ pub struct Phase {
     pub ms: Option<u128>,
 }
 
+/// A coordinated failover's wait for the replica to reach its master's offset, as seen by polling
+/// both nodes' `INFO replication`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatchUp {
+    /// Bytes of the master's stream the replica had not applied when the failover was sent
+    /// (`null`: an offset could not be read).
+    pub lag_bytes: Option<u64>,
+    /// Seconds since the replica had last heard from its master then.
+    pub last_io_seconds: Option<i64>,
+    /// Milliseconds after the command was sent until the replica's offset reached its master's
+    /// (`null`: not seen before the bound, or before it had taken over).
+    pub caught_up_ms: Option<u128>,
+}
+
+/// What the failover did: its phases, a coordinated failover's catch-up, and what a drill's
+/// traffic saw.
+#[derive(Debug)]
+pub struct Ran {
+    pub phases: Vec<Phase>,
+    pub catch_up: Option<CatchUp>,
+    pub tally: Option<Tally>,
+    /// After a killed master's failover: whether the old master answers again (restarted by
+    /// something else than rcluster; rcluster does not start it).
+    pub killed_master_answers: Option<bool>,
+}
+
+/// The master's process that `--kill-master` kills, and what it ran (for the advice to start it
+/// again: its other options are not known, a server rewrites its command line).
+#[derive(Debug, Clone)]
+pub struct MasterProcess {
+    pub pid: u32,
+    /// The server's binary (`INFO server`'s `executable`, or its name alone when that path does
+    /// not exist: found on PATH).
+    pub executable: Option<String>,
+    /// `INFO server`'s `config_file` (`None` when it runs without one).
+    pub config_file: Option<String>,
+}
+
 /// A failover to carry out, resolved and allowed by the command.
 pub struct Failover<'a> {
     pub replica: &'a NodeAddress,
@@ -60,16 +103,15 @@ pub struct Drill {
 }
 
 /// Runs the failover: the drill's traffic (if any) for a third of its duration, the trigger, the
-/// three phases, then the rest of the traffic (at least a second after the phases). The phases,
-/// and what the traffic saw.
+/// three phases, then the rest of the traffic (at least a second after the phases).
 pub async fn run(
     session: &Arc<Session>,
     ui: &dyn Reporter,
     view: &ClusterView,
     failover: &Failover<'_>,
     drill: Option<Drill>,
-) -> anyhow::Result<(Vec<Phase>, Option<Tally>)> {
-    let traffic = drill.map(|drill| start_traffic(session, view, drill.rate));
+) -> anyhow::Result<Ran> {
+    let traffic = drill.map(|drill| start_traffic(session, view, drill.rate, failover.wait));
     if let Some(drill) = drill {
         ui.step(&format!(
             "Drill: writing and reading {} keys/s for {} s; the failover starts after a third of it",
@@ -82,9 +124,9 @@ pub async fn run(
     if let Some(traffic) = &traffic {
         *traffic.started.lock().unwrap_or_else(|p| p.into_inner()) = Some(triggered);
     }
-    trigger(session, ui, failover).await?;
+    let (sent, catch_up) = trigger(session, ui, failover).await?;
     let master_reachable = failover.master_reachable && failover.kill.is_none();
-    let phases = follow(session, failover, view, master_reachable).await;
+    let phases = follow(session, failover, view, master_reachable, sent).await;
     let tally = match (traffic, drill) {
         (Some(traffic), Some(drill)) => {
             let spent = triggered.elapsed() + drill.duration / 3;
@@ -94,34 +136,108 @@ pub async fn run(
         }
         _ => None,
     };
-    Ok((phases, tally))
+    let killed_master_answers = match failover.kill {
+        Some(_) => Some(answers(session, failover.master).await),
+        None => None,
+    };
+    Ok(Ran {
+        phases,
+        catch_up,
+        tally,
+        killed_master_answers,
+    })
 }
 
 /// Kills the master's process, or asks the replica to take over (a coordinated failover first
-/// waits for the replica's link).
+/// waits for the replica's link, and then measures its catch-up): when the command was sent (or
+/// the process killed), and the catch-up.
 async fn trigger(
     session: &Arc<Session>,
     ui: &dyn Reporter,
     failover: &Failover<'_>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(Instant, Option<CatchUp>)> {
     if let Some(pid) = failover.kill {
         ui.step(&format!("Killing the master's process {pid} (SIGKILL)"));
-        return kill_process(pid);
+        kill_process(pid)?;
+        return Ok((Instant::now(), None));
     }
     let how = match failover.mode {
         Mode::Coordinated => "with its agreement",
         Mode::Force => "without its agreement (FORCE)",
         Mode::Takeover => "without any vote (TAKEOVER)",
     };
-    if failover.mode == Mode::Coordinated {
+    let coordinated = failover.mode == Mode::Coordinated;
+    if coordinated {
         wait_for_link(session, failover.replica, failover.wait).await?;
     }
+    let before = match coordinated {
+        true => Some(offsets(session, failover.replica, failover.master).await),
+        false => None,
+    };
     ui.step(&format!(
         "Asking {} to take over from {} {how}",
         failover.replica, failover.master
     ));
+    let sent = Instant::now();
     send_failover(session, failover.replica, failover.mode).await?;
-    Ok(())
+    let Some((replica, master)) = before else {
+        return Ok((sent, None));
+    };
+    let caught_up = poll_until(sent + failover.wait, || async {
+        match offsets(session, failover.replica, failover.master).await {
+            (Some(replica), Some(master)) => caught_up(&replica, &master),
+            _ => false,
+        }
+    })
+    .await;
+    let catch_up = CatchUp {
+        lag_bytes: lag_bytes(replica.as_ref(), master.as_ref()),
+        last_io_seconds: replica.as_ref().and_then(|r| r.last_io_seconds),
+        caught_up_ms: caught_up.then(|| sent.elapsed().as_millis()),
+    };
+    Ok((sent, Some(catch_up)))
+}
+
+/// Whether `address` answers a `PING` on a new connection (a cached one died with a killed
+/// process).
+async fn answers(session: &Arc<Session>, address: &NodeAddress) -> bool {
+    match session.dedicated_client(address, 0).await {
+        Ok(mut client) => client.query::<String>(&["PING"]).await.is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// The replica's and its master's `INFO replication`, read at once (`None`: no answer).
+async fn offsets(
+    session: &Arc<Session>,
+    replica: &NodeAddress,
+    master: &NodeAddress,
+) -> (Option<Replication>, Option<Replication>) {
+    let read = |address: &NodeAddress| {
+        let (session, address) = (Arc::clone(session), address.clone());
+        async move {
+            session
+                .client(&address)
+                .await
+                .ok()?
+                .replication()
+                .await
+                .ok()
+        }
+    };
+    tokio::join!(read(replica), read(master))
+}
+
+/// What the master's stream holds beyond the replica's offset.
+fn lag_bytes(replica: Option<&Replication>, master: Option<&Replication>) -> Option<u64> {
+    Some(master?.offset?.saturating_sub(replica?.replica_offset?))
+}
+
+/// The replica has applied its master's whole stream (the master stops writes during a
+/// coordinated failover, so its offset stands still), or has taken over already (which the server
+/// allows only after that).
+fn caught_up(replica: &Replication, master: &Replication) -> bool {
+    !replica.replica || lag_bytes(Some(replica), Some(master)) == Some(0)
 }
 
 /// The drill's traffic, running.
@@ -138,7 +254,13 @@ impl Traffic {
     }
 }
 
-fn start_traffic(session: &Arc<Session>, view: &ClusterView, rate: u32) -> Traffic {
+/// The traffic, reading its keys back for up to `read_back_for` at the end.
+fn start_traffic(
+    session: &Arc<Session>,
+    view: &ClusterView,
+    rate: u32,
+    read_back_for: Duration,
+) -> Traffic {
     let stop = Arc::new(AtomicBool::new(false));
     let started = Arc::new(Mutex::new(None));
     let known: Vec<NodeAddress> = view.loaded().map(|n| n.address.clone()).collect();
@@ -148,6 +270,7 @@ fn start_traffic(session: &Arc<Session>, view: &ClusterView, rate: u32) -> Traff
         rate,
         Arc::clone(&stop),
         Arc::clone(&started),
+        read_back_for,
     ));
     Traffic {
         stop,
@@ -181,8 +304,11 @@ async fn wait_for_link(
     .into())
 }
 
-/// The PID of the master's process, when it runs on this host and rcluster may signal it.
-pub async fn master_pid(session: &Arc<Session>, master: &NodeAddress) -> anyhow::Result<u32> {
+/// The master's process, when it runs on this host and rcluster may signal it.
+pub async fn master_pid(
+    session: &Arc<Session>,
+    master: &NodeAddress,
+) -> anyhow::Result<MasterProcess> {
     let local = ["127.0.0.1", "localhost", "::1"].contains(&master.host.as_str());
     if !local {
         return Err(UsageError(format!(
@@ -202,7 +328,27 @@ pub async fn master_pid(session: &Arc<Session>, master: &NodeAddress) -> anyhow:
         ))
         .into());
     }
-    Ok(pid)
+    let said = |name: &str| {
+        crate::net::info_field(&info, name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    // `INFO`'s `executable` joins the working folder and argv[0]: for a binary found on PATH that
+    // path does not exist, and the name alone is what started it. (`/proc/<pid>/exe` would name
+    // the link's target, `redis-check-rdb` on Debian, which is no server by that name.)
+    let executable = said("executable").map(|path| {
+        let path = std::path::Path::new(&path);
+        match path.file_name() {
+            Some(name) if !path.exists() => name.to_string_lossy().into_owned(),
+            _ => path.display().to_string(),
+        }
+    });
+    Ok(MasterProcess {
+        pid,
+        executable,
+        config_file: said("config_file"),
+    })
 }
 
 fn kill_process(pid: u32) -> anyhow::Result<()> {
@@ -231,14 +377,15 @@ async fn send_failover(
     client.query::<()>(&args).await
 }
 
-/// Waits for each phase in turn, within one deadline.
+/// Waits for each phase in turn, within one deadline from `started` (when the failover was
+/// triggered).
 async fn follow(
     session: &Arc<Session>,
     failover: &Failover<'_>,
     view: &ClusterView,
     master_reachable: bool,
+    started: Instant,
 ) -> Vec<Phase> {
-    let started = Instant::now();
     let deadline = started + failover.wait;
     let (replica, master) = (failover.replica, failover.master);
     let mut phases = Vec::new();
@@ -291,5 +438,40 @@ async fn role_is(
     match client.keyspace_and_role().await {
         Ok((_, role)) => wanted(&role),
         Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replica(offset: u64) -> Replication {
+        Replication {
+            replica: true,
+            link_up: true,
+            replica_offset: Some(offset),
+            offset: Some(offset),
+            ..Replication::default()
+        }
+    }
+
+    fn master(offset: u64) -> Replication {
+        Replication {
+            offset: Some(offset),
+            ..Replication::default()
+        }
+    }
+
+    #[test]
+    fn the_catch_up_ends_at_the_masters_offset_or_at_the_takeover() {
+        assert_eq!(
+            lag_bytes(Some(&replica(900)), Some(&master(1000))),
+            Some(100)
+        );
+        assert_eq!(lag_bytes(Some(&replica(900)), None), None);
+        assert!(!caught_up(&replica(900), &master(1000)));
+        assert!(caught_up(&replica(1000), &master(1000)));
+        // Promoted already: the server lets it take over only once it has caught up.
+        assert!(caught_up(&master(1000), &master(1000)));
     }
 }

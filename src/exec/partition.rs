@@ -9,14 +9,18 @@
 //!
 //! Both write keys of the master's slots only (the slots that change hands). After the duration the
 //! rules are removed, the drill waits until every node agrees again (`topology::settled`), and every
-//! acknowledged key is read back: a key the isolated master acknowledged and the healed cluster does
-//! not hold is the split-brain loss. With `min-replicas-to-write` (`--with-min-replicas`) the
+//! acknowledged key is read back, the way the crash drill does (`exec::drill::ReadBack`): a key that
+//! cannot be read yet is read again (bounded), so a key the isolated master acknowledged and the
+//! healed cluster does not hold (the split-brain loss) is told apart from one that was only
+//! unreadable. A write whose `SET` was acknowledged counts as acknowledged even when the `GET` after
+//! it failed. With `min-replicas-to-write` (`--with-min-replicas`) the
 //! masters' settings are changed for the drill and restored on every exit path, like the rules
 //! (a [`firewall::Cut`] removes them when dropped; Ctrl-C stops the drill and heals, a second Ctrl-C
 //! removes the rules and exits at once).
 //!
 //! Called by `commands::failover`, which refuses what cannot be cut off alone on this host.
 
+use super::drill::{READ_BACK_PAUSE, ReadBack};
 use super::firewall::{self, Cut, Rule};
 use super::poll_until;
 use crate::error::UsageError;
@@ -82,6 +86,11 @@ pub struct WriterTally {
     pub wrong: Vec<String>,
     /// Acknowledged writes missing at the end.
     pub lost: Vec<String>,
+    /// Acknowledged writes that could not be read at first (right after the write, or at the end)
+    /// and read back whole later: not lost.
+    pub unreadable_during_outage: Vec<String>,
+    /// Acknowledged writes that still could not be read when the read-back's bound ran out.
+    pub unreadable: Vec<String>,
 }
 
 /// What the drill measured.
@@ -324,8 +333,9 @@ async fn cut_and_heal(
     // The writers go on a moment after the heal, so the majority's recovery is measured.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (mut minority, mut majority) = writers.finish().await;
-    read_back(session, drill, &mut minority.0, &mut minority.1).await;
-    read_back(session, drill, &mut majority.0, &mut majority.1).await;
+    let read_back_until = Instant::now() + drill.wait;
+    read_back(session, drill, &mut minority.0, minority.1, read_back_until).await;
+    read_back(session, drill, &mut majority.0, majority.1, read_back_until).await;
     Ok(PartitionOutcome {
         rules: described,
         promoted: promoted.map(|p| p.to_string()),
@@ -359,15 +369,19 @@ async fn wait_for_promotion(
     (None, None)
 }
 
-/// Acknowledged writes: key → value.
-type Acknowledged = Vec<(String, String)>;
+/// A writer's acknowledged writes (key, value), and those whose read right after failed.
+#[derive(Debug, Default)]
+struct Written {
+    acknowledged: Vec<(String, String)>,
+    unread: HashSet<String>,
+}
 
 /// The two writers, running.
 struct Writers {
     stop: Arc<AtomicBool>,
     cut_at: Arc<Mutex<Option<Instant>>>,
     healed_at: Arc<Mutex<Option<Instant>>>,
-    tasks: Vec<tokio::task::JoinHandle<(WriterTally, Acknowledged)>>,
+    tasks: Vec<tokio::task::JoinHandle<(WriterTally, Written)>>,
 }
 
 impl Writers {
@@ -425,7 +439,7 @@ impl Writers {
     }
 
     /// Stops both writers: (minority, majority).
-    async fn finish(mut self) -> ((WriterTally, Acknowledged), (WriterTally, Acknowledged)) {
+    async fn finish(mut self) -> ((WriterTally, Written), (WriterTally, Written)) {
         self.stop.store(true, Ordering::SeqCst);
         let majority = self.tasks.pop().expect("two writers");
         let minority = self.tasks.pop().expect("two writers");
@@ -461,9 +475,10 @@ struct Writer {
 }
 
 impl Writer {
-    async fn run(self) -> (WriterTally, Acknowledged) {
+    async fn run(self) -> (WriterTally, Written) {
         let mut tally = WriterTally::default();
         let mut acknowledged = Vec::new();
+        let mut unread = HashSet::new();
         let mut clients: HashMap<NodeAddress, NodeClient> = HashMap::new();
         let mut owner = self.master.clone();
         let interval = Duration::from_secs_f64(1.0 / f64::from(self.rate.max(1)));
@@ -481,20 +496,25 @@ impl Writer {
             let value = format!("v{n}");
             tally.tried += 1;
             match self.write(&mut clients, &owner, &key, &value).await {
-                Ok(read) => {
+                Ok(Err(_)) => {
+                    // Acknowledged, but the read after it failed: read again at the end.
                     let now = Instant::now();
                     tally.acknowledged += 1;
                     tally.longest_gap_ms =
                         tally.longest_gap_ms.max((now - last_success).as_millis());
                     last_success = now;
-                    let cut = *self.cut_at.lock().unwrap_or_else(|p| p.into_inner());
-                    let healed = *self.healed_at.lock().unwrap_or_else(|p| p.into_inner());
-                    if let Some(cut) = cut
-                        && healed.is_none_or(|healed| now < healed)
-                    {
-                        tally.acknowledged_during_cut += 1;
-                        tally.accepted_for_ms = Some((now - cut).as_millis());
-                    }
+                    self.count_during_cut(&mut tally, now);
+                    unread.insert(key.clone());
+                    acknowledged.push((key, value));
+                    clients.remove(&owner);
+                }
+                Ok(Ok(read)) => {
+                    let now = Instant::now();
+                    tally.acknowledged += 1;
+                    tally.longest_gap_ms =
+                        tally.longest_gap_ms.max((now - last_success).as_millis());
+                    last_success = now;
+                    self.count_during_cut(&mut tally, now);
                     if read.as_deref() != Some(value.as_str()) {
                         tally.wrong.push(key.clone());
                     }
@@ -514,27 +534,47 @@ impl Writer {
             }
         }
         tally.longest_gap_ms = tally.longest_gap_ms.max(last_success.elapsed().as_millis());
-        (tally, acknowledged)
+        (
+            tally,
+            Written {
+                acknowledged,
+                unread,
+            },
+        )
     }
 
-    /// `SET key value PX 600000` then `GET key` on the owner; the value read, or the error's code.
+    /// An acknowledged write at `now`: counted when it falls inside the cut.
+    fn count_during_cut(&self, tally: &mut WriterTally, now: Instant) {
+        let cut = *self.cut_at.lock().unwrap_or_else(|p| p.into_inner());
+        let healed = *self.healed_at.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(cut) = cut
+            && healed.is_none_or(|healed| now < healed)
+        {
+            tally.acknowledged_during_cut += 1;
+            tally.accepted_for_ms = Some((now - cut).as_millis());
+        }
+    }
+
+    /// `SET key value PX 600000` then `GET key` on the owner: the `SET`'s error code, or the value
+    /// read (the `GET`'s error code when it failed).
     async fn write(
         &self,
         clients: &mut HashMap<NodeAddress, NodeClient>,
         owner: &NodeAddress,
         key: &str,
         value: &str,
-    ) -> Result<Option<String>, String> {
+    ) -> Result<Result<Option<String>, String>, String> {
         let client = self.client(clients, owner).await.map_err(|_| "io")?;
         let mut set = redis::cmd("SET");
         set.arg(key).arg(value).arg("PX").arg(600_000);
         client.run_raw(&set).await.map_err(error_code)?;
         let mut get = redis::cmd("GET");
         get.arg(key);
-        match client.run_raw(&get).await.map_err(error_code)? {
-            redis::Value::BulkString(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into())),
-            _ => Ok(None),
-        }
+        Ok(match client.run_raw(&get).await.map_err(error_code) {
+            Ok(redis::Value::BulkString(bytes)) => Ok(Some(String::from_utf8_lossy(&bytes).into())),
+            Ok(_) => Ok(None),
+            Err(code) => Err(code),
+        })
     }
 
     async fn client<'c>(
@@ -582,14 +622,51 @@ fn error_code(error: redis::RedisError) -> String {
         .unwrap_or_else(|| "io".to_string())
 }
 
-/// Reads every acknowledged key back from the slot's owner now (from rcluster's own address), sorts
-/// the missing into `lost` and the changed into `wrong`, then deletes every key the writer tried.
+/// Reads every acknowledged key back from the slot's owner (from rcluster's own address), again
+/// for the keys that cannot be read until `until`, and sorts the missing into `lost`, the changed
+/// into `wrong`, and those that could not be read (at first, or at all) apart; then deletes every
+/// key read.
 async fn read_back(
     session: &Arc<Session>,
     drill: &Partition,
     tally: &mut WriterTally,
-    acknowledged: &mut Acknowledged,
+    written: Written,
+    until: Instant,
 ) {
+    let mut keys: Vec<String> = written
+        .acknowledged
+        .iter()
+        .map(|(k, _)| k.clone())
+        .collect();
+    let mut read_back = ReadBack::new(written.acknowledged, &written.unread);
+    let mut owners = slot_owners(session, drill).await;
+    loop {
+        let mut reads = Vec::new();
+        for key in read_back.pending() {
+            reads.push(read_key(session, &owners, &key).await);
+        }
+        read_back.record(reads);
+        if read_back.pending().is_empty() || Instant::now() >= until {
+            break;
+        }
+        tokio::time::sleep(READ_BACK_PAUSE).await;
+        owners = slot_owners(session, drill).await;
+    }
+    tally.lost.append(&mut read_back.missing);
+    tally.wrong.append(&mut read_back.changed);
+    tally.unreadable_during_outage = std::mem::take(&mut read_back.unreadable_during_outage);
+    tally.unreadable = read_back.unreadable();
+    for key in keys.drain(..) {
+        if let Some(owner) = owners.get(&key_slot(key.as_bytes()).number())
+            && let Ok(mut client) = session.client(owner).await
+        {
+            let _ = client.query::<i64>(&["DEL", &key]).await;
+        }
+    }
+}
+
+/// Slot → owner, from the first node that answers.
+async fn slot_owners(session: &Arc<Session>, drill: &Partition) -> HashMap<u16, NodeAddress> {
     let mut owners: HashMap<u16, NodeAddress> = HashMap::new();
     for address in &drill.nodes {
         let Ok(mut client) = session.client(address).await else {
@@ -612,22 +689,21 @@ async fn read_back(
         }
         break;
     }
-    for (key, value) in acknowledged.drain(..) {
-        let read = match owners.get(&key_slot(key.as_bytes()).number()) {
-            Some(owner) => match session.client(owner).await {
-                Ok(mut client) => {
-                    let read = client.query::<Option<String>>(&["GET", &key]).await;
-                    let _ = client.query::<i64>(&["DEL", &key]).await;
-                    read.ok().flatten()
-                }
-                Err(_) => None,
-            },
-            None => None,
-        };
-        match read {
-            None => tally.lost.push(key),
-            Some(read) if read != value => tally.wrong.push(key),
-            Some(_) => {}
-        }
-    }
+    owners
+}
+
+/// `GET key` on its slot's owner: `Err` when it could not be read.
+async fn read_key(
+    session: &Arc<Session>,
+    owners: &HashMap<u16, NodeAddress>,
+    key: &str,
+) -> Result<Option<String>, String> {
+    let owner = owners
+        .get(&key_slot(key.as_bytes()).number())
+        .ok_or("no owner")?;
+    let mut client = session.client(owner).await.map_err(|e| e.to_string())?;
+    client
+        .query::<Option<String>>(&["GET", key])
+        .await
+        .map_err(|e| e.to_string())
 }

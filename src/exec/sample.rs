@@ -1,8 +1,10 @@
 //! One concurrent, bounded read of every node for `metrics` and `watch`: the seed's table and
-//! `CLUSTER INFO`, and each node's `INFO` (memory, clients, ops/s, replication, keys per database).
+//! `CLUSTER INFO`, and each node's `INFO` (memory, clients, ops/s, replication, keys per database);
+//! per replica, its link (from its own `INFO replication`) and its lag in bytes and in seconds
+//! (from its master's `slaveN` line).
 //! Plain data; `output::metrics` encodes it as OpenMetrics text and `output::watch` draws it.
 
-use crate::net::{Keyspace, NodeAddress, Session, concurrently};
+use crate::net::{Keyspace, NodeAddress, Replication, Session, concurrently};
 use crate::topology::check::{FindingKind, check_cluster};
 use crate::topology::load_cluster_view;
 use std::collections::HashMap;
@@ -34,6 +36,11 @@ pub struct Snapshot {
     pub master_slots: Vec<(String, i64)>,
     /// Bytes each replica (by address) is behind its master.
     pub replica_lag: Vec<(String, i64)>,
+    /// Seconds since each replica (by address) last acknowledged its master's stream (the
+    /// master's `slaveN` line's `lag`, redis_exporter's `redis_connected_slave_lag_seconds`).
+    pub replica_lag_seconds: Vec<(String, i64)>,
+    /// Each answering replica's own replication state (link, first sync, offset), by address.
+    pub replica_links: Vec<(String, Replication)>,
     pub open_slots: i64,
     pub disagreement: bool,
     /// Server-side slot migrations running, or failed and retrying (one line each, as
@@ -96,7 +103,7 @@ pub async fn snapshot(session: &Arc<Session>, seed: &NodeAddress) -> Snapshot {
             )
         })
         .collect();
-    snapshot.nodes = concurrently(nodes, |(address, role, loaded)| {
+    let sampled = concurrently(nodes, |(address, role, loaded)| {
         let session = Arc::clone(session);
         async move {
             let info = if loaded {
@@ -105,17 +112,29 @@ pub async fn snapshot(session: &Arc<Session>, seed: &NodeAddress) -> Snapshot {
                 None
             };
             let up = info.is_some();
-            let (info, keyspace) = info.unwrap_or_default();
-            NodeSample {
+            let (info, keyspace, replication) = match info {
+                Some((info, keyspace, replication)) => (info, keyspace, Some(replication)),
+                None => Default::default(),
+            };
+            let sample = NodeSample {
                 addr: address.to_string(),
                 role,
                 up,
                 info,
                 keyspace,
-            }
+            };
+            (sample, replication.filter(|r| r.replica))
         }
     })
     .await;
+    for (sample, replication) in sampled {
+        if let Some(replication) = replication {
+            snapshot
+                .replica_links
+                .push((sample.addr.clone(), replication));
+        }
+        snapshot.nodes.push(sample);
+    }
     snapshot
         .nodes
         .sort_by(|a, b| (a.role != "master", &a.addr).cmp(&(b.role != "master", &b.addr)));
@@ -129,17 +148,53 @@ pub async fn snapshot(session: &Arc<Session>, seed: &NodeAddress) -> Snapshot {
         .filter(|n| n.role == "master")
         .flat_map(|n| replica_lag(&n.info))
         .collect();
+    snapshot.replica_lag_seconds = snapshot
+        .nodes
+        .iter()
+        .filter(|n| n.role == "master")
+        .flat_map(|n| replica_lag_seconds(&n.info))
+        .collect();
     snapshot
 }
 
-/// A node's `INFO` as field → value, and its keys per database; `None` when it does not answer.
+/// A replica's link in one word, for `watch`: `up`, `first_sync` (its first sync has not finished:
+/// it holds none of its master's keys), `syncing` (a full sync runs), or `down`.
+pub fn link_state(replication: &Replication) -> &'static str {
+    match crate::net::ReplicaGap::of(replication, None) {
+        None | Some(crate::net::ReplicaGap::Behind { .. }) => "up",
+        Some(crate::net::ReplicaGap::NeverSynced) => "first_sync",
+        Some(crate::net::ReplicaGap::Syncing) => "syncing",
+        Some(crate::net::ReplicaGap::LinkDown { .. }) => "down",
+    }
+}
+
+/// A node's `INFO` as field → value, its keys per database and its replication state; `None` when
+/// it does not answer.
 async fn read_info(
     session: &Session,
     address: &NodeAddress,
-) -> Option<(HashMap<String, String>, Keyspace)> {
+) -> Option<(HashMap<String, String>, Keyspace, Replication)> {
     let mut client = session.client(address).await.ok()?;
     let text: String = client.query(&["INFO"]).await.ok()?;
-    Some((crate::net::info_fields(&text), Keyspace::parse(&text)))
+    Some((
+        crate::net::info_fields(&text),
+        Keyspace::parse(&text),
+        Replication::parse(&text),
+    ))
+}
+
+/// A master's `slaveN` lines (`ip=..,port=..,state=..,offset=..,lag=..`): each replica's address
+/// and fields.
+fn replica_lines(info: &HashMap<String, String>) -> Vec<(String, HashMap<&str, &str>)> {
+    (0..)
+        .map_while(|i| info.get(&format!("slave{i}")))
+        .filter_map(|line| {
+            let fields: HashMap<&str, &str> =
+                line.split(',').filter_map(|f| f.split_once('=')).collect();
+            let address = format!("{}:{}", fields.get("ip")?, fields.get("port")?);
+            Some((address, fields))
+        })
+        .collect()
 }
 
 /// From a master's `INFO replication`: each replica's address and how many bytes it is behind.
@@ -150,14 +205,49 @@ pub fn replica_lag(info: &HashMap<String, String>) -> Vec<(String, i64)> {
     else {
         return Vec::new();
     };
-    (0..)
-        .map_while(|i| info.get(&format!("slave{i}")))
-        .filter_map(|line| {
-            let fields: HashMap<&str, &str> =
-                line.split(',').filter_map(|f| f.split_once('=')).collect();
-            let address = format!("{}:{}", fields.get("ip")?, fields.get("port")?);
+    replica_lines(info)
+        .into_iter()
+        .filter_map(|(address, fields)| {
             let at: i64 = fields.get("offset")?.parse().ok()?;
             Some((address, (offset - at).max(0)))
         })
         .collect()
+}
+
+/// From a master's `INFO replication`: each replica's address and the seconds since it last
+/// acknowledged the stream.
+pub fn replica_lag_seconds(info: &HashMap<String, String>) -> Vec<(String, i64)> {
+    replica_lines(info)
+        .into_iter()
+        .filter_map(|(address, fields)| Some((address, fields.get("lag")?.parse().ok()?)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_replica_line_gives_its_lag_in_bytes_and_seconds() {
+        let info = crate::net::info_fields(
+            "role:master\r\nconnected_slaves:2\r\n\
+             slave0:ip=127.0.0.1,port=7004,state=online,offset=900,lag=0\r\n\
+             slave1:ip=127.0.0.1,port=7005,state=wait_bgsave,offset=0,lag=3\r\n\
+             master_repl_offset:1000\r\n",
+        );
+        assert_eq!(
+            replica_lag(&info),
+            [
+                ("127.0.0.1:7004".to_string(), 100),
+                ("127.0.0.1:7005".to_string(), 1000)
+            ]
+        );
+        assert_eq!(
+            replica_lag_seconds(&info),
+            [
+                ("127.0.0.1:7004".to_string(), 0),
+                ("127.0.0.1:7005".to_string(), 3)
+            ]
+        );
+    }
 }

@@ -1,9 +1,11 @@
 //! `watch`'s full-screen view (ratatui on crossterm): masters with slots, keys, memory and ops/s,
-//! replicas with their lag, nodes that are down highlighted, and a footer with the cluster state.
+//! replicas with their link (up, first sync pending, syncing, down) and their lag in bytes and in
+//! seconds, nodes that are down highlighted (and replicas whose link is not up), and a footer with
+//! the cluster state.
 //! [`Screen`] owns the terminal (restored on drop, also on error or panic through `ratatui::init`);
 //! `commands::watch` reads a [`Snapshot`] every interval and shows it.
 
-use crate::exec::sample::{NodeSample, Snapshot};
+use crate::exec::sample::{NodeSample, Snapshot, link_state};
 use crate::net::NodeAddress;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
@@ -67,6 +69,8 @@ fn draw(frame: &mut ratatui::Frame, snapshot: &Snapshot, seed: &NodeAddress) {
         .map(|(node, cells)| {
             let style = if !node.up {
                 Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+            } else if link(snapshot, node).is_some_and(|l| !l.starts_with("up")) {
+                Style::default().fg(Color::Yellow)
             } else if node.role == "master" {
                 Style::default()
             } else {
@@ -83,6 +87,8 @@ fn draw(frame: &mut ratatui::Frame, snapshot: &Snapshot, seed: &NodeAddress) {
         Constraint::Length(10),
         Constraint::Length(10),
         Constraint::Length(8),
+        Constraint::Length(11),
+        Constraint::Length(10),
         Constraint::Length(6),
     ];
     let table = Table::new(lines, widths)
@@ -92,12 +98,13 @@ fn draw(frame: &mut ratatui::Frame, snapshot: &Snapshot, seed: &NodeAddress) {
     frame.render_widget(Paragraph::new(footer(snapshot, seed)), foot);
 }
 
-/// The column names of the rows.
-pub const HEADER: [&str; 8] = [
-    "node", "role", "state", "slots", "keys", "memory", "ops/s", "lag",
+/// The column names of the rows: `lag` is in bytes behind the master, `lag_s` the seconds since the
+/// replica last acknowledged its master's stream.
+pub const HEADER: [&str; 10] = [
+    "node", "role", "state", "slots", "keys", "memory", "ops/s", "link", "lag", "lag_s",
 ];
 
-/// One row of cells per node: masters first, each followed by its replicas' lag. Pure.
+/// One row of cells per node: masters first, then the replicas with their link and lag. Pure.
 pub fn rows(snapshot: &Snapshot) -> Vec<Vec<String>> {
     snapshot
         .nodes
@@ -114,11 +121,13 @@ fn row(snapshot: &Snapshot, node: &NodeSample) -> Vec<String> {
         .find(|(addr, _)| *addr == node.addr)
         .map_or("-".into(), |(_, n)| n.to_string());
     let keys = node.keyspace.total().to_string();
-    let lag = snapshot
-        .replica_lag
-        .iter()
-        .find(|(addr, _)| *addr == node.addr)
-        .map_or("-".into(), |(_, bytes)| bytes.to_string());
+    let of_node = |list: &[(String, i64)]| {
+        list.iter()
+            .find(|(addr, _)| *addr == node.addr)
+            .map_or("-".into(), |(_, value)| value.to_string())
+    };
+    let lag = of_node(&snapshot.replica_lag);
+    let lag_seconds = of_node(&snapshot.replica_lag_seconds);
     vec![
         node.addr.clone(),
         if node.role == "master" {
@@ -132,8 +141,24 @@ fn row(snapshot: &Snapshot, node: &NodeSample) -> Vec<String> {
         if node.up { keys } else { "-".into() },
         info("used_memory_human"),
         info("instantaneous_ops_per_sec"),
+        link(snapshot, node).unwrap_or_else(|| "-".into()),
         lag,
+        lag_seconds,
     ]
+}
+
+/// A replica's link cell: `up`, `first_sync`, `syncing`, or `down` with how long (`down(12s)`);
+/// `None` for a master or a replica that did not answer.
+fn link(snapshot: &Snapshot, node: &NodeSample) -> Option<String> {
+    let (_, replication) = snapshot
+        .replica_links
+        .iter()
+        .find(|(addr, _)| *addr == node.addr)?;
+    let state = link_state(replication);
+    Some(match replication.link_down_seconds {
+        Some(seconds) if state == "down" => format!("down({seconds}s)"),
+        _ => state.to_string(),
+    })
 }
 
 pub fn footer(snapshot: &Snapshot, seed: &NodeAddress) -> String {
@@ -157,4 +182,50 @@ pub fn footer(snapshot: &Snapshot, seed: &NodeAddress) -> String {
         snapshot.nodes.len(),
         snapshot.open_slots
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::Replication;
+
+    #[test]
+    fn a_replica_row_shows_its_link_and_its_lag() {
+        let replica = |port: u16| NodeSample {
+            addr: format!("127.0.0.1:{port}"),
+            role: "slave",
+            up: true,
+            ..NodeSample::default()
+        };
+        let pending = Replication::parse(
+            "role:slave\r\nmaster_link_status:down\r\nmaster_sync_in_progress:0\r\nmaster_link_down_since_seconds:-1\r\nslave_repl_offset:0\r\n",
+        );
+        let down = Replication::parse(
+            "role:slave\r\nmaster_link_status:down\r\nmaster_sync_in_progress:0\r\nmaster_link_down_since_seconds:12\r\nslave_repl_offset:400\r\n",
+        );
+        let synced = Replication::parse(
+            "role:slave\r\nmaster_link_status:up\r\nmaster_sync_in_progress:0\r\nslave_repl_offset:900\r\n",
+        );
+        let snapshot = Snapshot {
+            loaded: true,
+            nodes: vec![replica(7003), replica(7004), replica(7005)],
+            replica_lag: vec![
+                ("127.0.0.1:7003".into(), 100),
+                ("127.0.0.1:7005".into(), 2048),
+            ],
+            replica_lag_seconds: vec![("127.0.0.1:7003".into(), 0), ("127.0.0.1:7005".into(), 1)],
+            replica_links: vec![
+                ("127.0.0.1:7003".into(), synced),
+                ("127.0.0.1:7004".into(), down),
+                ("127.0.0.1:7005".into(), pending),
+            ],
+            ..Snapshot::default()
+        };
+        let rows = rows(&snapshot);
+        let tail = |row: &Vec<String>| row[7..].to_vec();
+        assert_eq!(tail(&rows[0]), ["up", "100", "0"]);
+        assert_eq!(tail(&rows[1]), ["down(12s)", "-", "-"]);
+        assert_eq!(tail(&rows[2]), ["first_sync", "2048", "1"]);
+        assert_eq!(rows[0].len(), HEADER.len());
+    }
 }

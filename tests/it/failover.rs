@@ -43,6 +43,12 @@ fn failover_promotes_a_replica_and_waits_until_every_node_agrees() {
     let phases = doc["phases"].as_array().unwrap();
     assert_eq!(phases.len(), 3, "{doc}");
     assert!(phases.iter().all(|p| p["ms"].is_u64()), "{doc}");
+    // The server-side wait of a coordinated failover is reported: the replica's lag when the
+    // command was sent, and when it reached its master's offset (before it took over).
+    let catch_up = &doc["catch_up"];
+    assert!(catch_up["lag_bytes"].is_u64(), "{doc}");
+    let caught_up = catch_up["caught_up_ms"].as_u64().expect("caught up");
+    assert!(caught_up <= phases[0]["ms"].as_u64().unwrap(), "{doc}");
     let redis::Value::Array(role) = cluster.redis(master, &["ROLE"]) else {
         panic!("ROLE")
     };
@@ -108,6 +114,12 @@ fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
     assert!(drill["success_rate"].as_f64().unwrap() >= 99.0, "{drill}");
     assert_eq!(drill["wrong"].as_array().unwrap().len(), 0, "{drill}");
     assert_eq!(drill["lost"].as_array().unwrap().len(), 0, "{drill}");
+    assert_eq!(drill["unreadable"].as_array().unwrap().len(), 0, "{drill}");
+    assert_eq!(drill["shards"].as_array().unwrap().len(), 3, "{drill}");
+    assert!(
+        drill["killed_pid"].is_null() && doc["catch_up"].is_object(),
+        "{doc}"
+    );
     assert!(
         cluster
             .dump_all()
@@ -118,7 +130,8 @@ fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
 
     // The master's process killed: the replica is promoted by the cluster itself; the drill says
     // how many writes failed meanwhile (a third of the slots were down for a node timeout).
-    let other = replica_of(&cluster, cluster.port(1));
+    let killed_master = cluster.port(1);
+    let other = replica_of(&cluster, killed_master);
     cluster.wait_replicas_synced();
     let killed = run(&[
         "failover",
@@ -147,6 +160,74 @@ fn a_drill_keeps_writing_through_a_failover_and_through_a_killed_master() {
     assert!(doc["drill"]["failed"].as_u64().unwrap() > 0, "{doc}");
     assert!(doc["phases"][0]["ms"].is_u64(), "{doc}");
     assert_eq!(doc["phases"].as_array().unwrap().len(), 2, "{doc}");
+    // Keys that exist are never counted lost for having been unreadable while the shard was down.
+    assert_eq!(
+        doc["drill"]["unreadable"].as_array().unwrap().len(),
+        0,
+        "{doc}"
+    );
+    // The killed master's shard had its own gap, at least the cluster's, named by its old master.
+    let shards = doc["drill"]["shards"].as_array().unwrap();
+    assert_eq!(shards.len(), 3, "{doc}");
+    let killed_address = format!("127.0.0.1:{killed_master}");
+    let shard = shards
+        .iter()
+        .find(|s| s["master"] == killed_address.as_str())
+        .expect("the killed master's shard");
+    assert!(shard["failed"].as_u64().unwrap() > 0, "{doc}");
+    let overall = doc["drill"]["longest_gap_ms"].as_u64().unwrap();
+    assert!(
+        shard["longest_gap_ms"].as_u64().unwrap() >= overall,
+        "{doc}"
+    );
+    // The final state is true: the old master is down, and rcluster did not start it.
+    assert_eq!(doc["drill"]["old_master_answers"], false, "{doc}");
+    assert!(doc["catch_up"].is_null(), "{doc}");
+}
+
+/// The human view of a kill-master drill ends with the true state: the old master was killed and
+/// is not running, with how to start it again; the gap is given per shard.
+#[test]
+fn a_kill_master_drill_says_the_old_master_is_down() {
+    let cluster = TestCluster::start(3, 1);
+    cluster.wait_replicas_synced();
+    let master = cluster.port(2);
+    let replica = replica_of(&cluster, master);
+    let killed = run(&[
+        "failover",
+        &format!("127.0.0.1:{replica}"),
+        "--drill",
+        "--kill-master",
+        "--duration",
+        "6s",
+        "--min-success",
+        "10",
+    ]);
+    let out = &killed.stdout;
+    assert!(
+        out.contains(&format!(
+            "its old master 127.0.0.1:{master} was killed (process "
+        )) && out.contains("and is not running"),
+        "{out}{}",
+        killed.stderr
+    );
+    assert!(!out.contains("follows it"), "{out}");
+    // The binary that started it (found on PATH), not INFO's guess from the working folder.
+    assert!(
+        out.contains("rcluster does not start it again: start redis-server with /"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "/{master}/node.conf and the options it ran with, and it rejoins as a replica of 127.0.0.1:{replica}"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("  shard of 127.0.0.1:{master} (slots "))
+            && out.contains(", failed over): longest time without a successful write"),
+        "{out}"
+    );
 }
 
 /// A replica whose first sync has not finished holds none of its master's keys (issue 26): `check`
@@ -212,4 +293,52 @@ fn a_replica_that_has_not_synced_is_named_and_a_forced_failover_to_it_is_refused
         .find(|n| n.address.to_string() == replica)
         .unwrap();
     assert!(node.myself().flags.replica, "the replica was not promoted");
+}
+
+/// Issue 26's first "done when", rcluster's side (bench/create-kill.sh runs both tools): `create
+/// --replicas 1` returns only once every replica holds its master's data, so 20,000 keys written
+/// right after it and a master SIGKILLed 1 s later lose nothing when its replica takes over.
+#[test]
+fn a_master_killed_right_after_create_loses_no_key() {
+    let nodes = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 6,
+        no_cluster: true,
+        ..Default::default()
+    });
+    let mut args = vec![
+        "create".to_string(),
+        "--replicas".into(),
+        "1".into(),
+        "--yes".into(),
+    ];
+    args.extend(nodes.sandbox.nodes.iter().map(|n| n.address().to_string()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let created = run(&args);
+    assert_eq!(created.code, 0, "{}{}", created.stdout, created.stderr);
+    nodes.write_keys_pipelined(20_000);
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let seed = nodes.port(0);
+    let master = nodes
+        .view()
+        .loaded_masters()
+        .map(|m| m.address.port)
+        .find(|port| *port != seed)
+        .expect("a master besides the seed");
+    let replica = replica_of(&nodes, master);
+    nodes.sandbox.signal(master, libc::SIGKILL).unwrap();
+    let took_over = crate::common::eventually(30, || {
+        let redis::Value::Array(role) = nodes.redis(replica, &["ROLE"]) else {
+            return false;
+        };
+        let redis::Value::BulkString(info) = nodes.redis(seed, &["CLUSTER", "INFO"]) else {
+            return false;
+        };
+        role[0] == redis::Value::BulkString(b"master".to_vec())
+            && String::from_utf8_lossy(&info).contains("cluster_state:ok")
+    });
+    assert!(
+        took_over,
+        "the replica {replica} of {master} did not take over"
+    );
+    assert_eq!(nodes.dump_all().len(), 20_000, "keys lost with {master}");
 }

@@ -43,10 +43,18 @@ fn watch_shows_the_cluster_live_and_q_restores_the_terminal() {
         plain.stdout
     );
     assert_eq!(
+        plain.stdout.matches(" replica  up ").count(),
+        6,
+        "{}",
+        plain.stdout
+    );
+    assert_eq!(
         plain
             .stdout
             .lines()
-            .filter(|l| l.starts_with("node ") && l.contains(" role ") && l.ends_with(" lag"))
+            .filter(|l| l.starts_with("node ")
+                && l.contains(" role ")
+                && l.ends_with(" link  lag  lag_s"))
             .count(),
         2,
         "a header over each summary's rows: {}",
@@ -78,6 +86,15 @@ fn watch_shows_the_cluster_live_and_q_restores_the_terminal() {
         assert_eq!(nodes.len(), 6, "{document}");
         let slots: i64 = nodes.iter().filter_map(|n| n["slots"].as_i64()).sum();
         assert_eq!(slots, 16384, "{document}");
+        // Each replica's link and lag (issue 26): synced replicas, their link up.
+        let replicas: Vec<&serde_json::Value> =
+            nodes.iter().filter(|n| n["role"] == "replica").collect();
+        assert_eq!(replicas.len(), 3, "{document}");
+        for replica in replicas {
+            assert_eq!(replica["link"], "up", "{document}");
+            assert!(replica["lag_bytes"].is_i64(), "{document}");
+            assert!(replica["lag_seconds"].is_i64(), "{document}");
+        }
     }
 
     let name = Session(format!("rcluster-watch-{}", std::process::id()));

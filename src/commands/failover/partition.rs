@@ -4,8 +4,8 @@
 //! replica), picks the majority client's address, runs `exec::partition` and builds the report.
 //!
 //! Exit 1 when no replica took over while the cut lasted, when the nodes did not agree again after
-//! the heal or the old master did not sync again from the promoted replica, or when a value read
-//! back wrong. Lost writes are the drill's measurement, not a
+//! the heal or the old master did not sync again from the promoted replica, when a value read
+//! back wrong, or when an acknowledged key could not be read back at all. Lost writes are the drill's measurement, not a
 //! failure: without `min-replicas-to-write` an isolated master acknowledges writes until its node
 //! timeout.
 
@@ -40,7 +40,8 @@ pub struct PartitionReport {
 }
 
 impl PartitionReport {
-    /// A replica took over, the nodes agreed again, and no value read back wrong.
+    /// A replica took over, the nodes agreed again, no value read back wrong, and every
+    /// acknowledged key could be read back (else the loss is not known).
     pub fn passed(&self) -> bool {
         let outcome = &self.outcome;
         outcome.promoted.is_some()
@@ -48,6 +49,8 @@ impl PartitionReport {
             && outcome.resynced_ms.is_some()
             && outcome.minority.wrong.is_empty()
             && outcome.majority.wrong.is_empty()
+            && outcome.minority.unreadable.is_empty()
+            && outcome.majority.unreadable.is_empty()
     }
 }
 

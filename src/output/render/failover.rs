@@ -1,13 +1,18 @@
-//! `failover`'s view: each phase with its time, then the result line; the partition drill's
-//! figures.
+//! `failover`'s view: a coordinated failover's catch-up, each phase with its time, a drill's figures
+//! (the gap overall and per shard, keys lost apart from keys only unreadable during the outage),
+//! then the result line, which after `--kill-master` says the old master is down and how to start
+//! it again; the partition drill's figures.
 
 use super::{Render, RenderOptions, ok_line};
-use crate::commands::failover::{FailoverReport, PartitionReport};
+use crate::commands::failover::{CatchUp, DrillReport, FailoverReport, PartitionReport};
 use crate::output::{Level, Line};
 
 impl Render for FailoverReport {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
         let mut lines = Vec::new();
+        if let Some(catch_up) = self.catch_up.as_ref().filter(|_| !options.quiet) {
+            lines.extend(catch_up_lines(catch_up));
+        }
         for phase in &self.phases {
             let text = phase.name.replace('_', " ");
             match phase.ms {
@@ -22,63 +27,162 @@ impl Render for FailoverReport {
             }
         }
         if let Some(drill) = &self.drill {
-            let tally = &drill.tally;
-            lines.push(Line::plain(format!(
+            lines.extend(self.drill_lines(drill, options));
+        }
+        lines.push(self.result_line());
+        if let Some(hint) = self.restart_hint() {
+            lines.push(Line::plain(hint));
+        }
+        lines
+    }
+}
+
+/// A coordinated failover's wait for the replica, as two indented lines like the phases'.
+fn catch_up_lines(catch_up: &CatchUp) -> Vec<Line> {
+    let lag = match (catch_up.lag_bytes, catch_up.last_io_seconds) {
+        (Some(bytes), Some(s)) => format!(
+            "{} (it had last heard from its master {s} s before)",
+            crate::words::counted(bytes as usize, "byte", "bytes")
+        ),
+        (Some(bytes), None) => crate::words::counted(bytes as usize, "byte", "bytes"),
+        (None, _) => "unknown (an offset could not be read)".to_string(),
+    };
+    let reached = match catch_up.caught_up_ms {
+        Some(ms) => format!("after {ms} ms (the server-side wait before it takes over)"),
+        None => "not seen in time".to_string(),
+    };
+    vec![
+        Line::plain(format!("  replica's lag when the failover was sent: {lag}")),
+        Line::plain(format!("  replica reached its master's offset: {reached}")),
+    ]
+}
+
+impl FailoverReport {
+    /// A drill's figures: operations, the gap overall and per shard, the killed process, and the
+    /// keys read back wrong, lost, unreadable during the outage, or unreadable.
+    fn drill_lines(&self, drill: &DrillReport, options: &RenderOptions) -> Vec<Line> {
+        let tally = &drill.tally;
+        let mut lines = vec![
+            Line::plain(format!(
                 "drill: {} operations, {} succeeded, {} failed: {:.2}% (at least {:.2}% wanted)",
                 tally.tried, tally.succeeded, tally.failed, drill.success_rate, drill.min_success
-            )));
-            lines.push(Line::plain(format!(
-                "drill: longest time without a successful write {} ms; writes succeeded again {} ms after the failover began",
+            )),
+            Line::plain(format!(
+                "drill: longest time without a successful write {} ms in the whole cluster; writes succeeded again {} ms after the failover began",
                 tally.longest_gap_ms, tally.recovery_ms
-            )));
-            if let Some(pid) = drill.killed_pid {
+            )),
+        ];
+        if !options.quiet {
+            for shard in &tally.shards {
+                let failed_over = if shard.master == self.old_master.address {
+                    ", failed over"
+                } else {
+                    ""
+                };
                 lines.push(Line::plain(format!(
-                    "drill: the master's process {pid} was killed"
+                    "  shard of {} (slots {}{failed_over}): longest time without a successful write {} ms; {} of {} writes failed",
+                    shard.master,
+                    shard.slots.to_compact(),
+                    shard.longest_gap_ms,
+                    shard.failed,
+                    shard.tried
                 )));
             }
-            for (what, keys) in [
-                ("read back wrong", &tally.wrong),
-                ("lost after it was acknowledged", &tally.lost),
-            ] {
-                if !keys.is_empty() {
-                    let shown: Vec<&str> = keys.iter().take(10).map(String::as_str).collect();
-                    lines.push(Line::new(
-                        Level::Err,
-                        format!(
-                            "[ERR] {} {what}: {}",
-                            crate::words::counted(keys.len(), "key", "keys"),
-                            shown.join(", ")
-                        ),
-                    ));
-                }
-            }
-            if drill.success_rate < drill.min_success {
+        }
+        if let Some(pid) = drill.killed_pid {
+            lines.push(Line::plain(format!(
+                "drill: the master's process {pid} was killed"
+            )));
+        }
+        if !tally.unreadable_during_outage.is_empty() {
+            lines.push(Line::plain(format!(
+                "drill: {} could not be read during the outage and read back whole after it (not lost)",
+                crate::words::counted(tally.unreadable_during_outage.len(), "key", "keys")
+            )));
+        }
+        for (what, keys) in [
+            ("read back wrong", &tally.wrong),
+            ("lost after it was acknowledged", &tally.lost),
+            (
+                "unreadable even after the failover (neither found nor known lost)",
+                &tally.unreadable,
+            ),
+        ] {
+            if !keys.is_empty() {
+                let shown: Vec<&str> = keys.iter().take(10).map(String::as_str).collect();
                 lines.push(Line::new(
                     Level::Err,
                     format!(
-                        "[ERR] the success rate {:.2}% is under {:.2}%",
-                        drill.success_rate, drill.min_success
+                        "[ERR] {} {what}: {}",
+                        crate::words::counted(keys.len(), "key", "keys"),
+                        shown.join(", ")
                     ),
                 ));
             }
         }
-        lines.push(if self.complete() {
-            ok_line(format!(
-                "{} is the master of {}; {} follows it",
-                self.node.address,
-                crate::words::counted(self.slot_count, "slot", "slots"),
-                self.old_master.address
-            ))
-        } else {
-            Line::new(
+        if drill.success_rate < drill.min_success {
+            lines.push(Line::new(
+                Level::Err,
+                format!(
+                    "[ERR] the success rate {:.2}% is under {:.2}%",
+                    drill.success_rate, drill.min_success
+                ),
+            ));
+        }
+        lines
+    }
+
+    /// Where the failover left the two nodes: the old master follows the new one, or (killed by
+    /// the drill) it is down or was started again by something else.
+    fn result_line(&self) -> Line {
+        if !self.complete() {
+            return Line::new(
                 Level::Err,
                 format!(
                     "[ERR] the failover of {} did not complete in time: `rcluster check {}` shows where it stands",
                     self.node.address, self.node.address
                 ),
-            )
-        });
-        lines
+            );
+        }
+        let old = &self.old_master.address;
+        let old_state = match self.killed() {
+            None => format!("{old} follows it"),
+            Some((pid, Some(true))) => {
+                format!("its old master {old} was killed (process {pid}) and answers again")
+            }
+            Some((pid, _)) => {
+                format!("its old master {old} was killed (process {pid}) and is not running")
+            }
+        };
+        ok_line(format!(
+            "{} is the master of {}; {old_state}",
+            self.node.address,
+            crate::words::counted(self.slot_count, "slot", "slots"),
+        ))
+    }
+
+    /// The killed master's process and whether it answered again (`--kill-master` only).
+    fn killed(&self) -> Option<(u32, Option<bool>)> {
+        let drill = self.drill.as_ref()?;
+        Some((drill.killed_pid?, drill.old_master_answers))
+    }
+
+    /// After `--kill-master`, with the old master down: how to start it again.
+    fn restart_hint(&self) -> Option<String> {
+        let (_, answers) = self.killed()?;
+        if answers == Some(true) || !self.complete() {
+            return None;
+        }
+        let drill = self.drill.as_ref()?;
+        let binary = drill.killed_executable.as_deref().unwrap_or("the server");
+        let how = match drill.killed_config_file.as_deref() {
+            Some(config) => format!("{binary} with {config} and the options it ran with"),
+            None => format!("{binary} with the options it ran with (it has no config file)"),
+        };
+        Some(format!(
+            "rcluster does not start it again: start {how}, and it rejoins as a replica of {}",
+            self.node.address
+        ))
     }
 }
 
@@ -159,6 +263,21 @@ impl Render for PartitionReport {
                     format!(
                         "[ERR] {writer} writer: {} key(s) read back with another value",
                         tally.wrong.len()
+                    ),
+                ));
+            }
+            if !tally.unreadable_during_outage.is_empty() {
+                lines.push(Line::plain(format!(
+                    "{writer} writer: {} could not be read at first and read back whole later (not lost)",
+                    crate::words::counted(tally.unreadable_during_outage.len(), "key", "keys")
+                )));
+            }
+            if !tally.unreadable.is_empty() {
+                lines.push(Line::new(
+                    Level::Err,
+                    format!(
+                        "[ERR] {writer} writer: {} could not be read back at all (neither found nor known lost)",
+                        crate::words::counted(tally.unreadable.len(), "key", "keys")
                     ),
                 ));
             }

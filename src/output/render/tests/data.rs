@@ -307,6 +307,7 @@ fn metrics_watch_and_text() {
         Syntax::NativeOnly,
     );
     let node = |port: u16, role: &'static str, slots: Option<i64>, lag: Option<i64>| {
+        let link = lag.map(|_| if port == 42005 { "first_sync" } else { "up" });
         let row = vec![
             format!("127.0.0.1:{port}"),
             role.to_string(),
@@ -315,7 +316,9 @@ fn metrics_watch_and_text() {
             "1000".to_string(),
             "1.52M".to_string(),
             "12".to_string(),
+            link.unwrap_or("-").to_string(),
             lag.map_or("-".into(), |l| l.to_string()),
+            lag.map_or("-".into(), |_| "0".to_string()),
         ];
         let watched = WatchedNode {
             address: format!("127.0.0.1:{port}"),
@@ -326,6 +329,9 @@ fn metrics_watch_and_text() {
             used_memory: Some(1_598_000),
             ops_per_sec: Some(12),
             lag_bytes: lag,
+            lag_seconds: lag.map(|_| 0),
+            link,
+            link_down_seconds: None,
         };
         (row, watched)
     };
@@ -333,6 +339,7 @@ fn metrics_watch_and_text() {
         node(42001, "master", Some(5461), None),
         node(42002, "master", Some(5462), None),
         node(42004, "replica", None, Some(0)),
+        node(42005, "replica", None, Some(1_520_000)),
     ]
     .into_iter()
     .unzip();
@@ -345,7 +352,7 @@ fn metrics_watch_and_text() {
         slot_tables_disagree: false,
         server_side_moves: Vec::new(),
         nodes,
-        footer: "cluster_state:ok | 3 nodes, 0 down | open slots: 0 | refreshed 10:31:45 UTC"
+        footer: "cluster_state:ok | 4 nodes, 0 down | open slots: 0 | refreshed 10:31:45 UTC"
             .into(),
         rows,
     };

@@ -6,13 +6,13 @@ use crate::commands::NodeRef;
 use crate::commands::add_node::{AddNodeReport, Master};
 use crate::commands::call::{CallReport, CallResult};
 use crate::commands::del_node::{DelNodeReport, DelNodeState, NodeFailure, Repoint};
-use crate::commands::failover::{DrillReport, FailoverReport, Mode, Phase};
+use crate::commands::failover::{CatchUp, DrillReport, FailoverReport, Mode, Phase};
 use crate::commands::set_timeout::{SetTimeoutReport, TimeoutResult};
 use crate::commands::setslot::SetslotReport;
 use crate::error::Exit;
-use crate::exec::drill::Tally;
+use crate::exec::drill::{ShardTally, Tally};
 use crate::report::Outcome;
-use crate::topology::{ClusterView, Slot};
+use crate::topology::{ClusterView, Slot, SlotSet};
 
 fn healthy() -> ClusterView {
     fixture_view("healthy_3m3r.txt", &[], &[], 1000)
@@ -191,6 +191,12 @@ fn del_node_stopped_rechecked_or_not_reset() {
 
 fn failover(phases: &[(&'static str, Option<u128>)], drill: Option<DrillReport>) -> Outcome {
     let view = healthy();
+    // A coordinated failover reports its catch-up; a drill that kills the master has none.
+    let catch_up = drill.is_none().then_some(CatchUp {
+        lag_bytes: Some(1840),
+        last_io_seconds: Some(0),
+        caught_up_ms: Some(6),
+    });
     let report = FailoverReport {
         node: NodeRef::of(&view, &id_at(&view, 42004)),
         old_master: NodeRef::of(&view, &id_at(&view, 42001)),
@@ -200,6 +206,7 @@ fn failover(phases: &[(&'static str, Option<u128>)], drill: Option<DrillReport>)
             .iter()
             .map(|&(name, ms)| Phase { name, ms })
             .collect(),
+        catch_up,
         drill,
     };
     let passed = report.passed();
@@ -227,20 +234,37 @@ fn failover_done_late_and_drilled() {
         None,
     );
     text.push_str(&views("failover", &[], &late, Syntax::NativeOnly));
+    let shard = |port: u16, first: u64, last: u64, failed: u64, longest_gap_ms: u128| ShardTally {
+        master: format!("127.0.0.1:{port}"),
+        slots: SlotSet::from_range(Slot::new(first).unwrap(), Slot::new(last).unwrap()),
+        tried: 666,
+        failed,
+        longest_gap_ms,
+    };
     let tally = Tally {
         tried: 2000,
         succeeded: 1990,
         failed: 10,
-        longest_gap_ms: 1450,
+        longest_gap_ms: 45,
         recovery_ms: 1600,
+        shards: vec![
+            shard(42001, 0, 5460, 10, 1450),
+            shard(42002, 5461, 10922, 0, 40),
+            shard(42003, 10923, 16383, 0, 38),
+        ],
         wrong: vec![],
         lost: vec!["drill:{7}:1733".into()],
+        unreadable_during_outage: vec!["drill:1701".into(), "drill:1702".into()],
+        ..Tally::default()
     };
     let drill = DrillReport {
         success_rate: tally.success_rate(),
         tally,
         min_success: 99.9,
         killed_pid: Some(41234),
+        old_master_answers: Some(false),
+        killed_executable: None,
+        killed_config_file: None,
     };
     let drilled = failover(
         &[
@@ -250,6 +274,37 @@ fn failover_done_late_and_drilled() {
         Some(drill),
     );
     text.push_str(&views("failover", &[], &drilled, Syntax::NativeOnly));
+    // Nothing lost, one key never readable, the old master's config file known.
+    let tally = Tally {
+        tried: 900,
+        succeeded: 900,
+        unreadable: vec!["drill:88".into()],
+        ..Tally::default()
+    };
+    let drill = DrillReport {
+        success_rate: tally.success_rate(),
+        tally,
+        min_success: 10.0,
+        killed_pid: Some(41234),
+        old_master_answers: Some(false),
+        killed_executable: Some("/usr/bin/redis-server".into()),
+        killed_config_file: Some("/etc/redis/42001.conf".into()),
+    };
+    let unreadable = failover(
+        &[
+            ("replica_is_master", Some(1400)),
+            ("all_nodes_agree", Some(1610)),
+        ],
+        Some(drill),
+    );
+    let captured = super::render(
+        "failover",
+        &[],
+        &unreadable,
+        crate::output::Mode::Human,
+        crate::report::RenderOptions::default(),
+    );
+    text.push_str(&super::show("human", unreadable.exit, &captured));
     insta::assert_snapshot!("failover", text);
 }
 
