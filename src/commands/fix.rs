@@ -392,6 +392,7 @@ fn migrate_options(context: &Context, options: &Options) -> MigrateOptions {
         rate: None,
         user: connect.user.clone(),
         password: connect.password.clone(),
+        alone: Default::default(),
     }
 }
 
