@@ -468,7 +468,7 @@ pub struct GateArgs {
 
 /// Scans `plan`'s slots for big keys and decides what to do with them (`plan::big_keys`); a
 /// refusal is an error naming each key, its size, its slot and the choices, raised before
-/// anything changes. What was measured is shown as a step.
+/// anything changes. What was measured is shown as a hint (stderr).
 pub async fn gate(
     session: &Arc<Session>,
     ui: &dyn Reporter,
@@ -525,7 +525,8 @@ pub async fn gate(
     let (sized, mut scan_report) = scan(session, &addresses, plan, keep_from).await;
     scan_report.node_timeout_ms = node_timeout.as_millis() as u64;
     scan_report.node_timeout_assumed = !assumed.is_empty();
-    ui.step(&scan_report.describe());
+    // A hint, not a step: redis-cli's syntax shows no such line.
+    ui.hint(&scan_report.describe());
     for error in &scan_report.errors {
         ui.warn(&format!("rcluster: warning: big keys not sized on {error}"));
     }
@@ -584,7 +585,7 @@ pub async fn gate(
             Action::Skipped => format!("slot {} stays where it is (--skip-big-keys)", key.slot),
             Action::Refused => continue,
         };
-        ui.step(&format!(
+        ui.hint(&format!(
             "Big key '{}' (slot {}, {}, MIGRATE about {} ms): {what}",
             key.key,
             key.slot,

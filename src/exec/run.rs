@@ -202,10 +202,6 @@ pub async fn execute(
         password: options.password.clone(),
         alone: Arc::new(big_keys.alone),
     };
-    let raised = match big_keys.raise_to {
-        Some(to) => Some(raise_for_move(driver, view, plan, to).await?),
-        None => None,
-    };
     let stop = Arc::new(AtomicBool::new(false));
     driver.ui.event(Event::MovesStarted(MovesStart {
         slots: plan.moves.len(),
@@ -223,6 +219,17 @@ pub async fn execute(
         Arc::clone(&aborted),
         Arc::clone(&driver.ui),
     ));
+    // Raised once Ctrl-C is watched, so that no interrupt leaves it raised.
+    let raised = match big_keys.raise_to {
+        Some(to) => match raise_for_move(driver, view, plan, to).await {
+            Ok(raised) => Some(raised),
+            Err(error) => {
+                interrupt.abort();
+                return Err(error);
+            }
+        },
+        None => None,
+    };
     let moving = mover.execute(
         Arc::clone(&driver.session),
         endpoints,

@@ -24,8 +24,9 @@ pub const ALONE_DIVISOR: u32 = 4;
 /// `cluster-node-timeout` (1/2) or more: the run refuses unless told what to do.
 pub const RISK_DIVISOR: u32 = 2;
 
-/// The node timeout raised for a move leaves this multiple of the biggest key's estimate.
-pub const RAISE_FACTOR: u32 = 4;
+/// The node timeout raised for a move is this multiple of the biggest key's estimate: on the test
+/// machine under a load of 7 on 2 cores, a 3M-field hash planned at 8.1 s took 20.1 s (2.5 times).
+pub const RAISE_FACTOR: u32 = 6;
 
 /// How long a MIGRATE of a value taking `bytes` (by `MEMORY USAGE`) is planned to block.
 pub fn migrate_estimate(bytes: u64) -> Duration {
@@ -291,9 +292,9 @@ mod tests {
         };
         let raised = decide(&sized, &limits(15_000), raise);
         assert!(!raised.refused());
-        // 8 s estimate: 32 s node timeout, 17 s MIGRATE timeout (under half of it).
-        assert_eq!(raised.raise_to, Some(Duration::from_secs(32)));
-        assert_eq!(raised.keys[0].migrate_timeout_ms, Some(16_000));
+        // 8 s estimate: 48 s node timeout, 17 s MIGRATE timeout (under half of it).
+        assert_eq!(raised.raise_to, Some(Duration::from_secs(48)));
+        assert_eq!(raised.keys[0].migrate_timeout_ms, Some(17_000));
 
         let skip = Choices {
             raise_node_timeout: false,
@@ -346,7 +347,7 @@ mod tests {
     fn the_raised_timeout_is_whole_seconds_and_never_lower() {
         assert_eq!(
             raised_timeout(Duration::from_secs(3), Duration::from_millis(2_600)),
-            Duration::from_secs(11)
+            Duration::from_secs(16)
         );
         assert_eq!(
             raised_timeout(Duration::from_secs(60), Duration::from_millis(100)),

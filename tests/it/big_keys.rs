@@ -231,3 +231,53 @@ fn a_big_key_is_refused_skipped_or_moved_under_a_raised_node_timeout() {
     assert!(!cluster.any_slot_open());
     assert_eq!(master_ports(&cluster), masters, "no failover");
 }
+
+/// `fix` finishing a slot whose big key is on both sides (as a failover in the middle of its
+/// MIGRATE leaves it): the values are not DUMPed when that could block a node for half the node
+/// timeout, and a key not compared is named as such, never as a difference, and left on both.
+#[test]
+fn fix_never_calls_an_uncompared_big_key_different() {
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        replicas: 1,
+        node_timeout_ms: NODE_TIMEOUT_MS,
+        ..SandboxOptions::default()
+    });
+    let seed = cluster.seed();
+    let slot = rcluster::topology::key_slot(b"big").number();
+    let owner = owner_port(&cluster, slot);
+    write_hash(&cluster, "big", FIELDS);
+    let target_port = master_ports(&cluster)
+        .into_iter()
+        .find(|p| *p != owner)
+        .unwrap();
+    let (owner_id, target_id) = (cluster.id(owner), cluster.id(target_port));
+    let slot_text = slot.to_string();
+    cluster.redis(
+        target_port,
+        &["CLUSTER", "SETSLOT", &slot_text, "IMPORTING", &owner_id],
+    );
+    cluster.redis(
+        owner,
+        &["CLUSTER", "SETSLOT", &slot_text, "MIGRATING", &target_id],
+    );
+    // The same value on the target too (a MIGRATE that copied it before its source was lost).
+    let port = target_port.to_string();
+    cluster.redis(
+        owner,
+        &["MIGRATE", "127.0.0.1", &port, "big", "0", "20000", "COPY"],
+    );
+    let masters = master_ports(&cluster);
+
+    let fixed = run(&["fix", &seed, "--yes"]);
+    assert_ne!(fixed.code, 0, "{}{}", fixed.stdout, fixed.stderr);
+    let text = format!("{}{}", fixed.stdout, fixed.stderr);
+    assert!(text.contains("could not be compared"), "{text}");
+    assert!(text.contains("big (DUMP would block a node"), "{text}");
+    assert!(!text.contains("different values"), "{text}");
+    assert_eq!(master_ports(&cluster), masters, "no failover");
+    for port in [owner, target_port] {
+        let fields = cluster.redis(port, &["HLEN", "big"]);
+        assert_eq!(fields, redis::Value::Int(FIELDS as i64), "{port}");
+    }
+}

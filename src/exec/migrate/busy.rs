@@ -47,8 +47,10 @@ impl Engine {
         (rest, alone)
     }
 
-    /// One big key in a MIGRATE of its own, its timeout sized to it (and the wait for the reply
-    /// with it), BUSYKEY and passing errors handled as for a batch.
+    /// One big key in a MIGRATE of its own, its timeout sized to it, BUSYKEY and passing errors
+    /// handled as for a batch. MIGRATE's timeout bounds each write to the target and the wait for
+    /// its reply, not the source's own serialising, so the reply is awaited three times as long
+    /// (a source that is slower than planned is then still answered, not left with its slot open).
     pub(super) async fn migrate_alone(
         &self,
         source: &mut NodeClient,
@@ -61,7 +63,7 @@ impl Engine {
         let timeout = self.migrate_timeout_for(db, keys);
         let mut alone = source
             .clone()
-            .with_timeout(timeout + Duration::from_secs(5));
+            .with_timeout(timeout * 3 + Duration::from_secs(5));
         let command = self.migrate_command(to, db, keys, self.options.replace);
         let started = std::time::Instant::now();
         let reply = alone.run_raw_in(db, &command).await;
