@@ -326,7 +326,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__apply)
-            opts="-y -a -q -v -h --node --yes --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --break-lock --plan-out --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --node --yes --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --raise-node-timeout --skip-big-keys --break-lock --plan-out --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2020,7 +2020,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__rebalance)
-            opts="-y -a -q -v -h --weight --use-empty-masters --threshold --by --dry-run --yes --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --break-lock --max-slots --max-time --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --weight --use-empty-masters --threshold --by --dry-run --yes --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --raise-node-timeout --skip-big-keys --break-lock --max-slots --max-time --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2134,7 +2134,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__reshard)
-            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --break-lock --max-slots --max-time --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --raise-node-timeout --skip-big-keys --break-lock --max-slots --max-time --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2326,7 +2326,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__resume)
-            opts="-a -q -v -h --rate --pipeline --migrate-timeout --replace --parallel --migration --window --break-lock --plan-out --journal --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --rate --pipeline --migrate-timeout --replace --parallel --migration --window --raise-node-timeout --skip-big-keys --break-lock --plan-out --journal --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -409,6 +409,7 @@ fn migrate_options(context: &Context, options: &Options) -> MigrateOptions {
         deadline: None,
         user: connect.user.clone(),
         password: connect.password.clone(),
+        alone: Default::default(),
     }
 }
 

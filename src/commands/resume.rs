@@ -112,6 +112,9 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
     let (announce, moves) = split_by_owner(&view, &remaining)?;
     let mover = crate::exec::run::choose_mover(&context.driver(), &view, &options.moves).await?;
     crate::exec::run::refuse_without_permission(&context.driver(), &view, mover).await?;
+    let big_keys =
+        crate::exec::run::big_keys_gate(&context.driver(), &view, &moves, &options.moves, mover)
+            .await?;
     let journal = Journal::reopen(&path)
         .map_err(|e| UsageError(format!("cannot append to {}: {e}", path.display())))?;
     context.ui.step(&format!(
@@ -134,6 +137,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<crate::
         journal,
         mover,
         lock,
+        big_keys,
     };
     crate::exec::run::execute(
         &context.driver(),

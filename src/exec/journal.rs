@@ -48,6 +48,12 @@ pub struct EngineOptions {
     pub window: usize,
     pub parallel: usize,
     pub migration: super::mover::MoverChoice,
+    /// `--raise-node-timeout`.
+    #[serde(default)]
+    pub raise_node_timeout: bool,
+    /// `--skip-big-keys`.
+    #[serde(default)]
+    pub skip_big_keys: bool,
 }
 
 impl EngineOptions {
@@ -59,6 +65,8 @@ impl EngineOptions {
             window: args.window,
             parallel: args.parallel,
             migration: args.migration,
+            raise_node_timeout: args.raise_node_timeout,
+            skip_big_keys: args.skip_big_keys,
         }
     }
 }
@@ -71,6 +79,8 @@ pub struct GivenEngine {
     pub window: bool,
     pub parallel: bool,
     pub migration: bool,
+    pub raise_node_timeout: bool,
+    pub skip_big_keys: bool,
 }
 
 impl EngineOptions {
@@ -106,6 +116,14 @@ impl EngineOptions {
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
             flags.push(format!("--migration {name}"));
+        }
+        if !given.raise_node_timeout && self.raise_node_timeout && !options.raise_node_timeout {
+            options.raise_node_timeout = true;
+            flags.push("--raise-node-timeout".into());
+        }
+        if !given.skip_big_keys && self.skip_big_keys && !options.skip_big_keys {
+            options.skip_big_keys = true;
+            flags.push("--skip-big-keys".into());
         }
         (options, flags)
     }
@@ -431,6 +449,8 @@ mod tests {
             window: 256,
             parallel: 4,
             migration: crate::exec::mover::MoverChoice::Legacy,
+            raise_node_timeout: true,
+            skip_big_keys: false,
         };
         Journal::create_for_run(
             Some(&path),
@@ -460,13 +480,21 @@ mod tests {
             window: 256,
             max_time: None,
             left_beyond_plan: None,
+            raise_node_timeout: false,
+            skip_big_keys: false,
         };
         let (options, flags) = engine.inherit(defaults.clone(), GivenEngine::default());
         assert_eq!(options.rate, Some(2000));
         assert_eq!(options.pipeline, 10);
+        assert!(options.raise_node_timeout);
         assert_eq!(
             flags,
-            ["--rate 2000", "--pipeline 10", "--migration legacy"]
+            [
+                "--rate 2000",
+                "--pipeline 10",
+                "--migration legacy",
+                "--raise-node-timeout"
+            ]
         );
         let given = GivenEngine {
             rate: true,
@@ -476,7 +504,14 @@ mod tests {
         faster.rate = Some(9000);
         let (options, flags) = engine.inherit(faster, given);
         assert_eq!(options.rate, Some(9000), "given on the command line wins");
-        assert_eq!(flags, ["--pipeline 10", "--migration legacy"]);
+        assert_eq!(
+            flags,
+            [
+                "--pipeline 10",
+                "--migration legacy",
+                "--raise-node-timeout"
+            ]
+        );
     }
 
     use super::*;

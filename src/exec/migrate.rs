@@ -21,6 +21,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
+mod busy;
+
 /// Moves every key of `slots` from the node at `from` to `to`, with the engine's batches, retries
 /// and BUSYKEY rule; the caller has opened the slots so MIGRATE runs on `from` and `to` accepts.
 /// Returns the keys moved per slot, or the first slot that failed and why.
@@ -555,6 +557,17 @@ impl Engine {
             if work.is_empty() {
                 break;
             }
+            // Big keys (`exec::big_keys`) each move in a MIGRATE of their own, after the batch.
+            let (work, alone) = self.split_alone(db, work);
+            for (index, key) in alone {
+                self.migrate_alone(&mut migrating, target, to, db, key)
+                    .await
+                    .map_err(|e| (slots[index], e))?;
+                moved[index] += 1;
+            }
+            if work.is_empty() {
+                continue;
+            }
             // One MIGRATE per slot: the source refuses keys of several slots (CROSSSLOT).
             let started = Instant::now();
             let commands: Vec<redis::Cmd> = work
@@ -624,7 +637,7 @@ impl Engine {
         migrate_keys_command(
             (&to.migrate_host, to.address.port),
             db,
-            self.options.migrate_timeout,
+            self.migrate_timeout_for(db, keys),
             flags,
             auth,
             keys,
@@ -668,52 +681,6 @@ impl Engine {
                 None => error.to_string(),
             }),
         }
-    }
-
-    /// BUSYKEY without --replace: keys whose values are the same on both sides (same DUMP payload) are
-    /// safe to overwrite; any that differ stop the move and are named.
-    async fn resolve_busy_keys(
-        &self,
-        source: &mut NodeClient,
-        target: &mut NodeClient,
-        to: &Endpoint,
-        db: u16,
-        keys: &[Vec<u8>],
-    ) -> Result<(), String> {
-        if self.options.replace {
-            return Err("BUSYKEY even with REPLACE".into());
-        }
-        let dumps = |client: &mut NodeClient| {
-            let mut pipe = redis::pipe();
-            in_database(&mut pipe, db, |pipe| {
-                for key in keys {
-                    // ASKING: an importing node answers only for keys it was asked about this way.
-                    pipe.cmd("ASKING").ignore().cmd("DUMP").arg(key);
-                }
-            });
-            let mut client = client.clone();
-            async move { client.pipeline::<Vec<Option<Vec<u8>>>>(&pipe, "DUMP").await }
-        };
-        let (mine, theirs) = tokio::join!(dumps(source), dumps(target));
-        let (mine, theirs) = (
-            mine.map_err(|e| e.to_string())?,
-            theirs.map_err(|e| e.to_string())?,
-        );
-        let different: Vec<String> = keys
-            .iter()
-            .zip(mine.iter().zip(&theirs))
-            .filter(|(_, (a, b))| a.is_some() && b.is_some() && a != b)
-            .map(|(key, _)| String::from_utf8_lossy(key).into_owned())
-            .collect();
-        if !different.is_empty() {
-            return Err(format!(
-                "{} {} on both nodes with different values: {}; fix them by hand or rerun with --replace to overwrite the target's",
-                crate::words::counted(different.len(), "key", "keys"),
-                crate::words::plural(different.len(), "exists", "exist"),
-                different.join(", ")
-            ));
-        }
-        self.migrate(source, to, db, keys, true).await
     }
 }
 

@@ -2,6 +2,7 @@
 //! far it got.
 
 pub mod atomic;
+pub mod big_keys;
 pub mod create;
 pub mod drill;
 pub mod failover;

@@ -34,6 +34,9 @@ pub struct MigrateOptions {
     /// Credentials the source uses to authenticate to the target.
     pub user: Option<String>,
     pub password: Option<Secret>,
+    /// Keys moved alone, each with its own MIGRATE timeout: `(db, key) -> timeout`
+    /// (`exec::big_keys`, `plan::big_keys`).
+    pub alone: Arc<HashMap<(u16, Vec<u8>), Duration>>,
 }
 
 impl MigrateOptions {

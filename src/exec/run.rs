@@ -6,6 +6,7 @@
 //! hand-off desks with [`hand_off_desk`]. Commands only resolve, load, plan, confirm, call this and
 //! return the report.
 
+use super::big_keys::{BigKeyReport, BigKeys, GateArgs, RaisedReport};
 use super::handoff::{Handoff, HandoffError, Handoffs, announce_owner, node_timeout};
 use super::journal::{Journal, Record};
 use super::lock::{ClusterLock, LockRequest};
@@ -15,6 +16,7 @@ use super::permissions::{Duty, preflight};
 use super::poll_until;
 use crate::net::{NodeAddress, Session};
 use crate::plan::MovePlan;
+use crate::plan::big_keys::Choices;
 use crate::report::{Event, MovesStart, Outcome, Reporter};
 use crate::topology::ClusterView;
 use crate::topology::load::slot_maps_agree;
@@ -75,6 +77,31 @@ pub struct MoveOptions {
     /// For a bounded step (`--max-slots`, `--max-time`): the slots of the whole job the plan leaves
     /// for later runs, so the report can say what is left (`None`: not a bounded step).
     pub left_beyond_plan: Option<usize>,
+    /// Raise `cluster-node-timeout` on every node while big keys move (restored afterwards).
+    pub raise_node_timeout: bool,
+    /// Leave the slots of big keys where they are.
+    pub skip_big_keys: bool,
+}
+
+/// Finds the big keys of `plan` before anything changes (a legacy `mover` only) and decides what
+/// to do with them; refuses the run when one would risk a failover and no choice was made
+/// (`exec::big_keys`).
+pub async fn big_keys_gate(
+    driver: &Driver,
+    view: &ClusterView,
+    plan: &MovePlan,
+    args: &MoveOptions,
+    mover: Mover,
+) -> anyhow::Result<BigKeys> {
+    let gate = GateArgs {
+        choices: Choices {
+            raise_node_timeout: args.raise_node_timeout,
+            skip_big_keys: args.skip_big_keys,
+        },
+        server_side: mover.server_side(),
+        migrate_timeout: args.migrate_timeout,
+    };
+    super::big_keys::gate(&driver.session, driver.ui.as_ref(), view, plan, gate).await
 }
 
 /// The backend for this run; an error when the choice cannot be honoured. [`start_run`] asks
@@ -136,7 +163,22 @@ pub async fn execute(
         journal,
         mover,
         lock: _lock,
+        big_keys,
     } = run;
+    // Slots of big keys left where they are (`--skip-big-keys`) are not moved.
+    let kept;
+    let plan = if big_keys.skipped_slots.is_empty() {
+        plan
+    } else {
+        kept = MovePlan {
+            moves: (plan.moves.iter())
+                .filter(|m| !big_keys.skipped_slots.contains(&m.slot.number()))
+                .cloned()
+                .collect(),
+        };
+        &kept
+    };
+    let mut big_key_report = big_keys.report;
     let atomic = mover.server_side();
     let endpoints = endpoints_of(view);
     let (handoffs, node_timeout) = hand_off_desk(&driver.session, view).await;
@@ -164,6 +206,7 @@ pub async fn execute(
         deadline: args.max_time.map(|limit| std::time::Instant::now() + limit),
         user: options.user.clone(),
         password: options.password.clone(),
+        alone: Arc::new(big_keys.alone),
     };
     let stop = Arc::new(AtomicBool::new(false));
     driver.ui.event(Event::MovesStarted(MovesStart {
@@ -182,6 +225,17 @@ pub async fn execute(
         Arc::clone(&aborted),
         Arc::clone(&driver.ui),
     ));
+    // Raised once Ctrl-C is watched, so that no interrupt leaves it raised.
+    let raised = match big_keys.raise_to {
+        Some(to) => match raise_for_move(driver, view, plan, to).await {
+            Ok(raised) => Some(raised),
+            Err(error) => {
+                interrupt.abort();
+                return Err(error);
+            }
+        },
+        None => None,
+    };
     let moving = mover.execute(
         Arc::clone(&driver.session),
         endpoints,
@@ -191,11 +245,38 @@ pub async fn execute(
         progress,
         Arc::clone(&stop),
     );
-    let (summary, errors) = tokio::select! {
-        done = moving => done,
-        () = aborted.notified() => return Err(Aborted.into()),
+    let moved = tokio::select! {
+        done = moving => Some(done),
+        () = aborted.notified() => None,
     };
     interrupt.abort();
+    // The node timeout is restored on every path, the sources first (docs/big-keys.md).
+    if let Some(raised) = &raised {
+        let failed = super::big_keys::restore_node_timeout(&driver.session, raised).await;
+        for failure in &failed {
+            driver.ui.warn(&format!(
+                "rcluster: warning: cluster-node-timeout not restored on {failure}"
+            ));
+        }
+        if failed.is_empty() {
+            driver.ui.step(&format!(
+                "Restored cluster-node-timeout ({}) on {} nodes",
+                raised.former(),
+                raised.node_count()
+            ));
+        }
+        if let Some(report) = &mut big_key_report {
+            report.raised_node_timeout = Some(RaisedReport {
+                from: raised.former(),
+                to_ms: raised.to.as_millis() as u64,
+                nodes: raised.node_count(),
+                restored: failed.is_empty(),
+            });
+        }
+    }
+    let Some((summary, errors)) = moved else {
+        return Err(Aborted.into());
+    };
     driver.ui.event(Event::MovesFinished);
     // Every hand-off settled and its keys counted again (docs/handoff.md, "Detect").
     let verified = if atomic {
@@ -243,8 +324,43 @@ pub async fn execute(
         errors,
         seed: view.seed.to_string(),
         journal: journal.path.clone(),
+        big_keys: big_key_report,
     };
     Ok(Outcome::clean_if(report, clean))
+}
+
+/// Raises `cluster-node-timeout` to `to` on every loaded node for the move (the plan's sources are
+/// restored first), saying so and how to restore it by hand should this run be killed.
+async fn raise_for_move(
+    driver: &Driver,
+    view: &ClusterView,
+    plan: &MovePlan,
+    to: Duration,
+) -> anyhow::Result<super::big_keys::RaisedTimeout> {
+    let nodes: Vec<NodeAddress> = view.loaded().map(|n| n.address.clone()).collect();
+    let mut sources: Vec<NodeAddress> = Vec::new();
+    for step in &plan.moves {
+        if let Some(node) = view.node_by_id(&step.source)
+            && !sources.contains(&node.address)
+        {
+            sources.push(node.address.clone());
+        }
+    }
+    let raised = super::big_keys::raise_node_timeout(&driver.session, &nodes, &sources, to)
+        .await
+        .map_err(anyhow::Error::msg)?;
+    let former = raised.former();
+    let by_hand = match former.strip_suffix(" ms") {
+        Some(ms) if !ms.contains(',') => ms.to_string(),
+        _ => "<ms>".to_string(),
+    };
+    driver.ui.step(&format!(
+        "Raised cluster-node-timeout from {former} to {} ms on {} nodes for the move (restored when it ends; should this run be killed, restore it with `rcluster set-timeout {} {by_hand}`)",
+        to.as_millis(),
+        raised.node_count(),
+        view.seed
+    ));
+    Ok(raised)
 }
 
 /// What a run of slot moves did.
@@ -273,6 +389,9 @@ pub struct MoveRunReport {
     /// Show where the time went (`RCLUSTER_PROFILE` set).
     #[serde(skip)]
     pub profile: bool,
+    /// Big keys: what was measured, what was decided (legacy moves).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub big_keys: Option<BigKeyReport>,
 }
 
 /// Where a bounded step stopped.
@@ -379,6 +498,8 @@ pub struct Run {
     pub journal: Journal,
     pub mover: Mover,
     pub lock: ClusterLock,
+    /// What to do about big keys (`big_keys_gate`).
+    pub big_keys: BigKeys,
 }
 
 /// Refuses a plan whose target some node does not know: `SETSLOT NODE` would fail there half-way.
@@ -412,6 +533,7 @@ pub async fn open(
     refuse_during_server_side_moves(driver, view).await?;
     let mover = choose_mover(driver, view, args).await?;
     refuse_without_permission(driver, view, mover).await?;
+    let big_keys = big_keys_gate(driver, view, plan, args, mover).await?;
     let journal = Journal::create_for_run(
         args.journal.as_deref(),
         command,
@@ -427,6 +549,7 @@ pub async fn open(
         journal,
         mover,
         lock,
+        big_keys,
     })
 }
 

@@ -2,6 +2,7 @@
 //! the commands render, confirm and execute. Each planner validates its own result.
 
 pub mod balance_load;
+pub mod big_keys;
 pub mod bound;
 pub mod create;
 pub mod file;

@@ -6,6 +6,7 @@
 mod common;
 
 mod backup;
+mod big_keys;
 mod check_info;
 mod cli;
 mod databases;

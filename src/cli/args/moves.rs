@@ -53,6 +53,15 @@ pub struct MoveArgs {
     /// run's].
     #[arg(long, value_name = "WINDOW")]
     pub window: Option<usize>,
+    /// When a big key's MIGRATE would block its source for half the cluster-node-timeout or more,
+    /// raise cluster-node-timeout on every node for the move and restore it afterwards (also on
+    /// error or Ctrl-C) [resume: the interrupted run's].
+    #[arg(long)]
+    pub raise_node_timeout: bool,
+    /// Leave the slots of big keys (those that would risk a failover, or exceed the target's
+    /// proto-max-bulk-len) where they are; the report names them [resume: the interrupted run's].
+    #[arg(long)]
+    pub skip_big_keys: bool,
     #[command(flatten)]
     pub lock: super::lock::LockArgs,
 }
@@ -100,6 +109,8 @@ impl MoveArgs {
             window: self.window.unwrap_or(DEFAULT_WINDOW).max(1),
             max_time: None,
             left_beyond_plan: None,
+            raise_node_timeout: self.raise_node_timeout,
+            skip_big_keys: self.skip_big_keys,
         }
     }
 
@@ -111,6 +122,8 @@ impl MoveArgs {
             window: self.window.is_some(),
             parallel: self.parallel.is_some(),
             migration: self.migration.is_some(),
+            raise_node_timeout: self.raise_node_timeout,
+            skip_big_keys: self.skip_big_keys,
         }
     }
 }

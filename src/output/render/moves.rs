@@ -31,6 +31,9 @@ impl Render for MoveRunReport {
         if options.quiet {
             return lines;
         }
+        if let Some(skipped) = self.skipped_line() {
+            lines.push(skipped);
+        }
         if !self.errors.is_empty() {
             lines.push(Line::stderr(Level::Plain, format!(
                 "stopped with work left: once the cause is fixed, finish forward with `rcluster resume {} --journal {}`",
@@ -82,6 +85,46 @@ impl MoveRunReport {
                 ),
             )
         })
+    }
+
+    /// The slots `--skip-big-keys` left where they are, each with its big keys.
+    fn skipped_line(&self) -> Option<Line> {
+        let big = self.big_keys.as_ref()?;
+        if big.skipped_slots.is_empty() {
+            return None;
+        }
+        let slots: Vec<String> = big
+            .skipped_slots
+            .iter()
+            .map(|slot| {
+                let keys: Vec<String> = big
+                    .keys
+                    .iter()
+                    .filter(|k| k.slot == *slot)
+                    .map(|k| {
+                        format!(
+                            "'{}', {}",
+                            k.key,
+                            crate::plan::big_keys::size_words(k.bytes)
+                        )
+                    })
+                    .collect();
+                format!("{slot} ({})", keys.join("; "))
+            })
+            .collect();
+        Some(Line::stderr(
+            Level::Warn,
+            format!(
+                "left {} where {} (--skip-big-keys): {}",
+                crate::words::counted(slots.len(), "slot", "slots"),
+                if slots.len() == 1 {
+                    "it is"
+                } else {
+                    "they are"
+                },
+                slots.join(", ")
+            ),
+        ))
     }
 
     fn result_line(&self) -> Line {

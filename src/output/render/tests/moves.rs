@@ -103,6 +103,7 @@ fn run_report(errors: Vec<String>, interrupted: bool, agreed: bool) -> MoveRunRe
         seed: "127.0.0.1:42001".into(),
         journal: "/var/lib/rcluster/journals/reshard-1795612305.jsonl".into(),
         profile: false,
+        big_keys: None,
     }
 }
 
