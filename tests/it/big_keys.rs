@@ -3,6 +3,7 @@
 //! reshard of its slot is refused before anything changes, `--skip-big-keys` leaves that slot and
 //! moves the others, `--raise-node-timeout` moves it with no failover and restores the timeout on
 //! every node; a value over the target's `proto-max-bulk-len` is caught before MIGRATE.
+//! On Valkey 9.1 and Redis 8.6 the default path is the servers' own migration, which streams it.
 
 use crate::common::{TestCluster, fill_slot, json, owner_port, run};
 use rcluster::sandbox::SandboxOptions;
@@ -290,5 +291,52 @@ fn fix_never_calls_an_uncompared_big_key_different() {
     assert_eq!(master_ports(&cluster), masters, "no failover");
     for port in [owner, target_port] {
         assert_eq!(hlen_on(&cluster, port, "big"), FIELDS as i64, "{port}");
+    }
+}
+
+/// On servers that move slots themselves (Valkey 9.1's `CLUSTER MIGRATESLOTS`, Redis 8.6's
+/// `CLUSTER MIGRATION`) the default reshard of the big key's slot takes the server-side path, which
+/// streams the key: nothing is scanned or refused, no failover, the key whole on its new owner.
+#[test]
+fn a_big_key_moves_server_side_with_no_failover_on_valkey_and_redis_8_6() {
+    for server in ["valkey-server-9.1", "redis-server-8.6"] {
+        let cluster = TestCluster::start_with(SandboxOptions {
+            masters: 3,
+            replicas: 1,
+            node_timeout_ms: NODE_TIMEOUT_MS,
+            server_bin: crate::common::cached_server(server),
+            ..SandboxOptions::default()
+        });
+        let big_slot = rcluster::topology::key_slot(b"big").number();
+        let owner = owner_port(&cluster, big_slot);
+        write_hash(&cluster, "big", FIELDS);
+        let target_port = master_ports(&cluster)
+            .into_iter()
+            .find(|p| *p != owner)
+            .unwrap();
+        let masters = master_ports(&cluster);
+        let keys = key_count(&cluster);
+        let moved = run(&[
+            "reshard",
+            &cluster.seed(),
+            "--slot-ranges",
+            &big_slot.to_string(),
+            "--to",
+            &cluster.id(target_port),
+            "--yes",
+            "--json",
+        ]);
+        assert_eq!(moved.code, 0, "{server}: {}{}", moved.stdout, moved.stderr);
+        let report = json(&moved.stdout);
+        assert_ne!(report["migration"], "legacy", "{server}: {report}");
+        assert!(
+            report["big_keys"]["not_scanned"].is_string(),
+            "{server}: {report}"
+        );
+        assert_eq!(owner_port(&cluster, big_slot), target_port, "{server}");
+        assert_eq!(master_ports(&cluster), masters, "{server}: no failover");
+        assert!(!cluster.any_slot_open(), "{server}");
+        assert_eq!(hlen(&cluster, "big"), FIELDS as i64, "{server}");
+        assert_eq!(key_count(&cluster), keys, "{server}: every key kept");
     }
 }
