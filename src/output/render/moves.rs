@@ -129,6 +129,12 @@ impl MoveRunReport {
 
     fn result_line(&self) -> Line {
         let rate = self.summary.keys as f64 / self.summary.seconds.max(0.001);
+        // A few big keys move at less than a key a second: "0 keys/s" would be untrue.
+        let rate = if rate >= 1.0 {
+            format!("{rate:.0} keys/s, ")
+        } else {
+            String::new()
+        };
         let level = if self.errors.is_empty() && !self.interrupted {
             Level::Success
         } else {
@@ -137,7 +143,7 @@ impl MoveRunReport {
         Line::new(
             level,
             format!(
-                "moved {} and {} in {:.2} s ({rate:.0} keys/s, {} migration){}",
+                "moved {} and {} in {:.2} s ({rate}{} migration){}",
                 crate::words::counted(self.summary.slots, "slot", "slots"),
                 crate::words::counted(self.summary.keys, "key", "keys"),
                 self.summary.seconds,
