@@ -229,7 +229,8 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         _ => None,
     };
     report.heir = heir.map(|h| h.address.to_string());
-    let Some(heir) = heir.filter(|h| options.yes || context.ui.confirm(&consent_question(doomed, h)))
+    let Some(heir) =
+        heir.filter(|h| options.yes || context.ui.confirm(&consent_question(doomed, h)))
     else {
         report.state = state;
         return Ok(Outcome::clean_if(report, false));
@@ -455,14 +456,9 @@ async fn take_over(
         kill: None,
         wait: options.wait,
     };
-    let ran = crate::exec::failover::run(
-        &context.session,
-        context.ui.as_ref(),
-        view,
-        &failover,
-        None,
-    )
-    .await?;
+    let ran =
+        crate::exec::failover::run(&context.session, context.ui.as_ref(), view, &failover, None)
+            .await?;
     Ok(TakeOver {
         replica: super::NodeRef::of(view, heir.id()),
         slot_count: doomed.myself().slots.len(),

@@ -248,7 +248,9 @@ fn del_node_replicate_to_failover_first_and_stuck_replicas() {
                 }],
                 replicate_to: Some(replicate_to(
                     None,
-                    &["127.0.0.1:42001 (replica of 127.0.0.1:42002) has not finished its first sync"],
+                    &[
+                        "127.0.0.1:42001 (replica of 127.0.0.1:42002) has not finished its first sync",
+                    ],
                 )),
                 ..master_node(DelNodeState::Replica)
             },
