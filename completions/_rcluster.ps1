@@ -231,6 +231,8 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             break
         }
         'rcluster;del-node' {
+            [CompletionResult]::new('--replicate-to', '--replicate-to', [CompletionResultType]::ParameterName, 'Keep the node as a replica of this master instead of removing it (a master drained with `cluster-allow-replica-migration no` stays an empty master): its id, a unique prefix of 8 or more characters, or HOST:PORT. Its own replicas follow other masters first; del-node then waits, bounded by --wait, until every node lists it as that master''s replica and its first sync has finished')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Bound on the wait for --replicate-to''s sync, and on the failover of a master that owns slots')
             [CompletionResult]::new('-a', '-a', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--pass', '--pass', [CompletionResultType]::ParameterName, 'Password for every node (also from REDISCLI_AUTH)')
             [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'ACL user name (needs a password)')
@@ -245,6 +247,7 @@ Register-ArgumentCompleter -Native -CommandName 'rcluster' -ScriptBlock {
             [CompletionResult]::new('--events', '--events', [CompletionResultType]::ParameterName, 'Show progress, warnings and hints on stderr as text (default) or as one JSON object a line')
             [CompletionResult]::new('--shutdown', '--shutdown', [CompletionResultType]::ParameterName, 'Stop the node (`SHUTDOWN NOSAVE`) once every node has forgotten it and it is reset')
             [CompletionResult]::new('--recheck', '--recheck', [CompletionResultType]::ParameterName, 'Once the 60 s forget blacklist has expired, check that no node knows the removed node again (a node that keeps running can rejoin through gossip); forget it again if one does (exit 1). Makes del-node take about 65 s')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'A master that owns slots is removed only after its replica took them over (`CLUSTER FAILOVER`): do it without asking (del-node asks otherwise)')
             [CompletionResult]::new('--break-lock', '--break-lock', [CompletionResultType]::ParameterName, 'Take the cluster''s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once')
             [CompletionResult]::new('--askpass', '--askpass', [CompletionResultType]::ParameterName, 'Read the password from the terminal without echo')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS (certificates: see --help)')

@@ -750,12 +750,20 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__del__subcmd__node)
-            opts="-a -q -v -h --shutdown --recheck --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-a -q -v -h --shutdown --recheck --replicate-to --yes --wait --break-lock --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --replicate-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --pass)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -196,6 +196,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-color 
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l redis-cli-compat -d 'Set when the command line was given in redis-cli syntax'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -l no-auth-warning -d 'Do not warn about a password given with -a or --pass'
 complete -c rcluster -n "__fish_rcluster_using_subcommand add-node" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l replicate-to -d 'Keep the node as a replica of this master instead of removing it (a master drained with `cluster-allow-replica-migration no` stays an empty master): its id, a unique prefix of 8 or more characters, or HOST:PORT. Its own replicas follow other masters first; del-node then waits, bounded by --wait, until every node lists it as that master\'s replica and its first sync has finished' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l wait -d 'Bound on the wait for --replicate-to\'s sync, and on the failover of a master that owns slots' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l user -d 'ACL user name (needs a password)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l auth-file -d 'Read `user = NAME` and `password = SECRET` from a file only its owner can read (default: ~/.config/rcluster/auth, when it exists and no password is given otherwise)' -r -F
@@ -210,6 +212,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l events -d
 json\t'One JSON object per line (NDJSON)'"
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l shutdown -d 'Stop the node (`SHUTDOWN NOSAVE`) once every node has forgotten it and it is reset'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l recheck -d 'Once the 60 s forget blacklist has expired, check that no node knows the removed node again (a node that keeps running can rejoin through gossip); forget it again if one does (exit 1). Makes del-node take about 65 s'
+complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l yes -d 'A master that owns slots is removed only after its replica took them over (`CLUSTER FAILOVER`): do it without asking (del-node asks otherwise)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand del-node" -l tls -d 'Connect with TLS (certificates: see --help)'

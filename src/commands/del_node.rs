@@ -9,12 +9,27 @@
 //! refusal), it holds keys in any database although it owns no slot, it is the source or target of a
 //! slot some node shows open, or of a server-side migration not yet ended. Forgetting it then would
 //! leave its keys outside the cluster.
+//!
+//! A replica cannot forget its own master (`ERR Can't forget my master!`). So every reachable
+//! replica of the node follows another master before any node is told to forget it; when one
+//! cannot, nothing is forgotten. A master that owns slots and has a replica holding its data can
+//! still go (natively, not in redis-cli syntax), with consent (the prompt, or `--yes`): that replica
+//! takes its slots over first (a coordinated `CLUSTER FAILOVER`, bounded by `--wait`), and the old
+//! master, now its replica, is removed.
+//!
+//! `--replicate-to MASTER` keeps the node instead, as a replica of MASTER (for a master drained
+//! while `cluster-allow-replica-migration` is `no`, which stays an empty master): refused like a
+//! removal while it owns slots, holds keys or takes part in a move; its own replicas follow other
+//! masters first; then `CLUSTER REPLICATE` and a bounded wait until every node lists it as MASTER's
+//! replica and its first sync finished.
 
 use super::Context;
 use crate::error::UsageError;
 use crate::exec::atomic::{Job, unfinished_jobs};
+use crate::exec::failover::{Failover, Mode, Phase};
 use crate::exec::membership::{
     FORGET_BLACKLIST, forget_everywhere, knowing, replicate, reset_soft, shut_down,
+    wait_until_replica_of,
 };
 use crate::net::NodeAddress;
 use crate::report::Outcome;
@@ -33,6 +48,13 @@ pub struct Options {
     /// `--recheck`: once the forget blacklist has expired, look again and forget it again if it
     /// came back.
     pub recheck: bool,
+    /// `--replicate-to`: keep the node as a replica of this master (id, prefix or HOST:PORT)
+    /// instead of removing it.
+    pub replicate_to: Option<String>,
+    /// `--yes`: fail a master that owns slots over to its replica without asking.
+    pub yes: bool,
+    /// `--wait`: bound on `--replicate-to`'s sync and on a failover.
+    pub wait: std::time::Duration,
 }
 
 /// What `del-node` found and did.
@@ -64,6 +86,38 @@ pub struct DelNodeReport {
     pub shutdown: Option<bool>,
     /// With `--recheck`: what the look after the forget blacklist found.
     pub recheck: Option<Recheck>,
+    /// A master that owns slots: its replica that holds its data and could take them over first
+    /// (`null`: none, or not asked).
+    pub heir: Option<String>,
+    /// The failover to that replica, when it was agreed to (prompt or `--yes`).
+    pub failover: Option<TakeOver>,
+    /// With `--replicate-to`: the master the node replicates now, instead of leaving.
+    pub replicate_to: Option<ReplicateTo>,
+}
+
+/// A master's slots taken over by its replica before the master is removed.
+#[derive(Debug, Serialize)]
+pub struct TakeOver {
+    pub replica: super::NodeRef,
+    pub slot_count: usize,
+    /// The failover's phases (`ms` null: not reached within `--wait`).
+    pub phases: Vec<Phase>,
+}
+
+impl TakeOver {
+    pub fn complete(&self) -> bool {
+        self.phases.iter().all(|p| p.ms.is_some())
+    }
+}
+
+/// The node kept as a replica (`--replicate-to`).
+#[derive(Debug, Serialize)]
+pub struct ReplicateTo {
+    pub master: super::NodeRef,
+    /// Milliseconds until every node listed it as the master's replica and its first sync had
+    /// finished (`null`: not within `--wait`; `waiting_for` says what was missing).
+    pub synced_ms: Option<u128>,
+    pub waiting_for: Vec<String>,
 }
 
 /// The look again once the forget blacklist has expired.
@@ -89,6 +143,12 @@ pub enum DelNodeState {
     HoldsKeys,
     /// The node is the source or target of an unfinished move.
     Moving,
+    /// `--replicate-to`: the node replicates the named master now (it stays in the cluster).
+    Replica,
+    /// A reachable replica of the node could not follow another master: nothing was forgotten.
+    ReplicaStuck,
+    /// The failover of a master that owns slots to its replica did not finish: it was not removed.
+    FailoverIncomplete,
 }
 
 /// A replica moved to another master.
@@ -115,7 +175,7 @@ impl DelNodeReport {
     }
 
     pub fn ok(&self) -> bool {
-        self.state == DelNodeState::Removed
+        matches!(self.state, DelNodeState::Removed | DelNodeState::Replica)
             && self.failed.is_empty()
             && self.recheck.as_ref().is_none_or(|r| r.came_back.is_empty())
     }
@@ -129,10 +189,12 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         requested: options.node_id.clone(),
         ..DelNodeReport::default()
     };
-    context.ui.step(&format!(
-        "Removing node {} from cluster {seed}",
-        options.node_id
-    ));
+    if options.replicate_to.is_none() {
+        context.ui.step(&format!(
+            "Removing node {} from cluster {seed}",
+            options.node_id
+        ));
+    }
     let view = load_cluster_view(&context.session, &seed).await?;
     // redis-cli takes the full id only; natively a unique prefix of 8 or more characters will do.
     let find = |view: &'_ ClusterView| {
@@ -153,6 +215,54 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let Some(doomed) = view.find_node_exact(&id, |_| true) else {
         return not_found(context, options, report);
     };
+    describe(context, &view, doomed, &mut report).await;
+    if let Some(master) = &options.replicate_to {
+        let master = resolve_new_master(&view, master, doomed)?;
+        return replicate_instead(context, options, &view, doomed, master, report).await;
+    }
+    let Some(state) = refusal(doomed, &report) else {
+        return remove(context, options, &view, doomed, report).await;
+    };
+    // A master that owns slots: its replica may take them over first, if the user agrees.
+    let heir = match state == DelNodeState::NotEmpty && report.moving.is_empty() {
+        true if !context.redis_cli() => heir(&view, doomed),
+        _ => None,
+    };
+    report.heir = heir.map(|h| h.address.to_string());
+    let Some(heir) =
+        heir.filter(|h| options.yes || context.ui.confirm(&consent_question(doomed, h)))
+    else {
+        report.state = state;
+        return Ok(Outcome::clean_if(report, false));
+    };
+    let takeover = take_over(context, options, &view, doomed, heir).await?;
+    let complete = takeover.complete();
+    report.failover = Some(takeover);
+    if !complete {
+        report.state = DelNodeState::FailoverIncomplete;
+        return Ok(Outcome::clean_if(report, false));
+    }
+    // The old master is its replica's replica now: removed as a replica.
+    let view = load_cluster_view(&context.session, &seed).await?;
+    let Some(doomed) = view.find_node_exact(&id, |_| true) else {
+        return not_found(context, options, report);
+    };
+    describe(context, &view, doomed, &mut report).await;
+    if let Some(state) = refusal(doomed, &report) {
+        report.state = state;
+        return Ok(Outcome::clean_if(report, false));
+    }
+    remove(context, options, &view, doomed, report).await
+}
+
+/// What the report says of `doomed` before anything changes: its id, address, slots, keys and the
+/// unfinished moves it takes part in.
+async fn describe(
+    context: &Context,
+    view: &ClusterView,
+    doomed: &NodeView,
+    report: &mut DelNodeReport,
+) {
     report.id = Some(doomed.id().to_string());
     report.address = Some(doomed.address.to_string());
     report.slot_count = doomed.myself().slots.len();
@@ -160,16 +270,29 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
     let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
     let jobs = unfinished_jobs(&context.session, &masters).await;
     // A replica's open slots and keys are its primary's, copied.
-    if doomed.is_master() {
-        report.moving = moves_naming(&view, doomed, &jobs);
-    }
-    if let Some(state) = refusal(doomed, &report) {
-        report.state = state;
+    report.moving = match doomed.is_master() {
+        true => moves_naming(view, doomed, &jobs),
+        false => Vec::new(),
+    };
+}
+
+/// Its replicas follow other masters, every other node forgets it, it is reset (and stopped with
+/// `--shutdown`), and with `--recheck` looked for again once the forget blacklist has expired.
+/// A replica that cannot follow another master cannot forget it either: then nothing is forgotten.
+async fn remove(
+    context: &Context,
+    options: &Options,
+    view: &ClusterView,
+    doomed: &NodeView,
+    mut report: DelNodeReport,
+) -> anyhow::Result<Outcome> {
+    repoint_replicas(context, view, doomed, &mut report).await;
+    if !report.failed.is_empty() {
+        report.state = DelNodeState::ReplicaStuck;
         return Ok(Outcome::clean_if(report, false));
     }
-    repoint_replicas(context, &view, doomed, &mut report).await;
     let forgotten = std::time::Instant::now();
-    forget_all(context, &view, doomed, &mut report).await;
+    forget_all(context, view, doomed, &mut report).await;
     if doomed.is_reachable() {
         let reset = reset_soft(&context.session, &doomed.address).await;
         if let Err(error) = &reset {
@@ -185,10 +308,162 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<Outcome
         }
     }
     if options.recheck {
-        report.recheck = Some(recheck(context, &view, doomed, forgotten).await);
+        report.recheck = Some(recheck(context, view, doomed, forgotten).await);
     }
     let ok = report.ok();
     Ok(Outcome::clean_if(report, ok))
+}
+
+/// The master `--replicate-to` names: a loaded master other than `doomed`, by id, unique id prefix
+/// or HOST:PORT.
+fn resolve_new_master<'a>(
+    view: &'a ClusterView,
+    named: &str,
+    doomed: &NodeView,
+) -> anyhow::Result<&'a NodeView> {
+    let by_address = match named.contains(':') {
+        true => NodeAddress::parse(named, None)
+            .ok()
+            .and_then(|address| view.nodes.iter().find(|n| n.address == address)),
+        false => None,
+    };
+    let found = by_address.or_else(|| view.find_node(named, |_| true));
+    let Some(master) = found else {
+        return Err(UsageError(format!(
+            "--replicate-to {named}: {}",
+            view.why_no_master(named)
+        ))
+        .into());
+    };
+    if master.id() == doomed.id() {
+        return Err(UsageError(format!(
+            "--replicate-to {named} names the node itself: name another master"
+        ))
+        .into());
+    }
+    if !master.is_loaded() || !master.is_master() {
+        return Err(UsageError(format!(
+            "--replicate-to {named}: {}",
+            view.why_no_master(master.id())
+        ))
+        .into());
+    }
+    Ok(master)
+}
+
+/// `--replicate-to`: refused like a removal while the node owns slots, holds keys or takes part in
+/// a move; otherwise its replicas follow other masters, it replicates `master`, and the wait.
+async fn replicate_instead(
+    context: &Context,
+    options: &Options,
+    view: &ClusterView,
+    doomed: &NodeView,
+    master: &NodeView,
+    mut report: DelNodeReport,
+) -> anyhow::Result<Outcome> {
+    let mut replicate_to = ReplicateTo {
+        master: super::NodeRef::of(view, master.id()),
+        synced_ms: None,
+        waiting_for: Vec::new(),
+    };
+    if let Some(state) = refusal(doomed, &report) {
+        report.state = state;
+        report.replicate_to = Some(replicate_to);
+        return Ok(Outcome::clean_if(report, false));
+    }
+    repoint_replicas(context, view, doomed, &mut report).await;
+    if !report.failed.is_empty() {
+        report.state = DelNodeState::ReplicaStuck;
+        report.replicate_to = Some(replicate_to);
+        return Ok(Outcome::clean_if(report, false));
+    }
+    context.ui.step(&format!(
+        "Making {} a replica of {}",
+        doomed.address, master.address
+    ));
+    report.state = DelNodeState::Replica;
+    if let Err(error) = replicate(&context.session, &doomed.address, master.id()).await {
+        report.fail(&doomed.address, error);
+        report.replicate_to = Some(replicate_to);
+        return Ok(Outcome::clean_if(report, false));
+    }
+    let members: Vec<NodeAddress> = view.loaded().map(|n| n.address.clone()).collect();
+    let waited = wait_until_replica_of(
+        &context.session,
+        &members,
+        (&doomed.address, doomed.id()),
+        (&master.address, master.id()),
+        options.wait,
+    )
+    .await;
+    match waited {
+        Ok(took) => replicate_to.synced_ms = Some(took.as_millis()),
+        Err(missing) => {
+            replicate_to.waiting_for = missing;
+            report.fail(
+                &doomed.address,
+                format!(
+                    "not a synced replica of {} within {} s (--wait)",
+                    master.address,
+                    options.wait.as_secs()
+                ),
+            );
+        }
+    }
+    report.replicate_to = Some(replicate_to);
+    let ok = report.ok();
+    Ok(Outcome::clean_if(report, ok))
+}
+
+/// The replica of `doomed` that would take its slots over: a loaded one holding its data (link up,
+/// first sync done, within the lag bound), the furthest ahead first. Pure.
+fn heir<'a>(view: &'a ClusterView, doomed: &NodeView) -> Option<&'a NodeView> {
+    let master_offset = doomed.replication.as_ref().and_then(|r| r.offset);
+    view.loaded()
+        .filter(|n| n.myself().master_id.as_deref() == Some(doomed.id()))
+        .filter(|n| {
+            n.replication
+                .as_ref()
+                .is_some_and(|r| crate::net::ReplicaGap::of(r, master_offset).is_none())
+        })
+        .max_by_key(|n| n.replication.as_ref().and_then(|r| r.replica_offset))
+}
+
+/// The consent asked before a master that owns slots is failed over to `heir` and removed.
+fn consent_question(doomed: &NodeView, heir: &NodeView) -> String {
+    format!(
+        "{} owns {}: let its replica {} take them over (CLUSTER FAILOVER), then remove {}?",
+        doomed.address,
+        crate::words::counted(doomed.myself().slots.len(), "slot", "slots"),
+        heir.address,
+        doomed.address
+    )
+}
+
+/// A coordinated failover of `doomed` to `heir`, bounded by `--wait`.
+async fn take_over(
+    context: &Context,
+    options: &Options,
+    view: &ClusterView,
+    doomed: &NodeView,
+    heir: &NodeView,
+) -> anyhow::Result<TakeOver> {
+    let failover = Failover {
+        replica: &heir.address,
+        master: &doomed.address,
+        master_reachable: true,
+        mode: Mode::Coordinated,
+        kill: None,
+        wait: options.wait,
+    };
+    let ran =
+        crate::exec::failover::run(&context.session, context.ui.as_ref(), view, &failover, None)
+            .await?;
+    Ok(TakeOver {
+        replica: super::NodeRef::of(view, heir.id()),
+        slot_count: doomed.myself().slots.len(),
+        phases: ran.phases,
+    })
 }
 
 /// No node has the id: redis-cli's line in its syntax, a usage error natively.
@@ -423,6 +698,30 @@ mod tests {
         assert_eq!(next.address.port, 42002);
         let next = least_replicated_master(&view, node(42002), &node(42005).address).unwrap();
         assert_ne!(next.address.port, 42002);
+    }
+
+    #[test]
+    fn replicate_to_takes_another_loaded_master_by_id_prefix_or_address() {
+        let mut view = view("healthy_3m3r.txt", &[], &[]);
+        let id = |port: u16| {
+            let n = view.nodes.iter().find(|n| n.address.port == port).unwrap();
+            n.id().to_string()
+        };
+        let (doomed_id, master_id, replica_id) = (id(42001), id(42002), id(42004));
+        let doomed = view.node_by_id(&doomed_id).unwrap();
+        let by_prefix = resolve_new_master(&view, &master_id[..8], doomed).unwrap();
+        assert_eq!(by_prefix.address.port, 42002);
+        let by_address = resolve_new_master(&view, "127.0.0.1:42003", doomed).unwrap();
+        assert_eq!(by_address.address.port, 42003);
+        let itself = resolve_new_master(&view, &doomed_id, doomed).unwrap_err();
+        assert!(itself.to_string().contains("the node itself"), "{itself}");
+        let replica = resolve_new_master(&view, &replica_id, doomed).unwrap_err();
+        assert!(replica.to_string().contains("replica"), "{replica}");
+        assert!(resolve_new_master(&view, "127.0.0.1:1", doomed).is_err());
+        // The heir holds its master's data: none is known without a replication state.
+        view.nodes.iter_mut().for_each(|n| n.replication = None);
+        let doomed = view.node_by_id(&doomed_id).unwrap();
+        assert!(heir(&view, doomed).is_none());
     }
 
     #[test]

@@ -1,16 +1,21 @@
 //! Membership I/O: a node joins (`CLUSTER MEET`, then a bounded wait until every member knows it
 //! and it says `cluster_state:ok`), a new master gets the cluster's Redis Functions, a replica
 //! follows a master (`CLUSTER REPLICATE`), and a node leaves (`CLUSTER FORGET` on every other node
-//! at once, `CLUSTER RESET SOFT` on itself). Which node, which master and whether a node may leave
-//! are decided by the commands, purely; nothing here chooses or prints, it reports steps and
-//! returns what each node answered.
+//! at once, `CLUSTER RESET SOFT` on itself), or stays as a replica of a named master (the bounded
+//! wait until every node lists it so and its first sync finished). Which node, which master and
+//! whether a node may leave are decided by the commands, purely; nothing here chooses or prints, it
+//! reports steps and returns what each node answered.
 //!
-//! Called by `commands::add_node` and `commands::del_node`.
+//! Also the masters a run of slot moves left empty while `cluster-allow-replica-migration` is `no`
+//! on them ([`drained_masters`]): such a master stays an empty master instead of becoming a replica.
+//!
+//! Called by `commands::add_node`, `commands::del_node` and `exec::run`.
 
 use super::create::{NewNode, resolve};
 use super::poll_until;
 use crate::error::UsageError;
 use crate::net::{NetError, NodeAddress, Session, concurrently};
+use crate::plan::MovePlan;
 use crate::report::Reporter;
 use crate::topology::ClusterView;
 use crate::topology::load::load_tables;
@@ -215,4 +220,103 @@ pub async fn knowing(
         .filter(|(_, table)| table.as_ref().is_some_and(|t| t.iter().any(|n| n.id == id)))
         .map(|(address, _)| address)
         .collect()
+}
+
+/// Waits, bounded by `limit`, until every node of `members` lists `replica` as a replica of
+/// `master` and the replica's first sync has finished (link up, no sync running, its master's
+/// offset reached): how long that took, or what was still missing.
+pub async fn wait_until_replica_of(
+    session: &Arc<Session>,
+    members: &[NodeAddress],
+    replica: (&NodeAddress, &str),
+    master: (&NodeAddress, &str),
+    limit: Duration,
+) -> Result<Duration, Vec<String>> {
+    let started = Instant::now();
+    let deadline = started + limit;
+    let (replica_address, replica_id) = replica;
+    let (master_address, master_id) = master;
+    let unaware = || async {
+        let tables = load_tables(session, members).await;
+        members
+            .iter()
+            .zip(tables)
+            .filter(|(_, table)| {
+                !table.as_ref().is_some_and(|t| {
+                    t.iter().any(|n| {
+                        n.id == replica_id
+                            && n.flags.replica
+                            && n.master_id.as_deref() == Some(master_id)
+                    })
+                })
+            })
+            .map(|(address, _)| address.to_string())
+            .collect::<Vec<String>>()
+    };
+    let listed = poll_until(deadline, || async { unaware().await.is_empty() }).await;
+    if !listed {
+        let nodes = unaware().await;
+        return Err(vec![format!(
+            "{} do not list {replica_address} as a replica of {master_address} yet",
+            nodes.join(", ")
+        )]);
+    }
+    let pair = [(replica_address.clone(), master_address.clone())];
+    let left = deadline.saturating_duration_since(Instant::now());
+    super::replicas::wait_until_synced(session, &pair, left).await?;
+    Ok(started.elapsed())
+}
+
+/// A master a run of slot moves left without a slot while `cluster-allow-replica-migration` is
+/// `no` on it: it stays an empty master instead of becoming a replica of the slots' new owner.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DrainedMaster {
+    pub id: String,
+    pub address: String,
+}
+
+/// The sources of `plan` that it leaves without a slot (by `view`'s tables) and on which
+/// `CONFIG GET cluster-allow-replica-migration` says `no`. A refused or failed CONFIG GET counts as
+/// not known: no such master.
+pub async fn drained_masters(
+    session: &Arc<Session>,
+    view: &ClusterView,
+    plan: &MovePlan,
+) -> Vec<DrainedMaster> {
+    let emptied: Vec<NodeAddress> = view
+        .loaded_masters()
+        .filter(|m| {
+            let owned = m.myself().slots.len();
+            let leaving = plan.moves.iter().filter(|s| s.source == m.id()).count();
+            owned > 0 && leaving == owned
+        })
+        .map(|m| m.address.clone())
+        .collect();
+    let off = concurrently(emptied, |address| {
+        let session = Arc::clone(session);
+        async move {
+            let off = replica_migration_off(&session, &address).await;
+            (address, off)
+        }
+    })
+    .await;
+    off.into_iter()
+        .filter(|(_, off)| *off)
+        .filter_map(|(address, _)| view.loaded().find(|n| n.address == address))
+        .map(|node| DrainedMaster {
+            id: node.id().to_string(),
+            address: node.address.to_string(),
+        })
+        .collect()
+}
+
+/// Whether `cluster-allow-replica-migration` is `no` on `address` (false when it cannot be read).
+async fn replica_migration_off(session: &Session, address: &NodeAddress) -> bool {
+    let Ok(mut client) = session.client(address).await else {
+        return false;
+    };
+    let reply: Result<Vec<String>, NetError> = client
+        .query(&["CONFIG", "GET", "cluster-allow-replica-migration"])
+        .await;
+    reply.is_ok_and(|pair| pair.get(1).is_some_and(|v| v.eq_ignore_ascii_case("no")))
 }

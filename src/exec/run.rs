@@ -309,6 +309,10 @@ pub async fn execute(
         .map(|e| e.to_string())
         .collect();
     let clean = errors.is_empty() && !interrupted;
+    let drained_masters = match clean && summary.slots == plan.moves.len() {
+        true => super::membership::drained_masters(&driver.session, view, plan).await,
+        false => Vec::new(),
+    };
     let report = MoveRunReport {
         applied: true,
         interrupted,
@@ -325,6 +329,7 @@ pub async fn execute(
         seed: view.seed.to_string(),
         journal: journal.path.clone(),
         big_keys: big_key_report,
+        drained_masters,
     };
     Ok(Outcome::clean_if(report, clean))
 }
@@ -392,6 +397,11 @@ pub struct MoveRunReport {
     /// Big keys: what was measured, what was decided (legacy moves).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub big_keys: Option<BigKeyReport>,
+    /// Masters the run left without a slot while `cluster-allow-replica-migration` is `no` on them:
+    /// they stay empty masters (remove them with `del-node`, or keep them as replicas with
+    /// `del-node --replicate-to`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub drained_masters: Vec<super::membership::DrainedMaster>,
 }
 
 /// Where a bounded step stopped.

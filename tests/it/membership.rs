@@ -870,3 +870,249 @@ fn removed_nodes_are_still_absent_70_s_later_on_valkey() {
     }
     assert_eq!(run(&["check", &seed]).code, 0);
 }
+
+/// `DBSIZE` of the node on `port`.
+fn dbsize(cluster: &TestCluster, port: u16) -> i64 {
+    match cluster.redis(port, &["DBSIZE"]) {
+        redis::Value::Int(n) => n,
+        other => panic!("DBSIZE: {other:?}"),
+    }
+}
+
+/// The ports of the masters (own tables) and, for each node, the master it follows.
+fn replica_of(cluster: &TestCluster, port: u16) -> Option<String> {
+    let view = cluster.view();
+    let node = view.loaded().find(|n| n.address.port == port)?;
+    node.myself().master_id.clone()
+}
+
+/// With `cluster-allow-replica-migration no` (Redis 7.0), a drained master stays an empty master
+/// (valkey-io/valkey-operator#216): rebalance names the two choices, `del-node --replicate-to`
+/// keeps it as a synced replica holding its new master's keys (its own replica follows another
+/// master first). A master that owns slots is refused without consent; with `--yes` its replica
+/// takes its slots over and it is removed. Every key is kept and check is clean.
+#[test]
+fn drained_master_kept_as_a_replica_and_a_master_with_slots_failed_over_first() {
+    let cluster = TestCluster::start(3, 1);
+    let seed = cluster.seed();
+    let view = cluster.view();
+    for node in view.loaded() {
+        cluster.redis(
+            node.address.port,
+            &["CONFIG", "SET", "cluster-allow-replica-migration", "no"],
+        );
+    }
+    cluster.write_keys(300);
+    let masters: Vec<(u16, String)> = view
+        .loaded_masters()
+        .map(|m| (m.address.port, m.id().to_string()))
+        .collect();
+    let [(drained, drained_id), (kept, kept_id), (busy, busy_id)] = masters.as_slice() else {
+        panic!("3 masters: {masters:?}");
+    };
+    let drained_replica = view
+        .loaded()
+        .find(|n| n.myself().master_id.as_deref() == Some(drained_id.as_str()))
+        .unwrap()
+        .address
+        .port;
+
+    let weight = format!("{drained_id}=0");
+    let rebalanced = run(&["rebalance", &seed, "--weight", &weight, "--yes"]);
+    assert_eq!(
+        rebalanced.code, 0,
+        "{}{}",
+        rebalanced.stdout, rebalanced.stderr
+    );
+    assert!(
+        rebalanced.stderr.contains(&format!(
+            "stays an empty master (cluster-allow-replica-migration is no): remove it with `rcluster del-node {seed} {drained_id}`"
+        )),
+        "{}",
+        rebalanced.stderr
+    );
+    assert_eq!(
+        replica_of(&cluster, *drained),
+        None,
+        "still an empty master"
+    );
+
+    // Still owning slots: refused, with the reshard toward the named master.
+    let owning = run(&["del-node", &seed, busy_id, "--replicate-to", kept_id]);
+    assert_eq!(owning.code, 1, "{}{}", owning.stdout, owning.stderr);
+    assert!(
+        owning.stderr.contains(&format!(
+            "move them first, then run this again: `rcluster reshard {seed} --from {busy_id} --to {kept_id}"
+        )),
+        "{}",
+        owning.stderr
+    );
+    let replica_target = run(&[
+        "del-node",
+        &seed,
+        drained_id,
+        "--replicate-to",
+        &format!("127.0.0.1:{drained_replica}"),
+    ]);
+    assert_eq!(replica_target.code, 2, "{}", replica_target.stderr);
+
+    let kept_address = format!("127.0.0.1:{kept}");
+    let replicated = run(&[
+        "del-node",
+        &seed,
+        &drained_id[..10],
+        "--replicate-to",
+        &kept_address,
+        "--json",
+    ]);
+    assert_eq!(
+        replicated.code, 0,
+        "{}{}",
+        replicated.stdout, replicated.stderr
+    );
+    let doc = crate::common::json(&replicated.stdout);
+    assert_eq!(doc["state"], "replica", "{doc}");
+    assert!(doc["replicate_to"]["synced_ms"].is_u64(), "{doc}");
+    assert_eq!(doc["repointed"][0]["ok"], true, "{doc}");
+    assert_eq!(
+        replica_of(&cluster, *drained).as_deref(),
+        Some(kept_id.as_str())
+    );
+    let follows = replica_of(&cluster, drained_replica).unwrap();
+    assert!(follows == *kept_id || follows == *busy_id, "{follows}");
+    assert_eq!(
+        dbsize(&cluster, *drained),
+        dbsize(&cluster, *kept),
+        "it holds its master's keys"
+    );
+    assert_eq!(run(&["check", &seed]).code, 0);
+
+    // A master owning slots: declined (stdin closed), then removed after its replica took over.
+    cluster.wait_replicas_synced();
+    let declined = run(&["del-node", &seed, busy_id]);
+    assert_eq!(declined.code, 1, "{}{}", declined.stdout, declined.stderr);
+    assert!(
+        declined.stdout.contains("is not empty! Reshard data away"),
+        "{}",
+        declined.stdout
+    );
+    assert!(declined.stderr.contains("--yes`"), "{}", declined.stderr);
+    let busy_slots = cluster
+        .view()
+        .loaded()
+        .find(|n| n.address.port == *busy)
+        .unwrap()
+        .myself()
+        .slots
+        .len();
+    let removed = run(&["del-node", &seed, busy_id, "--yes"]);
+    assert_eq!(removed.code, 0, "{}{}", removed.stdout, removed.stderr);
+    assert!(
+        removed.stdout.contains(&format!(
+            "took over {busy_slots} slots from 127.0.0.1:{busy} (CLUSTER FAILOVER)"
+        )),
+        "{}",
+        removed.stdout
+    );
+    let view = cluster.view();
+    assert!(
+        view.loaded()
+            .all(|n| n.own_table().unwrap().iter().all(|e| e.id != *busy_id)),
+        "every node forgot the old master"
+    );
+    let total: i64 = view
+        .loaded_masters()
+        .map(|m| dbsize(&cluster, m.address.port))
+        .sum();
+    assert_eq!(total, 300, "every key kept");
+    assert_eq!(run(&["check", &seed]).code, 0);
+}
+
+/// del-node of a master drained under `cluster-allow-replica-migration no` (Valkey 9.1, moved by
+/// reshard): its replica, which cannot forget its own master, follows another master first, and
+/// the cluster is clean after.
+#[test]
+fn del_node_of_an_empty_master_moves_its_replica_on_valkey() {
+    let cluster = TestCluster::start_with(rcluster::sandbox::SandboxOptions {
+        masters: 3,
+        replicas: 1,
+        server_bin: crate::common::cached_server("valkey-server-9.1"),
+        ..Default::default()
+    });
+    let seed = cluster.seed();
+    let view = cluster.view();
+    for node in view.loaded() {
+        cluster.redis(
+            node.address.port,
+            &["CONFIG", "SET", "cluster-allow-replica-migration", "no"],
+        );
+    }
+    cluster.write_keys(200);
+    let masters: Vec<(u16, String)> = view
+        .loaded_masters()
+        .map(|m| (m.address.port, m.id().to_string()))
+        .collect();
+    // Not the seed, through which the test looks at the cluster afterwards.
+    let (drained, drained_id) = &masters[1];
+    let owned = view
+        .loaded()
+        .find(|n| n.address.port == *drained)
+        .unwrap()
+        .myself()
+        .slots
+        .len()
+        .to_string();
+    let replica = view
+        .loaded()
+        .find(|n| n.myself().master_id.as_deref() == Some(drained_id.as_str()))
+        .unwrap()
+        .address
+        .port;
+    let moved = run(&[
+        "reshard",
+        &seed,
+        "--from",
+        drained_id,
+        "--to",
+        &masters[2].1,
+        "--slots",
+        &owned,
+        "--yes",
+    ]);
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    assert!(
+        moved.stderr.contains("stays an empty master"),
+        "{}",
+        moved.stderr
+    );
+    assert_eq!(
+        replica_of(&cluster, replica).as_deref(),
+        Some(drained_id.as_str())
+    );
+
+    let removed = run(&["del-node", &seed, drained_id]);
+    assert_eq!(removed.code, 0, "{}{}", removed.stdout, removed.stderr);
+    assert!(
+        removed
+            .stdout
+            .contains(&format!(">>> 127.0.0.1:{replica} as replica of ")),
+        "{}",
+        removed.stdout
+    );
+    let follows = replica_of(&cluster, replica).unwrap();
+    assert!(
+        [&masters[0], &masters[2]]
+            .iter()
+            .any(|(_, id)| *id == follows),
+        "{follows}"
+    );
+    assert!(
+        cluster
+            .view()
+            .loaded()
+            .all(|n| n.own_table().unwrap().iter().all(|e| e.id != *drained_id)),
+        "every node forgot it"
+    );
+    cluster.wait_replicas_synced();
+    assert_eq!(run(&["check", &seed]).code, 0);
+}

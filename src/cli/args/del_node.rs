@@ -19,6 +19,20 @@ pub struct DelNodeArgs {
     /// (exit 1). Makes del-node take about 65 s.
     #[arg(long)]
     pub recheck: bool,
+    /// Keep the node as a replica of this master instead of removing it (a master drained with
+    /// `cluster-allow-replica-migration no` stays an empty master): its id, a unique prefix of 8 or
+    /// more characters, or HOST:PORT. Its own replicas follow other masters first; del-node then
+    /// waits, bounded by --wait, until every node lists it as that master's replica and its first
+    /// sync has finished.
+    #[arg(long, value_name = "MASTER", conflicts_with_all = ["shutdown", "recheck"])]
+    pub replicate_to: Option<String>,
+    /// A master that owns slots is removed only after its replica took them over (`CLUSTER
+    /// FAILOVER`): do it without asking (del-node asks otherwise).
+    #[arg(long)]
+    pub yes: bool,
+    /// Bound on the wait for --replicate-to's sync, and on the failover of a master that owns slots.
+    #[arg(long, default_value = "60s", value_parser = super::parse_duration, value_name = "TIME")]
+    pub wait: std::time::Duration,
     #[command(flatten)]
     pub lock: super::lock::LockArgs,
 }
@@ -31,6 +45,9 @@ impl DelNodeArgs {
             node_id: self.node_id.clone(),
             shutdown: self.shutdown,
             recheck: self.recheck,
+            replicate_to: self.replicate_to.clone(),
+            yes: self.yes,
+            wait: self.wait,
         })
     }
 }

@@ -232,7 +232,9 @@ pub enum Command {
     )]
     AddNode(AddNodeArgs),
     /// Remove a node that owns no slots (also a dead or unreachable one).
-    #[command(after_help = "Examples:\n  rcluster del-node 127.0.0.1:7000 ID")]
+    #[command(
+        after_help = "Examples:\n  rcluster del-node 127.0.0.1:7000 ID\n  rcluster del-node 127.0.0.1:7000 ID --replicate-to MASTER_ID"
+    )]
     DelNode(DelNodeArgs),
     /// Run a command on every node (or only masters / replicas) at once.
     #[command(

@@ -25,13 +25,44 @@ impl DelNodeReport {
                 lines.push(Line::new(Level::Err, self.unfinished_move()));
                 return lines;
             }
-            DelNodeState::Removed => {}
+            DelNodeState::FailoverIncomplete => {
+                lines.push(Line::new(Level::Err, self.failover_incomplete()));
+                return lines;
+            }
+            DelNodeState::Removed | DelNodeState::Replica | DelNodeState::ReplicaStuck => {}
+        }
+        if let Some(takeover) = self.failover.as_ref() {
+            lines.push(Line::new(
+                Level::Info,
+                format!(
+                    ">>> {} took over {} from {address} (CLUSTER FAILOVER)",
+                    takeover.replica.address,
+                    crate::words::counted(takeover.slot_count, "slot", "slots")
+                ),
+            ));
         }
         for repoint in &self.repointed {
             lines.push(Line::new(
                 Level::Info,
                 format!(">>> {} as replica of {}", repoint.replica, repoint.master),
             ));
+        }
+        match self.state {
+            DelNodeState::Replica => {
+                lines.extend(self.replica_lines());
+                return lines;
+            }
+            DelNodeState::ReplicaStuck => {
+                lines.extend(self.failure_lines());
+                lines.push(Line::new(
+                    Level::Err,
+                    format!(
+                        "[ERR] Nothing was forgotten: a replica that still follows {address} cannot forget it (Can't forget my master!)."
+                    ),
+                ));
+                return lines;
+            }
+            _ => {}
         }
         lines.push(Line::new(
             Level::Info,
@@ -52,13 +83,67 @@ impl DelNodeReport {
         if let Some(recheck) = &self.recheck {
             lines.push(recheck_line(recheck));
         }
-        for failure in &self.failed {
+        lines.extend(self.failure_lines());
+        lines
+    }
+
+    fn failure_lines(&self) -> Vec<Line> {
+        self.failed
+            .iter()
+            .map(|failure| {
+                Line::new(
+                    Level::Err,
+                    format!("[ERR] {}: {}", failure.address, failure.error),
+                )
+            })
+            .collect()
+    }
+
+    /// `--replicate-to`: the node follows the named master, and whether it holds its data.
+    fn replica_lines(&self) -> Vec<Line> {
+        let address = self.address.as_deref().unwrap_or_default();
+        let Some(to) = &self.replicate_to else {
+            return Vec::new();
+        };
+        let mut lines = vec![Line::new(
+            Level::Info,
+            format!(">>> {address} as replica of {}", to.master.address),
+        )];
+        if let Some(ms) = to.synced_ms {
             lines.push(Line::new(
-                Level::Err,
-                format!("[ERR] {}: {}", failure.address, failure.error),
+                Level::Success,
+                format!(
+                    "[OK] {address} is a replica of {} and holds its data (every node agrees; {:.1} s).",
+                    to.master.address,
+                    ms as f64 / 1000.0
+                ),
             ));
         }
+        lines.extend(self.failure_lines());
+        lines.extend(
+            to.waiting_for
+                .iter()
+                .map(|missing| Line::new(Level::Err, format!("[ERR] {missing}"))),
+        );
         lines
+    }
+
+    /// The failover of a master that owns slots did not finish: which phase was not reached.
+    fn failover_incomplete(&self) -> String {
+        let address = self.address.as_deref().unwrap_or_default();
+        let Some(takeover) = &self.failover else {
+            return format!("[ERR] The failover of {address} did not finish; it was not removed.");
+        };
+        let missing: Vec<&str> = (takeover.phases.iter())
+            .filter(|p| p.ms.is_none())
+            .map(|p| p.name)
+            .collect();
+        format!(
+            "[ERR] The failover of {address} to {} did not finish within --wait (not reached: {}); {address} was not removed: look with `rcluster check {}`, then run del-node again",
+            takeover.replica.address,
+            missing.join(", "),
+            self.seed
+        )
     }
 
     /// Why a node taking part in a move is kept, and what to do, in one line.
@@ -86,10 +171,7 @@ impl DelNodeReport {
     fn hint(&self) -> Option<String> {
         let (seed, id) = (&self.seed, self.id.as_deref().unwrap_or_default());
         match self.state {
-            DelNodeState::NotEmpty => Some(format!(
-                "it owns {} slots: empty it with `rcluster rebalance {seed} --weight {id}=0` or `rcluster reshard {seed} --from {id} --to ID --slots {}`",
-                self.slot_count, self.slot_count
-            )),
+            DelNodeState::NotEmpty => Some(self.not_empty_hint()),
             DelNodeState::Removed if !self.failed.is_empty() => Some(format!(
                 "nodes that did not forget {id} may bring it back through gossip: run `rcluster del-node {seed} {id}` again once they answer"
             )),
@@ -103,6 +185,30 @@ impl DelNodeReport {
                 ))
             }
             _ => None,
+        }
+    }
+}
+
+impl DelNodeReport {
+    /// How to empty a node that owns slots: toward `--replicate-to`'s master when one is named;
+    /// otherwise a rebalance or reshard, or its replica taking over (`--yes`) when it has one.
+    fn not_empty_hint(&self) -> String {
+        let (seed, id) = (&self.seed, self.id.as_deref().unwrap_or_default());
+        let count = self.slot_count;
+        if let Some(to) = &self.replicate_to {
+            return format!(
+                "it owns {count} slots: move them first, then run this again: `rcluster reshard {seed} --from {id} --to {} --slots {count}`",
+                to.master.id
+            );
+        }
+        let emptied = format!(
+            "it owns {count} slots: empty it with `rcluster rebalance {seed} --weight {id}=0` or `rcluster reshard {seed} --from {id} --to ID --slots {count}`"
+        );
+        match &self.heir {
+            Some(heir) => format!(
+                "{emptied}, or let its replica {heir} take them over and remove it: `rcluster del-node {seed} {id} --yes`"
+            ),
+            None => emptied,
         }
     }
 }

@@ -34,6 +34,7 @@ impl Render for MoveRunReport {
         if let Some(skipped) = self.skipped_line() {
             lines.push(skipped);
         }
+        lines.extend(self.drained_lines());
         if !self.errors.is_empty() {
             lines.push(Line::stderr(Level::Plain, format!(
                 "stopped with work left: once the cause is fixed, finish forward with `rcluster resume {} --journal {}`",
@@ -63,6 +64,24 @@ impl Render for MoveRunReport {
 }
 
 impl MoveRunReport {
+    /// A master left without a slot while replica migration is off stays an empty master: the
+    /// two ways to finish it, one line each.
+    fn drained_lines(&self) -> Vec<Line> {
+        let seed = &self.seed;
+        self.drained_masters
+            .iter()
+            .map(|master| {
+                let (id, address) = (&master.id, &master.address);
+                Line::stderr(
+                    Level::Plain,
+                    format!(
+                        "{address} owns no slot now and stays an empty master (cluster-allow-replica-migration is no): remove it with `rcluster del-node {seed} {id}`, or keep it as a replica with `rcluster del-node {seed} {id} --replicate-to MASTER`"
+                    ),
+                )
+            })
+            .collect()
+    }
+
     /// What a bounded step left for the next runs.
     fn step_line(&self) -> Option<Line> {
         let step = self.step.as_ref()?;

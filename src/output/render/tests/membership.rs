@@ -189,6 +189,127 @@ fn del_node_stopped_rechecked_or_not_reset() {
     insta::assert_snapshot!("del_node_stopped_rechecked", text);
 }
 
+#[test]
+fn del_node_replicate_to_failover_first_and_stuck_replicas() {
+    use crate::commands::NodeRef;
+    use crate::commands::del_node::{ReplicateTo, TakeOver};
+    use crate::exec::failover::Phase;
+    let view = healthy();
+    let master = NodeRef::of(&view, &id_at(&view, 42002));
+    let replicate_to = |synced_ms, waiting_for: &[&str]| ReplicateTo {
+        master: master.clone(),
+        synced_ms,
+        waiting_for: waiting_for.iter().map(|w| w.to_string()).collect(),
+    };
+    let master_node = |state| DelNodeReport {
+        address: Some("127.0.0.1:42001".into()),
+        id: Some(id_at(&view, 42001)),
+        ..del_node(state)
+    };
+    let phases = |last: Option<u128>| {
+        vec![
+            Phase {
+                name: "replica_is_master",
+                ms: Some(310),
+            },
+            Phase {
+                name: "old_master_is_replica",
+                ms: Some(420),
+            },
+            Phase {
+                name: "all_nodes_agree",
+                ms: last,
+            },
+        ]
+    };
+    let takeover = |last| TakeOver {
+        replica: NodeRef::of(&view, &id_at(&view, 42004)),
+        slot_count: 5461,
+        phases: phases(last),
+    };
+    let cases = [
+        (
+            DelNodeReport {
+                repointed: vec![Repoint {
+                    replica: "127.0.0.1:42004".into(),
+                    master: "127.0.0.1:42003".into(),
+                    ok: true,
+                }],
+                replicate_to: Some(replicate_to(Some(5320), &[])),
+                ..master_node(DelNodeState::Replica)
+            },
+            Exit::Ok,
+        ),
+        (
+            DelNodeReport {
+                failed: vec![NodeFailure {
+                    address: "127.0.0.1:42001".into(),
+                    error: "not a synced replica of 127.0.0.1:42002 within 60 s (--wait)".into(),
+                }],
+                replicate_to: Some(replicate_to(
+                    None,
+                    &[
+                        "127.0.0.1:42001 (replica of 127.0.0.1:42002) has not finished its first sync",
+                    ],
+                )),
+                ..master_node(DelNodeState::Replica)
+            },
+            Exit::Problems,
+        ),
+        (
+            DelNodeReport {
+                slot_count: 12,
+                replicate_to: Some(replicate_to(None, &[])),
+                ..master_node(DelNodeState::NotEmpty)
+            },
+            Exit::Problems,
+        ),
+        (
+            DelNodeReport {
+                slot_count: 5461,
+                heir: Some("127.0.0.1:42004".into()),
+                ..master_node(DelNodeState::NotEmpty)
+            },
+            Exit::Problems,
+        ),
+        (
+            DelNodeReport {
+                heir: Some("127.0.0.1:42004".into()),
+                failover: Some(takeover(Some(650))),
+                forgot: vec!["127.0.0.1:42002".into(), "127.0.0.1:42003".into()],
+                reset: Some(true),
+                ..master_node(DelNodeState::Removed)
+            },
+            Exit::Ok,
+        ),
+        (
+            DelNodeReport {
+                slot_count: 5461,
+                heir: Some("127.0.0.1:42004".into()),
+                failover: Some(takeover(None)),
+                ..master_node(DelNodeState::FailoverIncomplete)
+            },
+            Exit::Problems,
+        ),
+        (
+            DelNodeReport {
+                failed: vec![NodeFailure {
+                    address: "127.0.0.1:42004".into(),
+                    error: "no other master to replicate".into(),
+                }],
+                ..master_node(DelNodeState::ReplicaStuck)
+            },
+            Exit::Problems,
+        ),
+    ];
+    let mut text = String::new();
+    for (report, exit) in cases {
+        let outcome = Outcome::new(report, exit);
+        text.push_str(&views("del-node", &[], &outcome, Syntax::WithRedisCli));
+    }
+    insta::assert_snapshot!("del_node_replicate_to_and_failover", text);
+}
+
 fn failover(phases: &[(&'static str, Option<u128>)], drill: Option<DrillReport>) -> Outcome {
     let view = healthy();
     // A coordinated failover reports its catch-up; a drill that kills the master has none.

@@ -104,6 +104,7 @@ fn run_report(errors: Vec<String>, interrupted: bool, agreed: bool) -> MoveRunRe
         journal: "/var/lib/rcluster/journals/reshard-1795612305.jsonl".into(),
         profile: false,
         big_keys: None,
+        drained_masters: vec![],
     }
 }
 
@@ -147,6 +148,18 @@ fn bounded_steps_say_what_is_left() {
         text.push_str(&views("rebalance", &[], &step, Syntax::NativeOnly));
     }
     insta::assert_snapshot!("bounded_steps", text);
+}
+
+#[test]
+fn a_master_drained_with_replica_migration_off_gets_its_two_choices() {
+    let mut drained = run_report(vec![], false, true);
+    drained.drained_masters = vec![crate::exec::membership::DrainedMaster {
+        id: "fb5cd2a8d7f6f6e6c3e1f1bb5bd2c2a2e6d0c001".into(),
+        address: "127.0.0.1:42003".into(),
+    }];
+    let drained = Outcome::new(drained, Exit::Ok);
+    let text = views("rebalance", &[], &drained, Syntax::WithRedisCli);
+    insta::assert_snapshot!("drained_master", text);
 }
 
 #[test]
