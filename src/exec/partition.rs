@@ -496,27 +496,23 @@ impl Writer {
             let value = format!("v{n}");
             tally.tried += 1;
             match self.write(&mut clients, &owner, &key, &value).await {
-                Ok(Err(_)) => {
-                    // Acknowledged, but the read after it failed: read again at the end.
+                Ok(read) => {
                     let now = Instant::now();
                     tally.acknowledged += 1;
                     tally.longest_gap_ms =
                         tally.longest_gap_ms.max((now - last_success).as_millis());
                     last_success = now;
                     self.count_during_cut(&mut tally, now);
-                    unread.insert(key.clone());
-                    acknowledged.push((key, value));
-                    clients.remove(&owner);
-                }
-                Ok(Ok(read)) => {
-                    let now = Instant::now();
-                    tally.acknowledged += 1;
-                    tally.longest_gap_ms =
-                        tally.longest_gap_ms.max((now - last_success).as_millis());
-                    last_success = now;
-                    self.count_during_cut(&mut tally, now);
-                    if read.as_deref() != Some(value.as_str()) {
-                        tally.wrong.push(key.clone());
+                    match read {
+                        Ok(read) if read.as_deref() != Some(value.as_str()) => {
+                            tally.wrong.push(key.clone())
+                        }
+                        Ok(_) => {}
+                        // Acknowledged, but the read after it failed: read again at the end.
+                        Err(_) => {
+                            unread.insert(key.clone());
+                            clients.remove(&owner);
+                        }
                     }
                     acknowledged.push((key, value));
                 }

@@ -293,22 +293,8 @@ fn open_slot_lines(
                 Level::Info,
                 format!(">>> Case 2: Moving all the {slot} slot keys to its owner {target}"),
             ));
-            for node in importing.iter().filter(|n| **n != target) {
-                let keys: u64 = repair
-                    .drains
-                    .iter()
-                    .filter(|d| addresses.get(&d.node) == *node)
-                    .map(|d| d.keys)
-                    .sum();
-                lines.push(Line::plain(format!(
-                    "Moving slot {slot} from {node} to {target}: {}",
-                    ".".repeat(keys as usize)
-                )));
-                lines.push(Line::new(
-                    Level::Info,
-                    format!(">>> Setting {slot} as STABLE in {node}"),
-                ));
-            }
+            let others = importing.iter().filter(|n| **n != target);
+            lines.extend(case_2_moves(repair, addresses, &target, others));
         }
         ([node], []) if repair.drains.is_empty() => {
             lines.push(Line::new(
@@ -377,6 +363,37 @@ impl<'a> OwnerCandidates<'a> {
     }
 }
 
+/// redis-cli's Case 2 for each of `nodes`: its keys moved to `target` (a dot per key), then the
+/// slot set STABLE there.
+fn case_2_moves<'n>(
+    repair: &SlotRepair,
+    addresses: &Addresses,
+    target: &str,
+    nodes: impl Iterator<Item = &'n String>,
+) -> Vec<Line> {
+    let slot = repair.slot;
+    nodes
+        .flat_map(|node| {
+            let keys: u64 = repair
+                .drains
+                .iter()
+                .filter(|d| addresses.get(&d.node) == *node)
+                .map(|d| d.keys)
+                .sum();
+            [
+                Line::plain(format!(
+                    "Moving slot {slot} from {node} to {target}: {}",
+                    ".".repeat(keys as usize)
+                )),
+                Line::new(
+                    Level::Info,
+                    format!(">>> Setting {slot} as STABLE in {node}"),
+                ),
+            ]
+        })
+        .collect()
+}
+
 /// Several candidates: redis-cli selects an owner by key count, configures it, and moves every
 /// other holder's keys to it (its "Case 2"). rcluster's target is the owner configured in these
 /// lines; where redis-cli's key count would choose another, the reason goes to stderr. `None` when
@@ -423,22 +440,7 @@ fn owner_by_keys_lines(
             format!(">>> Case 2: Moving all the {slot} slot keys to its owner {target}"),
         ),
     ];
-    for node in &importing {
-        let keys: u64 = repair
-            .drains
-            .iter()
-            .filter(|d| addresses.get(&d.node) == *node)
-            .map(|d| d.keys)
-            .sum();
-        lines.push(Line::plain(format!(
-            "Moving slot {slot} from {node} to {target}: {}",
-            ".".repeat(keys as usize)
-        )));
-        lines.push(Line::new(
-            Level::Info,
-            format!(">>> Setting {slot} as STABLE in {node}"),
-        ));
-    }
+    lines.extend(case_2_moves(repair, addresses, &target, importing.iter()));
     let most = candidates
         .keys
         .iter()
