@@ -90,6 +90,39 @@ impl StepArgs {
     }
 }
 
+/// What a client sees while slots move (`reshard`, `rebalance`, `apply`), and a bound on it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ObserveArgs {
+    /// Measure what clients see while slots move: a cluster-aware client sends GET and SET to keys
+    /// in the slots being moved and in others (following ASK, MOVED and TRYAGAIN), first for a
+    /// baseline, then until the moves end; the report gives p50, p99, max, errors and redirects of
+    /// each. Works with every migration method.
+    #[arg(long)]
+    pub observe: bool,
+    /// How long --observe measures the baseline before the first slot moves.
+    #[arg(long, default_value = "1s", value_parser = super::parse_duration, value_name = "TIME")]
+    pub observe_baseline: Duration,
+    /// Hold the observed p99 under this bound (`5ms`; implies --observe): the mover halves its
+    /// window and batch when the p99 of the last second is over it, and grows them slowly back
+    /// (up to --window and --pipeline) while it stays under half of it. Moves with the legacy
+    /// mover (said on stderr when the servers' own migration was available); refused with
+    /// --migration atomic, whose pace the servers set.
+    #[arg(long, value_parser = super::parse_duration, value_name = "TIME")]
+    pub max_latency: Option<Duration>,
+}
+
+impl ObserveArgs {
+    /// The observer's options; `None` without --observe or --max-latency.
+    pub fn options(&self) -> Option<crate::exec::observe::ObserveOptions> {
+        (self.observe || self.max_latency.is_some()).then_some(
+            crate::exec::observe::ObserveOptions {
+                baseline: self.observe_baseline,
+                max_latency: self.max_latency,
+            },
+        )
+    }
+}
+
 /// Keys per batch by default.
 pub const DEFAULT_PIPELINE: usize = 100;
 
@@ -111,6 +144,7 @@ impl MoveArgs {
             left_beyond_plan: None,
             raise_node_timeout: self.raise_node_timeout,
             skip_big_keys: self.skip_big_keys,
+            observe: None,
         }
     }
 
