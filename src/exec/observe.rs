@@ -5,7 +5,8 @@
 //! a client does (`ASK`: `ASKING` and the command on the named node; `MOVED`: the slot table read
 //! again; `TRYAGAIN`: a short pause and the command again), counting each. It measures a baseline
 //! for a bounded time before the first slot moves, then until the moves end; its figures go to the
-//! reporter ([`Event::Latency`]) and into the run's report ([`ObserveReport`]).
+//! reporter ([`Event::Latency`]) and into the run's report ([`ObserveReport`]). Its keys are
+//! deleted by the driver once the hand-offs are verified ([`delete_keys`]).
 //!
 //! With `--max-latency`, the p99 of the recent samples drives the AIMD controller of
 //! `observe::latency`, whose window and batch the legacy mover reads from the shared [`Pace`]
@@ -79,6 +80,10 @@ pub struct ObserveReport {
     pub max_latency_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pace: Option<PaceReport>,
+    /// The keys the client wrote: deleted with [`delete_keys`] once the hand-offs are verified
+    /// (a key deleted before would count as lost there).
+    #[serde(skip)]
+    pub keys: Vec<String>,
 }
 
 /// How `--max-latency` adapted the legacy mover.
@@ -327,13 +332,14 @@ impl Sampler {
         if let Some(told) = baseline.take() {
             let _ = told.send(());
         }
-        delete_keys(&session, &mut routes, &pools).await;
+        let [moved_keys, other_keys] = pools;
         ObserveReport {
             baseline_ms: self.options.baseline.as_millis() as u64,
             baseline: phases[0].figures(),
             during: phases[1].figures(),
             max_latency_ms: (self.options.max_latency).map(|b| b.as_secs_f64() * 1000.0),
             pace: report_pace,
+            keys: moved_keys.into_iter().chain(other_keys).collect(),
         }
     }
 
@@ -406,11 +412,13 @@ async fn send(
     (false, redirects)
 }
 
-/// Deletes the observer's keys (their 10-minute TTL is the fallback).
-async fn delete_keys(session: &Session, routes: &mut Routes, pools: &[Vec<String>; 2]) {
+/// Deletes the observer's `keys`, routed by the table of the first of `known` that answers (their
+/// 10-minute TTL is the fallback).
+pub async fn delete_keys(session: &Session, known: Vec<NodeAddress>, keys: &[String]) {
+    let mut routes = Routes::new(known);
     routes.refresh(session).await;
-    for key in pools.iter().flatten() {
-        let _ = send(session, routes, key, &["DEL", key]).await;
+    for key in keys {
+        let _ = send(session, &mut routes, key, &["DEL", key]).await;
     }
 }
 

@@ -335,6 +335,10 @@ pub async fn execute(
         .chain(verified.map(RunError::Handoff))
         .map(|e| e.to_string())
         .collect();
+    if let Some(observed) = &observed {
+        let known = view.loaded().map(|n| n.address.clone()).collect();
+        super::observe::delete_keys(&driver.session, known, &observed.keys).await;
+    }
     let clean = errors.is_empty() && !interrupted;
     let report = MoveRunReport {
         applied: true,

@@ -188,6 +188,7 @@ fn an_observed_run_gives_the_client_figures() {
             shrunk: 9,
             grown: 14,
         }),
+        keys: vec![],
     });
     let observed = Outcome::new(observed, Exit::Ok);
     let mut text = views("reshard", &[], &observed, Syntax::NativeOnly);
