@@ -93,20 +93,23 @@ impl StepArgs {
 /// What a client sees while slots move (`reshard`, `rebalance`, `apply`), and a bound on it.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct ObserveArgs {
-    /// Measure what clients see while slots move: a cluster-aware client sends GET and SET to keys
-    /// in the slots being moved and in others (following ASK, MOVED and TRYAGAIN), first for a
-    /// baseline, then until the moves end; the report gives p50, p99, max, errors and redirects of
-    /// each. Works with every migration method.
+    /// Measure the latency clients see (GET/SET) before and during the move.
+    ///
+    /// A cluster-aware client sends SET and GET to keys in the slots being moved and to keys in
+    /// others (following ASK, MOVED and TRYAGAIN, as a client library does), first for a baseline
+    /// (--observe-baseline), then until the moves end; the report gives p50, p99, max, samples,
+    /// errors and redirects of each. Works with every migration method.
     #[arg(long)]
     pub observe: bool,
     /// How long --observe measures the baseline before the first slot moves.
-    #[arg(long, default_value = "1s", value_parser = super::parse_duration, value_name = "TIME")]
+    #[arg(long, default_value = "1s", value_parser = super::parse_duration, value_name = "TIME", hide_short_help = true)]
     pub observe_baseline: Duration,
-    /// Hold the observed p99 under this bound (`5ms`; implies --observe): the mover halves its
-    /// window and batch when the p99 of the last second is over it, and grows them slowly back
-    /// (up to --window and --pipeline) while it stays under half of it. Moves with the legacy
-    /// mover (said on stderr when the servers' own migration was available); refused with
-    /// --migration atomic, whose pace the servers set.
+    /// Hold the client's p99 under TIME, e.g. `5ms` (implies --observe).
+    ///
+    /// The mover halves its window and batch when the p99 of the last second is over TIME, and
+    /// grows them slowly back (up to --window and --pipeline) while it stays under half of it.
+    /// Moves with the legacy mover (said on stderr when the servers' own migration was
+    /// available); refused with --migration atomic, whose pace the servers set.
     #[arg(long, value_parser = super::parse_duration, value_name = "TIME")]
     pub max_latency: Option<Duration>,
 }
