@@ -225,7 +225,10 @@ impl Routes {
 
     /// The owner of `key`'s slot, if the table names one.
     pub(crate) fn owner(&self, key: &str) -> Option<&NodeAddress> {
-        (self.owners.get(usize::from(key_slot(key.as_bytes()).number()))).and_then(Option::as_ref)
+        (self
+            .owners
+            .get(usize::from(key_slot(key.as_bytes()).number())))
+        .and_then(Option::as_ref)
     }
 }
 

@@ -127,7 +127,9 @@ impl Observer {
     /// Starts the client on a thread of its own; it measures the baseline first.
     pub fn start(target: Target, options: ObserveOptions) -> Observer {
         let stop = Arc::new(AtomicBool::new(false));
-        let pace = options.max_latency.map(|_| Arc::new(Pace::new(target.start)));
+        let pace = options
+            .max_latency
+            .map(|_| Arc::new(Pace::new(target.start)));
         let (baseline_tx, baseline_rx) = oneshot::channel();
         let (done_tx, done_rx) = oneshot::channel();
         let sampler = Sampler {
@@ -239,10 +241,64 @@ impl PhaseTally {
     }
 }
 
+/// `--max-latency`'s controller, the pace it sets and what it did.
+struct Holder {
+    pacer: Pacer,
+    pace: Arc<Pace>,
+    report: PaceReport,
+    next: Instant,
+}
+
+impl Holder {
+    fn new(bound: Duration, pace: Arc<Pace>, start: Limits) -> Holder {
+        let pacer = Pacer::new(bound, start);
+        let limits = pacer.limits();
+        Holder {
+            pacer,
+            pace,
+            report: PaceReport {
+                window_start: limits.window,
+                window_min: limits.window,
+                window_end: limits.window,
+                batch_start: limits.batch,
+                batch_min: limits.batch,
+                batch_end: limits.batch,
+                shrunk: 0,
+                grown: 0,
+            },
+            next: Instant::now(),
+        }
+    }
+
+    /// Once a period: adjusts the pace to the recent p99; after a change the recent samples are
+    /// forgotten (they describe the old pace).
+    fn adjust(&mut self, recent: &mut Recent, now: Instant) {
+        if now < self.next {
+            return;
+        }
+        self.next = now + ADJUST_EVERY;
+        let change = self.pacer.adjust(recent.p99(now));
+        if change == Change::Kept {
+            return;
+        }
+        let limits = self.pacer.limits();
+        self.pace.set(limits);
+        recent.clear();
+        let report = &mut self.report;
+        report.window_min = report.window_min.min(limits.window);
+        report.batch_min = report.batch_min.min(limits.batch);
+        (report.window_end, report.batch_end) = (limits.window, limits.batch);
+        match change {
+            Change::Shrunk => report.shrunk += 1,
+            _ => report.grown += 1,
+        }
+    }
+}
+
 impl Sampler {
     /// 1. The key pools and routes. 2. The baseline, for its bounded time; then `baseline` is
-    /// told. 3. Until stopped: a SET and a GET a tick, the controller every period, progress every
-    /// second. 4. The keys deleted; the report.
+    ///    told. 3. Until stopped: a SET and a GET a tick, the controller every period, progress
+    ///    every second. 4. The report, with the keys for the driver to delete.
     async fn run(self, baseline: oneshot::Sender<()>) -> ObserveReport {
         let session = Session::new(self.target.connect.clone());
         let mut routes = Routes::new(self.target.known.clone());
@@ -252,23 +308,14 @@ impl Sampler {
             .await
             .unwrap_or_default();
         let mut phases = [PhaseTally::default(), PhaseTally::default()];
-        let mut pacer = (self.options.max_latency).map(|bound| Pacer::new(bound, self.target.start));
-        let mut report_pace = pacer.as_ref().map(|p| PaceReport {
-            window_start: p.limits().window,
-            window_min: p.limits().window,
-            window_end: p.limits().window,
-            batch_start: p.limits().batch,
-            batch_min: p.limits().batch,
-            batch_end: p.limits().batch,
-            shrunk: 0,
-            grown: 0,
-        });
+        let mut holder = (self.options.max_latency)
+            .zip(self.pace.clone())
+            .map(|(bound, pace)| Holder::new(bound, pace, self.target.start));
         let mut recent = Recent::new(RECENT_SPAN);
         let mut baseline = Some(baseline);
         let started = Instant::now();
-        let (mut next_adjust, mut next_progress) = (started, started);
-        let mut n = 0usize;
-        loop {
+        let mut next_progress = started;
+        for n in 0usize.. {
             let tick = Instant::now();
             let during = baseline.is_none();
             if !during && tick - started >= self.options.baseline {
@@ -276,24 +323,18 @@ impl Sampler {
                 if let Some(told) = baseline.take() {
                     let _ = told.send(());
                 }
-                (next_adjust, next_progress) = (tick + ADJUST_EVERY, tick + PROGRESS_EVERY);
+                next_progress = tick + PROGRESS_EVERY;
                 continue;
             }
             if during && self.stop.load(Ordering::SeqCst) {
                 break;
             }
-            let class = match (pools[0].is_empty(), pools[1].is_empty()) {
-                (true, true) => break,
-                (false, true) => 0,
-                (true, false) => 1,
-                (false, false) => n % 2,
+            let Some((class, key)) = pick(&pools, n) else {
+                break;
             };
-            let pool = &pools[class];
-            let key = &pool[(n / 2) % pool.len()];
-            n += 1;
             let value = format!("v{n}");
-            let set = ["SET", key.as_str(), value.as_str(), "PX", "600000"];
-            for command in [&set[..], &["GET", key.as_str()]] {
+            let set = ["SET", key, value.as_str(), "PX", "600000"];
+            for command in [&set[..], &["GET", key]] {
                 let sent = Instant::now();
                 let (answered, redirects) = send(&session, &mut routes, key, command).await;
                 let took = sent.elapsed();
@@ -303,23 +344,8 @@ impl Sampler {
                 }
             }
             let now = Instant::now();
-            if let (true, Some(pacer)) = (during && now >= next_adjust, pacer.as_mut()) {
-                next_adjust = now + ADJUST_EVERY;
-                let change = pacer.adjust(recent.p99(now));
-                if let (Some(pace), Some(report), true) =
-                    (&self.pace, report_pace.as_mut(), change != Change::Kept)
-                {
-                    let limits = pacer.limits();
-                    pace.set(limits);
-                    recent.clear();
-                    report.window_min = report.window_min.min(limits.window);
-                    report.batch_min = report.batch_min.min(limits.batch);
-                    (report.window_end, report.batch_end) = (limits.window, limits.batch);
-                    match change {
-                        Change::Shrunk => report.shrunk += 1,
-                        _ => report.grown += 1,
-                    }
-                }
+            if let (true, Some(holder)) = (during, holder.as_mut()) {
+                holder.adjust(&mut recent, now);
             }
             if during && now >= next_progress {
                 next_progress = now + PROGRESS_EVERY;
@@ -338,7 +364,7 @@ impl Sampler {
             baseline: phases[0].figures(),
             during: phases[1].figures(),
             max_latency_ms: (self.options.max_latency).map(|b| b.as_secs_f64() * 1000.0),
-            pace: report_pace,
+            pace: holder.map(|h| h.report),
             keys: moved_keys.into_iter().chain(other_keys).collect(),
         }
     }
@@ -354,6 +380,19 @@ impl Sampler {
         };
         self.target.ui.event(Event::Latency(&progress));
     }
+}
+
+/// The `n`th sample's class (0: moved slots, 1: others) and key: the classes in turn, each
+/// pool's keys in turn; `None` when both pools are empty.
+fn pick(pools: &[Vec<String>; 2], n: usize) -> Option<(usize, &str)> {
+    let class = match (pools[0].is_empty(), pools[1].is_empty()) {
+        (true, true) => return None,
+        (false, true) => 0,
+        (true, false) => 1,
+        (false, false) => n % 2,
+    };
+    let pool = &pools[class];
+    Some((class, pool[(n / 2) % pool.len()].as_str()))
 }
 
 /// Sends `command` (about `key`) as a cluster client does: to the slot's owner, following `ASK`
@@ -389,7 +428,11 @@ async fn send(
         };
         let kind = classify_text(&text);
         let named = redirect_of(&text).map(|(_, host, port)| {
-            let host = if host.is_empty() { node.host.clone() } else { host };
+            let host = if host.is_empty() {
+                node.host.clone()
+            } else {
+                host
+            };
             NodeAddress::new(&host, port)
         });
         match (kind, named) {
@@ -431,8 +474,16 @@ mod tests {
         let moved: Vec<u16> = (0..8192).collect();
         let [in_moved, in_others] = key_pools(&moved);
         assert_eq!((in_moved.len(), in_others.len()), (POOL, POOL));
-        assert!(in_moved.iter().all(|k| key_slot(k.as_bytes()).number() < 8192));
-        assert!(in_others.iter().all(|k| key_slot(k.as_bytes()).number() >= 8192));
+        assert!(
+            in_moved
+                .iter()
+                .all(|k| key_slot(k.as_bytes()).number() < 8192)
+        );
+        assert!(
+            in_others
+                .iter()
+                .all(|k| key_slot(k.as_bytes()).number() >= 8192)
+        );
         let [none, all] = key_pools(&[]);
         assert!(none.is_empty() && all.len() == POOL);
     }

@@ -213,7 +213,9 @@ pub async fn execute(
         ));
     }
     // The baseline is measured before the first slot moves.
-    let mut observer = args.observe.map(|options| start_observer(driver, view, plan, args, options));
+    let mut observer = args
+        .observe
+        .map(|options| start_observer(driver, view, plan, args, options));
     if let Some(observer) = &mut observer {
         observer.baseline_measured().await;
     }

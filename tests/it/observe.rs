@@ -91,10 +91,24 @@ fn a_reshard_under_max_latency_keeps_every_key_and_reports_its_pace() {
     let observe = &report["observe"];
     assert_eq!(observe["max_latency_ms"], 1.0);
     let pace = &observe["pace"];
-    assert_eq!((pace["window_start"].as_u64(), pace["batch_start"].as_u64()), (Some(16), Some(20)));
-    let (least, end) = (pace["window_min"].as_u64().unwrap(), pace["window_end"].as_u64().unwrap());
-    assert!((1..=16).contains(&least) && (least..=16).contains(&end), "{pace}");
-    assert!(figures(&report, "during", "moved_slots")["samples"].as_u64().unwrap() > 0);
+    assert_eq!(
+        (pace["window_start"].as_u64(), pace["batch_start"].as_u64()),
+        (Some(16), Some(20))
+    );
+    let (least, end) = (
+        pace["window_min"].as_u64().unwrap(),
+        pace["window_end"].as_u64().unwrap(),
+    );
+    assert!(
+        (1..=16).contains(&least) && (least..=16).contains(&end),
+        "{pace}"
+    );
+    assert!(
+        figures(&report, "during", "moved_slots")["samples"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
     assert_same_keys(&before, &cluster.dump_all());
     assert_eq!(run(&["check", &seed, "--json"]).code, 0);
 }
@@ -111,12 +125,23 @@ fn server_side_moves_are_observed_and_max_latency_takes_the_legacy_mover() {
     let before = cluster.dump_all();
     let seed = cluster.seed();
     let target = cluster.id(cluster.port(0));
-    let observe = ["--yes", "--observe", "--observe-baseline", "300ms", "--json"];
+    let observe = [
+        "--yes",
+        "--observe",
+        "--observe-baseline",
+        "300ms",
+        "--json",
+    ];
     let observed = reshard_from_all(&seed, &target, "300", &observe);
     assert_eq!(observed.code, 0, "{}{}", observed.stdout, observed.stderr);
     let report = json(&observed.stdout);
     assert_eq!(report["migration"], "atomic");
-    assert!(figures(&report, "baseline", "other_slots")["samples"].as_u64().unwrap() > 0);
+    assert!(
+        figures(&report, "baseline", "other_slots")["samples"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
 
     let refused = reshard_from_all(
         &seed,
@@ -126,12 +151,20 @@ fn server_side_moves_are_observed_and_max_latency_takes_the_legacy_mover() {
     );
     crate::common::assert_one_error(&refused, "--max-latency cannot hold a server-side");
 
-    let held = ["--yes", "--max-latency", "5ms", "--observe-baseline", "300ms", "--json"];
+    let held = [
+        "--yes",
+        "--max-latency",
+        "5ms",
+        "--observe-baseline",
+        "300ms",
+        "--json",
+    ];
     let held = reshard_from_all(&seed, &target, "300", &held);
     assert_eq!(held.code, 0, "{}{}", held.stdout, held.stderr);
     assert_eq!(json(&held.stdout)["migration"], "legacy");
     assert!(
-        held.stderr.contains("--max-latency: moving with the legacy mover"),
+        held.stderr
+            .contains("--max-latency: moving with the legacy mover"),
         "{}",
         held.stderr
     );
