@@ -212,7 +212,15 @@ pub async fn execute(
             node_timeout.as_millis()
         ));
     }
-    // The baseline is measured before the first slot moves.
+    let stop = Arc::new(AtomicBool::new(false));
+    let aborted = Arc::new(tokio::sync::Notify::new());
+    let interrupt = tokio::spawn(stop_on_ctrl_c(
+        Arc::clone(&stop),
+        Arc::clone(&aborted),
+        Arc::clone(&driver.ui),
+    ));
+    // The baseline is measured before the first slot moves (Ctrl-C watched: a stop during it
+    // moves nothing).
     let mut observer = args
         .observe
         .map(|options| start_observer(driver, view, plan, args, options));
@@ -233,7 +241,6 @@ pub async fn execute(
         alone: Arc::new(big_keys.alone),
         pace: observer.as_ref().and_then(|o| o.pace.clone()),
     };
-    let stop = Arc::new(AtomicBool::new(false));
     driver.ui.event(Event::MovesStarted(MovesStart {
         slots: plan.moves.len(),
         per_slot_lines: style == Style::PerSlot,
@@ -243,12 +250,6 @@ pub async fn execute(
         Arc::clone(&journal),
         Arc::clone(&driver.ui),
         Arc::clone(&stop),
-    ));
-    let aborted = Arc::new(tokio::sync::Notify::new());
-    let interrupt = tokio::spawn(stop_on_ctrl_c(
-        Arc::clone(&stop),
-        Arc::clone(&aborted),
-        Arc::clone(&driver.ui),
     ));
     // Raised once Ctrl-C is watched, so that no interrupt leaves it raised.
     let raised = match big_keys.raise_to {
