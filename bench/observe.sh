@@ -2,8 +2,8 @@
 # bench/observe.sh: what a client sees while slots move, and `--max-latency` holding it. Two
 # identical 3-master clusters, each holding ${KEYS:-1000000} keys (50-byte values, spread over every
 # slot, bench/load_keys.py), each given an empty 4th master; then `rcluster rebalance
-# --use-empty-masters` with the legacy mover while a client writes (redis-benchmark --cluster, SETs of
-# the same keys in short bursts, about ${WRITES:-2000} a second):
+# --use-empty-masters` with the legacy mover while a client writes (redis-benchmark --cluster: SETs of
+# 50-byte values to its own keys, in bursts of 100, about ${WRITES:-2000} a second):
 #   1. on the first cluster with --observe;
 #   2. on the second with --max-latency set to twice the p99 run 1 measured before its move.
 # Prints, for both runs, the observing client's p99 before and during the move (keys in the moved
@@ -29,8 +29,8 @@ prepare() {
   "$rc_bin" add-node "127.0.0.1:$((base + 3))" "127.0.0.1:$base" -q >/dev/null
 }
 
-# writer PORT: a client writing the loaded keys in bursts of 100 SETs, about WRITES a second, until
-# killed (each burst reads the slot table afresh, so it follows the move).
+# writer PORT: a client writing in bursts of 100 SETs, about WRITES a second, until killed (each
+# burst reads the slot table afresh, so it follows the move).
 writer() {
   local port=$1 pause
   pause=$(awk -v w="${WRITES:-2000}" 'BEGIN { printf "%.3f", 100 / w }')
@@ -72,9 +72,9 @@ s = report["summary"]
 pace = o.get("pace")
 held = ""
 if pace:
-    held = (f"; --max-latency {o['max_latency_ms']:.2f} ms: window {pace['window_start']} ->"
-            f" least {pace['window_min']}, end {pace['window_end']}; batch {pace['batch_start']} ->"
-            f" least {pace['batch_min']}, end {pace['batch_end']}; shrunk {pace['shrunk']}, grown {pace['grown']}")
+    held = (f"; --max-latency {o['max_latency_ms']:.2f} ms: window end {pace['window_end']}, peak {pace['window_peak']}"
+            f" of {pace['window_limit']}; batch end {pace['batch_end']}, peak {pace['batch_peak']} of {pace['batch_limit']};"
+            f" shrunk {pace['shrunk']}, grown {pace['grown']}")
 print(f"{name}: moved {s['slot_count']} slots, {s['keys']} keys in {s['seconds']:.2f} s{held}")
 EOF
 }

@@ -89,13 +89,14 @@ pub struct ObserveReport {
 /// How `--max-latency` adapted the legacy mover.
 #[derive(Debug, Clone, Serialize)]
 pub struct PaceReport {
-    /// Slots in flight per source: where it started (`--window`), its least, and at the end.
-    pub window_start: usize,
-    pub window_min: usize,
+    /// Slots in flight per source: the most it may use (`--window`), the most it used, and at
+    /// the end (it starts at 1).
+    pub window_limit: usize,
+    pub window_peak: usize,
     pub window_end: usize,
-    /// Keys per batch: where it started (`--pipeline`), its least, and at the end.
-    pub batch_start: usize,
-    pub batch_min: usize,
+    /// Keys per batch: the most it may use (`--pipeline`), the most it used, and at the end.
+    pub batch_limit: usize,
+    pub batch_peak: usize,
     pub batch_end: usize,
     /// Times the controller shrank and grew them.
     pub shrunk: u64,
@@ -118,8 +119,8 @@ pub struct Target {
     pub known: Vec<NodeAddress>,
     /// The slots being moved.
     pub moved: Vec<u16>,
-    /// The mover's window and batch when `--max-latency` starts adapting them.
-    pub start: Limits,
+    /// The most `--max-latency` lets the mover use (`--window`, `--pipeline`).
+    pub ceiling: Limits,
     pub ui: Arc<dyn Reporter>,
 }
 
@@ -129,7 +130,7 @@ impl Observer {
         let stop = Arc::new(AtomicBool::new(false));
         let pace = options
             .max_latency
-            .map(|_| Arc::new(Pace::new(target.start)));
+            .map(|bound| Arc::new(Pace::new(Pacer::new(bound, target.ceiling).limits())));
         let (baseline_tx, baseline_rx) = oneshot::channel();
         let (done_tx, done_rx) = oneshot::channel();
         let sampler = Sampler {
@@ -250,18 +251,19 @@ struct Holder {
 }
 
 impl Holder {
-    fn new(bound: Duration, pace: Arc<Pace>, start: Limits) -> Holder {
-        let pacer = Pacer::new(bound, start);
-        let limits = pacer.limits();
+    fn new(bound: Duration, pace: Arc<Pace>, ceiling: Limits) -> Holder {
+        let pacer = Pacer::new(bound, ceiling);
+        let (limits, ceiling) = (pacer.limits(), pacer.ceiling());
+        pace.set(limits);
         Holder {
             pacer,
             pace,
             report: PaceReport {
-                window_start: limits.window,
-                window_min: limits.window,
+                window_limit: ceiling.window,
+                window_peak: limits.window,
                 window_end: limits.window,
-                batch_start: limits.batch,
-                batch_min: limits.batch,
+                batch_limit: ceiling.batch,
+                batch_peak: limits.batch,
                 batch_end: limits.batch,
                 shrunk: 0,
                 grown: 0,
@@ -285,8 +287,8 @@ impl Holder {
         self.pace.set(limits);
         recent.clear();
         let report = &mut self.report;
-        report.window_min = report.window_min.min(limits.window);
-        report.batch_min = report.batch_min.min(limits.batch);
+        report.window_peak = report.window_peak.max(limits.window);
+        report.batch_peak = report.batch_peak.max(limits.batch);
         (report.window_end, report.batch_end) = (limits.window, limits.batch);
         match change {
             Change::Shrunk => report.shrunk += 1,
@@ -310,7 +312,7 @@ impl Sampler {
         let mut phases = [PhaseTally::default(), PhaseTally::default()];
         let mut holder = (self.options.max_latency)
             .zip(self.pace.clone())
-            .map(|(bound, pace)| Holder::new(bound, pace, self.target.start));
+            .map(|(bound, pace)| Holder::new(bound, pace, self.target.ceiling));
         let mut recent = Recent::new(RECENT_SPAN);
         let mut baseline = Some(baseline);
         let started = Instant::now();

@@ -377,7 +377,7 @@ fn start_observer(
         connect: driver.session.options().clone(),
         known: view.loaded().map(|n| n.address.clone()).collect(),
         moved: plan.moves.iter().map(|m| m.slot.number()).collect(),
-        start: super::observe::latency::Limits {
+        ceiling: super::observe::latency::Limits {
             window: args.window,
             batch: args.pipeline,
         },

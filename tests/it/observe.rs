@@ -92,15 +92,15 @@ fn a_reshard_under_max_latency_keeps_every_key_and_reports_its_pace() {
     assert_eq!(observe["max_latency_ms"], 1.0);
     let pace = &observe["pace"];
     assert_eq!(
-        (pace["window_start"].as_u64(), pace["batch_start"].as_u64()),
+        (pace["window_limit"].as_u64(), pace["batch_limit"].as_u64()),
         (Some(16), Some(20))
     );
-    let (least, end) = (
-        pace["window_min"].as_u64().unwrap(),
+    let (peak, end) = (
+        pace["window_peak"].as_u64().unwrap(),
         pace["window_end"].as_u64().unwrap(),
     );
     assert!(
-        (1..=16).contains(&least) && (least..=16).contains(&end),
+        (1..=16).contains(&peak) && (1..=peak).contains(&end),
         "{pace}"
     );
     assert!(

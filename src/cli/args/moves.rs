@@ -106,8 +106,9 @@ pub struct ObserveArgs {
     pub observe_baseline: Duration,
     /// Hold the client's p99 under TIME, e.g. `5ms` (implies --observe).
     ///
-    /// The mover halves its window and batch when the p99 of the last second is over TIME, and
-    /// grows them slowly back (up to --window and --pipeline) while it stays under half of it.
+    /// The mover starts at 1 slot and 10 keys per batch and doubles them while the p99 of the last
+    /// second stays under half of TIME; over TIME it halves them, then grows them slowly back
+    /// while under half of it (never above --window and --pipeline).
     /// Moves with the legacy mover (said on stderr when the servers' own migration was
     /// available); refused with --migration atomic, whose pace the servers set.
     #[arg(long, value_parser = super::parse_duration, value_name = "TIME")]

@@ -1,7 +1,8 @@
 //! The observer's arithmetic, pure: a class's samples and their figures ([`Tally`], [`percentile`]),
 //! the p99 of the recent samples ([`Recent`]), and the AIMD controller of `--max-latency`
-//! ([`Pacer`]): it halves the window and the batch when the recent p99 is over the bound, and
-//! grows them slowly back while it stays well under. Called by `exec::observe`.
+//! ([`Pacer`]): it starts small and doubles while the p99 is well under the bound (a slow start,
+//! as TCP's), halves the window and the batch when the recent p99 is over it, and from then on
+//! grows them back slowly while it stays well under. Called by `exec::observe`.
 
 use crate::report::{LatencyFigures, Redirects};
 use std::collections::VecDeque;
@@ -126,32 +127,47 @@ pub enum Change {
     Kept,
 }
 
-/// AIMD under a latency bound: over the bound, window and batch are halved (down to a window of 1
-/// and a batch of [`Pacer::MIN_BATCH`]); under half the bound they grow by one slot and an eighth
-/// of the batch (up to where they started, the user's `--window` and `--pipeline`); in between
-/// they stay.
+/// AIMD under a latency bound, never above `ceiling` (the user's `--window` and `--pipeline`):
+/// - it starts at a window of 1 and a batch of [`Pacer::START_BATCH`], and while the p99 is under
+///   half the bound it doubles both (a slow start) until the p99 first goes over the bound;
+/// - over the bound, window and batch are halved (down to a window of 1 and a batch of
+///   [`Pacer::MIN_BATCH`]);
+/// - after the slow start, under half the bound they grow by one slot and an eighth of the batch;
+/// - in between they stay.
 #[derive(Debug, Clone)]
 pub struct Pacer {
     bound: Duration,
     ceiling: Limits,
     now: Limits,
+    slow_start: bool,
 }
 
 impl Pacer {
     /// The smallest batch: MIGRATE of a few keys at a time.
     pub const MIN_BATCH: usize = 4;
+    /// The first batch (or `--pipeline`, if smaller).
+    pub const START_BATCH: usize = 10;
 
-    /// A controller holding p99 under `bound`, starting at (and never above) `start`.
-    pub fn new(bound: Duration, start: Limits) -> Pacer {
+    /// A controller holding p99 under `bound`, never above `ceiling`.
+    pub fn new(bound: Duration, ceiling: Limits) -> Pacer {
         let ceiling = Limits {
-            window: start.window.max(1),
-            batch: start.batch.max(Self::MIN_BATCH),
+            window: ceiling.window.max(1),
+            batch: ceiling.batch.max(Self::MIN_BATCH),
         };
         Pacer {
             bound,
             ceiling,
-            now: ceiling,
+            now: Limits {
+                window: 1,
+                batch: ceiling.batch.min(Self::START_BATCH),
+            },
+            slow_start: true,
         }
+    }
+
+    /// The most it may use: `--window` and `--pipeline`.
+    pub fn ceiling(&self) -> Limits {
+        self.ceiling
     }
 
     pub fn limits(&self) -> Limits {
@@ -165,8 +181,12 @@ impl Pacer {
         };
         let before = self.now;
         if p99 > self.bound {
+            self.slow_start = false;
             self.now.window = (self.now.window / 2).max(1);
             self.now.batch = (self.now.batch / 2).max(Self::MIN_BATCH);
+        } else if p99 * 2 < self.bound && self.slow_start {
+            self.now.window = (self.now.window * 2).min(self.ceiling.window);
+            self.now.batch = (self.now.batch * 2).min(self.ceiling.batch);
         } else if p99 * 2 < self.bound {
             self.now.window = (self.now.window + 1).min(self.ceiling.window);
             let step = (self.now.batch / 8).max(1);
@@ -228,13 +248,48 @@ mod tests {
     }
 
     #[test]
+    fn the_pacer_starts_small_and_doubles_until_the_bound_is_crossed() {
+        let ceiling = Limits {
+            window: 64,
+            batch: 100,
+        };
+        let mut pacer = Pacer::new(Duration::from_millis(5), ceiling);
+        assert_eq!(
+            pacer.limits(),
+            Limits {
+                window: 1,
+                batch: Pacer::START_BATCH
+            }
+        );
+        assert_eq!(pacer.adjust(None), Change::Kept);
+        assert_eq!(pacer.adjust(Some(Duration::from_millis(3))), Change::Kept);
+        for _ in 0..3 {
+            assert_eq!(pacer.adjust(Some(Duration::from_millis(1))), Change::Grown);
+        }
+        assert_eq!(
+            pacer.limits(),
+            Limits {
+                window: 8,
+                batch: 80
+            }
+        );
+        for _ in 0..10 {
+            pacer.adjust(Some(Duration::from_millis(1)));
+        }
+        assert_eq!(pacer.limits(), ceiling);
+    }
+
+    #[test]
     fn the_pacer_shrinks_over_the_bound_and_grows_back_slowly() {
         let start = Limits {
             window: 64,
             batch: 100,
         };
         let mut pacer = Pacer::new(Duration::from_millis(5), start);
-        assert_eq!(pacer.adjust(None), Change::Kept);
+        for _ in 0..10 {
+            pacer.adjust(Some(Duration::from_millis(1)));
+        }
+        assert_eq!(pacer.limits(), start);
         assert_eq!(pacer.adjust(Some(Duration::from_millis(9))), Change::Shrunk);
         assert_eq!(
             pacer.limits(),
@@ -287,7 +342,8 @@ mod tests {
         ) {
             let bound = Duration::from_millis(5);
             let mut pacer = Pacer::new(bound, Limits { window, batch });
-            let ceiling = pacer.limits();
+            let ceiling = pacer.ceiling();
+            let mut crossed = false;
             for p99 in observed {
                 let before = pacer.limits();
                 let p99 = p99.map(Duration::from_micros);
@@ -301,11 +357,13 @@ mod tests {
                         prop_assert!(change != Change::Grown);
                         // Multiplicative: at least halved, unless at the floor.
                         prop_assert!(after.window == 1 || after.window * 2 <= before.window);
+                        crossed = true;
                     }
                     Some(p99) if p99 * 2 < bound => {
                         prop_assert!(after.window >= before.window && after.batch >= before.batch);
-                        // Additive: one slot at a time.
-                        prop_assert!(after.window <= before.window + 1);
+                        // Doubling until the bound is first crossed, then one slot at a time.
+                        let most = if crossed { before.window + 1 } else { before.window * 2 };
+                        prop_assert!(after.window <= most);
                     }
                     _ => prop_assert_eq!(after, before),
                 }

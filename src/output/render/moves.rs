@@ -199,13 +199,13 @@ fn observe_lines(observed: &ObserveReport) -> Vec<Line> {
         .collect();
     if let (Some(bound), Some(pace)) = (observed.max_latency_ms, &observed.pace) {
         lines.push(Line::plain(format!(
-            "--max-latency {bound} ms: window {} (least {}, {} at the end), batch {} (least {}, {} at the end); shrunk {}, grown {}",
-            pace.window_start,
-            pace.window_min,
+            "--max-latency {bound} ms: window {} at the end (peak {} of --window {}), batch {} at the end (peak {} of --pipeline {}); shrunk {}, grown {}",
             pace.window_end,
-            pace.batch_start,
-            pace.batch_min,
+            pace.window_peak,
+            pace.window_limit,
             pace.batch_end,
+            pace.batch_peak,
+            pace.batch_limit,
             crate::words::counted(pace.shrunk, "time", "times"),
             crate::words::counted(pace.grown, "time", "times"),
         )));
