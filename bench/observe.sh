@@ -48,7 +48,7 @@ observed() {
   writer "$port" &
   pid=$!
   sleep 2
-  "$rc_bin" rebalance "127.0.0.1:$port" --use-empty-masters --yes --migration legacy --json "$@" >"$report"
+  "$rc_bin" rebalance "127.0.0.1:$port" --use-empty-masters --yes --migration legacy --json "$@" >"$report" 2>"$report.stderr"
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 }
