@@ -326,7 +326,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__apply)
-            opts="-y -a -q -v -h --node --yes --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --raise-node-timeout --skip-big-keys --break-lock --plan-out --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --node --yes --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --raise-node-timeout --skip-big-keys --break-lock --observe --observe-baseline --max-latency --plan-out --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -361,6 +361,14 @@ _rcluster() {
                     return 0
                     ;;
                 --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --observe-baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2028,7 +2036,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__rebalance)
-            opts="-y -a -q -v -h --weight --use-empty-masters --threshold --by --dry-run --yes --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --raise-node-timeout --skip-big-keys --break-lock --max-slots --max-time --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --weight --use-empty-masters --threshold --by --dry-run --yes --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --raise-node-timeout --skip-big-keys --break-lock --observe --observe-baseline --max-latency --max-slots --max-time --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2075,6 +2083,14 @@ _rcluster() {
                     return 0
                     ;;
                 --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --observe-baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -2142,7 +2158,7 @@ _rcluster() {
             return 0
             ;;
         rcluster__subcmd__reshard)
-            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --raise-node-timeout --skip-big-keys --break-lock --max-slots --max-time --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
+            opts="-y -a -q -v -h --from --to --slots --slot-ranges --yes --dry-run --plan-out --rate --journal --pipeline --migrate-timeout --replace --parallel --migration --window --raise-node-timeout --skip-big-keys --break-lock --observe --observe-baseline --max-latency --max-slots --max-time --pass --user --askpass --auth-file --tls --cacert --cacertdir --cert --key --sni --insecure --connect-timeout --timeout --json --events --quiet --verbose --no-color --redis-cli-compat --no-auth-warning --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2193,6 +2209,14 @@ _rcluster() {
                     return 0
                     ;;
                 --window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --observe-baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-latency)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -280,6 +280,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l migration -d
 legacy\t''
 atomic\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l observe-baseline -d 'How long --observe measures the baseline before the first slot moves' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l max-latency -d 'Hold the client\'s p99 under TIME, e.g. `5ms` (implies --observe)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l plan-out -d 'Also write the plan to this file (JSON, with a fingerprint of the topology) for `rcluster apply`' -r -F
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l user -d 'ACL user name (needs a password)' -r
@@ -298,6 +300,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l replace -d '
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l raise-node-timeout -d 'When a big key\'s MIGRATE would block its source for half the cluster-node-timeout or more, raise cluster-node-timeout on every node for the move and restore it afterwards (also on error or Ctrl-C) [resume: the interrupted run\'s]'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l skip-big-keys -d 'Leave the slots of big keys (those that would risk a failover, or exceed the target\'s proto-max-bulk-len) where they are; the report names them [resume: the interrupted run\'s]'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
+complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l observe -d 'Measure the latency clients see (GET/SET) before and during the move'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand apply" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -323,6 +326,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l migratio
 legacy\t''
 atomic\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l observe-baseline -d 'How long --observe measures the baseline before the first slot moves' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l max-latency -d 'Hold the client\'s p99 under TIME, e.g. `5ms` (implies --observe)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l max-slots -d 'Move at most N slots in this run, then stop with every slot closed and say how many are left; run the same command again to continue' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l max-time -d 'Start no new slot after this time (`10m`, `90s`, or milliseconds); the slots in flight finish, none is left open. Server-side migrations are checked between tasks' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
@@ -344,6 +349,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l replace 
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l raise-node-timeout -d 'When a big key\'s MIGRATE would block its source for half the cluster-node-timeout or more, raise cluster-node-timeout on every node for the move and restore it afterwards (also on error or Ctrl-C) [resume: the interrupted run\'s]'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l skip-big-keys -d 'Leave the slots of big keys (those that would risk a failover, or exceed the target\'s proto-max-bulk-len) where they are; the report names them [resume: the interrupted run\'s]'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
+complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l observe -d 'Measure the latency clients see (GET/SET) before and during the move'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand rebalance" -l insecure -d 'Do not verify the nodes\' certificates'
@@ -368,6 +374,8 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l migration 
 legacy\t''
 atomic\t''"
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l window -d 'Slots of one source in flight together (each protocol step pipelined for all of them, and one hand-off for the window); 1 moves one slot at a time, slower than redis-cli (each window pays a hand-off and a journal sync, docs/bench.md) [default: 256; resume: the interrupted run\'s]' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l observe-baseline -d 'How long --observe measures the baseline before the first slot moves' -r
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l max-latency -d 'Hold the client\'s p99 under TIME, e.g. `5ms` (implies --observe)' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l max-slots -d 'Move at most N slots in this run, then stop with every slot closed and say how many are left; run the same command again to continue' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l max-time -d 'Start no new slot after this time (`10m`, `90s`, or milliseconds); the slots in flight finish, none is left open. Server-side migrations are checked between tasks' -r
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -s a -l pass -d 'Password for every node (also from REDISCLI_AUTH)' -r
@@ -388,6 +396,7 @@ complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l replace -d
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l raise-node-timeout -d 'When a big key\'s MIGRATE would block its source for half the cluster-node-timeout or more, raise cluster-node-timeout on every node for the move and restore it afterwards (also on error or Ctrl-C) [resume: the interrupted run\'s]'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l skip-big-keys -d 'Leave the slots of big keys (those that would risk a failover, or exceed the target\'s proto-max-bulk-len) where they are; the report names them [resume: the interrupted run\'s]'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l break-lock -d 'Take the cluster\'s lock even when another run holds it: for a lock left by a run killed on another host (it expires 30 s after its run stopped renewing it). Breaking the lock of a run that is still working lets two runs change the cluster at once'
+complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l observe -d 'Measure the latency clients see (GET/SET) before and during the move'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l askpass -d 'Read the password from the terminal without echo'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l tls -d 'Connect with TLS (certificates: see --help)'
 complete -c rcluster -n "__fish_rcluster_using_subcommand reshard" -l insecure -d 'Do not verify the nodes\' certificates'

@@ -10,7 +10,9 @@
 use crate::error::Exit;
 use serde::Serialize;
 
+pub mod latency;
 mod recorder;
+pub use latency::{LatencyFigures, LatencyProgress, PhaseLatency, Redirects};
 pub use recorder::{Recorded, Recorder};
 
 /// A report: its JSON view comes from `Serialize`, its text views from [`Render`].
@@ -101,6 +103,9 @@ pub enum Event<'a> {
     SlotMoved(&'a SlotMoved),
     /// A server-side task entered a phase.
     TaskPhase(&'a TaskPhase),
+    /// What the observing client sees (`--observe`): after the baseline, then about once a second
+    /// while slots move.
+    Latency(&'a LatencyProgress),
     /// Slot moves ended (the progress bar goes away).
     MovesFinished,
     /// A transfer ended (its progress bar goes away).
@@ -136,6 +141,15 @@ impl Event<'_> {
             }
             Event::TaskPhase(task) => {
                 json!({ "event": "task_phase", "id": task.id, "source": task.source, "target": task.target, "slot_count": task.slot_count, "phase": task.phase })
+            }
+            Event::Latency(progress) => {
+                let mut record = json!({ "event": "latency" });
+                if let (Some(record), Ok(serde_json::Value::Object(fields))) =
+                    (record.as_object_mut(), serde_json::to_value(progress))
+                {
+                    record.extend(fields);
+                }
+                record
             }
             Event::MovesFinished => json!({ "event": "moves_finished" }),
             Event::TransferFinished { what } => {

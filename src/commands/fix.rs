@@ -410,6 +410,7 @@ fn migrate_options(context: &Context, options: &Options) -> MigrateOptions {
         user: connect.user.clone(),
         password: connect.password.clone(),
         alone: Default::default(),
+        pace: None,
     }
 }
 

@@ -183,15 +183,24 @@ impl ReadBack {
 /// How long the read-back waits between rounds while some keys cannot be read.
 pub const READ_BACK_PAUSE: Duration = Duration::from_millis(200);
 
-/// Slot → owner address, from one node's `CLUSTER NODES`.
-struct Routes {
+/// Slot → owner address, from one node's `CLUSTER NODES`: the drill's routes, also those of the
+/// observing client of `--observe` (`exec::observe`).
+pub(crate) struct Routes {
     owners: Vec<Option<NodeAddress>>,
     known: Vec<NodeAddress>,
 }
 
 impl Routes {
+    /// No routes yet: [`refresh`](Routes::refresh) reads them from the first of `known` that answers.
+    pub(crate) fn new(known: Vec<NodeAddress>) -> Routes {
+        Routes {
+            owners: Vec::new(),
+            known,
+        }
+    }
+
     /// Reads the table from the first of `known` that answers; keeps the old one otherwise.
-    async fn refresh(&mut self, session: &Session) {
+    pub(crate) async fn refresh(&mut self, session: &Session) {
         for address in self.known.clone() {
             let Ok(mut client) = session.client(&address).await else {
                 continue;
@@ -214,8 +223,12 @@ impl Routes {
         }
     }
 
-    fn owner(&self, key: &str) -> Option<&NodeAddress> {
-        self.owners[usize::from(key_slot(key.as_bytes()).number())].as_ref()
+    /// The owner of `key`'s slot, if the table names one.
+    pub(crate) fn owner(&self, key: &str) -> Option<&NodeAddress> {
+        (self
+            .owners
+            .get(usize::from(key_slot(key.as_bytes()).number())))
+        .and_then(Option::as_ref)
     }
 }
 
@@ -230,10 +243,7 @@ pub async fn run_traffic(
     failover_started: Arc<std::sync::Mutex<Option<Instant>>>,
     read_back_for: Duration,
 ) -> Tally {
-    let mut routes = Routes {
-        owners: Vec::new(),
-        known,
-    };
+    let mut routes = Routes::new(known);
     routes.refresh(&session).await;
     let started = Instant::now();
     let mut tally = Tally::with_shards(&routes.owners, started);

@@ -482,6 +482,7 @@ mod tests {
             left_beyond_plan: None,
             raise_node_timeout: false,
             skip_big_keys: false,
+            observe: None,
         };
         let (options, flags) = engine.inherit(defaults.clone(), GivenEngine::default());
         assert_eq!(options.rate, Some(2000));

@@ -294,7 +294,11 @@ impl Engine {
         let mut done = Vec::new();
         let mut failure: Option<MoveError> = None;
         let mut handing: Option<HandingOff<'_>> = None;
-        for window in windows(&moves, self.options.window) {
+        let mut rest: &[SlotMove] = &moves;
+        while !rest.is_empty() {
+            // `--max-latency` may have changed the window since the last one started.
+            let window = next_window(rest, self.window_size());
+            rest = &rest[window.len()..];
             // `--max-time` lets every source start one window, so each step makes progress.
             let started = !done.is_empty() || handing.is_some() || failure.is_some();
             if self.stop.load(Ordering::SeqCst) || (started && self.options.past_deadline()) {
@@ -324,6 +328,12 @@ impl Engine {
             self.record(last, &mut done, &mut failure);
         }
         (done, failure)
+    }
+
+    /// Slots of one source in flight together: `--window`, or less while `--max-latency` says so.
+    fn window_size(&self) -> usize {
+        let pace = self.options.pace.as_ref();
+        pace.map_or(self.options.window, |p| p.window().min(self.options.window))
     }
 
     /// Reports a window that was handed off, or keeps the first failure and stops the run.
@@ -527,7 +537,11 @@ impl Engine {
             .with_timeout(self.options.migrate_timeout + Duration::from_secs(5));
         let mut batch = BatchSize::new(self.options.pipeline);
         while !open.is_empty() {
-            let asked_for = batch.size;
+            // `--max-latency`: this round's batch and slots as the observer's pace allows (the
+            // window's other slots wait for the next rounds).
+            let pace = self.options.pace.as_ref();
+            let asked_for = pace.map_or(batch.size, |p| batch.size.min(p.batch()));
+            let waiting = open.split_off(pace.map_or(open.len(), |p| p.window().min(open.len())));
             let mut get = redis::pipe();
             in_database(&mut get, db, |get| {
                 for &index in &open {
@@ -553,9 +567,10 @@ impl Engine {
                 .iter()
                 .filter(|(_, keys)| keys.len() >= asked_for)
                 .map(|(index, _)| *index)
+                .chain(waiting)
                 .collect();
             if work.is_empty() {
-                break;
+                continue;
             }
             // Big keys (`exec::big_keys`) each move in a MIGRATE of their own, after the batch.
             let (work, alone) = self.split_alone(db, work);
@@ -722,22 +737,13 @@ impl<F: FnMut()> Drop for Defer<F> {
     }
 }
 
-/// Consecutive moves with the same target, at most `size` at a time.
-fn windows(moves: &[SlotMove], size: usize) -> Vec<&[SlotMove]> {
-    let mut windows = Vec::new();
-    let mut start = 0;
-    while start < moves.len() {
-        let mut end = start + 1;
-        while end < moves.len()
-            && end - start < size.max(1)
-            && moves[end].target == moves[start].target
-        {
-            end += 1;
-        }
-        windows.push(&moves[start..end]);
-        start = end;
+/// The first moves of `moves` with the same target, at most `size` of them (at least one).
+fn next_window(moves: &[SlotMove], size: usize) -> &[SlotMove] {
+    let mut end = 1.min(moves.len());
+    while end < moves.len() && end < size.max(1) && moves[end].target == moves[0].target {
+        end += 1;
     }
-    windows
+    &moves[..end]
 }
 
 #[cfg(test)]

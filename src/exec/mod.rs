@@ -19,6 +19,7 @@ pub mod membership;
 pub mod migrate;
 pub mod mover;
 pub mod moves;
+pub mod observe;
 pub mod partition;
 pub mod permissions;
 pub mod private;

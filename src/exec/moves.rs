@@ -37,6 +37,9 @@ pub struct MigrateOptions {
     /// Keys moved alone, each with its own MIGRATE timeout: `(db, key) -> timeout`
     /// (`exec::big_keys`, `plan::big_keys`).
     pub alone: Arc<HashMap<(u16, Vec<u8>), Duration>>,
+    /// `--max-latency`: the window and batch the observer allows now (`exec::observe`); the
+    /// legacy engine reads it before each window and each batch.
+    pub pace: Option<Arc<super::observe::Pace>>,
 }
 
 impl MigrateOptions {

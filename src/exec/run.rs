@@ -12,6 +12,7 @@ use super::journal::{Journal, Record};
 use super::lock::{ClusterLock, LockRequest};
 use super::mover::{Mover, MoverChoice};
 use super::moves::{MigrateOptions, SlotLog, endpoints_of};
+use super::observe::{ObserveOptions, ObserveReport, Observer};
 use super::permissions::{Duty, preflight};
 use super::poll_until;
 use crate::net::{NodeAddress, Session};
@@ -81,6 +82,8 @@ pub struct MoveOptions {
     pub raise_node_timeout: bool,
     /// Leave the slots of big keys where they are.
     pub skip_big_keys: bool,
+    /// `--observe` / `--max-latency`: measure what a client sees during the move (and hold it).
+    pub observe: Option<ObserveOptions>,
 }
 
 /// Finds the big keys of `plan` before anything changes (a legacy `mover` only) and decides what
@@ -112,14 +115,28 @@ pub async fn choose_mover(
     args: &MoveOptions,
 ) -> anyhow::Result<Mover> {
     let masters: Vec<NodeAddress> = view.loaded_masters().map(|m| m.address.clone()).collect();
-    Mover::choose(
+    let mover = Mover::choose(
         &driver.session,
         &masters,
         args.migration,
         args.rate.is_some(),
     )
     .await
-    .map_err(|reason| crate::error::UsageError(reason).into())
+    .map_err(crate::error::UsageError)?;
+    // The servers set a server-side move's pace: `--max-latency` needs the legacy mover.
+    if mover.server_side() && args.observe.is_some_and(|o| o.max_latency.is_some()) {
+        if args.migration == MoverChoice::Atomic {
+            return Err(crate::error::UsageError(
+                "--max-latency cannot hold a server-side (atomic) migration, whose pace the servers set; use --migration legacy, or --observe alone to measure it".into(),
+            )
+            .into());
+        }
+        driver.ui.hint(
+            "--max-latency: moving with the legacy mover, whose pace rcluster sets, instead of the servers' own migration",
+        );
+        return Ok(Mover::Legacy);
+    }
+    Ok(mover)
 }
 
 /// Refuses a run whose user may not send what `mover` sends, before anything changes (the probes of
@@ -195,6 +212,21 @@ pub async fn execute(
             node_timeout.as_millis()
         ));
     }
+    let stop = Arc::new(AtomicBool::new(false));
+    let aborted = Arc::new(tokio::sync::Notify::new());
+    let interrupt = tokio::spawn(stop_on_ctrl_c(
+        Arc::clone(&stop),
+        Arc::clone(&aborted),
+        Arc::clone(&driver.ui),
+    ));
+    // The baseline is measured before the first slot moves (Ctrl-C watched: a stop during it
+    // moves nothing).
+    let mut observer = args
+        .observe
+        .map(|options| start_observer(driver, view, plan, args, options));
+    if let Some(observer) = &mut observer {
+        observer.baseline_measured().await;
+    }
     let options = driver.session.options();
     let migrate = MigrateOptions {
         pipeline: args.pipeline,
@@ -207,8 +239,8 @@ pub async fn execute(
         user: options.user.clone(),
         password: options.password.clone(),
         alone: Arc::new(big_keys.alone),
+        pace: observer.as_ref().and_then(|o| o.pace.clone()),
     };
-    let stop = Arc::new(AtomicBool::new(false));
     driver.ui.event(Event::MovesStarted(MovesStart {
         slots: plan.moves.len(),
         per_slot_lines: style == Style::PerSlot,
@@ -218,12 +250,6 @@ pub async fn execute(
         Arc::clone(&journal),
         Arc::clone(&driver.ui),
         Arc::clone(&stop),
-    ));
-    let aborted = Arc::new(tokio::sync::Notify::new());
-    let interrupt = tokio::spawn(stop_on_ctrl_c(
-        Arc::clone(&stop),
-        Arc::clone(&aborted),
-        Arc::clone(&driver.ui),
     ));
     // Raised once Ctrl-C is watched, so that no interrupt leaves it raised.
     let raised = match big_keys.raise_to {
@@ -250,6 +276,10 @@ pub async fn execute(
         () = aborted.notified() => None,
     };
     interrupt.abort();
+    let observed = match observer {
+        Some(observer) if moved.is_some() => observer.finish().await,
+        _ => None,
+    };
     // The node timeout is restored on every path, the sources first (docs/big-keys.md).
     if let Some(raised) = &raised {
         let failed = super::big_keys::restore_node_timeout(&driver.session, raised).await;
@@ -308,6 +338,10 @@ pub async fn execute(
         .chain(verified.map(RunError::Handoff))
         .map(|e| e.to_string())
         .collect();
+    if let Some(observed) = &observed {
+        let known = view.loaded().map(|n| n.address.clone()).collect();
+        super::observe::delete_keys(&driver.session, known, &observed.keys).await;
+    }
     let clean = errors.is_empty() && !interrupted;
     let drained_masters = match clean && summary.slots == plan.moves.len() {
         true => super::membership::drained_masters(&driver.session, view, plan).await,
@@ -330,8 +364,31 @@ pub async fn execute(
         journal: journal.path.clone(),
         big_keys: big_key_report,
         drained_masters,
+        observe: observed,
     };
     Ok(Outcome::clean_if(report, clean))
+}
+
+/// Starts the observing client of `--observe` on every loaded node's view, its keys in the
+/// plan's slots and in others (`exec::observe`).
+fn start_observer(
+    driver: &Driver,
+    view: &ClusterView,
+    plan: &MovePlan,
+    args: &MoveOptions,
+    options: ObserveOptions,
+) -> Observer {
+    let target = super::observe::Target {
+        connect: driver.session.options().clone(),
+        known: view.loaded().map(|n| n.address.clone()).collect(),
+        moved: plan.moves.iter().map(|m| m.slot.number()).collect(),
+        ceiling: super::observe::latency::Limits {
+            window: args.window,
+            batch: args.pipeline,
+        },
+        ui: Arc::clone(&driver.ui),
+    };
+    Observer::start(target, options)
 }
 
 /// Raises `cluster-node-timeout` to `to` on every loaded node for the move (the plan's sources are
@@ -402,6 +459,9 @@ pub struct MoveRunReport {
     /// `del-node --replicate-to`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub drained_masters: Vec<super::membership::DrainedMaster>,
+    /// `--observe`: what a client saw before and during the move.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub observe: Option<ObserveReport>,
 }
 
 /// Where a bounded step stopped.

@@ -268,6 +268,11 @@ impl Printer {
                     self.print_lines(&[line]);
                 }
             }
+            (mode, Event::Latency(progress)) if !quiet => {
+                if let Some(line) = self.moves.latency(progress, mode, self.options.verbose > 0) {
+                    self.print_lines(&[line]);
+                }
+            }
             (_, Event::MovesFinished | Event::TransferFinished { .. }) => self.moves.finish(),
             (mode, Event::Transfer { what, done, total }) if !quiet => {
                 self.moves.transfer(what, done, total, mode)

@@ -3,7 +3,7 @@
 //! Driven by the printer from the engine's [`Event::SlotMoved`](crate::report::Event) events.
 
 use super::{Level, Line, Mode};
-use crate::report::{MovesStart, SlotMoved, TaskPhase};
+use crate::report::{LatencyProgress, MovesStart, SlotMoved, TaskPhase};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Mutex;
 
@@ -149,6 +149,44 @@ impl MoveDisplay {
             Some(bar) => bar.suspend(write),
             None => write(),
         }
+    }
+
+    /// The observer's figures (`--observe`): the baseline as a line on stderr; while slots move,
+    /// on the bar (or a line with `-v` when there is no bar).
+    pub fn latency(&self, progress: &LatencyProgress, mode: Mode, verbose: bool) -> Option<Line> {
+        if mode != Mode::Human {
+            return None;
+        }
+        let figures = &progress.figures;
+        if progress.phase == "baseline" {
+            return Some(Line::stderr(
+                Level::Plain,
+                format!(
+                    "client latency before the move: moved slots p50 {:.2} ms, p99 {:.2} ms; other slots p50 {:.2} ms, p99 {:.2} ms ({} samples)",
+                    figures.moved_slots.p50_ms,
+                    figures.moved_slots.p99_ms,
+                    figures.other_slots.p50_ms,
+                    figures.other_slots.p99_ms,
+                    figures.moved_slots.samples + figures.other_slots.samples
+                ),
+            ));
+        }
+        let mut text = format!(
+            "client p99 {:.2} ms (moved slots), {:.2} ms (others)",
+            figures.moved_slots.p99_ms, figures.other_slots.p99_ms
+        );
+        if let Some(recent) = progress.recent_p99_ms {
+            text.push_str(&format!(", last second {recent:.2} ms"));
+        }
+        if let (Some(window), Some(batch)) = (progress.window, progress.batch) {
+            text.push_str(&format!(", window {window}, batch {batch}"));
+        }
+        let state = self.state();
+        if let Some(bar) = &state.bar {
+            bar.set_message(format!("{} keys, {text}", state.keys));
+            return None;
+        }
+        verbose.then(|| Line::stderr(Level::Plain, text))
     }
 
     /// The run ended: the bars go away.

@@ -26,6 +26,10 @@ pub enum Recorded {
         id: String,
         phase: String,
     },
+    /// The observer's figures (`Event::Latency`): its phase.
+    Latency {
+        phase: String,
+    },
     MovesFinished,
     TransferFinished {
         what: String,
@@ -71,6 +75,9 @@ impl Recorded {
             Event::TaskPhase(TaskPhase { id, phase, .. }) => Recorded::TaskPhase {
                 id: id.clone(),
                 phase: phase.to_string(),
+            },
+            Event::Latency(progress) => Recorded::Latency {
+                phase: progress.phase.to_string(),
             },
             Event::MovesFinished => Recorded::MovesFinished,
             Event::TransferFinished { what } => Recorded::TransferFinished {

@@ -22,6 +22,7 @@ mod json;
 mod membership;
 mod metrics;
 mod migrate;
+mod observe;
 mod partition;
 mod redis_asm;
 mod redis_cli_compat;

@@ -1,6 +1,6 @@
 //! `apply`'s command line, turned into [`crate::commands::apply::Options`].
 
-use super::moves::MoveArgs;
+use super::moves::{MoveArgs, ObserveArgs};
 use crate::commands::apply::Options;
 use crate::net::NodeAddress;
 use std::path::PathBuf;
@@ -18,6 +18,8 @@ pub struct ApplyArgs {
     pub yes: bool,
     #[command(flatten)]
     pub moves: MoveArgs,
+    #[command(flatten)]
+    pub observe: ObserveArgs,
 }
 
 impl ApplyArgs {
@@ -31,7 +33,10 @@ impl ApplyArgs {
                 .map(|node| NodeAddress::parse(node, None))
                 .transpose()?,
             yes: self.yes,
-            moves: self.moves.options(),
+            moves: crate::commands::moves::MoveOptions {
+                observe: self.observe.options(),
+                ..self.moves.options()
+            },
         })
     }
 }

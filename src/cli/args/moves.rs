@@ -90,6 +90,43 @@ impl StepArgs {
     }
 }
 
+/// What a client sees while slots move (`reshard`, `rebalance`, `apply`), and a bound on it.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ObserveArgs {
+    /// Measure the latency clients see (GET/SET) before and during the move.
+    ///
+    /// A cluster-aware client sends SET and GET to keys in the slots being moved and to keys in
+    /// others (following ASK, MOVED and TRYAGAIN, as a client library does), first for a baseline
+    /// (--observe-baseline), then until the moves end; the report gives p50, p99, max, samples,
+    /// errors and redirects of each. Works with every migration method.
+    #[arg(long)]
+    pub observe: bool,
+    /// How long --observe measures the baseline before the first slot moves.
+    #[arg(long, default_value = "1s", value_parser = super::parse_duration, value_name = "TIME", hide_short_help = true)]
+    pub observe_baseline: Duration,
+    /// Hold the client's p99 under TIME, e.g. `5ms` (implies --observe).
+    ///
+    /// The mover starts at 1 slot and 10 keys per batch and doubles them while the p99 of the last
+    /// second stays under half of TIME; over TIME it halves them, then grows them slowly back
+    /// while under half of it (never above --window and --pipeline).
+    /// Moves with the legacy mover (said on stderr when the servers' own migration was
+    /// available); refused with --migration atomic, whose pace the servers set.
+    #[arg(long, value_parser = super::parse_duration, value_name = "TIME")]
+    pub max_latency: Option<Duration>,
+}
+
+impl ObserveArgs {
+    /// The observer's options; `None` without --observe or --max-latency.
+    pub fn options(&self) -> Option<crate::exec::observe::ObserveOptions> {
+        (self.observe || self.max_latency.is_some()).then_some(
+            crate::exec::observe::ObserveOptions {
+                baseline: self.observe_baseline,
+                max_latency: self.max_latency,
+            },
+        )
+    }
+}
+
 /// Keys per batch by default.
 pub const DEFAULT_PIPELINE: usize = 100;
 
@@ -111,6 +148,7 @@ impl MoveArgs {
             left_beyond_plan: None,
             raise_node_timeout: self.raise_node_timeout,
             skip_big_keys: self.skip_big_keys,
+            observe: None,
         }
     }
 

@@ -1,6 +1,6 @@
 //! `rebalance`'s command line, turned into [`crate::commands::rebalance::Options`].
 
-use super::moves::{MoveArgs, StepArgs};
+use super::moves::{MoveArgs, ObserveArgs, StepArgs};
 use super::values::BalanceArg;
 use crate::commands::rebalance::{Options, Weight};
 use crate::error::UsageError;
@@ -35,6 +35,8 @@ pub struct RebalanceArgs {
     #[command(flatten)]
     pub moves: MoveArgs,
     #[command(flatten)]
+    pub observe: ObserveArgs,
+    #[command(flatten)]
     pub step: StepArgs,
 }
 
@@ -53,7 +55,10 @@ impl RebalanceArgs {
             by: self.by.into(),
             dry_run: self.dry_run,
             yes: self.yes,
-            moves: self.moves.options(),
+            moves: crate::commands::moves::MoveOptions {
+                observe: self.observe.options(),
+                ..self.moves.options()
+            },
             step: self.step.bounds(),
         })
     }

@@ -1,6 +1,6 @@
 //! `reshard`'s command line, turned into [`crate::commands::reshard::Options`].
 
-use super::moves::{MoveArgs, StepArgs};
+use super::moves::{MoveArgs, ObserveArgs, StepArgs};
 use crate::commands::reshard::Options;
 use crate::error::UsageError;
 use crate::net::NodeAddress;
@@ -37,6 +37,8 @@ pub struct ReshardArgs {
     #[command(flatten)]
     pub moves: MoveArgs,
     #[command(flatten)]
+    pub observe: ObserveArgs,
+    #[command(flatten)]
     pub step: StepArgs,
 }
 
@@ -71,7 +73,10 @@ impl ReshardArgs {
                 .transpose()?,
             yes: self.yes,
             dry_run: self.dry_run,
-            moves: self.moves.options(),
+            moves: crate::commands::moves::MoveOptions {
+                observe: self.observe.options(),
+                ..self.moves.options()
+            },
             step: self.step.bounds(),
         })
     }

@@ -2,7 +2,9 @@
 
 use super::{Render, RenderOptions};
 use crate::commands::moves::{MoveRunReport, NothingLeft};
+use crate::exec::observe::ObserveReport;
 use crate::output::{Level, Line};
+use crate::report::LatencyFigures;
 
 impl Render for MoveRunReport {
     fn human(&self, options: &RenderOptions) -> Vec<Line> {
@@ -30,6 +32,9 @@ impl Render for MoveRunReport {
         lines.extend(self.step_line());
         if options.quiet {
             return lines;
+        }
+        if let Some(observed) = &self.observe {
+            lines.extend(observe_lines(observed));
         }
         if let Some(skipped) = self.skipped_line() {
             lines.push(skipped);
@@ -175,6 +180,62 @@ impl MoveRunReport {
             ),
         )
     }
+}
+
+/// `--observe`: a table of the client's figures per phase and class of keys, and what
+/// `--max-latency` did to the mover's pace.
+fn observe_lines(observed: &ObserveReport) -> Vec<Line> {
+    let mut table = comfy_table::Table::new();
+    table.load_style(comfy_table::presets::NOTHING);
+    table.set_header([
+        "CLIENT (GET+SET)",
+        "P50 MS",
+        "P99 MS",
+        "MAX MS",
+        "SAMPLES",
+        "ERRORS",
+        "ASK",
+        "MOVED",
+        "TRYAGAIN",
+    ]);
+    let baseline = format!("before ({} ms)", observed.baseline_ms);
+    let rows: [(&str, &str, &LatencyFigures); 4] = [
+        (&baseline, "moved slots", &observed.baseline.moved_slots),
+        (&baseline, "other slots", &observed.baseline.other_slots),
+        ("during", "moved slots", &observed.during.moved_slots),
+        ("during", "other slots", &observed.during.other_slots),
+    ];
+    for (phase, class, figures) in rows {
+        table.add_row([
+            format!("{phase}, {class}"),
+            format!("{:.2}", figures.p50_ms),
+            format!("{:.2}", figures.p99_ms),
+            format!("{:.2}", figures.max_ms),
+            figures.samples.to_string(),
+            figures.errors.to_string(),
+            figures.redirects.ask.to_string(),
+            figures.redirects.moved.to_string(),
+            figures.redirects.tryagain.to_string(),
+        ]);
+    }
+    let mut lines: Vec<Line> = table
+        .lines()
+        .map(|line| Line::plain(line.trim_end()))
+        .collect();
+    if let (Some(bound), Some(pace)) = (observed.max_latency_ms, &observed.pace) {
+        lines.push(Line::plain(format!(
+            "--max-latency {bound} ms: window {} at the end (peak {} of --window {}), batch {} at the end (peak {} of --pipeline {}); shrunk {}, grown {}",
+            pace.window_end,
+            pace.window_peak,
+            pace.window_limit,
+            pace.batch_end,
+            pace.batch_peak,
+            pace.batch_limit,
+            crate::words::counted(pace.shrunk, "time", "times"),
+            crate::words::counted(pace.grown, "time", "times"),
+        )));
+    }
+    lines
 }
 
 impl Render for NothingLeft {

@@ -105,6 +105,7 @@ fn run_report(errors: Vec<String>, interrupted: bool, agreed: bool) -> MoveRunRe
         profile: false,
         big_keys: None,
         drained_masters: vec![],
+        observe: None,
     }
 }
 
@@ -160,6 +161,52 @@ fn a_master_drained_with_replica_migration_off_gets_its_two_choices() {
     let drained = Outcome::new(drained, Exit::Ok);
     let text = views("rebalance", &[], &drained, Syntax::WithRedisCli);
     insta::assert_snapshot!("drained_master", text);
+}
+
+#[test]
+fn an_observed_run_gives_the_client_figures() {
+    use crate::exec::observe::{ObserveReport, PaceReport};
+    use crate::report::{LatencyFigures, PhaseLatency, Redirects};
+    let figures = |p50_ms, p99_ms, max_ms, samples, errors, ask, moved| LatencyFigures {
+        p50_ms,
+        p99_ms,
+        max_ms,
+        samples,
+        errors,
+        redirects: Redirects {
+            ask,
+            moved,
+            tryagain: 0,
+        },
+    };
+    let mut observed = run_report(vec![], false, true);
+    observed.observe = Some(ObserveReport {
+        baseline_ms: 1000,
+        baseline: PhaseLatency {
+            moved_slots: figures(0.11, 0.42, 0.9, 480, 0, 0, 0),
+            other_slots: figures(0.1, 0.4, 1.25, 482, 0, 0, 0),
+        },
+        during: PhaseLatency {
+            moved_slots: figures(0.35, 4.2, 9.7, 1210, 1, 37, 12),
+            other_slots: figures(0.3, 3.9, 8.0, 1214, 0, 0, 0),
+        },
+        max_latency_ms: Some(5.0),
+        pace: Some(PaceReport {
+            window_limit: 256,
+            window_peak: 64,
+            window_end: 3,
+            batch_limit: 100,
+            batch_peak: 100,
+            batch_end: 9,
+            shrunk: 9,
+            grown: 14,
+        }),
+        keys: vec![],
+    });
+    let observed = Outcome::new(observed, Exit::Ok);
+    let mut text = views("reshard", &[], &observed, Syntax::NativeOnly);
+    text.push_str(&quiet_and_verbose("reshard", &[], &observed));
+    insta::assert_snapshot!("move_run_observed", text);
 }
 
 #[test]
