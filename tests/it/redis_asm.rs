@@ -444,10 +444,17 @@ fn check_json_gives_the_verdict_in_each_of_its_four_states() {
     slow_snapshots(&cluster, source, 0);
     cluster.open_slot(source, target);
     assert_eq!(verdict(), ("repair".to_string(), 1, 1));
+    // A stopped node is unreachable, not failed: no node may flag it `fail` (and have it failed
+    // over or forgotten) however slow the checks are on a loaded machine.
+    for port in cluster.sandbox.nodes.iter().map(|n| n.port) {
+        cluster.redis(port, &["CONFIG", "SET", "cluster-node-timeout", "120000"]);
+    }
     let stopped = cluster.port(1);
     cluster.sandbox.signal(stopped, libc::SIGSTOP).unwrap();
-    let unreachable = verdict();
+    // One run gives both the JSON verdict and the exit code it maps to.
+    let unreachable = run(&["check", &seed, "--json", "--verdict-exit"]);
     cluster.sandbox.signal(stopped, libc::SIGCONT).unwrap();
-    assert_eq!(unreachable.0, "unreachable");
-    assert_eq!(unreachable.2, 2, "fail closed");
+    let doc = crate::common::json(&unreachable.stdout);
+    assert_eq!(doc["verdict"], "unreachable", "{doc}");
+    assert_eq!(unreachable.code, 2, "fail closed: {doc}");
 }
