@@ -28,7 +28,7 @@ free_base_port() {
 setup_bench() {
   bash scripts/install-deps.sh
   cargo build --release -q
-  rc_bin=$PWD/target/release/rcluster
+  rc_bin=${CARGO_TARGET_DIR:-$PWD/target}/release/rcluster
   bench_states=()
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM

@@ -13,22 +13,30 @@
 //! cancelled on both sides (the servers roll it back: the slots stay with the source); Ctrl-C
 //! cancels the same way.
 
+mod progress;
+#[cfg(test)]
+mod tests;
+
 use super::atomic::{Job, parse_redis_tasks};
 use super::failpoint;
 use super::handoff::announce_owner;
 use super::journal::LeftTask;
-use super::moves::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep};
+use super::moves::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep, TaskTimes};
 use crate::net::{NodeAddress, NodeClient, Session, concurrently, info_field};
 use crate::plan::MovePlan;
 use crate::topology::SlotSet;
+use progress::{Backoff, Tally};
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How often a task's state is read (a STATUS is a few microseconds of the server's time; the
-/// wait between a task's end and its report is half this on average).
-const POLL: Duration = Duration::from_millis(2);
+/// How often a task's state is read: 1 ms after a change, doubling while nothing changes, up to
+/// 4 ms (a STATUS is a few microseconds of the server's time; the wait between a task's end and its
+/// report is at most the current wait).
+fn poll() -> Backoff {
+    Backoff::new(Duration::from_millis(1), Duration::from_millis(4))
+}
 
 /// One task: the slots `source` gives `target`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,24 +104,53 @@ pub async fn execute_redis_asm(
     stop: Arc<AtomicBool>,
 ) -> (MoveSummary, Vec<MoveError>) {
     let started = Instant::now();
+    let pairs = pairs_of(plan);
+    // Every pair's keys counted at once before the first task: the ETA's total, and each slot's
+    // count in the report.
+    let counts = concurrently(pairs.clone(), |pair| {
+        let session = Arc::clone(&session);
+        let source = endpoints[&pair.source].address.clone();
+        async move { count_keys(&session, &source, &pair.slots).await }
+    })
+    .await;
+    let keys_total = counts.iter().flatten().flatten().sum();
+    let mut counted: HashMap<(String, String), Result<Vec<u64>, String>> = pairs
+        .iter()
+        .map(|p| (p.source.clone(), p.target.clone()))
+        .zip(counts)
+        .collect();
     let runner = Arc::new(TaskRunner {
         session,
         endpoints,
         progress,
         stop,
         no_progress_limit,
+        tally: Tally::new(plan.moves.len(), keys_total),
+        times: Mutex::new(TaskTimes {
+            count: started.elapsed().as_secs_f64(),
+            ..TaskTimes::default()
+        }),
     });
     let mut summary = MoveSummary::default();
     let mut errors = Vec::new();
-    for (n, wave) in waves(pairs_of(plan)).into_iter().enumerate() {
+    for (n, wave) in waves(pairs).into_iter().enumerate() {
         // `--max-time` lets the first wave start, so each step makes progress.
         let out_of_time = n > 0 && deadline.is_some_and(|d| Instant::now() >= d);
         if runner.stop.load(Ordering::SeqCst) || !errors.is_empty() || out_of_time {
             break;
         }
-        let results = concurrently(wave, |pair| {
+        let wave: Vec<(Pair, Result<Vec<u64>, String>)> = wave
+            .into_iter()
+            .map(|pair| {
+                let keys = counted
+                    .remove(&(pair.source.clone(), pair.target.clone()))
+                    .unwrap_or_else(|| Err("no key count".into()));
+                (pair, keys)
+            })
+            .collect();
+        let results = concurrently(wave, |(pair, keys)| {
             let runner = Arc::clone(&runner);
-            async move { runner.run(pair).await }
+            async move { runner.run(pair, keys).await }
         })
         .await;
         for outcome in results {
@@ -121,7 +158,22 @@ pub async fn execute_redis_asm(
         }
     }
     summary.seconds = started.elapsed().as_secs_f64();
+    summary.tasks = Some(runner.times().clone());
     (summary, errors)
+}
+
+/// The keys of `slots` on `source`, one count per slot.
+async fn count_keys(
+    session: &Arc<Session>,
+    source: &NodeAddress,
+    slots: &SlotSet,
+) -> Result<Vec<u64>, String> {
+    let numbers: Vec<u16> = slots.iter().map(|s| s.number()).collect();
+    let mut client = session.client(source).await.map_err(|e| e.to_string())?;
+    client
+        .count_keys_in_slots(&numbers)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// What to do with a task an interrupted run left.
@@ -145,12 +197,15 @@ pub async fn conclude_left_tasks(
     progress: Arc<SlotLog>,
 ) -> (MoveSummary, Vec<MoveError>) {
     let started = Instant::now();
+    let slots_total = tasks.iter().map(|t| task_slots(t).len()).sum();
     let runner = Arc::new(TaskRunner {
         session,
         endpoints,
         progress,
         stop: Arc::new(AtomicBool::new(false)),
         no_progress_limit,
+        tally: Tally::new(slots_total, 0),
+        times: Mutex::new(TaskTimes::default()),
     });
     let mut summary = MoveSummary::default();
     let mut errors = Vec::new();
@@ -222,10 +277,24 @@ struct TaskRunner {
     progress: Arc<SlotLog>,
     stop: Arc<AtomicBool>,
     no_progress_limit: Duration,
+    /// Slots and keys settled, for the ETA.
+    tally: Tally,
+    /// Where the time went (the profile).
+    times: Mutex<TaskTimes>,
 }
 
 impl TaskRunner {
-    async fn run(&self, pair: Pair) -> TaskOutcome {
+    fn times(&self) -> std::sync::MutexGuard<'_, TaskTimes> {
+        self.times.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds the time since `*since` to the profile's `field`, and restarts `since`.
+    fn spent(&self, since: &mut Instant, field: fn(&mut TaskTimes) -> &mut f64) {
+        *field(&mut self.times()) += since.elapsed().as_secs_f64();
+        *since = Instant::now();
+    }
+
+    async fn run(&self, pair: Pair, keys: Result<Vec<u64>, String>) -> TaskOutcome {
         let source = &self.endpoints[&pair.source];
         let target = &self.endpoints[&pair.target];
         let numbers: Vec<u16> = pair.slots.iter().map(|s| s.number()).collect();
@@ -237,13 +306,19 @@ impl TaskRunner {
             Ok(clients) => clients,
             Err(error) => return fail(error.to_string(), SlotStep::Untouched),
         };
-        let keys = match on_source.count_keys_in_slots(&numbers).await {
+        let keys = match keys {
             Ok(counts) => counts,
-            Err(error) => return fail(error.to_string(), SlotStep::Untouched),
+            Err(error) => return fail(error, SlotStep::Untouched),
         };
+        let task_keys: u64 = keys.iter().sum();
+        let mut since = Instant::now();
         let id = match self.start(&mut on_target, &pair).await {
             Ok(Some(id)) => id,
-            Ok(None) => return self.finished(&pair, &numbers, &keys, Vec::new()).await,
+            Ok(None) => {
+                return self
+                    .finished(&pair, &numbers, &keys, Vec::new(), None)
+                    .await;
+            }
             Err(reason) => return fail(reason, SlotStep::Untouched),
         };
         self.progress.task_started(LeftTask {
@@ -252,8 +327,9 @@ impl TaskRunner {
             target: pair.target.clone(),
             slots: pair.slots.to_compact(),
         });
+        self.spent(&mut since, |t| &mut t.start);
         failpoint::pause("after-task-start").await;
-        match self.follow(&mut on_target, &id, &pair).await {
+        match self.follow(&mut on_target, &id, &pair, task_keys).await {
             Followed::Completed => {}
             Followed::Failed(reason) => {
                 self.cancel(&mut on_source, &mut on_target, &id).await;
@@ -275,12 +351,16 @@ impl TaskRunner {
                 };
             }
         }
-        let notes = match self.settle(&mut on_source, &id, &pair).await {
+        self.spent(&mut since, |t| &mut t.destination);
+        let notes = match self.settle(&mut on_source, &id, &pair, task_keys).await {
             Ok(()) => Vec::new(),
             Err(reason) => return fail(reason, SlotStep::Assigned),
         };
-        let outcome = self.finished(&pair, &numbers, &keys, notes).await;
-        self.progress.task_ended(&id);
+        self.spent(&mut since, |t| &mut t.settle);
+        let outcome = self
+            .finished(&pair, &numbers, &keys, notes, Some(&id))
+            .await;
+        self.spent(&mut since, |t| &mut t.report);
         outcome
     }
 
@@ -328,7 +408,7 @@ impl TaskRunner {
                 };
             }
         } else {
-            match self.follow(&mut on_target, id, &pair).await {
+            match self.follow(&mut on_target, id, &pair, 0).await {
                 Followed::Completed => {}
                 Followed::Failed(reason) => {
                     self.cancel(&mut on_source, &mut on_target, id).await;
@@ -343,7 +423,7 @@ impl TaskRunner {
                 }
             }
         }
-        if let Err(reason) = self.settle(&mut on_source, id, &pair).await {
+        if let Err(reason) = self.settle(&mut on_source, id, &pair, 0).await {
             return fail(reason, SlotStep::Assigned);
         }
         let numbers: Vec<u16> = pair.slots.iter().map(|s| s.number()).collect();
@@ -351,21 +431,21 @@ impl TaskRunner {
             .count_keys_in_slots(&numbers)
             .await
             .unwrap_or_default();
-        let outcome = self.finished(&pair, &numbers, &keys, Vec::new()).await;
-        self.progress.task_ended(id);
-        outcome
+        self.finished(&pair, &numbers, &keys, Vec::new(), Some(id))
+            .await
     }
 
     /// Reads the destination's state of `id` until it is final (after a cancel), bounded by the
     /// no-progress limit: the last state read, `None` once the destination forgot it.
     async fn wait_final(&self, target: &mut NodeClient, id: &str) -> Option<String> {
         let deadline = Instant::now() + self.no_progress_limit;
+        let mut poll = poll();
         loop {
             let state = task_state(target, id).await.ok().flatten()?;
             if state.finished() || Instant::now() > deadline {
                 return Some(state.state);
             }
-            tokio::time::sleep(POLL).await;
+            poll.sleep().await;
         }
     }
 
@@ -379,6 +459,7 @@ impl TaskRunner {
             words.push(last.number().to_string());
         }
         let deadline = Instant::now() + self.no_progress_limit;
+        let mut poll = poll();
         loop {
             match target.command_reply(&words).await {
                 Ok(Ok(reply)) => {
@@ -390,7 +471,7 @@ impl TaskRunner {
                 Ok(Err(text))
                     if text.contains("already in progress") && Instant::now() < deadline =>
                 {
-                    tokio::time::sleep(POLL).await;
+                    poll.sleep().await;
                 }
                 Ok(Err(text)) => {
                     return Err(format!(
@@ -405,11 +486,12 @@ impl TaskRunner {
 
     /// Polls the destination until the task ends, Ctrl-C stops the run, or its state has not
     /// changed for the no-progress limit.
-    async fn follow(&self, target: &mut NodeClient, id: &str, pair: &Pair) -> Followed {
+    async fn follow(&self, target: &mut NodeClient, id: &str, pair: &Pair, keys: u64) -> Followed {
         let mut shown: Option<Phase> = None;
         let mut last: Option<String> = None;
         let mut changed = Instant::now();
         let mut received = Received::default();
+        let mut poll = poll();
         loop {
             if self.stop.load(Ordering::SeqCst) {
                 return Followed::Stopped;
@@ -424,10 +506,11 @@ impl TaskRunner {
             if last.as_ref() != Some(&state.state) {
                 changed = Instant::now();
                 last = Some(state.state.clone());
+                poll.reset();
             }
             let phase = Phase::of(&state.state);
             if shown != Some(phase) && phase != Phase::Ended {
-                self.show_phase(pair, id, phase);
+                self.show_phase(pair, id, phase, keys);
                 shown = Some(phase);
             }
             if Phase::of(&state.state) == Phase::Snapshot && received.grew(target).await {
@@ -447,20 +530,28 @@ impl TaskRunner {
             if changed.elapsed() > self.no_progress_limit {
                 return Followed::Failed(stalled(id, &state.state, self.no_progress_limit));
             }
-            tokio::time::sleep(POLL).await;
+            poll.sleep().await;
         }
     }
 
     /// The success gate after the destination completed: the source's side completed too, and its
     /// trim of the moved keys finished. A move issued before that races with the source.
-    async fn settle(&self, source: &mut NodeClient, id: &str, pair: &Pair) -> Result<(), String> {
+    async fn settle(
+        &self,
+        source: &mut NodeClient,
+        id: &str,
+        pair: &Pair,
+        keys: u64,
+    ) -> Result<(), String> {
         let deadline = Instant::now() + self.no_progress_limit;
         let mut shown = false;
+        let mut poll = poll();
         loop {
             let (side, trimming) = source_side(source, id).await?;
             if trimming && !shown {
-                self.show_phase(pair, id, Phase::Trim);
+                self.show_phase(pair, id, Phase::Trim, keys);
                 shown = true;
+                poll.reset();
             }
             match side {
                 Some(state) if state.finished() && state.state != "completed" => {
@@ -480,7 +571,7 @@ impl TaskRunner {
                     self.no_progress_limit
                 ));
             }
-            tokio::time::sleep(POLL).await;
+            poll.sleep().await;
         }
     }
 
@@ -496,13 +587,19 @@ impl TaskRunner {
     }
 
     /// Shows that the task `id` of `pair` entered `phase`.
-    fn show_phase(&self, pair: &Pair, id: &str, phase: Phase) {
+    /// With the task's `keys` (counted before), the run's slots done and its ETA.
+    fn show_phase(&self, pair: &Pair, id: &str, phase: Phase, keys: u64) {
+        let seen = self.tally.seen();
         self.progress.task_phase(&crate::report::TaskPhase {
             id: id.to_string(),
             source: self.endpoints[&pair.source].address.to_string(),
             target: self.endpoints[&pair.target].address.to_string(),
             slot_count: pair.slots.len(),
             phase: phase.name(),
+            keys,
+            slots_done: seen.slots_done,
+            slots_total: seen.slots_total,
+            eta_seconds: seen.eta_seconds,
         });
     }
 
@@ -515,13 +612,15 @@ impl TaskRunner {
         let _ = tokio::join!(target.command_reply(&words), source.command_reply(&words));
     }
 
-    /// The pair's slots journaled and reported, the other masters told the owner.
+    /// The pair's slots journaled (with the end of task `ended`, in one sync) and reported, the
+    /// other masters told the owner meanwhile.
     async fn finished(
         &self,
         pair: &Pair,
         numbers: &[u16],
         keys: &[u64],
         notes: Vec<String>,
+        ended: Option<&str>,
     ) -> TaskOutcome {
         let done: Vec<SlotDone> = numbers
             .iter()
@@ -534,24 +633,59 @@ impl TaskRunner {
             })
             .collect();
         let (source, target) = (&self.endpoints[&pair.source], &self.endpoints[&pair.target]);
-        self.progress.slots_done(&done, source, target);
+        // The journal's sync (off the runtime's thread) while the other masters are told; the
+        // slots are shown only once journaled.
+        let journaled = {
+            let (progress, done, ended) = (
+                Arc::clone(&self.progress),
+                done.clone(),
+                ended.map(str::to_string),
+            );
+            tokio::task::spawn_blocking(move || {
+                progress.journal_slots_done(&done, ended.as_deref());
+            })
+        };
+        let told = self.tell_bystanders(pair, numbers).await;
+        if journaled.await.is_err() {
+            // The blocking task panicked: journal on this thread instead.
+            self.progress.journal_slots_done(&done, ended);
+        }
+        self.progress.show_slots_done(&done, source, target);
+        self.tally.settled(done.len(), keys.iter().sum());
+        let notes = notes.into_iter().chain(told).collect();
+        TaskOutcome {
+            done,
+            errors: Vec::new(),
+            notes,
+        }
+    }
+
+    /// The masters outside `pair` told the destination owns `numbers`, for the slots their table
+    /// does not show so yet (the destination's claim, with its greater epoch, usually reached them
+    /// already; a table that cannot be read is told every slot). They hold no key of these slots:
+    /// they record the claim gossip would bring (docs/handoff.md, nodes left to gossip).
+    async fn tell_bystanders(&self, pair: &Pair, numbers: &[u16]) -> Vec<String> {
         let bystanders: Vec<NodeAddress> = self
             .endpoints
             .values()
             .filter(|e| e.id != pair.target && e.id != pair.source)
             .map(|e| e.address.clone())
             .collect();
-        // They hold no key of these slots and the destination won them with a greater epoch: they
-        // record the claim gossip would bring (docs/handoff.md, nodes left to gossip).
-        let notes = notes
-            .into_iter()
-            .chain(announce_owner(&self.session, bystanders, numbers, &pair.target).await)
-            .collect();
-        TaskOutcome {
-            done,
-            errors: Vec::new(),
-            notes,
+        let tables = crate::topology::load::load_tables(&self.session, &bystanders).await;
+        let mut notes = Vec::new();
+        for (address, table) in bystanders.into_iter().zip(tables) {
+            let untold: Vec<u16> = numbers
+                .iter()
+                .copied()
+                .filter(|&number| !names_owner(table.as_deref(), number, &pair.target))
+                .collect();
+            if !untold.is_empty() {
+                notes.extend(
+                    announce_owner(&self.session, vec![address], &untold, &pair.target).await,
+                );
+            }
         }
+        notes
     }
 
     fn errors(&self, pair: &Pair, reason: &str, step: SlotStep) -> Vec<MoveError> {
@@ -566,6 +700,19 @@ impl TaskRunner {
             })
             .collect()
     }
+}
+
+/// Whether `table` (a node's own `CLUSTER NODES`, `None` when unread) gives slot `number` to
+/// `owner`.
+fn names_owner(table: Option<&[crate::topology::NodeEntry]>, number: u16, owner: &str) -> bool {
+    let Some(slot) = crate::topology::Slot::new(u64::from(number)) else {
+        return false;
+    };
+    table.is_some_and(|entries| {
+        entries
+            .iter()
+            .any(|e| e.id == owner && e.slots.contains(slot))
+    })
 }
 
 /// Where a task is, from the destination's state (`asmTaskStateToString` in Redis's
@@ -697,65 +844,4 @@ async fn source_side(source: &mut NodeClient, id: &str) -> Result<(Option<Job>, 
 /// Whether `info` (a `CLUSTER INFO` text) shows a trim of moved keys still running.
 fn trim_running(info: &str) -> bool {
     info_field(info, "cluster_slot_migration_active_trim_running").is_some_and(|v| v.trim() != "0")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::plan::SlotMove;
-    use crate::topology::Slot;
-
-    fn step(slot: u64, source: &str, target: &str) -> SlotMove {
-        SlotMove {
-            slot: Slot::new(slot).unwrap(),
-            source: source.into(),
-            target: target.into(),
-        }
-    }
-
-    #[test]
-    fn one_task_per_pair_and_no_node_twice_in_a_wave() {
-        let plan = MovePlan {
-            moves: vec![
-                step(0, "a", "d"),
-                step(1, "a", "d"),
-                step(5000, "b", "d"),
-                step(9000, "c", "e"),
-                step(9001, "c", "e"),
-            ],
-        };
-        let pairs = pairs_of(&plan);
-        assert_eq!(pairs.len(), 3);
-        assert_eq!(pairs[0].slots.len(), 2);
-        let waves = waves(pairs);
-        assert_eq!(waves.len(), 2, "b->d waits for a->d");
-        assert_eq!(waves[0].len(), 2, "a->d and c->e share no node");
-        for wave in &waves {
-            let mut nodes = BTreeSet::new();
-            for pair in wave {
-                assert!(nodes.insert(pair.source.clone()) && nodes.insert(pair.target.clone()));
-            }
-        }
-    }
-
-    #[test]
-    fn status_replies_are_read_in_both_protocols() {
-        let bulk = |t: &str| redis::Value::BulkString(t.as_bytes().to_vec());
-        let resp2 = redis::Value::Array(vec![redis::Value::Array(vec![
-            bulk("id"),
-            bulk("33d0"),
-            bulk("state"),
-            bulk("completed"),
-            bulk("last_error"),
-            bulk(""),
-        ])]);
-        assert_eq!(parse_redis_tasks(&resp2)[0].state, "completed");
-        assert!(parse_redis_tasks(&redis::Value::Array(vec![])).is_empty());
-        assert!(trim_running(
-            "cluster_slot_migration_active_trim_running:1\r\n"
-        ));
-        assert!(!trim_running(
-            "cluster_slot_migration_active_trim_running:0\r\n"
-        ));
-    }
 }
