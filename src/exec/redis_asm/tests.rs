@@ -1,6 +1,8 @@
 //! The pairing and the waves, `STATUS` replies, the trim field, the owner a table names.
 
+use super::status::trim_running;
 use super::*;
+use crate::exec::atomic::parse_redis_tasks;
 use crate::plan::SlotMove;
 use crate::topology::Slot;
 
