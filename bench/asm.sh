@@ -76,7 +76,7 @@ move() {
       "$(awk -v w="$ms" -v t="$tasks" 'BEGIN { printf "%.2f", w / t }')"
     settle=$(sed -n 's/.*settle (source completed, trim) \([0-9.]*\).*/\1/p' "$state/stderr")
     if [ -n "$settle" ]; then
-      trim=$(awk -v s="$settle" -v g="$gap" 'BEGIN { t = s * 1000 - g; printf "%d", t > 0 ? t : 0 }')
+      trim=$(awk -v s="$settle" -v g="$gap" 'BEGIN { t = s * 1000 - g; printf "%d", (t > 0 ? t : 0) }')
       printf '; with the trim after it %d ms, wall/that %s' $((tasks + trim)) \
         "$(awk -v w="$ms" -v t=$((tasks + trim)) 'BEGIN { printf "%.2f", w / t }')"
     fi

@@ -9,9 +9,12 @@
 //! so tasks run in waves where no node appears twice. A task succeeds only once it is **settled**:
 //! `completed` on the destination, then on the source, and the source's trim of the moved keys
 //! finished (`cluster_slot_migration_active_trim_running:0`); the masters outside it are then told
-//! the new owner. A task that fails, or whose state does not change for the no-progress limit, is
-//! cancelled on both sides (the servers roll it back: the slots stay with the source); Ctrl-C
-//! cancels the same way.
+//! the new owner (those slots their table does not show so yet). A task that fails, or whose state
+//! does not change for the no-progress limit, is cancelled on both sides (the servers roll it
+//! back: the slots stay with the source); Ctrl-C cancels the same way. Each phase a task enters is
+//! shown with the run's slots done and an ETA from the keys counted before the first task
+//! (`progress`); `status` reads what the servers say. Called by `exec::mover` (a run) and by
+//! `exec::run::conclude_left_tasks` (`resume`, `fix`).
 
 mod progress;
 mod status;
