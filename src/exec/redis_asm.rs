@@ -109,31 +109,19 @@ pub async fn execute_redis_asm(
 ) -> (MoveSummary, Vec<MoveError>) {
     let started = Instant::now();
     let pairs = pairs_of(plan);
-    // Every pair's keys counted at once before the first task: the ETA's total, and each slot's
-    // count in the report.
-    let counts = concurrently(pairs.clone(), |pair| {
-        let session = Arc::clone(&session);
-        let source = endpoints[&pair.source].address.clone();
-        async move { count_keys(&session, &source, &pair.slots).await }
-    })
-    .await;
-    let keys_total = counts.iter().flatten().flatten().sum();
-    let mut counted: HashMap<(String, String), Result<Vec<u64>, String>> = pairs
-        .iter()
-        .map(|p| (p.source.clone(), p.target.clone()))
-        .zip(counts)
-        .collect();
+    let tally = Arc::new(Tally::new(plan.moves.len()));
+    let counted = count_pairs(&session, &endpoints, &pairs, Arc::clone(&tally));
+    // The counts' pipelines go out before the first IMPORT.
+    tokio::task::yield_now().await;
     let runner = Arc::new(TaskRunner {
         session,
         endpoints,
         progress,
         stop,
         no_progress_limit,
-        tally: Tally::new(plan.moves.len(), keys_total),
-        times: Mutex::new(TaskTimes {
-            count: started.elapsed().as_secs_f64(),
-            ..TaskTimes::default()
-        }),
+        tally,
+        times: Mutex::new(TaskTimes::default()),
+        counted,
     });
     let mut summary = MoveSummary::default();
     let mut errors = Vec::new();
@@ -143,18 +131,9 @@ pub async fn execute_redis_asm(
         if runner.stop.load(Ordering::SeqCst) || !errors.is_empty() || out_of_time {
             break;
         }
-        let wave: Vec<(Pair, Result<Vec<u64>, String>)> = wave
-            .into_iter()
-            .map(|pair| {
-                let keys = counted
-                    .remove(&(pair.source.clone(), pair.target.clone()))
-                    .unwrap_or_else(|| Err("no key count".into()));
-                (pair, keys)
-            })
-            .collect();
-        let results = concurrently(wave, |(pair, keys)| {
+        let results = concurrently(wave, |pair| {
             let runner = Arc::clone(&runner);
-            async move { runner.run(pair, keys).await }
+            async move { runner.run(pair).await }
         })
         .await;
         for outcome in results {
@@ -162,8 +141,54 @@ pub async fn execute_redis_asm(
         }
     }
     summary.seconds = started.elapsed().as_secs_f64();
-    summary.tasks = Some(runner.times().clone());
+    let mut times = runner.times().clone();
+    times.count = runner.counted.borrow().as_ref().map_or(0.0, |c| c.seconds);
+    summary.tasks = Some(times);
     (summary, errors)
+}
+
+/// The keys of every pair's slots, counted on its source (all pairs at once), once counted.
+struct Counted {
+    keys: HashMap<(String, String), Vec<u64>>,
+    /// How long the counting took (beside the first tasks, not before them).
+    seconds: f64,
+}
+
+/// Counts every pair's keys on its source in a task of its own, beside the first tasks' start:
+/// a task's keys leave its source only with the trim after it completed, so a count taken while
+/// it starts is the count before the move. The counts are informational (the report's keys, the
+/// ETA's total in `tally`): a count that fails is empty. The receiver sees them once all are in.
+fn count_pairs(
+    session: &Arc<Session>,
+    endpoints: &HashMap<String, Endpoint>,
+    pairs: &[Pair],
+    tally: Arc<Tally>,
+) -> tokio::sync::watch::Receiver<Option<Arc<Counted>>> {
+    let (send, counted) = tokio::sync::watch::channel(None);
+    let work: Vec<(Pair, NodeAddress)> = pairs
+        .iter()
+        .map(|p| (p.clone(), endpoints[&p.source].address.clone()))
+        .collect();
+    let session = Arc::clone(session);
+    tokio::spawn(async move {
+        let started = Instant::now();
+        let counts = concurrently(work, |(pair, source)| {
+            let session = Arc::clone(&session);
+            async move {
+                let keys = count_keys(&session, &source, &pair.slots)
+                    .await
+                    .unwrap_or_default();
+                ((pair.source, pair.target), keys)
+            }
+        })
+        .await;
+        tally.set_keys_total(counts.iter().flat_map(|(_, keys)| keys).sum());
+        let _ = send.send(Some(Arc::new(Counted {
+            keys: counts.into_iter().collect(),
+            seconds: started.elapsed().as_secs_f64(),
+        })));
+    });
+    counted
 }
 
 /// The keys of `slots` on `source`, one count per slot.
@@ -208,8 +233,10 @@ pub async fn conclude_left_tasks(
         progress,
         stop: Arc::new(AtomicBool::new(false)),
         no_progress_limit,
-        tally: Tally::new(slots_total, 0),
+        tally: Arc::new(Tally::new(slots_total)),
         times: Mutex::new(TaskTimes::default()),
+        // A concluded task's keys are counted on its destination once it settled.
+        counted: tokio::sync::watch::channel(None).1,
     });
     let mut summary = MoveSummary::default();
     let mut errors = Vec::new();
@@ -282,9 +309,11 @@ struct TaskRunner {
     stop: Arc<AtomicBool>,
     no_progress_limit: Duration,
     /// Slots and keys settled, for the ETA.
-    tally: Tally,
+    tally: Arc<Tally>,
     /// Where the time went (the profile).
     times: Mutex<TaskTimes>,
+    /// The keys of each pair, once counted (`count_pairs`).
+    counted: tokio::sync::watch::Receiver<Option<Arc<Counted>>>,
 }
 
 impl TaskRunner {
@@ -298,7 +327,19 @@ impl TaskRunner {
         *since = Instant::now();
     }
 
-    async fn run(&self, pair: Pair, keys: Result<Vec<u64>, String>) -> TaskOutcome {
+    /// The keys of `pair`'s slots on its source, once counted (none when the count failed).
+    async fn keys_of(&self, pair: &Pair) -> Vec<u64> {
+        let mut counted = self.counted.clone();
+        let Ok(seen) = counted.wait_for(Option::is_some).await else {
+            return Vec::new();
+        };
+        seen.as_ref()
+            .and_then(|c| c.keys.get(&(pair.source.clone(), pair.target.clone())))
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    async fn run(&self, pair: Pair) -> TaskOutcome {
         let source = &self.endpoints[&pair.source];
         let target = &self.endpoints[&pair.target];
         let numbers: Vec<u16> = pair.slots.iter().map(|s| s.number()).collect();
@@ -310,15 +351,11 @@ impl TaskRunner {
             Ok(clients) => clients,
             Err(error) => return fail(error.to_string(), SlotStep::Untouched),
         };
-        let keys = match keys {
-            Ok(counts) => counts,
-            Err(error) => return fail(error, SlotStep::Untouched),
-        };
-        let task_keys: u64 = keys.iter().sum();
         let mut since = Instant::now();
         let id = match self.start(&mut on_target, &pair).await {
             Ok(Some(id)) => id,
             Ok(None) => {
+                let keys = self.keys_of(&pair).await;
                 return self
                     .finished(&pair, &numbers, &keys, Vec::new(), None)
                     .await;
@@ -332,6 +369,8 @@ impl TaskRunner {
             slots: pair.slots.to_compact(),
         });
         self.spent(&mut since, |t| &mut t.start);
+        let keys = self.keys_of(&pair).await;
+        let task_keys: u64 = keys.iter().sum();
         failpoint::pause("after-task-start").await;
         match self.follow(&mut on_target, &id, &pair, task_keys).await {
             Followed::Completed => {}

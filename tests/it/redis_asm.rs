@@ -465,6 +465,10 @@ fn progress_events_carry_the_phase_slots_done_and_an_eta() {
     });
     cluster.write_keys(3000);
     let before = cluster.dump_all();
+    // About 0.1 s a task, so that each is seen in a phase before it completes.
+    for port in [cluster.port(1), cluster.port(2)] {
+        slow_snapshots(&cluster, port, 500);
+    }
     let moved = run(&[
         "reshard",
         &cluster.seed(),
@@ -514,6 +518,9 @@ fn progress_events_carry_the_phase_slots_done_and_an_eta() {
             .all(|e| e["eta_seconds"].is_null()),
         "no rate before the first task settles: {phases:?}"
     );
+    for port in [cluster.port(1), cluster.port(2)] {
+        slow_snapshots(&cluster, port, 0);
+    }
     assert_clean(&cluster.seed());
     assert_same_keys(&before, &cluster.dump_all());
 }

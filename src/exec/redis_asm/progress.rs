@@ -19,7 +19,8 @@ pub fn eta(total: u64, done: u64, elapsed: Duration) -> Option<Duration> {
 pub struct Tally {
     started: Instant,
     slots_total: usize,
-    keys_total: u64,
+    /// Set once the keys are counted.
+    keys_total: std::sync::OnceLock<u64>,
     done: Mutex<(usize, u64)>,
 }
 
@@ -32,14 +33,19 @@ pub struct Seen {
 }
 
 impl Tally {
-    /// A run of `slots_total` slots holding `keys_total` keys (counted before its first task).
-    pub fn new(slots_total: usize, keys_total: u64) -> Tally {
+    /// A run of `slots_total` slots.
+    pub fn new(slots_total: usize) -> Tally {
         Tally {
             started: Instant::now(),
             slots_total,
-            keys_total,
+            keys_total: std::sync::OnceLock::new(),
             done: Mutex::new((0, 0)),
         }
+    }
+
+    /// The run's slots hold `keys` keys (counted as its first tasks start).
+    pub fn set_keys_total(&self, keys: u64) {
+        let _ = self.keys_total.set(keys);
     }
 
     fn done(&self) -> std::sync::MutexGuard<'_, (usize, u64)> {
@@ -56,9 +62,9 @@ impl Tally {
     pub fn seen(&self) -> Seen {
         let (slots_done, keys_done) = *self.done();
         // A run whose counted keys are all moved but has slots left (empty ones) says nothing.
-        let eta = match (self.keys_total, keys_done) {
-            (0, _) => None,
-            (total, done) => eta(total, done, self.started.elapsed()),
+        let eta = match self.keys_total.get() {
+            None | Some(0) => None,
+            Some(&total) => eta(total, keys_done, self.started.elapsed()),
         };
         Seen {
             slots_done,
@@ -118,7 +124,8 @@ mod tests {
 
     #[test]
     fn the_tally_counts_settled_tasks_and_has_no_eta_before_the_first() {
-        let tally = Tally::new(4096, 100_000);
+        let tally = Tally::new(4096);
+        tally.set_keys_total(100_000);
         let before = tally.seen();
         assert_eq!((before.slots_done, before.slots_total), (0, 4096));
         assert_eq!(before.eta_seconds, None);
@@ -126,11 +133,9 @@ mod tests {
         let after = tally.seen();
         assert_eq!(after.slots_done, 1365);
         assert!(after.eta_seconds.is_some_and(|s| s >= 0.0));
-        assert_eq!(
-            Tally::new(10, 0).seen().eta_seconds,
-            None,
-            "no keys counted"
-        );
+        let uncounted = Tally::new(10);
+        uncounted.settled(5, 10);
+        assert_eq!(uncounted.seen().eta_seconds, None, "no keys counted yet");
     }
 
     #[test]
