@@ -5,7 +5,9 @@
 # engine (--migration legacy) and rcluster's default (the servers' own CLUSTER MIGRATION), ${RUNS:-2}
 # rounds, each run moving the slots back the other way. For the default it also prints the servers'
 # own task time (CLUSTER MIGRATION STATUS on both sides: from the task's creation to the later
-# end_time) and rcluster's wall time over it. Then it adds an empty 4th master and times `rebalance --use-empty-masters` onto
+# end_time) and rcluster's wall time over it; then the same with the source's trim of the moved keys
+# after its end_time, which the settle gate waits for (rcluster's RCLUSTER_PROFILE settle time less
+# the time from the destination's end_time to the source's, so an upper bound by the gate's polling). Then it adds an empty 4th master and times `rebalance --use-empty-masters` onto
 # it with the same three tools (the master drained back, untimed, between runs).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -35,7 +37,8 @@ now() { date +%s%N; }
 # task_ms SINCE_MS: the servers' own time of the tasks created since SINCE_MS, from every master's
 # CLUSTER MIGRATION STATUS: per task id, from its creation on the destination to the later of its
 # two sides' end_time (the source finishes after the destination), summed over the tasks (they run
-# one after the other when they share a node, as here).
+# one after the other when they share a node, as here); then, summed the same way, the time from
+# the earlier end_time to the later.
 task_ms() {
   local port
   for port in "${ports[@]}"; do
@@ -43,28 +46,40 @@ task_ms() {
   done | awk -v since="$1" '
     $1 == "id" { id = $2 }
     $1 == "create_time" { if (!(id in created) || $2 < created[id]) created[id] = $2 }
-    $1 == "end_time" { if ($2 > ended[id]) ended[id] = $2 }
+    $1 == "end_time" {
+      if ($2 > ended[id]) ended[id] = $2
+      if (!(id in first) || $2 < first[id]) first[id] = $2
+    }
     END {
-      for (t in created) if (created[t] >= since && ended[t] > 0) total += ended[t] - created[t]
-      print total + 0
+      for (t in created) if (created[t] >= since && ended[t] > 0) {
+        total += ended[t] - created[t]
+        gap += ended[t] - first[t]
+      }
+      print total + 0, gap + 0
     }'
 }
 # move NAME FROM_PORT TO_PORT COMMAND...: run COMMAND, print its time and the keys TO_PORT gained.
 move() {
-  local name=$1 to=$3 before t0 t1 ms moved since tasks
+  local name=$1 to=$3 before t0 t1 ms moved since tasks gap settle trim
   shift 3
   before=$("$cli" -p "$to" dbsize)
   since=$(($(date +%s%N) / 1000000))
   t0=$(now)
-  "$@" >/dev/null 2>&1
+  RCLUSTER_PROFILE=1 "$@" >/dev/null 2>"$state/stderr"
   t1=$(now)
   moved=$(($("$cli" -p "$to" dbsize) - before))
   ms=$(((t1 - t0) / 1000000))
-  tasks=$(task_ms "$since")
+  read -r tasks gap < <(task_ms "$since")
   printf '%-34s %6d ms, %7d keys, %8d keys/s' "$name" "$ms" "$moved" $((moved * 1000 / (ms + 1)))
   if [ "$tasks" -gt 0 ]; then
     printf ', servers'"'"' task time %d ms, wall/task %s' "$tasks" \
       "$(awk -v w="$ms" -v t="$tasks" 'BEGIN { printf "%.2f", w / t }')"
+    settle=$(sed -n 's/.*settle (source completed, trim) \([0-9.]*\).*/\1/p' "$state/stderr")
+    if [ -n "$settle" ]; then
+      trim=$(awk -v s="$settle" -v g="$gap" 'BEGIN { t = s * 1000 - g; printf "%d", (t > 0 ? t : 0) }')
+      printf '; with the trim after it %d ms, wall/that %s' $((tasks + trim)) \
+        "$(awk -v w="$ms" -v t=$((tasks + trim)) 'BEGIN { printf "%.2f", w / t }')"
+    fi
   fi
   printf '\n'
   echo "$name $ms" >>"$state/${times:-times}"

@@ -72,6 +72,14 @@ pub struct TaskPhase {
     pub target: String,
     pub slot_count: usize,
     pub phase: &'static str,
+    /// Keys of the task's slots, counted on the source before the run's first task.
+    pub keys: u64,
+    /// Slots of the run settled so far, of `slots_total`.
+    pub slots_done: usize,
+    pub slots_total: usize,
+    /// Seconds until the run's last task settles, from the keys counted before and the rate of
+    /// the tasks settled so far (`None` until one has: the servers report no per-key progress).
+    pub eta_seconds: Option<f64>,
 }
 
 /// What a run of slot moves is, for its progress display.
@@ -140,7 +148,7 @@ impl Event<'_> {
                 json!({ "event": "slot_moved", "slot": moved.slot, "source": moved.source, "target": moved.target, "keys": moved.keys })
             }
             Event::TaskPhase(task) => {
-                json!({ "event": "task_phase", "id": task.id, "source": task.source, "target": task.target, "slot_count": task.slot_count, "phase": task.phase })
+                json!({ "event": "task_phase", "id": task.id, "source": task.source, "target": task.target, "slot_count": task.slot_count, "phase": task.phase, "keys": task.keys, "slots_done": task.slots_done, "slots_total": task.slots_total, "eta_seconds": task.eta_seconds })
             }
             Event::Latency(progress) => {
                 let mut record = json!({ "event": "latency" });

@@ -267,7 +267,10 @@ impl Journal {
             None => {
                 let dir = default_dir();
                 super::private::create_dir(&dir)?;
-                prune(&dir, KEEP_NEWEST, KEEP_YOUNGER_THAN);
+                // Reading every old journal is off the run's critical path: a thread of its own
+                // (a run that ends first leaves the rest to the next run's prune).
+                let old = dir.clone();
+                std::thread::spawn(move || prune(&old, KEEP_NEWEST, KEEP_YOUNGER_THAN));
                 let stamp = std::time::SystemTime::now()
                     .duration_since(std::time::UNIX_EPOCH)
                     .map(|d| d.as_millis())

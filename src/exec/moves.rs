@@ -188,11 +188,23 @@ impl SlotLog {
 
     /// A window of slots completed together: one journal sync for all of them.
     pub fn slots_done(&self, done: &[SlotDone], source: &Endpoint, target: &Endpoint) {
+        self.journal_slots_done(done, None);
+        self.show_slots_done(done, source, target);
+    }
+
+    /// Journals `done` (and the end of the server-side task `ended`, when given) in one sync,
+    /// without showing them: [`SlotLog::show_slots_done`] does, once this returned.
+    pub fn journal_slots_done(&self, done: &[SlotDone], ended: Option<&str>) {
         let records: Vec<Record> = done
             .iter()
             .map(|d| Record::SlotDone { slot: d.slot })
+            .chain(ended.map(|id| Record::TaskEnded { id: id.to_string() }))
             .collect();
         self.record(&records);
+    }
+
+    /// Shows slots already journaled (`journal_slots_done`) as [`Event::SlotMoved`].
+    pub fn show_slots_done(&self, done: &[SlotDone], source: &Endpoint, target: &Endpoint) {
         for slot in done {
             self.ui.event(Event::SlotMoved(&SlotMoved {
                 slot: slot.slot,
@@ -220,6 +232,22 @@ pub struct PhaseTimes {
     pub handoff: f64,
 }
 
+/// Where a Redis server-side (`CLUSTER MIGRATION`) run's time went, summed over its tasks
+/// (seconds): the profile `bench/asm.sh` reads.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct TaskTimes {
+    /// Keys counted on the sources before the first task (the run's wall time, not summed).
+    pub count: f64,
+    /// `CLUSTER MIGRATION IMPORT` until the destination answered, and the task journaled.
+    pub start: f64,
+    /// Until the destination reported `completed`.
+    pub destination: f64,
+    /// The settle gate: until the source reported `completed` and its trim ended.
+    pub settle: f64,
+    /// Slots journaled, the other masters told the owner.
+    pub report: f64,
+}
+
 /// What a run did.
 #[derive(Debug, Default, Serialize)]
 pub struct MoveSummary {
@@ -231,6 +259,9 @@ pub struct MoveSummary {
     /// Where the time went (legacy engine only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phases: Option<PhaseTimes>,
+    /// Where the time went (Redis server-side engine only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tasks: Option<TaskTimes>,
     /// Notes for the user (server-side jobs cancelled and confirmed).
     pub warnings: Vec<String>,
 }

@@ -9,26 +9,38 @@
 //! so tasks run in waves where no node appears twice. A task succeeds only once it is **settled**:
 //! `completed` on the destination, then on the source, and the source's trim of the moved keys
 //! finished (`cluster_slot_migration_active_trim_running:0`); the masters outside it are then told
-//! the new owner. A task that fails, or whose state does not change for the no-progress limit, is
-//! cancelled on both sides (the servers roll it back: the slots stay with the source); Ctrl-C
-//! cancels the same way.
+//! the new owner (those slots their table does not show so yet). A task that fails, or whose state
+//! does not change for the no-progress limit, is cancelled on both sides (the servers roll it
+//! back: the slots stay with the source); Ctrl-C cancels the same way. Each phase a task enters is
+//! shown with the run's slots done and an ETA from the keys counted before the first task
+//! (`progress`); `status` reads what the servers say. Called by `exec::mover` (a run) and by
+//! `exec::run::conclude_left_tasks` (`resume`, `fix`).
 
-use super::atomic::{Job, parse_redis_tasks};
+mod progress;
+mod status;
+#[cfg(test)]
+mod tests;
+
 use super::failpoint;
 use super::handoff::announce_owner;
 use super::journal::LeftTask;
-use super::moves::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep};
-use crate::net::{NodeAddress, NodeClient, Session, concurrently, info_field};
+use super::moves::{Endpoint, MoveError, MoveSummary, SlotDone, SlotLog, SlotStep, TaskTimes};
+use crate::net::{NodeAddress, NodeClient, Session, concurrently};
 use crate::plan::MovePlan;
 use crate::topology::SlotSet;
+use progress::{Backoff, Tally};
+use status::{Phase, Received, names_owner, source_side, stalled, task_state};
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// How often a task's state is read (a STATUS is a few microseconds of the server's time; the
-/// wait between a task's end and its report is half this on average).
-const POLL: Duration = Duration::from_millis(2);
+/// How often a task's state is read: 1 ms after a change, doubling while nothing changes, up to
+/// 4 ms (a STATUS is a few microseconds of the server's time; the wait between a task's end and its
+/// report is at most the current wait).
+fn poll() -> Backoff {
+    Backoff::new(Duration::from_millis(1), Duration::from_millis(4))
+}
 
 /// One task: the slots `source` gives `target`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,16 +108,24 @@ pub async fn execute_redis_asm(
     stop: Arc<AtomicBool>,
 ) -> (MoveSummary, Vec<MoveError>) {
     let started = Instant::now();
+    let pairs = pairs_of(plan);
+    let tally = Arc::new(Tally::new(plan.moves.len()));
+    let counted = count_pairs(&session, &endpoints, &pairs, Arc::clone(&tally));
+    // The counts' pipelines go out before the first IMPORT.
+    tokio::task::yield_now().await;
     let runner = Arc::new(TaskRunner {
         session,
         endpoints,
         progress,
         stop,
         no_progress_limit,
+        tally,
+        times: Mutex::new(TaskTimes::default()),
+        counted,
     });
     let mut summary = MoveSummary::default();
     let mut errors = Vec::new();
-    for (n, wave) in waves(pairs_of(plan)).into_iter().enumerate() {
+    for (n, wave) in waves(pairs).into_iter().enumerate() {
         // `--max-time` lets the first wave start, so each step makes progress.
         let out_of_time = n > 0 && deadline.is_some_and(|d| Instant::now() >= d);
         if runner.stop.load(Ordering::SeqCst) || !errors.is_empty() || out_of_time {
@@ -121,7 +141,68 @@ pub async fn execute_redis_asm(
         }
     }
     summary.seconds = started.elapsed().as_secs_f64();
+    let mut times = runner.times().clone();
+    times.count = runner.counted.borrow().as_ref().map_or(0.0, |c| c.seconds);
+    summary.tasks = Some(times);
     (summary, errors)
+}
+
+/// The keys of every pair's slots, counted on its source (all pairs at once), once counted.
+struct Counted {
+    keys: HashMap<(String, String), Vec<u64>>,
+    /// How long the counting took (beside the first tasks, not before them).
+    seconds: f64,
+}
+
+/// Counts every pair's keys on its source in a task of its own, beside the first tasks' start:
+/// a task's keys leave its source only with the trim after it completed, so a count taken while
+/// it starts is the count before the move. The counts are informational (the report's keys, the
+/// ETA's total in `tally`): a count that fails is empty. The receiver sees them once all are in.
+fn count_pairs(
+    session: &Arc<Session>,
+    endpoints: &HashMap<String, Endpoint>,
+    pairs: &[Pair],
+    tally: Arc<Tally>,
+) -> tokio::sync::watch::Receiver<Option<Arc<Counted>>> {
+    let (send, counted) = tokio::sync::watch::channel(None);
+    let work: Vec<(Pair, NodeAddress)> = pairs
+        .iter()
+        .map(|p| (p.clone(), endpoints[&p.source].address.clone()))
+        .collect();
+    let session = Arc::clone(session);
+    tokio::spawn(async move {
+        let started = Instant::now();
+        let counts = concurrently(work, |(pair, source)| {
+            let session = Arc::clone(&session);
+            async move {
+                let keys = count_keys(&session, &source, &pair.slots)
+                    .await
+                    .unwrap_or_default();
+                ((pair.source, pair.target), keys)
+            }
+        })
+        .await;
+        tally.set_keys_total(counts.iter().flat_map(|(_, keys)| keys).sum());
+        let _ = send.send(Some(Arc::new(Counted {
+            keys: counts.into_iter().collect(),
+            seconds: started.elapsed().as_secs_f64(),
+        })));
+    });
+    counted
+}
+
+/// The keys of `slots` on `source`, one count per slot.
+async fn count_keys(
+    session: &Arc<Session>,
+    source: &NodeAddress,
+    slots: &SlotSet,
+) -> Result<Vec<u64>, String> {
+    let numbers: Vec<u16> = slots.iter().map(|s| s.number()).collect();
+    let mut client = session.client(source).await.map_err(|e| e.to_string())?;
+    client
+        .count_keys_in_slots(&numbers)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 /// What to do with a task an interrupted run left.
@@ -145,12 +226,17 @@ pub async fn conclude_left_tasks(
     progress: Arc<SlotLog>,
 ) -> (MoveSummary, Vec<MoveError>) {
     let started = Instant::now();
+    let slots_total = tasks.iter().map(|t| task_slots(t).len()).sum();
     let runner = Arc::new(TaskRunner {
         session,
         endpoints,
         progress,
         stop: Arc::new(AtomicBool::new(false)),
         no_progress_limit,
+        tally: Arc::new(Tally::new(slots_total)),
+        times: Mutex::new(TaskTimes::default()),
+        // A concluded task's keys are counted on its destination once it settled.
+        counted: tokio::sync::watch::channel(None).1,
     });
     let mut summary = MoveSummary::default();
     let mut errors = Vec::new();
@@ -222,9 +308,37 @@ struct TaskRunner {
     progress: Arc<SlotLog>,
     stop: Arc<AtomicBool>,
     no_progress_limit: Duration,
+    /// Slots and keys settled, for the ETA.
+    tally: Arc<Tally>,
+    /// Where the time went (the profile).
+    times: Mutex<TaskTimes>,
+    /// The keys of each pair, once counted (`count_pairs`).
+    counted: tokio::sync::watch::Receiver<Option<Arc<Counted>>>,
 }
 
 impl TaskRunner {
+    fn times(&self) -> std::sync::MutexGuard<'_, TaskTimes> {
+        self.times.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds the time since `*since` to the profile's `field`, and restarts `since`.
+    fn spent(&self, since: &mut Instant, field: fn(&mut TaskTimes) -> &mut f64) {
+        *field(&mut self.times()) += since.elapsed().as_secs_f64();
+        *since = Instant::now();
+    }
+
+    /// The keys of `pair`'s slots on its source, once counted (none when the count failed).
+    async fn keys_of(&self, pair: &Pair) -> Vec<u64> {
+        let mut counted = self.counted.clone();
+        let Ok(seen) = counted.wait_for(Option::is_some).await else {
+            return Vec::new();
+        };
+        seen.as_ref()
+            .and_then(|c| c.keys.get(&(pair.source.clone(), pair.target.clone())))
+            .cloned()
+            .unwrap_or_default()
+    }
+
     async fn run(&self, pair: Pair) -> TaskOutcome {
         let source = &self.endpoints[&pair.source];
         let target = &self.endpoints[&pair.target];
@@ -237,13 +351,15 @@ impl TaskRunner {
             Ok(clients) => clients,
             Err(error) => return fail(error.to_string(), SlotStep::Untouched),
         };
-        let keys = match on_source.count_keys_in_slots(&numbers).await {
-            Ok(counts) => counts,
-            Err(error) => return fail(error.to_string(), SlotStep::Untouched),
-        };
+        let mut since = Instant::now();
         let id = match self.start(&mut on_target, &pair).await {
             Ok(Some(id)) => id,
-            Ok(None) => return self.finished(&pair, &numbers, &keys, Vec::new()).await,
+            Ok(None) => {
+                let keys = self.keys_of(&pair).await;
+                return self
+                    .finished(&pair, &numbers, &keys, Vec::new(), None)
+                    .await;
+            }
             Err(reason) => return fail(reason, SlotStep::Untouched),
         };
         self.progress.task_started(LeftTask {
@@ -252,8 +368,11 @@ impl TaskRunner {
             target: pair.target.clone(),
             slots: pair.slots.to_compact(),
         });
+        self.spent(&mut since, |t| &mut t.start);
+        let keys = self.keys_of(&pair).await;
+        let task_keys: u64 = keys.iter().sum();
         failpoint::pause("after-task-start").await;
-        match self.follow(&mut on_target, &id, &pair).await {
+        match self.follow(&mut on_target, &id, &pair, task_keys).await {
             Followed::Completed => {}
             Followed::Failed(reason) => {
                 self.cancel(&mut on_source, &mut on_target, &id).await;
@@ -275,12 +394,16 @@ impl TaskRunner {
                 };
             }
         }
-        let notes = match self.settle(&mut on_source, &id, &pair).await {
+        self.spent(&mut since, |t| &mut t.destination);
+        let notes = match self.settle(&mut on_source, &id, &pair, task_keys).await {
             Ok(()) => Vec::new(),
             Err(reason) => return fail(reason, SlotStep::Assigned),
         };
-        let outcome = self.finished(&pair, &numbers, &keys, notes).await;
-        self.progress.task_ended(&id);
+        self.spent(&mut since, |t| &mut t.settle);
+        let outcome = self
+            .finished(&pair, &numbers, &keys, notes, Some(&id))
+            .await;
+        self.spent(&mut since, |t| &mut t.report);
         outcome
     }
 
@@ -328,7 +451,7 @@ impl TaskRunner {
                 };
             }
         } else {
-            match self.follow(&mut on_target, id, &pair).await {
+            match self.follow(&mut on_target, id, &pair, 0).await {
                 Followed::Completed => {}
                 Followed::Failed(reason) => {
                     self.cancel(&mut on_source, &mut on_target, id).await;
@@ -343,7 +466,7 @@ impl TaskRunner {
                 }
             }
         }
-        if let Err(reason) = self.settle(&mut on_source, id, &pair).await {
+        if let Err(reason) = self.settle(&mut on_source, id, &pair, 0).await {
             return fail(reason, SlotStep::Assigned);
         }
         let numbers: Vec<u16> = pair.slots.iter().map(|s| s.number()).collect();
@@ -351,21 +474,21 @@ impl TaskRunner {
             .count_keys_in_slots(&numbers)
             .await
             .unwrap_or_default();
-        let outcome = self.finished(&pair, &numbers, &keys, Vec::new()).await;
-        self.progress.task_ended(id);
-        outcome
+        self.finished(&pair, &numbers, &keys, Vec::new(), Some(id))
+            .await
     }
 
     /// Reads the destination's state of `id` until it is final (after a cancel), bounded by the
     /// no-progress limit: the last state read, `None` once the destination forgot it.
     async fn wait_final(&self, target: &mut NodeClient, id: &str) -> Option<String> {
         let deadline = Instant::now() + self.no_progress_limit;
+        let mut poll = poll();
         loop {
             let state = task_state(target, id).await.ok().flatten()?;
             if state.finished() || Instant::now() > deadline {
                 return Some(state.state);
             }
-            tokio::time::sleep(POLL).await;
+            poll.sleep().await;
         }
     }
 
@@ -379,6 +502,7 @@ impl TaskRunner {
             words.push(last.number().to_string());
         }
         let deadline = Instant::now() + self.no_progress_limit;
+        let mut poll = poll();
         loop {
             match target.command_reply(&words).await {
                 Ok(Ok(reply)) => {
@@ -390,7 +514,7 @@ impl TaskRunner {
                 Ok(Err(text))
                     if text.contains("already in progress") && Instant::now() < deadline =>
                 {
-                    tokio::time::sleep(POLL).await;
+                    poll.sleep().await;
                 }
                 Ok(Err(text)) => {
                     return Err(format!(
@@ -405,11 +529,12 @@ impl TaskRunner {
 
     /// Polls the destination until the task ends, Ctrl-C stops the run, or its state has not
     /// changed for the no-progress limit.
-    async fn follow(&self, target: &mut NodeClient, id: &str, pair: &Pair) -> Followed {
+    async fn follow(&self, target: &mut NodeClient, id: &str, pair: &Pair, keys: u64) -> Followed {
         let mut shown: Option<Phase> = None;
         let mut last: Option<String> = None;
         let mut changed = Instant::now();
         let mut received = Received::default();
+        let mut poll = poll();
         loop {
             if self.stop.load(Ordering::SeqCst) {
                 return Followed::Stopped;
@@ -424,10 +549,11 @@ impl TaskRunner {
             if last.as_ref() != Some(&state.state) {
                 changed = Instant::now();
                 last = Some(state.state.clone());
+                poll.reset();
             }
             let phase = Phase::of(&state.state);
             if shown != Some(phase) && phase != Phase::Ended {
-                self.show_phase(pair, id, phase);
+                self.show_phase(pair, id, phase, keys);
                 shown = Some(phase);
             }
             if Phase::of(&state.state) == Phase::Snapshot && received.grew(target).await {
@@ -447,20 +573,28 @@ impl TaskRunner {
             if changed.elapsed() > self.no_progress_limit {
                 return Followed::Failed(stalled(id, &state.state, self.no_progress_limit));
             }
-            tokio::time::sleep(POLL).await;
+            poll.sleep().await;
         }
     }
 
     /// The success gate after the destination completed: the source's side completed too, and its
     /// trim of the moved keys finished. A move issued before that races with the source.
-    async fn settle(&self, source: &mut NodeClient, id: &str, pair: &Pair) -> Result<(), String> {
+    async fn settle(
+        &self,
+        source: &mut NodeClient,
+        id: &str,
+        pair: &Pair,
+        keys: u64,
+    ) -> Result<(), String> {
         let deadline = Instant::now() + self.no_progress_limit;
         let mut shown = false;
+        let mut poll = poll();
         loop {
             let (side, trimming) = source_side(source, id).await?;
             if trimming && !shown {
-                self.show_phase(pair, id, Phase::Trim);
+                self.show_phase(pair, id, Phase::Trim, keys);
                 shown = true;
+                poll.reset();
             }
             match side {
                 Some(state) if state.finished() && state.state != "completed" => {
@@ -480,7 +614,7 @@ impl TaskRunner {
                     self.no_progress_limit
                 ));
             }
-            tokio::time::sleep(POLL).await;
+            poll.sleep().await;
         }
     }
 
@@ -496,13 +630,19 @@ impl TaskRunner {
     }
 
     /// Shows that the task `id` of `pair` entered `phase`.
-    fn show_phase(&self, pair: &Pair, id: &str, phase: Phase) {
+    /// With the task's `keys` (counted before), the run's slots done and its ETA.
+    fn show_phase(&self, pair: &Pair, id: &str, phase: Phase, keys: u64) {
+        let seen = self.tally.seen();
         self.progress.task_phase(&crate::report::TaskPhase {
             id: id.to_string(),
             source: self.endpoints[&pair.source].address.to_string(),
             target: self.endpoints[&pair.target].address.to_string(),
             slot_count: pair.slots.len(),
             phase: phase.name(),
+            keys,
+            slots_done: seen.slots_done,
+            slots_total: seen.slots_total,
+            eta_seconds: seen.eta_seconds,
         });
     }
 
@@ -515,13 +655,15 @@ impl TaskRunner {
         let _ = tokio::join!(target.command_reply(&words), source.command_reply(&words));
     }
 
-    /// The pair's slots journaled and reported, the other masters told the owner.
+    /// The pair's slots journaled (with the end of task `ended`, in one sync) and reported, the
+    /// other masters told the owner meanwhile.
     async fn finished(
         &self,
         pair: &Pair,
         numbers: &[u16],
         keys: &[u64],
         notes: Vec<String>,
+        ended: Option<&str>,
     ) -> TaskOutcome {
         let done: Vec<SlotDone> = numbers
             .iter()
@@ -534,24 +676,59 @@ impl TaskRunner {
             })
             .collect();
         let (source, target) = (&self.endpoints[&pair.source], &self.endpoints[&pair.target]);
-        self.progress.slots_done(&done, source, target);
+        // The journal's sync (off the runtime's thread) while the other masters are told; the
+        // slots are shown only once journaled.
+        let journaled = {
+            let (progress, done, ended) = (
+                Arc::clone(&self.progress),
+                done.clone(),
+                ended.map(str::to_string),
+            );
+            tokio::task::spawn_blocking(move || {
+                progress.journal_slots_done(&done, ended.as_deref());
+            })
+        };
+        let told = self.tell_bystanders(pair, numbers).await;
+        if journaled.await.is_err() {
+            // The blocking task panicked: journal on this thread instead.
+            self.progress.journal_slots_done(&done, ended);
+        }
+        self.progress.show_slots_done(&done, source, target);
+        self.tally.settled(done.len(), keys.iter().sum());
+        let notes = notes.into_iter().chain(told).collect();
+        TaskOutcome {
+            done,
+            errors: Vec::new(),
+            notes,
+        }
+    }
+
+    /// The masters outside `pair` told the destination owns `numbers`, for the slots their table
+    /// does not show so yet (the destination's claim, with its greater epoch, usually reached them
+    /// already; a table that cannot be read is told every slot). They hold no key of these slots:
+    /// they record the claim gossip would bring (docs/handoff.md, nodes left to gossip).
+    async fn tell_bystanders(&self, pair: &Pair, numbers: &[u16]) -> Vec<String> {
         let bystanders: Vec<NodeAddress> = self
             .endpoints
             .values()
             .filter(|e| e.id != pair.target && e.id != pair.source)
             .map(|e| e.address.clone())
             .collect();
-        // They hold no key of these slots and the destination won them with a greater epoch: they
-        // record the claim gossip would bring (docs/handoff.md, nodes left to gossip).
-        let notes = notes
-            .into_iter()
-            .chain(announce_owner(&self.session, bystanders, numbers, &pair.target).await)
-            .collect();
-        TaskOutcome {
-            done,
-            errors: Vec::new(),
-            notes,
+        let tables = crate::topology::load::load_tables(&self.session, &bystanders).await;
+        let mut notes = Vec::new();
+        for (address, table) in bystanders.into_iter().zip(tables) {
+            let untold: Vec<u16> = numbers
+                .iter()
+                .copied()
+                .filter(|&number| !names_owner(table.as_deref(), number, &pair.target))
+                .collect();
+            if !untold.is_empty() {
+                notes.extend(
+                    announce_owner(&self.session, vec![address], &untold, &pair.target).await,
+                );
+            }
         }
+        notes
     }
 
     fn errors(&self, pair: &Pair, reason: &str, step: SlotStep) -> Vec<MoveError> {
@@ -568,194 +745,9 @@ impl TaskRunner {
     }
 }
 
-/// Where a task is, from the destination's state (`asmTaskStateToString` in Redis's
-/// `src/cluster_asm.c`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Phase {
-    /// Connecting, then receiving the source's snapshot of the slots while buffering its writes.
-    Snapshot,
-    /// Applying the buffered writes, then the live stream.
-    Stream,
-    /// Waiting for the source's write pause and the end of the stream, then taking over.
-    Handoff,
-    /// Completed on the destination; the source deletes the moved keys in the background.
-    Trim,
-    /// Completed, failed or canceled.
-    Ended,
-}
-
-impl Phase {
-    fn name(self) -> &'static str {
-        match self {
-            Phase::Snapshot => "snapshot",
-            Phase::Stream => "stream",
-            Phase::Handoff => "handoff",
-            Phase::Trim => "trim",
-            Phase::Ended => "ended",
-        }
-    }
-
-    fn of(state: &str) -> Phase {
-        match state {
-            "ready-to-stream" | "streaming-buffer" => Phase::Stream,
-            "wait-stream-eof" | "takeover" => Phase::Handoff,
-            "completed" | "failed" | "canceled" => Phase::Ended,
-            _ => Phase::Snapshot,
-        }
-    }
-}
-
-/// Why a task was given up after `limit` without progress, and what to change.
-fn stalled(id: &str, state: &str, limit: Duration) -> String {
-    let advice = match Phase::of(state) {
-        Phase::Snapshot => {
-            "no snapshot bytes arrived: is the source's fork slow or blocked (a big key, rdb-key-save-delay)? raise --migrate-timeout, or move with --migration legacy"
-        }
-        _ => {
-            "under heavy writes the hand-off waits for the stream to catch up: raise cluster-slot-migration-handoff-max-lag-bytes, or move with --migration legacy"
-        }
-    };
-    format!(
-        "the server's migration task {id} made no progress in state `{state}` for {limit:?} (stalled: {advice}); cancelled on both sides"
-    )
-}
-
-/// Bytes the destination has received from the source's snapshot (`total_net_repl_input_bytes`:
-/// a master receives replication bytes only from a migration), read at most once a second.
-#[derive(Default)]
-struct Received {
-    bytes: Option<u64>,
-    read: Option<Instant>,
-}
-
-impl Received {
-    /// Whether more bytes arrived since the last read (a read that fails says no).
-    async fn grew(&mut self, target: &mut NodeClient) -> bool {
-        if self
-            .read
-            .is_some_and(|at| at.elapsed() < Duration::from_secs(1))
-        {
-            return false;
-        }
-        self.read = Some(Instant::now());
-        let Ok(info) = target.query::<String>(&["INFO", "stats"]).await else {
-            return false;
-        };
-        let now =
-            info_field(&info, "total_net_repl_input_bytes").and_then(|v| v.trim().parse().ok());
-        let grew = matches!((self.bytes, now), (Some(before), Some(now)) if now > before);
-        self.bytes = now.or(self.bytes);
-        grew
-    }
-}
-
 /// How following a task ended.
 enum Followed {
     Completed,
     Failed(String),
     Stopped,
-}
-
-/// `CLUSTER MIGRATION STATUS ID id` on one side: the task's state, or `None` when that side does
-/// not know the id (an empty array, not an error).
-async fn task_state(client: &mut NodeClient, id: &str) -> Result<Option<Job>, String> {
-    let words: Vec<String> = ["CLUSTER", "MIGRATION", "STATUS", "ID", id]
-        .iter()
-        .map(|w| w.to_string())
-        .collect();
-    match client.command_reply(&words).await {
-        Ok(Ok(reply)) => Ok(parse_redis_tasks(&reply).into_iter().next()),
-        Ok(Err(text)) => Err(format!(
-            "{} replied to CLUSTER MIGRATION STATUS: {text}",
-            client.address()
-        )),
-        Err(error) => Err(error.to_string()),
-    }
-}
-
-/// The source's side of task `id` and whether its trim of moved keys still runs, in one round
-/// trip (`STATUS ID` and `CLUSTER INFO` pipelined).
-async fn source_side(source: &mut NodeClient, id: &str) -> Result<(Option<Job>, bool), String> {
-    let mut pipe = redis::pipe();
-    pipe.cmd("CLUSTER")
-        .arg("MIGRATION")
-        .arg("STATUS")
-        .arg("ID")
-        .arg(id)
-        .cmd("CLUSTER")
-        .arg("INFO");
-    let (status, info): (redis::Value, String) = source
-        .pipeline(&pipe, "CLUSTER MIGRATION STATUS")
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok((
-        parse_redis_tasks(&status).into_iter().next(),
-        trim_running(&info),
-    ))
-}
-
-/// Whether `info` (a `CLUSTER INFO` text) shows a trim of moved keys still running.
-fn trim_running(info: &str) -> bool {
-    info_field(info, "cluster_slot_migration_active_trim_running").is_some_and(|v| v.trim() != "0")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::plan::SlotMove;
-    use crate::topology::Slot;
-
-    fn step(slot: u64, source: &str, target: &str) -> SlotMove {
-        SlotMove {
-            slot: Slot::new(slot).unwrap(),
-            source: source.into(),
-            target: target.into(),
-        }
-    }
-
-    #[test]
-    fn one_task_per_pair_and_no_node_twice_in_a_wave() {
-        let plan = MovePlan {
-            moves: vec![
-                step(0, "a", "d"),
-                step(1, "a", "d"),
-                step(5000, "b", "d"),
-                step(9000, "c", "e"),
-                step(9001, "c", "e"),
-            ],
-        };
-        let pairs = pairs_of(&plan);
-        assert_eq!(pairs.len(), 3);
-        assert_eq!(pairs[0].slots.len(), 2);
-        let waves = waves(pairs);
-        assert_eq!(waves.len(), 2, "b->d waits for a->d");
-        assert_eq!(waves[0].len(), 2, "a->d and c->e share no node");
-        for wave in &waves {
-            let mut nodes = BTreeSet::new();
-            for pair in wave {
-                assert!(nodes.insert(pair.source.clone()) && nodes.insert(pair.target.clone()));
-            }
-        }
-    }
-
-    #[test]
-    fn status_replies_are_read_in_both_protocols() {
-        let bulk = |t: &str| redis::Value::BulkString(t.as_bytes().to_vec());
-        let resp2 = redis::Value::Array(vec![redis::Value::Array(vec![
-            bulk("id"),
-            bulk("33d0"),
-            bulk("state"),
-            bulk("completed"),
-            bulk("last_error"),
-            bulk(""),
-        ])]);
-        assert_eq!(parse_redis_tasks(&resp2)[0].state, "completed");
-        assert!(parse_redis_tasks(&redis::Value::Array(vec![])).is_empty());
-        assert!(trim_running(
-            "cluster_slot_migration_active_trim_running:1\r\n"
-        ));
-        assert!(!trim_running(
-            "cluster_slot_migration_active_trim_running:0\r\n"
-        ));
-    }
 }

@@ -7,6 +7,13 @@ use crate::report::{LatencyProgress, MovesStart, SlotMoved, TaskPhase};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::sync::Mutex;
 
+/// `, about 12 s left` from a task's ETA (nothing when it has none).
+fn task_eta(task: &TaskPhase) -> String {
+    task.eta_seconds
+        .map(|s| format!(", about {} s left", s.ceil() as u64))
+        .unwrap_or_default()
+}
+
 /// The state of the current run of moves.
 pub struct MoveDisplay {
     /// Whether a bar may be shown (a terminal, human view, not quiet).
@@ -101,9 +108,10 @@ impl MoveDisplay {
         if mode != Mode::Human {
             return None;
         }
+        let eta = task_eta(task);
         if let Some(bar) = &state.bar {
             bar.set_message(format!(
-                "{} keys, task {short} ({} slots {} -> {}): {}",
+                "{} keys, task {short} ({} slots {} -> {}): {}{eta}",
                 state.keys, task.slot_count, task.source, task.target, task.phase
             ));
             return None;
@@ -112,8 +120,14 @@ impl MoveDisplay {
             Line::stderr(
                 Level::Plain,
                 format!(
-                    "task {short} ({} slots from {} to {}): {}",
-                    task.slot_count, task.source, task.target, task.phase
+                    "task {short} ({} slots, {} keys, from {} to {}): {}; {}/{} slots done{eta}",
+                    task.slot_count,
+                    task.keys,
+                    task.source,
+                    task.target,
+                    task.phase,
+                    task.slots_done,
+                    task.slots_total
                 ),
             )
         })
@@ -198,5 +212,39 @@ impl MoveDisplay {
         {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(eta_seconds: Option<f64>) -> TaskPhase {
+        TaskPhase {
+            id: "4e61fc26aa".into(),
+            source: "127.0.0.1:7002".into(),
+            target: "127.0.0.1:7000".into(),
+            slot_count: 1365,
+            phase: "stream",
+            keys: 41000,
+            slots_done: 1366,
+            slots_total: 2731,
+            eta_seconds,
+        }
+    }
+
+    #[test]
+    fn a_task_line_names_its_phase_the_slots_done_and_the_time_left() {
+        let display = MoveDisplay::new(false);
+        let line = display
+            .task_phase(&task(Some(11.2)), Mode::Human, true)
+            .unwrap();
+        assert_eq!(
+            line.text,
+            "task 4e61fc26 (1365 slots, 41000 keys, from 127.0.0.1:7002 to 127.0.0.1:7000): stream; 1366/2731 slots done, about 12 s left"
+        );
+        let line = display.task_phase(&task(None), Mode::Human, true).unwrap();
+        assert!(line.text.ends_with("1366/2731 slots done"), "{}", line.text);
+        assert!(display.task_phase(&task(None), Mode::Json, true).is_none());
     }
 }

@@ -458,3 +458,76 @@ fn check_json_gives_the_verdict_in_each_of_its_four_states() {
     assert_eq!(doc["verdict"], "unreachable", "{doc}");
     assert_eq!(unreachable.code, 2, "fail closed: {doc}");
 }
+
+/// A reshard from both other masters with `--json --events json`: each task's `task_phase` events
+/// carry its phase, its keys counted before, the run's slots done of all, and the ETA field; the
+/// second task, started once the first settled, has a rate to go by, so its ETA is a number.
+#[test]
+fn progress_events_carry_the_phase_slots_done_and_an_eta() {
+    let cluster = TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        replicas: 0,
+        server_bin: cached_server("redis-server-8.6"),
+        ..Default::default()
+    });
+    cluster.write_keys(3000);
+    let before = cluster.dump_all();
+    // About 0.1 s a task, so that each is seen in a phase before it completes.
+    for port in [cluster.port(1), cluster.port(2)] {
+        slow_snapshots(&cluster, port, 500);
+    }
+    let moved = run(&[
+        "reshard",
+        &cluster.seed(),
+        "--from",
+        "all",
+        "--to",
+        &cluster.id(cluster.port(0)),
+        "--slots",
+        "2000",
+        "--yes",
+        "--json",
+        "--events",
+        "json",
+    ]);
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    let phases: Vec<serde_json::Value> = moved
+        .stderr
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|event| event["event"] == "task_phase")
+        .collect();
+    let ids: std::collections::BTreeSet<&str> =
+        phases.iter().filter_map(|e| e["id"].as_str()).collect();
+    assert_eq!(ids.len(), 2, "one task per source: {phases:?}");
+    for event in &phases {
+        assert!(
+            ["snapshot", "stream", "handoff", "trim"].contains(&event["phase"].as_str().unwrap()),
+            "{event}"
+        );
+        assert_eq!(event["slots_total"], 2000, "{event}");
+        assert!(event["slots_done"].as_u64().unwrap() <= 2000, "{event}");
+        assert!(event["keys"].as_u64().unwrap() > 0, "{event}");
+        assert!(event.get("eta_seconds").is_some(), "{event}");
+    }
+    let first = phases[0]["id"].as_str().unwrap();
+    assert!(
+        phases
+            .iter()
+            .filter(|e| e["id"] != first)
+            .all(|e| e["slots_done"].as_u64().unwrap() > 0 && e["eta_seconds"].is_number()),
+        "the second task comes after the first settled: {phases:?}"
+    );
+    assert!(
+        phases
+            .iter()
+            .filter(|e| e["id"] == first)
+            .all(|e| e["eta_seconds"].is_null()),
+        "no rate before the first task settles: {phases:?}"
+    );
+    for port in [cluster.port(1), cluster.port(2)] {
+        slow_snapshots(&cluster, port, 0);
+    }
+    assert_clean(&cluster.seed());
+    assert_same_keys(&before, &cluster.dump_all());
+}

@@ -23,6 +23,12 @@ impl Render for MoveRunReport {
                 phases.open, phases.getkeys, phases.migrate, phases.handoff, self.summary.seconds
             )));
         }
+        if let (Some(tasks), true) = (&self.summary.tasks, self.profile) {
+            lines.push(Line::stderr(Level::Plain, format!(
+                "profile (seconds summed over tasks): count keys {:.3}, start {:.3}, destination completed {:.3}, settle (source completed, trim) {:.3}, report {:.3}; wall {:.3}",
+                tasks.count, tasks.start, tasks.destination, tasks.settle, tasks.report, self.summary.seconds
+            )));
+        }
         lines.extend(
             self.errors
                 .iter()

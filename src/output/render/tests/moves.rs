@@ -97,6 +97,7 @@ fn run_report(errors: Vec<String>, interrupted: bool, agreed: bool) -> MoveRunRe
                 migrate: 0.9,
                 handoff: 0.05,
             }),
+            tasks: None,
             warnings: vec![],
         },
         errors,
