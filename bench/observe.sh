@@ -5,7 +5,8 @@
 # --use-empty-masters` with the legacy mover while a client writes (redis-benchmark --cluster: SETs of
 # 50-byte values to its own keys, in bursts of 100, about ${WRITES:-2000} a second):
 #   1. on the first cluster with --observe;
-#   2. on the second with --max-latency set to twice the p99 run 1 measured before its move, for at
+#   2. on the second with --max-latency set to twice the p99 run 1 measured before its move (or to
+#      ${BOUND}, e.g. BOUND=0.9ms, to hold a bound of one's own), for at
 #      most ${HELD_MAX_TIME:-180s} (--max-time: a pause that grows to its cap could make it last hours;
 #      every slot is closed when it stops, and the report says how many moved).
 # Prints, for both runs, the observing client's p99 before and during the move (keys in the moved
@@ -91,9 +92,9 @@ echo "nproc: $(nproc); $(redis-cli --version); $("$rc_bin" --version); ${KEYS:-1
 
 observed "$first" "${bench_states[0]}/observe.json" --observe
 show "--observe" "${bench_states[0]}/observe.json"
-bound=$(python3 -c 'import json, sys
+bound=${BOUND:-$(python3 -c 'import json, sys
 b = json.load(open(sys.argv[1]))["observe"]["baseline"]
-print("%.3fms" % (2 * max(b["moved_slots"]["p99_ms"], b["other_slots"]["p99_ms"])))' "${bench_states[0]}/observe.json")
+print("%.3fms" % (2 * max(b["moved_slots"]["p99_ms"], b["other_slots"]["p99_ms"])))' "${bench_states[0]}/observe.json")}
 observed $((first + 4)) "${bench_states[0]}/held.json" --max-latency "$bound" --max-time "${HELD_MAX_TIME:-180s}"
 show "--max-latency $bound" "${bench_states[0]}/held.json"
 "$rc_bin" check "127.0.0.1:$first" -q >/dev/null && "$rc_bin" check "127.0.0.1:$((first + 4))" -q >/dev/null && echo "both clusters check clean"
