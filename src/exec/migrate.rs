@@ -538,7 +538,7 @@ impl Engine {
         let mut batch = BatchSize::new(self.options.pipeline);
         while !open.is_empty() {
             // `--max-latency`: this round's batch and slots as the observer's pace allows (the
-            // window's other slots wait for the next rounds).
+            // window's other slots wait for the next rounds), and a pause after it.
             let pace = self.options.pace.as_ref();
             let asked_for = pace.map_or(batch.size, |p| batch.size.min(p.batch()));
             let waiting = open.split_off(pace.map_or(open.len(), |p| p.window().min(open.len())));
@@ -607,8 +607,26 @@ impl Engine {
             if !pause.is_zero() {
                 tokio::time::sleep(pause).await;
             }
+            // `--max-latency` at its floor: the rest of the observer's pause after each batch.
+            if let Some(pace) = pace {
+                self.rest(pace.pause().saturating_sub(pause)).await;
+            }
         }
         Ok(moved)
+    }
+
+    /// Waits `pause`, a slice at a time, cut short by a stop (Ctrl-C): the window in flight then
+    /// finishes without pauses.
+    async fn rest(&self, pause: Duration) {
+        const SLICE: Duration = Duration::from_millis(50);
+        let until = Instant::now() + pause;
+        while !self.stop.load(Ordering::SeqCst) {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            tokio::time::sleep(left.min(SLICE)).await;
+        }
     }
 
     /// One MIGRATE's reply: passing errors retried, BUSYKEY resolved by comparing values, any other

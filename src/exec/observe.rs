@@ -9,8 +9,8 @@
 //! deleted by the driver once the hand-offs are verified ([`delete_keys`]).
 //!
 //! With `--max-latency`, the p99 of the recent samples drives the AIMD controller of
-//! `observe::latency`, whose window and batch the legacy mover reads from the shared [`Pace`]
-//! (`exec::migrate`). The arithmetic is pure and tested in `observe/latency.rs`.
+//! `observe::latency`, whose window, batch and pause between batches the legacy mover reads from
+//! the shared [`Pace`] (`exec::migrate`). The arithmetic is pure and tested in `observe/latency.rs`.
 
 pub mod latency;
 
@@ -22,7 +22,7 @@ use crate::topology::key_slot;
 use latency::{Change, Limits, Pacer, Recent, Tally};
 use serde::Serialize;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
 
@@ -35,11 +35,14 @@ pub struct ObserveOptions {
     pub max_latency: Option<Duration>,
 }
 
-/// The window and batch the legacy mover may use now, set by the observer (`--max-latency`).
+/// The window, batch and pause the legacy mover may use now, set by the observer
+/// (`--max-latency`).
 #[derive(Debug)]
 pub struct Pace {
     window: AtomicUsize,
     batch: AtomicUsize,
+    /// Microseconds.
+    pause: AtomicU64,
 }
 
 impl Pace {
@@ -47,6 +50,7 @@ impl Pace {
         Pace {
             window: AtomicUsize::new(limits.window.max(1)),
             batch: AtomicUsize::new(limits.batch.max(1)),
+            pause: AtomicU64::new(limits.pause.as_micros() as u64),
         }
     }
 
@@ -60,9 +64,16 @@ impl Pace {
         self.batch.load(Ordering::Relaxed).max(1)
     }
 
+    /// The wait after each batch (zero unless window and batch are at their smallest).
+    pub fn pause(&self) -> Duration {
+        Duration::from_micros(self.pause.load(Ordering::Relaxed))
+    }
+
     fn set(&self, limits: Limits) {
         self.window.store(limits.window, Ordering::Relaxed);
         self.batch.store(limits.batch, Ordering::Relaxed);
+        self.pause
+            .store(limits.pause.as_micros() as u64, Ordering::Relaxed);
     }
 }
 
@@ -98,7 +109,11 @@ pub struct PaceReport {
     pub batch_limit: usize,
     pub batch_peak: usize,
     pub batch_end: usize,
-    /// Times the controller shrank and grew them.
+    /// The wait after each batch once window and batch are at their smallest, in milliseconds:
+    /// the longest, and at the end (0: none).
+    pub pause_peak_ms: f64,
+    pub pause_end_ms: f64,
+    /// Times the controller slowed the mover down and sped it up.
     pub shrunk: u64,
     pub grown: u64,
 }
@@ -265,6 +280,8 @@ impl Holder {
                 batch_limit: ceiling.batch,
                 batch_peak: limits.batch,
                 batch_end: limits.batch,
+                pause_peak_ms: 0.0,
+                pause_end_ms: 0.0,
                 shrunk: 0,
                 grown: 0,
             },
@@ -290,6 +307,9 @@ impl Holder {
         report.window_peak = report.window_peak.max(limits.window);
         report.batch_peak = report.batch_peak.max(limits.batch);
         (report.window_end, report.batch_end) = (limits.window, limits.batch);
+        let pause_ms = limits.pause.as_secs_f64() * 1000.0;
+        report.pause_peak_ms = report.pause_peak_ms.max(pause_ms);
+        report.pause_end_ms = pause_ms;
         match change {
             Change::Shrunk => report.shrunk += 1,
             _ => report.grown += 1,
@@ -379,6 +399,7 @@ impl Sampler {
             recent_p99_ms: recent.map(|p99| p99.as_secs_f64() * 1000.0),
             window: self.pace.as_ref().map(|p| p.window()),
             batch: self.pace.as_ref().map(|p| p.batch()),
+            pause_ms: (self.pace.as_ref()).map(|p| p.pause().as_secs_f64() * 1000.0),
         };
         self.target.ui.event(Event::Latency(&progress));
     }
@@ -492,15 +513,19 @@ mod tests {
 
     #[test]
     fn the_pace_is_at_least_one() {
-        let pace = Pace::new(Limits {
-            window: 0,
-            batch: 0,
-        });
-        assert_eq!((pace.window(), pace.batch()), (1, 1));
+        let pace = Pace::new(Limits::new(0, 0));
+        assert_eq!(
+            (pace.window(), pace.batch(), pace.pause()),
+            (1, 1, Duration::ZERO)
+        );
         pace.set(Limits {
-            window: 3,
-            batch: 40,
+            window: 1,
+            batch: 4,
+            pause: Duration::from_millis(8),
         });
-        assert_eq!((pace.window(), pace.batch()), (3, 40));
+        assert_eq!(
+            (pace.window(), pace.batch(), pace.pause()),
+            (1, 4, Duration::from_millis(8))
+        );
     }
 }

@@ -382,10 +382,7 @@ fn start_observer(
         connect: driver.session.options().clone(),
         known: view.loaded().map(|n| n.address.clone()).collect(),
         moved: plan.moves.iter().map(|m| m.slot.number()).collect(),
-        ceiling: super::observe::latency::Limits {
-            window: args.window,
-            batch: args.pipeline,
-        },
+        ceiling: super::observe::latency::Limits::new(args.window, args.pipeline),
         ui: Arc::clone(&driver.ui),
     };
     Observer::start(target, options)

@@ -195,6 +195,9 @@ impl MoveDisplay {
         if let (Some(window), Some(batch)) = (progress.window, progress.batch) {
             text.push_str(&format!(", window {window}, batch {batch}"));
         }
+        if let Some(pause) = progress.pause_ms.filter(|p| *p > 0.0) {
+            text.push_str(&format!(", pause {pause:.0} ms"));
+        }
         let state = self.state();
         if let Some(bar) = &state.bar {
             bar.set_message(format!("{} keys, {text}", state.keys));

@@ -55,4 +55,7 @@ pub struct LatencyProgress {
     pub window: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batch: Option<usize>,
+    /// With `--max-latency`: the wait after each batch right now, in milliseconds (0: none).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pause_ms: Option<f64>,
 }

@@ -103,6 +103,16 @@ fn a_reshard_under_max_latency_keeps_every_key_and_reports_its_pace() {
         (1..=16).contains(&peak) && (1..=peak).contains(&end),
         "{pace}"
     );
+    // A pause after each batch only at the floor, at most 1 s.
+    let (pause_peak, pause_end) = (
+        pace["pause_peak_ms"].as_f64().unwrap(),
+        pace["pause_end_ms"].as_f64().unwrap(),
+    );
+    assert!(
+        (0.0..=1000.0).contains(&pause_peak) && (0.0..=pause_peak).contains(&pause_end),
+        "{pace}"
+    );
+    assert!(pause_end == 0.0 || end == 1, "{pace}");
     assert!(
         figures(&report, "during", "moved_slots")["samples"]
             .as_u64()

@@ -2,7 +2,9 @@
 //! the p99 of the recent samples ([`Recent`]), and the AIMD controller of `--max-latency`
 //! ([`Pacer`]): it starts small and doubles while the p99 is well under the bound (a slow start,
 //! as TCP's), halves the window and the batch when the recent p99 is over it, and from then on
-//! grows them back slowly while it stays well under. Called by `exec::observe`.
+//! grows them back slowly while it stays well under. Below the smallest window and batch it
+//! pauses between batches (a duty cycle), the pause doubling while the p99 stays over the bound
+//! and halved first when it is well under. Called by `exec::observe`.
 
 use crate::report::{LatencyFigures, Redirects};
 use std::collections::VecDeque;
@@ -111,12 +113,24 @@ impl Recent {
     }
 }
 
-/// The window (slots in flight per source) and batch (keys per GETKEYSINSLOT / MIGRATE) the
-/// legacy mover may use now.
+/// The window (slots in flight per source), batch (keys per GETKEYSINSLOT / MIGRATE) and pause
+/// (a wait after each batch) the legacy mover may use now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub window: usize,
     pub batch: usize,
+    pub pause: Duration,
+}
+
+impl Limits {
+    /// A window and batch with no pause (a ceiling, or a pace above the floor).
+    pub fn new(window: usize, batch: usize) -> Limits {
+        Limits {
+            window,
+            batch,
+            pause: Duration::ZERO,
+        }
+    }
 }
 
 /// What the controller did.
@@ -131,9 +145,13 @@ pub enum Change {
 /// - it starts at a window of 1 and a batch of [`Pacer::START_BATCH`], and while the p99 is under
 ///   half the bound it doubles both (a slow start) until the p99 first goes over the bound;
 /// - over the bound, window and batch are halved (down to a window of 1 and a batch of
-///   [`Pacer::MIN_BATCH`]);
-/// - after the slow start, under half the bound they grow by one slot and an eighth of the batch;
+///   [`Pacer::MIN_BATCH`]); at that floor, a pause after each batch starts at
+///   [`Pacer::MIN_PAUSE`] and doubles, up to [`Pacer::MAX_PAUSE`];
+/// - under half the bound, a pause is halved first (to none below [`Pacer::MIN_PAUSE`]); with no
+///   pause, after the slow start, window and batch grow by one slot and an eighth of the batch;
 /// - in between they stay.
+///
+/// A pause is only ever set at the floor: above it, the pause is zero.
 #[derive(Debug, Clone)]
 pub struct Pacer {
     bound: Duration,
@@ -143,35 +161,39 @@ pub struct Pacer {
 }
 
 impl Pacer {
-    /// The smallest batch: MIGRATE of a few keys at a time.
+    /// The smallest batch: MIGRATE of a few keys at a time (below it the pause slows the move:
+    /// a MIGRATE of small keys costs the source about the same for 1 key as for 4).
     pub const MIN_BATCH: usize = 4;
     /// The first batch (or `--pipeline`, if smaller).
     pub const START_BATCH: usize = 10;
+    /// The first pause at the floor, and the shortest kept when halving.
+    pub const MIN_PAUSE: Duration = Duration::from_millis(1);
+    /// The longest pause: about 4 keys a second per source.
+    pub const MAX_PAUSE: Duration = Duration::from_secs(1);
 
-    /// A controller holding p99 under `bound`, never above `ceiling`.
+    /// A controller holding p99 under `bound`, never above `ceiling` (whose pause is ignored).
     pub fn new(bound: Duration, ceiling: Limits) -> Pacer {
-        let ceiling = Limits {
-            window: ceiling.window.max(1),
-            batch: ceiling.batch.max(Self::MIN_BATCH),
-        };
+        let ceiling = Limits::new(ceiling.window.max(1), ceiling.batch.max(Self::MIN_BATCH));
         Pacer {
             bound,
             ceiling,
-            now: Limits {
-                window: 1,
-                batch: ceiling.batch.min(Self::START_BATCH),
-            },
+            now: Limits::new(1, ceiling.batch.min(Self::START_BATCH)),
             slow_start: true,
         }
     }
 
-    /// The most it may use: `--window` and `--pipeline`.
+    /// The most it may use: `--window` and `--pipeline`, no pause.
     pub fn ceiling(&self) -> Limits {
         self.ceiling
     }
 
     pub fn limits(&self) -> Limits {
         self.now
+    }
+
+    /// Whether window and batch are at their smallest (where a pause may be set).
+    fn at_floor(&self) -> bool {
+        self.now.window == 1 && self.now.batch <= Self::MIN_BATCH
     }
 
     /// Adjusts to the recent p99 (`None`: too few samples, nothing changes).
@@ -182,8 +204,20 @@ impl Pacer {
         let before = self.now;
         if p99 > self.bound {
             self.slow_start = false;
-            self.now.window = (self.now.window / 2).max(1);
-            self.now.batch = (self.now.batch / 2).max(Self::MIN_BATCH);
+            if self.at_floor() {
+                let pause = (self.now.pause * 2).max(Self::MIN_PAUSE);
+                self.now.pause = pause.min(Self::MAX_PAUSE);
+            } else {
+                self.now.window = (self.now.window / 2).max(1);
+                self.now.batch = (self.now.batch / 2).max(Self::MIN_BATCH);
+            }
+        } else if p99 * 2 < self.bound && !self.now.pause.is_zero() {
+            let pause = self.now.pause / 2;
+            self.now.pause = if pause < Self::MIN_PAUSE {
+                Duration::ZERO
+            } else {
+                pause
+            };
         } else if p99 * 2 < self.bound && self.slow_start {
             self.now.window = (self.now.window * 2).min(self.ceiling.window);
             self.now.batch = (self.now.batch * 2).min(self.ceiling.batch);
@@ -192,7 +226,10 @@ impl Pacer {
             let step = (self.now.batch / 8).max(1);
             self.now.batch = (self.now.batch + step).min(self.ceiling.batch);
         }
-        match (self.now.window + self.now.batch).cmp(&(before.window + before.batch)) {
+        // A longer pause is slower; so are a smaller window and batch (the two never change in
+        // the same step).
+        let speed = |l: Limits| (std::cmp::Reverse(l.pause), l.window + l.batch);
+        match speed(self.now).cmp(&speed(before)) {
             std::cmp::Ordering::Less => Change::Shrunk,
             std::cmp::Ordering::Greater => Change::Grown,
             std::cmp::Ordering::Equal => Change::Kept,
@@ -249,30 +286,15 @@ mod tests {
 
     #[test]
     fn the_pacer_starts_small_and_doubles_until_the_bound_is_crossed() {
-        let ceiling = Limits {
-            window: 64,
-            batch: 100,
-        };
+        let ceiling = Limits::new(64, 100);
         let mut pacer = Pacer::new(Duration::from_millis(5), ceiling);
-        assert_eq!(
-            pacer.limits(),
-            Limits {
-                window: 1,
-                batch: Pacer::START_BATCH
-            }
-        );
+        assert_eq!(pacer.limits(), Limits::new(1, Pacer::START_BATCH));
         assert_eq!(pacer.adjust(None), Change::Kept);
         assert_eq!(pacer.adjust(Some(Duration::from_millis(3))), Change::Kept);
         for _ in 0..3 {
             assert_eq!(pacer.adjust(Some(Duration::from_millis(1))), Change::Grown);
         }
-        assert_eq!(
-            pacer.limits(),
-            Limits {
-                window: 8,
-                batch: 80
-            }
-        );
+        assert_eq!(pacer.limits(), Limits::new(8, 80));
         for _ in 0..10 {
             pacer.adjust(Some(Duration::from_millis(1)));
         }
@@ -281,46 +303,71 @@ mod tests {
 
     #[test]
     fn the_pacer_shrinks_over_the_bound_and_grows_back_slowly() {
-        let start = Limits {
-            window: 64,
-            batch: 100,
-        };
+        let start = Limits::new(64, 100);
         let mut pacer = Pacer::new(Duration::from_millis(5), start);
         for _ in 0..10 {
             pacer.adjust(Some(Duration::from_millis(1)));
         }
         assert_eq!(pacer.limits(), start);
         assert_eq!(pacer.adjust(Some(Duration::from_millis(9))), Change::Shrunk);
-        assert_eq!(
-            pacer.limits(),
-            Limits {
-                window: 32,
-                batch: 50
-            }
-        );
-        for _ in 0..20 {
-            pacer.adjust(Some(Duration::from_millis(50)));
+        assert_eq!(pacer.limits(), Limits::new(32, 50));
+        for _ in 0..5 {
+            assert_eq!(
+                pacer.adjust(Some(Duration::from_millis(50))),
+                Change::Shrunk
+            );
         }
-        assert_eq!(
-            pacer.limits(),
-            Limits {
-                window: 1,
-                batch: Pacer::MIN_BATCH
-            }
-        );
+        assert_eq!(pacer.limits(), Limits::new(1, Pacer::MIN_BATCH));
         assert_eq!(pacer.adjust(Some(Duration::from_millis(4))), Change::Kept);
         assert_eq!(pacer.adjust(Some(Duration::from_millis(1))), Change::Grown);
-        assert_eq!(
-            pacer.limits(),
-            Limits {
-                window: 2,
-                batch: 5
-            }
-        );
+        assert_eq!(pacer.limits(), Limits::new(2, 5));
         for _ in 0..1000 {
             pacer.adjust(Some(Duration::from_micros(100)));
         }
         assert_eq!(pacer.limits(), start);
+    }
+
+    #[test]
+    fn at_the_floor_the_pacer_pauses_and_takes_the_pause_back_first() {
+        let ceiling = Limits::new(8, 100);
+        let mut pacer = Pacer::new(Duration::from_millis(5), ceiling);
+        for _ in 0..2 {
+            pacer.adjust(Some(Duration::from_millis(9)));
+        }
+        let floor = Limits::new(1, Pacer::MIN_BATCH);
+        assert_eq!(pacer.limits(), floor);
+        // Over the bound at the floor: 1 ms, then doubling, up to the cap.
+        assert_eq!(pacer.adjust(Some(Duration::from_millis(9))), Change::Shrunk);
+        assert_eq!(pacer.limits().pause, Pacer::MIN_PAUSE);
+        assert_eq!(pacer.adjust(Some(Duration::from_millis(9))), Change::Shrunk);
+        assert_eq!(pacer.limits().pause, Duration::from_millis(2));
+        for _ in 0..20 {
+            pacer.adjust(Some(Duration::from_millis(9)));
+        }
+        assert_eq!(pacer.limits().pause, Pacer::MAX_PAUSE);
+        assert_eq!(pacer.adjust(Some(Duration::from_millis(9))), Change::Kept);
+        // Between half the bound and the bound: kept.
+        assert_eq!(pacer.adjust(Some(Duration::from_millis(4))), Change::Kept);
+        // Well under: the pause is halved first, to none below 1 ms, window and batch untouched.
+        assert_eq!(pacer.adjust(Some(Duration::from_millis(1))), Change::Grown);
+        assert_eq!(
+            pacer.limits(),
+            Limits {
+                pause: Duration::from_millis(500),
+                ..floor
+            }
+        );
+        // 500 ms halved 9 times is 0.98 ms: none.
+        for _ in 0..8 {
+            assert_eq!(pacer.adjust(Some(Duration::from_millis(1))), Change::Grown);
+            assert_eq!((pacer.limits().window, pacer.limits().batch), (1, 4));
+            assert!(pacer.limits().pause >= Pacer::MIN_PAUSE);
+        }
+        assert_eq!(pacer.adjust(Some(Duration::from_millis(1))), Change::Grown);
+        // Then window and batch grow again.
+        assert_eq!(pacer.limits(), floor);
+        assert_eq!(pacer.adjust(Some(Duration::from_millis(1))), Change::Grown);
+        assert_eq!(pacer.limits(), Limits::new(2, 5));
     }
 
     proptest! {
@@ -338,10 +385,10 @@ mod tests {
         fn the_pacer_stays_in_bounds_and_moves_the_right_way(
             window in 1usize..1024,
             batch in 1usize..10_000,
-            observed in proptest::collection::vec(proptest::option::of(0u64..20_000), 0..200),
+            observed in proptest::collection::vec(proptest::option::of(0u64..20_000), 0..300),
         ) {
             let bound = Duration::from_millis(5);
-            let mut pacer = Pacer::new(bound, Limits { window, batch });
+            let mut pacer = Pacer::new(bound, Limits::new(window, batch));
             let ceiling = pacer.ceiling();
             let mut crossed = false;
             for p99 in observed {
@@ -351,19 +398,39 @@ mod tests {
                 let after = pacer.limits();
                 prop_assert!(after.window >= 1 && after.window <= ceiling.window);
                 prop_assert!(after.batch >= Pacer::MIN_BATCH && after.batch <= ceiling.batch);
+                prop_assert!(after.pause <= Pacer::MAX_PAUSE);
+                prop_assert!(after.pause.is_zero() || after.pause >= Pacer::MIN_PAUSE);
+                // A pause only at the floor.
+                if after.window > 1 || after.batch > Pacer::MIN_BATCH {
+                    prop_assert!(after.pause.is_zero());
+                }
                 match p99 {
                     Some(p99) if p99 > bound => {
                         prop_assert!(after.window <= before.window && after.batch <= before.batch);
+                        prop_assert!(after.pause >= before.pause);
                         prop_assert!(change != Change::Grown);
                         // Multiplicative: at least halved, unless at the floor.
                         prop_assert!(after.window == 1 || after.window * 2 <= before.window);
+                        // At the floor the pause doubles until its cap.
+                        if before.window == 1 && before.batch == Pacer::MIN_BATCH {
+                            let most = (before.pause * 2).clamp(Pacer::MIN_PAUSE, Pacer::MAX_PAUSE);
+                            prop_assert_eq!(after.pause, most);
+                        }
                         crossed = true;
                     }
                     Some(p99) if p99 * 2 < bound => {
-                        prop_assert!(after.window >= before.window && after.batch >= before.batch);
-                        // Doubling until the bound is first crossed, then one slot at a time.
-                        let most = if crossed { before.window + 1 } else { before.window * 2 };
-                        prop_assert!(after.window <= most);
+                        prop_assert!(after.pause <= before.pause);
+                        prop_assert!(change != Change::Shrunk);
+                        if before.pause.is_zero() {
+                            prop_assert!(after.window >= before.window && after.batch >= before.batch);
+                            // Doubling until the bound is first crossed, then one slot at a time.
+                            let most = if crossed { before.window + 1 } else { before.window * 2 };
+                            prop_assert!(after.window <= most);
+                        } else {
+                            // The pause goes first.
+                            prop_assert_eq!((after.window, after.batch), (before.window, before.batch));
+                            prop_assert!(after.pause < before.pause);
+                        }
                     }
                     _ => prop_assert_eq!(after, before),
                 }

@@ -240,6 +240,14 @@ fn observe_lines(observed: &ObserveReport) -> Vec<Line> {
             crate::words::counted(pace.shrunk, "time", "times"),
             crate::words::counted(pace.grown, "time", "times"),
         )));
+        if pace.pause_peak_ms > 0.0 {
+            let tenths = |ms: f64| (ms * 10.0).round() / 10.0;
+            lines.push(Line::plain(format!(
+                "--max-latency at its floor (1 slot, smallest batch): a pause after each batch, up to {} ms, {} ms at the end",
+                tenths(pace.pause_peak_ms),
+                tenths(pace.pause_end_ms),
+            )));
+        }
     }
     lines
 }

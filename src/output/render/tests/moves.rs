@@ -199,6 +199,8 @@ fn an_observed_run_gives_the_client_figures() {
             batch_limit: 100,
             batch_peak: 100,
             batch_end: 9,
+            pause_peak_ms: 64.0,
+            pause_end_ms: 0.0,
             shrunk: 9,
             grown: 14,
         }),
