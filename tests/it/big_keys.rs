@@ -39,6 +39,16 @@ fn write_hash(cluster: &TestCluster, key: &str, fields: usize) {
     });
 }
 
+/// 3 masters with a replica each and the small node timeout, on `options`' server.
+fn big_key_cluster(options: SandboxOptions) -> TestCluster {
+    TestCluster::start_with(SandboxOptions {
+        masters: 3,
+        replicas: 1,
+        node_timeout_ms: NODE_TIMEOUT_MS,
+        ..options
+    })
+}
+
 /// The ports of the masters.
 fn master_ports(cluster: &TestCluster) -> BTreeSet<u16> {
     cluster
@@ -93,12 +103,7 @@ fn node_timeouts(cluster: &TestCluster) -> Vec<String> {
 
 #[test]
 fn a_big_key_is_refused_skipped_or_moved_under_a_raised_node_timeout() {
-    let cluster = TestCluster::start_with(SandboxOptions {
-        masters: 3,
-        replicas: 1,
-        node_timeout_ms: NODE_TIMEOUT_MS,
-        ..SandboxOptions::default()
-    });
+    let cluster = big_key_cluster(SandboxOptions::default());
     let seed = cluster.seed();
     let big_slot = rcluster::topology::key_slot(b"big").number();
     let owner = owner_port(&cluster, big_slot);
@@ -250,12 +255,7 @@ fn a_big_key_is_refused_skipped_or_moved_under_a_raised_node_timeout() {
 /// timeout, and a key not compared is named as such, never as a difference, and left on both.
 #[test]
 fn fix_never_calls_an_uncompared_big_key_different() {
-    let cluster = TestCluster::start_with(SandboxOptions {
-        masters: 3,
-        replicas: 1,
-        node_timeout_ms: NODE_TIMEOUT_MS,
-        ..SandboxOptions::default()
-    });
+    let cluster = big_key_cluster(SandboxOptions::default());
     let seed = cluster.seed();
     let slot = rcluster::topology::key_slot(b"big").number();
     let owner = owner_port(&cluster, slot);
@@ -300,10 +300,7 @@ fn fix_never_calls_an_uncompared_big_key_different() {
 #[test]
 fn a_big_key_moves_server_side_with_no_failover_on_valkey_and_redis_8_6() {
     for server in ["valkey-server-9.1", "redis-server-8.6"] {
-        let cluster = TestCluster::start_with(SandboxOptions {
-            masters: 3,
-            replicas: 1,
-            node_timeout_ms: NODE_TIMEOUT_MS,
+        let cluster = big_key_cluster(SandboxOptions {
             server_bin: crate::common::cached_server(server),
             ..SandboxOptions::default()
         });

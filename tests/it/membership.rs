@@ -886,6 +886,22 @@ fn replica_of(cluster: &TestCluster, port: u16) -> Option<String> {
     node.myself().master_id.clone()
 }
 
+/// Turns `cluster-allow-replica-migration` off on every node, writes `keys` keys, and returns the
+/// masters' ports and ids.
+fn without_replica_migration(cluster: &TestCluster, keys: usize) -> Vec<(u16, String)> {
+    let view = cluster.view();
+    for node in view.loaded() {
+        cluster.redis(
+            node.address.port,
+            &["CONFIG", "SET", "cluster-allow-replica-migration", "no"],
+        );
+    }
+    cluster.write_keys(keys);
+    view.loaded_masters()
+        .map(|m| (m.address.port, m.id().to_string()))
+        .collect()
+}
+
 /// With `cluster-allow-replica-migration no` (Redis 7.0), a drained master stays an empty master
 /// (valkey-io/valkey-operator#216): rebalance names the two choices, `del-node --replicate-to`
 /// keeps it as a synced replica holding its new master's keys (its own replica follows another
@@ -895,18 +911,8 @@ fn replica_of(cluster: &TestCluster, port: u16) -> Option<String> {
 fn drained_master_kept_as_a_replica_and_a_master_with_slots_failed_over_first() {
     let cluster = TestCluster::start(3, 1);
     let seed = cluster.seed();
+    let masters = without_replica_migration(&cluster, 300);
     let view = cluster.view();
-    for node in view.loaded() {
-        cluster.redis(
-            node.address.port,
-            &["CONFIG", "SET", "cluster-allow-replica-migration", "no"],
-        );
-    }
-    cluster.write_keys(300);
-    let masters: Vec<(u16, String)> = view
-        .loaded_masters()
-        .map(|m| (m.address.port, m.id().to_string()))
-        .collect();
     let [(drained, drained_id), (kept, kept_id), (busy, busy_id)] = masters.as_slice() else {
         panic!("3 masters: {masters:?}");
     };
@@ -1040,18 +1046,8 @@ fn del_node_of_an_empty_master_moves_its_replica_on_valkey() {
         ..Default::default()
     });
     let seed = cluster.seed();
+    let masters = without_replica_migration(&cluster, 200);
     let view = cluster.view();
-    for node in view.loaded() {
-        cluster.redis(
-            node.address.port,
-            &["CONFIG", "SET", "cluster-allow-replica-migration", "no"],
-        );
-    }
-    cluster.write_keys(200);
-    let masters: Vec<(u16, String)> = view
-        .loaded_masters()
-        .map(|m| (m.address.port, m.id().to_string()))
-        .collect();
     // Not the seed, through which the test looks at the cluster afterwards.
     let (drained, drained_id) = &masters[1];
     let owned = view
