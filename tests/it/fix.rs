@@ -876,3 +876,34 @@ fn a_slot_owned_by_two_masters_keeps_every_key_on_four_valkey_databases() {
         &FOUR_DATABASES,
     );
 }
+
+/// A batch whose first key goes over and whose next keys the target already holds (BUSYKEY, as a
+/// move interrupted mid-batch or a failover leaves them): the source, migrating, answers ASK for
+/// the keys it no longer holds, so the value comparison takes them as moved instead of failing on
+/// ASK. The same values on both sides are overwritten; every key ends on the target.
+#[test]
+fn a_busy_batch_whose_first_key_went_over_is_compared_and_completed() {
+    let cluster = TestCluster::start(3, 0);
+    let seed = cluster.seed();
+    let (a, b) = (cluster.port(0), cluster.port(1));
+    let slot = slots_of(&cluster, a, 1)[0];
+    fill_slot(&cluster, slot, 40);
+    let before = cluster.dump_all();
+    let keys = cluster.redis(a, &["CLUSTER", "GETKEYSINSLOT", &slot.to_string(), "40"]);
+    let keys: Vec<String> = redis::from_redis_value(keys).unwrap();
+    // An interrupted move: every key but the first of the source's listing is already on the
+    // target.
+    let (id_a, id_b) = (cluster.id(a), cluster.id(b));
+    setslot(b, slot, "importing", Some(&id_a));
+    setslot(a, slot, "migrating", Some(&id_b));
+    let port = b.to_string();
+    let mut copy = vec!["MIGRATE", "127.0.0.1", &port, "", "0", "5000", "COPY", "KEYS"];
+    copy.extend(keys[1..].iter().map(String::as_str));
+    cluster.redis(a, &copy);
+    let moved = run(&["fix", &seed, "--yes", "--no-journal"]);
+    assert_eq!(moved.code, 0, "{}{}", moved.stdout, moved.stderr);
+    assert_eq!(owner_port(&cluster, slot), b);
+    assert_eq!(count(&cluster, b, slot), 40);
+    assert_clean(&seed);
+    assert_same_keys(&before, &cluster.dump_all());
+}

@@ -7,7 +7,8 @@
 
 use super::super::moves::Endpoint;
 use super::Engine;
-use crate::net::{NodeClient, in_database};
+use crate::exec::retry::{ServerError, classify};
+use crate::net::NodeClient;
 use crate::plan::big_keys::migrate_estimate;
 use std::time::Duration;
 
@@ -88,39 +89,25 @@ impl Engine {
         if self.options.replace {
             return Err("BUSYKEY even with REPLACE".into());
         }
-        let sizes = |client: &mut NodeClient| {
-            let mut pipe = redis::pipe();
-            in_database(&mut pipe, db, |pipe| {
-                for key in keys {
-                    // ASKING: an importing node answers only for keys it was asked about this way.
-                    pipe.cmd("ASKING").ignore();
-                    pipe.cmd("MEMORY")
-                        .arg("USAGE")
-                        .arg(key)
-                        .arg("SAMPLES")
-                        .arg(5);
-                }
-            });
-            let mut client = client.clone();
-            async move {
-                client
-                    .pipeline::<Vec<Option<u64>>>(&pipe, "MEMORY USAGE")
-                    .await
-            }
+        let sizes = |client: &NodeClient| {
+            per_key::<u64>(client.clone(), db, keys, "MEMORY USAGE", |key| {
+                let mut command = redis::cmd("MEMORY");
+                command.arg("USAGE").arg(key).arg("SAMPLES").arg(5);
+                command
+            })
         };
         let (mine, theirs) = tokio::join!(sizes(source), sizes(target));
-        let (mine, theirs) = (
-            mine.map_err(|e| e.to_string())?,
-            theirs.map_err(|e| e.to_string())?,
-        );
-        let estimates: Vec<Duration> = mine
+        let (mine, theirs) = (mine?, theirs?);
+        // A key no longer on the source (it went over before the BUSYKEY) has nothing to move.
+        let (keys, estimates): (Vec<&Vec<u8>>, Vec<Duration>) = keys
             .iter()
-            .zip(&theirs)
-            .map(|(a, b)| migrate_estimate(a.unwrap_or(0).max(b.unwrap_or(0))))
-            .collect();
+            .zip(mine.iter().zip(&theirs))
+            .filter(|(_, (a, _))| a.is_some())
+            .map(|(key, (a, b))| (key, migrate_estimate(a.unwrap_or(0).max(b.unwrap_or(0)))))
+            .unzip();
         let mut not_compared: Vec<String> = Vec::new();
         let mut compare: Vec<Vec<u8>> = Vec::new();
-        for (key, estimate) in keys.iter().zip(&estimates) {
+        for (key, estimate) in keys.into_iter().zip(&estimates) {
             if *estimate >= self.options.migrate_timeout {
                 not_compared.push(format!(
                     "{} (DUMP would block a node for about {} ms)",
@@ -133,18 +120,18 @@ impl Engine {
         }
         let total: Duration = estimates.iter().sum();
         let wait = Duration::from_secs(3) + total * 2;
-        let dumps = |client: &mut NodeClient| {
-            let mut pipe = redis::pipe();
-            in_database(&mut pipe, db, |pipe| {
-                for key in &compare {
-                    pipe.cmd("ASKING").ignore().cmd("DUMP").arg(key);
-                }
-            });
-            let client = client.clone().with_timeout(wait);
-            async move {
-                let mut client = client;
-                client.pipeline::<Vec<Option<Vec<u8>>>>(&pipe, "DUMP").await
-            }
+        let dumps = |client: &NodeClient| {
+            per_key::<Vec<u8>>(
+                client.clone().with_timeout(wait),
+                db,
+                &compare,
+                "DUMP",
+                |key| {
+                    let mut command = redis::cmd("DUMP");
+                    command.arg(key);
+                    command
+                },
+            )
         };
         let mut same: Vec<Vec<u8>> = Vec::new();
         let mut different: Vec<String> = Vec::new();
@@ -156,6 +143,8 @@ impl Engine {
                             (Some(a), Some(b)) if a != b => {
                                 different.push(String::from_utf8_lossy(key).into_owned())
                             }
+                            // Gone from the source since: nothing to move.
+                            (None, _) => {}
                             _ => same.push(key.clone()),
                         }
                     }
@@ -187,4 +176,37 @@ impl Engine {
         }
         self.migrate(source, to, db, &same, true).await
     }
+}
+
+/// `command` for each of `keys` in database `db` (each after ASKING: an importing node answers only
+/// for keys asked about this way), one reply per key. A key the node does not hold in a slot it is
+/// migrating reads as absent: the node answers ASK for it (a batch's keys that went over before
+/// its BUSYKEY are no longer on the source), as it answers MOVED for a key of a slot it gave away.
+async fn per_key<T: redis::FromRedisValue>(
+    mut client: NodeClient,
+    db: u16,
+    keys: &[Vec<u8>],
+    what: &str,
+    command: impl Fn(&[u8]) -> redis::Cmd,
+) -> Result<Vec<Option<T>>, String> {
+    let commands: Vec<redis::Cmd> = keys
+        .iter()
+        .flat_map(|key| [redis::cmd("ASKING"), command(key)])
+        .collect();
+    let replies = client
+        .pipeline_in(db, &commands, what)
+        .await
+        .map_err(|e| e.to_string())?;
+    replies
+        .into_iter()
+        .skip(1)
+        .step_by(2)
+        .map(|reply| match reply {
+            Ok(value) => redis::from_redis_value::<Option<T>>(value).map_err(|e| e.to_string()),
+            Err(error) if matches!(classify(&error), ServerError::Ask | ServerError::Moved) => {
+                Ok(None)
+            }
+            Err(error) => Err(format!("{} replied to {what}: {error}", client.address())),
+        })
+        .collect()
 }
