@@ -897,7 +897,16 @@ fn a_busy_batch_whose_first_key_went_over_is_compared_and_completed() {
     setslot(b, slot, "importing", Some(&id_a));
     setslot(a, slot, "migrating", Some(&id_b));
     let port = b.to_string();
-    let mut copy = vec!["MIGRATE", "127.0.0.1", &port, "", "0", "5000", "COPY", "KEYS"];
+    let mut copy = vec![
+        "MIGRATE",
+        "127.0.0.1",
+        &port,
+        "",
+        "0",
+        "5000",
+        "COPY",
+        "KEYS",
+    ];
     copy.extend(keys[1..].iter().map(String::as_str));
     cluster.redis(a, &copy);
     let moved = run(&["fix", &seed, "--yes", "--no-journal"]);
