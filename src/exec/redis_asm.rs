@@ -706,7 +706,7 @@ impl TaskRunner {
     /// The masters outside `pair` told the destination owns `numbers`, for the slots their table
     /// does not show so yet (the destination's claim, with its greater epoch, usually reached them
     /// already; a table that cannot be read is told every slot). They hold no key of these slots:
-    /// they record the claim gossip would bring (docs/handoff.md, nodes left to gossip).
+    /// they record the claim gossip would bring (docs/handoff.md, nodes left to gossip). All at once.
     async fn tell_bystanders(&self, pair: &Pair, numbers: &[u16]) -> Vec<String> {
         let bystanders: Vec<NodeAddress> = self
             .endpoints
@@ -715,20 +715,28 @@ impl TaskRunner {
             .map(|e| e.address.clone())
             .collect();
         let tables = crate::topology::load::load_tables(&self.session, &bystanders).await;
-        let mut notes = Vec::new();
-        for (address, table) in bystanders.into_iter().zip(tables) {
-            let untold: Vec<u16> = numbers
-                .iter()
-                .copied()
-                .filter(|&number| !names_owner(table.as_deref(), number, &pair.target))
-                .collect();
-            if !untold.is_empty() {
-                notes.extend(
-                    announce_owner(&self.session, vec![address], &untold, &pair.target).await,
-                );
-            }
-        }
-        notes
+        let work: Vec<(NodeAddress, Vec<u16>)> = bystanders
+            .into_iter()
+            .zip(tables)
+            .map(|(address, table)| {
+                let untold = numbers
+                    .iter()
+                    .copied()
+                    .filter(|&number| !names_owner(table.as_deref(), number, &pair.target))
+                    .collect();
+                (address, untold)
+            })
+            .filter(|(_, untold): &(NodeAddress, Vec<u16>)| !untold.is_empty())
+            .collect();
+        let (session, owner) = (Arc::clone(&self.session), pair.target.clone());
+        concurrently(work, move |(address, untold)| {
+            let (session, owner) = (Arc::clone(&session), owner.clone());
+            async move { announce_owner(&session, vec![address], &untold, &owner).await }
+        })
+        .await
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     fn errors(&self, pair: &Pair, reason: &str, step: SlotStep) -> Vec<MoveError> {

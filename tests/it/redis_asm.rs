@@ -311,7 +311,9 @@ fn a_running_task_is_refused(server: &str) {
     let (source, target) = (cluster.port(2), cluster.port(0));
     let slot = slots_of(&cluster, source, 1)[0];
     fill_slot(&cluster, slot, 20);
-    slow_snapshots(&cluster, source, 1_000_000);
+    // 10 s a key: the task outlives every command below however loaded the machine is (the test
+    // cancels it at the end).
+    slow_snapshots(&cluster, source, 10_000_000);
     let range = [slot.to_string(), slot.to_string()];
     if server.starts_with("valkey") {
         let target_id = cluster.id(target);
